@@ -1,0 +1,102 @@
+/**
+ * BenchRecord: one benchmark result, versioned. The contract between bench/ (which writes
+ * records) and placement/, market/ and report/ (which read them). Metric values are plain
+ * numbers at fixed paths; `provenance` says, per metric path, whether the figure was
+ * measured (and on what), modeled (by which formula from which catalogue figure) or assumed.
+ */
+
+/** Bump when a field changes meaning; readers reject versions they do not know. */
+export const BENCH_RECORD_VERSION = 1;
+
+/** Where a number came from. */
+export type ProvenanceKind = 'measured' | 'modeled' | 'assumed';
+
+/** One figure's origin: e.g. { kind: 'modeled', source: 'TDP 155 W × utilisation (catalogue: AMD EPYC 7B13, AMD datasheet, 2021)' }. */
+export interface Provenance {
+  kind: ProvenanceKind;
+  source: string;
+}
+
+/** The environment a record was measured in. */
+export interface BenchEnvironment {
+  backend: string;
+  backendReason: string;
+  node: string;
+  tfjs: string;
+  cpuModel: string;
+  cpuCores: number;
+  platform: string;
+  gitCommit?: string;
+  /** Catalogue id of the device whose $/hour and power price this run (never a silent default). */
+  deviceId: string;
+  costsimVersion: string;
+}
+
+/** A run's configuration: everything that changes the result. The cache key hashes this plus the environment. */
+export interface BenchConfig {
+  model: 'mlp' | 'cnn' | 'transformer';
+  /** Model width/depth options as given (zoo-specific). */
+  modelOptions: Record<string, number | string | boolean>;
+  batchSize: number;
+  accumulationSteps: number;
+  /** Step budget; training stops at it if the target was not reached. */
+  maxSteps: number;
+  targetAccuracy?: number;
+  learningRate: number;
+  optimizer: string;
+  seed: number;
+  /** Pruning settings when the run pruned (see bench/prune). */
+  pruning?: Record<string, unknown>;
+}
+
+/** Measured and derived figures. Units are in the names. */
+export interface BenchMetrics {
+  testAccuracy: number;
+  reachedTarget: boolean;
+  steps: number;
+  samples: number;
+  wallSeconds: number;
+  /** Mean seconds per optimizer step (all k micro-batches). */
+  stepSeconds: number;
+  flops: {
+    /** Analytic FLOPs of one training step (forward + backward + update) at the configured batch. */
+    analyticTrainStep: number;
+    /** FLOPs counted from the kernels that executed in one profiled training step. */
+    tracedTrainStep: number;
+    /** Analytic forward FLOPs for one sample (inference cost per request). */
+    forwardPerSample: number;
+    /** Forward FLOPs per sample counting only non-zero weights (equals forwardPerSample when dense). */
+    effectiveForwardPerSample: number;
+    /** Total FLOPs executed in the run (traced per step × steps). */
+    total: number;
+  };
+  params: number;
+  nonZeroParams: number;
+  achievedGflops: number;
+  /** GEMM GFLOP/s of the same backend, measured in the same process. */
+  gemmGflops: number;
+  /** achievedGflops / gemmGflops. */
+  utilisation: number;
+  peakBytes: number;
+  energyJoules: number;
+  costUsd: number;
+  carbonGrams?: number;
+  /** Inference latency per sample in ms where measured. */
+  latencyMs?: { batch1: number; batchLarge: number; largeBatchSize: number };
+}
+
+/** A complete record as stored, one per line, in the JSONL store. */
+export interface BenchRecord {
+  version: typeof BENCH_RECORD_VERSION;
+  id: string;
+  createdAt: string;
+  /** Cache key: hash of config + environment fields that change results. */
+  cacheKey: string;
+  config: BenchConfig;
+  environment: BenchEnvironment;
+  metrics: BenchMetrics;
+  /** Per metric path (e.g. "metrics.costUsd"): how it was obtained. */
+  provenance: Record<string, Provenance>;
+  /** Optional per-step trace for charts: loss and accuracy over steps. */
+  curve?: Array<{ step: number; loss: number; testAccuracy?: number; wallSeconds: number }>;
+}

@@ -1,0 +1,22 @@
+/**
+ * runtime/: choose and initialise the TensorFlow.js backend. The only layer that touches
+ * tfjs's global engine state.
+ */
+import { chooseBackend, parseBackendName, type BackendChoice, type BackendName } from './backends.ts';
+import { defaultLoaders } from './loaders.ts';
+
+export { BACKEND_NAMES, probeBackends, parseBackendName, type BackendName, type BackendChoice, type BackendProbe, type BackendLoader } from './backends.ts';
+export { defaultLoaders } from './loaders.ts';
+export { tf } from './tf.ts';
+
+/**
+ * Initialise the backend for this process: `flag` (from --backend) wins, then the
+ * COSTSIM_BACKEND environment variable, else the best available.
+ */
+export async function initRuntime(options: { flag?: string; env?: Record<string, string | undefined> } = {}): Promise<BackendChoice> {
+  const fromEnv = options.env?.COSTSIM_BACKEND;
+  let requested: { name: BackendName; source: string } | undefined;
+  if (options.flag) requested = { name: parseBackendName(options.flag, '--backend'), source: '--backend' };
+  else if (fromEnv) requested = { name: parseBackendName(fromEnv, 'COSTSIM_BACKEND'), source: 'COSTSIM_BACKEND' };
+  return chooseBackend(defaultLoaders(), requested);
+}
