@@ -1,0 +1,14 @@
+/**
+ * costsim's public API. Everything a library user may import is re-exported here and only
+ * here; modules not listed are internal.
+ */
+export { CostsimError, UsageError, InputError, BackendUnavailableError, UnsupportedError, OutputError } from './errors.ts';
+export { createRng, type Rng } from './util/rng.ts';
+export { initRuntime, probeBackends, defaultLoaders, BACKEND_NAMES, type BackendName, type BackendChoice } from './runtime/index.ts';
+export { DEVICE_CATALOG, findDevice, deviceIds, type Device, type Sourced } from './devices/catalog.ts';
+export { BENCH_RECORD_VERSION, type BenchRecord, type BenchConfig, type BenchMetrics, type Provenance } from './bench/record.ts';
+// bench/ (harness)
+// bench/prune/ (pruning)
+// placement/
+// scenario/ and market/
+// report/
