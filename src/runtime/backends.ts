@@ -37,10 +37,11 @@ export interface BackendChoice {
   probes: BackendProbe[];
 }
 
-const probeCache = new Map<BackendName, Promise<BackendProbe>>();
+// Loading a backend twice would re-register it: remember each loader's outcome for the process.
+const probeCache = new WeakMap<BackendLoader, Promise<BackendProbe>>();
 
 function probe(loader: BackendLoader): Promise<BackendProbe> {
-  let cached = probeCache.get(loader.name);
+  let cached = probeCache.get(loader);
   if (!cached) {
     cached = loader.load().then(
       (): BackendProbe => ({ name: loader.name, available: true }),
@@ -51,7 +52,7 @@ function probe(loader: BackendLoader): Promise<BackendProbe> {
         howToEnable: loader.howToEnable,
       }),
     );
-    probeCache.set(loader.name, cached);
+    probeCache.set(loader, cached);
   }
   return cached;
 }
