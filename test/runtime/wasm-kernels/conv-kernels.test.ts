@@ -100,7 +100,7 @@ describe('DepthwiseConv2dNative backprops on wasm', () => {
       const filterValues = seededValues(size(filterShape), 6);
       const xValues = seededValues(size(c.x), 5);
       const run = (filter: { values: Float32Array; shape: [number, number, number, number] }, dilation: number): [Float32Array, Float32Array] => {
-        const attrs = { strides: [c.stride, c.stride], dilations: [dilation, dilation], pad: c.pad, dimRoundingMode: undefined };
+        const attrs = { strides: [c.stride, c.stride], dilations: [dilation, dilation], pad: c.pad };
         const x = tf.tensor4d(xValues, c.x);
         const w = tf.tensor4d(filter.values, filter.shape);
         const y = tf.depthwiseConv2d(x, w, c.stride, c.pad, 'NHWC', dilation);
