@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { tf } from './tf.ts';
 import type { BackendLoader } from './backends.ts';
 import { registerWasmTrainingKernels } from './wasm-kernels/register.ts';
+import { createNativeLoader } from './native/loader.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -76,7 +77,10 @@ export const cpuLoader: BackendLoader = {
   },
 };
 
+/** OpenBLAS GEMM/convolution kernels (native/ addon) on the wasm backend's heap; see native/loader.ts. */
+export const nativeLoader: BackendLoader = createNativeLoader(wasmLoader);
+
 /** The loaders in preference order. Other modules (e.g. the native BLAS kernels) add theirs here. */
 export function defaultLoaders(): BackendLoader[] {
-  return [tensorflowLoader, wasmLoader, cpuLoader];
+  return [tensorflowLoader, nativeLoader, wasmLoader, cpuLoader];
 }

@@ -1,0 +1,198 @@
+// N-API glue of the costsim native addon: argument checking, then the kernels in kernels.h.
+// Every buffer argument is a Float32Array view (typically of the tfjs wasm heap): the
+// kernels read and write it in place, without copying. Bounds are checked before any write.
+#include <napi.h>
+#include <cblas.h>
+#include <string>
+#include "kernels.h"
+
+extern "C" {
+void openblas_set_num_threads(int num_threads);
+int openblas_get_num_threads(void);
+char* openblas_get_config(void);
+char* openblas_get_corename(void);
+}
+
+namespace {
+
+using costsim::ConvGeometry;
+
+struct FloatView {
+  float* data = nullptr;
+  std::size_t length = 0;
+};
+
+bool Fail(Napi::Env env, const std::string& message) {
+  Napi::TypeError::New(env, "costsim_native: " + message).ThrowAsJavaScriptException();
+  return false;
+}
+
+// Reads argument `index` as a Float32Array; null/undefined allowed when `optional`.
+bool ReadFloats(const Napi::CallbackInfo& info, std::size_t index, const char* name, bool optional, FloatView& out) {
+  Napi::Value value = info[index];
+  if (optional && (value.IsNull() || value.IsUndefined())) return true;
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+    return Fail(info.Env(), std::string(name) + " must be a Float32Array");
+  }
+  Napi::Float32Array array = value.As<Napi::Float32Array>();
+  out.data = array.Data();
+  out.length = array.ElementLength();
+  return true;
+}
+
+bool ReadInt(const Napi::CallbackInfo& info, std::size_t index, const char* name, int& out) {
+  if (!info[index].IsNumber()) return Fail(info.Env(), std::string(name) + " must be a number");
+  out = info[index].As<Napi::Number>().Int32Value();
+  if (out < 0) return Fail(info.Env(), std::string(name) + " must be >= 0");
+  return true;
+}
+
+bool Fits(Napi::Env env, const char* name, std::size_t offset, std::size_t count, const FloatView& view) {
+  if (offset + count > view.length) {
+    return Fail(env, std::string(name) + " is too short: needs " + std::to_string(offset + count) + " floats, has " +
+                         std::to_string(view.length));
+  }
+  return true;
+}
+
+// gemm(transA, transB, M, N, K, a, b, c, offsets: Int32Array(3·batch) | null, bias | null, activation, alpha)
+Napi::Value Gemm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 12) return Fail(env, "gemm expects 12 arguments"), env.Undefined();
+  const bool transA = info[0].ToBoolean();
+  const bool transB = info[1].ToBoolean();
+  int M = 0, N = 0, K = 0, activation = 0;
+  FloatView a, b, c, bias;
+  if (!ReadInt(info, 2, "M", M) || !ReadInt(info, 3, "N", N) || !ReadInt(info, 4, "K", K)) return env.Undefined();
+  if (!ReadFloats(info, 5, "a", false, a) || !ReadFloats(info, 6, "b", false, b) || !ReadFloats(info, 7, "c", false, c)) {
+    return env.Undefined();
+  }
+  const int32_t* offsets = nullptr;
+  int batch = 1;
+  if (!info[8].IsNull() && !info[8].IsUndefined()) {
+    if (!info[8].IsTypedArray() || info[8].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+      return Fail(env, "offsets must be an Int32Array or null"), env.Undefined();
+    }
+    Napi::Int32Array array = info[8].As<Napi::Int32Array>();
+    if (array.ElementLength() % 3 != 0) return Fail(env, "offsets length must be a multiple of 3"), env.Undefined();
+    offsets = array.Data();
+    batch = static_cast<int>(array.ElementLength() / 3);
+  }
+  if (!ReadFloats(info, 9, "bias", true, bias) || !ReadInt(info, 10, "activation", activation)) return env.Undefined();
+  const float alpha = info[11].IsNumber() ? info[11].As<Napi::Number>().FloatValue() : 0.0f;
+  const std::size_t aSize = static_cast<std::size_t>(M) * K, bSize = static_cast<std::size_t>(K) * N,
+                    cSize = static_cast<std::size_t>(M) * N;
+  for (int i = 0; i < batch; i++) {
+    const std::size_t ao = offsets ? offsets[3 * i] : 0, bo = offsets ? offsets[3 * i + 1] : 0, co = offsets ? offsets[3 * i + 2] : 0;
+    if ((offsets && (offsets[3 * i] < 0 || offsets[3 * i + 1] < 0 || offsets[3 * i + 2] < 0)) || !Fits(env, "a", ao, aSize, a) ||
+        !Fits(env, "b", bo, bSize, b) || !Fits(env, "c", co, cSize, c)) {
+      if (!env.IsExceptionPending()) Fail(env, "negative offset");
+      return env.Undefined();
+    }
+  }
+  if (bias.data != nullptr && !Fits(env, "bias", 0, N, bias)) return env.Undefined();
+  costsim::GemmBatch(transA, transB, M, N, K, a.data, b.data, c.data, offsets, batch, bias.data, activation, alpha);
+  return env.Undefined();
+}
+
+bool ReadGeometry(const Napi::CallbackInfo& info, std::size_t index, ConvGeometry& g) {
+  Napi::Value value = info[index];
+  if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+      value.As<Napi::Int32Array>().ElementLength() != costsim::kConvGeometryFields) {
+    return Fail(info.Env(), "geometry must be an Int32Array of 15 fields");
+  }
+  const int32_t* f = value.As<Napi::Int32Array>().Data();
+  g = ConvGeometry{f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], f[12], f[13], f[14]};
+  for (int i = 0; i < 13; i++) {
+    if (f[i] < 0 || (i >= 9 && f[i] == 0)) return Fail(info.Env(), "geometry field " + std::to_string(i) + " out of range");
+  }
+  return true;
+}
+
+std::size_t InputSize(const ConvGeometry& g) { return static_cast<std::size_t>(g.batch) * g.inH * g.inW * g.inC; }
+std::size_t OutputSize(const ConvGeometry& g) { return static_cast<std::size_t>(g.batch) * g.outH * g.outW * g.outC; }
+std::size_t FilterSize(const ConvGeometry& g) { return static_cast<std::size_t>(g.kH) * g.kW * g.inC * g.outC; }
+
+// conv2d(x, w, y, geometry, bias | null, activation, alpha)
+Napi::Value Conv2D(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 7) return Fail(env, "conv2d expects 7 arguments"), env.Undefined();
+  FloatView x, w, y, bias;
+  ConvGeometry g{};
+  int activation = 0;
+  if (!ReadFloats(info, 0, "x", false, x) || !ReadFloats(info, 1, "w", false, w) || !ReadFloats(info, 2, "y", false, y) ||
+      !ReadGeometry(info, 3, g) || !ReadFloats(info, 4, "bias", true, bias) || !ReadInt(info, 5, "activation", activation)) {
+    return env.Undefined();
+  }
+  const float alpha = info[6].IsNumber() ? info[6].As<Napi::Number>().FloatValue() : 0.0f;
+  if (!Fits(env, "x", 0, InputSize(g), x) || !Fits(env, "w", 0, FilterSize(g), w) || !Fits(env, "y", 0, OutputSize(g), y) ||
+      (bias.data != nullptr && !Fits(env, "bias", 0, g.outC, bias))) {
+    return env.Undefined();
+  }
+  costsim::Conv2D(x.data, w.data, y.data, g, bias.data, activation, alpha);
+  return env.Undefined();
+}
+
+// conv2dBackpropFilter(x, dy, dw, geometry)
+Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 4) return Fail(env, "conv2dBackpropFilter expects 4 arguments"), env.Undefined();
+  FloatView x, dy, dw;
+  ConvGeometry g{};
+  if (!ReadFloats(info, 0, "x", false, x) || !ReadFloats(info, 1, "dy", false, dy) || !ReadFloats(info, 2, "dw", false, dw) ||
+      !ReadGeometry(info, 3, g)) {
+    return env.Undefined();
+  }
+  if (!Fits(env, "x", 0, InputSize(g), x) || !Fits(env, "dy", 0, OutputSize(g), dy) || !Fits(env, "dw", 0, FilterSize(g), dw)) {
+    return env.Undefined();
+  }
+  costsim::Conv2DBackpropFilter(x.data, dy.data, dw.data, g);
+  return env.Undefined();
+}
+
+// conv2dBackpropInput(dy, w, dx, geometry)
+Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 4) return Fail(env, "conv2dBackpropInput expects 4 arguments"), env.Undefined();
+  FloatView dy, w, dx;
+  ConvGeometry g{};
+  if (!ReadFloats(info, 0, "dy", false, dy) || !ReadFloats(info, 1, "w", false, w) || !ReadFloats(info, 2, "dx", false, dx) ||
+      !ReadGeometry(info, 3, g)) {
+    return env.Undefined();
+  }
+  if (!Fits(env, "dy", 0, OutputSize(g), dy) || !Fits(env, "w", 0, FilterSize(g), w) || !Fits(env, "dx", 0, InputSize(g), dx)) {
+    return env.Undefined();
+  }
+  costsim::Conv2DBackpropInput(dy.data, w.data, dx.data, g);
+  return env.Undefined();
+}
+
+Napi::Value SetThreads(const Napi::CallbackInfo& info) {
+  int threads = 0;
+  if (!ReadInt(info, 0, "threads", threads)) return info.Env().Undefined();
+  if (threads < 1) return Fail(info.Env(), "threads must be >= 1"), info.Env().Undefined();
+  openblas_set_num_threads(threads);
+  return info.Env().Undefined();
+}
+
+Napi::Value GetThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), openblas_get_num_threads()); }
+
+Napi::Value BlasConfig(const Napi::CallbackInfo& info) {
+  std::string text = std::string(openblas_get_config()) + " (core " + openblas_get_corename() + ")";
+  return Napi::String::New(info.Env(), text);
+}
+
+Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("gemm", Napi::Function::New(env, Gemm));
+  exports.Set("conv2d", Napi::Function::New(env, Conv2D));
+  exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2DBackpropFilter));
+  exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2DBackpropInput));
+  exports.Set("setThreads", Napi::Function::New(env, SetThreads));
+  exports.Set("getThreads", Napi::Function::New(env, GetThreads));
+  exports.Set("blasConfig", Napi::Function::New(env, BlasConfig));
+  return exports;
+}
+
+}  // namespace
+
+NODE_API_MODULE(costsim_native, Init)

@@ -1,0 +1,34 @@
+// Pure C++ kernels of the costsim native addon: float32, row-major, NHWC, no N-API types,
+// so they can be read (and tested) apart from the JavaScript glue in addon.cc.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+
+namespace costsim {
+
+// Activations fused after a GEMM or convolution, with the codes the JS side passes.
+enum Activation : int { kLinear = 0, kRelu = 1, kRelu6 = 2, kElu = 3, kLeakyRelu = 4, kSigmoid = 5 };
+
+// C[b] = op(A[b]) · op(B[b]) (+ bias over columns, then activation) for each batch entry b,
+// where entry b reads A at offsets[3b], B at offsets[3b+1] and writes C at offsets[3b+2]
+// (in floats). op(A) is M×K, op(B) is K×N, C is M×N, all densely packed.
+void GemmBatch(bool transA, bool transB, int M, int N, int K, const float* A, const float* B, float* C,
+               const int32_t* offsets, int batch, const float* bias, int activation, float alpha);
+
+// Bias over the last dimension (length cols) then activation, in place, on rows×cols values.
+void BiasActivation(float* values, std::size_t rows, int cols, const float* bias, int activation, float alpha);
+
+// Geometry of a 2-D NHWC convolution as tfjs computes it (computeConv2DInfo).
+struct ConvGeometry {
+  int batch, inH, inW, inC, outH, outW, outC, kH, kW, strideH, strideW, dilationH, dilationW, padTop, padLeft;
+};
+constexpr int kConvGeometryFields = 15;
+
+// y[B,OH,OW,OC] = conv(x[B,H,W,C], w[KH,KW,C,OC]) (+ bias, activation), by im2col + GEMM.
+void Conv2D(const float* x, const float* w, float* y, const ConvGeometry& g, const float* bias, int activation, float alpha);
+// dw[KH,KW,C,OC] = im2col(x)ᵀ · dy.
+void Conv2DBackpropFilter(const float* x, const float* dy, float* dw, const ConvGeometry& g);
+// dx[B,H,W,C] = col2im(dy · wᵀ).
+void Conv2DBackpropInput(const float* dy, const float* w, float* dx, const ConvGeometry& g);
+
+}  // namespace costsim

@@ -1,0 +1,76 @@
+/**
+ * Loads the optional native BLAS addon (native/ → native/build/Release/costsim_native.node,
+ * built at install time by native/build.mjs) and says why when it cannot. The addon works in
+ * place on Float32Array views, e.g. of the tfjs wasm heap, so no tensor data is copied.
+ */
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+/** Activation codes the addon fuses after a GEMM or convolution (native/src/kernels.h). */
+export const NATIVE_ACTIVATIONS = { linear: 0, relu: 1, relu6: 2, elu: 3, leakyrelu: 4, sigmoid: 5 } as const;
+
+/** The addon's functions. Matrices are row-major float32; sizes are element counts. */
+export interface NativeAddon {
+  /**
+   * C[i] = op(A[i])·op(B[i]) (+ bias over columns, then activation) for each i, where entry i
+   * reads A at offsets[3i], B at offsets[3i+1], writes C at offsets[3i+2] (floats); `offsets`
+   * null means one product at offset 0. op(A) is M×K, op(B) K×N, C M×N.
+   */
+  gemm(
+    transA: boolean, transB: boolean, m: number, n: number, k: number,
+    a: Float32Array, b: Float32Array, c: Float32Array, offsets: Int32Array | null,
+    bias: Float32Array | null, activation: number, alpha: number,
+  ): void;
+  /** NHWC convolution by im2col + GEMM; `geometry` holds the 15 fields of {@link convGeometryFields}. */
+  conv2d(x: Float32Array, w: Float32Array, y: Float32Array, geometry: Int32Array, bias: Float32Array | null, activation: number, alpha: number): void;
+  /** dw = im2col(x)ᵀ·dy. */
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array): void;
+  /** dx = col2im(dy·wᵀ). */
+  conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  /** OpenBLAS worker threads (the calling thread counts as one). */
+  setThreads(threads: number): void;
+  getThreads(): number;
+  /** OpenBLAS build and detected core, e.g. "OpenBLAS 0.3.21 ... (core Zen)". */
+  blasConfig(): string;
+}
+
+/** The addon, or why it is not there. */
+export type AddonState = { ok: true; addon: NativeAddon; blas: string } | { ok: false; reason: string };
+
+const addonFile = fileURLToPath(new URL('../../../native/build/Release/costsim_native.node', import.meta.url));
+const statusFile = fileURLToPath(new URL('../../../native/build/status.json', import.meta.url));
+
+/** What native/build.mjs recorded about the last build attempt, if anything. */
+function recordedFailure(): string | undefined {
+  if (!existsSync(statusFile)) return undefined;
+  try {
+    const status = JSON.parse(readFileSync(statusFile, 'utf8')) as { ok?: boolean; reason?: string };
+    return status.ok ? undefined : status.reason;
+  } catch {
+    return undefined;
+  }
+}
+
+let cached: AddonState | undefined;
+
+/** Load the addon once per process; never throws. */
+export function loadNativeAddon(): AddonState {
+  if (cached) return cached;
+  if (!existsSync(addonFile)) {
+    cached = { ok: false, reason: recordedFailure() ?? 'the native addon has not been built (native/build/Release/costsim_native.node is missing)' };
+    return cached;
+  }
+  try {
+    const addon = createRequire(import.meta.url)(addonFile) as NativeAddon;
+    cached = { ok: true, addon, blas: addon.blasConfig() };
+  } catch (error) {
+    cached = { ok: false, reason: `the native addon failed to load: ${(error as Error).message.split('\n')[0]}` };
+  }
+  return cached;
+}
+
+/** How to make the addon available, for `costsim doctor`. */
+export const NATIVE_HOW_TO_ENABLE =
+  'install a C++ compiler, make, python3 and OpenBLAS (Debian/Ubuntu: `apt-get install g++ make python3 libopenblas-dev`), ' +
+  'then run `node native/build.mjs` (npm ci and npm install run it too)';

@@ -1,0 +1,44 @@
+/**
+ * The `native` tfjs backend: the wasm backend's own instance (same module, same heap) under a
+ * second name, with every wasm kernel registered for it too and the GEMM-heavy ones replaced by
+ * the OpenBLAS addon's. Sharing the instance means tensors never move between `wasm` and
+ * `native`, and both stay selectable in one process, so doctor and bench:peer compare them
+ * side by side. Caveat: never `tf.removeBackend('native')` (or engine reset) while wasm is in
+ * use: tfjs would dispose the shared instance.
+ */
+import type { KernelConfig, KernelBackend } from '@tensorflow/tfjs-core';
+import { tf } from '../tf.ts';
+import type { NativeAddon } from './addon.ts';
+import { matMulKernels } from './matmul.ts';
+import { convKernels } from './conv.ts';
+
+/** The tfjs backend name costsim registers. */
+export const NATIVE_BACKEND = 'native';
+
+/** Kernel names the addon implements (everything else is the wasm kernel, shared). */
+export function nativeKernelConfigs(addon: NativeAddon, backendName = NATIVE_BACKEND): KernelConfig[] {
+  return [...matMulKernels(addon, backendName), ...convKernels(addon, backendName)];
+}
+
+/**
+ * Register the `native` backend over the already-initialised wasm backend instance. Idempotent;
+ * wasm kernels registered after this call are copied on the next call.
+ */
+export function registerNativeBackend(addon: NativeAddon): void {
+  const wasm = tf.engine().registry.wasm as KernelBackend | undefined;
+  if (!wasm) throw new Error('the wasm backend must be initialised before the native backend');
+  if (!tf.findBackendFactory(NATIVE_BACKEND)) tf.registerBackend(NATIVE_BACKEND, () => wasm, 0);
+  const own = nativeKernelConfigs(addon);
+  const ownNames = new Set(own.map((config) => config.kernelName));
+  for (const config of tf.getKernelsForBackend('wasm')) {
+    if (ownNames.has(config.kernelName) || tf.getKernel(config.kernelName, NATIVE_BACKEND)) continue;
+    tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
+  }
+  for (const config of own) {
+    if (!tf.getKernel(config.kernelName, NATIVE_BACKEND)) {
+      // Keep the wasm kernel's setup (it binds wasm functions the fallback path calls).
+      const setupFunc = tf.getKernel(config.kernelName, 'wasm')?.setupFunc;
+      tf.registerKernel(setupFunc ? { ...config, setupFunc } : config);
+    }
+  }
+}
