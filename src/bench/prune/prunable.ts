@@ -2,7 +2,7 @@
  * Which weights of a tf.LayersModel are pruned, and applying masks to them.
  *
  * TF Model Optimization's registry prunes kernels only: the `kernel` of Dense and of the
- * ordinary convolutions. Biases, BatchNorm parameters and depthwise kernels are left dense
+ * ordinary convolutions (here also the projection kernels of custom attention layers). Biases, BatchNorm parameters and depthwise kernels are left dense
  * (they are few, and pruning them costs accuracy for no compute). Structured pruning adds
  * masks on biases and BatchNorm gamma/beta of removed units (see structured.ts), so masks
  * are kept per variable, not per layer.
@@ -13,8 +13,16 @@ import { countZeros, type Mask } from './masks.ts';
 
 type LayerVariable = tf.LayerVariable;
 
-/** Layer classes whose `kernel` is prunable (TFMOT prune_registry, minus depthwise kernels). */
-export const PRUNABLE_KERNEL_LAYERS: ReadonlySet<string> = new Set(['Dense', 'Conv1D', 'Conv2D', 'Conv3D', 'Conv2DTranspose']);
+/** Layer classes never pruned (depthwise kernels are tiny and TFMOT leaves them dense). */
+const NEVER_PRUNED: ReadonlySet<string> = new Set(['DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'LayerNormalization', 'Embedding']);
+
+/**
+ * A kernel is a weight named `kernel` (Dense, Conv*) or `<x>_kernel` (the zoo's attention
+ * projections `query_kernel`...): the matrices of linear maps, as TFMOT's registry prunes.
+ */
+function isKernelName(name: string): boolean {
+  return name === 'kernel' || (name.endsWith('_kernel') && !name.startsWith('depthwise') && !name.startsWith('recurrent'));
+}
 
 /** One prunable weight tensor of a model. */
 export interface PrunableWeight {
@@ -43,11 +51,12 @@ export function prunableWeights(model: LayersModel): PrunableWeight[] {
   const found: PrunableWeight[] = [];
   for (const layer of model.layers) {
     const layerClass = layer.getClassName();
-    if (!PRUNABLE_KERNEL_LAYERS.has(layerClass)) continue;
+    if (NEVER_PRUNED.has(layerClass)) continue;
     for (const variable of layer.trainableWeights) {
-      if (weightName(variable) !== 'kernel') continue;
+      const name = weightName(variable);
+      if (!isKernelName(name)) continue;
       const shape = [...variable.shape] as number[];
-      found.push({ layerName: layer.name, layerClass, weightName: 'kernel', variable, shape, size: shape.reduce((a, b) => a * b, 1) });
+      found.push({ layerName: layer.name, layerClass, weightName: name, variable, shape, size: shape.reduce((a, b) => a * b, 1) });
     }
   }
   return found;

@@ -1,0 +1,189 @@
+/**
+ * A resumable sweep over independent points, run in worker processes (one per core by
+ * default; each process has its own TensorFlow.js engine, so runs do not share state).
+ *
+ * The parent is the only writer: every result comes back over IPC and is handed to
+ * `onResult` (e.g. appended to a JSONL store as one line), so a sweep killed at any moment
+ * leaves every finished result on disk and nothing half-written. Resume = run again with
+ * `isDone` answering from the store: finished points are skipped. A worker that dies takes
+ * only its current point down (reported as failed, retried `retries` times); a fresh
+ * process takes its slot.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { ParentMessage, WorkerMessage } from './protocol.ts';
+
+/** One point of a sweep: a unique key and JSON parameters for the worker module. */
+export interface SweepPoint<P> {
+  key: string;
+  params: P;
+}
+
+/** What happened to one point. */
+export type SweepEvent =
+  | { type: 'skipped'; key: string }
+  | { type: 'started'; key: string; workerIndex: number }
+  | { type: 'finished'; key: string; workerIndex: number; wallSeconds: number }
+  | { type: 'failed'; key: string; workerIndex: number; message: string; willRetry: boolean }
+  | { type: 'log'; key: string; workerIndex: number; line: string };
+
+export interface SweepOptions<P, R> {
+  points: readonly SweepPoint<P>[];
+  /** Absolute path (or file URL) of a module exporting `runPoint` (see protocol.ts). */
+  workerModule: string;
+  /** Worker processes; default one per core, never more than the points left. */
+  workers?: number;
+  /** JSON passed to the module's `setup` once per process. */
+  setupArgs?: unknown;
+  /** True for points already finished (resume). */
+  isDone?: (key: string) => boolean;
+  /** Called in the parent, once per finished point, in completion order. */
+  onResult: (key: string, result: R) => void;
+  onEvent?: (event: SweepEvent) => void;
+  /** Extra attempts for a point whose worker threw or died (default 0). */
+  retries?: number;
+  /** Environment of the workers (default: this process's). */
+  env?: NodeJS.ProcessEnv;
+  signal?: AbortSignal;
+}
+
+/** The outcome of a sweep. */
+export interface SweepSummary {
+  ran: string[];
+  skipped: string[];
+  failed: Array<{ key: string; message: string }>;
+  aborted: boolean;
+}
+
+const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+
+/** The tsx loader, so forked children run TypeScript like this process does. */
+function tsxLoader(): string {
+  try {
+    return import.meta.resolve('tsx');
+  } catch {
+    return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  }
+}
+
+/** Default worker count: one per core. */
+export function defaultWorkerCount(): number {
+  return Math.max(1, availableParallelism());
+}
+
+/** Run the sweep; resolves when every point finished or failed (or the signal aborted it). */
+export function runSweep<P, R>(options: SweepOptions<P, R>): Promise<SweepSummary> {
+  const summary: SweepSummary = { ran: [], skipped: [], failed: [], aborted: false };
+  const queue: Array<{ point: SweepPoint<P>; attempt: number }> = [];
+  const seen = new Set<string>();
+  for (const point of options.points) {
+    if (seen.has(point.key)) throw new Error(`runSweep: duplicate point key "${point.key}"`);
+    seen.add(point.key);
+    if (options.isDone?.(point.key)) {
+      summary.skipped.push(point.key);
+      options.onEvent?.({ type: 'skipped', key: point.key });
+    } else queue.push({ point, attempt: 0 });
+  }
+  const slots = Math.min(queue.length, Math.max(1, options.workers ?? defaultWorkerCount()));
+  if (slots === 0) return Promise.resolve(summary);
+  const retries = options.retries ?? 0;
+  const loader = tsxLoader();
+
+  return new Promise((resolve) => {
+    const live = new Map<number, ChildProcess>();
+    const busy = new Map<number, { point: SweepPoint<P>; attempt: number }>();
+    let settled = false;
+
+    const finishIfDone = (): void => {
+      if (settled || live.size > 0) return;
+      settled = true;
+      // Points never handed out (workers died before asking for them, or the sweep was aborted).
+      const reason = summary.aborted ? 'sweep aborted before this point ran' : 'no worker process left to run this point';
+      for (const { point } of queue.splice(0)) summary.failed.push({ key: point.key, message: reason });
+      options.signal?.removeEventListener('abort', abort);
+      resolve(summary);
+    };
+    const fail = (slot: number, message: string): void => {
+      const job = busy.get(slot);
+      if (!job) return;
+      busy.delete(slot);
+      const willRetry = job.attempt < retries && !summary.aborted;
+      options.onEvent?.({ type: 'failed', key: job.point.key, workerIndex: slot, message, willRetry });
+      if (willRetry) queue.push({ point: job.point, attempt: job.attempt + 1 });
+      else summary.failed.push({ key: job.point.key, message });
+    };
+    const dispatch = (slot: number): void => {
+      const child = live.get(slot);
+      if (!child) return;
+      const job = summary.aborted ? undefined : queue.shift();
+      if (!job) {
+        child.send({ type: 'stop' } satisfies ParentMessage);
+        return;
+      }
+      busy.set(slot, job);
+      options.onEvent?.({ type: 'started', key: job.point.key, workerIndex: slot });
+      child.send({ type: 'run', key: job.point.key, params: job.point.params } satisfies ParentMessage);
+    };
+    const spawn = (slot: number): void => {
+      const child = fork(CHILD, [options.workerModule, String(slot), JSON.stringify(options.setupArgs ?? null)], {
+        execArgv: ['--import', loader],
+        env: options.env ?? process.env,
+        // Workers' own output never reaches our stdout (it may carry --json): pipe and forward as events.
+        stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      });
+      live.set(slot, child);
+      const forward = (chunk: Buffer): void => {
+        for (const line of chunk.toString('utf8').split('\n')) {
+          if (line.trim()) options.onEvent?.({ type: 'log', key: busy.get(slot)?.point.key ?? '', workerIndex: slot, line });
+        }
+      };
+      child.stdout?.on('data', forward);
+      child.stderr?.on('data', forward);
+      child.on('message', (message: WorkerMessage) => {
+        if (message.type === 'ready') dispatch(slot);
+        else if (message.type === 'setupFailed') {
+          // A worker that cannot start would fail every point: stop the sweep and report it.
+          for (const { point } of queue.splice(0)) summary.failed.push({ key: point.key, message: `worker setup failed: ${message.message}` });
+        } else if (message.type === 'log') options.onEvent?.({ type: 'log', key: message.key, workerIndex: slot, line: message.line });
+        else if (message.type === 'result') {
+          try {
+            options.onResult(message.key, message.result as R);
+          } catch (error) {
+            // The result cannot be kept (e.g. the store is not writable): stop rather than compute more to lose.
+            fail(slot, `result not stored: ${(error as Error).message}`);
+            abort();
+            return;
+          }
+          busy.delete(slot);
+          summary.ran.push(message.key);
+          options.onEvent?.({ type: 'finished', key: message.key, workerIndex: slot, wallSeconds: message.wallSeconds });
+          dispatch(slot);
+        } else if (message.type === 'error') {
+          fail(slot, message.message);
+          dispatch(slot);
+        }
+      });
+      child.on('exit', (code, signal) => {
+        live.delete(slot);
+        if (busy.has(slot)) {
+          fail(slot, `worker process exited (${signal ?? `code ${code}`}) while running the point`);
+          if (queue.length > 0 && !summary.aborted) spawn(slot);
+        }
+        finishIfDone();
+      });
+    };
+    const abort = (): void => {
+      summary.aborted = true;
+      for (const child of live.values()) child.kill('SIGTERM');
+    };
+    if (options.signal?.aborted) {
+      summary.aborted = true;
+      resolve(summary);
+      return;
+    }
+    options.signal?.addEventListener('abort', abort, { once: true });
+    for (let slot = 0; slot < slots; slot++) spawn(slot);
+  });
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runSweep, type SweepEvent } from '../../src/sweep/runner.ts';
+
+const worker = fileURLToPath(new URL('./fixtures/square-worker.ts', import.meta.url));
+type Result = { n: number; square: number; pid: number; setup: unknown; workerIndex: number };
+
+describe('runSweep', () => {
+  it('runs every point once across worker processes and hands results to the parent', async () => {
+    const results = new Map<string, Result>();
+    const points = Array.from({ length: 6 }, (_, n) => ({ key: `k${n}`, params: { n, delayMs: 20 } }));
+    const summary = await runSweep<{ n: number }, Result>({ points, workerModule: worker, workers: 2, setupArgs: { backend: 'cpu' }, onResult: (k, r) => results.set(k, r) });
+    expect(summary.failed).toEqual([]);
+    expect(summary.ran.sort()).toEqual(points.map((p) => p.key).sort());
+    for (const p of points) expect(results.get(p.key)?.square).toBe(p.params.n ** 2);
+    const pids = new Set([...results.values()].map((r) => r.pid));
+    expect(pids.size).toBe(2);
+    expect(pids.has(process.pid)).toBe(false);
+    expect([...results.values()].every((r) => (r.setup as { backend: string }).backend === 'cpu')).toBe(true);
+  });
+
+  it('skips finished points (resume)', async () => {
+    const ran: string[] = [];
+    const points = [0, 1, 2].map((n) => ({ key: `k${n}`, params: { n } }));
+    const summary = await runSweep({ points, workerModule: worker, workers: 1, isDone: (k) => k !== 'k1', onResult: (k) => ran.push(k) });
+    expect(ran).toEqual(['k1']);
+    expect(summary.skipped).toEqual(['k0', 'k2']);
+  });
+
+  it('reports a point that throws or kills its worker, and still finishes the others', async () => {
+    const events: SweepEvent[] = [];
+    const points: Array<{ key: string; params: { n: number; fail?: 'throw' | 'exit' } }> = [
+      { key: 'ok1', params: { n: 1 } },
+      { key: 'throws', params: { n: 2, fail: 'throw' } },
+      { key: 'dies', params: { n: 3, fail: 'exit' } },
+      { key: 'ok4', params: { n: 4 } },
+      { key: 'ok5', params: { n: 5 } },
+    ];
+    const summary = await runSweep({ points, workerModule: worker, workers: 2, onResult: () => undefined, onEvent: (e) => events.push(e) });
+    expect(summary.ran.sort()).toEqual(['ok1', 'ok4', 'ok5']);
+    expect(summary.failed.map((f) => f.key).sort()).toEqual(['dies', 'throws']);
+    expect(summary.failed.find((f) => f.key === 'throws')?.message).toMatch(/point 2 refused/);
+    expect(summary.failed.find((f) => f.key === 'dies')?.message).toMatch(/exited \(code 3\)/);
+    expect(events.some((e) => e.type === 'log' && e.line === 'squared 4')).toBe(true);
+  });
+
+  it('a sweep killed part-way leaves a valid store, and a rerun runs only what is missing', async () => {
+    const store = join(mkdtempSync(join(tmpdir(), 'sweep-')), 'results.jsonl');
+    const script = fileURLToPath(new URL('./fixtures/run-jsonl-sweep.ts', import.meta.url));
+    const tsx = import.meta.resolve('tsx');
+    const start = () => spawn(process.execPath, ['--import', tsx, script, store, '8'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const first = start();
+    // Kill it as soon as some, but not all, results are on disk.
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        const lines = existsSync(store) ? readFileSync(store, 'utf8').split('\n').filter(Boolean) : [];
+        if (lines.length >= 2) {
+          clearInterval(poll);
+          first.kill('SIGKILL');
+          resolve();
+        }
+      }, 10);
+    });
+    await new Promise((r) => first.on('exit', r));
+    const afterKill = readFileSync(store, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { key: string });
+    expect(afterKill.length).toBeGreaterThanOrEqual(2);
+    expect(afterKill.length).toBeLessThan(8);
+    const second = start();
+    let out = '';
+    second.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    await new Promise((r) => second.on('exit', r));
+    const summary = JSON.parse(out) as { ran: string[]; skipped: string[] };
+    expect(summary.skipped.sort()).toEqual(afterKill.map((r) => r.key).sort());
+    const all = readFileSync(store, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { key: string });
+    expect(all.map((r) => r.key).sort()).toEqual(Array.from({ length: 8 }, (_, n) => `p${n}`).sort());
+  });
+});
