@@ -1,0 +1,174 @@
+/**
+ * GPU entries of the device catalogue. Peak FLOP/s are dense (sparse figures are 2× and
+ * never used); memory is the datasheet capacity in decimal bytes; the host link is PCIe per
+ * direction (datasheets quote both directions together, so half of their figure).
+ *
+ * Prices are per GPU-hour, on demand, and vary by provider and month: every price is marked
+ * `unverified` until a second source agrees (REFERENCE.md asks for triangulation).
+ */
+import type { Device, Sourced } from './catalog.ts';
+
+const T = 1e12;
+const GB = 1e9;
+
+const REF = '/work/shared/REFERENCE.md "Devices" table (checked for costsim)';
+const PCIE3: Sourced = { value: 15.75 * GB, source: 'PCIe 3.0 x16: 8 GT/s × 16 lanes × 128/130 encoding = 15.75 GB/s per direction (PCI-SIG base spec 3.0)', date: '2010-11' };
+const PCIE4: Sourced = { value: 31.5 * GB, source: 'PCIe 4.0 x16: 16 GT/s × 16 × 128/130 = 31.5 GB/s per direction (NVIDIA datasheets: "64 GB/s" bidirectional)', date: '2017-10' };
+const PCIE5: Sourced = { value: 63 * GB, source: 'PCIe 5.0 x16: 32 GT/s × 16 × 128/130 = 63 GB/s per direction (NVIDIA/AMD datasheets: "128 GB/s" bidirectional)', date: '2019-05' };
+
+function s(value: number, source: string, date: string, unverified?: boolean): Sourced {
+  return unverified ? { value, source, date, unverified } : { value, source, date };
+}
+
+/** Built-in GPUs, smallest first. */
+export const GPU_CATALOG: readonly Device[] = [
+  {
+    id: 't4',
+    name: 'NVIDIA T4 16 GB (PCIe, Turing)',
+    kind: 'gpu',
+    peakFlops: {
+      fp32: s(8.1 * T, 'NVIDIA T4 datasheet: single precision 8.1 TFLOPS', '2019-03'),
+      fp16: s(65 * T, `${REF}: 65 TFLOP/s FP16 (NVIDIA T4 datasheet, mixed precision tensor)`, '2019-03'),
+      int8: s(130 * T, 'NVIDIA T4 datasheet: INT8 130 TOPS', '2019-03'),
+    },
+    memoryBytes: s(16 * GB, `${REF}: 16 GB GDDR6`, '2019-03'),
+    memoryBandwidthBytesPerSecond: s(320 * GB, `${REF}: 320 GB/s`, '2019-03'),
+    hostLinkBytesPerSecond: PCIE3,
+    powerWatts: s(70, `${REF}: 70 W`, '2019-03'),
+    usdPerHour: s(0.526, 'AWS g4dn.xlarge on-demand (1 T4, 4 vCPU, 16 GiB), us-east-1, Linux', '2024-06', true),
+  },
+  {
+    id: 'l4',
+    name: 'NVIDIA L4 24 GB (PCIe, Ada)',
+    kind: 'gpu',
+    peakFlops: {
+      fp32: s(30.3 * T, 'NVIDIA L4 datasheet: FP32 30.3 TFLOPS', '2023-03'),
+      tf32: s(60 * T, 'NVIDIA L4 datasheet: TF32 120 TFLOPS with sparsity, so 60 dense', '2023-03'),
+      bf16: s(121 * T, `${REF}: 121 TFLOP/s BF16 dense (datasheet 242 with sparsity)`, '2023-03'),
+      fp16: s(121 * T, 'NVIDIA L4 datasheet: FP16 242 TFLOPS with sparsity, so 121 dense', '2023-03'),
+      fp8: s(242.5 * T, 'NVIDIA L4 datasheet: FP8 485 TFLOPS with sparsity, so 242.5 dense', '2023-03'),
+    },
+    memoryBytes: s(24 * GB, `${REF}: 24 GB GDDR6`, '2023-03'),
+    memoryBandwidthBytesPerSecond: s(300 * GB, `${REF}: 300 GB/s`, '2023-03'),
+    hostLinkBytesPerSecond: PCIE4,
+    powerWatts: s(72, `${REF}: 72 W`, '2023-03'),
+    usdPerHour: s(0.8048, `AWS g6.xlarge on-demand (1 L4, 4 vCPU, 16 GiB), us-east-1; ${REF} gives ~$0.70–0.80`, '2024-06', true),
+  },
+  {
+    id: 'a10g',
+    name: 'NVIDIA A10G 24 GB (AWS G5, Ampere)',
+    kind: 'gpu',
+    peakFlops: {
+      fp32: s(31.52 * T, 'AWS EC2 G5 product page: A10G, 31.52 TFLOPS FP32', '2021-11', true),
+      fp16: s(70 * T, 'Baseten "NVIDIA A10 vs A10G for ML model inference": A10G 70 TFLOPS FP16 tensor (dense)', '2023-09', true),
+      bf16: s(70 * T, 'as fp16 (Ampere tensor cores run BF16 at the FP16 rate; NVIDIA A100 whitepaper)', '2023-09', true),
+    },
+    memoryBytes: s(24 * GB, 'Baseten A10 vs A10G: 24 GB GDDR6 (same as A10)', '2023-09'),
+    memoryBandwidthBytesPerSecond: s(600 * GB, 'Baseten A10 vs A10G: 600 GB/s (same as A10)', '2023-09'),
+    hostLinkBytesPerSecond: PCIE4,
+    powerWatts: s(300, 'AWS G5 instances: A10G board power 300 W (third-party spec listings)', '2021-11', true),
+    usdPerHour: s(1.006, 'AWS g5.xlarge on-demand (1 A10G, 4 vCPU, 16 GiB), us-east-1', '2024-06', true),
+  },
+  {
+    id: 'a100-40gb',
+    name: 'NVIDIA A100 40 GB (SXM4, Ampere)',
+    kind: 'gpu',
+    peakFlops: {
+      fp32: s(19.5 * T, 'NVIDIA A100 datasheet: FP32 19.5 TFLOPS', '2020-05'),
+      tf32: s(156 * T, 'NVIDIA A100 datasheet: TF32 156 TFLOPS dense', '2020-05'),
+      bf16: s(312 * T, 'NVIDIA A100 datasheet: BF16 312 TFLOPS dense', '2020-05'),
+      fp16: s(312 * T, 'NVIDIA A100 datasheet: FP16 312 TFLOPS dense', '2020-05'),
+      int8: s(624 * T, 'NVIDIA A100 datasheet: INT8 624 TOPS dense', '2020-05'),
+    },
+    memoryBytes: s(40 * GB, 'NVIDIA A100 datasheet: 40 GB HBM2', '2020-05'),
+    memoryBandwidthBytesPerSecond: s(1555 * GB, 'NVIDIA A100 datasheet: 1,555 GB/s (40 GB)', '2020-05'),
+    hostLinkBytesPerSecond: PCIE4,
+    powerWatts: s(400, 'NVIDIA A100 datasheet: 400 W (SXM)', '2020-05'),
+    usdPerHour: s(3.67, 'Google Cloud a2-highgpu-1g on-demand (1 A100 40 GB, 12 vCPU, 85 GB), us-central1', '2024-06', true),
+  },
+  {
+    id: 'a100-80gb',
+    name: 'NVIDIA A100 80 GB (SXM4, Ampere)',
+    kind: 'gpu',
+    peakFlops: {
+      fp32: s(19.5 * T, 'NVIDIA A100 datasheet: FP32 19.5 TFLOPS', '2021-06'),
+      tf32: s(156 * T, 'NVIDIA A100 datasheet: TF32 156 TFLOPS dense', '2021-06'),
+      bf16: s(312 * T, `${REF}: A100 SXM 80 GB, 312 TFLOP/s BF16`, '2021-06'),
+      fp16: s(312 * T, 'NVIDIA A100 datasheet: FP16 312 TFLOPS dense', '2021-06'),
+      int8: s(624 * T, 'NVIDIA A100 datasheet: INT8 624 TOPS dense', '2021-06'),
+    },
+    memoryBytes: s(80 * GB, `${REF}: 80 GB`, '2021-06'),
+    memoryBandwidthBytesPerSecond: s(2.0e12, `${REF}: 2.0 TB/s (datasheet: 2,039 GB/s SXM)`, '2021-06'),
+    hostLinkBytesPerSecond: PCIE4,
+    powerWatts: s(400, `${REF}: 400 W`, '2021-06'),
+    usdPerHour: s(1.79, `tier-2 cloud on-demand A100 SXM 80 GB per GPU-hour; ${REF} gives $0.80–3.00`, '2025-06', true),
+  },
+  {
+    id: 'h100-pcie',
+    name: 'NVIDIA H100 80 GB PCIe (Hopper)',
+    kind: 'gpu',
+    peakFlops: {
+      fp32: s(51 * T, 'NVIDIA H100 datasheet: FP32 51 TFLOPS (PCIe)', '2022-09'),
+      tf32: s(378 * T, 'NVIDIA H100 datasheet: TF32 756 TFLOPS with sparsity, so 378 dense (PCIe)', '2022-09'),
+      bf16: s(756 * T, `${REF}: 756 TFLOP/s BF16`, '2022-09'),
+      fp16: s(756 * T, 'NVIDIA H100 datasheet: FP16 1,513 TFLOPS with sparsity, so 756 dense (PCIe)', '2022-09'),
+      fp8: s(1513 * T, 'NVIDIA H100 datasheet: FP8 3,026 TFLOPS with sparsity, so 1,513 dense (PCIe)', '2022-09'),
+    },
+    memoryBytes: s(80 * GB, `${REF}: 80 GB`, '2022-09'),
+    memoryBandwidthBytesPerSecond: s(2.0e12, `${REF}: 2.0 TB/s`, '2022-09'),
+    hostLinkBytesPerSecond: PCIE5,
+    powerWatts: s(350, `${REF}: 350 W`, '2022-09'),
+    usdPerHour: s(2.0, `tier-2 cloud on-demand H100 PCIe per GPU-hour; ${REF}: H100 ~$2–3 in 2025–26`, '2025-06', true),
+  },
+  {
+    id: 'h100-sxm',
+    name: 'NVIDIA H100 80 GB SXM5 (Hopper)',
+    kind: 'gpu',
+    peakFlops: {
+      fp32: s(67 * T, 'NVIDIA H100 datasheet: FP32 67 TFLOPS (SXM)', '2022-09'),
+      tf32: s(494.5 * T, 'NVIDIA H100 datasheet: TF32 989 TFLOPS with sparsity, so 494.5 dense (SXM)', '2022-09'),
+      bf16: s(989 * T, `${REF}: 989 TFLOP/s BF16`, '2022-09'),
+      fp16: s(989 * T, 'NVIDIA H100 datasheet: FP16 1,979 TFLOPS with sparsity, so 989 dense (SXM)', '2022-09'),
+      fp8: s(1979 * T, `${REF}: 1,979 TFLOP/s FP8`, '2022-09'),
+    },
+    memoryBytes: s(80 * GB, `${REF}: 80 GB HBM3`, '2022-09'),
+    memoryBandwidthBytesPerSecond: s(3.35e12, `${REF}: 3.35 TB/s`, '2022-09'),
+    hostLinkBytesPerSecond: PCIE5,
+    powerWatts: s(700, `${REF}: 700 W`, '2022-09'),
+    usdPerHour: s(2.5, `${REF}: H100 ~$2–3 per GPU-hour in 2025–26 on tier-2 clouds (midpoint; AWS p5.48xlarge list $98.32/8 GPUs before the June 2025 cut)`, '2025-06', true),
+  },
+  {
+    id: 'h200',
+    name: 'NVIDIA H200 141 GB SXM (Hopper)',
+    kind: 'gpu',
+    peakFlops: {
+      fp32: s(67 * T, 'NVIDIA H200 datasheet: FP32 67 TFLOPS (SXM; same GH100 compute as H100 SXM)', '2023-11'),
+      tf32: s(494.5 * T, 'NVIDIA H200 datasheet: TF32 989 TFLOPS with sparsity, so 494.5 dense', '2023-11'),
+      bf16: s(989 * T, 'NVIDIA H200 datasheet: BF16 1,979 TFLOPS with sparsity, so 989 dense', '2023-11'),
+      fp16: s(989 * T, 'NVIDIA H200 datasheet: FP16 1,979 TFLOPS with sparsity, so 989 dense', '2023-11'),
+      fp8: s(1979 * T, 'NVIDIA H200 datasheet: FP8 3,958 TFLOPS with sparsity, so 1,979 dense', '2023-11'),
+    },
+    memoryBytes: s(141 * GB, 'NVIDIA H200 datasheet: 141 GB HBM3e', '2023-11'),
+    memoryBandwidthBytesPerSecond: s(4.8e12, 'NVIDIA H200 datasheet: 4.8 TB/s', '2023-11'),
+    hostLinkBytesPerSecond: PCIE5,
+    powerWatts: s(700, 'NVIDIA H200 datasheet: up to 700 W (SXM)', '2023-11'),
+    usdPerHour: s(3.5, 'tier-2 cloud on-demand H200 per GPU-hour (provider price pages)', '2025-06', true),
+  },
+  {
+    id: 'mi300x',
+    name: 'AMD Instinct MI300X 192 GB (OAM, CDNA 3)',
+    kind: 'gpu',
+    peakFlops: {
+      fp32: s(163.4 * T, 'AMD Instinct MI300X datasheet: FP32 matrix 163.4 TFLOPS', '2023-12'),
+      tf32: s(653.7 * T, 'AMD Instinct MI300X datasheet: TF32 653.7 TFLOPS dense', '2023-12'),
+      bf16: s(1307.4 * T, 'AMD Instinct MI300X datasheet: BF16 1,307.4 TFLOPS dense', '2023-12'),
+      fp16: s(1307.4 * T, 'AMD Instinct MI300X datasheet: FP16 1,307.4 TFLOPS dense', '2023-12'),
+      fp8: s(2614.9 * T, 'AMD Instinct MI300X datasheet: FP8 2,614.9 TFLOPS dense', '2023-12'),
+    },
+    memoryBytes: s(192 * GB, 'AMD Instinct MI300X datasheet: 192 GB HBM3', '2023-12'),
+    memoryBandwidthBytesPerSecond: s(5.3e12, 'AMD Instinct MI300X datasheet: 5.3 TB/s peak', '2023-12'),
+    hostLinkBytesPerSecond: PCIE5,
+    powerWatts: s(750, 'AMD Instinct MI300X datasheet: 750 W peak board power', '2023-12'),
+    usdPerHour: s(1.71, 'gpu.blog MI300X provider listing: TensorWave on demand $1.71/h (Vultr $1.85/h)', '2025-01', true),
+  },
+];
