@@ -1,0 +1,101 @@
+/**
+ * Provider costs and qualities from measurements, never from tfjs: bench records come in as
+ * data. Marginal cost per unit (modeled):
+ *   FLOPs per unit ÷ (device peak FLOP/s × utilisation) × device USD per second,
+ * where FLOPs per unit is the record's forward FLOPs per sample × samples per unit (or
+ * `flopsPerUnit` as given), and utilisation is the record's measured achieved ÷ peak unless
+ * given. Quality from accuracy: linear `intercept + slope × accuracy` or log-odds
+ * `intercept + scale × ln(acc / (1 − acc))`. Every figure carries a provenance string.
+ */
+import { InputError } from '../errors.ts';
+import { findDevice, type Device } from '../devices/catalog.ts';
+import type { BenchRecord, Provenance } from '../bench/record.ts';
+import type { Sampled } from '../scenario/distribution.ts';
+import type { Provider } from '../scenario/normalize.ts';
+
+/** A provider's period-0 marginal cost and quality as numbers, with where they came from. */
+export interface ResolvedProviderCost {
+  provider: string;
+  /** USD per unit at period 0 (before learning curve and shocks). */
+  marginalCostUsd: number;
+  quality: number;
+  costProvenance: Provenance;
+  qualityProvenance: Provenance;
+}
+
+/** Bench records by bench id (the scenario's `bench[].id`). */
+export type BenchRecords = ReadonlyMap<string, BenchRecord>;
+
+function fmt(x: number): string {
+  return Number(x.toPrecision(4)).toString();
+}
+
+function recordFor(records: BenchRecords, benchId: string, scenarioName: string, path: string): BenchRecord {
+  const rec = records.get(benchId);
+  if (!rec) throw new InputError({ file: scenarioName, path }, `no bench record for bench id "${benchId}"; run the scenario's bench entries first (costsim run) or pass records for it`);
+  return rec;
+}
+
+function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, devices: readonly Device[], scenarioName: string): { usd: number; provenance: Provenance } {
+  const c = p.cost;
+  if (c.kind === 'given') return { usd: c.marginalCostUsd, provenance: { kind: 'assumed', source: `marginalCost ${fmt(c.marginalCostUsd)} USD/unit given in the scenario` } };
+  const path = `providers[${i}].cost`;
+  const device = findDevice(c.device, devices);
+  if (!device) throw new InputError({ file: scenarioName, path: `${path}.device` }, `unknown device "${c.device}"`);
+  const peak = device.peakFlops[c.dtype];
+  if (!peak) throw new InputError({ file: scenarioName, path: `${path}.dtype` }, `device "${device.id}" has no ${c.dtype} peak (allowed: ${Object.keys(device.peakFlops).join(', ')})`);
+  const rec = c.bench !== undefined ? recordFor(records, c.bench, scenarioName, `${path}.bench`) : undefined;
+  let flopsPerUnit: number;
+  let flopsWhy: string;
+  if (c.flopsPerUnit !== undefined) {
+    flopsPerUnit = c.flopsPerUnit;
+    flopsWhy = `${fmt(flopsPerUnit)} FLOPs/unit (given)`;
+  } else {
+    const r = rec as BenchRecord;
+    const metric = c.flops === 'effective' ? 'effectiveForwardPerSample' : 'forwardPerSample';
+    flopsPerUnit = r.metrics.flops[metric] * c.samplesPerUnit;
+    flopsWhy = `${fmt(flopsPerUnit)} FLOPs/unit (bench "${c.bench}" metrics.flops.${metric} ${fmt(r.metrics.flops[metric])} × ${fmt(c.samplesPerUnit)} samples/unit)`;
+  }
+  const utilisation = c.utilisation ?? (rec as BenchRecord).metrics.utilisation;
+  const utilWhy = c.utilisation !== undefined ? `utilisation ${fmt(utilisation)} (given)` : `utilisation ${fmt(utilisation)} (bench "${c.bench}" metrics.utilisation, measured on ${(rec as BenchRecord).environment.backend})`;
+  if (!(utilisation > 0)) throw new InputError({ file: scenarioName, path: `${path}.utilisation` }, `utilisation must be > 0 (got ${utilisation}); give cost.utilisation`);
+  const usdPerSecond = device.usdPerHour.value / 3600;
+  const seconds = flopsPerUnit / (peak.value * utilisation);
+  return {
+    usd: seconds * usdPerSecond,
+    provenance: {
+      kind: 'modeled',
+      source:
+        `${flopsWhy} ÷ (${device.id} ${c.dtype} peak ${fmt(peak.value)} FLOP/s [${peak.source}, ${peak.date}] × ${utilWhy}) × ` +
+        `${fmt(device.usdPerHour.value)} USD/h [${device.usdPerHour.source}, ${device.usdPerHour.date}] ÷ 3600`,
+    },
+  };
+}
+
+function resolveQuality(p: Sampled<Provider>, i: number, records: BenchRecords, scenarioName: string): { value: number; provenance: Provenance } {
+  const q = p.quality;
+  if (typeof q === 'number') return { value: q, provenance: { kind: 'assumed', source: `quality ${fmt(q)} given in the scenario` } };
+  const acc = recordFor(records, q.fromAccuracy, scenarioName, `providers[${i}].quality.fromAccuracy`).metrics.testAccuracy;
+  const m = q.mapping;
+  if (m.type === 'linear') {
+    return { value: m.intercept + m.slope * acc, provenance: { kind: 'modeled', source: `${fmt(m.intercept)} + ${fmt(m.slope)} × test accuracy ${fmt(acc)} (bench "${q.fromAccuracy}", measured)` } };
+  }
+  const clipped = Math.min(1 - 1e-6, Math.max(1e-6, acc));
+  return {
+    value: m.intercept + m.scale * Math.log(clipped / (1 - clipped)),
+    provenance: { kind: 'modeled', source: `${fmt(m.intercept)} + ${fmt(m.scale)} × ln(acc/(1−acc)), test accuracy ${fmt(acc)} (bench "${q.fromAccuracy}", measured)` },
+  };
+}
+
+/**
+ * Period-0 marginal cost (USD/unit) and quality of every provider, from numbers given in the
+ * scenario or from bench records and the device catalogue (plus `devices`, the scenario's own).
+ * Throws InputError naming the provider field when a record or device is missing.
+ */
+export function resolveProviderCosts(market: { providers: Array<Sampled<Provider>> }, records: BenchRecords, devices: readonly Device[], scenarioName = 'scenario'): ResolvedProviderCost[] {
+  return market.providers.map((p, i) => {
+    const cost = resolveCost(p, i, records, devices, scenarioName);
+    const quality = resolveQuality(p, i, records, scenarioName);
+    return { provider: p.name, marginalCostUsd: cost.usd, quality: quality.value, costProvenance: cost.provenance, qualityProvenance: quality.provenance };
+  });
+}

@@ -1,0 +1,103 @@
+/**
+ * Monte Carlo over seeds and parameter distributions. Run r's seed is derived from the
+ * scenario seed and r alone, and each run draws its parameters from its own RNG, so results
+ * are byte-identical whichever worker computes which run. `simulateRuns` is what a worker
+ * process calls; `assembleSimulation` merges runs (in run order) into the published result.
+ */
+import { InputError } from '../errors.ts';
+import { createRng } from '../util/rng.ts';
+import { pointEstimate, sampleAll } from '../scenario/distribution.ts';
+import type { Reference, Scenario } from '../scenario/normalize.ts';
+import { resolveProviderCosts, type BenchRecords, type ResolvedProviderCost } from './costs.ts';
+import { linearCournot, type EquilibriumPoint } from './equilibrium.ts';
+import { simulateRun, stageEquilibria } from './simulate.ts';
+import { summarizeRuns } from './summary.ts';
+import type { MarketPeriodRow, MarketSummary, ProviderPeriodRow, RunResult } from './types.ts';
+
+/** The seed of run `run` (0-based) of a scenario seeded with `scenarioSeed`. */
+export function runSeed(scenarioSeed: number, run: number): number {
+  return createRng(scenarioSeed).fork(`run:${run}`).seed;
+}
+
+function marketOf(scenario: Scenario): NonNullable<Scenario['market']> {
+  if (!scenario.market) throw new InputError({ file: scenario.name, path: 'demand' }, 'this scenario has no market: add demand and providers sections');
+  return scenario.market;
+}
+
+/** Simulate the given runs of `scenario` (any subset, any order); results come back in the order asked. */
+export function simulateRuns(scenario: Scenario, records: BenchRecords, runs: readonly number[], periods = scenario.periods): RunResult[] {
+  const market = marketOf(scenario);
+  return runs.map((run) => {
+    const seed = runSeed(scenario.seed, run);
+    const rng = createRng(seed);
+    const sampled = sampleAll(market, rng.fork('params'));
+    const costs = resolveProviderCosts(sampled, records, scenario.devices, scenario.name);
+    return simulateRun({ run, seed, periods, demand: sampled.demand, providers: sampled.providers, costs }, rng.fork('sim'));
+  });
+}
+
+/** One provider's price, share and profit (USD per period) at an equilibrium. */
+export interface EquilibriumEntry {
+  provider: string;
+  price: number;
+  share: number;
+  profit: number;
+}
+
+/** Stage-game equilibria at period-0 costs with every distribution at its central value. */
+export interface EquilibriumReport {
+  nash: EquilibriumEntry[];
+  collusive: EquilibriumEntry[];
+  /** Cournot quantities and price, for linear demand only. */
+  cournot?: Array<EquilibriumEntry & { quantity: number }>;
+  costs: ResolvedProviderCost[];
+}
+
+/** Nash and joint-profit prices (and Cournot under linear demand) of the scenario's market. */
+export function equilibriumReport(scenario: Scenario, records: BenchRecords): EquilibriumReport {
+  const market = pointEstimate(marketOf(scenario));
+  const costs = resolveProviderCosts(market, records, scenario.devices, scenario.name);
+  const { nash, collusive } = stageEquilibria(market.demand, costs);
+  const entries = (points: EquilibriumPoint[]) => points.map((e, i) => ({ provider: (costs[i] as ResolvedProviderCost).provider, price: e.price, share: e.share, profit: e.profit }));
+  const d = market.demand;
+  return {
+    nash: entries(nash),
+    collusive: entries(collusive),
+    ...(d.type === 'linear'
+      ? {
+          cournot: linearCournot({ quality: costs.map((c) => c.quality), marginalCostUsd: costs.map((c) => c.marginalCostUsd), slope: d.slope, substitution: d.substitution }).map((e, i) => ({
+            ...(entries([e])[0] as EquilibriumEntry),
+            provider: (costs[i] as ResolvedProviderCost).provider,
+            quantity: e.quantity,
+          })),
+        }
+      : {}),
+    costs,
+  };
+}
+
+/** A whole simulation as published: tables, summaries, equilibria and the scenario's reference prices. */
+export interface SimulationResult {
+  scenario: { name: string; seed: number; runs: number; periods: number; unit: string; question: string; calendar?: { start: string; periodDays: number } };
+  equilibrium: EquilibriumReport;
+  rows: ProviderPeriodRow[];
+  marketRows: MarketPeriodRow[];
+  summary: MarketSummary;
+  references: Reference[];
+  learning: Array<{ run: number } & NonNullable<RunResult['learning']>>;
+}
+
+/** Merge runs (sorted by run index) into the published result. */
+export function assembleSimulation(scenario: Scenario, records: BenchRecords, runs: readonly RunResult[], periods = scenario.periods): SimulationResult {
+  const market = marketOf(scenario);
+  const ordered = [...runs].sort((a, b) => a.run - b.run);
+  return {
+    scenario: { name: scenario.name, seed: scenario.seed, runs: ordered.length, periods, unit: scenario.unit, question: scenario.question, ...(scenario.calendar ? { calendar: scenario.calendar } : {}) },
+    equilibrium: equilibriumReport(scenario, records),
+    rows: ordered.flatMap((r) => r.rows),
+    marketRows: ordered.flatMap((r) => r.marketRows),
+    summary: summarizeRuns(ordered, market.providers.map((p) => p.name), periods, scenario.monteCarlo.percentiles),
+    references: scenario.references,
+    learning: ordered.flatMap((r) => (r.learning ? [{ run: r.run, ...r.learning }] : [])),
+  };
+}

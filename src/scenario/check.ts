@@ -1,0 +1,81 @@
+/**
+ * Cross-field checks the schema cannot express: references between sections (a provider's
+ * bench id, a device id), unique names, the fields a market needs together. Returns problems
+ * with document paths so `parse.ts` can point at the line.
+ */
+import { deviceIds } from '../devices/catalog.ts';
+import type { Device } from '../devices/catalog.ts';
+import type { RawScenario } from './schema.ts';
+
+/** One cross-field problem: where (document path) and what, with what is allowed. */
+export interface Problem {
+  path: Array<string | number>;
+  message: string;
+}
+
+function list(values: readonly string[]): string {
+  return values.length ? values.join(', ') : 'none defined';
+}
+
+/** All cross-field problems of a schema-valid scenario, in document order. */
+export function checkScenario(s: RawScenario): Problem[] {
+  const problems: Problem[] = [];
+  const benchIds = (s.bench ?? []).map((b) => b.id);
+  const devices = deviceIds((s.devices ?? []) as Device[]);
+  const seen = new Set<string>();
+  (s.bench ?? []).forEach((b, i) => {
+    if (seen.has(b.id)) problems.push({ path: ['bench', i, 'id'], message: `bench id "${b.id}" is used twice; ids must be unique` });
+    seen.add(b.id);
+    if (!devices.includes(b.device)) problems.push({ path: ['bench', i, 'device'], message: `unknown device "${b.device}" (allowed: ${list(devices)})` });
+    if (b.steps === undefined && b.targetAccuracy === undefined) problems.push({ path: ['bench', i], message: 'give steps or targetAccuracy (or both)' });
+  });
+  (s.placement ?? []).forEach((p, i) =>
+    p.devices.forEach((d, j) => {
+      if (!devices.includes(d)) problems.push({ path: ['placement', i, 'devices', j], message: `unknown device "${d}" (allowed: ${list(devices)})` });
+    }),
+  );
+  if (s.providers && !s.demand) problems.push({ path: ['providers'], message: 'providers need a demand section (demand: { type: logit, mu: ... })' });
+  if (s.demand && !s.providers) problems.push({ path: ['demand'], message: 'demand needs a providers list' });
+  const names = (s.providers ?? []).map((p) => p.name);
+  (s.providers ?? []).forEach((p, i) => {
+    if (names.indexOf(p.name) !== i) problems.push({ path: ['providers', i, 'name'], message: `provider name "${p.name}" is used twice; names must be unique` });
+    if ((p.marginalCost === undefined) === (p.cost === undefined))
+      problems.push({ path: ['providers', i], message: 'give exactly one of marginalCost (USD per unit) or cost (derived from a bench record)' });
+    if (p.cost) {
+      if (!devices.includes(p.cost.device)) problems.push({ path: ['providers', i, 'cost', 'device'], message: `unknown device "${p.cost.device}" (allowed: ${list(devices)})` });
+      if (p.cost.bench !== undefined && !benchIds.includes(p.cost.bench))
+        problems.push({ path: ['providers', i, 'cost', 'bench'], message: `unknown bench id "${p.cost.bench}" (allowed: ${list(benchIds)})` });
+      if (p.cost.bench === undefined && p.cost.flopsPerUnit === undefined)
+        problems.push({ path: ['providers', i, 'cost'], message: 'cost needs bench (a bench id) or flopsPerUnit' });
+      if (p.cost.bench === undefined && p.cost.utilisation === undefined)
+        problems.push({ path: ['providers', i, 'cost'], message: 'without a bench record, cost needs utilisation (achieved ÷ peak FLOP/s, 0–1)' });
+    }
+    if (typeof p.quality === 'object' && 'fromAccuracy' in p.quality && !benchIds.includes(p.quality.fromAccuracy))
+      problems.push({ path: ['providers', i, 'quality', 'fromAccuracy'], message: `unknown bench id "${p.quality.fromAccuracy}" (allowed: ${list(benchIds)})` });
+  });
+  problems.push(...checkQLearning(s));
+  (s.references ?? []).forEach((r, i) => {
+    if (!names.includes(r.provider)) problems.push({ path: ['references', i, 'provider'], message: `unknown provider "${r.provider}" (allowed: ${list(names)})` });
+    if (r.period === undefined && !s.calendar) problems.push({ path: ['references', i], message: 'give period, or a top-level calendar: { start, periodDays } so the date maps to a period' });
+  });
+  return problems;
+}
+
+/** Q-learning agents train against each other in a fast kernel (Calvano et al. 2020): only that market is supported. */
+function checkQLearning(s: RawScenario): Problem[] {
+  const providers = s.providers ?? [];
+  const learners = providers.filter((p) => p.strategy.type === 'qlearning');
+  if (learners.length === 0) return [];
+  const problems: Problem[] = [];
+  const why = 'qlearning agents learn against each other (Calvano et al. 2020)';
+  if (s.demand?.type !== 'logit') problems.push({ path: ['demand', 'type'], message: `${why}: demand must be logit` });
+  const m = learners.map((p) => (p.strategy.type === 'qlearning' ? (p.strategy.m ?? 15) : 0));
+  providers.forEach((p, i) => {
+    if (p.strategy.type !== 'qlearning') problems.push({ path: ['providers', i, 'strategy', 'type'], message: `${why}: when one provider uses qlearning all must` });
+    for (const key of ['capacity', 'cash', 'fixedCostPerPeriod', 'entersAt', 'costShocks', 'cost'] as const)
+      if (p[key] !== undefined) problems.push({ path: ['providers', i, key], message: `${why}: ${key} is not supported with qlearning; remove it` });
+  });
+  if (new Set(m).size > 1) problems.push({ path: ['providers'], message: `${why}: every agent needs the same price-grid size m (got ${m.join(', ')})` });
+  if (learners.length > 3) problems.push({ path: ['providers'], message: `${why}: at most 3 agents (the state space grows as m^n)` });
+  return problems;
+}

@@ -1,0 +1,5 @@
+/** scenario/: YAML → validated, normalized `Scenario`; distributions for Monte Carlo. */
+export { parseScenario, formatPath } from './parse.ts';
+export { normalizeScenario, DEFAULTS, type Scenario, type Provider, type Demand, type Strategy, type ProviderCost, type Quality, type Reference } from './normalize.ts';
+export { scenarioSchema, STRATEGY_TYPES, type RawScenario } from './schema.ts';
+export { sampleAll, draw, hasDistribution, isDistribution, type Distribution, type Num, type Sampled } from './distribution.ts';

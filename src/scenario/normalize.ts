@@ -1,0 +1,225 @@
+/**
+ * Defaults, in one place: a validated `RawScenario` becomes a fully filled `Scenario` that
+ * nothing downstream second-guesses. Every default is documented here (and in the README's
+ * scenario section). Numbers may still be distributions (`Num`); a Monte Carlo run draws them.
+ */
+import type { Device } from '../devices/catalog.ts';
+import type { Num } from './distribution.ts';
+import type { BenchSpec, CostSpec, PlacementSpec, RawProvider, RawScenario, ReferencePrice, StrategySpec } from './schema.ts';
+
+/** Strategy parameters with every default filled (see src/market/strategies.ts for what each does). */
+export type Strategy =
+  | { type: 'costPlus'; markup: Num }
+  | { type: 'matchLowest'; minMarkup: Num }
+  | { type: 'undercutLeader'; step: Num; minMarkup: Num }
+  | { type: 'titForTat'; cooperativePrice: Num | 'collusive'; tolerance: Num }
+  | { type: 'edgeworth'; step: Num; minMarkup: Num; relentPrice: Num | 'collusive' }
+  | { type: 'bestResponse'; damping: Num }
+  | { type: 'predatory'; markup: Num; reserveCash: Num }
+  | { type: 'qlearning'; m: number; xi: Num; alpha: Num; beta: Num; delta: Num; convergencePeriods: number; maxPeriods: number };
+
+/** Demand with defaults: logit (Calvano et al. 2020 form) or linear (Shubik–Levitan). */
+export type Demand =
+  | { type: 'logit'; mu: Num; outsideQuality: Num; marketSize: Num; priceElasticity: Num; referencePriceUsd: Num }
+  | { type: 'linear'; slope: Num; substitution: Num };
+
+/** Where a provider's marginal cost comes from. */
+export type ProviderCost =
+  | { kind: 'given'; marginalCostUsd: Num }
+  | {
+      kind: 'measured';
+      /** Bench id whose record gives FLOPs per sample (and utilisation unless given). */
+      bench?: string;
+      device: string;
+      dtype: 'fp32' | 'tf32' | 'fp16' | 'bf16' | 'fp8' | 'int8';
+      /** undefined: take the record's measured utilisation. */
+      utilisation?: Num;
+      /** undefined: the record's FLOPs per sample × samplesPerUnit. */
+      flopsPerUnit?: Num;
+      samplesPerUnit: Num;
+      flops: 'dense' | 'effective';
+    };
+
+/** Provider quality: a number (logit a_i, or the linear demand intercept) or a mapping of a measured accuracy. */
+export type Quality = Num | { fromAccuracy: string; mapping: { type: 'linear'; slope: Num; intercept: Num } | { type: 'logOdds'; scale: Num; intercept: Num } };
+
+/** A provider with every default filled. Money in USD, quantities in the scenario's units. */
+export interface Provider {
+  name: string;
+  quality: Quality;
+  cost: ProviderCost;
+  /** Fractional decline of marginal cost per period (learning curve); 0 = none. */
+  learningDeclinePerPeriod: Num;
+  capacityUnitsPerPeriod: Num;
+  fixedCostUsdPerPeriod: Num;
+  cashUsd: Num;
+  strategy: Strategy;
+  entersAt: number;
+  /** undefined: the one-shot Bertrand–Nash price at period-0 costs. */
+  initialPriceUsd?: Num;
+  /** Marginal cost is multiplied by `factor` from `atPeriod` on (cumulative). */
+  costShocks: Array<{ atPeriod: number; factor: Num }>;
+}
+
+/** A real dated price, plotted beside simulated paths. */
+export type Reference = ReferencePrice & { period: number };
+
+/** A scenario with every default filled. */
+export interface Scenario {
+  name: string;
+  description: string;
+  question: string;
+  seed: number;
+  periods: number;
+  unit: string;
+  calendar?: { start: string; periodDays: number };
+  /** Present when the scenario has a market (demand + providers). */
+  market?: { demand: Demand; providers: Provider[] };
+  monteCarlo: { runs: number; percentiles: number[] };
+  references: Reference[];
+  bench: Array<BenchSpec & { steps?: number; batch: number; accum: number; seed: number }>;
+  devices: Device[];
+  placement: Array<PlacementSpec & { objective: 'time' | 'cost' }>;
+}
+
+/** Defaults documented in one table (also quoted by the README). */
+export const DEFAULTS = {
+  seed: 1,
+  periods: 100,
+  unit: 'unit',
+  runs: 1,
+  percentiles: [10, 50, 90],
+  outsideQuality: 0,
+  marketSize: 1,
+  priceElasticity: 0,
+  referencePriceUsd: 1,
+  linearSlope: 1,
+  linearSubstitution: 1,
+  capacityUnitsPerPeriod: Infinity,
+  cashUsd: Infinity,
+  fixedCostUsdPerPeriod: 0,
+  entersAt: 0,
+  qualityMapping: { type: 'linear', slope: 1, intercept: 0 },
+  benchBatch: 64,
+  benchAccum: 1,
+  benchSeed: 1,
+} as const;
+
+function strategy(s: StrategySpec): Strategy {
+  switch (s.type) {
+    case 'costPlus':
+      return { type: s.type, markup: s.markup ?? 0.3 };
+    case 'matchLowest':
+      return { type: s.type, minMarkup: s.minMarkup ?? 0 };
+    case 'undercutLeader':
+      return { type: s.type, step: s.step ?? 0.05, minMarkup: s.minMarkup ?? 0 };
+    case 'titForTat':
+      return { type: s.type, cooperativePrice: s.cooperativePrice ?? 'collusive', tolerance: s.tolerance ?? 0.01 };
+    case 'edgeworth':
+      return { type: s.type, step: s.step ?? 0.05, minMarkup: s.minMarkup ?? 0, relentPrice: s.relentPrice ?? 'collusive' };
+    case 'bestResponse':
+      return { type: s.type, damping: s.damping ?? 1 };
+    case 'predatory':
+      return { type: s.type, markup: s.markup ?? -0.2, reserveCash: s.reserveCash ?? 0 };
+    case 'qlearning':
+      // Calvano et al. (2020) baseline: m = 15, xi = 0.1, alpha = 0.15, beta = 4e-6, delta = 0.95.
+      return {
+        type: s.type,
+        m: s.m ?? 15,
+        xi: s.xi ?? 0.1,
+        alpha: s.alpha ?? 0.15,
+        beta: s.beta ?? 4e-6,
+        delta: s.delta ?? 0.95,
+        convergencePeriods: s.convergencePeriods ?? 100_000,
+        maxPeriods: s.maxPeriods ?? 10_000_000,
+      };
+  }
+}
+
+function cost(p: RawProvider): ProviderCost {
+  if (p.marginalCost !== undefined) return { kind: 'given', marginalCostUsd: p.marginalCost };
+  const c = p.cost as CostSpec;
+  return {
+    kind: 'measured',
+    ...(c.bench !== undefined ? { bench: c.bench } : {}),
+    device: c.device,
+    dtype: c.dtype ?? 'fp32',
+    ...(c.utilisation !== undefined ? { utilisation: c.utilisation } : {}),
+    ...(c.flopsPerUnit !== undefined ? { flopsPerUnit: c.flopsPerUnit } : {}),
+    samplesPerUnit: c.samplesPerUnit ?? 1,
+    // Zeros in a dense kernel still cost time: only structurally smaller models are cheaper by default.
+    flops: c.flops ?? 'dense',
+  };
+}
+
+function quality(q: RawProvider['quality']): Quality {
+  if (typeof q === 'object' && 'fromAccuracy' in q) {
+    const m = q.mapping ?? DEFAULTS.qualityMapping;
+    return {
+      fromAccuracy: q.fromAccuracy,
+      mapping: m.type === 'linear' ? { type: 'linear', slope: m.slope ?? 1, intercept: m.intercept ?? 0 } : { type: 'logOdds', scale: m.scale ?? 1, intercept: m.intercept ?? 0 },
+    };
+  }
+  return q;
+}
+
+function provider(p: RawProvider): Provider {
+  return {
+    name: p.name,
+    quality: quality(p.quality),
+    cost: cost(p),
+    learningDeclinePerPeriod: p.cost?.learningCurve?.declinePerPeriod ?? 0,
+    capacityUnitsPerPeriod: p.capacity ?? DEFAULTS.capacityUnitsPerPeriod,
+    fixedCostUsdPerPeriod: p.fixedCostPerPeriod ?? DEFAULTS.fixedCostUsdPerPeriod,
+    cashUsd: p.cash ?? DEFAULTS.cashUsd,
+    strategy: strategy(p.strategy),
+    entersAt: p.entersAt ?? DEFAULTS.entersAt,
+    ...(p.initialPrice !== undefined ? { initialPriceUsd: p.initialPrice } : {}),
+    costShocks: [...(p.costShocks ?? [])].sort((a, b) => a.atPeriod - b.atPeriod),
+  };
+}
+
+/** Whole days between two ISO dates (YYYY-MM or YYYY-MM-DD; a month means its first day). */
+function daysBetween(from: string, to: string): number {
+  const t = (d: string) => Date.parse(d.length === 7 ? `${d}-01T00:00:00Z` : `${d}T00:00:00Z`);
+  return Math.round((t(to) - t(from)) / 86_400_000);
+}
+
+/** Fill every default of a validated scenario. `fileName` names it when `name` is absent. */
+export function normalizeScenario(raw: RawScenario, fileName: string): Scenario {
+  const base = fileName.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/i, '');
+  const cal = raw.calendar;
+  const demand = raw.demand;
+  return {
+    name: raw.name ?? base,
+    description: raw.description ?? '',
+    question: raw.question ?? '',
+    seed: raw.seed ?? DEFAULTS.seed,
+    periods: raw.periods ?? DEFAULTS.periods,
+    unit: raw.unit ?? DEFAULTS.unit,
+    ...(cal ? { calendar: cal } : {}),
+    ...(demand && raw.providers
+      ? {
+          market: {
+            demand:
+              demand.type === 'logit'
+                ? {
+                    type: 'logit',
+                    mu: demand.mu,
+                    outsideQuality: demand.outsideQuality ?? DEFAULTS.outsideQuality,
+                    marketSize: demand.marketSize ?? DEFAULTS.marketSize,
+                    priceElasticity: demand.priceElasticity ?? DEFAULTS.priceElasticity,
+                    referencePriceUsd: demand.referencePrice ?? DEFAULTS.referencePriceUsd,
+                  }
+                : { type: 'linear', slope: demand.slope ?? DEFAULTS.linearSlope, substitution: demand.substitution ?? DEFAULTS.linearSubstitution },
+            providers: raw.providers.map(provider),
+          },
+        }
+      : {}),
+    monteCarlo: { runs: raw.monteCarlo?.runs ?? DEFAULTS.runs, percentiles: [...(raw.monteCarlo?.percentiles ?? DEFAULTS.percentiles)].sort((a, b) => a - b) },
+    references: (raw.references ?? []).map((r) => ({ ...r, period: r.period ?? Math.floor(daysBetween((cal as { start: string }).start, r.date) / (cal as { periodDays: number }).periodDays) })),
+    bench: (raw.bench ?? []).map((b) => ({ ...b, batch: b.batch ?? DEFAULTS.benchBatch, accum: b.accum ?? DEFAULTS.benchAccum, seed: b.seed ?? DEFAULTS.benchSeed })),
+    devices: (raw.devices ?? []) as Device[],
+    placement: (raw.placement ?? []).map((p) => ({ ...p, objective: p.objective ?? 'time' })),
+  };
+}

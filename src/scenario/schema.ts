@@ -1,0 +1,189 @@
+/**
+ * The scenario format: the one YAML document users write for every part of costsim
+ * (bench → placement → market → report). Raw shapes as written, validated by zod with unknown
+ * keys rejected; `normalize.ts` fills the defaults. Money is USD; a "unit" is whatever the
+ * scenario's `unit` says (e.g. one million tokens); a period is `calendar.periodDays` days
+ * when a calendar is given.
+ */
+import { z } from 'zod';
+import { num } from './distribution.ts';
+
+/** `z.strictObject` whose unknown-key error lists the keys that are allowed. */
+export function strictShape<T extends z.ZodRawShape>(shape: T) {
+  return z.strictObject(shape, {
+    error: (iss) =>
+      iss.code === 'unrecognized_keys'
+        ? `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')} (allowed: ${Object.keys(shape).join(', ')})`
+        : undefined,
+  });
+}
+
+const id = z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'an id uses letters, digits and _ . : - only');
+const isoDate = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'a date reads YYYY-MM or YYYY-MM-DD');
+const fraction = { min: 0, max: 1 };
+
+// ---- strategies: `{ type: <name>, ...parameters }`, each documented in src/market/strategies/.
+const strategySchemas = [
+  strictShape({ type: z.literal('costPlus'), markup: num({ min: 0 }).optional() }),
+  strictShape({ type: z.literal('matchLowest'), minMarkup: num({ min: -1 }).optional() }),
+  strictShape({ type: z.literal('undercutLeader'), step: num({ min: 0, max: 1 }).optional(), minMarkup: num({ min: -1 }).optional() }),
+  strictShape({ type: z.literal('titForTat'), cooperativePrice: num({ min: 0, exclusiveMin: true }).optional(), tolerance: num(fraction).optional() }),
+  strictShape({
+    type: z.literal('edgeworth'),
+    step: num({ min: 0, max: 1 }).optional(),
+    minMarkup: num({ min: -1 }).optional(),
+    relentPrice: num({ min: 0, exclusiveMin: true }).optional(),
+  }),
+  strictShape({ type: z.literal('bestResponse'), damping: num({ min: 0, exclusiveMin: true, max: 1 }).optional() }),
+  strictShape({ type: z.literal('predatory'), markup: num({ min: -1, max: 0 }).optional(), reserveCash: num({ min: 0 }).optional() }),
+  strictShape({
+    type: z.literal('qlearning'),
+    m: z.number().int().min(2).max(100).optional(),
+    xi: num({ min: 0 }).optional(),
+    alpha: num({ min: 0, exclusiveMin: true, max: 1 }).optional(),
+    beta: num({ min: 0 }).optional(),
+    delta: num({ min: 0, max: 1 }).optional(),
+    convergencePeriods: z.number().int().min(1).optional(),
+    maxPeriods: z.number().int().min(1).optional(),
+  }),
+] as const;
+/** Names of the strategies, for messages. */
+export const STRATEGY_TYPES = strategySchemas.map((s) => s.shape.type.value);
+const strategySchema = z.discriminatedUnion('type', strategySchemas, {
+  error: (iss) => (iss.code === 'invalid_union' ? `unknown strategy type (allowed: ${STRATEGY_TYPES.join(', ')})` : undefined),
+});
+
+// ---- demand
+const logitDemand = strictShape({
+  type: z.literal('logit'),
+  mu: num({ min: 0, exclusiveMin: true }),
+  outsideQuality: num().optional(),
+  marketSize: num({ min: 0, exclusiveMin: true }).optional(),
+  priceElasticity: num({ min: 0 }).optional(),
+  referencePrice: num({ min: 0, exclusiveMin: true }).optional(),
+});
+const linearDemand = strictShape({
+  type: z.literal('linear'),
+  slope: num({ min: 0, exclusiveMin: true }).optional(),
+  substitution: num({ min: 0 }).optional(),
+});
+const demandSchema = z.discriminatedUnion('type', [logitDemand, linearDemand], {
+  error: (iss) => (iss.code === 'invalid_union' ? 'demand.type must be logit or linear' : undefined),
+});
+
+// ---- costs and quality from measurements
+const costSchema = strictShape({
+  bench: id.optional(),
+  device: id,
+  dtype: z.enum(['fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'int8']).optional(),
+  utilisation: num({ min: 0, exclusiveMin: true, max: 1 }).optional(),
+  flopsPerUnit: num({ min: 0, exclusiveMin: true }).optional(),
+  samplesPerUnit: num({ min: 0, exclusiveMin: true }).optional(),
+  flops: z.enum(['dense', 'effective']).optional(),
+  learningCurve: strictShape({ declinePerPeriod: num({ min: 0, max: 0.99 }) }).optional(),
+});
+const qualityMapping = z.discriminatedUnion('type', [
+  strictShape({ type: z.literal('linear'), slope: num().optional(), intercept: num().optional() }),
+  strictShape({ type: z.literal('logOdds'), scale: num().optional(), intercept: num().optional() }),
+]);
+const qualitySchema = z.union([num(), strictShape({ fromAccuracy: id, mapping: qualityMapping.optional() })]);
+
+const providerSchema = strictShape({
+  name: z.string().min(1),
+  quality: qualitySchema,
+  marginalCost: num({ min: 0 }).optional(),
+  cost: costSchema.optional(),
+  capacity: num({ min: 0, exclusiveMin: true }).optional(),
+  fixedCostPerPeriod: num({ min: 0 }).optional(),
+  cash: num().optional(),
+  strategy: strategySchema,
+  entersAt: z.number().int().min(0).optional(),
+  initialPrice: num({ min: 0, exclusiveMin: true }).optional(),
+  costShocks: z.array(strictShape({ atPeriod: z.number().int().min(0), factor: num({ min: 0, exclusiveMin: true }) })).optional(),
+});
+
+// ---- bench, devices, placement (run by other layers; validated here so one file is checked once)
+const benchSchema = strictShape({
+  id,
+  model: z.enum(['mlp', 'cnn', 'transformer']),
+  steps: z.number().int().min(1).optional(),
+  targetAccuracy: z.number().gt(0).max(1).optional(),
+  batch: z.number().int().min(1).optional(),
+  accum: z.number().int().min(1).optional(),
+  seed: z.number().int().optional(),
+  device: id,
+  modelOptions: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+  pruning: strictShape({
+    mode: z.enum(['unstructured', 'structured', 'random']),
+    sparsity: z.number().min(0).lt(1),
+    schedule: z.union([z.enum(['constant', 'polynomialDecay']), z.record(z.string(), z.union([z.number(), z.string()]))]).optional(),
+  }).optional(),
+});
+const sourced = strictShape({ value: z.number().min(0), source: z.string().min(1), date: isoDate, unverified: z.boolean().optional() });
+const deviceSchema = strictShape({
+  id,
+  name: z.string().min(1),
+  kind: z.enum(['cpu', 'gpu']),
+  peakFlops: strictShape({
+    fp32: sourced,
+    tf32: sourced.optional(),
+    fp16: sourced.optional(),
+    bf16: sourced.optional(),
+    fp8: sourced.optional(),
+    int8: sourced.optional(),
+  }),
+  memoryBytes: sourced,
+  memoryBandwidthBytesPerSecond: sourced,
+  hostLinkBytesPerSecond: sourced.optional(),
+  powerWatts: sourced,
+  usdPerHour: sourced,
+});
+/** `name` or `name:key=value,key=value` (issue 5's model shape syntax). */
+const modelShape = z.string().regex(/^[a-z][a-z0-9_-]*(:[a-zA-Z_][a-zA-Z0-9_]*=[^,=\s]+(,[a-zA-Z_][a-zA-Z0-9_]*=[^,=\s]+)*)?$/, 'a model reads mlp, cnn, or transformer:layers=32,hidden=4096,...');
+const placementSchema = strictShape({
+  model: modelShape,
+  devices: z.array(id).min(1),
+  maxMemory: z.record(id, z.number().min(0)).optional(),
+  objective: z.enum(['time', 'cost']).optional(),
+});
+
+const referenceSchema = strictShape({
+  provider: z.string().min(1),
+  date: isoDate,
+  period: z.number().int().min(0).optional(),
+  price: z.number().min(0),
+  original: strictShape({ value: z.number().min(0), currency: z.string().min(1) }).optional(),
+  product: z.string().optional(),
+  source: z.string().min(1),
+  note: z.string().optional(),
+});
+
+/** The raw scenario as written (before defaults). */
+export const scenarioSchema = strictShape({
+  name: z.string().min(1).optional(),
+  description: z.string().optional(),
+  question: z.string().optional(),
+  seed: z.number().int().optional(),
+  periods: z.number().int().min(1).optional(),
+  unit: z.string().min(1).optional(),
+  calendar: strictShape({ start: isoDate, periodDays: z.number().gt(0) }).optional(),
+  demand: demandSchema.optional(),
+  providers: z.array(providerSchema).min(1).optional(),
+  monteCarlo: strictShape({ runs: z.number().int().min(1).max(100_000).optional(), percentiles: z.array(z.number().min(0).max(100)).min(1).optional() }).optional(),
+  references: z.array(referenceSchema).optional(),
+  bench: z.array(benchSchema).optional(),
+  devices: z.array(deviceSchema).optional(),
+  placement: z.array(placementSchema).optional(),
+});
+
+/** A scenario as written (after YAML parsing and schema validation, before defaults). */
+export type RawScenario = z.infer<typeof scenarioSchema>;
+export type RawProvider = z.infer<typeof providerSchema>;
+export type StrategySpec = z.infer<typeof strategySchema>;
+export type DemandSpec = z.infer<typeof demandSchema>;
+export type CostSpec = z.infer<typeof costSchema>;
+export type QualityMapping = z.infer<typeof qualityMapping>;
+export type BenchSpec = z.infer<typeof benchSchema>;
+export type PlacementSpec = z.infer<typeof placementSchema>;
+export type ReferencePrice = z.infer<typeof referenceSchema>;
+export type ScenarioDevice = z.infer<typeof deviceSchema>;
