@@ -1,0 +1,95 @@
+/**
+ * Pieces every chart builder shares: the top-level wrapper (schema, config, title) and the
+ * encodings that tell measured, modeled and assumed figures apart. Pure functions.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import {
+  BASE_CONFIG,
+  PROVENANCE_DASH,
+  PROVENANCE_DOMAIN,
+  PROVENANCE_SHAPES,
+  PROVENANCE_TITLE,
+  categoryScale,
+} from '../theme.ts';
+
+/** The Vega-Lite version the specs target; must match the installed vega-lite major. */
+export const VEGA_LITE_SCHEMA_URL = 'https://vega.github.io/schema/vega-lite/v6.json';
+
+/** A chart's heading: title plus a one-line subtitle saying what to look at. */
+export interface ChartTitle {
+  title: string;
+  subtitle: string;
+}
+
+/** Longest subtitle line in characters: about the width of a single-panel chart at 12 px. */
+export const SUBTITLE_LINE_CHARS = 80;
+
+/** Break `text` at spaces into lines of at most `width` characters (a longer word stays whole). */
+export function wrapText(text: string, width = SUBTITLE_LINE_CHARS): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/** Wrap a spec body with the schema URL, the shared config and the title (subtitle wrapped to the chart's width). */
+export function topLevel(heading: ChartTitle, body: Record<string, unknown>): TopLevelSpec {
+  return {
+    $schema: VEGA_LITE_SCHEMA_URL,
+    title: { text: heading.title, subtitle: wrapText(heading.subtitle) },
+    config: BASE_CONFIG,
+    ...body,
+  } as TopLevelSpec;
+}
+
+/**
+ * Points: a filled disc for measured, a ring (hollow) for modeled, a cross for assumed, with a
+ * legend entry each. A custom ring path rather than fillOpacity, because Vega-Lite draws no
+ * legend for fillOpacity and a legend is what tells the reader which is which.
+ */
+export function provenanceShape(): Record<string, unknown> {
+  return {
+    field: 'provenance',
+    type: 'nominal',
+    title: PROVENANCE_TITLE,
+    scale: { domain: [...PROVENANCE_DOMAIN], range: [...PROVENANCE_SHAPES] },
+  };
+}
+
+/** Lines solid for measured, dashed for modeled, dotted for assumed, with a legend. */
+export function provenanceStrokeDash(): Record<string, unknown> {
+  return {
+    field: 'provenance',
+    type: 'nominal',
+    title: PROVENANCE_TITLE,
+    scale: { domain: [...PROVENANCE_DOMAIN], range: PROVENANCE_DASH.map((d) => [...d]) },
+    legend: { symbolType: 'stroke', symbolStrokeColor: '#333', symbolSize: 300 },
+  };
+}
+
+/**
+ * A nominal colour encoding pinned to the sorted `domain`, so a category keeps its colour
+ * everywhere. Layers and channels (color, fill, stroke) that use the same field share one legend;
+ * a `legend: null` on any of them would remove it for all, so none sets it.
+ */
+export function categoryColour(field: string, title: string, domain: readonly string[]): Record<string, unknown> {
+  return { field, type: 'nominal', title, scale: categoryScale(domain) };
+}
+
+/** A quantitative field with a title that names its unit. */
+export function quantity(field: string, title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { field, type: 'quantitative', title, ...extra };
+}
+
+/** A tooltip entry; `format` is a d3-format string. */
+export function tip(field: string, title: string, format?: string): Record<string, unknown> {
+  return { field, title, ...(format ? { type: 'quantitative', format } : { type: 'nominal' }) };
+}

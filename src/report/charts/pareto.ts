@@ -1,0 +1,50 @@
+/** Cost-to-accuracy: every trained configuration as dollars vs accuracy, the Pareto frontier drawn through the best. */
+import type { TopLevelSpec } from 'vega-lite';
+import type { ParetoRow } from '../rows.ts';
+import { CHART_HEIGHT_PX, CHART_WIDTH_PX, distinct } from '../theme.ts';
+import { categoryColour, provenanceShape, quantity, tip, topLevel } from './common.ts';
+
+/**
+ * Points: one per configuration (x = training cost in USD on a log scale, y = test accuracy),
+ * coloured by model, filled when the cost was measured. A step line joins the frontier: the
+ * configurations no other one beats on both cost and accuracy.
+ */
+export function paretoChart(rows: readonly ParetoRow[]): TopLevelSpec {
+  const models = distinct(rows, (r) => r.model);
+  const x = quantity('trainCostUsd', 'training cost (USD, log scale)', { scale: { type: 'log', nice: false, padding: 12 } });
+  const y = quantity('testAccuracy', 'test accuracy', { axis: { format: '.0%' }, scale: { zero: false, padding: 12 } });
+  return topLevel(
+    {
+      title: 'What does accuracy cost?',
+      subtitle: 'Each point is one trained configuration; the grey line is the Pareto frontier (cheapest way to each accuracy).',
+    },
+    {
+      width: CHART_WIDTH_PX,
+      height: CHART_HEIGHT_PX,
+      data: { values: rows },
+      layer: [
+        {
+          transform: [{ filter: 'datum.onFrontier' }],
+          mark: { type: 'line', interpolate: 'step-after', color: '#999', strokeWidth: 1.5 },
+          encoding: { x, y, order: { field: 'trainCostUsd', type: 'quantitative' } },
+        },
+        {
+          mark: { type: 'point', filled: true, size: 90 },
+          encoding: {
+            x,
+            y,
+            color: categoryColour('model', 'model', models),
+            shape: provenanceShape(),
+            tooltip: [
+              tip('label', 'configuration'),
+              tip('trainCostUsd', 'training cost (USD)', '$.4f'),
+              tip('testAccuracy', 'test accuracy', '.2%'),
+              tip('provenance', 'cost is'),
+              tip('onFrontier', 'on frontier'),
+            ],
+          },
+        },
+      ],
+    },
+  );
+}

@@ -1,0 +1,137 @@
+/** Placement charts: where a plan's step time goes, memory per device against capacity, and how good the model is. */
+import type { TopLevelSpec } from 'vega-lite';
+import type { CalibrationRow, PlacementMemoryRow, PlacementTimeRow } from '../rows.ts';
+import { CHART_HEIGHT_PX, CHART_WIDTH_PX, PROVENANCE_DOMAIN, PROVENANCE_TITLE, distinct } from '../theme.ts';
+import { categoryColour, quantity, tip, topLevel } from './common.ts';
+
+const COMPONENTS = ['compute', 'memory', 'transfer'];
+const COMPONENT_COLOURS = ['#4c78a8', '#f58518', '#e45756'];
+
+/** Bars: solid for measured, lighter for modeled, faint for assumed (hollow bars would vanish when stacked). */
+function barOpacity(): Record<string, unknown> {
+  return {
+    field: 'provenance',
+    type: 'ordinal',
+    title: PROVENANCE_TITLE,
+    scale: { type: 'ordinal', domain: [...PROVENANCE_DOMAIN], range: [1, 0.55, 0.25] },
+    legend: { symbolType: 'square', symbolFillColor: '#4c78a8' },
+  };
+}
+
+/** Height of a horizontal bar chart with `n` bars: 26 px each, at least 120. */
+function barsHeight(n: number): number {
+  return Math.max(120, 26 * n);
+}
+
+/**
+ * One horizontal stacked bar per plan: seconds per training step spent computing, moving
+ * data through device memory, and transferring over the host link (roofline model).
+ */
+export function placementTimeChart(rows: readonly PlacementTimeRow[]): TopLevelSpec {
+  const plans = distinct(rows, (r) => r.plan);
+  return topLevel(
+    {
+      title: 'Where does a step’s time go?',
+      subtitle: 'Step time per placement plan, split into compute, memory traffic and host-link transfer.',
+    },
+    {
+      width: CHART_WIDTH_PX,
+      height: barsHeight(plans.length),
+      data: { values: rows },
+      mark: { type: 'bar' },
+      encoding: {
+        y: { field: 'plan', type: 'nominal', title: 'placement plan', sort: plans, axis: { labelLimit: 220 } },
+        x: quantity('seconds', 'seconds per training step', { stack: 'zero' }),
+        color: { field: 'component', type: 'nominal', title: 'time spent on', scale: { domain: COMPONENTS, range: COMPONENT_COLOURS } },
+        order: { field: 'component', type: 'nominal', sort: 'ascending' },
+        opacity: barOpacity(),
+        tooltip: [tip('plan', 'plan'), tip('component', 'component'), tip('seconds', 'seconds', ',.4~g'), tip('provenance', 'figure is')],
+      },
+    },
+  );
+}
+
+/**
+ * Memory each plan puts on each device (bars, red when over capacity) with the device's
+ * capacity as a black tick. A plan whose bar passes its tick does not fit.
+ */
+export function placementMemoryChart(rows: readonly PlacementMemoryRow[]): TopLevelSpec {
+  const withKey = rows.map((r) => ({ ...r, key: `${r.plan} · ${r.device}`, status: r.overCapacity ? 'over capacity' : 'fits' }));
+  const keys = withKey.map((r) => r.key);
+  const y = { field: 'key', type: 'nominal', title: 'plan · device', sort: keys, axis: { labelLimit: 260 } };
+  return topLevel(
+    {
+      title: 'Does it fit?',
+      subtitle: 'Memory each plan places on each device (bar) against the device’s capacity (black tick).',
+    },
+    {
+      width: CHART_WIDTH_PX,
+      height: barsHeight(keys.length),
+      data: { values: withKey },
+      layer: [
+        {
+          mark: { type: 'bar' },
+          encoding: {
+            y,
+            x: quantity('usedGiB', 'memory (GiB)'),
+            color: { field: 'status', type: 'nominal', title: 'memory', scale: { domain: ['fits', 'over capacity'], range: ['#4c78a8', '#e45756'] } },
+            opacity: barOpacity(),
+            tooltip: [
+              tip('plan', 'plan'),
+              tip('device', 'device'),
+              tip('usedGiB', 'used (GiB)', ',.3f'),
+              tip('capacityGiB', 'capacity (GiB)', ',.1f'),
+              tip('provenance', 'figure is'),
+            ],
+          },
+        },
+        {
+          mark: { type: 'tick', color: 'black', thickness: 2, size: 20 },
+          encoding: { y, x: { field: 'capacityGiB', type: 'quantitative' }, tooltip: [tip('device', 'device'), tip('capacityGiB', 'capacity (GiB)', ',.1f')] },
+        },
+      ],
+    },
+  );
+}
+
+/**
+ * Predicted (placement model) against measured step time on log–log axes, with the y = x
+ * line: points above it ran slower than predicted.
+ */
+export function calibrationChart(rows: readonly CalibrationRow[]): TopLevelSpec {
+  const all = rows.flatMap((r) => [r.predictedSeconds, r.measuredSeconds]).filter((v) => v > 0);
+  const lo = Math.min(...all) / 1.5;
+  const hi = Math.max(...all) * 1.5;
+  const axis = (field: string, title: string) => quantity(field, title, { scale: { type: 'log', domain: [lo, hi] }, axis: { format: '.1~s' } });
+  return topLevel(
+    {
+      title: 'How good is the placement model?',
+      subtitle: 'Predicted (modeled) against measured seconds per step; on the dashed line the model is exact.',
+    },
+    {
+      width: CHART_HEIGHT_PX + 60,
+      height: CHART_HEIGHT_PX,
+      layer: [
+        {
+          data: { values: [{ predictedSeconds: lo, measuredSeconds: lo }, { predictedSeconds: hi, measuredSeconds: hi }] },
+          mark: { type: 'line', color: '#888', strokeDash: [5, 4], strokeWidth: 1.5 },
+          encoding: { x: axis('predictedSeconds', 'predicted seconds per step (modeled, log)'), y: axis('measuredSeconds', 'measured seconds per step (log)') },
+        },
+        {
+          data: { values: rows },
+          mark: { type: 'point', filled: true, size: 80 },
+          encoding: {
+            x: { field: 'predictedSeconds', type: 'quantitative' },
+            y: { field: 'measuredSeconds', type: 'quantitative' },
+            color: categoryColour('label', 'configuration', distinct(rows, (r) => r.label)),
+            tooltip: [
+              tip('label', 'configuration'),
+              tip('predictedSeconds', 'predicted (s, modeled)', ',.4~g'),
+              tip('measuredSeconds', 'measured (s)', ',.4~g'),
+            ],
+          },
+        },
+      ],
+    },
+  );
+}

@@ -1,0 +1,151 @@
+/** Pruning charts: accuracy vs sparsity, compute and latency vs sparsity, and the volume where pruning pays off. */
+import type { TopLevelSpec } from 'vega-lite';
+import type { PruningAccuracyRow, PruningComputeRow, PruningPayoffRow } from '../rows.ts';
+import { CHART_HEIGHT_PX, CHART_WIDTH_PX, distinct } from '../theme.ts';
+import { categoryColour, provenanceShape, provenanceStrokeDash, quantity, tip, topLevel } from './common.ts';
+
+/**
+ * Mean test accuracy per method (line), the min–max spread over seeds (band) and every seed
+ * (points, filled when measured). Magnitude pruning should stay above the random baseline.
+ */
+export function pruningAccuracyChart(rows: readonly PruningAccuracyRow[]): TopLevelSpec {
+  const methods = distinct(rows, (r) => r.method);
+  const x = quantity('sparsity', 'sparsity (fraction of weights removed)', { axis: { format: '.0%' } });
+  const colour = categoryColour('method', 'pruning method', methods);
+  return topLevel(
+    {
+      title: 'Does accuracy survive pruning?',
+      subtitle: 'Test accuracy against sparsity: line = mean over seeds, band = min–max over seeds, points = single runs.',
+    },
+    {
+      width: CHART_WIDTH_PX,
+      height: CHART_HEIGHT_PX,
+      data: { values: rows },
+      layer: [
+        {
+          mark: { type: 'area', opacity: 0.18 },
+          encoding: {
+            x,
+            y: { aggregate: 'min', field: 'testAccuracy', type: 'quantitative', title: 'test accuracy' },
+            y2: { aggregate: 'max', field: 'testAccuracy' },
+            color: categoryColour('method', 'pruning method', methods),
+          },
+        },
+        {
+          mark: { type: 'line', point: false },
+          encoding: {
+            x,
+            y: { aggregate: 'mean', field: 'testAccuracy', type: 'quantitative', title: 'test accuracy', axis: { format: '.0%' }, scale: { zero: false } },
+            color: colour,
+          },
+        },
+        {
+          mark: { type: 'point', filled: true, size: 40 },
+          encoding: {
+            x,
+            y: { field: 'testAccuracy', type: 'quantitative' },
+            color: categoryColour('method', 'pruning method', methods),
+            shape: provenanceShape(),
+            tooltip: [
+              tip('method', 'method'),
+              tip('sparsity', 'sparsity', '.0%'),
+              tip('seed', 'seed'),
+              tip('testAccuracy', 'test accuracy', '.2%'),
+              tip('provenance', 'figure is'),
+            ],
+          },
+        },
+      ],
+    },
+  );
+}
+
+/**
+ * Dense FLOPs, effective (non-zero) FLOPs and measured latency, each relative to the dense
+ * model. Unstructured sparsity cuts effective FLOPs; whether latency follows is the question.
+ */
+export function pruningComputeChart(rows: readonly PruningComputeRow[]): TopLevelSpec {
+  const series = distinct(rows, (r) => r.series);
+  const x = quantity('sparsity', 'sparsity (fraction of weights removed)', { axis: { format: '.0%' } });
+  const y = quantity('relativeToDense', 'relative to the dense model (dense = 1)', { scale: { zero: true } });
+  return topLevel(
+    {
+      title: 'Fewer FLOPs, but is it faster?',
+      subtitle: 'Counted FLOPs and measured latency per sample, each divided by the dense model’s figure.',
+    },
+    {
+      width: CHART_WIDTH_PX,
+      height: CHART_HEIGHT_PX,
+      data: { values: rows },
+      layer: [
+        { mark: { type: 'rule', color: '#888', strokeDash: [3, 3] }, encoding: { y: { datum: 1, type: 'quantitative' } } },
+        {
+          mark: { type: 'line', point: { filled: true, size: 50 } },
+          encoding: {
+            x,
+            y,
+            color: categoryColour('series', 'series', series),
+            strokeDash: provenanceStrokeDash(),
+            tooltip: [
+              tip('series', 'series'),
+              tip('sparsity', 'sparsity', '.0%'),
+              tip('value', 'value', '.4~s'),
+              tip('unit', 'unit'),
+              tip('relativeToDense', 'relative to dense', '.3f'),
+              tip('provenance', 'figure is'),
+            ],
+          },
+        },
+      ],
+    },
+  );
+}
+
+/**
+ * Net savings against inference volume, one line per pruned configuration, with a point where
+ * each crosses zero (the break-even volume). Below it the pruning run costs more than it saves.
+ */
+export function pruningPayoffChart(rows: readonly PruningPayoffRow[]): TopLevelSpec {
+  const labels = distinct(rows, (r) => r.label);
+  const x = quantity('requests', 'inference requests served (log scale)', { scale: { type: 'log' }, axis: { format: '.1~s' } });
+  const breakEven = rows.filter((r, i) => r.breakEvenRequests !== null && rows.findIndex((o) => o.label === r.label) === i);
+  return topLevel(
+    {
+      title: 'When does pruning pay for itself?',
+      subtitle: 'Net savings = requests × saving per request − one-off pruning cost; dots mark the break-even volume.',
+    },
+    {
+      width: CHART_WIDTH_PX,
+      height: CHART_HEIGHT_PX,
+      layer: [
+        { mark: { type: 'rule', color: '#888' }, encoding: { y: { datum: 0, type: 'quantitative' } } },
+        {
+          data: { values: rows },
+          mark: { type: 'line' },
+          encoding: {
+            x,
+            y: quantity('netSavingsUsd', 'net savings (USD)'),
+            color: categoryColour('label', 'pruned configuration', labels),
+            strokeDash: provenanceStrokeDash(),
+            tooltip: [
+              tip('label', 'configuration'),
+              tip('requests', 'requests', ',.0f'),
+              tip('netSavingsUsd', 'net savings (USD)', '$,.4f'),
+              tip('breakEvenRequests', 'break-even (requests)', ',.0f'),
+            ],
+          },
+        },
+        {
+          data: { values: breakEven.map((r) => ({ label: r.label, requests: r.breakEvenRequests, netSavingsUsd: 0 })) },
+          mark: { type: 'point', filled: true, size: 80, stroke: 'black', strokeWidth: 1 },
+          encoding: {
+            x: { field: 'requests', type: 'quantitative' },
+            y: { field: 'netSavingsUsd', type: 'quantitative' },
+            color: categoryColour('label', 'pruned configuration', labels),
+            tooltip: [tip('label', 'configuration'), tip('requests', 'break-even (requests)', ',.0f')],
+          },
+        },
+      ],
+    },
+  );
+}

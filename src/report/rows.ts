@@ -1,0 +1,208 @@
+/**
+ * The rows each chart consumes: flat, tidy records with units in the field names. Adapters
+ * (report/adapters/) turn bench/, placement/ and market/ outputs into these; chart builders
+ * turn them into Vega-Lite specs. Saved as the report's results JSON, so `costsim report <dir>`
+ * can re-render without re-running anything.
+ *
+ * Every row that carries a figure says where it came from: `measured` (timed or counted on
+ * this machine, or an observed public price), `modeled` (a formula over catalogue figures) or
+ * `assumed` (an input the scenario states).
+ */
+import type { ProvenanceKind } from '../bench/record.ts';
+
+export type { ProvenanceKind };
+
+/** One model/configuration on the cost-to-accuracy plane. */
+export interface ParetoRow {
+  /** Short label shown in tooltips, e.g. "cnn k=2". */
+  label: string;
+  model: string;
+  /** Dollars to train this configuration to its reported accuracy. */
+  trainCostUsd: number;
+  /** Test accuracy in [0, 1]. */
+  testAccuracy: number;
+  /** True when no other row is both cheaper (or equal) and more accurate. */
+  onFrontier: boolean;
+  provenance: ProvenanceKind;
+}
+
+/** Accuracy of one pruned model: one seed, one method, one sparsity. */
+export interface PruningAccuracyRow {
+  /** e.g. "magnitude" or "random". */
+  method: string;
+  /** Fraction of weights removed, in [0, 1). */
+  sparsity: number;
+  seed: number;
+  /** Test accuracy in [0, 1]. */
+  testAccuracy: number;
+  provenance: ProvenanceKind;
+}
+
+/** Compute and latency at one sparsity, relative to the dense model (dense = 1). */
+export interface PruningComputeRow {
+  sparsity: number;
+  /** "dense FLOPs", "effective FLOPs" or "latency (batch 1)"... */
+  series: string;
+  /** The absolute figure in its own unit (see `unit`). */
+  value: number;
+  unit: string;
+  /** value ÷ the same series' value on the dense model. */
+  relativeToDense: number;
+  provenance: ProvenanceKind;
+}
+
+/** Net savings of one pruned configuration at one inference volume. */
+export interface PruningPayoffRow {
+  /** Configuration label, e.g. "magnitude 80%". */
+  label: string;
+  /** Inference requests served. */
+  requests: number;
+  /** requests × saving per request − one-off pruning cost (negative before break-even). */
+  netSavingsUsd: number;
+  /** Volume where net savings reach zero; null when the pruned model never pays off. */
+  breakEvenRequests: number | null;
+  provenance: ProvenanceKind;
+}
+
+/** Gradient accumulation: one k (micro-batches per update) for one model. */
+export interface AccumulationRow {
+  model: string;
+  /** Micro-batches per optimizer step. */
+  accumulationSteps: number;
+  /** Micro-batch size in samples. */
+  microBatchSize: number;
+  /** Peak tensor memory in mebibytes. */
+  peakMiB: number;
+  /** Seconds per optimizer step (all k micro-batches). */
+  stepSeconds: number;
+  provenance: ProvenanceKind;
+}
+
+/** One component of one plan's step time. */
+export interface PlacementTimeRow {
+  plan: string;
+  component: 'compute' | 'memory' | 'transfer';
+  seconds: number;
+  provenance: ProvenanceKind;
+}
+
+/** Memory one plan puts on one device, against that device's capacity. */
+export interface PlacementMemoryRow {
+  plan: string;
+  device: string;
+  usedGiB: number;
+  capacityGiB: number;
+  /** usedGiB > capacityGiB. */
+  overCapacity: boolean;
+  provenance: ProvenanceKind;
+}
+
+/** The placement model's predicted step time against a measured one. */
+export interface CalibrationRow {
+  label: string;
+  predictedSeconds: number;
+  measuredSeconds: number;
+}
+
+/** Monte Carlo percentile band of one provider's price in one period. */
+export interface PriceBandRow {
+  period: number;
+  provider: string;
+  /** USD per million tokens (or per the scenario's unit), 10th/50th/90th percentile over runs. */
+  p10PriceUsd: number;
+  p50PriceUsd: number;
+  p90PriceUsd: number;
+}
+
+/** A real, dated price from the scenario's references, placed on the period axis. */
+export interface ReferencePriceRow {
+  period: number;
+  provider: string;
+  priceUsd: number;
+  /** ISO date of the observation. */
+  date: string;
+  source: string;
+}
+
+/** One provider's market share in one period (mean over runs, so shares still add up). */
+export interface ShareRow {
+  period: number;
+  provider: string;
+  /** Share of units sold, in [0, 1]. */
+  share: number;
+}
+
+/** One provider's profit and cash in one period (medians over runs; an exited provider's cash stays where it ended). */
+export interface ProfitRow {
+  period: number;
+  provider: string;
+  profitUsd: number;
+  cashUsd: number;
+}
+
+/** Fraction of Monte Carlo runs in which a provider is still in the market. */
+export interface SurvivalRow {
+  period: number;
+  provider: string;
+  /** In [0, 1]. */
+  survivalProbability: number;
+}
+
+/** Equilibrium price levels of one provider. */
+export interface EquilibriumRow {
+  provider: string;
+  /** Bertrand–Nash price, same unit as PriceBandRow. */
+  nashPriceUsd: number;
+  /** Joint-profit-maximising (collusive) price. */
+  collusivePriceUsd: number;
+}
+
+/** Every table a report can show; a chart is drawn only when its rows are present and non-empty. */
+export interface ReportRows {
+  pareto?: ParetoRow[];
+  pruningAccuracy?: PruningAccuracyRow[];
+  pruningCompute?: PruningComputeRow[];
+  pruningPayoff?: PruningPayoffRow[];
+  accumulation?: AccumulationRow[];
+  placementTime?: PlacementTimeRow[];
+  placementMemory?: PlacementMemoryRow[];
+  calibration?: CalibrationRow[];
+  priceBands?: PriceBandRow[];
+  referencePrices?: ReferencePriceRow[];
+  shares?: ShareRow[];
+  profit?: ProfitRow[];
+  survival?: SurvivalRow[];
+  equilibrium?: EquilibriumRow[];
+}
+
+/** A headline figure for the summary at the top of the page. */
+export interface KeyNumber {
+  label: string;
+  /** Already formatted for reading, unit included (e.g. "$0.0042", "97.8%"). */
+  value: string;
+  provenance: ProvenanceKind;
+  /** Formula, catalogue figure or measurement it comes from. */
+  source?: string;
+}
+
+/** Everything a report is rendered from; written to the report directory as results.json. */
+export interface ReportResults {
+  version: 1;
+  scenario: {
+    name: string;
+    question: string;
+    seed: number;
+    /** Path of the scenario file as given, when there was one. */
+    file?: string;
+    /** Unit of every price in the market tables, e.g. "USD per million tokens". */
+    priceUnit?: string;
+  };
+  summary: {
+    /** A short paragraph answering the scenario's question from the numbers below. */
+    answer: string;
+    keyNumbers: KeyNumber[];
+  };
+  rows: ReportRows;
+  /** Free-form provenance notes (versions, backend, device, record ids), listed in report.json. */
+  provenance: Record<string, string>;
+}

@@ -1,0 +1,143 @@
+/**
+ * Write a whole report directory atomically: every file is built in a temporary sibling
+ * directory, then the directory is renamed into place. An interrupted run, or any failure
+ * before the rename, leaves the previous report exactly as it was.
+ *
+ * Layout of `<dir>`: index.html, report.json, results.json, and per chart `<id>.vl.json`,
+ * `<id>.svg`, `<id>.png`, `<id>.csv`.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { OutputError } from '../errors.ts';
+import { buildCharts, type BuiltChart } from './charts/index.ts';
+import { toCsv } from './csv.ts';
+import { loadEmbedLibraries, renderHtml } from './html.ts';
+import { renderSvg, svgToPng } from './render.ts';
+import { formatResults, RESULTS_FILE } from './results-file.ts';
+import type { ProvenanceKind, ReportResults } from './rows.ts';
+import { vegaLiteSchemaErrors } from './validate.ts';
+
+/** One file of a report as listed in report.json. */
+export interface Artefact {
+  file: string;
+  kind: 'page' | 'results' | 'spec' | 'svg' | 'png' | 'csv';
+  /** Chart id the file belongs to, when it belongs to one. */
+  chart?: string;
+  title?: string;
+  /** Kinds of figures it shows. */
+  provenance: ProvenanceKind[];
+  bytes: number;
+  sha256: string;
+}
+
+/** What `writeReport` did. */
+export interface WrittenReport {
+  dir: string;
+  charts: BuiltChart[];
+  artefacts: Artefact[];
+}
+
+/** Options: `now` is recorded in report.json (passed in so the writer reads no clock itself). */
+export interface WriteOptions {
+  now: Date;
+  costsimVersion: string;
+  /** Called once per chart rendered (progress). */
+  onChart?: (chart: BuiltChart, index: number, total: number) => void;
+}
+
+/** Spec text as written to `<id>.vl.json`: stable, indented, newline-terminated. */
+export function formatSpec(chart: BuiltChart): string {
+  return `${JSON.stringify(chart.spec, null, 2)}\n`;
+}
+
+/** Marks a directory as costsim's own, so a rerun may replace it. */
+function looksLikeReport(dir: string): boolean {
+  const entries = readdirSync(dir);
+  return entries.length === 0 || entries.includes('report.json') || entries.includes(RESULTS_FILE);
+}
+
+function fail(dir: string, error: unknown): never {
+  if (error instanceof OutputError) throw error;
+  throw new OutputError(`cannot write the report to ${dir}: ${(error as Error).message}. The previous report there, if any, is unchanged.`);
+}
+
+/**
+ * Render `results` into `dir` (created or replaced as a whole). Throws OutputError (exit 2)
+ * when the directory cannot be written or holds something that is not a costsim report.
+ */
+export async function writeReport(dir: string, results: ReportResults, options: WriteOptions): Promise<WrittenReport> {
+  const target = resolve(dir);
+  if (existsSync(target)) {
+    if (!statSync(target).isDirectory()) throw new OutputError(`${dir} exists and is not a directory; choose another output path.`);
+    if (!looksLikeReport(target)) throw new OutputError(`${dir} is not empty and holds no report.json: refusing to replace it. Choose an empty or new directory.`);
+  }
+  const charts = buildCharts(results.rows, { priceUnit: results.scenario.priceUnit });
+  for (const chart of charts) {
+    const errors = vegaLiteSchemaErrors(chart.spec);
+    if (errors.length > 0) throw new Error(`chart ${chart.id}: spec fails the Vega-Lite schema: ${errors.join('; ')}`);
+  }
+  // Everything is rendered in memory first: a rendering bug is a bug (exit 1), not an output error.
+  const files: Array<{ file: string; data: string | Uint8Array; meta: Omit<Artefact, 'file' | 'bytes' | 'sha256'> }> = [];
+  const put = (file: string, data: string | Uint8Array, meta: Omit<Artefact, 'file' | 'bytes' | 'sha256'>) => files.push({ file, data, meta });
+  put(RESULTS_FILE, formatResults(results), { kind: 'results', provenance: ['assumed', 'measured', 'modeled'] });
+  for (const [index, chart] of charts.entries()) {
+    const meta = { chart: chart.id, title: chart.title, provenance: chart.provenance };
+    put(`${chart.id}.vl.json`, formatSpec(chart), { kind: 'spec', ...meta });
+    const svg = await renderSvg(chart.spec);
+    put(`${chart.id}.svg`, svg, { kind: 'svg', ...meta });
+    put(`${chart.id}.png`, svgToPng(svg), { kind: 'png', ...meta });
+    put(`${chart.id}.csv`, await toCsv(chart.table), { kind: 'csv', ...meta });
+    options.onChart?.(chart, index, charts.length);
+  }
+  put('index.html', renderHtml(results, charts, loadEmbedLibraries()), { kind: 'page', provenance: ['assumed', 'measured', 'modeled'] });
+  const artefacts: Artefact[] = files.map(({ file, data, meta }) => {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    return { file, ...meta, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  });
+  const reportJson = {
+    version: 1,
+    generatedAt: options.now.toISOString(),
+    costsimVersion: options.costsimVersion,
+    scenario: results.scenario,
+    summary: results.summary,
+    provenance: results.provenance,
+    provenanceKinds: {
+      measured: 'timed or counted on this machine, or an observed public price',
+      modeled: 'computed by a formula over catalogue figures (formula and source in the rows)',
+      assumed: 'an input stated by the scenario',
+    },
+    artefacts,
+  };
+  put('report.json', `${JSON.stringify(reportJson, null, 1)}\n`, { kind: 'results', provenance: [] });
+
+  const staging = join(dirname(target), `.${basename(target)}.staging-${process.pid}`);
+  try {
+    rmSync(staging, { recursive: true, force: true });
+    mkdirSync(staging, { recursive: true });
+    for (const { file, data } of files) writeFileSync(join(staging, file), data);
+    swapIntoPlace(staging, target);
+  } catch (error) {
+    rmSync(staging, { recursive: true, force: true });
+    fail(dir, error);
+  }
+  return { dir: target, charts, artefacts };
+}
+
+/** Replace `target` with `staging` by renames only; on failure put the old directory back. */
+function swapIntoPlace(staging: string, target: string): void {
+  if (!existsSync(target)) {
+    renameSync(staging, target);
+    return;
+  }
+  const old = join(dirname(target), `.${basename(target)}.old-${process.pid}`);
+  rmSync(old, { recursive: true, force: true });
+  renameSync(target, old);
+  try {
+    renameSync(staging, target);
+  } catch (error) {
+    renameSync(old, target);
+    throw error;
+  }
+  rmSync(old, { recursive: true, force: true });
+}
