@@ -8,6 +8,11 @@ export { initRuntime, probeBackends, defaultLoaders, BACKEND_NAMES, type Backend
 export { DEVICE_CATALOG, findDevice, deviceIds, type Device, type Sourced } from './devices/catalog.ts';
 export { BENCH_RECORD_VERSION, type BenchRecord, type BenchConfig, type BenchMetrics, type Provenance } from './bench/record.ts';
 // bench/ (harness)
+export { countFlops, accumulatedStepFlops, type FlopCount, type LayerFlops, type FlopTotals, type CountFlopsOptions } from './bench/flops/analytic.ts';
+export { traceFlops, type TracedFlops } from './bench/flops/traced.ts';
+export { buildZooModel, loadTask, createZooModel, ZOO_MODELS, type ZooModelName, type Task } from './bench/zoo/index.ts';
+export { trainSteps, evaluateAccuracy, type TrainOptions, type TrainResult } from './bench/train/loop.ts';
+export { appendRecord, readRecords, findCached, defaultStorePath } from './bench/store.ts';
 // bench/prune/ (pruning)
 // placement/
 // scenario/ and market/

@@ -1,0 +1,119 @@
+/**
+ * Traced FLOPs: run a function (one real training step) under tf.profile and count the
+ * kernels that actually executed, from their names and input/output shapes. Pitfalls
+ * (REFERENCE "Tracing kernels with tf.profile"): the profile also lists op wrappers whose names
+ * end in `__op` beside the kernels they run, so only kernels are counted; kernel records carry
+ * no attributes (transpose flags), so a matmul's K is derived from sizes: size(A) / (batch·M).
+ */
+import { tf } from '../../runtime/tf.ts';
+
+/** The fields of a tf.profile kernel record this module reads. */
+export interface KernelRecord {
+  name: string;
+  inputShapes: Array<number[] | null>;
+  outputShapes: number[][];
+}
+
+export type KernelKind = 'matmul' | 'conv' | 'other' | 'none';
+
+/** Traced totals of one profiled call. FLOPs are counts; bytes are tfjs engine tensor bytes. */
+export interface TracedFlops {
+  /** Exact FLOPs of matmul and convolution kernels (1 multiply-add = 2). */
+  matmulConvFlops: number;
+  /** Elementwise and reduction kernels at 1 FLOP per output (reductions: per input) element (convention). */
+  otherFlops: number;
+  totalFlops: number;
+  kernelCount: number;
+  /** Peak tensor bytes held by the tfjs engine during the call (tf.profile peakBytes). */
+  peakBytes: number;
+  /** FLOPs and launches by kernel name. */
+  byKernel: Record<string, { count: number; flops: number; kind: KernelKind }>;
+}
+
+const size = (shape: readonly number[] | null | undefined): number => (shape ? shape.reduce((n, d) => n * d, 1) : 0);
+
+/** Kernels that move or create data without arithmetic. */
+const DATA_MOVEMENT = new Set([
+  'Reshape', 'Transpose', 'Slice', 'StridedSlice', 'Gather', 'GatherV2', 'GatherNd', 'Concat', 'Pack', 'Unpack', 'Split', 'SplitV',
+  'Tile', 'Pad', 'PadV2', 'Cast', 'Identity', 'Fill', 'OneHot', 'Range', 'ZerosLike', 'OnesLike', 'Reverse', 'ExpandDims', 'Squeeze',
+  'BroadcastTo', 'Complex', 'Real', 'Imag', 'MatrixBandPart', 'Select', 'SelectV2', 'ArgMax', 'ArgMin',
+]);
+/** Kernels whose work scales with their input rather than their output. */
+const REDUCTIONS = new Set(['Sum', 'Mean', 'Max', 'Min', 'Prod', 'All', 'Any', 'UnsortedSegmentSum']);
+const MATMULS = new Set(['BatchMatMul', '_FusedMatMul', 'MatMul']);
+
+/**
+ * FLOPs of one kernel execution. Matmul: 2·size(out)·K with K = size(A)/(batchA·M). Conv2D and
+ * its gradients: 2·size(output-side tensor)·kh·kw·Cin. Depthwise: 2·size(out-side)·kh·kw.
+ */
+export function kernelFlops(kernel: KernelRecord): { flops: number; kind: KernelKind } {
+  const { name } = kernel;
+  const inputs = kernel.inputShapes;
+  const out = kernel.outputShapes[0] ?? [];
+  if (MATMULS.has(name)) {
+    const a = inputs[0] ?? [];
+    const m = out[out.length - 2] ?? 1;
+    const batchA = size(a.slice(0, -2));
+    const k = size(a) / (batchA * m);
+    return { flops: 2 * size(out) * k, kind: 'matmul' };
+  }
+  switch (name) {
+    case 'Conv2D':
+    case 'FusedConv2D': {
+      const [kh, kw, cin] = inputs[1] ?? [];
+      return { flops: 2 * size(out) * (kh ?? 0) * (kw ?? 0) * (cin ?? 0), kind: 'conv' };
+    }
+    case 'Conv2DBackpropInput': {
+      const [kh, kw, cin] = inputs[1] ?? []; // inputs {dy, filter}
+      return { flops: 2 * size(inputs[0]) * (kh ?? 0) * (kw ?? 0) * (cin ?? 0), kind: 'conv' };
+    }
+    case 'Conv2DBackpropFilter': {
+      const [kh, kw, cin] = out; // inputs {x, dy}; output is the filter gradient
+      return { flops: 2 * size(inputs[1]) * (kh ?? 0) * (kw ?? 0) * (cin ?? 0), kind: 'conv' };
+    }
+    case 'DepthwiseConv2dNative':
+    case 'FusedDepthwiseConv2D': {
+      const [kh, kw] = inputs[1] ?? [];
+      return { flops: 2 * size(out) * (kh ?? 0) * (kw ?? 0), kind: 'conv' };
+    }
+    case 'DepthwiseConv2dNativeBackpropInput': {
+      const [kh, kw] = inputs[1] ?? []; // inputs {dy, filter}
+      return { flops: 2 * size(inputs[0]) * (kh ?? 0) * (kw ?? 0), kind: 'conv' };
+    }
+    case 'DepthwiseConv2dNativeBackpropFilter': {
+      const [kh, kw] = out; // inputs {x, dy}
+      return { flops: 2 * size(inputs[1]) * (kh ?? 0) * (kw ?? 0), kind: 'conv' };
+    }
+  }
+  if (DATA_MOVEMENT.has(name)) return { flops: 0, kind: 'none' };
+  if (REDUCTIONS.has(name)) return { flops: size(inputs[0]), kind: 'other' };
+  return { flops: size(out), kind: 'other' };
+}
+
+/** Sum the FLOPs of profiled kernel records, skipping `__op` wrappers (they would double count). */
+export function countKernels(kernels: readonly KernelRecord[], peakBytes = 0): TracedFlops {
+  const result: TracedFlops = { matmulConvFlops: 0, otherFlops: 0, totalFlops: 0, kernelCount: 0, peakBytes, byKernel: {} };
+  for (const kernel of kernels) {
+    if (kernel.name.endsWith('__op')) continue;
+    const { flops, kind } = kernelFlops(kernel);
+    if (kind === 'matmul' || kind === 'conv') result.matmulConvFlops += flops;
+    else result.otherFlops += flops;
+    result.kernelCount++;
+    const entry = (result.byKernel[kernel.name] ??= { count: 0, flops: 0, kind });
+    entry.count++;
+    entry.flops += flops;
+  }
+  result.totalFlops = result.matmulConvFlops + result.otherFlops;
+  return result;
+}
+
+/**
+ * Run `fn` once under tf.profile and count what executed. `fn` should do one complete
+ * training step (forward, backward, optimizer update) so the count is a train-step figure.
+ */
+export async function traceFlops(fn: () => void | Promise<void>): Promise<TracedFlops> {
+  const info = await tf.profile(async () => {
+    await fn();
+  });
+  return countKernels(info.kernels as unknown as KernelRecord[], info.peakBytes);
+}

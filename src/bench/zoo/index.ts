@@ -1,0 +1,91 @@
+/**
+ * The model zoo: `buildZooModel(name, options)` → a seeded tf.LayersModel and the task it
+ * trains on. Options are plain numbers so they fit BenchConfig.modelOptions and the CLI's
+ * `--opt key=value`; unknown or bad options are a UsageError naming the option.
+ */
+import type { LayersModel } from '../../runtime/tf.ts';
+import { UsageError } from '../../errors.ts';
+import { createRng } from '../../util/rng.ts';
+import { additionLayout } from '../data/addition.ts';
+import { additionTask, mnistTask, type Task } from './task.ts';
+import { buildCnn, buildMlp, buildTransformer } from './models.ts';
+
+export type { Task, TaskSplit } from './task.ts';
+export { CausalSelfAttention, PositionEmbedding } from './layers.ts';
+
+/** The zoo's model names. */
+export const ZOO_MODELS = ['mlp', 'cnn', 'transformer'] as const;
+export type ZooModelName = (typeof ZOO_MODELS)[number];
+
+/** Default architecture options per model (integers). `digits` is the addition task's operand length. */
+export const ZOO_DEFAULTS: Record<ZooModelName, Record<string, number>> = {
+  mlp: { width: 512, depth: 2 },
+  cnn: { filters1: 32, filters2: 64, dense: 64 },
+  transformer: { dModel: 64, heads: 4, layers: 2, mlpRatio: 4, digits: 3 },
+};
+
+/** Options every zoo model accepts besides its architecture options. */
+export interface ZooCommonOptions {
+  /** Seeds the data split and the weights (default 0). */
+  seed?: number;
+  /** Cap on MNIST digits used (tests); cap on generated addition training problems. */
+  dataLimit?: number;
+}
+
+export type ZooOptions = ZooCommonOptions & Record<string, number | string | boolean | undefined>;
+
+/** True for a zoo model name. */
+export function isZooModel(name: string): name is ZooModelName {
+  return (ZOO_MODELS as readonly string[]).includes(name);
+}
+
+function checkName(name: string): ZooModelName {
+  if (!isZooModel(name)) throw new UsageError('--model', `unknown model "${name}"`, ZOO_MODELS.join(', '));
+  return name;
+}
+
+/** Defaults overlaid with `options`' architecture keys; each must be a positive integer. */
+export function resolveModelOptions(name: ZooModelName, options: ZooOptions = {}): Record<string, number> {
+  const defaults = ZOO_DEFAULTS[name];
+  const resolved: Record<string, number> = { ...defaults };
+  for (const [key, value] of Object.entries(options)) {
+    if (key === 'seed' || key === 'dataLimit' || value === undefined) continue;
+    if (!(key in defaults)) throw new UsageError(`model option "${key}"`, `not an option of ${name}`, Object.keys(defaults).join(', '));
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) throw new UsageError(`model option "${key}"`, `must be a positive integer (got ${String(value)})`);
+    resolved[key] = n;
+  }
+  return resolved;
+}
+
+/** The task a zoo model trains on, split/generated with `seed`. The caller owns (disposes) it. */
+export function loadTask(name: ZooModelName | string, options: ZooCommonOptions & { digits?: number } = {}): Task {
+  const model = checkName(name);
+  const rng = createRng(options.seed ?? 0).fork('data');
+  if (model === 'transformer') {
+    const digits = options.digits ?? (ZOO_DEFAULTS.transformer.digits as number);
+    const trainCount = options.dataLimit ?? 10_000;
+    return additionTask(rng, { digits, trainCount, testCount: Math.max(100, Math.round(trainCount / 10)) });
+  }
+  return mnistTask(rng, { layout: model === 'mlp' ? 'flat' : 'image', ...(options.dataLimit ? { limit: options.dataLimit } : {}) });
+}
+
+/** Build only the model for `task` (lets several models share one loaded task). */
+export function createZooModel(name: ZooModelName | string, task: Task, options: ZooOptions = {}): LayersModel {
+  const model = checkName(name);
+  const o = resolveModelOptions(model, options);
+  const seed = createRng(options.seed ?? 0).fork('weights').int(1_000_000);
+  const get = (key: string): number => o[key] as number;
+  if (model === 'mlp') return buildMlp(task.inputShape[0] as number, task.numClasses, { width: get('width'), depth: get('depth') }, seed);
+  if (model === 'cnn') return buildCnn(task.inputShape, task.numClasses, { filters1: get('filters1'), filters2: get('filters2'), dense: get('dense') }, seed);
+  if (get('dModel') % get('heads') !== 0) throw new UsageError('model option "dModel"', `must be divisible by heads (${get('dModel')} % ${get('heads')} ≠ 0)`);
+  return buildTransformer(additionLayout(get('digits')).inputLength, task.numClasses, { dModel: get('dModel'), heads: get('heads'), layers: get('layers'), mlpRatio: get('mlpRatio') }, seed);
+}
+
+/** A seeded zoo model and its task. The caller disposes both (model.dispose(), task.dispose()). */
+export function buildZooModel(name: ZooModelName | string, options: ZooOptions = {}): { model: LayersModel; task: Task } {
+  const model = checkName(name);
+  const resolved = resolveModelOptions(model, options);
+  const task = loadTask(model, { seed: options.seed ?? 0, ...(options.dataLimit ? { dataLimit: options.dataLimit } : {}), ...(model === 'transformer' ? { digits: resolved.digits } : {}) });
+  return { model: createZooModel(model, task, options), task };
+}

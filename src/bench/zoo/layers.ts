@@ -1,0 +1,126 @@
+/**
+ * The transformer's own layers, as tfjs Layers registered by class name so a model that uses
+ * them survives tf.LayersModel serialization (toJSON / loadLayersModel). Class names carry a
+ * `costsim>` prefix so they cannot clash with tfjs's built-ins.
+ */
+import { tf, type Tensor } from '../../runtime/tf.ts';
+
+type LayerArgs = ConstructorParameters<typeof tf.layers.Layer>[0];
+type Shape = Array<number | null>;
+type Kwargs = Record<string, unknown>;
+
+function single(inputs: Tensor | Tensor[]): Tensor {
+  return Array.isArray(inputs) ? (inputs[0] as Tensor) : inputs;
+}
+
+/**
+ * Learned absolute position embedding: adds a [maxLength, d] table (its first T rows) to a
+ * [batch, T, d] input. Parameters: maxLength·d.
+ */
+export class PositionEmbedding extends tf.layers.Layer {
+  static className = 'costsim>PositionEmbedding';
+  readonly maxLength: number;
+  readonly seed: number | undefined;
+  private tableVariable!: { read(): Tensor };
+
+  constructor(args: LayerArgs & { maxLength: number; seed?: number }) {
+    super(args);
+    this.maxLength = args.maxLength;
+    this.seed = args.seed;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const d = shape[shape.length - 1] as number;
+    this.tableVariable = this.addWeight('positions', [this.maxLength, d], 'float32', tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: this.seed }));
+    this.built = true;
+  }
+
+  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+    return tf.tidy(() => {
+      const x = single(inputs);
+      const length = x.shape[1] as number;
+      const positions = tf.slice(this.tableVariable.read(), [0, 0], [length, -1]);
+      return tf.add(x, positions);
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    return inputShape;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), maxLength: this.maxLength, ...(this.seed !== undefined ? { seed: this.seed } : {}) };
+  }
+}
+
+/**
+ * Multi-head causal self-attention on [batch, T, d]: Q, K, V and output projections (d×d
+ * weights + bias each, 4d² + 4d parameters), scores QKᵀ/√(d/h) with future positions masked,
+ * softmax, weighted sum of V. Forward matmul FLOPs: 8·B·T·d² (projections) + 4·B·T²·d (scores
+ * and weighted sum).
+ */
+export class CausalSelfAttention extends tf.layers.Layer {
+  static className = 'costsim>CausalSelfAttention';
+  readonly numHeads: number;
+  readonly seed: number | undefined;
+  private weightsByName: Record<string, { read(): Tensor }> = {};
+
+  constructor(args: LayerArgs & { numHeads: number; seed?: number }) {
+    super(args);
+    this.numHeads = args.numHeads;
+    this.seed = args.seed;
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const d = shape[shape.length - 1] as number;
+    if (d % this.numHeads !== 0) throw new RangeError(`CausalSelfAttention: model width ${d} is not divisible by ${this.numHeads} heads`);
+    ['query', 'key', 'value', 'output'].forEach((name, i) => {
+      const seed = this.seed === undefined ? undefined : this.seed + i;
+      this.weightsByName[`${name}Kernel`] = this.addWeight(`${name}_kernel`, [d, d], 'float32', tf.initializers.glorotUniform({ seed }));
+      this.weightsByName[`${name}Bias`] = this.addWeight(`${name}_bias`, [d], 'float32', tf.initializers.zeros());
+    });
+    this.built = true;
+  }
+
+  private project(x2d: Tensor, name: string): Tensor {
+    const kernel = this.weightsByName[`${name}Kernel`]?.read() as Tensor;
+    const bias = this.weightsByName[`${name}Bias`]?.read() as Tensor;
+    return tf.add(tf.matMul(x2d as tf.Tensor2D, kernel as tf.Tensor2D), bias);
+  }
+
+  override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
+    return tf.tidy(() => {
+      const x = single(inputs);
+      const [batch, length, d] = x.shape as [number, number, number];
+      const heads = this.numHeads;
+      const headWidth = d / heads;
+      const x2d = tf.reshape(x, [batch * length, d]);
+      // [B·T, d] → [B, h, T, d/h]
+      const split = (t: Tensor): Tensor => tf.transpose(tf.reshape(t, [batch, length, heads, headWidth]), [0, 2, 1, 3]);
+      const q = split(this.project(x2d, 'query'));
+      const k = split(this.project(x2d, 'key'));
+      const v = split(this.project(x2d, 'value'));
+      const scores = tf.mul(tf.matMul(q as tf.Tensor4D, k as tf.Tensor4D, false, true), 1 / Math.sqrt(headWidth));
+      // Future positions get −1e9 before the softmax, so their weight underflows to exactly 0.
+      const allowed = tf.linalg.bandPart(tf.ones([length, length]), -1, 0);
+      const masked = tf.add(scores, tf.mul(tf.sub(1, allowed), -1e9));
+      const attention = tf.softmax(masked);
+      const mixed = tf.matMul(attention as tf.Tensor4D, v as tf.Tensor4D);
+      const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch * length, d]);
+      return tf.reshape(this.project(merged, 'output'), [batch, length, d]);
+    });
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
+    return inputShape;
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), numHeads: this.numHeads, ...(this.seed !== undefined ? { seed: this.seed } : {}) };
+  }
+}
+
+tf.serialization.registerClass(PositionEmbedding);
+tf.serialization.registerClass(CausalSelfAttention);

@@ -1,0 +1,165 @@
+/**
+ * Tasks the zoo models train on: data held as tfjs tensors, a batch gatherer, the loss, and
+ * the accuracy the benchmark targets. MNIST: top-1 accuracy. Addition: exact match of every
+ * answer digit under teacher forcing, which equals exact match of greedy decoding (if every
+ * digit is right given the right prefix, greedy decoding reproduces that prefix step by step).
+ */
+import { tf, type LayersModel, type Tensor } from '../../runtime/tf.ts';
+import { MNIST_CLASSES, MNIST_PIXELS, MNIST_SIDE, splitMnist } from '../data/mnist.ts';
+import { ADDITION_VOCAB_SIZE, generateAddition, type AdditionData } from '../data/addition.ts';
+import type { Rng } from '../../util/rng.ts';
+
+/** One split, as tensors on the active backend. `y` is one-hot float32; unscored positions are all-zero rows. */
+export interface TaskSplit {
+  x: Tensor;
+  y: Tensor;
+  count: number;
+}
+
+/** A supervised task with a fixed train/test split. Owns its tensors: call dispose() when done. */
+export interface Task {
+  name: 'mnist' | 'addition';
+  /** Shape of one sample (no batch axis). */
+  inputShape: number[];
+  inputDtype: 'float32' | 'int32';
+  numClasses: number;
+  /** Scored label positions per sample: 1 for MNIST, the answer digits for addition. */
+  labelsPerSample: number;
+  train: TaskSplit;
+  test: TaskSplit;
+  /** Training samples at `indices` (call inside tf.tidy: the tensors are new). */
+  batch(indices: Int32Array): { x: Tensor; y: Tensor };
+  /** Mean softmax cross-entropy (nats) over the scored positions of the batch. */
+  loss(y: Tensor, logits: Tensor): tf.Scalar;
+  /** Test accuracy in [0, 1] (MNIST top-1; addition exact match). Runs in inference mode. */
+  evaluate(model: LayersModel, options?: { batchSize?: number }): number;
+  dispose(): void;
+}
+
+/** Mean cross-entropy over scored positions: −Σ y·log softmax(logits) ÷ (batch × labelsPerSample). */
+function crossEntropy(labelsPerSample: number) {
+  return (y: Tensor, logits: Tensor): tf.Scalar =>
+    tf.tidy(() => {
+      const batch = logits.shape[0] as number;
+      return tf.div(tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(logits)))), batch * labelsPerSample) as tf.Scalar;
+    });
+}
+
+/** Argmax predictions of `model` over `x`, in chunks so memory stays bounded. */
+function predictClasses(model: LayersModel, x: Tensor, batchSize: number): Int32Array {
+  const count = x.shape[0] as number;
+  const chunks: Int32Array[] = [];
+  for (let start = 0; start < count; start += batchSize) {
+    const size = Math.min(batchSize, count - start);
+    const classes = tf.tidy(() => {
+      const xs = tf.slice(x, start, size);
+      const logits = model.apply(xs, { training: false }) as Tensor;
+      return tf.argMax(logits, -1);
+    });
+    chunks.push(classes.dataSync() as Int32Array);
+    classes.dispose();
+  }
+  const out = new Int32Array(chunks.reduce((n, c) => n + c.length, 0));
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return out;
+}
+
+function gatherBatch(split: TaskSplit, indices: Int32Array): { x: Tensor; y: Tensor } {
+  const index = tf.tensor1d(indices, 'int32');
+  return { x: tf.gather(split.x, index), y: tf.gather(split.y, index) };
+}
+
+/**
+ * MNIST as a task. `layout` 'flat' gives [784] inputs (MLP), 'image' gives [28, 28, 1] (CNN).
+ * `limit` caps the digits used (tests).
+ */
+export function mnistTask(rng: Rng, options: { layout: 'flat' | 'image'; testFraction?: number; limit?: number }): Task {
+  const split = splitMnist(rng, options);
+  const sampleShape = options.layout === 'flat' ? [MNIST_PIXELS] : [MNIST_SIDE, MNIST_SIDE, 1];
+  const toSplit = (part: typeof split.train): TaskSplit => ({
+    x: tf.tensor(part.images, [part.count, ...sampleShape], 'float32'),
+    y: tf.tidy(() => tf.oneHot(tf.tensor1d(part.labels, 'int32'), MNIST_CLASSES).toFloat()),
+    count: part.count,
+  });
+  const train = toSplit(split.train);
+  const test = toSplit(split.test);
+  const testLabels = split.test.labels;
+  return {
+    name: 'mnist',
+    inputShape: sampleShape,
+    inputDtype: 'float32',
+    numClasses: MNIST_CLASSES,
+    labelsPerSample: 1,
+    train,
+    test,
+    batch: (indices) => gatherBatch(train, indices),
+    loss: crossEntropy(1),
+    evaluate(model, evalOptions = {}) {
+      const predicted = predictClasses(model, test.x, evalOptions.batchSize ?? 500);
+      let correct = 0;
+      predicted.forEach((p, i) => {
+        if (p === testLabels[i]) correct++;
+      });
+      return correct / test.count;
+    },
+    dispose() {
+      for (const t of [train.x, train.y, test.x, test.y]) t.dispose();
+    },
+  };
+}
+
+/** One-hot targets with only the answer positions set. [count, inputLength, vocab]. */
+function answerOneHot(data: AdditionData): Tensor {
+  const values = new Float32Array(data.count * data.inputLength * ADDITION_VOCAB_SIZE);
+  for (let i = 0; i < data.count; i++) {
+    for (let t = data.answerStart; t < data.answerStart + data.answerLength; t++) {
+      const token = data.targets[i * data.inputLength + t] as number;
+      values[(i * data.inputLength + t) * ADDITION_VOCAB_SIZE + token] = 1;
+    }
+  }
+  return tf.tensor3d(values, [data.count, data.inputLength, ADDITION_VOCAB_SIZE]);
+}
+
+/** Multi-digit addition as a task (see data/addition.ts for the sequence layout). */
+export function additionTask(rng: Rng, options: { digits: number; trainCount?: number; testCount?: number }): Task {
+  const data = generateAddition(rng, { digits: options.digits, trainCount: options.trainCount ?? 10_000, testCount: options.testCount ?? 1_000 });
+  const toSplit = (part: AdditionData): TaskSplit => ({
+    x: tf.tensor2d(part.inputs, [part.count, part.inputLength], 'int32'),
+    y: answerOneHot(part),
+    count: part.count,
+  });
+  const train = toSplit(data.train);
+  const test = toSplit(data.test);
+  const layout = data.test;
+  return {
+    name: 'addition',
+    inputShape: [layout.inputLength],
+    inputDtype: 'int32',
+    numClasses: ADDITION_VOCAB_SIZE,
+    labelsPerSample: layout.answerLength,
+    train,
+    test,
+    batch: (indices) => gatherBatch(train, indices),
+    loss: crossEntropy(layout.answerLength),
+    evaluate(model, evalOptions = {}) {
+      const predicted = predictClasses(model, test.x, evalOptions.batchSize ?? 500);
+      let exact = 0;
+      for (let i = 0; i < layout.count; i++) {
+        let allRight = true;
+        for (let t = layout.answerStart; t < layout.answerStart + layout.answerLength; t++) {
+          const at = i * layout.inputLength + t;
+          if (predicted[at] !== layout.targets[at]) allRight = false;
+        }
+        if (allRight) exact++;
+      }
+      return exact / layout.count;
+    },
+    dispose() {
+      for (const t of [train.x, train.y, test.x, test.y]) t.dispose();
+    },
+  };
+}
