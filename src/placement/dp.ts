@@ -19,7 +19,7 @@ import { hostIndexOf } from './strategies.ts';
 /** What the optimum minimises. */
 export type Objective = 'time' | 'cost';
 
-const MAX_FRONTIER = 400;
+const MAX_FRONTIER = 3000;
 
 interface State {
   device: number;

@@ -26,11 +26,12 @@ export function planPlacements(graph: CostGraph, devices: readonly PlannerDevice
   const push = (plan: Plan | undefined): void => {
     if (plan) plans.push(plan);
   };
+  // The optimum goes first so that it wins ties (the sort is stable).
+  push(optimalPlan(graph, devices, objective));
   push(allCpuPlan(graph, devices));
   plans.push(...allGpuPlans(graph, devices));
   push(greedyPlan(graph, devices));
   plans.push(...offloadPlans(graph, devices));
-  push(optimalPlan(graph, devices, objective));
   const key = (p: Plan): number => (objective === 'time' ? p.stepSeconds : p.usdPerStep);
   plans.sort((a, b) => {
     if (a.fits !== b.fits) return a.fits ? -1 : 1;

@@ -99,12 +99,15 @@ export function rooflineSeconds(flops: number, bytes: number, device: PlannerDev
 
 /**
  * Bandwidth (bytes/s) of the path between two devices: a GPU's host link (the slower one when
- * both are GPUs, through host memory: no NVLink modeled); between two CPU-side devices (e.g.
- * two tfjs backends in one process) their host link if measured, else memory bandwidth.
+ * both are GPUs, through host memory: no NVLink modeled; DMA from host memory is bound by the
+ * link, not by a CPU instance's pro-rated share of DRAM bandwidth); between two CPU-side
+ * devices (e.g. two tfjs backends in one process) their copy rate if measured, else memory
+ * bandwidth.
  */
 export function linkBytesPerSecond(from: PlannerDevice, to: PlannerDevice): number {
   const side = (d: PlannerDevice): number => d.hostLinkBytesPerSecond ?? d.memoryBandwidthBytesPerSecond;
-  return Math.min(side(from), side(to));
+  const gpus = [from, to].filter((d) => d.kind === 'gpu');
+  return gpus.length > 0 ? Math.min(...gpus.map(side)) : Math.min(side(from), side(to));
 }
 
 /** Seconds to move `bytes` from one device to another (0 on the same device). */

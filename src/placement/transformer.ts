@@ -7,7 +7,7 @@
  * recompute (none|full).
  *
  * Formulas: parameters per block 4h² (attention, fewer for grouped K/V) + 2·h·ffn (3·h·ffn
- * gated) + 4h (norms); forward FLOPs 2·tokens·(matmul params) + 4·b·s²·h for attention scores
+ * gated) + norms (4h LayerNorm, or 2h RMSNorm with mlp=swiglu as in Llama); forward FLOPs 2·tokens·(matmul params) + 4·b·s²·h for attention scores
  * and their weighted sum (Narayanan et al. 2021, "Efficient Large-Scale Language Model Training
  * on GPU Clusters", §5.1); backward = 2× forward, plus one forward under full recomputation.
  * Activation bytes per block s·b·h·(34 + 5·a·s/h) at 2 bytes per element (Korthikanti et al.
@@ -107,7 +107,12 @@ export function blockParams(shape: TransformerShape): number {
   const kvWidth = (h * shape.kvHeads) / shape.heads;
   const attention = 2 * h * h + 2 * h * kvWidth;
   const mlp = (shape.mlp === 'swiglu' ? 3 : 2) * h * shape.ffn;
-  return attention + mlp + 4 * h;
+  return attention + mlp + normParams(shape);
+}
+
+/** Two norms per block: LayerNorm scale + bias (GPT style), or bias-free RMSNorm with gated MLPs (Llama style). */
+function normParams(shape: TransformerShape): number {
+  return (shape.mlp === 'swiglu' ? 2 : 4) * shape.hidden;
 }
 
 /** The cost graph: embedding, one entry per block, then final norm + LM head (untied). */
@@ -116,7 +121,7 @@ export function transformerGraph(shape: TransformerShape): CostGraph {
   const tokens = b * s;
   const w = DTYPE_BYTES[shape.dtype];
   const hiddenStateBytes = tokens * h * w;
-  const matmulParams = blockParams(shape) - 4 * h;
+  const matmulParams = blockParams(shape) - normParams(shape);
   const blockForward = 2 * tokens * matmulParams + 4 * b * s * s * h;
   // Korthikanti et al.'s per-element counts assume 2-byte activations (1-byte dropout masks); scale for fp32.
   const scale = w / 2;
@@ -142,7 +147,7 @@ export function transformerGraph(shape: TransformerShape): CostGraph {
   layers.push({
     name: 'head',
     className: 'LMHead',
-    params: v * h + 2 * h,
+    params: v * h + normParams(shape) / 2,
     forwardFlops: headForward,
     backwardFlops: 2 * headForward,
     outputBytes: 4, // the scalar loss
