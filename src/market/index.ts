@@ -7,4 +7,4 @@ export { trainQLearning, priceGrid, type QLearningSpec, type QLearningResult } f
 export { resolveProviderCosts, type ResolvedProviderCost, type BenchRecords } from './costs.ts';
 export { simulateRun, stageEquilibria, type RunInput } from './simulate.ts';
 export { summarizeRuns, percentile, CALVANO_PAPER_PROFIT_GAIN } from './summary.ts';
-export { runSeed, simulateRuns, equilibriumReport, assembleSimulation, type SimulationResult, type EquilibriumReport, type EquilibriumEntry } from './montecarlo.ts';
+export { runSeed, simulateRuns, equilibriumReport, assembleSimulation, type SimulationResult, type EquilibriumReport, type EquilibriumEntry, type ReferenceComparison } from './montecarlo.ts';

@@ -85,19 +85,56 @@ export interface SimulationResult {
   summary: MarketSummary;
   references: Reference[];
   learning: Array<{ run: number } & NonNullable<RunResult['learning']>>;
+  /** Each real dated price beside the simulated price band of that provider at that period. */
+  referenceComparison: ReferenceComparison[];
+}
+
+/** A reference price next to the simulated band (USD/unit); simulated fields are null past the horizon or after exit. */
+export interface ReferenceComparison {
+  provider: string;
+  date: string;
+  period: number;
+  referencePriceUsd: number;
+  simulatedMedianUsd: number | null;
+  simulatedLowUsd: number | null;
+  simulatedHighUsd: number | null;
+  /** Reference and simulated median relative to the provider's period-0 median price (e.g. −0.8 = an 80% cut). */
+  referenceChange: number | null;
+  simulatedChange: number | null;
+}
+
+function compareReferences(references: readonly Reference[], bands: MarketSummary['bands']): ReferenceComparison[] {
+  const price = (provider: string, period: number) => bands.find((b) => b.metric === 'priceUsd' && b.provider === provider && b.period === period);
+  return references.map((r) => {
+    const at = price(r.provider, r.period);
+    const start = price(r.provider, 0);
+    return {
+      provider: r.provider,
+      date: r.date,
+      period: r.period,
+      referencePriceUsd: r.price,
+      simulatedMedianUsd: at?.median ?? null,
+      simulatedLowUsd: at?.low ?? null,
+      simulatedHighUsd: at?.high ?? null,
+      referenceChange: start ? r.price / start.median - 1 : null,
+      simulatedChange: start && at ? at.median / start.median - 1 : null,
+    };
+  });
 }
 
 /** Merge runs (sorted by run index) into the published result. */
 export function assembleSimulation(scenario: Scenario, records: BenchRecords, runs: readonly RunResult[], periods = scenario.periods): SimulationResult {
   const market = marketOf(scenario);
   const ordered = [...runs].sort((a, b) => a.run - b.run);
+  const summary = summarizeRuns(ordered, market.providers.map((p) => p.name), periods, scenario.monteCarlo.percentiles);
   return {
     scenario: { name: scenario.name, seed: scenario.seed, runs: ordered.length, periods, unit: scenario.unit, question: scenario.question, ...(scenario.calendar ? { calendar: scenario.calendar } : {}) },
     equilibrium: equilibriumReport(scenario, records),
     rows: ordered.flatMap((r) => r.rows),
     marketRows: ordered.flatMap((r) => r.marketRows),
-    summary: summarizeRuns(ordered, market.providers.map((p) => p.name), periods, scenario.monteCarlo.percentiles),
+    summary,
     references: scenario.references,
     learning: ordered.flatMap((r) => (r.learning ? [{ run: r.run, ...r.learning }] : [])),
+    referenceComparison: compareReferences(scenario.references, summary.bands),
   };
 }

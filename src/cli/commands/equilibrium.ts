@@ -1,0 +1,39 @@
+/**
+ * `costsim equilibrium <scenario> [--json]`: one-shot Bertrand–Nash and joint-profit prices of
+ * the scenario's market at period-0 costs (distributions at their central values), and
+ * Cournot quantities under linear demand.
+ */
+import type { Command } from 'commander';
+import type { CliContext } from '../context.ts';
+import { InputError } from '../../errors.ts';
+import { equilibriumReport, type EquilibriumReport } from '../../market/montecarlo.ts';
+import { readScenarioFile } from './simulate.ts';
+import { resolveBenchRecords } from './bench-records.ts';
+
+function formatEquilibrium(r: EquilibriumReport, unit: string): string {
+  const rows = (label: string, list: EquilibriumReport['nash']) => [
+    `${label}:`,
+    ...list.map((e) => `  ${e.provider.padEnd(20)} price ${e.price.toFixed(6)}  share ${e.share.toFixed(4)}  profit ${e.profit.toPrecision(6)}`),
+  ];
+  return [
+    `prices in USD per ${unit}, profits in USD per period (market size fixed, capacities ignored)`,
+    ...rows('Bertrand–Nash', r.nash),
+    ...rows('joint profit (collusive)', r.collusive),
+    ...(r.cournot ? rows('Cournot', r.cournot) : []),
+    'marginal costs:',
+    ...r.costs.map((c) => `  ${c.provider.padEnd(20)} ${c.marginalCostUsd.toPrecision(6)} (${c.costProvenance.kind}: ${c.costProvenance.source})`),
+  ].join('\n');
+}
+
+export function registerEquilibrium(program: Command, ctx: CliContext): void {
+  program
+    .command('equilibrium <scenario>')
+    .description('Nash and joint-profit (collusive) prices of the scenario\'s market; Cournot under linear demand.')
+    .option('--json', 'print one JSON object on stdout: { nash: [{ provider, price, share, profit }], collusive: [...] }')
+    .action(async (path: string, options: { json?: boolean }) => {
+      const { scenario } = readScenarioFile(path, ctx.cwd);
+      if (!scenario.market) throw new InputError({ file: path, path: 'demand' }, 'this scenario has no market: add demand and providers sections');
+      const report = equilibriumReport(scenario, await resolveBenchRecords(scenario, ctx));
+      ctx.out(options.json ? JSON.stringify(report) : formatEquilibrium(report, scenario.unit));
+    });
+}

@@ -1,0 +1,127 @@
+/**
+ * `costsim simulate <scenario> [--runs N] [--seed S] [--periods N] [--workers N] [--no-rows] [--json]`:
+ * Monte Carlo runs of the scenario's market in worker processes (one per core), merged in run
+ * order, so the output is byte-identical whatever the worker count.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Command } from 'commander';
+import type { CliContext } from '../context.ts';
+import { InputError, UsageError, CostsimError } from '../../errors.ts';
+import { parseScenario } from '../../scenario/parse.ts';
+import type { Scenario } from '../../scenario/normalize.ts';
+import type { BenchRecord } from '../../bench/record.ts';
+import { assembleSimulation, simulateRuns, type SimulationResult } from '../../market/montecarlo.ts';
+import type { RunResult } from '../../market/types.ts';
+import type { MarketWorkerSetup } from '../../market/worker.ts';
+import { resolveBenchRecords } from './bench-records.ts';
+
+/** Read and parse a scenario file; a missing file is an InputError (exit 2). */
+export function readScenarioFile(path: string, cwd: string): { scenario: Scenario; text: string; file: string } {
+  const file = resolve(cwd, path);
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError({ file: path }, `cannot read the scenario (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path`);
+  }
+  return { scenario: parseScenario(text, path), text, file };
+}
+
+/** Parse a positive integer flag or throw UsageError naming it. */
+export function positiveInt(flag: string, value: string | undefined, min = 1): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(flag, `must be an integer >= ${min} (got "${value}")`);
+  return n;
+}
+
+/** Options of a simulation started from the CLI or from `costsim run`. */
+export interface SimulateOptions {
+  runs?: number;
+  seed?: number;
+  periods?: number;
+  workers?: number;
+  records?: Map<string, BenchRecord>;
+}
+
+/** Simulate a parsed scenario (text kept so worker processes parse the same document). */
+export async function simulateScenario(loaded: { scenario: Scenario; text: string }, ctx: CliContext, options: SimulateOptions = {}): Promise<SimulationResult> {
+  const scenario = options.seed !== undefined ? { ...loaded.scenario, seed: options.seed } : loaded.scenario;
+  const runs = options.runs ?? scenario.monteCarlo.runs;
+  const periods = options.periods ?? scenario.periods;
+  const records = options.records ?? (await resolveBenchRecords(scenario, ctx));
+  const { defaultWorkerCount, runSweep } = await import('../../sweep/runner.ts');
+  const workers = Math.min(options.workers ?? defaultWorkerCount(), runs);
+  const indices = Array.from({ length: runs }, (_, i) => i);
+  if (workers <= 1) return assembleSimulation(scenario, records, simulateRuns(scenario, records, indices, periods), periods);
+  const results: RunResult[] = [];
+  const setupArgs: MarketWorkerSetup = { scenarioText: loaded.text, fileName: scenario.name, seed: scenario.seed, periods, records: [...records] };
+  let done = 0;
+  const summary = await runSweep<{ runs: number[] }, RunResult[]>({
+    points: indices.map((run) => ({ key: `run:${run}`, params: { runs: [run] } })),
+    workerModule: fileURLToPath(new URL('../../market/worker.ts', import.meta.url)),
+    workers,
+    setupArgs,
+    onResult: (_key, result) => {
+      results.push(...result);
+      done += 1;
+      if (ctx.isTTY) ctx.err(`simulate: ${done}/${runs} runs`);
+    },
+  });
+  const failed = summary.failed[0];
+  if (failed) throw new CostsimError(`simulation run ${failed.key} failed in a worker: ${failed.message}`);
+  return assembleSimulation(scenario, records, results, periods);
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+const usd = (x: number | null) => (x === null ? '–' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(4));
+
+/** Human-readable summary of a simulation. */
+export function formatSimulation(r: SimulationResult): string {
+  const s = r.summary;
+  const lines = [`${r.scenario.name}: ${s.runs} run(s) × ${s.periods} periods (seed ${r.scenario.seed}); prices in USD per ${r.scenario.unit}`];
+  if (r.scenario.question) lines.push(`question: ${r.scenario.question}`);
+  lines.push('provider              Nash p   joint p   survival  median exit  mean profit/period  mean final cash');
+  for (const p of s.providers) {
+    const nash = r.equilibrium.nash.find((e) => e.provider === p.provider);
+    const coll = r.equilibrium.collusive.find((e) => e.provider === p.provider);
+    lines.push(
+      `${p.provider.padEnd(20)} ${usd(nash?.price ?? null).padStart(8)} ${usd(coll?.price ?? null).padStart(9)} ${pct(p.survivalProbability).padStart(10)} ${String(p.medianExitPeriod ?? '–').padStart(12)} ${usd(p.meanProfitUsdPerPeriod).padStart(19)} ${usd(p.meanFinalCashUsd).padStart(16)}`,
+    );
+  }
+  lines.push(`first exit: ${pct(s.firstExit.probability)} of runs${s.firstExit.medianPeriod !== null ? `, median period ${s.firstExit.medianPeriod}` : ''}`);
+  if (s.learning) {
+    const l = s.learning;
+    lines.push(`Q-learning: ${l.convergedRuns}/${l.runs} sessions converged (mean ${Math.round(l.meanPeriodsToConvergence).toLocaleString('en-US')} periods); profit gain Δ = ${l.meanProfitGain.toFixed(3)} (band ${l.profitGainLow.toFixed(2)}–${l.profitGainHigh.toFixed(2)}); Calvano et al. 2020 report ≈ ${l.paperProfitGain}`);
+  }
+  for (const c of r.referenceComparison) {
+    const change = (x: number | null) => (x === null ? '–' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(0)}%`);
+    lines.push(`reference ${c.provider} ${c.date} (period ${c.period}): real ${usd(c.referencePriceUsd)} (${change(c.referenceChange)}), simulated median ${usd(c.simulatedMedianUsd)} (${change(c.simulatedChange)})`);
+  }
+  return lines.join('\n');
+}
+
+export function registerSimulate(program: Command, ctx: CliContext): void {
+  program
+    .command('simulate <scenario>')
+    .description('Run the scenario\'s market (Monte Carlo over seeds and parameter distributions): prices, shares, cash, survival odds.')
+    .option('--runs <n>', 'Monte Carlo runs (default: the scenario\'s monteCarlo.runs)')
+    .option('--seed <s>', 'scenario seed (default: the scenario\'s seed)')
+    .option('--periods <n>', 'periods per run (default: the scenario\'s periods)')
+    .option('--workers <n>', 'worker processes (default: one per core)')
+    .option('--no-rows', 'leave the per-period rows out of --json (summaries only)')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (path: string, options: { runs?: string; seed?: string; periods?: string; workers?: string; rows: boolean; json?: boolean }) => {
+      const runs = positiveInt('--runs', options.runs);
+      const periods = positiveInt('--periods', options.periods);
+      const workers = positiveInt('--workers', options.workers);
+      const seed = positiveInt('--seed', options.seed, -(2 ** 31));
+      const loaded = readScenarioFile(path, ctx.cwd);
+      if (!loaded.scenario.market) throw new InputError({ file: path, path: 'demand' }, 'this scenario has no market: add demand and providers sections to simulate it');
+      const result = await simulateScenario(loaded, ctx, { ...(runs !== undefined ? { runs } : {}), ...(seed !== undefined ? { seed } : {}), ...(periods !== undefined ? { periods } : {}), ...(workers !== undefined ? { workers } : {}) });
+      const published = options.rows ? result : { ...result, rows: [], marketRows: [] };
+      ctx.out(options.json ? JSON.stringify(published) : formatSimulation(result));
+    });
+}
