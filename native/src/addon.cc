@@ -167,6 +167,72 @@ Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// maxPoolGrad(dy, x, dx, geometry): geometry as for conv2d with outC = inC.
+Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 4) return Fail(env, "maxPoolGrad expects 4 arguments"), env.Undefined();
+  FloatView dy, x, dx;
+  ConvGeometry g{};
+  if (!ReadFloats(info, 0, "dy", false, dy) || !ReadFloats(info, 1, "x", false, x) || !ReadFloats(info, 2, "dx", false, dx) ||
+      !ReadGeometry(info, 3, g)) {
+    return env.Undefined();
+  }
+  if (g.outC != g.inC) return Fail(env, "maxPoolGrad needs outC == inC"), env.Undefined();
+  if (!Fits(env, "dy", 0, OutputSize(g), dy) || !Fits(env, "x", 0, InputSize(g), x) || !Fits(env, "dx", 0, InputSize(g), dx)) {
+    return env.Undefined();
+  }
+  costsim::MaxPoolGrad(dy.data, x.data, dx.data, g);
+  return env.Undefined();
+}
+
+// sumLeading(x, out, outer, inner) and addTrailing(a, b, out, outer, inner)
+Napi::Value RowwiseOp(const Napi::CallbackInfo& info, bool add) {
+  Napi::Env env = info.Env();
+  const std::size_t base = add ? 1 : 0;
+  if (info.Length() < 4 + base) return Fail(env, "wrong number of arguments"), env.Undefined();
+  FloatView a, b, out;
+  int outer = 0, inner = 0;
+  if (!ReadFloats(info, 0, "x", false, a) || (add && !ReadFloats(info, 1, "b", false, b)) ||
+      !ReadFloats(info, 1 + base, "out", false, out) || !ReadInt(info, 2 + base, "outer", outer) ||
+      !ReadInt(info, 3 + base, "inner", inner)) {
+    return env.Undefined();
+  }
+  const std::size_t total = static_cast<std::size_t>(outer) * inner;
+  if (!Fits(env, "x", 0, total, a) || (add && !Fits(env, "b", 0, inner, b)) || !Fits(env, "out", 0, add ? total : inner, out)) {
+    return env.Undefined();
+  }
+  if (add) {
+    costsim::AddTrailing(a.data, b.data, out.data, outer, inner);
+  } else {
+    costsim::SumLeading(a.data, out.data, outer, inner);
+  }
+  return env.Undefined();
+}
+Napi::Value SumLeading(const Napi::CallbackInfo& info) { return RowwiseOp(info, false); }
+Napi::Value AddTrailing(const Napi::CallbackInfo& info) { return RowwiseOp(info, true); }
+
+// adam(w, grad, m, v, learningRate, beta1, beta2, epsilon, oneMinusAccBeta1, oneMinusAccBeta2): in place on w, m, v.
+Napi::Value Adam(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 10) return Fail(env, "adam expects 10 arguments"), env.Undefined();
+  FloatView w, grad, m, v;
+  if (!ReadFloats(info, 0, "w", false, w) || !ReadFloats(info, 1, "grad", false, grad) || !ReadFloats(info, 2, "m", false, m) ||
+      !ReadFloats(info, 3, "v", false, v)) {
+    return env.Undefined();
+  }
+  float params[6];
+  for (int i = 0; i < 6; i++) {
+    if (!info[4 + i].IsNumber()) return Fail(env, "adam hyper-parameters must be numbers"), env.Undefined();
+    params[i] = info[4 + i].As<Napi::Number>().FloatValue();
+  }
+  if (!Fits(env, "grad", 0, w.length, grad) || !Fits(env, "m", 0, w.length, m) || !Fits(env, "v", 0, w.length, v)) {
+    return env.Undefined();
+  }
+  costsim::AdamUpdate(w.data, grad.data, m.data, v.data, w.length,
+                      costsim::AdamParams{params[0], params[1], params[2], params[3], params[4], params[5]});
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int threads = 0;
   if (!ReadInt(info, 0, "threads", threads)) return info.Env().Undefined();
@@ -187,6 +253,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2d", Napi::Function::New(env, Conv2D));
   exports.Set("conv2dBackpropFilter", Napi::Function::New(env, Conv2DBackpropFilter));
   exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2DBackpropInput));
+  exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad));
+  exports.Set("sumLeading", Napi::Function::New(env, SumLeading));
+  exports.Set("addTrailing", Napi::Function::New(env, AddTrailing));
+  exports.Set("adam", Napi::Function::New(env, Adam));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("blasConfig", Napi::Function::New(env, BlasConfig));

@@ -31,4 +31,18 @@ void Conv2DBackpropFilter(const float* x, const float* dy, float* dw, const Conv
 // dx[B,H,W,C] = col2im(dy · wᵀ).
 void Conv2DBackpropInput(const float* dy, const float* w, float* dx, const ConvGeometry& g);
 
+// dx = gradient of max pooling: each dy goes to the first maximum of its window (tfjs order).
+// Uses ConvGeometry with outC = inC and kH/kW the pool window.
+void MaxPoolGrad(const float* dy, const float* x, float* dx, const ConvGeometry& g);
+// out[j] = Σ_i x[i·inner + j]: a sum over leading axes (bias gradients).
+void SumLeading(const float* x, float* out, std::size_t outer, std::size_t inner);
+// out[i·inner + j] = a[i·inner + j] + b[j]: bias addition over the last axis.
+void AddTrailing(const float* a, const float* b, float* out, std::size_t outer, std::size_t inner);
+
+// One Adam step as tfjs's AdamOptimizer computes it, in place on w, m, v.
+struct AdamParams {
+  float learningRate, beta1, beta2, epsilon, oneMinusAccBeta1, oneMinusAccBeta2;
+};
+void AdamUpdate(float* w, const float* grad, float* m, float* v, std::size_t n, const AdamParams& p);
+
 }  // namespace costsim

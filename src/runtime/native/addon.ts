@@ -28,6 +28,17 @@ export interface NativeAddon {
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dw: Float32Array, geometry: Int32Array): void;
   /** dx = col2im(dy·wᵀ). */
   conv2dBackpropInput(dy: Float32Array, w: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  /** dx = max-pool gradient (first maximum of each window gets dy, as in tfjs); geometry with outC = inC. */
+  maxPoolGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, geometry: Int32Array): void;
+  /** out[j] = Σ_i x[i·inner + j] (sum over leading axes, double accumulators). */
+  sumLeading(x: Float32Array, out: Float32Array, outer: number, inner: number): void;
+  /** out[i·inner + j] = a[i·inner + j] + b[j]. */
+  addTrailing(a: Float32Array, b: Float32Array, out: Float32Array, outer: number, inner: number): void;
+  /** One tfjs-Adam step in place on w, m, v (w.length elements). */
+  adam(
+    w: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
+    learningRate: number, beta1: number, beta2: number, epsilon: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number,
+  ): void;
   /** OpenBLAS worker threads (the calling thread counts as one). */
   setThreads(threads: number): void;
   getThreads(): number;

@@ -11,13 +11,14 @@ import { tf } from '../tf.ts';
 import type { NativeAddon } from './addon.ts';
 import { matMulKernels } from './matmul.ts';
 import { convKernels } from './conv.ts';
+import { trainingKernels } from './training.ts';
 
 /** The tfjs backend name costsim registers. */
 export const NATIVE_BACKEND = 'native';
 
 /** Kernel names the addon implements (everything else is the wasm kernel, shared). */
 export function nativeKernelConfigs(addon: NativeAddon, backendName = NATIVE_BACKEND): KernelConfig[] {
-  return [...matMulKernels(addon, backendName), ...convKernels(addon, backendName)];
+  return [...matMulKernels(addon, backendName), ...convKernels(addon, backendName), ...trainingKernels(addon, backendName)];
 }
 
 /**

@@ -1,0 +1,86 @@
+// Memory-bound training kernels that the wasm backend runs slowly: max-pool gradient,
+// reductions over leading axes (bias gradients), bias addition, and a fused Adam update.
+// Each is one pass over its data; semantics follow tfjs's cpu backend.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+#include "kernels.h"
+
+namespace costsim {
+
+void MaxPoolGrad(const float* dy, const float* x, float* dx, const ConvGeometry& g) {
+  const std::size_t inPixels = static_cast<std::size_t>(g.inH) * g.inW;
+  std::fill(dx, dx + static_cast<std::size_t>(g.batch) * inPixels * g.inC, 0.0f);
+  std::vector<float> best(g.inC);
+  std::vector<std::size_t> where(g.inC);
+  const int effH = (g.kH - 1) * g.dilationH + 1;
+  const int effW = (g.kW - 1) * g.dilationW + 1;
+  const float* dyPixel = dy;
+  for (int b = 0; b < g.batch; b++) {
+    const std::size_t imageBase = b * inPixels;
+    for (int oh = 0; oh < g.outH; oh++) {
+      const int rowCorner = oh * g.strideH - g.padTop;
+      int rowMin = rowCorner;
+      while (rowMin < 0) rowMin += g.dilationH;
+      const int rowMax = std::min(g.inH, rowCorner + effH);
+      for (int ow = 0; ow < g.outW; ow++, dyPixel += g.inC) {
+        const int colCorner = ow * g.strideW - g.padLeft;
+        int colMin = colCorner;
+        while (colMin < 0) colMin += g.dilationW;
+        const int colMax = std::min(g.inW, colCorner + effW);
+        std::fill(best.begin(), best.end(), -std::numeric_limits<float>::infinity());
+        std::fill(where.begin(), where.end(), SIZE_MAX);
+        // Scan rows then columns, strictly greater: the first maximum wins, as in tfjs.
+        for (int r = rowMin; r < rowMax; r += g.dilationH) {
+          for (int c = colMin; c < colMax; c += g.dilationW) {
+            const std::size_t pixel = (imageBase + static_cast<std::size_t>(r) * g.inW + c) * g.inC;
+            const float* values = x + pixel;
+            for (int d = 0; d < g.inC; d++) {
+              if (values[d] > best[d]) {
+                best[d] = values[d];
+                where[d] = pixel + d;
+              }
+            }
+          }
+        }
+        for (int d = 0; d < g.inC; d++) {
+          if (where[d] != SIZE_MAX) dx[where[d]] += dyPixel[d];
+        }
+      }
+    }
+  }
+}
+
+void SumLeading(const float* x, float* out, std::size_t outer, std::size_t inner) {
+  // Double accumulators: a bias gradient sums tens of thousands of rows.
+  std::vector<double> sums(inner, 0.0);
+  for (std::size_t i = 0; i < outer; i++) {
+    const float* row = x + i * inner;
+    for (std::size_t j = 0; j < inner; j++) sums[j] += row[j];
+  }
+  for (std::size_t j = 0; j < inner; j++) out[j] = static_cast<float>(sums[j]);
+}
+
+void AddTrailing(const float* a, const float* b, float* out, std::size_t outer, std::size_t inner) {
+  for (std::size_t i = 0; i < outer; i++) {
+    const float* row = a + i * inner;
+    float* dst = out + i * inner;
+    for (std::size_t j = 0; j < inner; j++) dst[j] = row[j] + b[j];
+  }
+}
+
+void AdamUpdate(float* w, const float* grad, float* m, float* v, std::size_t n, const AdamParams& p) {
+  const float keep1 = p.beta1, keep2 = p.beta2, take1 = 1.0f - p.beta1, take2 = 1.0f - p.beta2;
+  for (std::size_t i = 0; i < n; i++) {
+    const float gi = grad[i];
+    const float mi = m[i] * keep1 + gi * take1;
+    const float vi = v[i] * keep2 + gi * gi * take2;
+    m[i] = mi;
+    v[i] = vi;
+    w[i] += (mi / p.oneMinusAccBeta1) / (std::sqrt(vi / p.oneMinusAccBeta2) + p.epsilon) * -p.learningRate;
+  }
+}
+
+}  // namespace costsim

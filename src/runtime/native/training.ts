@@ -1,0 +1,80 @@
+/**
+ * Memory-bound kernels that profiling showed the wasm backend runs slowly in training steps
+ * (see bench/peer.ts): MaxPoolGrad (a naive kernel in wasm: half of a CNN step), Sum over
+ * leading axes (bias gradients, which wasm transposes first), bias Add over the last axis,
+ * and Identity (wasm copies the buffer; here the data is shared, as the cpu backend does).
+ * Other shapes and dtypes go to the wasm kernels.
+ */
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { tf } from '../tf.ts';
+import type { BackendWasm } from '../wasm-kernels/heap.ts';
+import type { NativeAddon } from './addon.ts';
+import { convGeometryFields } from './conv.ts';
+import { floats, wasmKernel, type KernelArgs } from './matmul.ts';
+
+const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
+
+function maxPoolGrad(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
+  const attrs = args.attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: 'valid' | 'same' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+  if (input.dtype !== 'float32' || dy.dtype !== 'float32' || size(input.shape) === 0) return wasmKernel('MaxPoolGrad', args);
+  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const out = backend.makeOutput(input.shape, 'float32');
+  addon.maxPoolGrad(floats(backend, dy), floats(backend, input), floats(backend, out), convGeometryFields(info));
+  return out;
+}
+
+function sum(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const { x } = args.inputs as { x: TensorInfo };
+  const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
+  const rank = x.shape.length;
+  const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
+  // Only a reduction over a leading run of axes (0..k-1): a column sum over a row-major matrix.
+  const leading = axes.length > 0 && axes.every((a, i) => a === i);
+  if (x.dtype !== 'float32' || !leading || size(x.shape) === 0) return wasmKernel('Sum', args);
+  const outer = size(x.shape.slice(0, axes.length));
+  const innerShape = x.shape.slice(axes.length);
+  const outShape = keepDims ? [...new Array<number>(axes.length).fill(1), ...innerShape] : innerShape;
+  const out = backend.makeOutput(rank === axes.length && !keepDims ? [] : outShape, 'float32');
+  addon.sumLeading(floats(backend, x), floats(backend, out), outer, size(innerShape));
+  return out;
+}
+
+function add(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+  // Which input is the full tensor and which the bias (a vector over the last axis)?
+  const isBias = (full: TensorInfo, bias: TensorInfo): boolean =>
+    full.shape.length >= 2 && bias.shape.length === 1 && bias.shape[0] === full.shape[full.shape.length - 1] && size(full.shape) > 0;
+  const [full, bias] = isBias(a, b) ? [a, b] : isBias(b, a) ? [b, a] : [undefined, undefined];
+  if (!full || !bias || a.dtype !== 'float32' || b.dtype !== 'float32') return wasmKernel('Add', args);
+  const out = backend.makeOutput(full.shape, 'float32');
+  const inner = bias.shape[0] as number;
+  addon.addTrailing(floats(backend, full), floats(backend, bias), floats(backend, out), size(full.shape) / inner, inner);
+  return out;
+}
+
+function identity(args: KernelArgs): TensorInfo | TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const { x } = args.inputs as { x: TensorInfo };
+  if (x.dtype === 'string') return wasmKernel('Identity', args);
+  backend.incRef(x.dataId);
+  return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+}
+
+/** The memory-bound training kernel configs for backend `backendName`. */
+export function trainingKernels(addon: NativeAddon, backendName: string): KernelConfig[] {
+  const config = (kernelName: string, run: (args: KernelArgs) => TensorInfo | TensorInfo[]): KernelConfig => ({
+    kernelName,
+    backendName,
+    kernelFunc: run as unknown as KernelFunc,
+  });
+  return [
+    config('MaxPoolGrad', (args) => maxPoolGrad(addon, args)),
+    config('Sum', (args) => sum(addon, args)),
+    config('Add', (args) => add(addon, args)),
+    config('Identity', identity),
+  ];
+}
