@@ -52,7 +52,7 @@ td.value { font-weight: bold; white-space: nowrap; }
 .kind { font-size: 12px; padding: 1px 6px; border-radius: 8px; white-space: nowrap; }
 .kind-measured { background: #dbeed8; } .kind-modeled { background: #fde6cc; } .kind-assumed { background: #eee; }
 .source { color: #666; font-size: 13px; }
-h2 { margin-top: 36px; border-bottom: 1px solid #ddd; text-transform: capitalize; }
+h2 { margin-top: 36px; border-bottom: 1px solid #ddd; }
 figure { margin: 16px 0 28px; }
 figcaption { font-size: 13px; color: #555; }
 .chart { min-height: 200px; }
@@ -107,7 +107,7 @@ export function renderHtml(results: ReportResults, charts: readonly BuiltChart[]
   for (const chart of charts) {
     if (chart.section !== current) {
       current = chart.section;
-      sections.push(`<h2>${escapeHtml(current)}</h2>`);
+      sections.push(`<h2>${escapeHtml(current.charAt(0).toUpperCase() + current.slice(1))}</h2>`);
     }
     sections.push(chartHtml(chart));
   }

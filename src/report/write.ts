@@ -118,10 +118,19 @@ export async function writeReport(dir: string, results: ReportResults, options: 
     for (const { file, data } of files) writeFileSync(join(staging, file), data);
     swapIntoPlace(staging, target);
   } catch (error) {
-    rmSync(staging, { recursive: true, force: true });
+    removeQuietly(staging);
     fail(dir, error);
   }
   return { dir: target, charts, artefacts };
+}
+
+/** Best-effort cleanup that never masks the error being reported. */
+function removeQuietly(path: string): void {
+  try {
+    rmSync(path, { recursive: true, force: true });
+  } catch {
+    // Nothing to clean up where the path cannot even be reached.
+  }
 }
 
 /** Replace `target` with `staging` by renames only; on failure put the old directory back. */

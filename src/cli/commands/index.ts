@@ -5,10 +5,12 @@ import { registerDoctor } from './doctor.ts';
 import { registerPlan } from './plan.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerEquilibrium } from './equilibrium.ts';
+import { registerReport } from './report.ts';
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerDoctor(program, ctx);
   registerPlan(program, ctx);
   registerSimulate(program, ctx);
   registerEquilibrium(program, ctx);
+  registerReport(program, ctx);
 }

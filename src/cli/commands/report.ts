@@ -1,0 +1,26 @@
+/** `costsim report <dir> [--json]`: re-render a report directory from its saved results.json. */
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { CliContext } from '../context.ts';
+import { readResults, RESULTS_FILE } from '../../report/results-file.ts';
+import { writeReport, type WrittenReport } from '../../report/write.ts';
+import { COSTSIM_VERSION, reportProgress, reportSummaryLines } from './report-output.ts';
+
+/** Re-render `dir` in place (atomically) from `<dir>/results.json`. */
+export async function rerenderReport(dir: string, ctx: CliContext): Promise<WrittenReport> {
+  const results = readResults(join(dir, RESULTS_FILE));
+  return writeReport(dir, results, { now: new Date(), costsimVersion: COSTSIM_VERSION, onChart: reportProgress(ctx) });
+}
+
+export function registerReport(program: Command, ctx: CliContext): void {
+  program
+    .command('report')
+    .description('Re-render a report directory (charts, PNG/SVG, CSV, index.html) from its saved results.json, without re-running anything.')
+    .argument('<dir>', 'a report directory written by `costsim run`, e.g. reports/default')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (dir: string, options: { json?: boolean }) => {
+      const written = await rerenderReport(resolve(ctx.cwd, dir), ctx);
+      if (options.json) ctx.out(JSON.stringify({ dir: written.dir, charts: written.charts.map((c) => c.id), files: written.artefacts.length }));
+      else ctx.out(reportSummaryLines(written, ctx.cwd).join('\n'));
+    });
+}
