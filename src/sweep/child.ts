@@ -1,13 +1,13 @@
 /**
  * Entry point of one sweep worker process (forked by runner.ts). Loads the worker module
- * named in argv, runs its `setup` once, then runs points one at a time as the parent sends
- * them. Exits when the parent says stop or goes away (so a killed sweep leaves no orphans).
+ * named in argv, runs its `setup` once with the arguments the parent sends, then runs
+ * points one at a time as the parent sends them. Exits when the parent says stop or goes away (so a killed sweep leaves no orphans).
  */
 import { pathToFileURL } from 'node:url';
 import { isAbsolute } from 'node:path';
 import type { ParentMessage, SweepWorkerModule, WorkerMessage } from './protocol.ts';
 
-const [modulePath, workerIndexText, setupJson] = process.argv.slice(2);
+const [modulePath, workerIndexText] = process.argv.slice(2);
 
 function send(message: WorkerMessage): void {
   process.send?.(message);
@@ -23,18 +23,26 @@ async function main(): Promise<void> {
   const workerIndex = Number(workerIndexText ?? 0);
   const specifier = isAbsolute(modulePath) ? pathToFileURL(modulePath).href : modulePath;
   let worker: SweepWorkerModule<unknown, unknown>;
+  const failSetup = (error: unknown): void => {
+    send({ type: 'setupFailed', message: errorText(error) });
+    process.disconnect();
+  };
   try {
     worker = (await import(specifier)) as SweepWorkerModule<unknown, unknown>;
     if (typeof worker.runPoint !== 'function') throw new Error(`${modulePath} does not export runPoint(params, context)`);
-    await worker.setup?.(setupJson ? JSON.parse(setupJson) : undefined);
   } catch (error) {
-    send({ type: 'setupFailed', message: errorText(error) });
-    process.disconnect();
+    failSetup(error);
     return;
   }
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'stop') {
       process.disconnect();
+      return;
+    }
+    if (message.type === 'setup') {
+      Promise.resolve()
+        .then(() => worker.setup?.(message.args ?? undefined))
+        .then(() => send({ type: 'ready' }), failSetup);
       return;
     }
     const { key, params } = message;
@@ -47,7 +55,7 @@ async function main(): Promise<void> {
         (error: unknown) => send({ type: 'error', key, message: errorText(error) }),
       );
   });
-  send({ type: 'ready' });
+  send({ type: 'loaded' });
 }
 
 await main();

@@ -23,11 +23,12 @@ export interface SweepWorkerModule<P, R> {
   runPoint(params: P, context: WorkerContext): Promise<R> | R;
 }
 
-/** Parent → worker. */
-export type ParentMessage = { type: 'run'; key: string; params: unknown } | { type: 'stop' };
+/** Parent → worker. Setup arguments travel over IPC, not argv (argv strings are capped at 128 KiB on Linux). */
+export type ParentMessage = { type: 'setup'; args: unknown } | { type: 'run'; key: string; params: unknown } | { type: 'stop' };
 
-/** Worker → parent. */
+/** Worker → parent. `loaded` asks for the setup arguments; `ready` asks for the first point. */
 export type WorkerMessage =
+  | { type: 'loaded' }
   | { type: 'ready' }
   | { type: 'setupFailed'; message: string }
   | { type: 'result'; key: string; result: unknown; wallSeconds: number }

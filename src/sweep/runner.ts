@@ -127,7 +127,7 @@ export function runSweep<P, R>(options: SweepOptions<P, R>): Promise<SweepSummar
       child.send({ type: 'run', key: job.point.key, params: job.point.params } satisfies ParentMessage);
     };
     const spawn = (slot: number): void => {
-      const child = fork(CHILD, [options.workerModule, String(slot), JSON.stringify(options.setupArgs ?? null)], {
+      const child = fork(CHILD, [options.workerModule, String(slot)], {
         execArgv: ['--import', loader],
         env: options.env ?? process.env,
         // Workers' own output never reaches our stdout (it may carry --json): pipe and forward as events.
@@ -142,7 +142,8 @@ export function runSweep<P, R>(options: SweepOptions<P, R>): Promise<SweepSummar
       child.stdout?.on('data', forward);
       child.stderr?.on('data', forward);
       child.on('message', (message: WorkerMessage) => {
-        if (message.type === 'ready') dispatch(slot);
+        if (message.type === 'loaded') child.send({ type: 'setup', args: options.setupArgs ?? null } satisfies ParentMessage);
+        else if (message.type === 'ready') dispatch(slot);
         else if (message.type === 'setupFailed') {
           // A worker that cannot start would fail every point: stop the sweep and report it.
           for (const { point } of queue.splice(0)) summary.failed.push({ key: point.key, message: `worker setup failed: ${message.message}` });

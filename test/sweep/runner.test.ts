@@ -13,14 +13,22 @@ describe('runSweep', () => {
   it('runs every point once across worker processes and hands results to the parent', async () => {
     const results = new Map<string, Result>();
     const points = Array.from({ length: 6 }, (_, n) => ({ key: `k${n}`, params: { n, delayMs: 20 } }));
-    const summary = await runSweep<{ n: number }, Result>({ points, workerModule: worker, workers: 2, setupArgs: { backend: 'cpu' }, onResult: (k, r) => results.set(k, r) });
+    const summary = await runSweep<{ n: number }, Result>({ points, workerModule: worker, workers: 2, setupArgs: { backend: 'cpu', blob: 'x'.repeat(300_000) }, onResult: (k, r) => results.set(k, r) });
     expect(summary.failed).toEqual([]);
     expect(summary.ran.sort()).toEqual(points.map((p) => p.key).sort());
     for (const p of points) expect(results.get(p.key)?.square).toBe(p.params.n ** 2);
     const pids = new Set([...results.values()].map((r) => r.pid));
     expect(pids.size).toBe(2);
     expect(pids.has(process.pid)).toBe(false);
-    expect([...results.values()].every((r) => (r.setup as { backend: string }).backend === 'cpu')).toBe(true);
+    // Setup arguments larger than an argv string may be (128 KiB) arrive intact.
+    expect([...results.values()].every((r) => (r.setup as { blob: string }).blob.length === 300_000)).toBe(true);
+  });
+
+  it('fails every point, naming the cause, when the worker module cannot load', async () => {
+    const summary = await runSweep({ points: [{ key: 'a', params: {} }, { key: 'b', params: {} }], workerModule: '/nonexistent/worker.ts', workers: 2, onResult: () => undefined });
+    expect(summary.ran).toEqual([]);
+    expect(summary.failed.map((f) => f.key).sort()).toEqual(['a', 'b']);
+    expect(summary.failed[0]?.message).toMatch(/worker setup failed|no worker/);
   });
 
   it('skips finished points (resume)', async () => {

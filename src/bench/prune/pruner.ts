@@ -3,9 +3,11 @@
  * pruned weights at exactly zero by re-applying the masks after every optimizer update.
  * What a mask is (magnitude, random, whole units) comes from a `MaskPolicy`.
  *
- * Step semantics: steps count optimizer updates from 0. `start()` runs before update 0
- * and prunes if the schedule says so at step 0; `afterUpdate(step)` runs after update
- * `step`, recomputes masks if the schedule updates at step + 1 (TFMOT updates masks at the
+ * Step semantics: schedule steps count optimizer updates from 0 (TFMOT's pruning step).
+ * `start()` runs before the first update and prunes if the schedule says so at step 0;
+ * `afterUpdate(updatesDone)` runs after each update with the number of updates done so far
+ * (1-based, as the trainer's `onAfterUpdate` passes it), which is the step about to start:
+ * it recomputes masks if the schedule updates at that step (TFMOT updates masks at the
  * start of a step, before its forward pass), then re-applies them.
  */
 import { applyMasks, type BoundMask } from './prunable.ts';
@@ -21,8 +23,8 @@ export interface MaskPolicy {
 export interface Pruner {
   /** Call once before the first optimizer update. */
   start(): void;
-  /** Call after every optimizer update (the trainer's `onAfterUpdate`). */
-  afterUpdate(step: number): void;
+  /** Call after every optimizer update with the count of updates done (1-based; the trainer's `onAfterUpdate`). */
+  afterUpdate(updatesDone: number): void;
   /** Sparsity the current masks were computed for (0 before the first mask). */
   readonly currentSparsity: number;
   /** Number of times masks were recomputed. */
@@ -44,8 +46,8 @@ export function createPruner(policy: MaskPolicy, schedule: PruningSchedule): Pru
       if (shouldUpdateMask(schedule, 0)) recompute(0);
       applyMasks(masks);
     },
-    afterUpdate(step: number) {
-      if (shouldUpdateMask(schedule, step + 1)) recompute(step + 1);
+    afterUpdate(updatesDone: number) {
+      if (shouldUpdateMask(schedule, updatesDone)) recompute(updatesDone);
       applyMasks(masks);
     },
     get currentSparsity() {

@@ -1,0 +1,191 @@
+/**
+ * One pruning experiment, end to end, in the current process:
+ *   load the dense checkpoint → prune along the schedule while fine-tuning (masks re-applied
+ *   after every update) → (structured) rebuild the smaller model → measure accuracy,
+ *   sparsity, FLOPs, bytes, latency and training step time against the dense parent, side by
+ *   side in this process.
+ * Everything returned is measured here, except FLOPs (analytic: counted from shapes and
+ * non-zero weights, labelled modeled in the record).
+ */
+import { tf } from '../../runtime/tf.ts';
+import type { LayersModel, Tensor } from '../../runtime/tf.ts';
+import { createRng } from '../../util/rng.ts';
+import { countFlops } from '../flops/analytic.ts';
+import { traceFlops } from '../flops/traced.ts';
+import { createZooModel, loadTask, resolveModelOptions, type Task, type ZooModelName } from '../zoo/index.ts';
+import { loadCheckpoint, measureModelBytes } from './checkpoint.ts';
+import { compareLatency, inputBatch, type LatencyComparison } from './latency.ts';
+import { measureSparsity, type LayerSparsity } from './prunable.ts';
+import { createPruner, type MaskPolicy } from './pruner.ts';
+import { finalSparsity, type PruningSchedule } from './schedule.ts';
+import { structuredPolicy } from './structured-plan.ts';
+import { rebuildStructured } from './structured.ts';
+import { unstructuredPolicy, type ThresholdScope } from './unstructured.ts';
+
+/** How weights are chosen: magnitude (unstructured), random (unstructured baseline), or whole units by L1 norm. */
+export type PruneMethod = 'magnitude' | 'random' | 'structured';
+
+/** Trains `model` for `steps` optimizer updates, calling `onAfterUpdate(step)` after each (0-based). */
+export type Trainer = (args: { model: LayersModel; task: Task; steps: number; seed: number; onAfterUpdate?: (step: number) => void }) => Promise<void>;
+
+/** The model and data part of an experiment (what the dense checkpoint depends on). */
+export interface DenseSpec {
+  model: ZooModelName;
+  modelOptions: Record<string, number>;
+  /** Cap on data used (tests); undefined = the full MNIST/addition set. */
+  dataLimit?: number;
+  seed: number;
+}
+
+/** One point: the dense checkpoint plus how to prune it. */
+export interface PruneSpec extends DenseSpec {
+  checkpointPath: string;
+  /** Training micro-batch size of fine-tuning (the trainer's), for the step FLOP figures. */
+  batchSize: number;
+  method: PruneMethod;
+  scope: ThresholdScope;
+  schedule: PruningSchedule;
+  fineTuneSteps: number;
+  latencyBatchSize: number;
+  latencyRounds: number;
+}
+
+/** Everything measured for one pruned model. */
+export interface PruneMeasurement {
+  targetSparsity: number;
+  /** Fraction of prunable kernel weights that are exactly zero after fine-tuning (overall). */
+  realisedSparsity: number;
+  layers: LayerSparsity[];
+  /** Structured only: units per producer before → after. */
+  units?: Array<{ layer: string; before: number; after: number }>;
+  testAccuracy: number;
+  denseTestAccuracy: number;
+  params: number;
+  nonZeroParams: number;
+  denseParams: number;
+  /** Forward FLOPs per sample: as the executed model runs densely, counting non-zero weights only, and of the dense parent. */
+  flops: { dense: number; effective: number; denseParent: number };
+  modelBytes: { float32: number; gzip: number; denseFloat32: number; denseGzip: number };
+  latency: { batch1: LatencyComparison; batchLarge: LatencyComparison };
+  /** Seconds per optimizer step of the final model and of the dense parent, timed interleaved after everything else. */
+  trainStep: { prunedSeconds: number; denseSeconds: number; ratio: number };
+  /** One training step of the final model at the training batch size: analytic FLOPs, traced FLOPs and tfjs peak tensor bytes. */
+  trainStepFlops: { analytic: number; traced: number; peakBytes: number };
+  fineTune: { steps: number; wallSeconds: number; stepSeconds: number; maskUpdates: number };
+  /** Structured only: max |dense-masked − rebuilt| output on test inputs before any further training (should be ~1e-6). */
+  rebuildMaxAbsDiff?: number;
+}
+
+function policyFor(model: LayersModel, spec: PruneSpec): { policy: MaskPolicy; kept?: () => number[][] | undefined; plan?: ReturnType<typeof structuredPolicy>['plan'] } {
+  if (spec.method === 'structured') {
+    const p = structuredPolicy(model);
+    return { policy: p, kept: p.lastKept, plan: p.plan };
+  }
+  const rng = createRng(spec.seed).fork('prune');
+  return { policy: unstructuredPolicy(model, { criterion: spec.method, scope: spec.scope, rng }) };
+}
+
+function maxAbsDiff(a: LayersModel, b: LayersModel, x: Tensor): number {
+  return tf.tidy(() => tf.max(tf.abs(tf.sub(a.apply(x, { training: false }) as Tensor, b.apply(x, { training: false }) as Tensor))).dataSync()[0] as number);
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[sorted.length >> 1] as number;
+}
+
+/** Training seconds per step of both models, `rounds` interleaved timings of `steps` steps each (after one warm-up step). */
+async function compareTrainStep(parent: LayersModel, final: LayersModel, task: Task, train: Trainer, seed: number, rounds = 3, steps = 3): Promise<PruneMeasurement['trainStep']> {
+  const time = async (model: LayersModel, n: number): Promise<number> => {
+    const started = performance.now();
+    await train({ model, task, steps: n, seed });
+    return (performance.now() - started) / 1000 / n;
+  };
+  await time(parent, 1);
+  await time(final, 1);
+  const dense: number[] = [];
+  const pruned: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    dense.push(await time(parent, steps));
+    pruned.push(await time(final, steps));
+  }
+  const denseSeconds = median(dense);
+  const prunedSeconds = median(pruned);
+  return { prunedSeconds, denseSeconds, ratio: prunedSeconds / denseSeconds };
+}
+
+/** Load the task and a fresh model carrying the checkpoint's dense weights. */
+export function loadDense(spec: PruneSpec, task?: Task): { model: LayersModel; task: Task } {
+  const resolved = resolveModelOptions(spec.model, spec.modelOptions);
+  const limit = spec.dataLimit ? { dataLimit: spec.dataLimit } : {};
+  const options = { ...resolved, seed: spec.seed, ...limit };
+  const t = task ?? loadTask(spec.model, { seed: spec.seed, ...limit, ...(spec.model === 'transformer' ? { digits: resolved.digits as number } : {}) });
+  const model = createZooModel(spec.model, t, options);
+  loadCheckpoint(spec.checkpointPath, model);
+  return { model, task: t };
+}
+
+/** Run one pruning experiment. Disposes everything it creates. */
+export async function runPruneExperiment(spec: PruneSpec, train: Trainer): Promise<PruneMeasurement> {
+  const { model, task } = loadDense(spec);
+  const { model: parent } = loadDense(spec, task);
+  const created: LayersModel[] = [model, parent];
+  try {
+    const denseTestAccuracy = task.evaluate(parent);
+    const { policy, kept, plan } = policyFor(model, spec);
+    const pruner = createPruner(policy, spec.schedule);
+    const started = performance.now();
+    pruner.start();
+    await train({ model, task, steps: spec.fineTuneSteps, seed: spec.seed, onAfterUpdate: (step) => pruner.afterUpdate(step) });
+    const wallSeconds = (performance.now() - started) / 1000;
+    const sparsity = measureSparsity(model);
+    let final = model;
+    let rebuildMaxAbsDiff: number | undefined;
+    let units: PruneMeasurement['units'];
+    if (plan && kept) {
+      const keptUnits = kept() ?? plan.producers.map((p) => Array.from({ length: p.units }, (_, i) => i));
+      final = await rebuildStructured(model, plan, keptUnits);
+      created.push(final);
+      const probe = inputBatch(task.test.x, 64);
+      rebuildMaxAbsDiff = maxAbsDiff(model, final, probe);
+      probe.dispose();
+      units = plan.producers.map((p, i) => ({ layer: p.layer.name, before: p.units, after: (keptUnits[i] as number[]).length }));
+    }
+    const testAccuracy = task.evaluate(final);
+    const flops = countFlops(final, { batchSize: 1 }).totals;
+    const parentFlops = countFlops(parent, { batchSize: 1 }).totals;
+    const bytes = measureModelBytes(final);
+    const parentBytes = measureModelBytes(parent);
+    const x1 = inputBatch(task.test.x, 1);
+    const xLarge = inputBatch(task.test.x, spec.latencyBatchSize);
+    const rounds = { rounds: spec.latencyRounds };
+    const latency = { batch1: compareLatency(parent, final, x1, rounds), batchLarge: compareLatency(parent, final, xLarge, rounds) };
+    tf.dispose([x1, xLarge]);
+    // Last, because it trains both models further (their accuracy is already recorded).
+    const trainStep = await compareTrainStep(parent, final, task, train, spec.seed);
+    const traced = await traceFlops(() => train({ model: final, task, steps: 1, seed: spec.seed }));
+    const trainStepFlops = { analytic: countFlops(final, { batchSize: spec.batchSize }).totals.trainStepFlops, traced: traced.totalFlops, peakBytes: traced.peakBytes };
+    const result: PruneMeasurement = {
+      targetSparsity: finalSparsity(spec.schedule),
+      realisedSparsity: sparsity.realisedSparsity,
+      layers: sparsity.layers,
+      testAccuracy,
+      denseTestAccuracy,
+      params: flops.params,
+      nonZeroParams: flops.nonZeroParams,
+      denseParams: parentFlops.params,
+      flops: { dense: flops.forwardFlops, effective: flops.effectiveForwardFlops, denseParent: parentFlops.forwardFlops },
+      modelBytes: { float32: bytes.float32Bytes, gzip: bytes.gzipBytes, denseFloat32: parentBytes.float32Bytes, denseGzip: parentBytes.gzipBytes },
+      latency,
+      trainStep,
+      trainStepFlops,
+      fineTune: { steps: spec.fineTuneSteps, wallSeconds, stepSeconds: spec.fineTuneSteps > 0 ? wallSeconds / spec.fineTuneSteps : 0, maskUpdates: pruner.maskUpdates },
+    };
+    if (units) result.units = units;
+    if (rebuildMaxAbsDiff !== undefined) result.rebuildMaxAbsDiff = rebuildMaxAbsDiff;
+    return result;
+  } finally {
+    for (const m of created) m.dispose();
+    task.dispose();
+  }
+}

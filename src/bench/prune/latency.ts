@@ -1,0 +1,89 @@
+/**
+ * Inference latency of a dense model and its pruned child, measured in the same process,
+ * interleaved round by round (the machine is shared and noisy: only ratios measured side by
+ * side mean anything). A speed-up is claimed only when every round agrees (a sign test: with
+ * 7 rounds, chance alone gives all-agree with probability 2/128 ≈ 1.6%).
+ */
+import { tf } from '../../runtime/tf.ts';
+import type { LayersModel, Tensor } from '../../runtime/tf.ts';
+
+/** What the side-by-side timing concluded. */
+export type LatencyVerdict = 'faster' | 'slower' | 'no measurable difference';
+
+/** Per-sample latency of both models at one batch size. */
+export interface LatencyComparison {
+  batchSize: number;
+  /** Median over rounds, milliseconds per sample. */
+  denseMsPerSample: number;
+  prunedMsPerSample: number;
+  /** Median over rounds of pruned ÷ dense time. */
+  ratio: number;
+  /** Smallest and largest per-round ratio. */
+  ratioRange: [number, number];
+  rounds: number;
+  callsPerRound: number;
+  verdict: LatencyVerdict;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Wall milliseconds for `calls` forward passes on `x` (inference mode, results read back). */
+function timeCalls(model: LayersModel, x: Tensor, calls: number): number {
+  const started = performance.now();
+  for (let i = 0; i < calls; i++) {
+    const y = tf.tidy(() => model.apply(x, { training: false }) as Tensor);
+    y.dataSync(); // forces the backend to finish
+    y.dispose();
+  }
+  return performance.now() - started;
+}
+
+/**
+ * `batchSize` samples taken from `source` (cycling if it is shorter), so latency runs on
+ * real inputs of the right dtype. The caller disposes the result.
+ */
+export function inputBatch(source: Tensor, batchSize: number): Tensor {
+  return tf.tidy(() => {
+    const count = source.shape[0] as number;
+    const indices = tf.tensor1d(Int32Array.from({ length: batchSize }, (_, i) => i % count), 'int32');
+    return tf.gather(source, indices);
+  });
+}
+
+/**
+ * Time `dense` and `pruned` alternately on the same batch: `rounds` rounds, each timing
+ * both models (order alternating) for enough calls to last about `targetMsPerTiming`.
+ */
+export function compareLatency(dense: LayersModel, pruned: LayersModel, x: Tensor, options: { rounds?: number; targetMsPerTiming?: number } = {}): LatencyComparison {
+  const rounds = options.rounds ?? 7;
+  const batchSize = x.shape[0] as number;
+  timeCalls(dense, x, 2); // warm-up: kernel compilation, first allocations
+  timeCalls(pruned, x, 2);
+  const oneCallMs = Math.max(1e-3, timeCalls(dense, x, 1));
+  const callsPerRound = Math.max(1, Math.min(500, Math.ceil((options.targetMsPerTiming ?? 60) / oneCallMs)));
+  const denseMs: number[] = [];
+  const prunedMs: number[] = [];
+  const ratios: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    let d: number;
+    let p: number;
+    if (round % 2 === 0) {
+      d = timeCalls(dense, x, callsPerRound);
+      p = timeCalls(pruned, x, callsPerRound);
+    } else {
+      p = timeCalls(pruned, x, callsPerRound);
+      d = timeCalls(dense, x, callsPerRound);
+    }
+    denseMs.push(d / callsPerRound / batchSize);
+    prunedMs.push(p / callsPerRound / batchSize);
+    ratios.push(p / d);
+  }
+  const low = Math.min(...ratios);
+  const high = Math.max(...ratios);
+  const verdict: LatencyVerdict = high < 1 ? 'faster' : low > 1 ? 'slower' : 'no measurable difference';
+  return { batchSize, denseMsPerSample: median(denseMs), prunedMsPerSample: median(prunedMs), ratio: median(ratios), ratioRange: [low, high], rounds, callsPerRound, verdict };
+}

@@ -1,0 +1,118 @@
+/**
+ * From a pruning study's options to sweep points (pure). Two phases: one dense training
+ * point per seed (writes the checkpoint every level starts from), then one point per
+ * method × sparsity × seed. Keys hash everything that changes a result plus the
+ * environment key, so a rerun skips what the store already holds.
+ */
+import { join } from 'node:path';
+import type { SweepPoint } from '../../sweep/runner.ts';
+import type { ZooModelName } from '../zoo/index.ts';
+import { hashKey, type EnvironmentKey } from './environment.ts';
+import type { PruneMethod, PruneSpec } from './experiment.ts';
+import { constant, polynomialDecay, type PruningSchedule } from './schedule.ts';
+import type { ThresholdScope } from './unstructured.ts';
+
+/** What the user asked for (already validated by the CLI). */
+export interface PruneStudyOptions {
+  model: ZooModelName;
+  modelOptions: Record<string, number>;
+  dataLimit?: number;
+  seeds: number[];
+  sparsities: number[];
+  methods: PruneMethod[];
+  scope: ThresholdScope;
+  schedule: 'constant' | 'polynomial';
+  /** Schedule settings the user gave; the rest default from fineTuneSteps. */
+  scheduleOverrides: { beginStep?: number; endStep?: number; frequency?: number; power?: number; initialSparsity?: number };
+  denseSteps: number;
+  fineTuneSteps: number;
+  batchSize: number;
+  learningRate: number;
+  latencyBatchSize: number;
+  latencyRounds: number;
+  /** Directory for dense checkpoints (e.g. .costsim/prune-checkpoints). */
+  checkpointDir: string;
+}
+
+/** Training settings shared by the dense and the fine-tuning phase. */
+export interface TrainingSpec {
+  batchSize: number;
+  learningRate: number;
+}
+
+/** Phase 1: train the dense parent. */
+export interface DensePointParams {
+  kind: 'dense';
+  spec: Omit<PruneSpec, 'method' | 'scope' | 'schedule' | 'fineTuneSteps' | 'latencyBatchSize' | 'latencyRounds'> & TrainingSpec & { denseSteps: number };
+}
+
+/** Phase 2: prune and measure one level. */
+export interface PrunePointParams {
+  kind: 'prune';
+  spec: PruneSpec & TrainingSpec;
+  denseKey: string;
+}
+
+export type PruneWorkerParams = DensePointParams | PrunePointParams;
+
+/** The sweep points, and which point answers each requested method × sparsity × seed cell. */
+export interface PruneStudyPlan {
+  dense: SweepPoint<DensePointParams>[];
+  prune: SweepPoint<PrunePointParams>[];
+  cells: Array<{ method: PruneMethod; sparsity: number; seed: number; key: string }>;
+}
+
+/** The schedule of one level, with defaults scaled to the fine-tuning budget. */
+export function scheduleFor(options: Pick<PruneStudyOptions, 'schedule' | 'scheduleOverrides' | 'fineTuneSteps'>, sparsity: number): PruningSchedule {
+  const o = options.scheduleOverrides;
+  const beginStep = o.beginStep ?? 0;
+  if (options.schedule === 'constant') {
+    // TFMOT's ConstantSparsity defaults: prune at begin and every 100 steps after (masks of a
+    // constant target barely move, since pruned weights stay zero).
+    return constant(sparsity, { beginStep, endStep: o.endStep ?? -1, frequency: o.frequency ?? 100 });
+  }
+  // Ramp over the first ~60% of fine-tuning in 10 mask updates, then recover at the final sparsity.
+  const frequency = o.frequency ?? Math.max(1, Math.round((0.6 * options.fineTuneSteps) / 10));
+  const endStep = o.endStep ?? beginStep + 10 * frequency;
+  return polynomialDecay({ initialSparsity: Math.min(o.initialSparsity ?? 0, sparsity), finalSparsity: sparsity, beginStep, endStep, frequency, ...(o.power !== undefined ? { power: o.power } : {}) });
+}
+
+/** Random and magnitude pruning at sparsity 0 are the same run: share one point. */
+function effectiveMethod(method: PruneMethod, sparsity: number): PruneMethod {
+  return sparsity === 0 && method === 'random' ? 'magnitude' : method;
+}
+
+/** The points of a study: dense phase and pruning phase. */
+export function planPruneStudy(options: PruneStudyOptions, env: EnvironmentKey): PruneStudyPlan {
+  const dense: SweepPoint<DensePointParams>[] = [];
+  const prune: SweepPoint<PrunePointParams>[] = [];
+  const cells: PruneStudyPlan['cells'] = [];
+  const seen = new Set<string>();
+  for (const seed of options.seeds) {
+    const base = { model: options.model, modelOptions: options.modelOptions, seed, batchSize: options.batchSize, learningRate: options.learningRate, ...(options.dataLimit ? { dataLimit: options.dataLimit } : {}) };
+    const denseKey = `dense-${hashKey({ ...base, denseSteps: options.denseSteps, env })}`;
+    const checkpointPath = join(options.checkpointDir, `${denseKey}.json`);
+    dense.push({ key: denseKey, params: { kind: 'dense', spec: { ...base, denseSteps: options.denseSteps, checkpointPath } } });
+    for (const method of options.methods) {
+      for (const sparsity of options.sparsities) {
+        const spec: PruneSpec & TrainingSpec = {
+          ...base,
+          checkpointPath,
+          method: effectiveMethod(method, sparsity),
+          scope: options.scope,
+          schedule: scheduleFor(options, sparsity),
+          fineTuneSteps: options.fineTuneSteps,
+          latencyBatchSize: options.latencyBatchSize,
+          latencyRounds: options.latencyRounds,
+        };
+        const { checkpointPath: _path, ...keyed } = spec;
+        const key = `prune-${hashKey({ ...keyed, denseKey, env })}`;
+        cells.push({ method, sparsity, seed, key });
+        if (seen.has(key)) continue;
+        seen.add(key);
+        prune.push({ key, params: { kind: 'prune', spec, denseKey } });
+      }
+    }
+  }
+  return { dense, prune, cells };
+}

@@ -1,0 +1,98 @@
+/**
+ * Pruning results as BenchRecords. The standard metrics describe the pruned model's
+ * fine-tuning run (what a BenchRecord reader expects); the full pruning measurement rides
+ * along under `prune` so `costsim prune` can rebuild its table from the store alone.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Device } from '../../devices/catalog.ts';
+import { BENCH_RECORD_VERSION, type BenchConfig, type BenchEnvironment, type BenchRecord, type Provenance } from '../record.ts';
+import type { PruneMeasurement } from './experiment.ts';
+import type { PrunePointParams } from './plan.ts';
+
+/** A BenchRecord written by a pruning study. */
+export interface PruneRecord extends BenchRecord {
+  prune: PruneMeasurement & { method: string; scope: string; denseKey: string };
+}
+
+/** True for records carrying a pruning measurement. */
+export function isPruneRecord(record: BenchRecord): record is PruneRecord {
+  return typeof (record as Partial<PruneRecord>).prune === 'object';
+}
+
+/** Cost and energy of `seconds` on `device` (modeled from catalogue figures). */
+export function priceSeconds(seconds: number, device: Device): { costUsd: number; energyJoules: number; provenance: Record<string, Provenance> } {
+  return {
+    costUsd: (seconds / 3600) * device.usdPerHour.value,
+    energyJoules: seconds * device.powerWatts.value,
+    provenance: {
+      'metrics.costUsd': { kind: 'modeled', source: `wallSeconds × $${device.usdPerHour.value}/h (${device.id}: ${device.usdPerHour.source}, ${device.usdPerHour.date})` },
+      'metrics.energyJoules': { kind: 'modeled', source: `wallSeconds × ${device.powerWatts.value.toFixed(2)} W (${device.id}: ${device.powerWatts.source}, ${device.powerWatts.date})` },
+    },
+  };
+}
+
+/** The BenchRecord of one pruning point. `gemmGflops` is the backend's GEMM rate measured in the worker. */
+export function pruneRecord(point: { key: string; params: PrunePointParams }, m: PruneMeasurement, env: BenchEnvironment, device: Device, gemmGflops: number): PruneRecord {
+  const { spec } = point.params;
+  const config: BenchConfig = {
+    model: spec.model,
+    modelOptions: spec.modelOptions,
+    batchSize: spec.batchSize,
+    accumulationSteps: 1,
+    maxSteps: spec.fineTuneSteps,
+    learningRate: spec.learningRate,
+    optimizer: 'adam',
+    seed: spec.seed,
+    pruning: { method: spec.method, scope: spec.scope, schedule: spec.schedule, targetSparsity: m.targetSparsity, denseKey: point.params.denseKey, latencyBatchSize: spec.latencyBatchSize, ...(spec.dataLimit ? { dataLimit: spec.dataLimit } : {}) },
+  };
+  const wallSeconds = m.fineTune.wallSeconds;
+  const achievedGflops = wallSeconds > 0 ? (m.trainStepFlops.analytic * m.fineTune.steps) / wallSeconds / 1e9 : 0;
+  const priced = priceSeconds(wallSeconds, device);
+  const measured = (source: string): Provenance => ({ kind: 'measured', source: `${source} (${env.backend} backend, ${env.cpuModel})` });
+  return {
+    version: BENCH_RECORD_VERSION,
+    id: randomUUID(),
+    createdAt: new Date().toISOString(),
+    cacheKey: point.key,
+    config,
+    environment: env,
+    metrics: {
+      testAccuracy: m.testAccuracy,
+      reachedTarget: false,
+      steps: m.fineTune.steps,
+      samples: m.fineTune.steps * spec.batchSize,
+      wallSeconds,
+      stepSeconds: m.fineTune.stepSeconds,
+      flops: {
+        analyticTrainStep: m.trainStepFlops.analytic,
+        tracedTrainStep: m.trainStepFlops.traced,
+        forwardPerSample: m.flops.dense,
+        effectiveForwardPerSample: m.flops.effective,
+        total: m.trainStepFlops.traced * m.fineTune.steps,
+      },
+      params: m.params,
+      nonZeroParams: m.nonZeroParams,
+      achievedGflops,
+      gemmGflops,
+      utilisation: gemmGflops > 0 ? achievedGflops / gemmGflops : 0,
+      peakBytes: m.trainStepFlops.peakBytes,
+      energyJoules: priced.energyJoules,
+      costUsd: priced.costUsd,
+      latencyMs: { batch1: m.latency.batch1.prunedMsPerSample, batchLarge: m.latency.batchLarge.prunedMsPerSample, largeBatchSize: m.latency.batchLarge.batchSize },
+    },
+    provenance: {
+      'metrics.testAccuracy': measured('test split after fine-tuning'),
+      'metrics.wallSeconds': measured('pruning + fine-tuning wall clock'),
+      'metrics.stepSeconds': measured('fine-tuning wall clock ÷ steps, mask re-application included'),
+      'metrics.flops.analyticTrainStep': { kind: 'modeled', source: 'analytic per-layer count (bench/flops/analytic.ts)' },
+      'metrics.flops.tracedTrainStep': measured('kernels of one profiled training step (tf.profile)'),
+      'metrics.flops.forwardPerSample': { kind: 'modeled', source: 'analytic forward FLOPs of the model as executed (dense kernels)' },
+      'metrics.flops.effectiveForwardPerSample': { kind: 'modeled', source: 'analytic forward FLOPs over non-zero weights only: what an ideal sparse kernel would run' },
+      'metrics.latencyMs': measured(`per-sample inference time, median of ${m.latency.batch1.rounds} rounds interleaved with the dense parent`),
+      'metrics.peakBytes': measured('tf.profile peakBytes of one training step'),
+      'metrics.gemmGflops': measured('GEMM microbenchmark in the same worker process'),
+      ...priced.provenance,
+    },
+    prune: { ...m, method: spec.method, scope: spec.scope, denseKey: point.params.denseKey },
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * From pruning records to one row per method × sparsity level (pure): means over seeds,
+ * the accuracy spread, and the payoff twice — from measured latency (a speed-up counts only
+ * if every interleaved round in every seed saw it) and from the FLOPs ratio (modeled: what
+ * an ideal sparse kernel would give).
+ */
+import type { Provenance } from '../record.ts';
+import type { PruneMethod } from './experiment.ts';
+import type { LatencyVerdict } from './latency.ts';
+import { computePayoff, type Payoff, type PricedDevice } from './payoff.ts';
+import type { PruneRecord } from './record.ts';
+
+/** User-facing mode names (CLI --mode) and the method each runs. */
+export const MODE_METHODS = { unstructured: 'magnitude', structured: 'structured', random: 'random' } as const satisfies Record<string, PruneMethod>;
+export type PruneMode = keyof typeof MODE_METHODS;
+
+/** The mode name of a method. */
+export function modeOf(method: PruneMethod): PruneMode {
+  return method === 'magnitude' ? 'unstructured' : method;
+}
+
+/** One row of the study. All figures are means over `seeds` unless named otherwise. */
+export interface PruneLevel {
+  mode: PruneMode;
+  sparsity: number;
+  seeds: number;
+  realisedSparsity: number;
+  testAccuracy: number;
+  /** Sample standard deviation over seeds (0 with one seed). */
+  testAccuracyStd: number;
+  denseTestAccuracy: number;
+  params: number;
+  nonZeroParams: number;
+  /** Dense parent parameters ÷ non-zero parameters (ShrinkBench's compression ratio). */
+  compressionRatio: number;
+  flops: { dense: number; effective: number; denseParent: number; theoreticalSpeedup: number };
+  modelBytes: { float32: number; gzip: number };
+  latencyMs: { batch1: number; batchLarge: number; largeBatchSize: number; denseBatch1: number; denseBatchLarge: number; batch1Verdict: LatencyVerdict; batchLargeVerdict: LatencyVerdict };
+  trainStepMs: { pruned: number; dense: number };
+  fineTuneSeconds: number;
+  payoff: Payoff;
+  payoffModeled: Payoff;
+  belowAccuracyFloor: boolean;
+  provenance: Record<string, Provenance>;
+}
+
+/** Payoff settings. */
+export interface PayoffSettings {
+  requestsPerMonth: number;
+  device: PricedDevice;
+  accuracyFloor?: number;
+}
+
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+function std(xs: readonly number[]): number {
+  if (xs.length < 2) return 0;
+  const m = mean(xs);
+  return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
+}
+
+function combineVerdicts(verdicts: readonly LatencyVerdict[]): LatencyVerdict {
+  if (verdicts.every((v) => v === 'faster')) return 'faster';
+  if (verdicts.every((v) => v === 'slower')) return 'slower';
+  return 'no measurable difference';
+}
+
+function level(mode: PruneMode, sparsity: number, records: readonly PruneRecord[], settings: PayoffSettings): PruneLevel {
+  const p = records.map((r) => r.prune);
+  const avg = (f: (m: PruneRecord['prune']) => number): number => mean(p.map(f));
+  const accuracies = p.map((m) => m.testAccuracy);
+  const large = p.map((m) => m.latency.batchLarge);
+  const batchLargeVerdict = combineVerdicts(large.map((l) => l.verdict));
+  const denseSeconds = mean(large.map((l) => l.denseMsPerSample)) / 1000;
+  const measuredPrunedSeconds = batchLargeVerdict === 'no measurable difference' ? denseSeconds : mean(large.map((l) => l.prunedMsPerSample)) / 1000;
+  const flops = { dense: avg((m) => m.flops.dense), effective: avg((m) => m.flops.effective), denseParent: avg((m) => m.flops.denseParent) };
+  const testAccuracy = mean(accuracies);
+  const denseTestAccuracy = avg((m) => m.denseTestAccuracy);
+  const largeBatchSize = large[0]?.batchSize ?? 0;
+  const rounds = large[0]?.rounds ?? 0;
+  const common = {
+    requestsPerMonth: settings.requestsPerMonth,
+    device: settings.device,
+    dense: { secondsPerRequest: denseSeconds, testAccuracy: denseTestAccuracy },
+    oneOffSeconds: avg((m) => m.fineTune.wallSeconds),
+    ...(settings.accuracyFloor !== undefined ? { accuracyFloor: settings.accuracyFloor } : {}),
+  };
+  const payoff = computePayoff({
+    ...common,
+    pruned: { secondsPerRequest: measuredPrunedSeconds, testAccuracy },
+    speedupKind: 'measured',
+    speedupSource: `per-sample latency at batch ${largeBatchSize}, ${rounds} interleaved rounds × ${p.length} seed(s): ${batchLargeVerdict}`,
+  });
+  const payoffModeled = computePayoff({
+    ...common,
+    pruned: { secondsPerRequest: denseSeconds * (flops.effective / flops.denseParent), testAccuracy },
+    speedupKind: 'modeled',
+    speedupSource: 'measured dense latency × effective ÷ dense FLOPs (an ideal sparse kernel skipping every zero)',
+  });
+  const nonZeroParams = avg((m) => m.nonZeroParams);
+  return {
+    mode,
+    sparsity,
+    seeds: p.length,
+    realisedSparsity: avg((m) => m.realisedSparsity),
+    testAccuracy,
+    testAccuracyStd: std(accuracies),
+    denseTestAccuracy,
+    params: avg((m) => m.params),
+    nonZeroParams,
+    compressionRatio: avg((m) => m.denseParams) / nonZeroParams,
+    flops: { ...flops, theoreticalSpeedup: flops.denseParent / flops.effective },
+    modelBytes: { float32: avg((m) => m.modelBytes.float32), gzip: avg((m) => m.modelBytes.gzip) },
+    latencyMs: {
+      batch1: avg((m) => m.latency.batch1.prunedMsPerSample),
+      batchLarge: avg((m) => m.latency.batchLarge.prunedMsPerSample),
+      largeBatchSize,
+      denseBatch1: avg((m) => m.latency.batch1.denseMsPerSample),
+      denseBatchLarge: denseSeconds * 1000,
+      batch1Verdict: combineVerdicts(p.map((m) => m.latency.batch1.verdict)),
+      batchLargeVerdict,
+    },
+    trainStepMs: { pruned: avg((m) => m.trainStep.prunedSeconds) * 1000, dense: avg((m) => m.trainStep.denseSeconds) * 1000 },
+    fineTuneSeconds: common.oneOffSeconds,
+    payoff,
+    payoffModeled,
+    belowAccuracyFloor: payoff.belowAccuracyFloor,
+    provenance: {
+      testAccuracy: { kind: 'measured', source: `test split, mean of ${p.length} seed(s)` },
+      realisedSparsity: { kind: 'measured', source: 'exact zeros in prunable kernels after fine-tuning' },
+      flops: { kind: 'modeled', source: 'analytic forward FLOPs per sample; theoreticalSpeedup = dense parent ÷ effective (ShrinkBench)' },
+      modelBytes: { kind: 'measured', source: 'float32 weight buffer and its gzip size' },
+      latencyMs: { kind: 'measured', source: `per-sample inference time, interleaved with the dense parent in the same process` },
+      trainStepMs: { kind: 'measured', source: 'median of 3 interleaved timings of 3 Adam steps' },
+      payoff: { kind: 'modeled', source: 'from measured latency (no measured speed-up → no saving)' },
+      payoffModeled: { kind: 'modeled', source: 'from the FLOPs ratio: a formula, not a measurement' },
+    },
+  };
+}
+
+/** One level per requested method × sparsity, in request order; cells without records are listed as missing. */
+export function summarizeStudy(cells: ReadonlyArray<{ method: PruneMethod; sparsity: number; key: string }>, records: ReadonlyMap<string, PruneRecord>, settings: PayoffSettings): { levels: PruneLevel[]; missing: Array<{ mode: PruneMode; sparsity: number }> } {
+  const groups = new Map<string, { method: PruneMethod; sparsity: number; records: PruneRecord[] }>();
+  const missing: Array<{ mode: PruneMode; sparsity: number }> = [];
+  for (const cell of cells) {
+    const id = `${cell.method}/${cell.sparsity}`;
+    const group = groups.get(id) ?? { method: cell.method, sparsity: cell.sparsity, records: [] };
+    groups.set(id, group);
+    const record = records.get(cell.key);
+    if (record) group.records.push(record);
+  }
+  const levels: PruneLevel[] = [];
+  for (const g of groups.values()) {
+    if (g.records.length === 0) missing.push({ mode: modeOf(g.method), sparsity: g.sparsity });
+    else levels.push(level(modeOf(g.method), g.sparsity, g.records, settings));
+  }
+  return { levels, missing };
+}

@@ -1,0 +1,78 @@
+/**
+ * The sweep worker module of pruning studies (runs inside src/sweep/child.ts). `setup`
+ * initialises the requested backend once per process and measures its GEMM rate; a dense
+ * point trains the parent model and writes its checkpoint; a prune point runs one
+ * experiment and returns its BenchRecord (the parent appends it to the store).
+ */
+import { tf } from '../../runtime/tf.ts';
+import { initRuntime } from '../../runtime/index.ts';
+import { measureGemm } from '../../runtime/gemm-bench.ts';
+import { findDevice, type Device } from '../../devices/catalog.ts';
+import { createRng } from '../../util/rng.ts';
+import { trainSteps } from '../train/loop.ts';
+import { buildZooModel } from '../zoo/index.ts';
+import type { WorkerContext } from '../../sweep/protocol.ts';
+import { hasCheckpoint, saveCheckpoint } from './checkpoint.ts';
+import { describeEnvironment } from './environment.ts';
+import { runPruneExperiment, type Trainer } from './experiment.ts';
+import type { DensePointParams, PruneWorkerParams } from './plan.ts';
+import { pruneRecord, type PruneRecord } from './record.ts';
+
+/** What the CLI passes to every worker. */
+export interface PruneWorkerSetup {
+  backend: string;
+  deviceId: string;
+}
+
+let device: Device | undefined;
+let backendReason = '';
+let gemmGflops = 0;
+
+export async function setup(args: PruneWorkerSetup): Promise<void> {
+  tf.enableProdMode();
+  const choice = await initRuntime({ flag: args.backend });
+  backendReason = `${choice.reason} (chosen in the parent, forced in this worker)`;
+  device = findDevice(args.deviceId);
+  if (!device) throw new Error(`unknown device ${args.deviceId}`);
+  gemmGflops = (await measureGemm(choice.name === 'cpu' ? 256 : 512, 0.3)).gflops;
+}
+
+/** Adam at `learningRate`, one micro-batch per step, batches drawn from a seeded sampler. */
+export function adamTrainer(batchSize: number, learningRate: number, label: string): Trainer {
+  return async ({ model, task, steps, seed, onAfterUpdate }) => {
+    if (steps <= 0) return;
+    const optimizer = tf.train.adam(learningRate);
+    try {
+      await trainSteps({ model, task, optimizer, batchSize, accumulationSteps: 1, steps, rng: createRng(seed).fork(label), ...(onAfterUpdate ? { onAfterUpdate } : {}) });
+    } finally {
+      optimizer.dispose();
+    }
+  };
+}
+
+async function runDense(params: DensePointParams, context: WorkerContext): Promise<{ checkpointPath: string; testAccuracy: number; wallSeconds: number }> {
+  const { spec } = params;
+  const { model, task } = buildZooModel(spec.model, { ...spec.modelOptions, seed: spec.seed, ...(spec.dataLimit ? { dataLimit: spec.dataLimit } : {}) });
+  try {
+    const started = performance.now();
+    await adamTrainer(spec.batchSize, spec.learningRate, 'dense')({ model, task, steps: spec.denseSteps, seed: spec.seed });
+    const wallSeconds = (performance.now() - started) / 1000;
+    const testAccuracy = task.evaluate(model);
+    context.log(`dense ${spec.model} seed ${spec.seed}: ${spec.denseSteps} steps in ${wallSeconds.toFixed(1)} s, test accuracy ${testAccuracy.toFixed(4)}`);
+    saveCheckpoint(spec.checkpointPath, model, { ...spec, testAccuracy, wallSeconds, backend: tf.getBackend() });
+    return { checkpointPath: spec.checkpointPath, testAccuracy, wallSeconds };
+  } finally {
+    model.dispose();
+    task.dispose();
+  }
+}
+
+export async function runPoint(params: PruneWorkerParams, context: WorkerContext): Promise<PruneRecord | { checkpointPath: string; testAccuracy: number; wallSeconds: number }> {
+  if (!device) throw new Error('prune worker: setup did not run');
+  if (params.kind === 'dense') return runDense(params, context);
+  const { spec } = params;
+  if (!hasCheckpoint(spec.checkpointPath)) throw new Error(`dense checkpoint ${spec.checkpointPath} is missing (its dense point failed?)`);
+  const measurement = await runPruneExperiment(spec, adamTrainer(spec.batchSize, spec.learningRate, 'fine-tune'));
+  context.log(`${spec.method} s=${measurement.targetSparsity} seed ${spec.seed}: accuracy ${measurement.testAccuracy.toFixed(4)} (dense ${measurement.denseTestAccuracy.toFixed(4)})`);
+  return pruneRecord({ key: context.key, params }, measurement, describeEnvironment(backendReason, device.id), device, gemmGflops);
+}
