@@ -90,9 +90,8 @@ function positiveInteger(value: number, name: string): void {
   if (!Number.isInteger(value) || value <= 0) throw new UsageError(name, `must be a positive integer (got ${value})`);
 }
 
-/** Mean loss of the model on the training samples at `indices` (training mode: batch norm uses batch statistics). */
-function microBatchLoss(model: LayersModel, task: Task, indices: Int32Array): tf.Scalar {
-  const { x, y } = task.batch(indices);
+/** Mean loss of the model on a batch (training mode: batch norm uses batch statistics, dropout is active). */
+function batchLoss(model: LayersModel, task: Task, x: Tensor, y: Tensor): tf.Scalar {
   const logits = model.apply(x, { training: true }) as Tensor;
   return task.loss(y, logits);
 }
@@ -103,13 +102,22 @@ function microBatchLoss(model: LayersModel, task: Task, indices: Int32Array): tf
  */
 export function trainStep(model: LayersModel, task: Task, optimizer: tf.Optimizer, indices: Int32Array, accumulationSteps: number, keepLoss: boolean, variables = trainableVariables(model)): tf.Scalar | undefined {
   const k = accumulationSteps;
-  if (k === 1) return optimizer.minimize(() => microBatchLoss(model, task, indices), keepLoss, variables) ?? undefined;
+  // The batch is gathered outside the gradient tape: on the tape, Gather would save (clone) the whole data set for its backward pass.
+  if (k === 1) {
+    return tf.tidy(() => {
+      const { x, y } = task.batch(indices);
+      return optimizer.minimize(() => batchLoss(model, task, x, y), keepLoss, variables) ?? undefined;
+    });
+  }
   const b = indices.length / k;
   let sums: tf.NamedTensorMap | undefined;
   let lossSum: tf.Scalar | undefined;
   for (let i = 0; i < k; i++) {
     const part = indices.subarray(i * b, (i + 1) * b);
-    const { value, grads } = tf.variableGrads(() => microBatchLoss(model, task, part), variables);
+    const batch = task.batch(part);
+    const { value, grads } = tf.variableGrads(() => batchLoss(model, task, batch.x, batch.y), variables);
+    batch.x.dispose();
+    batch.y.dispose();
     if (!sums) sums = grads;
     else {
       for (const name of Object.keys(grads)) {

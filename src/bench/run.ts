@@ -1,0 +1,215 @@
+/**
+ * A DAWNBench-style measured run: train a zoo model until a target test accuracy or a step
+ * budget, and record time, FLOPs (analytic and traced), achieved FLOP/s against the backend's
+ * own GEMM rate measured in this process, peak memory, energy and dollars on a named device.
+ *
+ * Phases: validate → cache lookup → build (model, task) → count FLOPs analytically → measure
+ * GEMM → [clock starts] profiled first step (traced FLOPs, peak memory) → timed steps with
+ * periodic evaluation → final evaluation [clock stops] → price → record → append to store.
+ */
+import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import { tf } from '../runtime/tf.ts';
+import { measureGemm } from '../runtime/gemm-bench.ts';
+import { deviceIds, findDevice, type Device } from '../devices/catalog.ts';
+import { UsageError } from '../errors.ts';
+import { createRng } from '../util/rng.ts';
+import { BENCH_RECORD_VERSION, type BenchConfig, type BenchMetrics, type BenchRecord, type Provenance } from './record.ts';
+import { makeBenchConfig } from './config.ts';
+import { buildZooModel } from './zoo/index.ts';
+import { accumulatedStepFlops, countFlops } from './flops/analytic.ts';
+import { EpochSampler, trainSteps } from './train/loop.ts';
+import { profileTrainStep } from './train/profile.ts';
+import { cacheKeyOf, collectEnvironment } from './environment.ts';
+import { estimateEnergy, readRapl } from './energy.ts';
+import { appendRecord, findCached } from './store.ts';
+
+/** Progress of a run, for bars and logs. `phase` says what is happening now. */
+export interface BenchProgress {
+  phase: 'cached' | 'setup' | 'gemm' | 'train' | 'evaluate' | 'done';
+  step: number;
+  maxSteps: number;
+  loss?: number;
+  testAccuracy?: number;
+  wallSeconds: number;
+}
+
+export interface RunOptions {
+  /** Catalogue id of the device that prices the run (required: never a silent default). */
+  deviceId: string;
+  /** Extra devices (e.g. from a scenario) searched before the built-in catalogue. */
+  devices?: readonly Device[];
+  /** JSONL store to append the record to (and to look up the cache in). No store, no append. */
+  storePath?: string;
+  /** Return a stored record with the same cache key instead of running (default false). */
+  useCache?: boolean;
+  onProgress?: (progress: BenchProgress) => void;
+  /** Why the active backend was chosen (from initRuntime). */
+  backendReason?: string;
+  /** Evaluate on the test set every this many steps when a target is set (default 25). */
+  evalEvery?: number;
+  /** Seconds spent measuring GEMM (default 0.5). */
+  gemmSeconds?: number;
+  /** Directory for the git commit lookup (default process.cwd()). */
+  cwd?: string;
+}
+
+/** GEMM size per backend: compute-bound but quick (pure-JS cpu is ~100× slower than the rest). */
+function gemmSize(backend: string): number {
+  return backend === 'cpu' ? 256 : 1024;
+}
+
+function makeOptimizer(config: BenchConfig): tf.Optimizer {
+  return config.optimizer === 'sgd' ? tf.train.sgd(config.learningRate) : tf.train.adam(config.learningRate);
+}
+
+/** Run (or fetch from the cache) one benchmark and return its record. */
+export async function runBenchmark(input: BenchConfig | (Partial<BenchConfig> & { model: string }), options: RunOptions): Promise<BenchRecord> {
+  const config = makeBenchConfig(input);
+  const device = findDevice(options.deviceId, options.devices);
+  if (!device) throw new UsageError('--device', `unknown device "${options.deviceId}"`, deviceIds(options.devices).join(', '));
+  const environment = collectEnvironment({ backendReason: options.backendReason ?? 'active tfjs backend chosen by the caller', deviceId: device.id, cwd: options.cwd ?? process.cwd() });
+  const cacheKey = cacheKeyOf(config, environment);
+  const progress = (p: Omit<BenchProgress, 'maxSteps'>): void => options.onProgress?.({ ...p, maxSteps: config.maxSteps });
+  if (options.useCache && options.storePath) {
+    const cached = findCached(options.storePath, cacheKey);
+    if (cached) {
+      progress({ phase: 'cached', step: cached.metrics.steps, wallSeconds: cached.metrics.wallSeconds, testAccuracy: cached.metrics.testAccuracy });
+      return cached;
+    }
+  }
+
+  progress({ phase: 'setup', step: 0, wallSeconds: 0 });
+  const { model, task } = buildZooModel(config.model, { ...config.modelOptions, seed: config.seed });
+  const optimizer = makeOptimizer(config);
+  try {
+    const b = config.batchSize;
+    const k = config.accumulationSteps;
+    const analytic = countFlops(model, { batchSize: b, optimizer: config.optimizer });
+    const perSample = countFlops(model, { batchSize: 1, optimizer: config.optimizer }).totals;
+    const analyticStep = accumulatedStepFlops(analytic, k);
+
+    progress({ phase: 'gemm', step: 0, wallSeconds: 0 });
+    const gemm = await measureGemm(gemmSize(environment.backend), options.gemmSeconds ?? 0.5);
+
+    const sampler = new EpochSampler(task.train.count, createRng(config.seed).fork('samples'));
+    const raplBefore = readRapl();
+    const cpuBefore = process.cpuUsage();
+    const start = performance.now();
+    const elapsed = (): number => (performance.now() - start) / 1000;
+
+    // Step 1 runs under tf.profile: it is a real update, and it is where traced FLOPs and peak memory come from.
+    const profiled = await profileTrainStep(model, task, optimizer, sampler.next(b * k), k);
+    const tracedStep = profiled.traced.totalFlops;
+    let evalSeconds = 0;
+    let lastEval: { step: number; accuracy: number } | undefined;
+    const evaluate = (step: number): number => {
+      const t0 = performance.now();
+      progress({ phase: 'evaluate', step, wallSeconds: elapsed() });
+      const accuracy = task.evaluate(model);
+      evalSeconds += (performance.now() - t0) / 1000;
+      lastEval = { step, accuracy };
+      return accuracy;
+    };
+    const evalEvery = options.evalEvery ?? 25;
+    const target = config.targetAccuracy;
+    const reachedAfterFirst = target !== undefined && evaluate(1) >= target;
+
+    const loopStart = performance.now();
+    const evalSecondsBeforeLoop = evalSeconds;
+    let steps = 1;
+    let curve: NonNullable<BenchRecord['curve']> = [];
+    if (!reachedAfterFirst && config.maxSteps > 1) {
+      const result = await trainSteps({
+        model, task, optimizer, batchSize: b, accumulationSteps: k, steps: config.maxSteps - 1, rng: createRng(config.seed), sampler,
+        onStep: (info) => progress({ phase: 'train', step: info.step + 1, wallSeconds: elapsed(), ...(info.loss !== undefined ? { loss: info.loss } : {}), ...(lastEval ? { testAccuracy: lastEval.accuracy } : {}) }),
+        stopWhen: (step) => target !== undefined && (step + 1) % evalEvery === 0 && evaluate(step + 1) >= target,
+      });
+      steps += result.steps;
+      curve = result.curve.map((c) => ({ step: c.step + 1, loss: c.loss, wallSeconds: c.wallSeconds + (loopStart - start) / 1000 }));
+    }
+    const loopSeconds = (performance.now() - loopStart) / 1000;
+    const trainSeconds = Math.max(1e-9, loopSeconds - (evalSeconds - evalSecondsBeforeLoop));
+    const testAccuracy = lastEval?.step === steps ? lastEval.accuracy : evaluate(steps);
+    const wallSeconds = elapsed();
+    const cpuUsage = process.cpuUsage(cpuBefore);
+    const raplAfter = raplBefore ? readRapl() : undefined;
+
+    // Achieved rate over the unprofiled training steps only (evaluation and profiling excluded).
+    const timedSteps = steps - 1;
+    const achievedGflops = timedSteps > 0 ? (tracedStep * timedSteps) / trainSeconds / 1e9 : (tracedStep / (profiled.wallMs / 1000)) / 1e9;
+    const energy = estimateEnergy({ device, wallSeconds, cpuSeconds: (cpuUsage.user + cpuUsage.system) / 1e6, cpus: cpus().length, ...(raplBefore ? { raplBefore } : {}), ...(raplAfter ? { raplAfter } : {}) });
+    const costUsd = (wallSeconds / 3600) * device.usdPerHour.value;
+
+    const metrics: BenchMetrics = {
+      testAccuracy,
+      reachedTarget: target !== undefined && testAccuracy >= target,
+      steps,
+      samples: steps * b * k,
+      wallSeconds,
+      stepSeconds: timedSteps > 0 ? trainSeconds / timedSteps : profiled.wallMs / 1000,
+      flops: {
+        analyticTrainStep: analyticStep.total,
+        tracedTrainStep: tracedStep,
+        forwardPerSample: perSample.forwardFlops,
+        effectiveForwardPerSample: perSample.effectiveForwardFlops,
+        total: tracedStep * steps,
+      },
+      params: analytic.totals.params,
+      nonZeroParams: analytic.totals.nonZeroParams,
+      achievedGflops,
+      gemmGflops: gemm.gflops,
+      utilisation: achievedGflops / gemm.gflops,
+      peakBytes: profiled.peakBytes,
+      energyJoules: energy.energyJoules,
+      costUsd,
+    };
+    const extended = metrics as BenchMetrics & { flops: BenchMetrics['flops'] & { analyticMatmulTrainStep: number; tracedMatmulTrainStep: number }; evalSeconds: number; kernelShareOfProfiledStep: number };
+    extended.flops.analyticMatmulTrainStep = analyticStep.matmul;
+    extended.flops.tracedMatmulTrainStep = profiled.traced.matmulConvFlops;
+    extended.evalSeconds = evalSeconds;
+    extended.kernelShareOfProfiledStep = profiled.kernelMs / profiled.wallMs;
+
+    const provenance = buildProvenance({ config, device, gemm, energy: energy.provenance, backend: environment.backend });
+    const record: BenchRecord = {
+      version: BENCH_RECORD_VERSION,
+      id: randomUUID(),
+      createdAt: new Date().toISOString(),
+      cacheKey,
+      config,
+      environment,
+      metrics: extended,
+      provenance,
+      curve,
+    };
+    if (options.storePath) appendRecord(options.storePath, record);
+    progress({ phase: 'done', step: steps, wallSeconds, testAccuracy });
+    return record;
+  } finally {
+    optimizer.dispose();
+    model.dispose();
+    task.dispose();
+  }
+}
+
+function buildProvenance(input: { config: BenchConfig; device: Device; gemm: { n: number; gflops: number; repeats: number }; energy: Provenance; backend: string }): Record<string, Provenance> {
+  const { device, gemm, backend, config } = input;
+  const measured = (source: string): Provenance => ({ kind: 'measured', source });
+  const usd = device.usdPerHour;
+  return {
+    'metrics.testAccuracy': measured(`${config.model === 'transformer' ? 'exact match of all answer digits' : 'top-1 accuracy'} on the held-out test split, inference mode, ${backend} backend`),
+    'metrics.wallSeconds': measured('wall clock (performance.now) from the first training step to the end of the final evaluation, including periodic evaluations; model build, FLOP counting and the GEMM measurement are excluded'),
+    'metrics.stepSeconds': measured('wall seconds of the unprofiled training steps ÷ their number (evaluation excluded)'),
+    'metrics.flops.analyticTrainStep': { kind: 'modeled', source: 'countFlops: per-layer formulas (1 multiply-add = 2 FLOPs; backward of matmul/conv = 2× forward, input gradient skipped where tfjs skips it); k micro-batches + accumulation adds + optimizer update (assumed per-parameter cost)' },
+    'metrics.flops.tracedTrainStep': measured(`kernels that executed in the first training step under tf.profile on ${backend}: matmul/conv exact from shapes, other kernels 1 FLOP per element (convention)`),
+    'metrics.flops.forwardPerSample': { kind: 'modeled', source: 'countFlops at batch 1, inference forward pass' },
+    'metrics.flops.effectiveForwardPerSample': { kind: 'modeled', source: 'countFlops at batch 1 with matmul/conv counted over non-zero weights only' },
+    'metrics.flops.total': { kind: 'modeled', source: 'traced FLOPs of one step × steps' },
+    'metrics.achievedGflops': measured('traced FLOPs per step × unprofiled steps ÷ their wall seconds'),
+    'metrics.gemmGflops': measured(`${gemm.n}×${gemm.n} fp32 matmul on ${backend}, ${gemm.repeats} repeats, this process, just before training`),
+    'metrics.utilisation': measured('achievedGflops ÷ gemmGflops, both measured in this process'),
+    'metrics.peakBytes': measured('tfjs engine peak tensor bytes during the profiled step (tf.profile peakBytes) minus the data set held on the backend'),
+    'metrics.energyJoules': input.energy,
+    'metrics.costUsd': { kind: 'modeled', source: `wallSeconds ÷ 3600 × ${usd.value} USD/hour (${device.id} usdPerHour: ${usd.source}, ${usd.date}${usd.unverified ? ', unverified' : ''})` },
+  };
+}
