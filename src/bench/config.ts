@@ -24,8 +24,11 @@ function positiveInteger(value: number, flag: string): number {
   return value;
 }
 
+/** A BenchConfig as a caller may give it: only `model` is required, and it may be any string (validated). */
+export type BenchConfigInput = Omit<Partial<BenchConfig>, 'model'> & { model: string };
+
 /** A complete, validated BenchConfig from a partial one (model required). Model options are resolved against the zoo defaults. */
-export function makeBenchConfig(partial: Partial<BenchConfig> & { model: string }): BenchConfig {
+export function makeBenchConfig(partial: BenchConfigInput): BenchConfig {
   if (!isZooModel(partial.model)) throw new UsageError('--model (model)', `unknown model "${partial.model}"`, ZOO_MODELS.join(', '));
   const model = partial.model;
   const target = partial.targetAccuracy;

@@ -15,7 +15,7 @@ import { deviceIds, findDevice, type Device } from '../devices/catalog.ts';
 import { UsageError } from '../errors.ts';
 import { createRng } from '../util/rng.ts';
 import { BENCH_RECORD_VERSION, type BenchConfig, type BenchMetrics, type BenchRecord, type Provenance } from './record.ts';
-import { makeBenchConfig } from './config.ts';
+import { makeBenchConfig, type BenchConfigInput } from './config.ts';
 import { buildZooModel } from './zoo/index.ts';
 import { accumulatedStepFlops, countFlops } from './flops/analytic.ts';
 import { EpochSampler, trainSteps } from './train/loop.ts';
@@ -64,7 +64,7 @@ function makeOptimizer(config: BenchConfig): tf.Optimizer {
 }
 
 /** Run (or fetch from the cache) one benchmark and return its record. */
-export async function runBenchmark(input: BenchConfig | (Partial<BenchConfig> & { model: string }), options: RunOptions): Promise<BenchRecord> {
+export async function runBenchmark(input: BenchConfig | BenchConfigInput, options: RunOptions): Promise<BenchRecord> {
   const config = makeBenchConfig(input);
   const device = findDevice(options.deviceId, options.devices);
   if (!device) throw new UsageError('--device', `unknown device "${options.deviceId}"`, deviceIds(options.devices).join(', '));

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerDoctor } from './doctor.ts';
+import { registerBench } from './bench.ts';
 import { registerPlan } from './plan.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerEquilibrium } from './equilibrium.ts';
@@ -9,6 +10,7 @@ import { registerReport } from './report.ts';
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerDoctor(program, ctx);
+  registerBench(program, ctx);
   registerPlan(program, ctx);
   registerSimulate(program, ctx);
   registerEquilibrium(program, ctx);

@@ -1,0 +1,163 @@
+/**
+ * `costsim bench --model mlp|cnn|transformer [--steps N | --target-accuracy A] [--batch B]
+ * [--accum K] [--backend X] [--seed S] [--device ID] [--json]`: one measured training run,
+ * priced on a catalogue device, appended to the record store.
+ */
+import type { Command } from 'commander';
+import { SingleBar } from 'cli-progress';
+import type { CliContext } from '../context.ts';
+import { UsageError } from '../../errors.ts';
+import { initRuntime } from '../../runtime/index.ts';
+import { isAbsolute, join } from 'node:path';
+import type { BenchConfig, BenchRecord } from '../../bench/record.ts';
+import type { BenchConfigInput } from '../../bench/config.ts';
+import type { BenchProgress } from '../../bench/run.ts';
+
+/** The device that prices a run when --device is not given. Printed with every run and recorded in it. */
+export const DEFAULT_BENCH_DEVICE = 'aws-c6a.large';
+
+const description =
+  'Train a zoo model for real (to a target test accuracy or a step budget) and record wall time, ' +
+  'FLOPs (analytic and traced), utilisation against this backend\'s GEMM rate, peak memory, energy and dollars ' +
+  `on a catalogue device (default ${DEFAULT_BENCH_DEVICE}). Appends a BenchRecord to the JSONL store.`;
+
+interface BenchFlags {
+  model?: string;
+  steps?: string;
+  targetAccuracy?: string;
+  batch?: string;
+  accum?: string;
+  backend?: string;
+  seed?: string;
+  lr?: string;
+  optimizer?: string;
+  device?: string;
+  opt: string[];
+  store?: string;
+  cache?: boolean;
+  evalEvery?: string;
+  json?: boolean;
+}
+
+/** A number from a flag; anything else is a UsageError naming the flag. */
+function parseNumber(value: string | undefined, flag: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(flag, `must be a number (got "${value}")`);
+  return n;
+}
+
+/** `--opt key=value` pairs into model options (values must be numbers). */
+function parseModelOptions(pairs: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pair of pairs) {
+    const match = /^([A-Za-z][A-Za-z0-9]*)=(.+)$/.exec(pair);
+    if (!match) throw new UsageError('--opt', `expected key=value (got "${pair}")`, 'e.g. --opt width=256');
+    out[match[1] as string] = parseNumber(match[2], `--opt ${match[1]}`) as number;
+  }
+  return out;
+}
+
+/** The BenchConfig the flags ask for (validated later by makeBenchConfig). */
+export function configFromFlags(flags: BenchFlags): BenchConfigInput {
+  if (!flags.model) throw new UsageError('--model', 'is required', 'mlp, cnn, transformer');
+  const config: BenchConfigInput = { model: flags.model, modelOptions: parseModelOptions(flags.opt) };
+  const set = <K extends keyof BenchConfig>(key: K, value: BenchConfig[K] | undefined): void => {
+    if (value !== undefined) (config as Partial<BenchConfig>)[key] = value;
+  };
+  set('maxSteps', parseNumber(flags.steps, '--steps'));
+  set('targetAccuracy', parseNumber(flags.targetAccuracy, '--target-accuracy'));
+  set('batchSize', parseNumber(flags.batch, '--batch'));
+  set('accumulationSteps', parseNumber(flags.accum, '--accum'));
+  set('seed', parseNumber(flags.seed, '--seed'));
+  set('learningRate', parseNumber(flags.lr, '--lr'));
+  set('optimizer', flags.optimizer);
+  return config;
+}
+
+function formatRecord(record: BenchRecord, deviceNote: string, storePath: string | undefined): string {
+  const m = record.metrics;
+  const c = record.config;
+  const e = record.environment;
+  const g = (flops: number): string => `${(flops / 1e9).toFixed(3)} GFLOP`;
+  const target = c.targetAccuracy !== undefined ? ` (target ${c.targetAccuracy}: ${m.reachedTarget ? 'reached' : 'not reached'})` : '';
+  const kind = (path: string): string => record.provenance[path]?.kind ?? 'measured';
+  return [
+    `model ${c.model} ${JSON.stringify(c.modelOptions)}, micro-batch ${c.batchSize} × ${c.accumulationSteps} accumulation, ${c.optimizer} lr ${c.learningRate}, seed ${c.seed}`,
+    `backend ${e.backend} (${e.backendReason}); device ${e.deviceId}${deviceNote}`,
+    `test accuracy ${m.testAccuracy.toFixed(4)}${target} after ${m.steps} steps, ${m.samples} samples`,
+    `wall ${m.wallSeconds.toFixed(2)} s (measured), ${(m.stepSeconds * 1000).toFixed(1)} ms/step`,
+    `FLOPs per step: analytic ${g(m.flops.analyticTrainStep)}, traced ${g(m.flops.tracedTrainStep)}; forward ${(m.flops.forwardPerSample / 1e6).toFixed(3)} MFLOP/sample`,
+    `achieved ${m.achievedGflops.toFixed(2)} GFLOP/s = ${(m.utilisation * 100).toFixed(1)}% of ${m.gemmGflops.toFixed(2)} GFLOP/s GEMM (both measured now)`,
+    `peak tensor memory ${(m.peakBytes / 2 ** 20).toFixed(1)} MiB; params ${m.params}`,
+    `energy ${m.energyJoules.toFixed(1)} J (${kind('metrics.energyJoules')}); cost $${m.costUsd.toFixed(6)} (${kind('metrics.costUsd')})`,
+    storePath ? `record ${record.id} appended to ${storePath}` : `record ${record.id}`,
+  ].join('\n');
+}
+
+/** A progress bar on stderr (TTY only): steps, loss, accuracy, ETA. */
+function progressBar(maxSteps: number): { update(p: BenchProgress): void; stop(): void } {
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: 'bench {bar} {value}/{total} steps | loss {loss} | acc {acc} | {phase} | ETA {eta_formatted}',
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  bar.start(maxSteps, 0, { loss: '-', acc: '-', phase: 'setup' });
+  return {
+    update: (p) => bar.update(p.step, { phase: p.phase, ...(p.loss !== undefined ? { loss: p.loss.toFixed(4) } : {}), ...(p.testAccuracy !== undefined ? { acc: p.testAccuracy.toFixed(3) } : {}) }),
+    stop: () => bar.stop(),
+  };
+}
+
+export function registerBench(program: Command, ctx: CliContext): void {
+  program
+    .command('bench')
+    .description(description)
+    .option('--model <name>', 'zoo model: mlp, cnn, transformer')
+    .option('--steps <n>', 'optimizer steps (the budget when --target-accuracy is set; default 200, or 2000 with a target)')
+    .option('--target-accuracy <a>', 'stop when test accuracy reaches a, in (0, 1]')
+    .option('--batch <b>', 'micro-batch size (default 64)')
+    .option('--accum <k>', 'micro-batches per optimizer step (gradient accumulation; default 1)')
+    .option('--backend <name>', 'force a backend (tensorflow, native, wasm, cpu)')
+    .option('--seed <s>', 'seed of data split, weights and sample order (default 0)')
+    .option('--lr <rate>', 'learning rate (default per model)')
+    .option('--optimizer <name>', 'adam or sgd (default adam)')
+    .option('--device <id>', `catalogue device that prices the run (default ${DEFAULT_BENCH_DEVICE})`)
+    .option('--opt <key=value>', 'model option, repeatable (mlp: width, depth; cnn: filters1, filters2, dense; transformer: dModel, heads, layers, mlpRatio, digits)', (v: string, all: string[]) => [...all, v], [])
+    .option('--store <path>', 'JSONL record store (default .costsim/records.jsonl)')
+    .option('--cache', 'reuse a stored record with the same config and environment instead of training')
+    .option('--eval-every <n>', 'evaluate every n steps when a target is set (default 25)')
+    .option('--json', 'print the BenchRecord as one JSON object on stdout')
+    .action(async (flags: BenchFlags) => {
+      const { makeBenchConfig } = await import('../../bench/config.ts');
+      const config = makeBenchConfig(configFromFlags(flags)); // bad flags fail before any backend loads
+      const evalEvery = parseNumber(flags.evalEvery, '--eval-every');
+      if (evalEvery !== undefined && !(Number.isInteger(evalEvery) && evalEvery > 0)) throw new UsageError('--eval-every', `must be a positive integer (got ${evalEvery})`);
+      const deviceId = flags.device ?? DEFAULT_BENCH_DEVICE;
+      const { findDevice, deviceIds } = await import('../../devices/catalog.ts');
+      if (!findDevice(deviceId)) throw new UsageError('--device', `unknown device "${deviceId}"`, deviceIds().join(', '));
+      const deviceNote = flags.device ? '' : ' (default; choose another with --device)';
+      const storePath = flags.store ? (isAbsolute(flags.store) ? flags.store : join(ctx.cwd, flags.store)) : join(ctx.cwd, '.costsim', 'records.jsonl');
+
+      const choice = await initRuntime({ flag: flags.backend, env: ctx.env });
+      if (!flags.json) ctx.err(`costsim bench: ${config.model} on ${choice.name}, priced on device ${deviceId}${deviceNote}`);
+      const { runBenchmark } = await import('../../bench/run.ts');
+      const bar = ctx.isTTY ? progressBar(config.maxSteps) : undefined;
+      let record: BenchRecord;
+      try {
+        record = await runBenchmark(config, {
+          deviceId,
+          storePath,
+          useCache: Boolean(flags.cache),
+          backendReason: choice.reason,
+          cwd: ctx.cwd,
+          ...(evalEvery !== undefined ? { evalEvery } : {}),
+          ...(bar ? { onProgress: bar.update } : {}),
+        });
+      } finally {
+        bar?.stop();
+      }
+      ctx.out(flags.json ? JSON.stringify(record) : formatRecord(record, deviceNote, storePath));
+    });
+}
