@@ -132,7 +132,7 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
         price[i] = initial[i] as number;
         continue;
       }
-      if (!active[i]) continue;
+      if (!active[i] || (t - p.entersAt) % p.reviewEvery !== 0) continue;
       obs.period = t;
       obs.self = i;
       obs.marginalCostUsd = mc[i]!;

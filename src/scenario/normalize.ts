@@ -55,6 +55,8 @@ export interface Provider {
   cashUsd: Num;
   strategy: Strategy;
   entersAt: number;
+  /** The strategy is consulted every `reviewEvery` periods after entry (list prices change rarely); the price holds in between. */
+  reviewEvery: number;
   /** undefined: the one-shot Bertrand–Nash price at period-0 costs. */
   initialPriceUsd?: Num;
   /** Marginal cost is multiplied by `factor` from `atPeriod` on (cumulative). */
@@ -99,6 +101,7 @@ export const DEFAULTS = {
   cashUsd: Infinity,
   fixedCostUsdPerPeriod: 0,
   entersAt: 0,
+  reviewEvery: 1,
   qualityMapping: { type: 'linear', slope: 1, intercept: 0 },
   benchBatch: 64,
   benchAccum: 1,
@@ -174,6 +177,7 @@ function provider(p: RawProvider): Provider {
     cashUsd: p.cash ?? DEFAULTS.cashUsd,
     strategy: strategy(p.strategy),
     entersAt: p.entersAt ?? DEFAULTS.entersAt,
+    reviewEvery: p.reviewEvery ?? DEFAULTS.reviewEvery,
     ...(p.initialPrice !== undefined ? { initialPriceUsd: p.initialPrice } : {}),
     costShocks: [...(p.costShocks ?? [])].sort((a, b) => a.atPeriod - b.atPeriod),
   };

@@ -98,6 +98,7 @@ const providerSchema = strictShape({
   cash: num().optional(),
   strategy: strategySchema,
   entersAt: z.number().int().min(0).optional(),
+  reviewEvery: z.number().int().min(1).optional(),
   initialPrice: num({ min: 0, exclusiveMin: true }).optional(),
   costShocks: z.array(strictShape({ atPeriod: z.number().int().min(0), factor: num({ min: 0, exclusiveMin: true }) })).optional(),
 });

@@ -1,0 +1,60 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.ts';
+import type { CliContext } from '../../../src/cli/context.ts';
+
+function capture(): CliContext & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env: {}, isTTY: false, cwd: process.cwd() };
+}
+
+describe('costsim simulate / equilibrium', () => {
+  it('--json output is byte-identical with 1 and 2 worker processes', async () => {
+    const outputs: string[] = [];
+    for (const workers of ['1', '2']) {
+      const ctx = capture();
+      expect(await main(['simulate', 'scenarios/startup-vs-incumbent.yaml', '--runs', '4', '--periods', '12', '--workers', workers, '--json'], ctx)).toBe(0);
+      expect(ctx.stdout).toHaveLength(1);
+      outputs.push(ctx.stdout[0] as string);
+    }
+    expect(outputs[1]).toBe(outputs[0]);
+    const result = JSON.parse(outputs[0] as string);
+    expect(result.scenario).toMatchObject({ name: 'startup-vs-incumbent', runs: 4, periods: 12 });
+    expect(result.rows.length).toBeGreaterThan(0);
+    expect(Object.keys(result.rows[0]).sort()).toEqual(
+      ['alive', 'cashUsd', 'fixedCostUsd', 'marginalCostUsd', 'period', 'priceUsd', 'profitUsd', 'provider', 'quantityUnits', 'revenueUsd', 'run', 'share', 'variableCostUsd'].sort(),
+    );
+  });
+
+  it('equilibrium --json prints { nash, collusive } with Calvano\'s prices', async () => {
+    const ctx = capture();
+    expect(await main(['equilibrium', 'scenarios/calvano-baseline.yaml', '--json'], ctx)).toBe(0);
+    const r = JSON.parse(ctx.stdout[0] as string);
+    expect(r.nash[0]).toMatchObject({ provider: 'agent-1' });
+    expect(r.nash[0].price).toBeCloseTo(1.472927, 6);
+    expect(r.collusive[1].price).toBeCloseTo(1.924981, 6);
+  });
+
+  it('a bad scenario exits 2 with file, path and line, prints nothing on stdout and writes nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'costsim-sim-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(file, 'demand: { type: logit, mu: 0.25 }\nproviders:\n  - name: a\n    quality: 2\n    marginalCost: -1\n    strategy: { type: costPlus }\n');
+    const ctx = capture();
+    expect(await main(['simulate', file, '--json'], ctx)).toBe(2);
+    expect(ctx.stdout).toEqual([]);
+    expect(ctx.stderr.join('\n')).toMatch(/bad\.yaml providers\[0\]\.marginalCost \(line 5\): the value must be >= 0 \(got -1\)/);
+    expect(readdirSync(dir)).toEqual(['bad.yaml']);
+  });
+
+  it('a missing file and a bad flag exit 2 naming them', async () => {
+    let ctx = capture();
+    expect(await main(['simulate', 'scenarios/nope.yaml'], ctx)).toBe(2);
+    expect(ctx.stderr.join('\n')).toMatch(/scenarios\/nope\.yaml: cannot read the scenario \(ENOENT\)/);
+    ctx = capture();
+    expect(await main(['simulate', 'scenarios/calvano-baseline.yaml', '--runs', '0'], ctx)).toBe(2);
+    expect(ctx.stderr.join('\n')).toMatch(/--runs: must be an integer >= 1 \(got "0"\)/);
+  });
+});

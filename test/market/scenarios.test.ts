@@ -1,0 +1,70 @@
+/**
+ * Every shipped market scenario is run here (shortened where the full run takes minutes) and
+ * checked against what it is meant to show. Every file in scenarios/ must at least parse.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseScenario } from '../../src/scenario/parse.ts';
+import type { Scenario } from '../../src/scenario/normalize.ts';
+import { assembleSimulation, simulateRuns } from '../../src/market/montecarlo.ts';
+import type { BenchRecord } from '../../src/bench/record.ts';
+import { pruningRecords } from './fixtures.ts';
+
+const load = (name: string) => parseScenario(readFileSync(`scenarios/${name}`, 'utf8'), `scenarios/${name}`);
+const simulate = (s: Scenario, runs: number, records: Map<string, BenchRecord> = new Map()) =>
+  assembleSimulation(s, records, simulateRuns(s, records, Array.from({ length: runs }, (_, i) => i)));
+
+describe('shipped scenarios', () => {
+  it.each(readdirSync('scenarios').filter((f) => f.endsWith('.yaml')))('%s parses', (file) => {
+    expect(load(file).name).toBeTruthy();
+  });
+
+  it('calvano-baseline: the baseline market, Q-learners end above Nash (shortened: beta × 10, 3 sessions)', () => {
+    const s = load('calvano-baseline.yaml');
+    const providers = s.market!.providers.map((p) => ({ ...p, strategy: { ...p.strategy, beta: 4e-5 } }));
+    const r = simulate({ ...s, periods: 10, market: { ...s.market!, providers } }, 3);
+    expect(r.equilibrium.nash[0]?.price).toBeCloseTo(1.472927, 6);
+    expect(r.equilibrium.collusive[0]?.price).toBeCloseTo(1.924981, 6);
+    expect(r.summary.learning?.convergedRuns).toBe(3);
+    expect(r.summary.learning?.meanProfitGain).toBeGreaterThan(0.3);
+    // Recorded periods replay greedy play: average prices above the one-shot Nash price.
+    const mean = r.rows.reduce((a, row) => a + (row.priceUsd as number), 0) / r.rows.length;
+    expect(mean).toBeGreaterThan(1.5);
+  });
+
+  it('china-2024-price-war: the cost shock sets off the cuts in the order of the real dates', () => {
+    const r = simulate(load('china-2024-price-war.yaml'), 8);
+    const median = (provider: string, period: number) => r.summary.bands.find((b) => b.metric === 'priceUsd' && b.provider === provider && b.period === period)?.median as number;
+    expect(median('DeepSeek', 5)).toBeLessThan(0.5 * median('DeepSeek', 4)); // V2 launch
+    expect(median('Zhipu', 9)).toBeCloseTo(0.694, 3); // holds ¥5 until its review
+    expect(median('Zhipu', 10)).toBeLessThan(0.5 * median('Zhipu', 9));
+    expect(median('Alibaba', 20)).toBeLessThan(0.1 * median('Alibaba', 19)); // the −97% cut
+    expect(median('Baidu', 20)).toBe(0); // free
+    const cut = r.referenceComparison.find((c) => c.provider === 'Alibaba' && c.date === '2024-05-21');
+    expect(cut?.referenceChange).toBeCloseTo(0.069 / 2.78 - 1, 6);
+    expect(cut?.simulatedChange).toBeLessThan(-0.9);
+  });
+
+  it('startup-vs-incumbent: the predator outlasts; the startup\'s survival odds are strictly between 0 and 1', () => {
+    const r = simulate(load('startup-vs-incumbent.yaml'), 40);
+    const [incumbent, startup] = r.summary.providers;
+    expect(incumbent?.survivalProbability).toBe(1);
+    expect(startup?.survivalProbability).toBeGreaterThan(0);
+    expect(startup?.survivalProbability).toBeLessThan(1);
+    expect(r.summary.firstExit.medianPeriod).toBeGreaterThan(4); // it enters in week 4
+    // The predator prices 30% below its cost while the startup lives.
+    const row = r.rows.find((x) => x.provider === 'Incumbent' && x.period === 10);
+    expect(row?.priceUsd).toBeCloseTo(0.35, 10);
+  });
+
+  it('pruning-in-a-price-war: costs and qualities come from bench records (hand-built here)', () => {
+    const records = pruningRecords();
+    const r = simulate(load('pruning-in-a-price-war.yaml'), 4, records);
+    const [pruned, dense] = r.equilibrium.costs;
+    // Half the hidden neurons: forward FLOPs 101,632 vs 203,264 per sample, so half the marginal cost.
+    expect((pruned?.marginalCostUsd as number) / (dense?.marginalCostUsd as number)).toBeCloseTo(101_632 / 203_264, 12);
+    expect(pruned?.quality).toBeCloseTo(0.01 * 0.94, 12);
+    expect(r.equilibrium.nash[0]?.price).toBeLessThan(r.equilibrium.nash[1]?.price as number);
+    expect(r.rows.length).toBeGreaterThan(0);
+  });
+});
