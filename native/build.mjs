@@ -79,11 +79,12 @@ function main() {
   if (build.status !== 0) {
     const log = lastLines(`${build.stdout}\n${build.stderr}`, 12);
     const missingBlas = /cblas\.h|lopenblas/.test(log);
+    const firstError = `${build.stdout}\n${build.stderr}`.split('\n').find((line) => /error/i.test(line) && !line.startsWith('gyp ERR!'));
     record({
       ok: false,
       reason: missingBlas
         ? 'not built: OpenBLAS headers or library not found (Debian/Ubuntu: libopenblas-dev)'
-        : `not built: node-gyp failed (exit ${build.status ?? build.signal}): ${log.split('\n').slice(-3).join(' | ')}`,
+        : `not built: node-gyp failed (exit ${build.status ?? build.signal}): ${(firstError ?? log.split('\n').slice(-3).join(' | ')).trim()}`,
       log,
     });
     return;

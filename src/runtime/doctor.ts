@@ -8,6 +8,7 @@ import { tf } from './tf.ts';
 import { probeBackends, type BackendLoader, type BackendName } from './backends.ts';
 import { measureGemm } from './gemm-bench.ts';
 import { readCpuInfo, type CpuInfo } from './cpu-info.ts';
+import { loadNativeAddon } from './native/addon.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -15,7 +16,7 @@ const require = createRequire(import.meta.url);
 export interface DoctorReport {
   node: string;
   tfjs: string;
-  backends: Array<{ name: BackendName; available: boolean; reason?: string; howToEnable?: string; gemmGflops?: number; gemmSize?: number }>;
+  backends: Array<{ name: BackendName; available: boolean; reason?: string; howToEnable?: string; gemmGflops?: number; gemmSize?: number; detail?: string }>;
   chosen: BackendName;
   chosenReason: string;
   cpu: CpuInfo;
@@ -42,6 +43,8 @@ export async function runDoctor(loaders: readonly BackendLoader[], chosen: { nam
         row.gemmGflops = Number(gemm.gflops.toFixed(2));
         row.gemmSize = gemm.n;
       }
+      const addon = loadNativeAddon();
+      if (probe.name === 'native' && addon.ok) row.detail = `${addon.blas}, ${addon.addon.getThreads()} BLAS thread(s)`;
     }
     backends.push(row);
   }

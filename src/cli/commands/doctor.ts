@@ -15,6 +15,7 @@ function formatDoctor(report: DoctorReport): string {
   for (const b of report.backends) {
     const state = b.available ? `available, GEMM ${b.gemmSize}² ${b.gemmGflops?.toFixed(2)} GFLOP/s (measured now)` : `not available: ${b.reason}`;
     lines.push(`  ${b.name === report.chosen ? '*' : ' '} ${b.name.padEnd(10)} ${state}`);
+    if (b.detail) lines.push(`               ${b.detail}`);
     if (!b.available && b.howToEnable) lines.push(`               to enable: ${b.howToEnable}`);
   }
   lines.push(`chosen: ${report.chosen} (${report.chosenReason})`);

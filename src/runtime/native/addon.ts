@@ -53,7 +53,7 @@ const addonFile = fileURLToPath(new URL('../../../native/build/Release/costsim_n
 const statusFile = fileURLToPath(new URL('../../../native/build/status.json', import.meta.url));
 
 /** What native/build.mjs recorded about the last build attempt, if anything. */
-function recordedFailure(): string | undefined {
+function recordedFailure(statusFile: string): string | undefined {
   if (!existsSync(statusFile)) return undefined;
   try {
     const status = JSON.parse(readFileSync(statusFile, 'utf8')) as { ok?: boolean; reason?: string };
@@ -63,21 +63,27 @@ function recordedFailure(): string | undefined {
   }
 }
 
-let cached: AddonState | undefined;
-
-/** Load the addon once per process; never throws. */
-export function loadNativeAddon(): AddonState {
-  if (cached) return cached;
-  if (!existsSync(addonFile)) {
-    cached = { ok: false, reason: recordedFailure() ?? 'the native addon has not been built (native/build/Release/costsim_native.node is missing)' };
-    return cached;
+/**
+ * Load an addon file, or say why not: the build's recorded failure when the file is missing,
+ * else the load error. Never throws. Exposed (with explicit paths) for tests.
+ */
+export function loadAddonFrom(file: string, statusPath: string): AddonState {
+  if (!existsSync(file)) {
+    return { ok: false, reason: recordedFailure(statusPath) ?? 'the native addon has not been built (native/build/Release/costsim_native.node is missing)' };
   }
   try {
-    const addon = createRequire(import.meta.url)(addonFile) as NativeAddon;
-    cached = { ok: true, addon, blas: addon.blasConfig() };
+    const addon = createRequire(import.meta.url)(file) as NativeAddon;
+    return { ok: true, addon, blas: addon.blasConfig() };
   } catch (error) {
-    cached = { ok: false, reason: `the native addon failed to load: ${(error as Error).message.split('\n')[0]}` };
+    return { ok: false, reason: `the native addon failed to load: ${(error as Error).message.split('\n')[0]}` };
   }
+}
+
+let cached: AddonState | undefined;
+
+/** Load the repo's addon once per process; never throws. */
+export function loadNativeAddon(): AddonState {
+  cached ??= loadAddonFrom(addonFile, statusFile);
   return cached;
 }
 

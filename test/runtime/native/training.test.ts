@@ -23,6 +23,14 @@ describe.skipIf(!nativeBuilt)(`native training kernels${skipReason}`, () => {
     });
   }
 
+  it('maxPool gradient breaks ties like the cpu backend (first maximum in row-major window order)', async () => {
+    // Many exact ties: mostly zeros with a sparse pattern of ones.
+    await expectNativeMatchesCpu([[2, 6, 6, 3]], (x) => {
+      const tied = tf.cast(tf.equal(tf.mod(tf.range(0, x.size), 7), 0), 'float32').reshape(x.shape);
+      return tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid').mul(tf.linspace(1, 2, 54).reshape([2, 3, 3, 3])).sum())(tied);
+    });
+  });
+
   it('sum over leading axes, with and without keepDims, and over other axes (wasm fallback)', async () => {
     await expectNativeMatchesCpu([[4, 3, 5, 6]], (x) => [x.sum([0, 1, 2]), x.sum([0, 1], true), x.sum(), x.sum(0), x.sum([1, 3]), x.sum(-1)]);
   });

@@ -1,0 +1,159 @@
+/**
+ * `npm run bench:peer`: costsim's training throughput against PyTorch CPU on this machine, in
+ * one run. The zoo's MLP (784-512-512-10, batch 256), CNN (conv32-conv64-fc64, batch 64) and
+ * transformer (batch 64) train with Adam on every costsim backend configuration available
+ * (native OpenBLAS kernels at 1 and 2 BLAS threads, plain wasm) and in PyTorch (the same
+ * architectures rebuilt in bench/peer_torch.py) at 1 and 2 threads; samples/s and the ratio
+ * costsim / PyTorch are printed, then GEMM 1024² against numpy (same OpenBLAS) and a profile of
+ * one native training step (GEMM/conv kernels vs other kernels vs fused Adam vs JS overhead).
+ *
+ * Flags: --models mlp,cnn,transformer  --seconds 3 (per measurement)  --rounds 1 (best of)
+ *        --threads 1,2  --backends native,wasm  --no-torch  --no-install  --no-profile  --json
+ * Measured numbers only; the machine is shared, so compare ratios from the same run.
+ */
+import { cpus, loadavg } from 'node:os';
+import { initRuntime, tf } from '../src/runtime/index.ts';
+import { measureGemm } from '../src/runtime/gemm-bench.ts';
+import { loadNativeAddon } from '../src/runtime/native/addon.ts';
+import { loadTask, resolveModelOptions, type ZooModelName } from '../src/bench/zoo/index.ts';
+import { additionLayout, ADDITION_VOCAB_SIZE } from '../src/bench/data/addition.ts';
+import { profileStep, timeCostsim, type CostsimConfig, type StepProfile } from './peer/costsim.ts';
+import { findTorchPython, runTorch, type TorchReport } from './peer/torch.ts';
+
+const BATCH: Record<ZooModelName, number> = { mlp: 256, cnn: 64, transformer: 64 };
+
+function flag(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+const has = (name: string): boolean => process.argv.includes(`--${name}`);
+const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+
+const models = list(flag('models') ?? 'mlp,cnn,transformer') as ZooModelName[];
+const seconds = Number(flag('seconds') ?? 3);
+const rounds = Number(flag('rounds') ?? 1);
+const threadCounts = list(flag('threads') ?? '1,2').map(Number);
+const backends = list(flag('backends') ?? 'native,wasm');
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+/** The PyTorch twin of a zoo model: architecture numbers read from the zoo's own defaults. */
+function torchSpec(name: ZooModelName): object {
+  const o = resolveModelOptions(name);
+  if (name === 'mlp') return { name, batch: BATCH.mlp, inputSize: 784, classes: 10, width: o.width, depth: o.depth };
+  if (name === 'cnn') return { name, batch: BATCH.cnn, side: 28, classes: 10, filters1: o.filters1, filters2: o.filters2, dense: o.dense };
+  const layout = additionLayout(o.digits as number);
+  return { name, batch: BATCH.transformer, length: layout.inputLength, vocab: ADDITION_VOCAB_SIZE, answerLength: layout.answerLength, dModel: o.dModel, heads: o.heads, layers: o.layers, mlpRatio: o.mlpRatio };
+}
+
+async function main(): Promise<void> {
+  const loadBefore = loadavg();
+  const choice = await initRuntime({});
+  const available = new Set(choice.probes.filter((p) => p.available).map((p) => p.name));
+  const native = loadNativeAddon();
+  const configs: CostsimConfig[] = [];
+  if (backends.includes('native') && available.has('native')) {
+    for (const threads of threadCounts) configs.push({ label: `native ${threads}t`, backend: 'native', threads, adam: 'fused' });
+    configs.push({ label: `native ${Math.max(...threadCounts)}t tf-adam`, backend: 'native', threads: Math.max(...threadCounts), adam: 'tfjs' });
+  } else if (backends.includes('native')) {
+    log(`bench:peer: native backend unavailable: ${native.ok ? 'not loaded' : native.reason}`);
+  }
+  if (backends.includes('wasm') && available.has('wasm')) configs.push({ label: 'wasm', backend: 'wasm', adam: 'tfjs' });
+  if (backends.includes('cpu')) configs.push({ label: 'cpu', backend: 'cpu', adam: 'tfjs' });
+
+  const torchPython = has('no-torch') ? { why: '--no-torch' } : findTorchPython(log, !has('no-install'));
+  if (!torchPython.python) log(`bench:peer: PyTorch side skipped: ${torchPython.why}`);
+
+  // samples/s per model per configuration, best over rounds.
+  const results: Record<string, Record<string, number>> = {};
+  const best = (model: string, label: string, value: number): void => {
+    results[model] ??= {};
+    results[model][label] = Math.max(results[model][label] ?? 0, value);
+  };
+  const gemm: Record<string, number> = {};
+  const torchInfo: Partial<TorchReport> = {};
+  const profiles: StepProfile[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const name of models) {
+      const task = loadTask(name, { seed: 0, ...(name === 'transformer' ? { digits: resolveModelOptions(name).digits } : {}) });
+      for (const config of configs) {
+        log(`round ${round + 1}/${rounds}: ${name} on ${config.label}...`);
+        const run = await timeCostsim(name, task, BATCH[name], config, seconds);
+        best(name, config.label, run.samplesPerSecond);
+      }
+      if (round === 0 && !has('no-profile')) {
+        for (const config of configs.filter((c) => c.backend === 'native' && (c.threads === 1 || c.adam === 'tfjs'))) {
+          profiles.push({ ...(await profileStep(name, task, BATCH[name], config)), label: `${name} ${config.label}` });
+        }
+      }
+      task.dispose();
+      if (torchPython.python) {
+        for (const threads of threadCounts) {
+          log(`round ${round + 1}/${rounds}: ${name} in PyTorch, ${threads} thread(s)...`);
+          const report = runTorch(torchPython.python, threads, { seconds, gemm: false, models: [torchSpec(name)] });
+          Object.assign(torchInfo, { torch: report.torch, numpy: report.numpy, defaultThreads: report.defaultThreads });
+          for (const r of report.runs) best(name, `torch ${threads}t`, r.samplesPerSecond ?? 0);
+        }
+      }
+    }
+    // GEMM 1024²: native (tf.matMul on the native backend) against numpy on the same OpenBLAS.
+    for (const threads of threadCounts) {
+      if (available.has('native') && native.ok) {
+        await tf.setBackend('native');
+        native.addon.setThreads(threads);
+        gemm[`native ${threads}t`] = Math.max(gemm[`native ${threads}t`] ?? 0, (await measureGemm(1024, seconds / 2)).gflops);
+      }
+      if (torchPython.python) {
+        const report = runTorch(torchPython.python, threads, { seconds, gemm: true, models: [] });
+        gemm[`numpy ${threads}t`] = Math.max(gemm[`numpy ${threads}t`] ?? 0, report.runs[0]?.gflops ?? 0);
+      }
+    }
+    if (available.has('wasm')) {
+      await tf.setBackend('wasm');
+      gemm.wasm = Math.max(gemm.wasm ?? 0, (await measureGemm(1024, seconds / 2)).gflops);
+    }
+  }
+  const loadAfter = loadavg();
+  const report = { machine: { cpu: cpus()[0]?.model, vcpus: cpus().length, loadBefore, loadAfter }, blas: native.ok ? native.blas : undefined, torch: torchInfo, seconds, rounds, results, gemm, profiles };
+  if (has('json')) {
+    process.stdout.write(`${JSON.stringify(report)}\n`);
+    return;
+  }
+  printTables(report);
+}
+
+function printTables(r: { machine: { cpu?: string; vcpus: number; loadBefore: number[]; loadAfter: number[] }; blas?: string; torch: Partial<TorchReport>; results: Record<string, Record<string, number>>; gemm: Record<string, number>; profiles: StepProfile[] }): void {
+  const out = (line = ''): void => void process.stdout.write(`${line}\n`);
+  const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
+  out(`bench:peer (measured now): ${r.machine.cpu}, ${r.machine.vcpus} vCPUs; load average before ${load(r.machine.loadBefore)}, after ${load(r.machine.loadAfter)}`);
+  out(`OpenBLAS: ${r.blas ?? 'native addon not loaded'}; PyTorch ${r.torch.torch ?? '-'} (default threads ${r.torch.defaultThreads ?? '-'}), numpy ${r.torch.numpy ?? '-'}`);
+  out();
+  out('training samples/s (Adam, best of rounds)');
+  const labels = [...new Set(Object.values(r.results).flatMap((row) => Object.keys(row)))];
+  out(['model'.padEnd(12), ...labels.map((l) => l.padStart(18)), 'costsim/PyTorch'.padStart(17)].join(''));
+  for (const [model, row] of Object.entries(r.results)) {
+    const costsim = Math.max(0, ...Object.entries(row).filter(([l]) => !l.startsWith('torch')).map(([, v]) => v));
+    const torch = Math.max(0, ...Object.entries(row).filter(([l]) => l.startsWith('torch')).map(([, v]) => v));
+    const cells = labels.map((l) => (row[l] === undefined ? '-' : (row[l] as number).toFixed(0)).padStart(18));
+    out([`${model} b${BATCH[model as ZooModelName]}`.padEnd(12), ...cells, (torch ? (costsim / torch).toFixed(2) : '-').padStart(17)].join(''));
+  }
+  out('(ratio: best costsim configuration / best PyTorch thread count)');
+  out();
+  out('GEMM 1024² float32, GFLOP/s');
+  out(Object.entries(r.gemm).map(([k, v]) => `${k}: ${v.toFixed(1)}`).join('   '));
+  for (const t of threadCounts) {
+    const n = r.gemm[`native ${t}t`];
+    const p = r.gemm[`numpy ${t}t`];
+    if (n && p) out(`  native/numpy at ${t} thread(s): ${(n / p).toFixed(2)}`);
+  }
+  if (r.profiles.length) {
+    out();
+    out('one profiled training step, ms (tf.profile; fused Adam is not a kernel, so it is timed apart)');
+    out(['step'.padEnd(30), 'total', 'GEMM/conv', 'other native', 'wasm kernels', 'Adam', 'outside kernels'].map((s, i) => (i ? s.padStart(14) : s)).join(''));
+    for (const p of r.profiles) {
+      out([p.label.padEnd(30), ...[p.stepMs, p.gemmConvMs, p.nativeMemoryMs, p.wasmKernelsMs, p.adamMs, p.outsideKernelsMs].map((v) => v.toFixed(1).padStart(14))].join(''));
+      out(`${''.padEnd(30)}top kernels: ${p.topKernels.map((k) => `${k.name} ${k.ms.toFixed(1)}`).join(', ')}`);
+    }
+  }
+}
+
+await main();
