@@ -141,7 +141,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
       const storePath = flags.store ? (isAbsolute(flags.store) ? flags.store : join(ctx.cwd, flags.store)) : join(ctx.cwd, '.costsim', 'records.jsonl');
 
       const choice = await initRuntime({ flag: flags.backend, env: ctx.env });
-      if (!flags.json) ctx.err(`costsim bench: ${config.model} on ${choice.name}, priced on device ${deviceId}${deviceNote}`);
+      if (!flags.json && ctx.isTTY) ctx.err(`costsim bench: ${config.model} on ${choice.name}, priced on device ${deviceId}${deviceNote}`);
       const { runBenchmark } = await import('../../bench/run.ts');
       const bar = ctx.isTTY ? progressBar(config.maxSteps) : undefined;
       let record: BenchRecord;

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../../src/cli/main.ts';
+import type { CliContext } from '../../../src/cli/context.ts';
+import { readRecords } from '../../../src/bench/store.ts';
+
+function capture(cwd = process.cwd()): CliContext & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env: {}, isTTY: false, cwd };
+}
+
+describe('costsim bench', () => {
+  it('--json prints exactly one BenchRecord with the figures the issue names, and appends it to the store', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'costsim-cli-bench-'));
+    const ctx = capture(dir);
+    const code = await main(['bench', '--model', 'mlp', '--steps', '2', '--batch', '8', '--accum', '2', '--opt', 'width=16', '--opt', 'dataLimit=300', '--backend', 'wasm', '--seed', '4', '--json'], ctx);
+    expect(ctx.stderr.join('\n')).not.toMatch(/error/i);
+    expect(code).toBe(0);
+    expect(ctx.stdout).toHaveLength(1);
+    const record = JSON.parse(ctx.stdout[0] as string);
+    for (const key of ['testAccuracy', 'wallSeconds', 'costUsd']) expect(typeof record.metrics[key]).toBe('number');
+    expect(record.metrics.flops.analyticTrainStep).toBeGreaterThan(0);
+    expect(record.metrics.flops.tracedTrainStep).toBeGreaterThan(0);
+    expect(record.config).toMatchObject({ model: 'mlp', batchSize: 8, accumulationSteps: 2, maxSteps: 2, seed: 4 });
+    expect(record.environment.deviceId).toBe('aws-c6a.large'); // the documented default, recorded
+    expect(readRecords(join(dir, '.costsim', 'records.jsonl')).map((r) => r.id)).toEqual([record.id]);
+  });
+
+  const bad: Array<[string[], RegExp]> = [
+    [['--model', 'resnet'], /--model.*unknown model "resnet" \(allowed: mlp, cnn, transformer\)/],
+    [[], /--model: is required \(allowed: mlp, cnn, transformer\)/],
+    [['--model', 'mlp', '--batch', '0'], /--batch.*must be a positive integer \(got 0\)/],
+    [['--model', 'mlp', '--steps', '-3'], /--steps.*must be a positive integer \(got -3\)/],
+    [['--model', 'mlp', '--accum', '1.5'], /--accum.*must be a positive integer \(got 1.5\)/],
+    [['--model', 'mlp', '--batch', 'lots'], /--batch: must be a number \(got "lots"\)/],
+    [['--model', 'mlp', '--target-accuracy', '0'], /--target-accuracy.*must be in \(0, 1\]/],
+    [['--model', 'mlp', '--target-accuracy', '1.2'], /--target-accuracy.*must be in \(0, 1\]/],
+    [['--model', 'mlp', '--backend', 'quantum'], /--backend: unknown backend "quantum" \(allowed: tensorflow, native, wasm, cpu\)/],
+    [['--model', 'mlp', '--device', 'abacus'], /--device: unknown device "abacus" \(allowed: .*aws-c6a\.large/],
+    [['--model', 'mlp', '--opt', 'width'], /--opt: expected key=value/],
+    [['--model', 'mlp', '--opt', 'heads=2'], /model option "heads": not an option of mlp \(allowed: width, depth\)/],
+  ];
+  for (const [args, message] of bad) {
+    it(`exits 2 for ${args.join(' ') || 'no --model'}`, async () => {
+      const ctx = capture();
+      expect(await main(['bench', ...args], ctx)).toBe(2);
+      expect(ctx.stderr.join('\n')).toMatch(message);
+      expect(ctx.stdout).toEqual([]);
+    });
+  }
+});
