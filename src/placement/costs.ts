@@ -4,7 +4,7 @@
  * Everything runs serially (no overlap of compute, transfers and the optimizer step): an
  * upper bound on step time, stated as such in every plan.
  */
-import { layerTrafficBytes, optimizerStepCost, stateBytesPerParam, type CostGraph, type LayerCost } from './graph.ts';
+import { DTYPE_BYTES, isInference, layerTrafficBytes, optimizerStepCost, stateBytesPerParam, type CostGraph, type LayerCost } from './graph.ts';
 import { rooflineSeconds, transferSeconds, type PlannerDevice, type RooflineTime } from './roofline.ts';
 
 /** Where one layer runs and where its optimizer state lives. */
@@ -31,6 +31,15 @@ export interface LayerOptionCost {
 
 /** Cost of `layer` placed by `option`; `host` is the offload target (required when offloading). */
 export function layerOptionCost(graph: CostGraph, layer: LayerCost, device: PlannerDevice, offloadOptimizer: boolean, host?: PlannerDevice): LayerOptionCost {
+  if (isInference(graph)) {
+    return {
+      pass: rooflineSeconds(layer.forwardFlops, layerTrafficBytes(layer, graph.dtype, true), device),
+      optimizer: rooflineSeconds(0, 0, device),
+      offloadTransferSeconds: 0,
+      deviceBytes: layer.params * DTYPE_BYTES[graph.dtype] + layer.outputBytes,
+      hostBytes: 0,
+    };
+  }
   const bytes = stateBytesPerParam(graph);
   const pass = rooflineSeconds(layer.forwardFlops + layer.backwardFlops, layerTrafficBytes(layer, graph.dtype), device);
   const step = optimizerStepCost(graph, offloadOptimizer);
@@ -57,7 +66,7 @@ export function layerOptionCost(graph: CostGraph, layer: LayerCost, device: Plan
 
 /**
  * Seconds spent at the boundary before layer `index`: the previous layer's output forward and
- * its gradient backward when the devices differ; for the first layer, the input batch from host
+ * (when training) its gradient backward when the devices differ; for the first layer, the input batch from host
  * memory when it runs on a GPU.
  */
 export function boundarySeconds(graph: CostGraph, index: number, previous: PlannerDevice | undefined, current: PlannerDevice): number {
@@ -66,5 +75,6 @@ export function boundarySeconds(graph: CostGraph, index: number, previous: Plann
   }
   const prevLayer = graph.layers[index - 1];
   if (!prevLayer) return 0;
-  return transferSeconds(prevLayer.outputBytes, previous, current) + transferSeconds(prevLayer.outputBytes, current, previous);
+  const forward = transferSeconds(prevLayer.outputBytes, previous, current);
+  return isInference(graph) ? forward : forward + transferSeconds(prevLayer.outputBytes, current, previous);
 }

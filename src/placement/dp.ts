@@ -4,14 +4,14 @@
  * layers plus boundary transfers that depend only on consecutive choices, and memory is
  * additive per device. The state after layer i is (device of layer i, set of devices in use,
  * bytes used per device); for each (device, set) the programme keeps the Pareto frontier of
- * (bytes per device, seconds), so the result is exact unless a frontier outgrows
- * MAX_FRONTIER (then the fastest states are kept and the plan says so).
+ * (bytes per device, seconds). The result is exact unless a frontier had to be thinned to
+ * stay tractable (then the plan says so).
  *
  * Objective 'time' minimises step seconds; 'cost' minimises seconds × Σ $/hour of the devices
  * in use (the set is part of the state, so both are exact).
  */
 import { boundarySeconds, layerOptionCost, type LayerPlacement } from './costs.ts';
-import type { CostGraph } from './graph.ts';
+import { isInference, type CostGraph } from './graph.ts';
 import { evaluatePlan, type Plan } from './plan.ts';
 import type { PlannerDevice } from './roofline.ts';
 import { hostIndexOf } from './strategies.ts';
@@ -19,7 +19,7 @@ import { hostIndexOf } from './strategies.ts';
 /** What the optimum minimises. */
 export type Objective = 'time' | 'cost';
 
-const MAX_FRONTIER = 3000;
+const MAX_FRONTIER = 1500;
 
 interface State {
   device: number;
@@ -34,35 +34,44 @@ function dominates(a: State, b: State): boolean {
   return a.seconds <= b.seconds && a.bytes.every((v, i) => v <= (b.bytes[i] ?? 0));
 }
 
-/** Keep the Pareto frontier of each (device, mask) group; true when a frontier was truncated. */
+/** Every `step`-th element of a list sorted by time, always keeping the first and the last. */
+function spread<T>(items: readonly T[], count: number): T[] {
+  if (items.length <= count) return [...items];
+  const out: T[] = [];
+  for (let k = 0; k < count; k++) out.push(items[Math.round((k * (items.length - 1)) / (count - 1))] as T);
+  return out;
+}
+
+/**
+ * Per (device, mask) group: merge states with identical bytes (keeping the faster), drop
+ * dominated states, and when the frontier is still larger than MAX_FRONTIER keep an even
+ * spread of it from fastest to leanest. Returns whether the frontier had to be thinned.
+ */
 function prune(states: State[]): { kept: State[]; truncated: boolean } {
-  const groups = new Map<string, State[]>();
+  const groups = new Map<string, Map<string, State>>();
+  let truncated = false;
   for (const s of states) {
     const key = `${s.device}|${s.mask}`;
-    const group = groups.get(key);
-    if (group) group.push(s);
-    else groups.set(key, [s]);
+    let group = groups.get(key);
+    if (!group) groups.set(key, (group = new Map()));
+    const bytesKey = s.bytes.join(',');
+    const same = group.get(bytesKey);
+    if (!same || s.seconds < same.seconds) group.set(bytesKey, s);
   }
   const kept: State[] = [];
-  let truncated = false;
   for (const group of groups.values()) {
-    group.sort((a, b) => a.seconds - b.seconds);
+    const sorted = [...group.values()].sort((a, b) => a.seconds - b.seconds);
     const frontier: State[] = [];
-    for (const s of group) {
-      if (!frontier.some((f) => dominates(f, s))) frontier.push(s);
-      if (frontier.length >= MAX_FRONTIER) {
-        truncated ||= frontier.length < group.length;
-        break;
-      }
-    }
-    kept.push(...frontier);
+    for (const s of sorted) if (!frontier.some((f) => dominates(f, s))) frontier.push(s);
+    if (frontier.length > MAX_FRONTIER) truncated = true;
+    kept.push(...spread(frontier, MAX_FRONTIER));
   }
   return { kept, truncated };
 }
 
 /** The placement options of the module comment, for the given devices. */
-export function placementOptions(devices: readonly PlannerDevice[]): LayerPlacement[] {
-  const host = hostIndexOf(devices);
+export function placementOptions(devices: readonly PlannerDevice[], inference = false): LayerPlacement[] {
+  const host = inference ? undefined : hostIndexOf(devices);
   const options: LayerPlacement[] = devices.map((_, device) => ({ device, offloadOptimizer: false }));
   if (host !== undefined) devices.forEach((d, device) => d.kind === 'gpu' && options.push({ device, offloadOptimizer: true }));
   return options;
@@ -76,7 +85,17 @@ function usdPerHourOf(mask: number, devices: readonly PlannerDevice[]): number {
 export function optimalPlan(graph: CostGraph, devices: readonly PlannerDevice[], objective: Objective): Plan | undefined {
   if (devices.length > 30) throw new Error('optimalPlan: at most 30 devices');
   const host = hostIndexOf(devices);
-  const options = placementOptions(devices);
+  const options = placementOptions(devices, isInference(graph));
+  // Cheap infeasibility proof: even the leanest option per layer overflows the total capacity.
+  const hostDevice = host === undefined ? undefined : devices[host];
+  const leanest = graph.layers.reduce((sum, layer) => {
+    const totals = options.map((o) => {
+      const c = layerOptionCost(graph, layer, devices[o.device] as PlannerDevice, o.offloadOptimizer, hostDevice);
+      return c.deviceBytes + c.hostBytes;
+    });
+    return sum + Math.min(...totals);
+  }, 0);
+  if (leanest > devices.reduce((sum, d) => sum + d.capacityBytes, 0)) return undefined;
   let states: State[] = [];
   let truncated = false;
   graph.layers.forEach((layer, i) => {
@@ -84,7 +103,7 @@ export function optimalPlan(graph: CostGraph, devices: readonly PlannerDevice[],
     const parents: Array<State | undefined> = i === 0 ? [undefined] : states;
     for (const option of options) {
       const device = devices[option.device] as PlannerDevice;
-      const cost = layerOptionCost(graph, layer, device, option.offloadOptimizer, host === undefined ? undefined : devices[host]);
+      const cost = layerOptionCost(graph, layer, device, option.offloadOptimizer, hostDevice);
       const layerSeconds = cost.pass.seconds + cost.optimizer.seconds + cost.offloadTransferSeconds;
       for (const parent of parents) {
         const bytes = parent ? [...parent.bytes] : devices.map(() => 0);
@@ -110,7 +129,7 @@ export function optimalPlan(graph: CostGraph, devices: readonly PlannerDevice[],
   const placements: LayerPlacement[] = [];
   for (let s: State | undefined = best; s; s = s.parent) placements.unshift(s.placement);
   const notes = [`dynamic programme over ${graph.layers.length} layers × ${options.length} options, objective ${objective}`];
-  if (truncated) notes.push(`a Pareto frontier exceeded ${MAX_FRONTIER} states and was cut to the fastest: near-optimal, not proven optimal`);
+  if (truncated) notes.push(`a Pareto frontier was thinned to ${MAX_FRONTIER} states: near-optimal, not proven optimal`);
   const plan = evaluatePlan(graph, devices, placements, { strategy: 'optimal-dp', label: `optimal (${objective})`, hostIndex: host, notes });
   return plan;
 }

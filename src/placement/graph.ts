@@ -45,6 +45,21 @@ export interface CostGraph {
   inputBytes: number;
   /** How the figures were obtained (formula and reference, or counter used). */
   derivation: string;
+  /**
+   * 'train' (default): forward + backward + optimizer step, full training state resident.
+   * 'infer': forward only; weights and the current output resident, no grads or optimizer.
+   */
+  mode?: 'train' | 'infer';
+}
+
+/** Whether a graph describes inference (forward only). */
+export function isInference(graph: Pick<CostGraph, 'mode'>): boolean {
+  return graph.mode === 'infer';
+}
+
+/** A copy of `graph` that runs forward only. */
+export function inferenceGraph(graph: CostGraph): CostGraph {
+  return { ...graph, mode: 'infer', name: `${graph.name} (forward only)` };
 }
 
 /** Bytes per element of each dtype. */
@@ -105,8 +120,10 @@ export function totalParams(graph: CostGraph): number {
  * Bytes of device-memory traffic of one layer's forward + backward (roofline memory term):
  * forward reads weights and writes its saved activations and output; backward reads weights,
  * writes weight grads, reads saved activations and writes input grads. A model, stated as such.
+ * Inference reads weights and writes the output.
  */
-export function layerTrafficBytes(layer: LayerCost, dtype: WeightDtype): number {
+export function layerTrafficBytes(layer: LayerCost, dtype: WeightDtype, inference = false): number {
   const weightBytes = layer.params * DTYPE_BYTES[dtype];
+  if (inference) return weightBytes + layer.outputBytes;
   return 3 * weightBytes + 2 * layer.activationBytes + 2 * layer.outputBytes;
 }

@@ -5,7 +5,7 @@
  * (all layers on one GPU, optimizer state and step on the host CPU). Pure.
  */
 import { layerOptionCost, type LayerPlacement } from './costs.ts';
-import type { CostGraph } from './graph.ts';
+import { isInference, type CostGraph } from './graph.ts';
 import { evaluatePlan, type Plan } from './plan.ts';
 import type { PlannerDevice } from './roofline.ts';
 
@@ -35,10 +35,10 @@ export function allGpuPlans(graph: CostGraph, devices: readonly PlannerDevice[])
   return plans;
 }
 
-/** ZeRO-Offload on each GPU with the first CPU as host; empty without a CPU. */
+/** ZeRO-Offload on each GPU with the first CPU as host; empty without a CPU or for inference. */
 export function offloadPlans(graph: CostGraph, devices: readonly PlannerDevice[]): Plan[] {
   const host = hostIndexOf(devices);
-  if (host === undefined) return [];
+  if (host === undefined || isInference(graph)) return [];
   const plans: Plan[] = [];
   devices.forEach((d, i) => {
     if (d.kind !== 'gpu') return;

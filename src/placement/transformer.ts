@@ -4,7 +4,7 @@
  *
  * Shape string: `transformer:layers=32,hidden=4096,heads=32,seq=2048,vocab=32000` plus optional
  * batch (1), dtype (bf16), optimizer (adam), ffn (4·hidden), kvHeads (heads), mlp (gelu|swiglu),
- * recompute (none|full).
+ * recompute (none|full), mode (train|infer).
  *
  * Formulas: parameters per block 4h² (attention, fewer for grouped K/V) + 2·h·ffn (3·h·ffn
  * gated) + norms (4h LayerNorm, or 2h RMSNorm with mlp=swiglu as in Llama); forward FLOPs 2·tokens·(matmul params) + 4·b·s²·h for attention scores
@@ -34,6 +34,8 @@ export interface TransformerShape {
   kvHeads: number;
   mlp: 'gelu' | 'swiglu';
   recompute: 'none' | 'full';
+  /** train (default) or infer (forward only). */
+  mode: 'train' | 'infer';
 }
 
 const PREFIX = 'transformer:';
@@ -44,6 +46,7 @@ const CHOICES = {
   optimizer: ['adam', 'sgd'],
   mlp: ['gelu', 'swiglu'],
   recompute: ['none', 'full'],
+  mode: ['train', 'infer'],
 } as const;
 const ALLOWED_KEYS = [...INTEGER_KEYS, ...Object.keys(CHOICES)];
 
@@ -98,6 +101,7 @@ export function parseTransformerShape(text: string, flag = '--model'): Transform
     kvHeads,
     mlp: choice('mlp', 'gelu'),
     recompute: choice('recompute', 'none'),
+    mode: choice('mode', 'train'),
   };
 }
 
@@ -161,6 +165,7 @@ export function transformerGraph(shape: TransformerShape): CostGraph {
     tokensPerStep: tokens,
     tokenUnit: 'tokens',
     inputBytes: tokens * 4,
+    mode: shape.mode,
     derivation:
       'analytic: params and FLOPs per Narayanan et al. 2021 (§5.1), activations per Korthikanti et al. 2022 (§4.1), ' +
       'state bytes per ZeRO (Rajbhandari et al. 2020)',
