@@ -16,4 +16,6 @@ export { appendRecord, readRecords, findCached, defaultStorePath } from './bench
 // bench/prune/ (pruning)
 // placement/
 // scenario/ and market/
+export { parseScenario, normalizeScenario, sampleAll, pointEstimate, DEFAULTS as SCENARIO_DEFAULTS, STRATEGY_TYPES, type Scenario, type RawScenario, type Provider as ScenarioProvider, type Distribution, type Num } from './scenario/index.ts';
+export { simulateRuns, assembleSimulation, equilibriumReport, runSeed, resolveProviderCosts, simulateRun, summarizeRuns, trainQLearning, logitNash, logitCollusive, linearCournot, type SimulationResult, type EquilibriumReport, type ReferenceComparison, type ProviderPeriodRow, type MarketPeriodRow, type RunResult, type BandRow, type MarketSummary, type ProviderSummary, type LearningOutcome, type ResolvedProviderCost, type BenchRecords } from './market/index.ts';
 // report/

@@ -2,4 +2,4 @@
 export { parseScenario, formatPath } from './parse.ts';
 export { normalizeScenario, DEFAULTS, type Scenario, type Provider, type Demand, type Strategy, type ProviderCost, type Quality, type Reference } from './normalize.ts';
 export { scenarioSchema, STRATEGY_TYPES, type RawScenario } from './schema.ts';
-export { sampleAll, draw, hasDistribution, isDistribution, type Distribution, type Num, type Sampled } from './distribution.ts';
+export { sampleAll, pointEstimate, centralValue, draw, hasDistribution, isDistribution, type Distribution, type Num, type Sampled } from './distribution.ts';
