@@ -56,6 +56,19 @@ function logitPoints(m: LogitMarket, p: readonly number[]): EquilibriumPoint[] {
   }));
 }
 
+/** Root of `f` on [0, ∞) for f rising from f(0) < 0: bracket by doubling from `start`, then bisect to ~1e-14 relative. */
+function risingRoot(f: (x: number) => number, start: number): number {
+  let lo = 0;
+  let hi = start;
+  while (f(hi) < 0) hi *= 2;
+  for (let it = 0; it < 200 && hi - lo > 1e-14 * hi; it++) {
+    const mid = (lo + hi) / 2;
+    if (f(mid) < 0) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
+}
+
 /** Bertrand–Nash prices of a logit market with heterogeneous qualities and costs. */
 export function logitNash(m: LogitMarket, tolerance = 1e-12): EquilibriumPoint[] {
   const c = m.marginalCostUsd;
@@ -94,16 +107,8 @@ export function logitCollusive(m: LogitMarket): EquilibriumPoint[] {
     const s = logitSharesAt(m, c.map((ci) => ci + mk));
     return mk * (1 - s.reduce((a, b) => a + b, 0)) - m.mu;
   };
-  // m(1 − S(m)) rises from −μ at m = 0 without bound: bracket, then bisect.
-  let lo = 0;
-  let hi = m.mu;
-  while (excess(hi) < 0) hi *= 2;
-  for (let it = 0; it < 200 && hi - lo > 1e-14 * hi; it++) {
-    const mid = (lo + hi) / 2;
-    if (excess(mid) < 0) lo = mid;
-    else hi = mid;
-  }
-  const mk = (lo + hi) / 2;
+  // m(1 − S(m)) rises from −μ at m = 0 without bound.
+  const mk = risingRoot(excess, m.mu);
   return logitPoints(m, c.map((ci) => ci + mk));
 }
 
@@ -118,15 +123,7 @@ export function logitBestResponse(m: LogitMarket, p: readonly number[], i: numbe
     prices[i] = c + mk;
     return mk * (1 - (logitSharesAt(m, prices)[i] as number)) - m.mu;
   };
-  let lo = 0;
-  let hi = m.mu;
-  while (excess(hi) < 0) hi *= 2;
-  for (let it = 0; it < 100 && hi - lo > 1e-12 * hi; it++) {
-    const mid = (lo + hi) / 2;
-    if (excess(mid) < 0) lo = mid;
-    else hi = mid;
-  }
-  return c + (lo + hi) / 2;
+  return c + risingRoot(excess, m.mu);
 }
 
 function linearPoints(m: LinearMarket, p: readonly number[]): EquilibriumPoint[] {

@@ -185,11 +185,12 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       rows.push({ run, period: t, provider: name, priceUsd: price[i]!, share: total > 0 ? q / total : 0, quantityUnits: q, revenueUsd, variableCostUsd, fixedCostUsd, profitUsd, cashUsd: Number.isFinite(cash[i]!) ? cash[i]! : null, alive, marginalCostUsd: mc[i]! });
     }
     marketRows.push({ run, period: t, avgPriceUsd: total > 0 ? revenueAll / total : null, hhi: hhi(quantity), consumerSurplusUsd, outsideShare, totalQuantityUnits: total, activeProviders: nActive });
+    // What strategies see next period: a provider that exited this period is out of the market.
     for (let i = 0; i < n; i++) {
+      if (exitPeriods[i] !== null) active[i] = 0;
       lastActive[i] = active[i]!;
       lastPrices[i] = active[i] ? price[i]! : NaN;
       lastShares[i] = active[i] && total > 0 ? quantity[i]! / total : 0;
-      if (exitPeriods[i] !== null) active[i] = 0;
     }
   }
   return {
