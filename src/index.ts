@@ -15,6 +15,16 @@ export { trainSteps, evaluateAccuracy, type TrainOptions, type TrainResult } fro
 export { appendRecord, readRecords, findCached, defaultStorePath } from './bench/store.ts';
 // bench/prune/ (pruning)
 // placement/
+export {
+  parseTransformerShape, transformerGraph, graphFromFlopRows, toPlannerDevice, resolveDevices, planPlacements, optimalPlan, evaluatePlan,
+  formatPlanning, planningJson, parseBytes as parseByteSize, parseMaxMemory, DEFAULT_EFFICIENCIES, LOCAL_CPU_ID,
+  type CostGraph, type LayerCost, type TransformerShape, type PlannerDevice, type Plan as PlacementPlan, type PlanDeviceRow, type PlanLayerRow,
+  type PlanningResult, type PlanningJson, type Objective as PlacementObjective, type CalibrationRow, type CalibrationResult, type StrategyName as PlacementStrategy,
+} from './placement/index.ts';
+export { calibrate, formatCalibration } from './placement/calibrate.ts';
+export { runMixed, denseChainOf } from './placement/mixed-exec.ts';
+export { zooGraph, graphFromLayersModel } from './placement/zoo.ts';
+export { measureLocalCpu, localCpuDevice, pricingFromInstance, pricingFromRate, type LocalCpuMeasurement, type LocalPricing } from './devices/local.ts';
 // scenario/ and market/
 export { parseScenario, normalizeScenario, sampleAll, pointEstimate, DEFAULTS as SCENARIO_DEFAULTS, STRATEGY_TYPES, type Scenario, type RawScenario, type Provider as ScenarioProvider, type Distribution, type Num } from './scenario/index.ts';
 export { simulateRuns, assembleSimulation, equilibriumReport, runSeed, resolveProviderCosts, simulateRun, summarizeRuns, trainQLearning, logitNash, logitCollusive, linearCournot, type SimulationResult, type EquilibriumReport, type ReferenceComparison, type ProviderPeriodRow, type MarketPeriodRow, type RunResult, type BandRow, type MarketSummary, type ProviderSummary, type LearningOutcome, type ResolvedProviderCost, type BenchRecords } from './market/index.ts';
