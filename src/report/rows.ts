@@ -104,14 +104,17 @@ export interface CalibrationRow {
   measuredSeconds: number;
 }
 
-/** Monte Carlo percentile band of one provider's price in one period. */
+/** Monte Carlo percentile band of one provider's price in one period (runs where it still sells). */
 export interface PriceBandRow {
   period: number;
   provider: string;
-  /** USD per million tokens (or per the scenario's unit), 10th/50th/90th percentile over runs. */
-  p10PriceUsd: number;
-  p50PriceUsd: number;
-  p90PriceUsd: number;
+  /** USD per the scenario's unit (e.g. per million tokens) at the low percentile, the median and the high percentile over runs. */
+  lowPriceUsd: number;
+  medianPriceUsd: number;
+  highPriceUsd: number;
+  /** Which percentiles low and high are (e.g. 10 and 90). */
+  lowPercentile: number;
+  highPercentile: number;
 }
 
 /** A real, dated price from the scenario's references, placed on the period axis. */
@@ -137,7 +140,8 @@ export interface ProfitRow {
   period: number;
   provider: string;
   profitUsd: number;
-  cashUsd: number;
+  /** null when the provider's cash is unlimited in the scenario. */
+  cashUsd: number | null;
 }
 
 /** Fraction of Monte Carlo runs in which a provider is still in the market. */

@@ -62,16 +62,38 @@ function fail(dir: string, error: unknown): never {
   throw new OutputError(`cannot write the report to ${dir}: ${(error as Error).message}. The previous report there, if any, is unchanged.`);
 }
 
+/** Throw OutputError unless `dir` is absent, empty or a costsim report (so replacing it loses nothing else). */
+function checkReplaceable(dir: string, target: string): void {
+  if (existsSync(target)) {
+    if (!statSync(target).isDirectory()) throw new OutputError(`${dir} exists and is not a directory; choose another output path.`);
+    if (!looksLikeReport(target)) throw new OutputError(`${dir} is not empty and holds no report.json: refusing to replace it. Choose an empty or new directory.`);
+  }
+}
+
+/**
+ * Check, before any long work, that a report could be written to `dir`: it is replaceable and
+ * its parent accepts a new directory (created and removed again). Throws OutputError (exit 2).
+ */
+export function checkReportTarget(dir: string): void {
+  const target = resolve(dir);
+  checkReplaceable(dir, target);
+  const probe = join(dirname(target), `.${basename(target)}.probe-${process.pid}`);
+  try {
+    mkdirSync(probe, { recursive: true });
+  } catch (error) {
+    fail(dir, error);
+  } finally {
+    removeQuietly(probe);
+  }
+}
+
 /**
  * Render `results` into `dir` (created or replaced as a whole). Throws OutputError (exit 2)
  * when the directory cannot be written or holds something that is not a costsim report.
  */
 export async function writeReport(dir: string, results: ReportResults, options: WriteOptions): Promise<WrittenReport> {
   const target = resolve(dir);
-  if (existsSync(target)) {
-    if (!statSync(target).isDirectory()) throw new OutputError(`${dir} exists and is not a directory; choose another output path.`);
-    if (!looksLikeReport(target)) throw new OutputError(`${dir} is not empty and holds no report.json: refusing to replace it. Choose an empty or new directory.`);
-  }
+  checkReplaceable(dir, target);
   const charts = buildCharts(results.rows, { priceUnit: results.scenario.priceUnit });
   for (const chart of charts) {
     const errors = vegaLiteSchemaErrors(chart.spec);

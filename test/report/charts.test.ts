@@ -81,9 +81,9 @@ describe('chart builders', () => {
   });
 
   it('switch the price axis to log when prices span more than 20×, as a price war does', () => {
-    const bands = [0, 1].map((period) => ({ period, provider: 'a', p10PriceUsd: period ? 0.1 : 20, p50PriceUsd: period ? 0.2 : 30, p90PriceUsd: period ? 0.3 : 40 }));
+    const bands = [0, 1].map((period) => ({ period, provider: 'a', lowPriceUsd: period ? 0.1 : 20, medianPriceUsd: period ? 0.2 : 30, highPriceUsd: period ? 0.3 : 40, lowPercentile: 10, highPercentile: 90 }));
     expect(JSON.stringify(priceBandsChart(bands))).toContain('"type":"log"');
-    const narrow = bands.map((b) => ({ ...b, p10PriceUsd: 1, p50PriceUsd: 1.5, p90PriceUsd: 2 }));
+    const narrow = bands.map((b) => ({ ...b, lowPriceUsd: 1, medianPriceUsd: 1.5, highPriceUsd: 2 }));
     expect(JSON.stringify(priceBandsChart(narrow))).not.toContain('"type":"log"');
   });
 

@@ -87,7 +87,7 @@ export function fixtureRows(seed = 7): ReportRows {
   const priceBands = providers.flatMap((provider, pi) =>
     periods.map((period) => {
       const p50 = round((2 + pi) * Math.exp(-0.15 * period) + 0.3, 4);
-      return { period, provider, p10PriceUsd: round(p50 * 0.8, 4), p50PriceUsd: p50, p90PriceUsd: round(p50 * 1.25, 4) };
+      return { period, provider, lowPriceUsd: round(p50 * 0.8, 4), medianPriceUsd: p50, highPriceUsd: round(p50 * 1.25, 4), lowPercentile: 10, highPercentile: 90 };
     }),
   );
   const referencePrices = [

@@ -7,6 +7,7 @@ import { registerPlan } from './plan.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerEquilibrium } from './equilibrium.ts';
 import { registerReport } from './report.ts';
+import { registerRun } from './run.ts';
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerDoctor(program, ctx);
@@ -14,5 +15,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerPlan(program, ctx);
   registerSimulate(program, ctx);
   registerEquilibrium(program, ctx);
+  registerRun(program, ctx);
   registerReport(program, ctx);
 }

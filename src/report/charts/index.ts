@@ -75,7 +75,7 @@ const ENTRIES: readonly ChartEntry[] = [
     section: 'market',
     build: (r, o) => {
       if (!has(r.priceBands) || !has(r.equilibrium)) return undefined;
-      const table = [...r.equilibrium.map((e) => ({ kind: 'equilibrium', ...e })), ...r.priceBands.map((b) => ({ kind: 'simulated', provider: b.provider, period: b.period, p50PriceUsd: b.p50PriceUsd }))];
+      const table = [...r.equilibrium.map((e) => ({ kind: 'equilibrium', ...e })), ...r.priceBands.map((b) => ({ kind: 'simulated', provider: b.provider, period: b.period, medianPriceUsd: b.medianPriceUsd }))];
       return { spec: equilibriumChart(r.priceBands, r.equilibrium, o.priceUnit), table, provenance: ['modeled'] };
     },
   },

@@ -4,15 +4,39 @@ import type { ProfitRow, ShareRow, SurvivalRow } from '../rows.ts';
 import { CHART_HEIGHT_PX, CHART_WIDTH_PX, PANEL_HEIGHT_PX, PANEL_WIDTH_PX, distinct } from '../theme.ts';
 import { categoryColour, quantity, tip, topLevel } from './common.ts';
 
-const periodAxis = () => quantity('period', 'period', { axis: { tickMinStep: 1, format: 'd' } });
+const periodAxis = () => quantity('period', 'period', { axis: { tickMinStep: 1, format: 'd' }, scale: { nice: false } });
 
-/** Stacked areas of each provider's share of units sold per period; the gap to 100% is the outside option. */
+/** Cash spanning more than this ratio between providers goes on a symlog axis, so a small runway stays visible beside a war chest. */
+const SYMLOG_CASH_RATIO = 30;
+
+/** Linear cash axis, or symlog (linear near zero, logarithmic beyond `constant`) when cash spans orders of magnitude. */
+export function cashScale(values: readonly number[]): Record<string, unknown> {
+  const magnitudes = values.map(Math.abs).filter((v) => v > 0);
+  if (magnitudes.length === 0) return {};
+  const lo = Math.min(...magnitudes);
+  const hi = Math.max(...magnitudes);
+  if (hi / lo <= SYMLOG_CASH_RATIO) return {};
+  // Below ~1/1000 of the largest amount the axis turns linear, so zero (exit) still has a place.
+  return { type: 'symlog', constant: Number((hi / 1000).toPrecision(1)) };
+}
+
+/** Tick values for a symlog cash axis: zero and every power of ten from the linear threshold up. */
+function symlogTicks(scale: Record<string, unknown>, values: readonly number[]): number[] | undefined {
+  if (scale['type'] !== 'symlog') return undefined;
+  const hi = Math.max(...values.map(Math.abs));
+  const ticks = [0];
+  for (let p = 10 ** Math.ceil(Math.log10(scale['constant'] as number)); p <= hi * 1.5; p *= 10) ticks.push(p);
+  if (values.some((v) => v < 0)) ticks.unshift(...ticks.slice(1).map((t) => -t).reverse());
+  return ticks;
+}
+
+/** Stacked areas of each provider's share of the units sold per period. */
 export function sharesChart(rows: readonly ShareRow[]): TopLevelSpec {
   const providers = distinct(rows, (r) => r.provider);
   return topLevel(
     {
       title: 'Who wins the customers?',
-      subtitle: 'Share of units sold per period (mean over Monte Carlo runs; modeled). The gap to 100% buys nothing.',
+      subtitle: 'Share of all units sold, per period: mean over Monte Carlo runs, counting zero after a provider exits (modeled).',
     },
     {
       width: CHART_WIDTH_PX,
@@ -21,7 +45,7 @@ export function sharesChart(rows: readonly ShareRow[]): TopLevelSpec {
       mark: { type: 'area', line: { strokeWidth: 0.8 }, opacity: 0.85 },
       encoding: {
         x: periodAxis(),
-        y: quantity('share', 'market share (of all buyers)', { stack: 'zero', axis: { format: '.0%' }, scale: { domain: [0, 1] } }),
+        y: quantity('share', 'share of units sold', { stack: 'zero', axis: { format: '.0%' }, scale: { domain: [0, 1] } }),
         color: categoryColour('provider', 'provider', providers),
         order: { field: 'provider', type: 'nominal', sort: 'ascending' },
         tooltip: [tip('provider', 'provider'), tip('period', 'period'), tip('share', 'share', '.1%')],
@@ -37,8 +61,9 @@ export function sharesChart(rows: readonly ShareRow[]): TopLevelSpec {
 export function profitChart(rows: readonly ProfitRow[]): TopLevelSpec {
   const providers = distinct(rows, (r) => r.provider);
   const tooltip = [tip('provider', 'provider'), tip('period', 'period'), tip('profitUsd', 'profit (USD)', '$,.0f'), tip('cashUsd', 'cash (USD)', '$,.0f')];
-  const panel = (field: string, title: string, heading: string) => ({
-    title: heading,
+  const cashValues = rows.flatMap((r) => (r.cashUsd === null ? [] : [r.cashUsd]));
+  const cash = cashScale(cashValues);
+  const panel = (field: string, title: string, scale: Record<string, unknown>, ticks?: number[]) => ({
     width: PANEL_WIDTH_PX,
     height: PANEL_HEIGHT_PX,
     layer: [
@@ -47,7 +72,7 @@ export function profitChart(rows: readonly ProfitRow[]): TopLevelSpec {
         mark: { type: 'line' },
         encoding: {
           x: periodAxis(),
-          y: quantity(field, title, { axis: { format: '$,.2~s' } }),
+          y: quantity(field, title, { axis: { format: '$,.2~s', ...(ticks ? { values: ticks } : {}) }, scale }),
           color: categoryColour('provider', 'provider', providers),
           tooltip,
         },
@@ -57,11 +82,14 @@ export function profitChart(rows: readonly ProfitRow[]): TopLevelSpec {
   return topLevel(
     {
       title: 'Profit and cash runway',
-      subtitle: 'Median over Monte Carlo runs (modeled). A provider whose cash hits zero leaves the market.',
+      subtitle: 'Left: profit per period; right: cash on hand. Medians over Monte Carlo runs (modeled); a provider whose cash hits zero leaves the market.',
     },
     {
       data: { values: rows },
-      hconcat: [panel('profitUsd', 'profit per period (USD)', 'Profit per period'), panel('cashUsd', 'cash on hand (USD)', 'Cash')],
+      hconcat: [
+        panel('profitUsd', 'profit per period (USD)', {}),
+        panel('cashUsd', `cash on hand (USD${cash['type'] === 'symlog' ? ', symlog scale' : ''})`, cash, symlogTicks(cash, cashValues)),
+      ],
       resolve: { scale: { y: 'independent' } },
     },
   );

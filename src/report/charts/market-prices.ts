@@ -10,31 +10,36 @@ export const DEFAULT_PRICE_UNIT = 'USD per unit';
 /** Prices spanning more than this ratio are drawn on a log axis (price wars cut prices 10×–100×). */
 const LOG_AXIS_RATIO = 20;
 
-/** A price axis: log when the values span more than LOG_AXIS_RATIO, linear from zero otherwise. */
+/** A price axis: log (symlog with zeros) when the values span more than LOG_AXIS_RATIO, linear from zero otherwise. */
 function priceScale(values: readonly number[]): Record<string, unknown> {
   const positive = values.filter((v) => v > 0);
   if (positive.length === 0) return { zero: true };
-  const ratio = Math.max(...positive) / Math.min(...positive);
-  return ratio > LOG_AXIS_RATIO ? { type: 'log' } : { zero: true };
+  const lo = Math.min(...positive);
+  const ratio = Math.max(...positive) / lo;
+  if (ratio <= LOG_AXIS_RATIO) return { zero: true };
+  // A free product (price 0) has no place on a log axis: symlog keeps it, linear below the smallest price.
+  return values.some((v) => v <= 0) ? { type: 'symlog', constant: Number(lo.toPrecision(1)) } : { type: 'log' };
 }
 
 /**
- * Per provider: the 10th–90th percentile band over Monte Carlo runs (shaded), the median path
+ * Per provider: the low–high percentile band over Monte Carlo runs (shaded), the median path
  * (line, modeled) and the scenario's real dated prices (black-edged diamonds, observed).
  */
 export function priceBandsChart(bands: readonly PriceBandRow[], references: readonly ReferencePriceRow[] = [], priceUnit = DEFAULT_PRICE_UNIT): TopLevelSpec {
   const providers = distinct([...bands, ...references], (r) => r.provider);
-  const scale = priceScale([...bands.flatMap((b) => [b.p10PriceUsd, b.p90PriceUsd]), ...references.map((r) => r.priceUsd)]);
-  const x = quantity('period', 'period', { axis: { tickMinStep: 1, format: 'd' } });
-  const logNote = scale['type'] === 'log' ? ', log scale' : '';
+  const scale = priceScale([...bands.flatMap((b) => [b.lowPriceUsd, b.highPriceUsd]), ...references.map((r) => r.priceUsd)]);
+  const x = quantity('period', 'period', { axis: { tickMinStep: 1, format: 'd' }, scale: { nice: false } });
+  const logNote = scale['type'] === 'log' ? ', log scale' : scale['type'] === 'symlog' ? ', symlog scale' : '';
+  const lowP = bands[0]?.lowPercentile ?? 10;
+  const highP = bands[0]?.highPercentile ?? 90;
   const layers: Record<string, unknown>[] = [
     {
       data: { values: bands },
       mark: { type: 'area', opacity: 0.16 },
       encoding: {
         x,
-        y: quantity('p10PriceUsd', `price (${priceUnit}${logNote})`, { scale }),
-        y2: { field: 'p90PriceUsd' },
+        y: quantity('lowPriceUsd', `price (${priceUnit}${logNote})`, { scale }),
+        y2: { field: 'highPriceUsd' },
         color: categoryColour('provider', 'provider', providers),
       },
     },
@@ -43,14 +48,14 @@ export function priceBandsChart(bands: readonly PriceBandRow[], references: read
       mark: { type: 'line', strokeDash: [7, 4] },
       encoding: {
         x,
-        y: { field: 'p50PriceUsd', type: 'quantitative' },
+        y: { field: 'medianPriceUsd', type: 'quantitative' },
         color: categoryColour('provider', 'provider', providers),
         tooltip: [
           tip('provider', 'provider'),
           tip('period', 'period'),
-          tip('p10PriceUsd', 'p10 price (USD)', '$,.4~g'),
-          tip('p50PriceUsd', 'median price (USD)', '$,.4~g'),
-          tip('p90PriceUsd', 'p90 price (USD)', '$,.4~g'),
+          tip('lowPriceUsd', `p${lowP} price (USD)`, '$,.4~g'),
+          tip('medianPriceUsd', 'median price (USD)', '$,.4~g'),
+          tip('highPriceUsd', `p${highP} price (USD)`, '$,.4~g'),
         ],
       },
     },
@@ -72,7 +77,7 @@ export function priceBandsChart(bands: readonly PriceBandRow[], references: read
   return topLevel(
     {
       title: 'Price paths in the price war',
-      subtitle: 'Dashed line = median simulated price (modeled), band = 10th–90th percentile over Monte Carlo runs.',
+      subtitle: `Dashed line = median simulated price (modeled), band = ${lowP}th–${highP}th percentile over Monte Carlo runs${references.length > 0 ? '; diamonds = real dated prices' : ''}.`,
     },
     { width: CHART_WIDTH_PX, height: CHART_HEIGHT_PX, layer: layers },
   );
@@ -90,7 +95,7 @@ export function equilibriumChart(bands: readonly PriceBandRow[], equilibrium: re
     { provider: e.provider, level: levels[1], priceUsd: e.nashPriceUsd },
     { provider: e.provider, level: levels[2], priceUsd: e.collusivePriceUsd },
   ]);
-  const simRows = bands.map((b) => ({ provider: b.provider, period: b.period, level: levels[0], priceUsd: b.p50PriceUsd }));
+  const simRows = bands.map((b) => ({ provider: b.provider, period: b.period, level: levels[0], priceUsd: b.medianPriceUsd }));
   const scale = priceScale([...simRows, ...levelRows].map((r) => r.priceUsd));
   const dash = { field: 'level', type: 'nominal', title: 'price level', scale: { domain: levels, range: [[1, 0], [7, 4], [2, 3]] }, legend: { symbolType: 'stroke', symbolStrokeColor: '#333', symbolSize: 300 } };
   return topLevel(
@@ -106,8 +111,8 @@ export function equilibriumChart(bands: readonly PriceBandRow[], equilibrium: re
           data: { values: simRows },
           mark: { type: 'line' },
           encoding: {
-            x: quantity('period', 'period', { axis: { tickMinStep: 1, format: 'd' } }),
-            y: quantity('priceUsd', `price (${priceUnit}${scale['type'] === 'log' ? ', log scale' : ''})`, { scale }),
+            x: quantity('period', 'period', { axis: { tickMinStep: 1, format: 'd' }, scale: { nice: false } }),
+            y: quantity('priceUsd', `price (${priceUnit}${scale['type'] === 'log' ? ', log scale' : scale['type'] === 'symlog' ? ', symlog scale' : ''})`, { scale }),
             color: categoryColour('provider', 'provider', providers),
             strokeDash: dash,
             tooltip: [tip('provider', 'provider'), tip('period', 'period'), tip('priceUsd', 'median price (USD)', '$,.4~g')],
