@@ -233,15 +233,40 @@ Napi::Value Adam(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// tile(x, out, xShape: Int32Array, reps: Int32Array)
+Napi::Value Tile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 4) return Fail(env, "tile expects 4 arguments"), env.Undefined();
+  FloatView x, out;
+  if (!ReadFloats(info, 0, "x", false, x) || !ReadFloats(info, 1, "out", false, out)) return env.Undefined();
+  for (int i = 2; i < 4; i++) {
+    if (!info[i].IsTypedArray() || info[i].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+      return Fail(env, "xShape and reps must be Int32Arrays"), env.Undefined();
+    }
+  }
+  Napi::Int32Array shape = info[2].As<Napi::Int32Array>();
+  Napi::Int32Array reps = info[3].As<Napi::Int32Array>();
+  if (shape.ElementLength() != reps.ElementLength()) return Fail(env, "xShape and reps differ in length"), env.Undefined();
+  std::size_t inSize = 1, outSize = 1;
+  for (std::size_t d = 0; d < shape.ElementLength(); d++) {
+    if (shape[d] < 1 || reps[d] < 1) return Fail(env, "tile needs positive sizes and reps"), env.Undefined();
+    inSize *= shape[d];
+    outSize *= static_cast<std::size_t>(shape[d]) * reps[d];
+  }
+  if (!Fits(env, "x", 0, inSize, x) || !Fits(env, "out", 0, outSize, out)) return env.Undefined();
+  costsim::Tile(x.data, out.data, shape.Data(), reps.Data(), static_cast<int>(shape.ElementLength()));
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int threads = 0;
   if (!ReadInt(info, 0, "threads", threads)) return info.Env().Undefined();
   if (threads < 1) return Fail(info.Env(), "threads must be >= 1"), info.Env().Undefined();
-  openblas_set_num_threads(threads);
+  costsim::SetMaxThreads(threads);
   return info.Env().Undefined();
 }
 
-Napi::Value GetThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), openblas_get_num_threads()); }
+Napi::Value GetThreads(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), costsim::MaxThreads()); }
 
 Napi::Value BlasConfig(const Napi::CallbackInfo& info) {
   std::string text = std::string(openblas_get_config()) + " (core " + openblas_get_corename() + ")";
@@ -256,6 +281,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad));
   exports.Set("sumLeading", Napi::Function::New(env, SumLeading));
   exports.Set("addTrailing", Napi::Function::New(env, AddTrailing));
+  exports.Set("tile", Napi::Function::New(env, Tile));
   exports.Set("adam", Napi::Function::New(env, Adam));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));

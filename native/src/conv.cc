@@ -106,6 +106,7 @@ void Col2imAdd(const float* cols, const ConvGeometry& g, int firstImage, int ima
 void Conv2D(const float* x, const float* w, float* y, const ConvGeometry& g, const float* bias, int activation, float alpha) {
   const int K = static_cast<int>(PatchLength(g));
   const std::size_t pixels = PixelsPerImage(g);
+  UseThreadsFor(2.0 * K * g.outC * pixels * g.batch);
   if (IsPointwise(g)) {
     const int rows = static_cast<int>(pixels * g.batch);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, rows, g.outC, K, 1.0f, x, K, w, g.outC, 0.0f, y, g.outC);
@@ -126,6 +127,7 @@ void Conv2D(const float* x, const float* w, float* y, const ConvGeometry& g, con
 void Conv2DBackpropFilter(const float* x, const float* dy, float* dw, const ConvGeometry& g) {
   const int K = static_cast<int>(PatchLength(g));
   const std::size_t pixels = PixelsPerImage(g);
+  UseThreadsFor(2.0 * K * g.outC * pixels * g.batch);
   if (IsPointwise(g)) {
     const int rows = static_cast<int>(pixels * g.batch);
     cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, K, g.outC, rows, 1.0f, x, K, dy, g.outC, 0.0f, dw, g.outC);
@@ -146,6 +148,7 @@ void Conv2DBackpropFilter(const float* x, const float* dy, float* dw, const Conv
 void Conv2DBackpropInput(const float* dy, const float* w, float* dx, const ConvGeometry& g) {
   const int K = static_cast<int>(PatchLength(g));
   const std::size_t pixels = PixelsPerImage(g);
+  UseThreadsFor(2.0 * K * g.outC * pixels * g.batch);
   if (IsPointwise(g)) {
     const int rows = static_cast<int>(pixels * g.batch);
     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, rows, K, g.outC, 1.0f, dy, g.outC, w, g.outC, 0.0f, dx, K);

@@ -6,6 +6,13 @@
 
 namespace costsim {
 
+// OpenBLAS threads for large products; small ones run on one thread, because waking a second
+// thread costs more than it saves below ~1e8 FLOPs, and far more when the cores are shared.
+void SetMaxThreads(int threads);
+int MaxThreads();
+// Use MaxThreads() for a product of `flops`, or 1 thread when it is small.
+void UseThreadsFor(double flops);
+
 // Activations fused after a GEMM or convolution, with the codes the JS side passes.
 enum Activation : int { kLinear = 0, kRelu = 1, kRelu6 = 2, kElu = 3, kLeakyRelu = 4, kSigmoid = 5 };
 
@@ -38,6 +45,9 @@ void MaxPoolGrad(const float* dy, const float* x, float* dx, const ConvGeometry&
 void SumLeading(const float* x, float* out, std::size_t outer, std::size_t inner);
 // out[i·inner + j] = a[i·inner + j] + b[j]: bias addition over the last axis.
 void AddTrailing(const float* a, const float* b, float* out, std::size_t outer, std::size_t inner);
+
+// out = x tiled reps[d] times along each of `rank` dims (row-major), as tf.tile.
+void Tile(const float* x, float* out, const int32_t* xShape, const int32_t* reps, int rank);
 
 // One Adam step as tfjs's AdamOptimizer computes it, in place on w, m, v.
 struct AdamParams {

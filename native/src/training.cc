@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <vector>
 #include "kernels.h"
@@ -69,6 +70,39 @@ void AddTrailing(const float* a, const float* b, float* out, std::size_t outer, 
     float* dst = out + i * inner;
     for (std::size_t j = 0; j < inner; j++) dst[j] = row[j] + b[j];
   }
+}
+
+namespace {
+
+// Tile dimension `d` onward: x block at `x`, output block at `out`; returns floats written.
+std::size_t TileFrom(const float* x, float* out, const int32_t* xShape, const int32_t* reps, int rank, int d,
+                     const std::size_t* xStrides) {
+  if (d == rank - 1) {
+    const std::size_t row = static_cast<std::size_t>(xShape[d]);
+    for (int r = 0; r < reps[d]; r++) std::memcpy(out + r * row, x, sizeof(float) * row);
+    return row * reps[d];
+  }
+  // Build one tiled copy of dims d+1.. for each x index along d, then repeat the whole slab.
+  std::size_t written = 0;
+  for (int i = 0; i < xShape[d]; i++) written += TileFrom(x + i * xStrides[d], out + written, xShape, reps, rank, d + 1, xStrides);
+  for (int r = 1; r < reps[d]; r++) std::memcpy(out + r * written, out, sizeof(float) * written);
+  return written * reps[d];
+}
+
+}  // namespace
+
+void Tile(const float* x, float* out, const int32_t* xShape, const int32_t* reps, int rank) {
+  if (rank == 0) {
+    out[0] = x[0];
+    return;
+  }
+  std::vector<std::size_t> strides(rank);
+  std::size_t stride = 1;
+  for (int d = rank - 1; d >= 0; d--) {
+    strides[d] = stride;
+    stride *= static_cast<std::size_t>(xShape[d]);
+  }
+  TileFrom(x, out, xShape, reps, rank, 0, strides.data());
 }
 
 void AdamUpdate(float* w, const float* grad, float* m, float* v, std::size_t n, const AdamParams& p) {

@@ -34,6 +34,8 @@ export interface NativeAddon {
   sumLeading(x: Float32Array, out: Float32Array, outer: number, inner: number): void;
   /** out[i·inner + j] = a[i·inner + j] + b[j]. */
   addTrailing(a: Float32Array, b: Float32Array, out: Float32Array, outer: number, inner: number): void;
+  /** out = x tiled reps[d] times along each dim (tf.tile), row-major. */
+  tile(x: Float32Array, out: Float32Array, xShape: Int32Array, reps: Int32Array): void;
   /** One tfjs-Adam step in place on w, m, v (w.length elements). */
   adam(
     w: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,

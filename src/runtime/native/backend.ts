@@ -12,13 +12,14 @@ import type { NativeAddon } from './addon.ts';
 import { matMulKernels } from './matmul.ts';
 import { convKernels } from './conv.ts';
 import { trainingKernels } from './training.ts';
+import { registerTileGradient, tileKernel } from './tile.ts';
 
 /** The tfjs backend name costsim registers. */
 export const NATIVE_BACKEND = 'native';
 
 /** Kernel names the addon implements (everything else is the wasm kernel, shared). */
 export function nativeKernelConfigs(addon: NativeAddon, backendName = NATIVE_BACKEND): KernelConfig[] {
-  return [...matMulKernels(addon, backendName), ...convKernels(addon, backendName), ...trainingKernels(addon, backendName)];
+  return [...matMulKernels(addon, backendName), ...convKernels(addon, backendName), ...trainingKernels(addon, backendName), tileKernel(addon, backendName)];
 }
 
 /**
@@ -35,6 +36,7 @@ export function registerNativeBackend(addon: NativeAddon): void {
     if (ownNames.has(config.kernelName) || tf.getKernel(config.kernelName, NATIVE_BACKEND)) continue;
     tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
   }
+  registerTileGradient(NATIVE_BACKEND);
   for (const config of own) {
     if (!tf.getKernel(config.kernelName, NATIVE_BACKEND)) {
       // Keep the wasm kernel's setup (it binds wasm functions the fallback path calls).

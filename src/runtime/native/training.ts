@@ -1,7 +1,7 @@
 /**
  * Memory-bound kernels that profiling showed the wasm backend runs slowly in training steps
- * (see bench/peer.ts): MaxPoolGrad (a naive kernel in wasm: half of a CNN step), Sum over
- * leading axes (bias gradients, which wasm transposes first), bias Add over the last axis,
+ * (see bench/peer.ts): MaxPoolGrad (a naive kernel in wasm: half of a CNN step), Sum and Mean
+ * over leading axes (bias gradients, batch-norm moments: wasm transposes first), bias Add over the last axis,
  * and Identity (wasm copies the buffer; here the data is shared, as the cpu backend does).
  * Other shapes and dtypes go to the wasm kernels.
  */
@@ -25,21 +25,34 @@ function maxPoolGrad(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorI
   return out;
 }
 
-function sum(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
+/** Sum over a leading run of axes (0..k-1) as a column sum, or undefined when the reduction is another kind. */
+function sumLeadingAxes(addon: NativeAddon, args: KernelArgs): TensorInfo | undefined {
   const backend = args.backend as BackendWasm;
   const { x } = args.inputs as { x: TensorInfo };
   const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
   const rank = x.shape.length;
   const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
-  // Only a reduction over a leading run of axes (0..k-1): a column sum over a row-major matrix.
   const leading = axes.length > 0 && axes.every((a, i) => a === i);
-  if (x.dtype !== 'float32' || !leading || size(x.shape) === 0) return wasmKernel('Sum', args);
+  if (x.dtype !== 'float32' || !leading || size(x.shape) === 0) return undefined;
   const outer = size(x.shape.slice(0, axes.length));
   const innerShape = x.shape.slice(axes.length);
   const outShape = keepDims ? [...new Array<number>(axes.length).fill(1), ...innerShape] : innerShape;
   const out = backend.makeOutput(rank === axes.length && !keepDims ? [] : outShape, 'float32');
   addon.sumLeading(floats(backend, x), floats(backend, out), outer, size(innerShape));
   return out;
+}
+
+function sum(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
+  return sumLeadingAxes(addon, args) ?? wasmKernel('Sum', args);
+}
+
+function mean(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
+  const result = sumLeadingAxes(addon, args);
+  if (!result) return wasmKernel('Mean', args);
+  const count = size((args.inputs.x as TensorInfo).shape) / Math.max(size(result.shape), 1);
+  const view = floats(args.backend as BackendWasm, result);
+  for (let i = 0; i < view.length; i++) view[i] = (view[i] as number) / count;
+  return result;
 }
 
 function add(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
@@ -74,6 +87,7 @@ export function trainingKernels(addon: NativeAddon, backendName: string): Kernel
   return [
     config('MaxPoolGrad', (args) => maxPoolGrad(addon, args)),
     config('Sum', (args) => sum(addon, args)),
+    config('Mean', (args) => mean(addon, args)),
     config('Add', (args) => add(addon, args)),
     config('Identity', identity),
   ];

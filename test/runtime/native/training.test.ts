@@ -35,6 +35,20 @@ describe.skipIf(!nativeBuilt)(`native training kernels${skipReason}`, () => {
     await expectNativeMatchesCpu([[4, 3, 5, 6]], (x) => [x.sum([0, 1, 2]), x.sum([0, 1], true), x.sum(), x.sum(0), x.sum([1, 3]), x.sum(-1)]);
   });
 
+  it('mean over leading axes (batch-norm moments), and over other axes (wasm fallback)', async () => {
+    await expectNativeMatchesCpu([[4, 3, 5, 6]], (x) => [x.mean([0, 1, 2]), x.mean([0, 1], true), x.mean(), x.mean([2, 3])]);
+  });
+
+  it('tile and its gradient (reshape + sum on native, tfjs slice loop on cpu) for ranks 1–4', async () => {
+    for (const [shape, reps] of [[[3], [4]], [[2, 3], [2, 1]], [[1, 1, 5], [4, 3, 1]], [[2, 1, 3, 1], [1, 2, 2, 3]], [[4, 11, 1], [1, 1, 6]]] as const) {
+      await expectNativeMatchesCpu([[...shape]], (x) => {
+        const tiled = tf.tile(x, [...reps]);
+        const weights = tf.linspace(-1, 1, tiled.size).reshape(tiled.shape);
+        return [tiled, tf.grad((t: tf.Tensor) => tf.tile(t, [...reps]).mul(weights).sum())(x)];
+      });
+    }
+  });
+
   it('bias add over the last axis on either side, and general broadcasting (wasm fallback)', async () => {
     await expectNativeMatchesCpu([[4, 3, 5], [5], [3, 1]], (x, b, c) => [tf.add(x, b), tf.add(b, x), tf.add(x, c), tf.add(b, b)]);
   });
