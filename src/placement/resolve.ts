@@ -22,13 +22,15 @@ export interface ResolveOptions {
   /** Measures this machine and returns it as a Device; needed only when local-cpu is listed. */
   measureLocal?: () => Promise<Device>;
   flag?: string;
+  /** Accept an empty list (when checking ids ahead of a measured device). */
+  allowEmpty?: boolean;
 }
 
 /** Resolve ids in order; unknown ids and repeated ids are UsageErrors naming the flag. */
 export async function resolveDevices(ids: readonly string[], options: ResolveOptions): Promise<PlannerDevice[]> {
   const flag = options.flag ?? '--device';
   const allowed = [...deviceIds(options.extra), LOCAL_CPU_ID].join(', ');
-  if (ids.length === 0) throw new UsageError(flag, 'at least one device is required', allowed);
+  if (ids.length === 0 && !options.allowEmpty) throw new UsageError(flag, 'at least one device is required', allowed);
   const seen = new Set<string>();
   const devices: PlannerDevice[] = [];
   for (const id of ids) {

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import type { CliContext } from '../../../src/cli/context.ts';
@@ -66,5 +69,40 @@ describe('costsim plan', () => {
     expect(await main(['plan', '--model', 'mlp:width=64,batch=16', '--device', 't4,aws-c6a.large', '--json', '--backend', 'cpu'], ctx)).toBe(0);
     const out = JSON.parse(ctx.stdout[0] as string);
     expect(out.plans[0].fits).toBe(true);
+  });
+
+  it('--scenario adds its devices and fills flags from its placement entry; flags name the scenario path in errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'costsim-plan-'));
+    const file = join(dir, 'gpus.yaml');
+    const figure = (value: number): string => `{ value: ${value}, source: my contract, date: 2026-01 }`;
+    writeFileSync(
+      file,
+      [
+        'devices:',
+        '  - id: my-gpu',
+        '    name: Rented 48 GB card',
+        '    kind: gpu',
+        `    peakFlops: { fp32: ${figure(40e12)}, bf16: ${figure(180e12)} }`,
+        `    memoryBytes: ${figure(48e9)}`,
+        `    memoryBandwidthBytesPerSecond: ${figure(900e9)}`,
+        `    hostLinkBytesPerSecond: ${figure(31.5e9)}`,
+        `    powerWatts: ${figure(300)}`,
+        `    usdPerHour: ${figure(0.9)}`,
+        'placement:',
+        `  - model: ${SEVEN_B}`,
+        '    devices: [my-gpu, aws-r6a.4xlarge]',
+        '    maxMemory: { my-gpu: 40000000000 }',
+        '  - model: transformer:layers=0,hidden=64,heads=4,seq=8,vocab=10',
+        '    devices: [l4]',
+      ].join('\n'),
+    );
+    const ctx = capture();
+    expect(await main(['plan', '--scenario', file, '--json'], ctx)).toBe(0);
+    const out = JSON.parse(ctx.stdout[0] as string);
+    const gpu = out.plans[0].devices.find((d: { id: string }) => d.id === 'my-gpu');
+    expect(gpu.capacityBytes).toBe(40e9);
+    const bad = capture();
+    expect(await main(['plan', '--scenario', file, '--entry', '1'], bad)).toBe(2);
+    expect(bad.stderr.join('\n')).toMatch(/placement\[1\]\.model: shape field "layers" must be a positive integer/);
   });
 });
