@@ -4,7 +4,7 @@
  *   FLOPs per unit ÷ (device peak FLOP/s × utilisation) × device USD per second,
  * where FLOPs per unit is the record's forward FLOPs per sample × samples per unit (or
  * `flopsPerUnit` as given), and utilisation is the record's measured achieved ÷ peak unless
- * given. Quality from accuracy: linear `intercept + slope × accuracy` or log-odds
+ * given; or, for a placement entry, the best plan's modeled USD per million tokens. Quality from accuracy: linear `intercept + slope × accuracy` or log-odds
  * `intercept + scale × ln(acc / (1 − acc))`. Every figure carries a provenance string.
  */
 import { InputError } from '../errors.ts';
@@ -26,6 +26,17 @@ export interface ResolvedProviderCost {
 /** Bench records by bench id (the scenario's `bench[].id`). */
 export type BenchRecords = ReadonlyMap<string, BenchRecord>;
 
+/** The best plan of a scenario placement entry, as far as prices go (from placement/, at the CLI edge). */
+export interface PlanCost {
+  /** Modeled USD per million tokens served by the plan (roofline model, catalogue figures). */
+  usdPerMTokens: number;
+  /** How it was obtained: strategy, devices, step time. */
+  source: string;
+}
+
+/** Plan costs by placement id (the scenario's `placement[].id`). */
+export type PlanCosts = ReadonlyMap<string, PlanCost>;
+
 function fmt(x: number): string {
   return Number(x.toPrecision(4)).toString();
 }
@@ -36,9 +47,17 @@ function recordFor(records: BenchRecords, benchId: string, scenarioName: string,
   return rec;
 }
 
-function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, devices: readonly Device[], scenarioName: string): { usd: number; provenance: Provenance } {
+function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, devices: readonly Device[], scenarioName: string, plans: PlanCosts): { usd: number; provenance: Provenance } {
   const c = p.cost;
   if (c.kind === 'given') return { usd: c.marginalCostUsd, provenance: { kind: 'assumed', source: `marginalCost ${fmt(c.marginalCostUsd)} USD/unit given in the scenario` } };
+  if (c.kind === 'planned') {
+    const plan = plans.get(c.placement);
+    if (!plan) throw new InputError({ file: scenarioName, path: `providers[${i}].cost.placement` }, `no plan for placement id "${c.placement}"; plan the scenario's placement entries first or pass plan costs`);
+    return {
+      usd: (plan.usdPerMTokens * c.tokensPerUnit) / 1e6,
+      provenance: { kind: 'modeled', source: `${fmt(plan.usdPerMTokens)} USD per 1M tokens (placement "${c.placement}": ${plan.source}) × ${fmt(c.tokensPerUnit)} tokens/unit` },
+    };
+  }
   const path = `providers[${i}].cost`;
   const device = findDevice(c.device, devices);
   if (!device) throw new InputError({ file: scenarioName, path: `${path}.device` }, `unknown device "${c.device}"`);
@@ -92,9 +111,15 @@ function resolveQuality(p: Sampled<Provider>, i: number, records: BenchRecords, 
  * scenario or from bench records and the device catalogue (plus `devices`, the scenario's own).
  * Throws InputError naming the provider field when a record or device is missing.
  */
-export function resolveProviderCosts(market: { providers: Array<Sampled<Provider>> }, records: BenchRecords, devices: readonly Device[], scenarioName = 'scenario'): ResolvedProviderCost[] {
+export function resolveProviderCosts(
+  market: { providers: Array<Sampled<Provider>> },
+  records: BenchRecords,
+  devices: readonly Device[],
+  scenarioName = 'scenario',
+  plans: PlanCosts = new Map(),
+): ResolvedProviderCost[] {
   return market.providers.map((p, i) => {
-    const cost = resolveCost(p, i, records, devices, scenarioName);
+    const cost = resolveCost(p, i, records, devices, scenarioName, plans);
     const quality = resolveQuality(p, i, records, scenarioName);
     return { provider: p.name, marginalCostUsd: cost.usd, quality: quality.value, costProvenance: cost.provenance, qualityProvenance: quality.provenance };
   });

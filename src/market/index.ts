@@ -4,7 +4,7 @@ export { logitShares, logitInclusiveValue, logitConsumerSurplusUsd, marketSizeAt
 export { logitNash, logitCollusive, logitBestResponse, logitSharesAt, linearNash, linearCollusive, linearCournot, type LogitMarket, type LinearMarket, type EquilibriumPoint } from './equilibrium.ts';
 export { createPriceRule, type Observation, type PriceRule } from './strategies.ts';
 export { trainQLearning, priceGrid, type QLearningSpec, type QLearningResult } from './qlearning.ts';
-export { resolveProviderCosts, type ResolvedProviderCost, type BenchRecords } from './costs.ts';
+export { resolveProviderCosts, type ResolvedProviderCost, type BenchRecords, type PlanCost, type PlanCosts } from './costs.ts';
 export { simulateRun, stageEquilibria, type RunInput } from './simulate.ts';
 export { summarizeRuns, percentile, CALVANO_PAPER_PROFIT_GAIN } from './summary.ts';
 export { runSeed, simulateRuns, equilibriumReport, assembleSimulation, type SimulationResult, type EquilibriumReport, type EquilibriumEntry, type ReferenceComparison } from './montecarlo.ts';

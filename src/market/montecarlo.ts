@@ -8,7 +8,7 @@ import { InputError } from '../errors.ts';
 import { createRng } from '../util/rng.ts';
 import { pointEstimate, sampleAll } from '../scenario/distribution.ts';
 import type { Reference, Scenario } from '../scenario/normalize.ts';
-import { resolveProviderCosts, type BenchRecords, type ResolvedProviderCost } from './costs.ts';
+import { resolveProviderCosts, type BenchRecords, type PlanCosts, type ResolvedProviderCost } from './costs.ts';
 import { linearCournot, type EquilibriumPoint } from './equilibrium.ts';
 import { simulateRun, stageEquilibria } from './simulate.ts';
 import { summarizeRuns } from './summary.ts';
@@ -25,13 +25,13 @@ function marketOf(scenario: Scenario): NonNullable<Scenario['market']> {
 }
 
 /** Simulate the given runs of `scenario` (any subset, any order); results come back in the order asked. */
-export function simulateRuns(scenario: Scenario, records: BenchRecords, runs: readonly number[], periods = scenario.periods): RunResult[] {
+export function simulateRuns(scenario: Scenario, records: BenchRecords, runs: readonly number[], periods = scenario.periods, plans: PlanCosts = new Map()): RunResult[] {
   const market = marketOf(scenario);
   return runs.map((run) => {
     const seed = runSeed(scenario.seed, run);
     const rng = createRng(seed);
     const sampled = sampleAll(market, rng.fork('params'));
-    const costs = resolveProviderCosts(sampled, records, scenario.devices, scenario.name);
+    const costs = resolveProviderCosts(sampled, records, scenario.devices, scenario.name, plans);
     return simulateRun({ run, seed, periods, demand: sampled.demand, providers: sampled.providers, costs }, rng.fork('sim'));
   });
 }
@@ -54,9 +54,9 @@ export interface EquilibriumReport {
 }
 
 /** Nash and joint-profit prices (and Cournot under linear demand) of the scenario's market. */
-export function equilibriumReport(scenario: Scenario, records: BenchRecords): EquilibriumReport {
+export function equilibriumReport(scenario: Scenario, records: BenchRecords, plans: PlanCosts = new Map()): EquilibriumReport {
   const market = pointEstimate(marketOf(scenario));
-  const costs = resolveProviderCosts(market, records, scenario.devices, scenario.name);
+  const costs = resolveProviderCosts(market, records, scenario.devices, scenario.name, plans);
   const { nash, collusive } = stageEquilibria(market.demand, costs);
   const entries = (points: EquilibriumPoint[]) => points.map((e, i) => ({ provider: (costs[i] as ResolvedProviderCost).provider, price: e.price, share: e.share, profit: e.profit }));
   const d = market.demand;
@@ -123,13 +123,13 @@ function compareReferences(references: readonly Reference[], bands: MarketSummar
 }
 
 /** Merge runs (sorted by run index) into the published result. */
-export function assembleSimulation(scenario: Scenario, records: BenchRecords, runs: readonly RunResult[], periods = scenario.periods): SimulationResult {
+export function assembleSimulation(scenario: Scenario, records: BenchRecords, runs: readonly RunResult[], periods = scenario.periods, plans: PlanCosts = new Map()): SimulationResult {
   const market = marketOf(scenario);
   const ordered = [...runs].sort((a, b) => a.run - b.run);
   const summary = summarizeRuns(ordered, market.providers.map((p) => p.name), periods, scenario.monteCarlo.percentiles);
   return {
     scenario: { name: scenario.name, seed: scenario.seed, runs: ordered.length, periods, unit: scenario.unit, question: scenario.question, ...(scenario.calendar ? { calendar: scenario.calendar } : {}) },
-    equilibrium: equilibriumReport(scenario, records),
+    equilibrium: equilibriumReport(scenario, records, plans),
     rows: ordered.flatMap((r) => r.rows),
     marketRows: ordered.flatMap((r) => r.marketRows),
     summary,

@@ -8,6 +8,7 @@ import type { Scenario } from '../scenario/normalize.ts';
 import type { BenchRecord } from '../bench/record.ts';
 import { simulateRuns } from './montecarlo.ts';
 import type { RunResult } from './types.ts';
+import type { PlanCost } from './costs.ts';
 
 /** What every worker needs: the scenario text (re-parsed, so nothing lossy crosses IPC), records and overrides. */
 export interface MarketWorkerSetup {
@@ -16,6 +17,7 @@ export interface MarketWorkerSetup {
   seed: number;
   periods: number;
   records: Array<[string, BenchRecord]>;
+  plans: Array<[string, PlanCost]>;
 }
 
 /** One point of work: the run indices to simulate. */
@@ -23,14 +25,14 @@ export interface MarketWorkerPoint {
   runs: number[];
 }
 
-let loaded: { scenario: Scenario; records: Map<string, BenchRecord>; periods: number } | undefined;
+let loaded: { scenario: Scenario; records: Map<string, BenchRecord>; plans: Map<string, PlanCost>; periods: number } | undefined;
 
 export function setup(args: unknown): void {
   const a = args as MarketWorkerSetup;
-  loaded = { scenario: { ...parseScenario(a.scenarioText, a.fileName), seed: a.seed }, records: new Map(a.records), periods: a.periods };
+  loaded = { scenario: { ...parseScenario(a.scenarioText, a.fileName), seed: a.seed }, records: new Map(a.records), plans: new Map(a.plans), periods: a.periods };
 }
 
 export function runPoint(point: unknown): RunResult[] {
   if (!loaded) throw new Error('market worker: setup was not called');
-  return simulateRuns(loaded.scenario, loaded.records, (point as MarketWorkerPoint).runs, loaded.periods);
+  return simulateRuns(loaded.scenario, loaded.records, (point as MarketWorkerPoint).runs, loaded.periods, loaded.plans);
 }

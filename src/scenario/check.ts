@@ -41,8 +41,11 @@ export function checkScenario(s: RawScenario): Problem[] {
     if (names.indexOf(p.name) !== i) problems.push({ path: ['providers', i, 'name'], message: `provider name "${p.name}" is used twice; names must be unique` });
     if ((p.marginalCost === undefined) === (p.cost === undefined))
       problems.push({ path: ['providers', i], message: 'give exactly one of marginalCost (USD per unit) or cost (derived from a bench record)' });
-    if (p.cost) {
-      if (!devices.includes(p.cost.device)) problems.push({ path: ['providers', i, 'cost', 'device'], message: `unknown device "${p.cost.device}" (allowed: ${list(devices)})` });
+    if (p.cost?.placement !== undefined) problems.push(...checkPlannedCost(s, i));
+    else if (p.cost) {
+      if (p.cost.device === undefined) problems.push({ path: ['providers', i, 'cost'], message: 'cost needs device (a device id), or placement (a placement id)' });
+      else if (!devices.includes(p.cost.device)) problems.push({ path: ['providers', i, 'cost', 'device'], message: `unknown device "${p.cost.device}" (allowed: ${list(devices)})` });
+      if (p.cost.tokensPerUnit !== undefined) problems.push({ path: ['providers', i, 'cost', 'tokensPerUnit'], message: 'tokensPerUnit goes with placement; with a device use flopsPerUnit or samplesPerUnit' });
       if (p.cost.bench !== undefined && !benchIds.includes(p.cost.bench))
         problems.push({ path: ['providers', i, 'cost', 'bench'], message: `unknown bench id "${p.cost.bench}" (allowed: ${list(benchIds)})` });
       if (p.cost.bench === undefined && p.cost.flopsPerUnit === undefined)
@@ -58,6 +61,21 @@ export function checkScenario(s: RawScenario): Problem[] {
     if (!names.includes(r.provider)) problems.push({ path: ['references', i, 'provider'], message: `unknown provider "${r.provider}" (allowed: ${list(names)})` });
     if (r.period === undefined && !s.calendar) problems.push({ path: ['references', i], message: 'give period, or a top-level calendar: { start, periodDays } so the date maps to a period' });
   });
+  return problems;
+}
+
+/** A cost from a placement plan: the id exists, names an inference plan of a transformer shape, and no device-cost keys are mixed in. */
+function checkPlannedCost(s: RawScenario, i: number): Problem[] {
+  const cost = s.providers?.[i]?.cost;
+  const problems: Problem[] = [];
+  if (!cost?.placement) return problems;
+  const ids = (s.placement ?? []).flatMap((p) => (p.id ? [p.id] : []));
+  const plan = (s.placement ?? []).find((p) => p.id === cost.placement);
+  if (!plan) problems.push({ path: ['providers', i, 'cost', 'placement'], message: `unknown placement id "${cost.placement}" (allowed: ${list(ids)})` });
+  else if (!/^transformer:/.test(plan.model) || !/(^|[:,])mode=infer(,|$)/.test(plan.model))
+    problems.push({ path: ['providers', i, 'cost', 'placement'], message: `placement "${cost.placement}" must be an inference plan of a transformer shape (transformer:...,mode=infer) to price tokens served` });
+  for (const key of ['bench', 'device', 'dtype', 'utilisation', 'flopsPerUnit', 'samplesPerUnit', 'flops'] as const)
+    if (cost[key] !== undefined) problems.push({ path: ['providers', i, 'cost', key], message: `${key} does not go with placement (the plan gives the cost); remove it` });
   return problems;
 }
 

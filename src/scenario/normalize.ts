@@ -26,6 +26,8 @@ export type Demand =
 /** Where a provider's marginal cost comes from. */
 export type ProviderCost =
   | { kind: 'given'; marginalCostUsd: Num }
+  /** The best plan of a placement entry (USD per million tokens served) × tokensPerUnit / 1e6. */
+  | { kind: 'planned'; placement: string; tokensPerUnit: Num }
   | {
       kind: 'measured';
       /** Bench id whose record gives FLOPs per sample (and utilisation unless given). */
@@ -142,10 +144,11 @@ function strategy(s: StrategySpec): Strategy {
 function cost(p: RawProvider): ProviderCost {
   if (p.marginalCost !== undefined) return { kind: 'given', marginalCostUsd: p.marginalCost };
   const c = p.cost as CostSpec;
+  if (c.placement !== undefined) return { kind: 'planned', placement: c.placement, tokensPerUnit: c.tokensPerUnit ?? 1e6 };
   return {
     kind: 'measured',
     ...(c.bench !== undefined ? { bench: c.bench } : {}),
-    device: c.device,
+    device: c.device as string,
     dtype: c.dtype ?? 'fp32',
     ...(c.utilisation !== undefined ? { utilisation: c.utilisation } : {}),
     ...(c.flopsPerUnit !== undefined ? { flopsPerUnit: c.flopsPerUnit } : {}),

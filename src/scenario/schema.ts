@@ -74,7 +74,10 @@ const demandSchema = z.discriminatedUnion('type', [logitDemand, linearDemand], {
 // ---- costs and quality from measurements
 const costSchema = strictShape({
   bench: id.optional(),
-  device: id,
+  /** Cost from a placement plan (an inference plan of a transformer shape) instead of a device. */
+  placement: id.optional(),
+  tokensPerUnit: num({ min: 0, exclusiveMin: true }).optional(),
+  device: id.optional(),
   dtype: z.enum(['fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'int8']).optional(),
   utilisation: num({ min: 0, exclusiveMin: true, max: 1 }).optional(),
   flopsPerUnit: num({ min: 0, exclusiveMin: true }).optional(),
@@ -142,6 +145,7 @@ const deviceSchema = strictShape({
 /** `name` or `name:key=value,key=value` (issue 5's model shape syntax). */
 const modelShape = z.string().regex(/^[a-z][a-z0-9_-]*(:[a-zA-Z_][a-zA-Z0-9_]*=[^,=\s]+(,[a-zA-Z_][a-zA-Z0-9_]*=[^,=\s]+)*)?$/, 'a model reads mlp, cnn, or transformer:layers=32,hidden=4096,...');
 const placementSchema = strictShape({
+  id: id.optional(),
   model: modelShape,
   devices: z.array(id).min(1),
   maxMemory: z.record(id, z.number().min(0)).optional(),

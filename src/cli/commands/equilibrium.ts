@@ -9,6 +9,7 @@ import { InputError } from '../../errors.ts';
 import { equilibriumReport, type EquilibriumReport } from '../../market/montecarlo.ts';
 import { readScenarioFile } from './simulate.ts';
 import { resolveBenchRecords } from './bench-records.ts';
+import { resolvePlanCosts } from './placement-costs.ts';
 
 function formatEquilibrium(r: EquilibriumReport, unit: string): string {
   const rows = (label: string, list: EquilibriumReport['nash']) => [
@@ -33,7 +34,7 @@ export function registerEquilibrium(program: Command, ctx: CliContext): void {
     .action(async (path: string, options: { json?: boolean }) => {
       const { scenario } = readScenarioFile(path, ctx.cwd);
       if (!scenario.market) throw new InputError({ file: path, path: 'demand' }, 'this scenario has no market: add demand and providers sections');
-      const report = equilibriumReport(scenario, await resolveBenchRecords(scenario, ctx));
+      const report = equilibriumReport(scenario, await resolveBenchRecords(scenario, ctx), await resolvePlanCosts(scenario, path));
       ctx.out(options.json ? JSON.stringify(report) : formatEquilibrium(report, scenario.unit));
     });
 }

@@ -16,6 +16,8 @@ import { assembleSimulation, simulateRuns, type SimulationResult } from '../../m
 import type { RunResult } from '../../market/types.ts';
 import type { MarketWorkerSetup } from '../../market/worker.ts';
 import { resolveBenchRecords } from './bench-records.ts';
+import { resolvePlanCosts } from './placement-costs.ts';
+import type { PlanCost } from '../../market/costs.ts';
 
 /** Read and parse a scenario file; a missing file is an InputError (exit 2). */
 export function readScenarioFile(path: string, cwd: string): { scenario: Scenario; text: string; file: string } {
@@ -44,6 +46,8 @@ export interface SimulateOptions {
   periods?: number;
   workers?: number;
   records?: Map<string, BenchRecord>;
+  /** Best-plan costs by placement id (default: planned now from the scenario's placement entries). */
+  plans?: Map<string, PlanCost>;
 }
 
 /** Simulate a parsed scenario (text kept so worker processes parse the same document). */
@@ -52,12 +56,13 @@ export async function simulateScenario(loaded: { scenario: Scenario; text: strin
   const runs = options.runs ?? scenario.monteCarlo.runs;
   const periods = options.periods ?? scenario.periods;
   const records = options.records ?? (await resolveBenchRecords(scenario, ctx));
+  const plans = options.plans ?? (await resolvePlanCosts(scenario));
   const { defaultWorkerCount, runSweep } = await import('../../sweep/runner.ts');
   const workers = Math.min(options.workers ?? defaultWorkerCount(), runs);
   const indices = Array.from({ length: runs }, (_, i) => i);
-  if (workers <= 1) return assembleSimulation(scenario, records, simulateRuns(scenario, records, indices, periods), periods);
+  if (workers <= 1) return assembleSimulation(scenario, records, simulateRuns(scenario, records, indices, periods, plans), periods, plans);
   const results: RunResult[] = [];
-  const setupArgs: MarketWorkerSetup = { scenarioText: loaded.text, fileName: scenario.name, seed: scenario.seed, periods, records: [...records] };
+  const setupArgs: MarketWorkerSetup = { scenarioText: loaded.text, fileName: scenario.name, seed: scenario.seed, periods, records: [...records], plans: [...plans] };
   let done = 0;
   const summary = await runSweep<{ runs: number[] }, RunResult[]>({
     points: indices.map((run) => ({ key: `run:${run}`, params: { runs: [run] } })),
@@ -72,7 +77,7 @@ export async function simulateScenario(loaded: { scenario: Scenario; text: strin
   });
   const failed = summary.failed[0];
   if (failed) throw new CostsimError(`simulation run ${failed.key} failed in a worker: ${failed.message}`);
-  return assembleSimulation(scenario, records, results, periods);
+  return assembleSimulation(scenario, records, results, periods, plans);
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;

@@ -58,3 +58,43 @@ describe('costsim simulate / equilibrium', () => {
     expect(ctx.stderr.join('\n')).toMatch(/--runs: must be an integer >= 1 \(got "0"\)/);
   });
 });
+
+describe('costs from a placement plan', () => {
+  it('prices a provider at the best inference plan\'s USD per 1M tokens × tokensPerUnit / 1e6', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'costsim-plan-'));
+    const file = join(dir, 'planned.yaml');
+    const shape = 'transformer:layers=2,hidden=256,heads=4,seq=128,vocab=1000,mode=infer,dtype=fp32';
+    writeFileSync(file, `placement:
+  - { id: small, model: "${shape}", devices: [aws-c6a.large] }
+demand: { type: logit, mu: 0.1 }
+providers:
+  - { name: planned, quality: 1, cost: { placement: small, tokensPerUnit: 1000 }, strategy: { type: costPlus } }
+  - { name: given, quality: 1, marginalCost: 0.001, strategy: { type: costPlus } }
+`);
+    const ctx = capture();
+    expect(await main(['equilibrium', file, '--json'], ctx)).toBe(0);
+    const report = JSON.parse(ctx.stdout[0] as string);
+    const { planPlacements } = await import('../../../src/placement/planner.ts');
+    const { transformerGraph, parseTransformerShape } = await import('../../../src/placement/transformer.ts');
+    const { toPlannerDevice } = await import('../../../src/placement/roofline.ts');
+    const { findDevice } = await import('../../../src/devices/catalog.ts');
+    const graph = transformerGraph(parseTransformerShape(shape));
+    const best = planPlacements(graph, [toPlannerDevice(findDevice('aws-c6a.large')!, graph.dtype)], 'time').plans[0]!;
+    expect(report.costs[0].marginalCostUsd).toBeCloseTo((best.usdPerMTokens * 1000) / 1e6, 15);
+    expect(report.costs[0].costProvenance.source).toMatch(/placement "small"/);
+  });
+
+  it('rejects a provider priced from a training plan', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'costsim-plan-'));
+    const file = join(dir, 'train.yaml');
+    writeFileSync(file, `placement:
+  - { id: t, model: "transformer:layers=2,hidden=256,heads=4,seq=128,vocab=1000", devices: [aws-c6a.large] }
+demand: { type: logit, mu: 0.1 }
+providers:
+  - { name: planned, quality: 1, cost: { placement: t }, strategy: { type: costPlus } }
+`);
+    const ctx = capture();
+    expect(await main(['equilibrium', file], ctx)).toBe(2);
+    expect(ctx.stderr.join('\n')).toMatch(/providers\[0\]\.cost\.placement \(line 5\): placement "t" must be an inference plan/);
+  });
+});
