@@ -41,7 +41,7 @@ const LAYER_NORM_FLOPS_PER_ELEMENT = 8;
 export const SUPPORTED_LAYER_CLASSES = [
   'InputLayer', 'Dense', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'LayerNormalization',
   'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'Flatten', 'Reshape', 'Dropout',
-  'Activation', 'ReLU', 'Softmax', 'Embedding', 'Add', 'costsim>PositionEmbedding', 'costsim>CausalSelfAttention',
+  'Activation', 'ReLU', 'Softmax', 'Embedding', 'Add', 'costsim>PositionEmbedding', 'costsim>CausalSelfAttention', 'costsim>LayerNormalization',
 ] as const;
 
 /** Product of a shape's dimensions. */
@@ -139,6 +139,7 @@ export function layerCost(layer: LayerGeometry): LayerCost {
     case 'BatchNormalization':
       return elementwise(BATCH_NORM_FLOPS_PER_ELEMENT * out);
     case 'LayerNormalization':
+    case 'costsim>LayerNormalization':
       return elementwise(LAYER_NORM_FLOPS_PER_ELEMENT * out);
     case 'MaxPooling2D':
     case 'AveragePooling2D': {

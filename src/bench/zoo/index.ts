@@ -11,7 +11,7 @@ import { additionTask, mnistTask, type Task } from './task.ts';
 import { buildCnn, buildMlp, buildTransformer } from './models.ts';
 
 export type { Task, TaskSplit } from './task.ts';
-export { CausalSelfAttention, PositionEmbedding } from './layers.ts';
+export { CausalSelfAttention, LayerNorm, PositionEmbedding } from './layers.ts';
 
 /** The zoo's model names. */
 export const ZOO_MODELS = ['mlp', 'cnn', 'transformer'] as const;
@@ -87,5 +87,10 @@ export function buildZooModel(name: ZooModelName | string, options: ZooOptions =
   const model = checkName(name);
   const resolved = resolveModelOptions(model, options);
   const task = loadTask(model, { seed: options.seed ?? 0, ...(options.dataLimit ? { dataLimit: options.dataLimit } : {}), ...(model === 'transformer' ? { digits: resolved.digits } : {}) });
-  return { model: createZooModel(model, task, options), task };
+  try {
+    return { model: createZooModel(model, task, options), task };
+  } catch (error) {
+    task.dispose();
+    throw error;
+  }
 }

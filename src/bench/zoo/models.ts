@@ -4,7 +4,7 @@
  * Models output logits (no softmax layer): the task's loss applies log-softmax itself.
  */
 import { tf, type LayersModel } from '../../runtime/tf.ts';
-import { CausalSelfAttention, PositionEmbedding } from './layers.ts';
+import { CausalSelfAttention, LayerNorm, PositionEmbedding } from './layers.ts';
 
 /** Seeds for successive initialisers, derived from one base seed. */
 function seeder(base: number): () => number {
@@ -58,7 +58,8 @@ export function buildCnn(inputShape: number[], numClasses: number, options: CnnO
 }
 
 /**
- * Tiny decoder-only transformer (pre-norm, GPT-style): token embedding + learned positions,
+ * Tiny decoder-only transformer (pre-norm, GPT-style; layer norm is the zoo's broadcasting
+ * LayerNorm, see layers.ts): token embedding + learned positions,
  * `layers` × [LN → causal self-attention → residual, LN → dense 4d ReLU → dense d → residual],
  * final LN, dense to vocabulary logits at every position.
  */
@@ -77,15 +78,15 @@ export function buildTransformer(sequenceLength: number, vocabSize: number, opti
   x = new PositionEmbedding({ maxLength: sequenceLength, seed: nextSeed(), name: 'position_embedding' }).apply(x) as tf.SymbolicTensor;
   for (let i = 0; i < options.layers; i++) {
     const n = i + 1;
-    const normed1 = tf.layers.layerNormalization({ name: `block${n}_ln1` }).apply(x) as tf.SymbolicTensor;
+    const normed1 = new LayerNorm({ name: `block${n}_ln1` }).apply(x) as tf.SymbolicTensor;
     const attended = new CausalSelfAttention({ numHeads: options.heads, seed: nextSeed(), name: `block${n}_attention` }).apply(normed1) as tf.SymbolicTensor;
     x = tf.layers.add({ name: `block${n}_residual1` }).apply([x, attended]) as tf.SymbolicTensor;
-    const normed2 = tf.layers.layerNormalization({ name: `block${n}_ln2` }).apply(x) as tf.SymbolicTensor;
+    const normed2 = new LayerNorm({ name: `block${n}_ln2` }).apply(x) as tf.SymbolicTensor;
     const hidden = tf.layers.dense({ units: options.mlpRatio * d, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: nextSeed() }), name: `block${n}_mlp_in` }).apply(normed2) as tf.SymbolicTensor;
     const out = tf.layers.dense({ units: d, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }), name: `block${n}_mlp_out` }).apply(hidden) as tf.SymbolicTensor;
     x = tf.layers.add({ name: `block${n}_residual2` }).apply([x, out]) as tf.SymbolicTensor;
   }
-  x = tf.layers.layerNormalization({ name: 'final_ln' }).apply(x) as tf.SymbolicTensor;
+  x = new LayerNorm({ name: 'final_ln' }).apply(x) as tf.SymbolicTensor;
   const logits = tf.layers.dense({ units: vocabSize, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }), name: 'logits' }).apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits, name: 'transformer' });
 }
