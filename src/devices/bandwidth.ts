@@ -18,8 +18,8 @@ export interface BandwidthMeasurement {
   method: string;
 }
 
-/** Default array size: 32 Mi floats (128 MiB per array): well beyond any L3 of this machine kind. */
-export const DEFAULT_BANDWIDTH_ELEMENTS = 32 * 1024 * 1024;
+/** Default array size: 16 Mi floats (64 MiB per array): beyond the L3 a 2-vCPU slice of this machine kind sees. */
+export const DEFAULT_BANDWIDTH_ELEMENTS = 16 * 1024 * 1024;
 
 function timePasses(pass: () => void, budgetSeconds: number): { passes: number; seconds: number } {
   pass(); // warm-up: page faults on first touch are not bandwidth

@@ -3,7 +3,7 @@
  * (fits, memory per device, time split, dollars), then the best plan's layer → device table
  * with consecutive layers on the same devices folded into one row. Pure.
  */
-import { totalParams } from './graph.ts';
+import { DTYPE_BYTES, isInference, stateBytesPerParam, totalParams } from './graph.ts';
 import type { Plan, PlanLayerRow } from './plan.ts';
 import type { PlanningResult } from './planner.ts';
 import type { PlannerDevice } from './roofline.ts';
@@ -46,6 +46,11 @@ export function formatPlanning(result: PlanningResult, devices: readonly Planner
   const lines = [
     `model: ${g.name}`,
     `  ${(totalParams(g) / 1e9).toFixed(3)} B parameters, ${g.layers.length} layers, ${g.tokensPerStep} ${g.tokenUnit}/step (${g.derivation})`,
+    isInference(g)
+      ? `  forward only: ${DTYPE_BYTES[g.dtype]} B/param of ${g.dtype} weights resident`
+      : `  training state per parameter: ${DTYPE_BYTES[g.dtype]} B ${g.dtype} weights + ${DTYPE_BYTES[g.dtype]} B grads + ` +
+        `${stateBytesPerParam(g).resident - 2 * DTYPE_BYTES[g.dtype]} B ${g.optimizer} state = ${stateBytesPerParam(g).resident} B; ` +
+        `offloaded: ${stateBytesPerParam(g).offloadDevice} B on the GPU, ${stateBytesPerParam(g).offloadHost} B on the host`,
     'devices:',
   ];
   for (const d of devices) {

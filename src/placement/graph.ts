@@ -88,6 +88,27 @@ export function stateBytesPerParam(graph: Pick<CostGraph, 'dtype' | 'optimizer'>
   };
 }
 
+/** One layer's resident bytes by kind, when nothing is offloaded. */
+export interface LayerBytes {
+  weightBytes: number;
+  gradientBytes: number;
+  /** Optimizer moments plus fp32 master weights under mixed precision. */
+  optimizerStateBytes: number;
+  activationBytes: number;
+}
+
+/** Parameter, gradient, optimizer-state and activation bytes of one layer (training). */
+export function layerBytes(graph: Pick<CostGraph, 'dtype' | 'optimizer'>, layer: LayerCost): LayerBytes {
+  const w = DTYPE_BYTES[graph.dtype];
+  const resident = stateBytesPerParam(graph).resident;
+  return {
+    weightBytes: layer.params * w,
+    gradientBytes: layer.params * w,
+    optimizerStateBytes: layer.params * (resident - 2 * w),
+    activationBytes: layer.activationBytes,
+  };
+}
+
 /** What one optimizer step costs per parameter: FLOPs and bytes of memory traffic. */
 export interface OptimizerStepCost {
   flopsPerParam: number;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTransformerShape, transformerGraph } from '../../src/placement/transformer.ts';
-import { totalParams } from '../../src/placement/graph.ts';
+import { layerBytes, totalParams } from '../../src/placement/graph.ts';
 import { UsageError } from '../../src/errors.ts';
 
 const SEVEN_B = 'transformer:layers=32,hidden=4096,heads=32,seq=2048,vocab=32000';
@@ -36,5 +36,14 @@ describe('transformer shape → cost graph', () => {
     expect(() => parseTransformerShape('transformer:layers=2,hidden=64,heads=4,seq=8')).toThrow(/shape field "vocab" is required/);
     expect(() => parseTransformerShape('transformer:layers=2,hidden=64,heads=5,seq=8,vocab=10')).toThrow(/divisible/);
     expect(() => parseTransformerShape('transformer:layers=2,hidden=64,heads=4,seq=8,vocab=10,dtype=fp64')).toThrow(UsageError);
+  });
+
+  it('per-layer state bytes: bf16 Adam keeps 2 + 2 + 12 B per parameter, fp32 SGD 4 + 4 + 0 (ZeRO §3.1)', () => {
+    const g = transformerGraph(parseTransformerShape(SEVEN_B));
+    const block = g.layers[1]!;
+    expect(layerBytes(g, block)).toEqual({ weightBytes: 2 * block.params, gradientBytes: 2 * block.params, optimizerStateBytes: 12 * block.params, activationBytes: block.activationBytes });
+    const sgd = transformerGraph(parseTransformerShape(`${SEVEN_B},dtype=fp32,optimizer=sgd`));
+    expect(layerBytes(sgd, sgd.layers[1]!).optimizerStateBytes).toBe(0);
+    expect(layerBytes(sgd, sgd.layers[1]!).weightBytes).toBe(4 * block.params);
   });
 });

@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
@@ -104,5 +104,15 @@ describe('costsim plan', () => {
     const bad = capture();
     expect(await main(['plan', '--scenario', file, '--entry', '1'], bad)).toBe(2);
     expect(bad.stderr.join('\n')).toMatch(/placement\[1\]\.model: shape field "layers" must be a positive integer/);
+  });
+
+  it('local-cpu is measured now and priced as the named instance; its capacity is this machine\'s memory', async () => {
+    const ctx = capture();
+    expect(await main(['plan', '--model', 'mlp:width=32,batch=16', '--device', 'local-cpu', '--local-price', 'aws-c6a.large', '--backend', 'wasm', '--json'], ctx)).toBe(0);
+    const out = JSON.parse(ctx.stdout[0] as string);
+    const local = out.plans[0].devices.find((d: { id: string }) => d.id === 'local-cpu');
+    expect(local.capacityBytes).toBe(totalmem());
+    expect(out.plans[0].fits).toBe(true);
+    expect(out.plans[0].usdPerMTokens).toBeGreaterThan(0);
   });
 });
