@@ -87,7 +87,6 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
     const b = config.batchSize;
     const k = config.accumulationSteps;
     const analytic = countFlops(model, { batchSize: b, optimizer: config.optimizer });
-    const perSample = countFlops(model, { batchSize: 1, optimizer: config.optimizer }).totals;
     const analyticStep = accumulatedStepFlops(analytic, k);
 
     progress({ phase: 'gemm', step: 0, wallSeconds: 0 });
@@ -136,6 +135,8 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
     const testAccuracy = lastEval?.step === steps ? lastEval.accuracy : evaluate(steps);
     const wallSeconds = elapsed();
     const cpuUsage = process.cpuUsage(cpuBefore);
+    // Sparsity and effective FLOPs of the trained weights (at initialisation every bias is zero).
+    const trained = countFlops(model, { batchSize: 1, optimizer: config.optimizer }).totals;
     const raplAfter = raplBefore ? readRapl() : undefined;
 
     // Achieved rate over the unprofiled training steps only (evaluation and profiling excluded).
@@ -154,12 +155,12 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
       flops: {
         analyticTrainStep: analyticStep.total,
         tracedTrainStep: tracedStep,
-        forwardPerSample: perSample.forwardFlops,
-        effectiveForwardPerSample: perSample.effectiveForwardFlops,
+        forwardPerSample: trained.forwardFlops,
+        effectiveForwardPerSample: trained.effectiveForwardFlops,
         total: tracedStep * steps,
       },
-      params: analytic.totals.params,
-      nonZeroParams: analytic.totals.nonZeroParams,
+      params: trained.params,
+      nonZeroParams: trained.nonZeroParams,
       achievedGflops,
       gemmGflops: gemm.gflops,
       utilisation: achievedGflops / gemm.gflops,
@@ -207,7 +208,9 @@ function buildProvenance(input: { config: BenchConfig; device: Device; gemm: { n
     'metrics.flops.analyticTrainStep': { kind: 'modeled', source: 'countFlops: per-layer formulas (1 multiply-add = 2 FLOPs; backward of matmul/conv = 2× forward, input gradient skipped where tfjs skips it); k micro-batches + accumulation adds + optimizer update (assumed per-parameter cost)' },
     'metrics.flops.tracedTrainStep': measured(`kernels that executed in the first training step under tf.profile on ${backend}: matmul/conv exact from shapes, other kernels 1 FLOP per element (convention)`),
     'metrics.flops.forwardPerSample': { kind: 'modeled', source: 'countFlops at batch 1, inference forward pass' },
-    'metrics.flops.effectiveForwardPerSample': { kind: 'modeled', source: 'countFlops at batch 1 with matmul/conv counted over non-zero weights only' },
+    'metrics.flops.effectiveForwardPerSample': { kind: 'modeled', source: 'countFlops at batch 1 of the trained weights, matmul/conv counted over non-zero weights only' },
+    'metrics.nonZeroParams': measured('non-zero entries of the trained weights'),
+    ...(config.pruning ? { 'config.pruning': { kind: 'assumed' as const, source: 'not applied: runBenchmark trains the dense model; pruned runs are made by `costsim prune` (src/bench/prune)' } } : {}),
     'metrics.flops.total': { kind: 'modeled', source: 'traced FLOPs of one step × steps' },
     'metrics.achievedGflops': measured('traced FLOPs per step × unprofiled steps ÷ their wall seconds'),
     'metrics.gemmGflops': measured(`${gemm.n}×${gemm.n} fp32 matmul on ${backend}, ${gemm.repeats} repeats, this process, just before training`),

@@ -13,6 +13,12 @@ function single(inputs: Tensor | Tensor[]): Tensor {
   return Array.isArray(inputs) ? (inputs[0] as Tensor) : inputs;
 }
 
+/** The feature width (last axis) of a layer's (first) input shape. */
+function featureWidth(inputShape: Shape | Shape[]): number {
+  const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+  return shape[shape.length - 1] as number;
+}
+
 /**
  * Learned absolute position embedding: adds a [maxLength, d] table (its first T rows) to a
  * [batch, T, d] input. Parameters: maxLength·d.
@@ -30,8 +36,7 @@ export class PositionEmbedding extends tf.layers.Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-    const d = shape[shape.length - 1] as number;
+    const d = featureWidth(inputShape);
     this.tableVariable = this.addWeight('positions', [this.maxLength, d], 'float32', tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: this.seed }));
     this.built = true;
   }
@@ -80,8 +85,7 @@ export class CausalSelfAttention extends tf.layers.Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-    const d = shape[shape.length - 1] as number;
+    const d = featureWidth(inputShape);
     if (d % this.numHeads !== 0) throw new RangeError(`CausalSelfAttention: model width ${d} is not divisible by ${this.numHeads} heads`);
     ['query', 'key', 'value', 'output'].forEach((name, i) => {
       const seed = this.seed === undefined ? undefined : this.seed + i;
@@ -148,8 +152,7 @@ export class LayerNorm extends tf.layers.Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
-    const d = shape[shape.length - 1] as number;
+    const d = featureWidth(inputShape);
     this.gamma = this.addWeight('gamma', [d], 'float32', tf.initializers.ones());
     this.beta = this.addWeight('beta', [d], 'float32', tf.initializers.zeros());
     this.built = true;

@@ -12,6 +12,16 @@ function seeder(base: number): () => number {
   return () => next++;
 }
 
+/** Dense ReLU layer with a He-normal seeded kernel. */
+function hiddenDense(units: number, seed: number, name: string): tf.layers.Layer {
+  return tf.layers.dense({ units, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed }), name });
+}
+
+/** Linear output layer with a Glorot-uniform seeded kernel. */
+function linearDense(units: number, seed: number, name: string): tf.layers.Layer {
+  return tf.layers.dense({ units, kernelInitializer: tf.initializers.glorotUniform({ seed }), name });
+}
+
 /** MLP 784-width^depth-10 (ReLU). Default 784-512-512-10 (the REFERENCE throughput model). */
 export interface MlpOptions {
   width: number;
@@ -23,9 +33,9 @@ export function buildMlp(inputSize: number, numClasses: number, options: MlpOpti
   const input = tf.input({ shape: [inputSize], name: 'pixels' });
   let x: tf.SymbolicTensor = input;
   for (let i = 0; i < options.depth; i++) {
-    x = tf.layers.dense({ units: options.width, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: nextSeed() }), name: `hidden${i + 1}` }).apply(x) as tf.SymbolicTensor;
+    x = hiddenDense(options.width, nextSeed(), `hidden${i + 1}`).apply(x) as tf.SymbolicTensor;
   }
-  const logits = tf.layers.dense({ units: numClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  const logits = linearDense(numClasses, nextSeed(), 'logits').apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits, name: 'mlp' });
 }
 
@@ -52,8 +62,8 @@ export function buildCnn(inputShape: number[], numClasses: number, options: CnnO
     x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `pool${n}` }).apply(x) as tf.SymbolicTensor;
   });
   x = tf.layers.flatten({ name: 'flatten' }).apply(x) as tf.SymbolicTensor;
-  x = tf.layers.dense({ units: options.dense, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: nextSeed() }), name: 'fc' }).apply(x) as tf.SymbolicTensor;
-  const logits = tf.layers.dense({ units: numClasses, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  x = hiddenDense(options.dense, nextSeed(), 'fc').apply(x) as tf.SymbolicTensor;
+  const logits = linearDense(numClasses, nextSeed(), 'logits').apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits, name: 'cnn' });
 }
 
@@ -82,11 +92,11 @@ export function buildTransformer(sequenceLength: number, vocabSize: number, opti
     const attended = new CausalSelfAttention({ numHeads: options.heads, seed: nextSeed(), name: `block${n}_attention` }).apply(normed1) as tf.SymbolicTensor;
     x = tf.layers.add({ name: `block${n}_residual1` }).apply([x, attended]) as tf.SymbolicTensor;
     const normed2 = new LayerNorm({ name: `block${n}_ln2` }).apply(x) as tf.SymbolicTensor;
-    const hidden = tf.layers.dense({ units: options.mlpRatio * d, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: nextSeed() }), name: `block${n}_mlp_in` }).apply(normed2) as tf.SymbolicTensor;
-    const out = tf.layers.dense({ units: d, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }), name: `block${n}_mlp_out` }).apply(hidden) as tf.SymbolicTensor;
+    const hidden = hiddenDense(options.mlpRatio * d, nextSeed(), `block${n}_mlp_in`).apply(normed2) as tf.SymbolicTensor;
+    const out = linearDense(d, nextSeed(), `block${n}_mlp_out`).apply(hidden) as tf.SymbolicTensor;
     x = tf.layers.add({ name: `block${n}_residual2` }).apply([x, out]) as tf.SymbolicTensor;
   }
   x = new LayerNorm({ name: 'final_ln' }).apply(x) as tf.SymbolicTensor;
-  const logits = tf.layers.dense({ units: vocabSize, kernelInitializer: tf.initializers.glorotUniform({ seed: nextSeed() }), name: 'logits' }).apply(x) as tf.SymbolicTensor;
+  const logits = linearDense(vocabSize, nextSeed(), 'logits').apply(x) as tf.SymbolicTensor;
   return tf.model({ inputs: input, outputs: logits, name: 'transformer' });
 }
