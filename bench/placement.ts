@@ -85,23 +85,26 @@ for (const backend of present) {
 log(`matMul(aᵀ·b) with transposeA flag ÷ explicit transpose + matMul, ${'per backend'}: ${Object.entries(transposeRatios).map(([k, v]) => `${k} ${v.toFixed(1)}×`).join(', ')}`);
 
 // 2. the 7B fine-tune, modeled
-const seven = transformerGraph(parseTransformerShape('transformer:layers=32,hidden=4096,heads=32,seq=2048,vocab=32000,recompute=full'));
 const setups: Record<string, string[]> = {
   'L4 24 GB + host (offload)': ['l4', 'aws-r6a.4xlarge'],
   'A100 80 GB alone': ['a100-80gb'],
   'A100 80 GB + host (offload)': ['a100-80gb', 'aws-r6a.4xlarge'],
 };
 const sevenB: Record<string, unknown> = {};
-log(`\n7B fine-tune (${seven.name}), modeled:`);
-for (const [label, ids] of Object.entries(setups)) {
-  const devices = ids.map((id) => toPlannerDevice(findDevice(id)!, seven.dtype));
-  const result = planPlacements(seven, devices, 'time');
-  const rows = result.plans.map((p) => ({ strategy: p.strategy, fits: p.fits, stepSeconds: p.stepSeconds, usdPerMTokens: p.usdPerMTokens, devices: p.devices.map((d) => ({ id: d.id, bytesUsed: d.bytesUsed, capacityBytes: d.capacityBytes })) }));
-  sevenB[label] = rows;
-  log(`  ${label}:`);
-  for (const r of rows) {
-    const mem = r.devices.map((d) => `${d.id} ${(d.bytesUsed / 1e9).toFixed(1)}/${(d.capacityBytes / 1e9).toFixed(1)} GB`).join(', ');
-    log(`    ${r.strategy.padEnd(17)} ${r.fits ? 'fits  ' : 'NO FIT'} ${r.stepSeconds.toFixed(2).padStart(8)} s/step  $${r.usdPerMTokens.toFixed(2).padStart(7)}/1M tokens  ${mem}`);
+for (const accum of [1, 16]) {
+  const seven = transformerGraph(parseTransformerShape(`transformer:layers=32,hidden=4096,heads=32,seq=2048,vocab=32000,recompute=full,accum=${accum}`));
+  log(`\n7B fine-tune (${seven.name}), modeled:`);
+  for (const [setup, ids] of Object.entries(setups)) {
+    const label = `${setup}, accum ${accum}`;
+    const devices = ids.map((id) => toPlannerDevice(findDevice(id)!, seven.dtype));
+    const result = planPlacements(seven, devices, 'time');
+    const rows = result.plans.map((p) => ({ strategy: p.strategy, fits: p.fits, stepSeconds: p.stepSeconds, usdPerMTokens: p.usdPerMTokens, devices: p.devices.map((d) => ({ id: d.id, bytesUsed: d.bytesUsed, capacityBytes: d.capacityBytes })) }));
+    sevenB[label] = rows;
+    log(`  ${label}:`);
+    for (const r of rows) {
+      const mem = r.devices.map((d) => `${d.id} ${(d.bytesUsed / 1e9).toFixed(1)}/${(d.capacityBytes / 1e9).toFixed(1)} GB`).join(', ');
+      log(`    ${r.strategy.padEnd(17)} ${r.fits ? 'fits  ' : 'NO FIT'} ${r.stepSeconds.toFixed(2).padStart(8)} s/step  $${r.usdPerMTokens.toFixed(2).padStart(7)}/1M tokens  ${mem}`);
+    }
   }
 }
 

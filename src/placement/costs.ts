@@ -40,8 +40,9 @@ export function layerOptionCost(graph: CostGraph, layer: LayerCost, device: Plan
       hostBytes: 0,
     };
   }
+  const k = graph.microBatches ?? 1;
   const bytes = stateBytesPerParam(graph);
-  const pass = rooflineSeconds(layer.forwardFlops + layer.backwardFlops, layerTrafficBytes(layer, graph.dtype), device);
+  const pass = rooflineSeconds(k * (layer.forwardFlops + layer.backwardFlops), k * layerTrafficBytes(layer, graph.dtype), device);
   const step = optimizerStepCost(graph, offloadOptimizer);
   if (!offloadOptimizer) {
     return {
@@ -57,24 +58,26 @@ export function layerOptionCost(graph: CostGraph, layer: LayerCost, device: Plan
   return {
     pass,
     optimizer: rooflineSeconds(layer.params * step.flopsPerParam, layer.params * step.bytesPerParam, host),
-    // grads go down and updated weights come back, both in the training dtype
-    offloadTransferSeconds: transferSeconds(lowPrecisionBytes, device, host) + transferSeconds(lowPrecisionBytes, host, device),
+    // grads go down after every micro-batch (accumulated in the host's fp32 buffer, no extra GPU
+    // buffer) and updated weights come back once, both in the training dtype
+    offloadTransferSeconds: k * transferSeconds(lowPrecisionBytes, device, host) + transferSeconds(lowPrecisionBytes, host, device),
     deviceBytes: lowPrecisionBytes + layer.activationBytes,
     hostBytes: layer.params * bytes.offloadHost,
   };
 }
 
 /**
- * Seconds spent at the boundary before layer `index`: the previous layer's output forward and
- * (when training) its gradient backward when the devices differ; for the first layer, the input batch from host
- * memory when it runs on a GPU.
+ * Seconds spent at the boundary before layer `index`, per optimizer step: the previous layer's
+ * output forward and (when training) its gradient backward when the devices differ, once per
+ * micro-batch; for the first layer, each micro-batch's input from host memory when it runs on a GPU.
  */
 export function boundarySeconds(graph: CostGraph, index: number, previous: PlannerDevice | undefined, current: PlannerDevice): number {
+  const k = graph.microBatches ?? 1;
   if (index === 0 || !previous) {
-    return current.kind === 'gpu' ? graph.inputBytes / (current.hostLinkBytesPerSecond ?? current.memoryBandwidthBytesPerSecond) : 0;
+    return current.kind === 'gpu' ? (k * graph.inputBytes) / (current.hostLinkBytesPerSecond ?? current.memoryBandwidthBytesPerSecond) : 0;
   }
   const prevLayer = graph.layers[index - 1];
   if (!prevLayer) return 0;
   const forward = transferSeconds(prevLayer.outputBytes, previous, current);
-  return isInference(graph) ? forward : forward + transferSeconds(prevLayer.outputBytes, current, previous);
+  return k * (isInference(graph) ? forward : forward + transferSeconds(prevLayer.outputBytes, current, previous));
 }

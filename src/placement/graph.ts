@@ -15,7 +15,7 @@ export type WeightDtype = 'fp32' | 'fp16' | 'bf16';
 /** Optimizer whose state the graph accounts for. */
 export type OptimizerName = 'adam' | 'sgd';
 
-/** One layer's demands for one training step over the whole batch. All counts ≥ 0. */
+/** One layer's demands for one micro-batch (the whole batch without accumulation). All counts ≥ 0. */
 export interface LayerCost {
   name: string;
   className: string;
@@ -38,10 +38,15 @@ export interface CostGraph {
   layers: LayerCost[];
   dtype: WeightDtype;
   optimizer: OptimizerName;
-  /** Tokens (or samples, see tokenUnit) processed per optimizer step. */
+  /** Tokens (or samples, see tokenUnit) processed per optimizer step (all micro-batches). */
   tokensPerStep: number;
+  /**
+   * Micro-batches per optimizer step (gradient accumulation, default 1). Layer FLOPs,
+   * activations, outputs and inputBytes describe ONE micro-batch; the optimizer steps once.
+   */
+  microBatches?: number;
   tokenUnit: 'tokens' | 'samples';
-  /** Bytes of one step's input batch, fed from host memory to the first layer's device. */
+  /** Bytes of one micro-batch's input, fed from host memory to the first layer's device. */
   inputBytes: number;
   /** How the figures were obtained (formula and reference, or counter used). */
   derivation: string;

@@ -3,8 +3,9 @@
  * building it (pure arithmetic, enough for 7B or 70B).
  *
  * Shape string: `transformer:layers=32,hidden=4096,heads=32,seq=2048,vocab=32000` plus optional
- * batch (1), dtype (bf16), optimizer (adam), ffn (4·hidden), kvHeads (heads), mlp (gelu|swiglu),
- * recompute (none|full), mode (train|infer).
+ * batch (1, sequences per micro-batch), accum (1, micro-batches per optimizer step), dtype
+ * (bf16), optimizer (adam), ffn (4·hidden), kvHeads (heads), mlp (gelu|swiglu), recompute
+ * (none|full), mode (train|infer).
  *
  * Formulas: parameters per block 4h² (attention, fewer for grouped K/V) + 2·h·ffn (3·h·ffn
  * gated) + norms (4h LayerNorm, or 2h RMSNorm with mlp=swiglu as in Llama); forward FLOPs 2·tokens·(matmul params) + 4·b·s²·h for attention scores
@@ -25,8 +26,10 @@ export interface TransformerShape {
   /** Sequence length in tokens. */
   seq: number;
   vocab: number;
-  /** Sequences per optimizer step. */
+  /** Sequences per micro-batch. */
   batch: number;
+  /** Micro-batches per optimizer step (gradient accumulation). */
+  accum: number;
   dtype: WeightDtype;
   optimizer: OptimizerName;
   /** Feed-forward inner width. */
@@ -39,7 +42,7 @@ export interface TransformerShape {
 }
 
 const PREFIX = 'transformer:';
-const INTEGER_KEYS = ['layers', 'hidden', 'heads', 'seq', 'vocab', 'batch', 'ffn', 'kvHeads'] as const;
+const INTEGER_KEYS = ['layers', 'hidden', 'heads', 'seq', 'vocab', 'batch', 'accum', 'ffn', 'kvHeads'] as const;
 const REQUIRED = ['layers', 'hidden', 'heads', 'seq', 'vocab'] as const;
 const CHOICES = {
   dtype: ['fp32', 'fp16', 'bf16'],
@@ -95,6 +98,7 @@ export function parseTransformerShape(text: string, flag = '--model'): Transform
     seq: integer('seq'),
     vocab: integer('vocab'),
     batch: integer('batch', 1),
+    accum: integer('accum', 1),
     dtype: choice('dtype', 'bf16'),
     optimizer: choice('optimizer', 'adam'),
     ffn: integer('ffn', 4 * hidden),
@@ -158,11 +162,12 @@ export function transformerGraph(shape: TransformerShape): CostGraph {
     activationBytes: hiddenStateBytes + tokens * v * 4, // its input and the fp32 logits kept for the softmax gradient
   });
   return {
-    name: `transformer(layers=${shape.layers}, hidden=${h}, heads=${a}, seq=${s}, vocab=${v}, batch=${b}, ${shape.dtype}, ${shape.optimizer}, recompute=${shape.recompute})`,
+    name: `transformer(layers=${shape.layers}, hidden=${h}, heads=${a}, seq=${s}, vocab=${v}, batch=${b}${shape.accum > 1 ? `×${shape.accum} accumulated` : ''}, ${shape.dtype}, ${shape.optimizer}, recompute=${shape.recompute})`,
     layers,
     dtype: shape.dtype,
     optimizer: shape.optimizer,
-    tokensPerStep: tokens,
+    tokensPerStep: tokens * shape.accum,
+    microBatches: shape.accum,
     tokenUnit: 'tokens',
     inputBytes: tokens * 4,
     mode: shape.mode,

@@ -12,7 +12,10 @@ import type { CostGraph, OptimizerName, WeightDtype } from './graph.ts';
 
 /** Training settings that are not part of the model's architecture. */
 export interface TrainingSettings {
+  /** Samples per micro-batch. */
   batchSize: number;
+  /** Micro-batches per optimizer step (default 1). */
+  accum?: number;
   dtype: WeightDtype;
   optimizer: OptimizerName;
 }
@@ -22,7 +25,7 @@ export function graphFromLayersModel(model: LayersModel, name: string, settings:
   const count = countFlops(model, { batchSize: settings.batchSize, optimizer: settings.optimizer });
   const inputShape = (model.inputs[0]?.shape ?? []).slice(1).map((d) => d ?? 1);
   const inputElements = inputShape.reduce((p, d) => p * d, 1);
-  return graphFromFlopRows(count.layers, {
+  const graph = graphFromFlopRows(count.layers, {
     name,
     batchSize: settings.batchSize,
     inputElementsPerSample: inputElements,
@@ -31,9 +34,11 @@ export function graphFromLayersModel(model: LayersModel, name: string, settings:
     ...(sequence ? { tokensPerSample: inputShape[0] ?? 1 } : {}),
     derivation: 'analytic per-layer FLOPs from bench/flops countFlops (1 multiply-add = 2 FLOPs)',
   });
+  const k = settings.accum ?? 1;
+  return k === 1 ? graph : { ...graph, microBatches: k, tokensPerStep: graph.tokensPerStep * k };
 }
 
-const SETTINGS_KEYS = { batch: 'batch', dtype: 'dtype', optimizer: 'optimizer' } as const;
+const SETTINGS_KEYS = { batch: 'batch', accum: 'accum', dtype: 'dtype', optimizer: 'optimizer' } as const;
 
 /** Split `name:key=value,...` into the zoo name, training settings and architecture options. */
 export function parseZooSpec(text: string, flag = '--model'): { name: string; settings: TrainingSettings; options: Record<string, number> } {
@@ -44,10 +49,11 @@ export function parseZooSpec(text: string, flag = '--model'): { name: string; se
   for (const part of rest.split(',').filter((p) => p.trim() !== '')) {
     const [key, value] = part.split('=').map((t) => t.trim());
     if (!key || value === undefined || value === '') throw new UsageError(flag, `model field "${part}" must look like key=value`);
-    if (key === SETTINGS_KEYS.batch) {
+    if (key === SETTINGS_KEYS.batch || key === SETTINGS_KEYS.accum) {
       const n = Number(value);
-      if (!/^\d+$/.test(value) || n < 1) throw new UsageError(flag, `model field "batch" must be a positive integer (got "${value}")`);
-      settings.batchSize = n;
+      if (!/^\d+$/.test(value) || n < 1) throw new UsageError(flag, `model field "${key}" must be a positive integer (got "${value}")`);
+      if (key === SETTINGS_KEYS.batch) settings.batchSize = n;
+      else settings.accum = n;
     } else if (key === SETTINGS_KEYS.dtype) {
       if (!['fp32', 'fp16', 'bf16'].includes(value)) throw new UsageError(flag, `model field "dtype" must be one of fp32, fp16, bf16 (got "${value}")`);
       settings.dtype = value as WeightDtype;

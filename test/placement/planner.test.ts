@@ -4,6 +4,7 @@ import type { PlannerDevice } from '../../src/placement/roofline.ts';
 import { transferSeconds, toPlannerDevice } from '../../src/placement/roofline.ts';
 import { optimalPlan } from '../../src/placement/dp.ts';
 import { planPlacements } from '../../src/placement/planner.ts';
+import { evaluatePlan } from '../../src/placement/plan.ts';
 import { parseTransformerShape, transformerGraph } from '../../src/placement/transformer.ts';
 import { findDevice } from '../../src/devices/catalog.ts';
 
@@ -62,6 +63,15 @@ describe('optimal plan of a two-layer model (hand-computed)', () => {
     const allGpu = result.plans.find((p) => p.strategy === 'all-gpu');
     expect(allGpu?.fits).toBe(false);
     expect(allGpu?.missingBytes).toBe(16e8 - 1e9);
+  });
+
+  it('gradient accumulation over 4 micro-batches: passes and boundaries ×4, one optimizer step', () => {
+    const accumulated = { ...twoLayers, microBatches: 4, tokensPerStep: 4000 };
+    const placements = [{ device: 1, offloadOptimizer: false }, { device: 0, offloadOptimizer: false }];
+    const plan = evaluatePlan(accumulated, [cpu, gpu], placements, { strategy: 'greedy', label: 'fixed' });
+    expect(plan.stepSeconds).toBeCloseTo(4 * 0.3 + 0.012 + 4 * 3 + 0.12 + 4 * 2, 9);
+    expect(plan.devices.find((d) => d.id === 'gpu')?.bytesUsed).toBe(8e8); // memory of one micro-batch
+    expect(plan.usdPerMTokens).toBeCloseTo((((plan.stepSeconds * 11) / 3600) / 4000) * 1e6, 9);
   });
 
   it('returns undefined when nothing fits, and the planner says how much is missing', () => {

@@ -19,6 +19,10 @@ describe('transformer shape → cost graph', () => {
     const paper = 72 * B * s * l * h * h * (1 + s / (6 * h) + V / (12 * l * h));
     expect(flops / paper).toBeCloseTo(1, 12);
     expect(g.tokensPerStep).toBe(B * s);
+    const accumulated = transformerGraph(parseTransformerShape(`transformer:layers=${l},hidden=${h},heads=32,seq=${s},vocab=${V},batch=${B},accum=8`));
+    expect(accumulated.tokensPerStep).toBe(8 * B * s);
+    expect(accumulated.microBatches).toBe(8);
+    expect(accumulated.layers[1]?.activationBytes).toBe(g.layers[1]?.activationBytes); // per micro-batch
   });
 
   it('block activations follow Korthikanti et al. 2022: s·b·h·(34 + 5·a·s/h) bytes, 2·s·b·h with full recompute', () => {
