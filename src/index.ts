@@ -16,10 +16,10 @@ export { appendRecord, readRecords, findCached, defaultStorePath } from './bench
 // bench/prune/ (pruning)
 // placement/
 export {
-  parseTransformerShape, transformerGraph, graphFromFlopRows, toPlannerDevice, resolveDevices, planPlacements, optimalPlan, evaluatePlan,
+  parseTransformerShape, transformerGraph, graphFromFlopRows, toPlannerDevice, resolveDevices, planPlacements, planSpec, optimalPlan, evaluatePlan,
   formatPlanning, planningJson, parseBytes as parseByteSize, parseMaxMemory, DEFAULT_EFFICIENCIES, LOCAL_CPU_ID,
   type CostGraph, type LayerCost, type TransformerShape, type PlannerDevice, type Plan as PlacementPlan, type PlanDeviceRow, type PlanLayerRow,
-  type PlanningResult, type PlanningJson, type Objective as PlacementObjective, type CalibrationRow, type CalibrationResult, type StrategyName as PlacementStrategy,
+  type PlanningResult, type PlanningJson, type PlacementSpec as PlacementRequest, type Objective as PlacementObjective, type CalibrationRow, type CalibrationResult, type StrategyName as PlacementStrategy,
 } from './placement/index.ts';
 export { calibrate, formatCalibration } from './placement/calibrate.ts';
 export { runMixed, denseChainOf } from './placement/mixed-exec.ts';

@@ -113,7 +113,7 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
     const placements = plan.map((b) => ({ device: backends.indexOf(b), offloadOptimizer: false }));
     for (const mode of options.modes) {
       const g = mode === 'forward' ? inferenceGraph(graph) : graph;
-      const predicted = evaluatePlan(g, devices, placements, { strategy: 'optimal-dp', label: plan.join(',') });
+      const predicted = evaluatePlan(g, devices, placements, { strategy: 'fixed', label: plan.join(',') });
       const measured = await runMixed(chain, { backends: plan, input: options.input, labels: options.labels, batchSize: options.batchSize, mode, steps: options.steps, warmupSteps: 1 });
       rows.push({
         plan: plan.join(','),

@@ -4,7 +4,8 @@
  *
  * Pipeline: shape or tfjs model → CostGraph (transformer.ts, zoo.ts, from-model.ts) →
  * PlannerDevice[] (resolve.ts, roofline.ts) → planPlacements (planner.ts: strategies.ts,
- * dp.ts, each plan evaluated by plan.ts) → text or JSON (format.ts). Calibration:
+ * dp.ts, each plan evaluated by plan.ts) → text or JSON (format.ts). spec.ts wires one request
+ * (CLI flags or a scenario's placement entry) through all of it. Calibration:
  * mixed-exec.ts runs a plan across tfjs backends, calibrate.ts compares it with plan.ts.
  *
  * Row types for reports (units in field names): Plan, PlanDeviceRow (bytes), PlanLayerRow
@@ -22,5 +23,6 @@ export { planPlacements, type PlanningResult } from './planner.ts';
 export { formatPlanning, planningJson, foldLayerRows, type PlanningJson } from './format.ts';
 export { parseBytes, parseMaxMemory, parseFraction } from './parse.ts';
 export { resolveDevices, LOCAL_CPU_ID, type ResolveOptions } from './resolve.ts';
+export { planSpec, graphForModel, devicesForSpec, type PlacementSpec, type PlacementContext } from './spec.ts';
 export type { CalibrationRow, CalibrationResult, BackendFigures } from './calibrate.ts';
 export type { MixedRunResult, DenseSpec } from './mixed-exec.ts';

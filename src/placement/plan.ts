@@ -7,8 +7,8 @@ import { boundarySeconds, layerOptionCost, type LayerPlacement } from './costs.t
 import type { CostGraph } from './graph.ts';
 import type { PlannerDevice } from './roofline.ts';
 
-/** Strategies the planner tries. */
-export type StrategyName = 'all-cpu' | 'all-gpu' | 'greedy' | 'optimal-dp' | 'optimizer-offload';
+/** Strategies the planner tries, plus 'fixed' for an assignment given from outside (calibration). */
+export type StrategyName = 'all-cpu' | 'all-gpu' | 'greedy' | 'optimal-dp' | 'optimizer-offload' | 'fixed';
 
 /** One layer's row in a plan's layer → device table. Seconds are per training step. */
 export interface PlanLayerRow {

@@ -68,7 +68,7 @@ describe('optimal plan of a two-layer model (hand-computed)', () => {
   it('gradient accumulation over 4 micro-batches: passes and boundaries ×4, one optimizer step', () => {
     const accumulated = { ...twoLayers, microBatches: 4, tokensPerStep: 4000 };
     const placements = [{ device: 1, offloadOptimizer: false }, { device: 0, offloadOptimizer: false }];
-    const plan = evaluatePlan(accumulated, [cpu, gpu], placements, { strategy: 'greedy', label: 'fixed' });
+    const plan = evaluatePlan(accumulated, [cpu, gpu], placements, { strategy: 'fixed', label: 'heavy on gpu, light on cpu' });
     expect(plan.stepSeconds).toBeCloseTo(4 * 0.3 + 0.012 + 4 * 3 + 0.12 + 4 * 2, 9);
     expect(plan.devices.find((d) => d.id === 'gpu')?.bytesUsed).toBe(8e8); // memory of one micro-batch
     expect(plan.usdPerMTokens).toBeCloseTo((((plan.stepSeconds * 11) / 3600) / 4000) * 1e6, 9);
