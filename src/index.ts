@@ -13,6 +13,9 @@ export { traceFlops, type TracedFlops } from './bench/flops/traced.ts';
 export { buildZooModel, loadTask, createZooModel, ZOO_MODELS, type ZooModelName, type Task } from './bench/zoo/index.ts';
 export { trainSteps, evaluateAccuracy, type TrainOptions, type TrainResult } from './bench/train/loop.ts';
 export { appendRecord, readRecords, findCached, defaultStorePath } from './bench/store.ts';
+export { runBenchmark, type RunOptions, type BenchProgress } from './bench/run.ts';
+export { makeBenchConfig, type BenchConfigInput } from './bench/config.ts';
+export { measureAccumulation, type AccumulationPoint } from './bench/train/accumulation.ts';
 // bench/prune/ (pruning)
 // placement/
 export {

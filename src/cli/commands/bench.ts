@@ -36,6 +36,7 @@ interface BenchFlags {
   store?: string;
   cache?: boolean;
   evalEvery?: string;
+  accumSweep?: string;
   json?: boolean;
 }
 
@@ -128,6 +129,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
     .option('--store <path>', 'JSONL record store (default .costsim/records.jsonl)')
     .option('--cache', 'reuse a stored record with the same config and environment instead of training')
     .option('--eval-every <n>', 'evaluate every n steps when a target is set (default 25)')
+    .option('--accum-sweep <ks>', 'instead of a run: peak memory and time per step for each k (e.g. 1,2,4,8) at --batch samples per step')
     .option('--json', 'print the BenchRecord as one JSON object on stdout')
     .action(async (flags: BenchFlags) => {
       const { makeBenchConfig } = await import('../../bench/config.ts');
@@ -140,6 +142,13 @@ export function registerBench(program: Command, ctx: CliContext): void {
       const deviceNote = flags.device ? '' : ' (default; choose another with --device)';
       const storePath = flags.store ? (isAbsolute(flags.store) ? flags.store : join(ctx.cwd, flags.store)) : join(ctx.cwd, '.costsim', 'records.jsonl');
 
+      if (flags.accumSweep !== undefined) {
+        const { parseAccumSweep, runAccumulationSweep } = await import('./bench-accumulation.ts');
+        const ks = parseAccumSweep(flags.accumSweep, config.batchSize);
+        await initRuntime({ flag: flags.backend, env: ctx.env });
+        await runAccumulationSweep(config, ks, flags.steps !== undefined ? config.maxSteps : 3, ctx, Boolean(flags.json));
+        return;
+      }
       const choice = await initRuntime({ flag: flags.backend, env: ctx.env });
       if (!flags.json && ctx.isTTY) ctx.err(`costsim bench: ${config.model} on ${choice.name}, priced on device ${deviceId}${deviceNote}`);
       const { runBenchmark } = await import('../../bench/run.ts');

@@ -29,7 +29,19 @@ describe('costsim bench', () => {
     expect(readRecords(join(dir, '.costsim', 'records.jsonl')).map((r) => r.id)).toEqual([record.id]);
   });
 
+  it('--accum-sweep --json measures peak memory and time for each k at a fixed number of samples per step', async () => {
+    const ctx = capture();
+    const code = await main(['bench', '--model', 'mlp', '--opt', 'width=32', '--opt', 'dataLimit=600', '--batch', '256', '--accum-sweep', '1,4', '--steps', '1', '--backend', 'wasm', '--json'], ctx);
+    expect(code).toBe(0);
+    const out = JSON.parse(ctx.stdout[0] as string);
+    expect(out.points.map((p: { accumulationSteps: number; microBatchSize: number }) => [p.accumulationSteps, p.microBatchSize])).toEqual([[1, 256], [4, 64]]);
+    // k = 4 never holds the inputs of 192 samples (784 floats × 4 bytes) at once.
+    expect(out.points[0].peakBytes - out.points[1].peakBytes).toBeGreaterThan(192 * 784 * 4 * 0.5);
+  });
+
   const bad: Array<[string[], RegExp]> = [
+    [['--model', 'mlp', '--batch', '10', '--accum-sweep', '1,3'], /--accum-sweep: 3 does not divide --batch 10/],
+    [['--model', 'mlp', '--accum-sweep', '1,x'], /--accum-sweep: every entry must be a positive integer/],
     [['--model', 'resnet'], /--model.*unknown model "resnet" \(allowed: mlp, cnn, transformer\)/],
     [[], /--model: is required \(allowed: mlp, cnn, transformer\)/],
     [['--model', 'mlp', '--batch', '0'], /--batch.*must be a positive integer \(got 0\)/],
