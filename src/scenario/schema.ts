@@ -98,7 +98,7 @@ const providerSchema = strictShape({
   cost: costSchema.optional(),
   capacity: num({ min: 0, exclusiveMin: true }).optional(),
   fixedCostPerPeriod: num({ min: 0 }).optional(),
-  cash: num().optional(),
+  cash: num({ min: 0 }).optional(),
   strategy: strategySchema,
   entersAt: z.number().int().min(0).optional(),
   reviewEvery: z.number().int().min(1).optional(),
