@@ -67,7 +67,7 @@ function problemsFromIssues(issues: readonly z.core.$ZodIssue[], prefix: Propert
         break;
       }
       case 'invalid_type':
-        out.push({ path, message: `expected ${issue.expected} (got ${received(got)})` });
+        out.push({ path, message: `expected ${issue.expected === 'int' ? 'a whole number' : issue.expected} (got ${received(got)})` });
         break;
       case 'too_small':
       case 'too_big': {

@@ -50,7 +50,7 @@ const strategySchemas = [
 /** Names of the strategies, for messages. */
 export const STRATEGY_TYPES = strategySchemas.map((s) => s.shape.type.value);
 const strategySchema = z.discriminatedUnion('type', strategySchemas, {
-  error: (iss) => (iss.code === 'invalid_union' ? `unknown strategy type (allowed: ${STRATEGY_TYPES.join(', ')})` : undefined),
+  error: (iss) => (iss.code === 'invalid_union' ? `unknown or missing strategy type (allowed: ${STRATEGY_TYPES.join(', ')})` : undefined),
 });
 
 // ---- demand

@@ -51,7 +51,7 @@ references:
     ['a wrong type', minimal.replace('quality: 2', 'quality: high'), 4, /providers\[0\]\.quality.*expected a number or a distribution.*"high"/],
     ['a negative cost', minimal.replace('marginalCost: 1', 'marginalCost: -1'), 5, /providers\[0\]\.marginalCost.*must be >= 0 \(got -1\)/],
     ['mu <= 0', minimal.replace('mu: 0.25', 'mu: 0'), 1, /demand\.mu.*must be > 0 \(got 0\)/],
-    ['an unknown strategy', minimal.replace('costPlus', 'cheapest'), 6, /strategy\.type.*unknown strategy type \(allowed: costPlus, matchLowest, undercutLeader, titForTat, edgeworth, bestResponse, predatory, qlearning\)/],
+    ['an unknown strategy', minimal.replace('costPlus', 'cheapest'), 6, /strategy\.type.*unknown or missing strategy type \(allowed: costPlus, matchLowest, undercutLeader, titForTat, edgeworth, bestResponse, predatory, qlearning\)/],
     ['an unknown key', `${minimal}    colour: red\n`, 7, /providers\[0\]\.colour.*unknown key "colour" \(allowed: name, quality, marginalCost/],
     ['an unknown demand type', minimal.replace('logit', 'probit'), 1, /demand\.type must be logit or linear/],
     ['a distribution that can go negative on a cost', minimal.replace('marginalCost: 1', 'marginalCost: { dist: normal, mean: 1, sd: 0.5 }'), 5, /every draw must be >= 0/],
