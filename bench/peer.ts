@@ -148,9 +148,9 @@ function printTables(r: { machine: { cpu?: string; vcpus: number; loadBefore: nu
   if (r.profiles.length) {
     out();
     out('one profiled training step, ms (tf.profile; fused Adam is not a kernel, so it is timed apart)');
-    out(['step'.padEnd(30), 'total', 'GEMM/conv', 'other native', 'wasm kernels', 'Adam', 'outside kernels'].map((s, i) => (i ? s.padStart(14) : s)).join(''));
+    out(['step'.padEnd(30), 'total', 'GEMM/conv', 'other native', 'wasm kernels', 'Adam', 'outside kernels'].map((s, i) => (i ? s.padStart(16) : s)).join(''));
     for (const p of r.profiles) {
-      out([p.label.padEnd(30), ...[p.stepMs, p.gemmConvMs, p.nativeMemoryMs, p.wasmKernelsMs, p.adamMs, p.outsideKernelsMs].map((v) => v.toFixed(1).padStart(14))].join(''));
+      out([p.label.padEnd(30), ...[p.stepMs, p.gemmConvMs, p.nativeMemoryMs, p.wasmKernelsMs, p.adamMs, p.outsideKernelsMs].map((v) => v.toFixed(1).padStart(16))].join(''));
       out(`${''.padEnd(30)}top kernels: ${p.topKernels.map((k) => `${k.name} ${k.ms.toFixed(1)}`).join(', ')}`);
     }
   }

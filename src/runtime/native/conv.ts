@@ -65,31 +65,25 @@ function conv2d(addon: NativeAddon, kernelName: string, args: KernelArgs): Tenso
   return out;
 }
 
-function backpropFilter(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
+/**
+ * Either gradient: Conv2DBackpropFilter (inputs x, dy → dw of attrs.filterShape) or
+ * Conv2DBackpropInput (inputs dy, filter → dx of attrs.inputShape).
+ */
+function backprop(addon: NativeAddon, kernelName: 'Conv2DBackpropFilter' | 'Conv2DBackpropInput', args: KernelArgs): TensorInfo | TensorInfo[] {
   const backend = args.backend as BackendWasm;
-  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
   const attrs = args.attrs as unknown as ConvAttrs;
-  const filterShape = attrs.filterShape as number[];
-  if (!isNhwc(attrs.dataFormat) || x.dtype !== 'float32' || dy.dtype !== 'float32' || empty(x.shape) || empty(dy.shape)) {
-    return wasmKernel('Conv2DBackpropFilter', args);
+  const forFilter = kernelName === 'Conv2DBackpropFilter';
+  const { x, dy, filter } = args.inputs as { x?: TensorInfo; dy: TensorInfo; filter?: TensorInfo };
+  const first = (forFilter ? x : dy) as TensorInfo;
+  const second = (forFilter ? dy : filter) as TensorInfo;
+  const outShape = (forFilter ? attrs.filterShape : attrs.inputShape) as number[];
+  if (!isNhwc(attrs.dataFormat) || first.dtype !== 'float32' || second.dtype !== 'float32' || empty(first.shape) || empty(second.shape) || empty(outShape)) {
+    return wasmKernel(kernelName, args);
   }
-  const info = geometry(x.shape, filterShape, attrs);
-  const out = backend.makeOutput(filterShape, 'float32');
-  addon.conv2dBackpropFilter(floats(backend, x), floats(backend, dy), floats(backend, out), convGeometryFields(info));
-  return out;
-}
-
-function backpropInput(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
-  const backend = args.backend as BackendWasm;
-  const { dy, filter } = args.inputs as { dy: TensorInfo; filter: TensorInfo };
-  const attrs = args.attrs as unknown as ConvAttrs;
-  const inputShape = attrs.inputShape as number[];
-  if (!isNhwc(attrs.dataFormat) || dy.dtype !== 'float32' || filter.dtype !== 'float32' || empty(inputShape) || empty(dy.shape)) {
-    return wasmKernel('Conv2DBackpropInput', args);
-  }
-  const info = geometry(inputShape, filter.shape, attrs);
-  const out = backend.makeOutput(inputShape, 'float32');
-  addon.conv2dBackpropInput(floats(backend, dy), floats(backend, filter), floats(backend, out), convGeometryFields(info));
+  const info = forFilter ? geometry(first.shape, outShape, attrs) : geometry(outShape, second.shape, attrs);
+  const out = backend.makeOutput(outShape, 'float32');
+  const run = forFilter ? addon.conv2dBackpropFilter : addon.conv2dBackpropInput;
+  run(floats(backend, first), floats(backend, second), floats(backend, out), convGeometryFields(info));
   return out;
 }
 
@@ -103,7 +97,7 @@ export function convKernels(addon: NativeAddon, backendName: string): KernelConf
   return [
     config('Conv2D', (args) => conv2d(addon, 'Conv2D', args)),
     config('FusedConv2D', (args) => conv2d(addon, 'FusedConv2D', args)),
-    config('Conv2DBackpropFilter', (args) => backpropFilter(addon, args)),
-    config('Conv2DBackpropInput', (args) => backpropInput(addon, args)),
+    config('Conv2DBackpropFilter', (args) => backprop(addon, 'Conv2DBackpropFilter', args)),
+    config('Conv2DBackpropInput', (args) => backprop(addon, 'Conv2DBackpropInput', args)),
   ];
 }

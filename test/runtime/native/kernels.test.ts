@@ -2,7 +2,8 @@
  * The native backend's OpenBLAS kernels against tfjs's pure-JS cpu backend (the independent
  * reference), forward and backward, at 1e-4 relative.
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadNativeAddon } from '../../../src/runtime/native/addon.ts';
 import { tf } from '../../../src/runtime/tf.ts';
 import { expectNativeMatchesCpu, nativeBuilt, seededInputs, setUpBackends, skipReason } from './helpers.ts';
 
@@ -107,4 +108,23 @@ describe.skipIf(!nativeBuilt)(`native convolution kernels${skipReason}`, () => {
       );
     });
   }
+});
+
+describe.skipIf(!nativeBuilt)(`native kernels really run in the addon${skipReason}`, () => {
+  beforeAll(setUpBackends);
+
+  it('a dense layer and a conv layer forward and backward call the addon, not the wasm fallback', async () => {
+    const state = loadNativeAddon();
+    if (!state.ok) throw new Error(state.reason);
+    const spies = (['gemm', 'conv2d', 'conv2dBackpropFilter', 'conv2dBackpropInput'] as const).map((name) => vi.spyOn(state.addon, name));
+    await tf.setBackend('native');
+    const [x, w, img, k] = [tf.ones([4, 3]), tf.ones([3, 2]), tf.ones([1, 5, 5, 2]), tf.ones([3, 3, 2, 4])];
+    const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
+      tf.add(tf.matMul(a as tf.Tensor2D, b as tf.Tensor2D).sum(), tf.conv2d(c as tf.Tensor4D, d as tf.Tensor4D, 1, 'same').sum()),
+    )([x, w, img, k]);
+    await Promise.all(grads.map((g) => g.data()));
+    for (const spy of spies) expect(spy, spy.getMockName()).toHaveBeenCalled();
+    spies.forEach((spy) => spy.mockRestore());
+    tf.dispose([x, w, img, k, ...grads]);
+  });
 });
