@@ -7,7 +7,8 @@
  * 2. The 7B fine-tune comparison (modeled): one 24 GB L4 with CPU offload vs one 80 GB A100.
  * 3. Planner speed: the optimal DP vs greedy fill on a 70B shape, as a ratio measured in one run.
  *
- * Flags: --json (one JSON object on stdout), --steps N (timed steps per plan, default 3).
+ * Flags: --json (one JSON object on stdout), --steps N (timed steps per plan at least, default 3;
+ * fast plans keep stepping for 1.5 s so their medians are stable on a shared machine).
  */
 import { tf } from '../src/runtime/tf.ts';
 import { defaultLoaders, initRuntime, probeBackends } from '../src/runtime/index.ts';
@@ -52,6 +53,7 @@ const calibration = await calibrate({
   plans,
   modes: ['forward', 'train'],
   steps,
+  budgetSeconds: 1.5,
   base,
   pricing: pricingFromInstance(findDevice('aws-c6a.large')!),
 });

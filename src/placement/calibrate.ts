@@ -3,6 +3,8 @@
  * set each measurement beside the planner's prediction for the same plan, where every backend
  * is a device whose figures were measured here (GEMM rate on that backend, STREAM triad
  * bandwidth, copy rate for boundary moves). The ratio measured ÷ predicted is the model's error.
+ * Single-backend plans then fit one correction factor per backend, and mixed plans are
+ * predicted again with those factors: how well the calibrated model transfers to new plans.
  */
 import { tf, type LayersModel } from '../runtime/tf.ts';
 import { measureGemm } from '../runtime/gemm-bench.ts';
@@ -10,6 +12,7 @@ import { localCpuDevice, type LocalCpuMeasurement, type LocalPricing } from '../
 import { DEFAULT_BANDWIDTH_ELEMENTS, measureCopyBandwidth, measureTriadBandwidth } from '../devices/bandwidth.ts';
 import { UnsupportedError } from '../errors.ts';
 import { inferenceGraph, type CostGraph } from './graph.ts';
+import type { LayerPlacement } from './costs.ts';
 import { evaluatePlan } from './plan.ts';
 import { toPlannerDevice, type PlannerDevice } from './roofline.ts';
 import { denseChainOf, runMixed } from './mixed-exec.ts';
@@ -30,6 +33,15 @@ export interface CalibrationRow {
   measuredSeconds: number;
   /** measuredSeconds ÷ predictedSeconds (1 = perfect model). */
   ratio: number;
+  /**
+   * 'fit': all layers on one backend; its ratio becomes that backend's correction factor.
+   * 'check': a mixed plan, predicted again with the factors fitted on single-backend plans.
+   */
+  role: 'fit' | 'check';
+  /** Check rows: the prediction with per-backend factors applied to compute/memory time, seconds. */
+  calibratedSeconds?: number;
+  /** Check rows: measuredSeconds ÷ calibratedSeconds. */
+  calibratedRatio?: number;
 }
 
 /** Per-backend device figures used for the predictions. */
@@ -62,7 +74,10 @@ export interface CalibrationOptions {
   /** Plans to run: one backend name per Dense layer each. */
   plans: ReadonlyArray<readonly string[]>;
   modes: ReadonlyArray<'forward' | 'train'>;
+  /** Timed steps per plan and mode, at least. */
   steps: number;
+  /** And at least this many seconds of timed steps (more samples for fast plans; default 0). */
+  budgetSeconds?: number;
   /** CPU identity and memory size (its bandwidth figures are re-measured per plan). */
   base: LocalCpuMeasurement;
   pricing: LocalPricing;
@@ -106,16 +121,19 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
   const chain = denseChainOf(options.model);
   if (graph.layers.length !== chain.length) throw new UnsupportedError(`calibration needs a model of Dense layers only (${graph.layers.length} layers, ${chain.length} Dense)`);
   const rows: CalibrationRow[] = [];
+  const checks: Check[] = [];
+  const fitDevices = new Map<string, PlannerDevice>(); // `${backend}|${mode}` → device figures of its fit run
   let last: Awaited<ReturnType<typeof backendDevices>> | undefined;
   for (const plan of options.plans) {
     last = await backendDevices(options, backends);
     const devices = last.devices;
     const placements = plan.map((b) => ({ device: backends.indexOf(b), offloadOptimizer: false }));
+    const single = new Set(plan).size === 1;
     for (const mode of options.modes) {
       const g = mode === 'forward' ? inferenceGraph(graph) : graph;
       const predicted = evaluatePlan(g, devices, placements, { strategy: 'fixed', label: plan.join(',') });
-      const measured = await runMixed(chain, { backends: plan, input: options.input, labels: options.labels, batchSize: options.batchSize, mode, steps: options.steps, warmupSteps: 1 });
-      rows.push({
+      const measured = await runMixed(chain, { backends: plan, input: options.input, labels: options.labels, batchSize: options.batchSize, mode, steps: options.steps, budgetSeconds: options.budgetSeconds ?? 0, warmupSteps: 1 });
+      const row: CalibrationRow = {
         plan: plan.join(','),
         mode,
         boundaries: measured.boundaries,
@@ -123,9 +141,14 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
         predictedTransferSeconds: predicted.transferSeconds,
         measuredSeconds: measured.medianStepSeconds,
         ratio: measured.medianStepSeconds / predicted.stepSeconds,
-      });
+        role: single ? 'fit' : 'check',
+      };
+      rows.push(row);
+      if (single) fitDevices.set(`${plan[0]}|${mode}`, devices[backends.indexOf(plan[0] as string)] as PlannerDevice);
+      else checks.push({ row, placements, g });
     }
   }
+  applyFactors(rows, checks, backends, fitDevices);
   return {
     rows,
     backends: last?.figures ?? [],
@@ -136,16 +159,50 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
   };
 }
 
+interface Check {
+  row: CalibrationRow;
+  placements: LayerPlacement[];
+  g: CostGraph;
+}
+
+/**
+ * Per backend and mode, the single-backend plan's run fixes the backend's figures: the device
+ * measured just before it, scaled by its measured ÷ predicted ratio (efficiency 1/ratio), so it
+ * reproduces that run. Each mixed plan is predicted again from those fitted devices, transfers
+ * modeled as before: an out-of-sample check of the model.
+ */
+function applyFactors(rows: readonly CalibrationRow[], checks: readonly Check[], backends: readonly string[], fitDevices: ReadonlyMap<string, PlannerDevice>): void {
+  for (const check of checks) {
+    const fitted = backends.map((b) => {
+      const device = fitDevices.get(`${b}|${check.row.mode}`);
+      const fit = rows.find((r) => r.role === 'fit' && r.mode === check.row.mode && r.plan.split(',').every((x) => x === b));
+      return device && fit ? { ...device, computeEfficiency: device.computeEfficiency / fit.ratio, memoryEfficiency: device.memoryEfficiency / fit.ratio } : undefined;
+    });
+    if (check.placements.some((p) => fitted[p.device] === undefined)) continue;
+    // A backend this plan does not use may lack a fit; evaluatePlan never reads it, so any device will do.
+    const placeholder = fitted.find((d) => d !== undefined) as PlannerDevice;
+    const devices = fitted.map((d) => d ?? placeholder);
+    const calibrated = evaluatePlan(check.g, devices, check.placements, { strategy: 'fixed', label: check.row.plan }).stepSeconds;
+    check.row.calibratedSeconds = calibrated;
+    check.row.calibratedRatio = check.row.measuredSeconds / calibrated;
+  }
+}
+
 /** The calibration table as text. */
 export function formatCalibration(result: CalibrationResult): string {
   const lines = [
     `calibration: ${result.graph.layers.filter((l) => l.params > 0).length} Dense layers, batch ${result.batchSize}; ` +
       `triad ${(result.triadBytesPerSecond / 1e9).toFixed(2)} GB/s, copy ${(result.copyBytesPerSecond / 1e9).toFixed(2)} GB/s (measured)`,
     ...result.backends.map((b) => `  ${b.backend.padEnd(8)} GEMM ${b.gemmN}² ${(b.gemmFlopsPerSecond / 1e9).toFixed(2)} GFLOP/s (measured)`),
-    `  ${'plan (backend per layer)'.padEnd(26)} ${'mode'.padEnd(8)} ${'predicted s'.padStart(12)} ${'measured s'.padStart(12)} ${'meas/pred'.padStart(10)}`,
+    `  ${'plan (backend per layer)'.padEnd(26)} ${'mode'.padEnd(8)} ${'role'.padEnd(6)} ${'predicted s'.padStart(12)} ${'measured s'.padStart(12)} ${'meas/pred'.padStart(10)} ${'calibrated s'.padStart(13)} ${'meas/cal'.padStart(9)}`,
   ];
   for (const r of result.rows) {
-    lines.push(`  ${r.plan.padEnd(26)} ${r.mode.padEnd(8)} ${r.predictedSeconds.toFixed(4).padStart(12)} ${r.measuredSeconds.toFixed(4).padStart(12)} ${r.ratio.toFixed(2).padStart(10)}`);
+    const calibrated = r.calibratedSeconds === undefined ? ['', ''] : [r.calibratedSeconds.toFixed(4), (r.calibratedRatio ?? 0).toFixed(2)];
+    lines.push(
+      `  ${r.plan.padEnd(26)} ${r.mode.padEnd(8)} ${r.role.padEnd(6)} ${r.predictedSeconds.toFixed(4).padStart(12)} ${r.measuredSeconds.toFixed(4).padStart(12)} ` +
+        `${r.ratio.toFixed(2).padStart(10)} ${(calibrated[0] as string).padStart(13)} ${(calibrated[1] as string).padStart(9)}`,
+    );
   }
+  lines.push('  fit rows give each backend a factor (measured ÷ predicted); check rows are mixed plans predicted with those factors (out of sample)');
   return lines.join('\n');
 }

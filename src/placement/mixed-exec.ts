@@ -57,8 +57,10 @@ export interface MixedRunOptions {
   labels: Int32Array;
   batchSize: number;
   mode: 'forward' | 'train';
-  /** Timed steps (after `warmupSteps` untimed ones). */
+  /** Timed steps at least (after `warmupSteps` untimed ones). */
   steps: number;
+  /** Keep timing steps until this many seconds have passed too (at most 200 steps; default 0). */
+  budgetSeconds?: number;
   warmupSteps?: number;
   learningRate?: number;
 }
@@ -181,7 +183,9 @@ export async function runMixed(chain: readonly DenseSpec[], options: MixedRunOpt
     for (let i = 0; i < (options.warmupSteps ?? 1); i++) await step(segments, options);
     const stepSeconds: number[] = [];
     let lastLoss = 0;
-    for (let i = 0; i < options.steps; i++) {
+    const begin = performance.now();
+    const budgetMs = (options.budgetSeconds ?? 0) * 1000;
+    while (stepSeconds.length < options.steps || (performance.now() - begin < budgetMs && stepSeconds.length < 200)) {
       const start = performance.now();
       lastLoss = await step(segments, options);
       stepSeconds.push((performance.now() - start) / 1000);

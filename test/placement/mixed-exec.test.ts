@@ -81,10 +81,12 @@ describe('mixed execution across tfjs backends', () => {
     const base = await measureLocalCpu({ gemmN: 64, gemmSeconds: 0.05, bandwidthElements: 1 << 20, bandwidthSeconds: 0.05 });
     const result = await calibrate({
       model, input, labels, batchSize: B, steps: 1, base, gemmN: 64, gemmSeconds: 0.05, bandwidthElements: 1 << 20,
-      plans: [['cpu', 'cpu', 'cpu'], ['wasm', 'cpu', 'wasm']], modes: ['forward', 'train'],
+      plans: [['cpu', 'cpu', 'cpu'], ['wasm', 'wasm', 'wasm'], ['wasm', 'cpu', 'wasm']], modes: ['forward', 'train'],
       pricing: pricingFromInstance(findDevice('aws-c6a.large')!),
     });
-    expect(result.rows.map((r) => `${r.plan}/${r.mode}/${r.boundaries}`)).toEqual(['cpu,cpu,cpu/forward/0', 'cpu,cpu,cpu/train/0', 'wasm,cpu,wasm/forward/2', 'wasm,cpu,wasm/train/2']);
+    expect(result.rows.map((r) => `${r.plan}/${r.mode}/${r.boundaries}/${r.role}`)).toEqual([
+      'cpu,cpu,cpu/forward/0/fit', 'cpu,cpu,cpu/train/0/fit', 'wasm,wasm,wasm/forward/0/fit', 'wasm,wasm,wasm/train/0/fit', 'wasm,cpu,wasm/forward/2/check', 'wasm,cpu,wasm/train/2/check',
+    ]);
     for (const r of result.rows) {
       expect(r.predictedSeconds).toBeGreaterThan(0);
       expect(r.measuredSeconds).toBeGreaterThan(0);
@@ -92,7 +94,16 @@ describe('mixed execution across tfjs backends', () => {
     }
     // no boundary, no predicted transfer; two boundaries cost something
     expect(result.rows[0]?.predictedTransferSeconds).toBe(0);
-    expect(result.rows[2]?.predictedTransferSeconds).toBeGreaterThan(0);
+    expect(result.rows[4]?.predictedTransferSeconds).toBeGreaterThan(0);
+    // a check row's calibrated layer time apportions the fit runs' measured times: it is positive and at most
+    // the sum of the single-backend measurements (each backend runs a subset of the layers)
+    for (const check of result.rows.filter((r) => r.role === 'check')) {
+      const fits = result.rows.filter((r) => r.role === 'fit' && r.mode === check.mode && ['cpu,cpu,cpu', 'wasm,wasm,wasm'].includes(r.plan));
+      const calibratedLayers = (check.calibratedSeconds as number) - check.predictedTransferSeconds;
+      expect(calibratedLayers).toBeGreaterThan(0);
+      expect(calibratedLayers).toBeLessThanOrEqual(fits.reduce((sum, r) => sum + r.measuredSeconds, 0) * (1 + 1e-9));
+      expect(check.calibratedRatio).toBeCloseTo(check.measuredSeconds / (check.calibratedSeconds as number), 12);
+    }
     model.dispose();
     task.dispose();
   });
