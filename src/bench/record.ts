@@ -69,6 +69,10 @@ export interface BenchMetrics {
     effectiveForwardPerSample: number;
     /** Total FLOPs executed in the run (traced per step × steps). */
     total: number;
+    /** Matmul/conv part of analyticTrainStep (exact formulas; what traced counting is checked against). */
+    analyticMatmulTrainStep?: number;
+    /** Matmul/conv part of tracedTrainStep. */
+    tracedMatmulTrainStep?: number;
   };
   params: number;
   nonZeroParams: number;
@@ -81,6 +85,10 @@ export interface BenchMetrics {
   energyJoules: number;
   costUsd: number;
   carbonGrams?: number;
+  /** Seconds of test-set evaluation included in wallSeconds. */
+  evalSeconds?: number;
+  /** Share of the timed training loop's wall time spent outside tfjs kernels, in [0, 1]. */
+  outsideKernelShare?: number;
   /** Inference latency per sample in ms where measured. */
   latencyMs?: { batch1: number; batchLarge: number; largeBatchSize: number };
 }

@@ -168,12 +168,11 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
       energyJoules: energy.energyJoules,
       costUsd,
     };
-    const extended = metrics as BenchMetrics & { flops: BenchMetrics['flops'] & { analyticMatmulTrainStep: number; tracedMatmulTrainStep: number }; evalSeconds: number; outsideKernelShare: number };
-    extended.flops.analyticMatmulTrainStep = analyticStep.matmul;
-    extended.flops.tracedMatmulTrainStep = profiled.traced.matmulConvFlops;
-    extended.evalSeconds = evalSeconds;
+    metrics.flops.analyticMatmulTrainStep = analyticStep.matmul;
+    metrics.flops.tracedMatmulTrainStep = profiled.traced.matmulConvFlops;
+    metrics.evalSeconds = evalSeconds;
     // Share of the timed loop (evaluations included, as they run kernels too) spent outside tfjs kernels.
-    extended.outsideKernelShare = timedSteps > 0 ? Math.max(0, 1 - kernelSeconds / loopSeconds) : 0;
+    metrics.outsideKernelShare = timedSteps > 0 ? Math.max(0, 1 - kernelSeconds / loopSeconds) : 0;
 
     const provenance = buildProvenance({ config, device, gemm, energy: energy.provenance, backend: environment.backend });
     const record: BenchRecord = {
@@ -183,7 +182,7 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
       cacheKey,
       config,
       environment,
-      metrics: extended,
+      metrics,
       provenance,
       curve,
     };
