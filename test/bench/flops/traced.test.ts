@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { initRuntime, tf } from '../../../src/runtime/index.ts';
+import { defaultLoaders, initRuntime, probeBackends, tf } from '../../../src/runtime/index.ts';
 import { countFlops } from '../../../src/bench/flops/analytic.ts';
 import { kernelFlops, traceFlops, countKernels } from '../../../src/bench/flops/traced.ts';
 import { buildZooModel } from '../../../src/bench/zoo/index.ts';
@@ -38,7 +38,10 @@ describe('kernel FLOP formulas', () => {
   });
 });
 
-for (const backend of ['wasm', 'cpu'] as const) {
+// Every backend available here (wasm and cpu always; native where its addon is built).
+const backends = (await probeBackends(defaultLoaders())).filter((p) => p.available).map((p) => p.name);
+
+for (const backend of backends) {
   describe(`traced vs analytic on ${backend}`, () => {
     for (const name of ['mlp', 'cnn', 'transformer'] as const) {
       it(`${name}: matmul/conv FLOPs of one training step agree within 5%`, async () => {
