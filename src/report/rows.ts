@@ -102,6 +102,8 @@ export interface CalibrationRow {
   label: string;
   predictedSeconds: number;
   measuredSeconds: number;
+  /** Which prediction: the raw roofline model, or the one after per-backend correction factors were fitted. */
+  prediction?: 'roofline' | 'calibrated';
 }
 
 /** Monte Carlo percentile band of one provider's price in one period (runs where it still sells). */

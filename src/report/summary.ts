@@ -12,6 +12,8 @@ import { benchKeyNumbers, paretoRows, type NamedRecord } from './adapters/bench.
 import { marketKeyNumbers } from './adapters/market.ts';
 import { pruneKeyNumbers } from './adapters/prune.ts';
 import { placementKeyNumbers } from './adapters/placement.ts';
+import { calibrationKeyNumbers } from './adapters/calibration.ts';
+import type { CalibrationResult } from '../placement/calibrate.ts';
 
 /** What a report summarises; any part may be absent. */
 export interface SummaryInputs {
@@ -19,6 +21,7 @@ export interface SummaryInputs {
   bench?: readonly NamedRecord[];
   prune?: readonly PruneLevel[];
   placement?: readonly PlanningResult[];
+  calibration?: CalibrationResult;
 }
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
@@ -58,14 +61,20 @@ function benchSentences(bench: readonly NamedRecord[]): string[] {
 }
 
 function pruneSentences(levels: readonly PruneLevel[]): string[] {
-  const top = levels.filter((l) => l.mode !== 'random' && l.sparsity > 0).sort((a, b) => b.sparsity - a.sparsity)[0];
+  const pruned = levels.filter((l) => l.mode !== 'random' && l.sparsity > 0).sort((a, b) => b.sparsity - a.sparsity);
+  const top = pruned[0];
   if (!top) return [];
+  // The sparsest level that stays within one accuracy point of its dense parent, if any.
+  const safe = pruned.find((l) => l.testAccuracy >= l.denseTestAccuracy - 0.01);
   const random = levels.find((l) => l.mode === 'random' && l.sparsity === top.sparsity);
+  const mode = top.mode.charAt(0).toUpperCase() + top.mode.slice(1);
+  const kept = safe
+    ? `${mode} pruning kept accuracy within a point of the dense model (${pct(safe.denseTestAccuracy)}) up to ${pct(safe.sparsity)} sparsity; at ${pct(top.sparsity)} it fell to ${pct(top.testAccuracy)}`
+    : `${mode} pruning lost accuracy at every level tried: ${pct(top.testAccuracy)} at ${pct(top.sparsity)} sparsity against ${pct(top.denseTestAccuracy)} dense`;
   const faster = top.latencyMs.batchLargeVerdict;
   const payoff = top.payoff.breakEvenRequests === null ? 'so on measured latency it never pays back its pruning run' : `paying back its pruning run after ${top.payoff.breakEvenRequests.toLocaleString('en-US')} requests`;
   return [
-    `${top.mode} pruning to ${pct(top.sparsity)} sparsity kept ${pct(top.testAccuracy)} test accuracy (dense ${pct(top.denseTestAccuracy)}${random ? `, random pruning ${pct(random.testAccuracy)}` : ''}; measured), ` +
-      `and measured latency was ${faster === 'no measurable difference' ? 'not measurably different from the dense model' : faster}, ${payoff}.`,
+    `${kept}${random ? ` (random pruning: ${pct(random.testAccuracy)})` : ''} (measured). Measured latency at ${pct(top.sparsity)} sparsity was ${faster === 'no measurable difference' ? 'not measurably different from the dense model' : faster}, ${payoff}.`,
   ];
 }
 
@@ -81,6 +90,7 @@ export function composeSummary(inputs: SummaryInputs): ReportResults['summary'] 
     ...(inputs.bench ? benchKeyNumbers(inputs.bench) : []),
     ...(inputs.prune ? pruneKeyNumbers(inputs.prune) : []),
     ...(inputs.placement ? placementKeyNumbers(inputs.placement) : []),
+    ...(inputs.calibration ? calibrationKeyNumbers(inputs.calibration) : []),
   ];
   return { answer: sentences.length > 0 ? sentences.join(' ') : 'This scenario produced no results to summarise.', keyNumbers };
 }

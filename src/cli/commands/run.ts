@@ -20,6 +20,8 @@ import { checkReportTarget, writeReport, type WrittenReport } from '../../report
 import { positiveInt, readScenarioFile, simulateScenario } from './simulate.ts';
 import { runScenarioBench, PAYOFF_REQUESTS_PER_MONTH } from './run-bench.ts';
 import { runScenarioPlacement } from './run-placement.ts';
+import { runCalibration } from './run-calibration.ts';
+import { calibrationRows } from '../../report/adapters/calibration.ts';
 import { COSTSIM_VERSION, reportProgress, reportSummaryLines } from './report-output.ts';
 
 /** The scenario `costsim run` uses with no argument: exercises every part on small budgets. */
@@ -54,6 +56,8 @@ export async function runScenario(path: string, ctx: CliContext, options: RunOpt
   const bench = await runScenarioBench(scenario, path, ctx, { storePath, workers, ...(options.backend ? { backend: options.backend } : {}) });
   say(`${scenario.name}: placement (${scenario.placement.length} entries)…`);
   const placement = await runScenarioPlacement(scenario, path, { env: ctx.env, ...(options.backend ? { backend: options.backend } : {}) });
+  if (placement.length > 0) say(`${scenario.name}: calibrating the placement model on this machine's backends…`);
+  const calibration = placement.length > 0 ? await runCalibration() : undefined;
   let market: Awaited<ReturnType<typeof simulateScenario>> | undefined;
   if (scenario.market) {
     say(`${scenario.name}: market (${options.runs ?? scenario.monteCarlo.runs} Monte Carlo runs × ${scenario.periods} periods)…`);
@@ -67,6 +71,7 @@ export async function runScenario(path: string, ctx: CliContext, options: RunOpt
     ...(bench.prune ? { pruningAccuracy: pruningAccuracyRows(bench.prune.cells), pruningCompute: pruningComputeRows(bench.prune.levels), pruningPayoff: pruningPayoffRows(bench.prune.levels) } : {}),
     placementTime: placementTimeRows(placement),
     placementMemory: placementMemoryRows(placement),
+    ...(calibration ? { calibration: calibrationRows(calibration) } : {}),
     ...(market ? marketRows(market) : {}),
   };
   const provenance: Record<string, string> = {
@@ -82,7 +87,7 @@ export async function runScenario(path: string, ctx: CliContext, options: RunOpt
   const results: ReportResults = {
     version: 1,
     scenario: { name: scenario.name, question: scenario.question, seed: scenario.seed, file: provenance['scenario'] as string, priceUnit: `USD per ${scenario.unit}` },
-    summary: composeSummary({ ...(market ? { market } : {}), bench: named, ...(bench.prune ? { prune: bench.prune.levels } : {}), placement }),
+    summary: composeSummary({ ...(market ? { market } : {}), bench: named, ...(bench.prune ? { prune: bench.prune.levels } : {}), placement, ...(calibration ? { calibration } : {}) }),
     rows,
     provenance,
   };

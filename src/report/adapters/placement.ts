@@ -15,10 +15,16 @@ function shown(result: PlanningResult, max: number): Plan[] {
   return result.plans.slice(0, max);
 }
 
-/** A plan's name on the chart: its label, prefixed by the model when several models were planned. */
+/** A short model name: a transformer shape's first fields, or the zoo spec as given. */
+function modelName(result: PlanningResult): string {
+  return result.graph.name.replace(/^transformer\((layers=\d+), (hidden=\d+).*$/, 'transformer($1, $2)');
+}
+
+/** A plan's name on the chart: strategy and the devices it uses, prefixed by the model when several models were planned. */
 function planName(result: PlanningResult, plan: Plan, several: boolean): string {
-  const label = plan.label || plan.strategy;
-  return several ? `${result.graph.name}: ${label}` : label;
+  const devices = plan.devices.filter((d) => d.bytesUsed > 0).map((d) => d.id).join(' + ');
+  const label = `${plan.strategy}${devices ? ` · ${devices}` : ''}`;
+  return several ? `${modelName(result)}: ${label}` : label;
 }
 
 function planProvenance(plan: Plan): ProvenanceKind {
@@ -68,8 +74,8 @@ export function placementKeyNumbers(results: readonly PlanningResult[]): KeyNumb
     const fits = best.fits ? '' : ` — nothing fits; closest misses ${(best.missingBytes / GIB).toFixed(1)} GiB`;
     return [
       {
-        label: `best placement for ${result.graph.name} (${result.objective === 'time' ? 'fastest' : 'cheapest'})${fits}`,
-        value: `${best.label}: ${best.stepSeconds.toPrecision(3)} s/step, $${best.usdPerMTokens.toPrecision(3)} per M ${best.tokenUnit}`,
+        label: `best placement for ${modelName(result)} (${result.objective === 'time' ? 'fastest' : 'cheapest'})${fits}`,
+        value: `${planName(result, best, false)}: ${best.stepSeconds.toPrecision(3)} s/step, $${best.usdPerMTokens.toPrecision(3)} per M ${best.tokenUnit}`,
         provenance: planProvenance(best),
         source: 'roofline model over catalogue peak FLOP/s, memory bandwidth and host-link figures',
       },

@@ -11,8 +11,11 @@ import { categoryColour, provenanceShape, quantity, tip, topLevel } from './comm
  */
 export function paretoChart(rows: readonly ParetoRow[]): TopLevelSpec {
   const models = distinct(rows, (r) => r.model);
-  const x = quantity('trainCostUsd', 'training cost (USD, log scale)', { scale: { type: 'log', nice: false, padding: 12 } });
-  const y = quantity('testAccuracy', 'test accuracy', { axis: { format: '.0%' }, scale: { zero: false, padding: 12 } });
+  const accuracies = rows.map((r) => r.testAccuracy);
+  // Accuracy is a fraction: keep the axis inside [0, 1] with a little room around the points.
+  const yDomain = [Math.max(0, Math.min(...accuracies) - 0.02), Math.min(1, Math.max(...accuracies) + 0.02)];
+  const x = quantity('trainCostUsd', 'training cost (USD = measured seconds × device $/hour; log scale)', { scale: { type: 'log', nice: false, padding: 12 } });
+  const y = quantity('testAccuracy', 'test accuracy', { axis: { format: '.0%' }, scale: { domain: yDomain, nice: false } });
   return topLevel(
     {
       title: 'What does accuracy cost?',

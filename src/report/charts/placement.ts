@@ -106,7 +106,7 @@ export function calibrationChart(rows: readonly CalibrationRow[]): TopLevelSpec 
   return topLevel(
     {
       title: 'How good is the placement model?',
-      subtitle: 'Predicted (modeled) against measured seconds per step; on the dashed line the model is exact.',
+      subtitle: 'Predicted (modeled) against measured seconds per step on this machine’s tfjs backends; on the dashed line the model is exact. Triangles: mixed-backend plans predicted again after fitting one factor per backend.',
     },
     {
       width: CHART_HEIGHT_PX + 60,
@@ -118,13 +118,15 @@ export function calibrationChart(rows: readonly CalibrationRow[]): TopLevelSpec 
           encoding: { x: axis('predictedSeconds', 'predicted seconds per step (modeled, log)'), y: axis('measuredSeconds', 'measured seconds per step (log)') },
         },
         {
-          data: { values: rows },
+          data: { values: rows.map((r) => ({ ...r, prediction: r.prediction ?? 'roofline' })) },
           mark: { type: 'point', filled: true, size: 80 },
           encoding: {
             x: { field: 'predictedSeconds', type: 'quantitative' },
             y: { field: 'measuredSeconds', type: 'quantitative' },
             color: categoryColour('label', 'configuration', distinct(rows, (r) => r.label)),
+            shape: { field: 'prediction', type: 'nominal', title: 'prediction', scale: { domain: ['roofline', 'calibrated'], range: ['circle', 'triangle-up'] } },
             tooltip: [
+              tip('prediction', 'prediction'),
               tip('label', 'configuration'),
               tip('predictedSeconds', 'predicted (s, modeled)', ',.4~g'),
               tip('measuredSeconds', 'measured (s)', ',.4~g'),

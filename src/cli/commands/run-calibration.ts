@@ -1,0 +1,52 @@
+/**
+ * The calibration part of `costsim run` (scenarios with placement entries): a small Dense MLP
+ * is run for real on each tfjs backend present, and across backends, beside the placement
+ * model's prediction for the same plan (placement/calibrate.ts). Small and quick on purpose:
+ * a few training steps at batch 64.
+ */
+import type { CalibrationResult } from '../../placement/calibrate.ts';
+import { findDevice } from '../../devices/catalog.ts';
+
+/** Backends the calibration may use (tfjs names); the pure-JS cpu backend is the slow baseline. */
+const CALIBRATION_BACKENDS = ['native', 'wasm', 'cpu'];
+
+/** Run the calibration on the backends present; undefined when fewer than one is usable. */
+export async function runCalibration(options: { steps?: number } = {}): Promise<CalibrationResult | undefined> {
+  const { tf } = await import('../../runtime/tf.ts');
+  const { probeBackends, defaultLoaders, initRuntime } = await import('../../runtime/index.ts');
+  const { buildZooModel } = await import('../../bench/zoo/index.ts');
+  const { measureLocalCpu, pricingFromInstance } = await import('../../devices/local.ts');
+  const { calibrate } = await import('../../placement/calibrate.ts');
+  const probes = await probeBackends(defaultLoaders());
+  const present = probes.filter((p) => p.available && CALIBRATION_BACKENDS.includes(p.name)).map((p) => p.name as string);
+  if (present.length === 0) return undefined;
+  const previous = tf.getBackend();
+  await initRuntime({ flag: present[0] });
+  const { model, task } = buildZooModel('mlp', { width: 128, depth: 2, seed: 0, dataLimit: 256 });
+  try {
+    const batchSize = 64;
+    const input = task.train.x.slice([0, 0], [batchSize, -1]).dataSync() as Float32Array;
+    const labels = Int32Array.from(tf.tidy(() => tf.argMax(task.train.y.slice([0, 0], [batchSize, -1]), 1)).dataSync());
+    const plans: string[][] = present.map((b) => [b, b, b]);
+    const [first, second] = present;
+    if (first && second) plans.push([first, second, first], [second, first, first]);
+    const instance = findDevice('aws-c6a.large');
+    if (!instance) return undefined;
+    return await calibrate({
+      model,
+      input,
+      labels,
+      batchSize,
+      plans,
+      modes: ['train'],
+      steps: options.steps ?? 3,
+      base: await measureLocalCpu({ gemmN: 256, gemmSeconds: 0.2, bandwidthElements: 4 * 1024 * 1024, bandwidthSeconds: 0.2 }),
+      pricing: pricingFromInstance(instance),
+      bandwidthElements: 4 * 1024 * 1024,
+    });
+  } finally {
+    model.dispose();
+    task.dispose();
+    if (previous) await tf.setBackend(previous);
+  }
+}
