@@ -34,3 +34,9 @@ export { measureLocalCpu, localCpuDevice, pricingFromInstance, pricingFromRate, 
 export { parseScenario, normalizeScenario, sampleAll, pointEstimate, DEFAULTS as SCENARIO_DEFAULTS, STRATEGY_TYPES, type Scenario, type RawScenario, type Provider as ScenarioProvider, type Distribution, type Num } from './scenario/index.ts';
 export { simulateRuns, assembleSimulation, equilibriumReport, runSeed, resolveProviderCosts, simulateRun, summarizeRuns, trainQLearning, logitNash, logitCollusive, linearCournot, type SimulationResult, type EquilibriumReport, type ReferenceComparison, type ProviderPeriodRow, type MarketPeriodRow, type RunResult, type BandRow, type MarketSummary, type ProviderSummary, type LearningOutcome, type ResolvedProviderCost, type BenchRecords } from './market/index.ts';
 // report/
+export { buildCharts, CHART_IDS, type BuiltChart, type ChartOptions } from './report/charts/index.ts';
+export { writeReport, checkReportTarget, type WrittenReport, type Artefact } from './report/write.ts';
+export { readResults, parseResults, RESULTS_FILE } from './report/results-file.ts';
+export { renderSvg, svgToPng } from './report/render.ts';
+export { vegaLiteSchemaErrors } from './report/validate.ts';
+export type { ReportResults, ReportRows, KeyNumber } from './report/rows.ts';
