@@ -40,7 +40,7 @@ export async function runDoctor(loaders: readonly BackendLoader[], chosen: { nam
       const loader = loaders.find((l) => l.name === probe.name);
       if (loader && (await tf.setBackend(loader.tfjsName))) {
         const gemm = await measureGemm(gemmSizeFor(probe.name), secondsPerBackend);
-        row.gemmGflops = Number(gemm.gflops.toFixed(2));
+        row.gemmGflops = Number(gemm.gflops.toPrecision(4));
         row.gemmSize = gemm.n;
       }
       const addon = loadNativeAddon();

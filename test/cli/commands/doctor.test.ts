@@ -19,8 +19,8 @@ describe('costsim doctor', () => {
     const byName = Object.fromEntries(report.backends.map((b: { name: string }) => [b.name, b]));
     for (const name of ['wasm', 'cpu']) {
       expect(byName[name].available).toBe(true);
-      // Plausible: above 0.05 GFLOP/s (pure JS on a slow core) and below 10 TFLOP/s (no CPU does that).
-      expect(byName[name].gemmGflops).toBeGreaterThan(0.05);
+      // Plausible: above 1 MFLOP/s (pure JS on a slow, heavily shared core) and below 10 TFLOP/s (no CPU does that).
+      expect(byName[name].gemmGflops).toBeGreaterThan(0.001);
       expect(byName[name].gemmGflops).toBeLessThan(10_000);
     }
     if (!byName.tensorflow.available) expect(byName.tensorflow.reason).toMatch(/tfjs-node/);
