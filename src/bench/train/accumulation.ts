@@ -2,7 +2,7 @@
  * The memory/time trade-off of gradient accumulation: at a fixed number of samples per
  * optimizer step, more micro-batches (k) mean smaller activations in memory but more, smaller
  * kernel launches. For each k this measures the peak tensor memory of one profiled step and
- * the mean wall seconds of `timedSteps` unprofiled steps, in the same process.
+ * the median wall seconds of `timedSteps` unprofiled steps, in the same process.
  */
 import { tf, type LayersModel } from '../../runtime/tf.ts';
 import { UsageError } from '../../errors.ts';
@@ -20,7 +20,7 @@ export interface AccumulationPoint {
   peakBytes: number;
   /** Peak bytes above the resident weights and optimizer state (measured). */
   transientPeakBytes: number;
-  /** Mean wall seconds per optimizer step (measured). */
+  /** Median wall seconds per optimizer step (measured). */
   stepSeconds: number;
 }
 
@@ -42,11 +42,16 @@ export async function measureAccumulation(options: { model: LayersModel; task: T
     for (const k of options.ks) {
       trainStep(model, task, optimizer, sampler.next(samplesPerStep), k, false, variables); // warm-up (kernel set-up, optimizer state)
       const profiled = await profileTrainStep(model, task, optimizer, sampler.next(samplesPerStep), k);
-      const start = performance.now();
-      for (let i = 0; i < timedSteps; i++) trainStep(model, task, optimizer, sampler.next(samplesPerStep), k, false, variables);
-      // Reading one weight back makes sure asynchronous backends have finished the steps.
-      await (variables[0] as tf.Variable).data();
-      const stepSeconds = (performance.now() - start) / 1000 / timedSteps;
+      const times: number[] = [];
+      for (let i = 0; i < timedSteps; i++) {
+        const start = performance.now();
+        trainStep(model, task, optimizer, sampler.next(samplesPerStep), k, false, variables);
+        // Reading one weight back makes sure asynchronous backends have finished the step.
+        await (variables[0] as tf.Variable).data();
+        times.push((performance.now() - start) / 1000);
+      }
+      // Median: the machine may be shared, and one preempted step should not decide the comparison.
+      const stepSeconds = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)] as number;
       points.push({ accumulationSteps: k, microBatchSize: samplesPerStep / k, samplesPerStep, peakBytes: profiled.peakBytes, transientPeakBytes: profiled.transientPeakBytes, stepSeconds });
     }
   } finally {
