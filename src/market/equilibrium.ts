@@ -7,10 +7,10 @@
  * Logit Bertrand–Nash (single-product firms): the first-order condition is
  * (p_i − c_i)(1 − s_i) = μ. We iterate the Morrow–Skerlos ζ-markup map
  * p_i ← c_i + μ + s_i (p_i − c_i) (what pyblp iterates; it does not oscillate with asymmetric
- * firms the way best-response iteration can), then polish with Newton steps (mathjs lusolve).
+ * firms the way best-response iteration can), then polish with Newton steps.
  * Joint profit: all markups are equal at the optimum, m = μ / (1 − Σ s_j(m)), a scalar root.
  */
-import { lusolve } from 'mathjs';
+import { solveLinear } from './linear-solve.ts';
 
 /** A logit market's primitives: qualities a_i, marginal costs c_i (USD/unit), μ, a_0. */
 export interface LogitMarket {
@@ -94,7 +94,7 @@ export function logitNash(m: LogitMarket, tolerance = 1e-12): EquilibriumPoint[]
         i === j ? 1 - (s[i] as number) + ((markup[i] as number) * (s[i] as number) * (1 - (s[i] as number))) / m.mu : (-(markup[i] as number) * (s[i] as number) * (s[j] as number)) / m.mu,
       ),
     );
-    const step = (lusolve(J, F) as number[][]).map((row) => row[0] as number);
+    const step = solveLinear(J, F);
     for (let i = 0; i < p.length; i++) p[i] = (p[i] as number) - (step[i] as number);
   }
   return logitPoints(m, p);
@@ -141,7 +141,7 @@ export function linearNash(m: LinearMarket): EquilibriumPoint[] {
   const k = 1 + m.substitution - g;
   const A = m.quality.map((_, i) => m.quality.map((__, j) => (i === j ? 2 * k : -g)));
   const b = m.quality.map((a, i) => a + k * (m.marginalCostUsd[i] as number));
-  return linearPoints(m, (lusolve(A, b) as number[][]).map((r) => r[0] as number));
+  return linearPoints(m, solveLinear(A, b));
 }
 
 /** Joint-profit prices with linear demand (interior solution of the joint first-order conditions). */
@@ -153,7 +153,7 @@ export function linearCollusive(m: LinearMarket): EquilibriumPoint[] {
   const A = m.quality.map((_, i) => m.quality.map((__, j) => (i === j ? 1 + m.substitution - g + k : -2 * g)));
   const sumC = m.marginalCostUsd.reduce((a, b) => a + b, 0);
   const b = m.quality.map((a, i) => a + k * (m.marginalCostUsd[i] as number) - g * (sumC - (m.marginalCostUsd[i] as number)));
-  return linearPoints(m, (lusolve(A, b) as number[][]).map((r) => r[0] as number));
+  return linearPoints(m, solveLinear(A, b));
 }
 
 /**
