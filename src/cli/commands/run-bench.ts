@@ -38,9 +38,11 @@ export async function runScenarioBench(scenario: Scenario, file: string, ctx: Cl
   const choice = await initRuntime({ flag: options.backend, env: ctx.env });
   phase.backend = { name: choice.name, reason: choice.reason };
   const { runBenchmark } = await import('../../bench/run.ts');
+  // The harness's per-model learning rates (the scenario format has no learning-rate field).
+  const { DEFAULT_LEARNING_RATE } = await import('../../bench/config.ts');
   for (const spec of scenario.bench.filter((b) => !b.pruning)) {
     if (ctx.isTTY) ctx.err(`bench ${spec.id}: ${spec.model}, k=${spec.accum}, ${spec.steps ?? 'default'} steps on ${choice.name} (cached results are reused)`);
-    const record = await runBenchmark(benchConfigOf(spec), { deviceId: spec.device, devices: scenario.devices, storePath: options.storePath, useCache: true, backendReason: choice.reason });
+    const record = await runBenchmark({ ...benchConfigOf(spec), learningRate: DEFAULT_LEARNING_RATE[spec.model] }, { deviceId: spec.device, devices: scenario.devices, storePath: options.storePath, useCache: true, backendReason: choice.reason });
     phase.records.set(spec.id, record);
   }
   const pruning = scenario.bench.filter((b) => b.pruning);

@@ -28,11 +28,19 @@ function meanShares(result: SimulationResult, providers: readonly string[]): Sha
 /** Fraction of runs in which each provider is alive at the end of each period. */
 function survival(result: SimulationResult, providers: readonly string[]): SurvivalRow[] {
   const alive = new Map<string, number>();
-  for (const row of result.rows) if (row.alive) alive.set(key(row.period, row.provider), (alive.get(key(row.period, row.provider)) ?? 0) + 1);
+  // A provider has entered once it quotes a price in some run; before that it has nothing to survive.
+  const entered = new Map<string, number>();
+  for (const row of result.rows) {
+    if (row.alive) alive.set(key(row.period, row.provider), (alive.get(key(row.period, row.provider)) ?? 0) + 1);
+    if (row.priceUsd !== null) entered.set(row.provider, Math.min(entered.get(row.provider) ?? Infinity, row.period));
+  }
   const runs = result.summary.runs;
   const out: SurvivalRow[] = [];
   for (let period = 0; period < result.summary.periods; period++) {
-    for (const provider of providers) out.push({ period, provider, survivalProbability: sig6((alive.get(key(period, provider)) ?? 0) / runs) });
+    for (const provider of providers) {
+      if (period < (entered.get(provider) ?? 0)) continue;
+      out.push({ period, provider, survivalProbability: sig6((alive.get(key(period, provider)) ?? 0) / runs) });
+    }
   }
   return out;
 }

@@ -65,9 +65,10 @@ export function volumeGrid(breakEvens: readonly number[]): number[] {
  */
 export function pruningPayoffRows(levels: readonly PruneLevel[]): PruningPayoffRow[] {
   const pruned = levels.filter((l) => l.mode !== 'random' && l.sparsity > 0);
+  // Same colour per level; the dash (provenance) tells the measured-latency line from the FLOPs-ratio one.
   const variants = pruned.flatMap((l) => [
-    { label: `${l.mode} ${Math.round(100 * l.sparsity)}% (measured latency)`, payoff: l.payoff, provenance: 'measured' as const },
-    { label: `${l.mode} ${Math.round(100 * l.sparsity)}% (FLOPs ratio)`, payoff: l.payoffModeled, provenance: 'modeled' as const },
+    { label: `${l.mode} ${Math.round(100 * l.sparsity)}%`, payoff: l.payoff, provenance: 'measured' as const },
+    { label: `${l.mode} ${Math.round(100 * l.sparsity)}%`, payoff: l.payoffModeled, provenance: 'modeled' as const },
   ]);
   const grid = volumeGrid(variants.flatMap((v) => (v.payoff.breakEvenRequests === null ? [] : [v.payoff.breakEvenRequests])));
   const perRequest = (p: Payoff) => (p.requestsPerMonth > 0 ? p.monthlySavingUsd / p.requestsPerMonth : 0);

@@ -95,24 +95,31 @@ export function profitChart(rows: readonly ProfitRow[]): TopLevelSpec {
   );
 }
 
-/** Fraction of Monte Carlo runs in which each provider is still selling, per period. */
+/**
+ * Fraction of Monte Carlo runs in which each provider is still selling, per period: one small
+ * panel per provider (lines at 100% would hide each other in a single panel).
+ */
 export function survivalChart(rows: readonly SurvivalRow[]): TopLevelSpec {
   const providers = distinct(rows, (r) => r.provider);
   return topLevel(
     {
       title: 'Who survives the price war?',
-      subtitle: 'Share of Monte Carlo runs in which each provider is still in the market (modeled).',
+      subtitle: 'Share of Monte Carlo runs in which each provider is still in the market, from its entry on (modeled).',
     },
     {
-      width: CHART_WIDTH_PX,
-      height: CHART_HEIGHT_PX,
       data: { values: rows },
-      mark: { type: 'line', interpolate: 'step-after', point: { filled: true, size: 25 } },
-      encoding: {
-        x: periodAxis(),
-        y: quantity('survivalProbability', 'probability still in the market', { axis: { format: '.0%' }, scale: { domain: [0, 1] } }),
-        color: categoryColour('provider', 'provider', providers),
-        tooltip: [tip('provider', 'provider'), tip('period', 'period'), tip('survivalProbability', 'survival probability', '.0%')],
+      facet: { row: { field: 'provider', type: 'nominal', title: null, sort: providers, header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 12 } } },
+      spacing: 6,
+      spec: {
+        width: CHART_WIDTH_PX,
+        height: 52,
+        mark: { type: 'area', interpolate: 'step-after', line: { strokeWidth: 2 }, opacity: 0.35 },
+        encoding: {
+          x: periodAxis(),
+          y: quantity('survivalProbability', 'surviving', { axis: { format: '.0%', values: [0, 0.5, 1] }, scale: { domain: [0, 1] } }),
+          color: { ...categoryColour('provider', 'provider', providers), legend: null },
+          tooltip: [tip('provider', 'provider'), tip('period', 'period'), tip('survivalProbability', 'survival probability', '.0%')],
+        },
       },
     },
   );

@@ -13,7 +13,7 @@ function barOpacity(): Record<string, unknown> {
     field: 'provenance',
     type: 'ordinal',
     title: PROVENANCE_TITLE,
-    scale: { type: 'ordinal', domain: [...PROVENANCE_DOMAIN], range: [1, 0.55, 0.25] },
+    scale: { type: 'ordinal', domain: [...PROVENANCE_DOMAIN], range: [1, 0.7, 0.35] },
     legend: { symbolType: 'square', symbolFillColor: '#4c78a8' },
   };
 }
@@ -28,11 +28,12 @@ function barsHeight(n: number): number {
  * data through device memory, and transferring over the host link (roofline model).
  */
 export function placementTimeChart(rows: readonly PlacementTimeRow[]): TopLevelSpec {
-  const plans = distinct(rows, (r) => r.plan);
+  // Planner order (best first), not alphabetical.
+  const plans = [...new Set(rows.map((r) => r.plan))];
   return topLevel(
     {
       title: 'Where does a step’s time go?',
-      subtitle: 'Step time per placement plan, split into compute, memory traffic and host-link transfer.',
+      subtitle: 'Step time of each placement plan (strategy · devices used, best first), split into compute, memory traffic and host-link transfer.',
     },
     {
       width: CHART_WIDTH_PX,
@@ -40,7 +41,7 @@ export function placementTimeChart(rows: readonly PlacementTimeRow[]): TopLevelS
       data: { values: rows },
       mark: { type: 'bar' },
       encoding: {
-        y: { field: 'plan', type: 'nominal', title: 'placement plan', sort: plans, axis: { labelLimit: 220 } },
+        y: { field: 'plan', type: 'nominal', title: null, sort: plans, axis: { labelLimit: 520 } },
         x: quantity('seconds', 'seconds per training step', { stack: 'zero' }),
         color: { field: 'component', type: 'nominal', title: 'time spent on', scale: { domain: COMPONENTS, range: COMPONENT_COLOURS } },
         order: { field: 'component', type: 'nominal', sort: 'ascending' },
@@ -56,13 +57,13 @@ export function placementTimeChart(rows: readonly PlacementTimeRow[]): TopLevelS
  * capacity as a black tick. A plan whose bar passes its tick does not fit.
  */
 export function placementMemoryChart(rows: readonly PlacementMemoryRow[]): TopLevelSpec {
-  const withKey = rows.map((r) => ({ ...r, key: `${r.plan} · ${r.device}`, status: r.overCapacity ? 'over capacity' : 'fits' }));
+  const withKey = rows.map((r) => ({ ...r, key: `${r.plan} → ${r.device}`, status: r.overCapacity ? 'over capacity' : 'fits' }));
   const keys = withKey.map((r) => r.key);
-  const y = { field: 'key', type: 'nominal', title: 'plan · device', sort: keys, axis: { labelLimit: 260 } };
+  const y = { field: 'key', type: 'nominal', title: null, sort: keys, axis: { labelLimit: 520 } };
   return topLevel(
     {
       title: 'Does it fit?',
-      subtitle: 'Memory each plan places on each device (bar) against the device’s capacity (black tick).',
+      subtitle: 'Memory each plan (strategy · devices used) places on each device, after the arrow (bar), against that device’s capacity (black tick).',
     },
     {
       width: CHART_WIDTH_PX,
@@ -102,7 +103,7 @@ export function calibrationChart(rows: readonly CalibrationRow[]): TopLevelSpec 
   const all = rows.flatMap((r) => [r.predictedSeconds, r.measuredSeconds]).filter((v) => v > 0);
   const lo = Math.min(...all) / 1.5;
   const hi = Math.max(...all) * 1.5;
-  const axis = (field: string, title: string) => quantity(field, title, { scale: { type: 'log', domain: [lo, hi] }, axis: { format: '.1~s' } });
+  const axis = (field: string, title: string) => quantity(field, title, { scale: { type: 'log', domain: [lo, hi], nice: false }, axis: { format: '.1~s' } });
   return topLevel(
     {
       title: 'How good is the placement model?',

@@ -108,11 +108,11 @@ export function pruningComputeChart(rows: readonly PruningComputeRow[]): TopLeve
 export function pruningPayoffChart(rows: readonly PruningPayoffRow[]): TopLevelSpec {
   const labels = distinct(rows, (r) => r.label);
   const x = quantity('requests', 'inference requests served (log scale)', { scale: { type: 'log' }, axis: { format: '.1~s' } });
-  const breakEven = rows.filter((r, i) => r.breakEvenRequests !== null && rows.findIndex((o) => o.label === r.label) === i);
+  const breakEven = rows.filter((r, i) => r.breakEvenRequests !== null && rows.findIndex((o) => o.label === r.label && o.provenance === r.provenance) === i);
   return topLevel(
     {
       title: 'When does pruning pay for itself?',
-      subtitle: 'Net savings = requests × saving per request − one-off pruning cost; dots mark the break-even volume.',
+      subtitle: 'Net savings = requests × saving per request − one-off pruning cost. Solid: saving from measured latency; dashed: from the FLOPs ratio (an ideal sparse kernel, modeled). Dots mark break-even volumes.',
     },
     {
       width: CHART_WIDTH_PX,
@@ -129,6 +129,7 @@ export function pruningPayoffChart(rows: readonly PruningPayoffRow[]): TopLevelS
             strokeDash: provenanceStrokeDash(),
             tooltip: [
               tip('label', 'configuration'),
+              tip('provenance', 'saving is'),
               tip('requests', 'requests', ',.0f'),
               tip('netSavingsUsd', 'net savings (USD)', '$,.4f'),
               tip('breakEvenRequests', 'break-even (requests)', ',.0f'),
@@ -136,13 +137,13 @@ export function pruningPayoffChart(rows: readonly PruningPayoffRow[]): TopLevelS
           },
         },
         {
-          data: { values: breakEven.map((r) => ({ label: r.label, requests: r.breakEvenRequests, netSavingsUsd: 0 })) },
+          data: { values: breakEven.map((r) => ({ label: r.label, requests: r.breakEvenRequests, netSavingsUsd: 0, provenance: r.provenance })) },
           mark: { type: 'point', filled: true, size: 80, stroke: 'black', strokeWidth: 1 },
           encoding: {
             x: { field: 'requests', type: 'quantitative' },
             y: { field: 'netSavingsUsd', type: 'quantitative' },
             color: categoryColour('label', 'pruned configuration', labels),
-            tooltip: [tip('label', 'configuration'), tip('requests', 'break-even (requests)', ',.0f')],
+            tooltip: [tip('label', 'configuration'), tip('provenance', 'saving is'), tip('requests', 'break-even (requests)', ',.0f')],
           },
         },
       ],
