@@ -18,9 +18,10 @@ import { buildZooModel, type ZooModelName } from '../src/bench/zoo/index.ts';
 import { EpochSampler, trainStep, trainableVariables } from '../src/bench/train/loop.ts';
 import { profileTrainStep } from '../src/bench/train/profile.ts';
 import { measureAccumulation } from '../src/bench/train/accumulation.ts';
-import { withKernelTiming } from '../src/bench/train/kernel-timer.ts';
+import { optimizerKernels, withKernelTiming } from '../src/bench/train/kernel-timer.ts';
 import { countFlops } from '../src/bench/flops/analytic.ts';
 import { createRng } from '../src/util/rng.ts';
+import { nativeAdam } from '../src/runtime/native/adam.ts';
 
 tf.enableProdMode();
 const json = process.argv.includes('--json');
@@ -49,7 +50,7 @@ log(`GEMM ${gemm.n}² fp32: ${gemm.gflops.toFixed(2)} GFLOP/s (measured now, ${g
 const results = [];
 for (const { model: name, batch, ks } of CASES) {
   const { model, task } = buildZooModel(name, { seed: 0 });
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = nativeAdam(1e-3); // fused on the native backend, tf.train.adam elsewhere
   const sampler = new EpochSampler(task.train.count, createRng(0));
   const variables = trainableVariables(model);
   for (let i = 0; i < 2; i++) trainStep(model, task, optimizer, sampler.next(batch), 1, false, variables); // warm-up
@@ -65,7 +66,7 @@ for (const { model: name, batch, ks } of CASES) {
       stepTimes.push((performance.now() - t0) / 1000); // cpu, wasm and native kernels are synchronous
     }
     await (variables[0] as tf.Variable).data();
-  });
+  }, { alsoTime: optimizerKernels(optimizer) });
   const wallSeconds = (performance.now() - start) / 1000;
   const stepSeconds = median(stepTimes);
   const kernelSecondsPerStep = timing.kernelSeconds / TIMED_STEPS;

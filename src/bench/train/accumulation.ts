@@ -10,6 +10,7 @@ import type { Rng } from '../../util/rng.ts';
 import type { Task } from '../zoo/task.ts';
 import { EpochSampler, trainStep, trainableVariables } from './loop.ts';
 import { profileTrainStep } from './profile.ts';
+import { nativeAdam } from '../../runtime/native/adam.ts';
 
 /** One k's measurements. Bytes are tfjs tensor bytes; seconds are wall time per optimizer step. */
 export interface AccumulationPoint {
@@ -34,7 +35,7 @@ export async function measureAccumulation(options: { model: LayersModel; task: T
   for (const k of options.ks) {
     if (!Number.isInteger(k) || k <= 0 || samplesPerStep % k !== 0) throw new UsageError('accumulation steps', `${k} must be a positive integer dividing ${samplesPerStep} samples per step`);
   }
-  const optimizer = tf.train.adam(options.learningRate ?? 1e-3);
+  const optimizer = nativeAdam(options.learningRate ?? 1e-3);
   const sampler = new EpochSampler(task.train.count, options.rng);
   const variables = trainableVariables(model);
   const points: AccumulationPoint[] = [];
