@@ -4,13 +4,16 @@
  * layers plus boundary transfers that depend only on consecutive choices, and memory is
  * additive per device. The state after layer i is (device of layer i, set of devices in use,
  * bytes used per device); for each (device, set) the programme keeps the Pareto frontier of
- * (bytes per device, seconds). The result is exact unless a frontier had to be thinned to
- * stay tractable (then the plan says so).
+ * (bytes per device, seconds). Partial plans that cannot beat a known feasible plan are
+ * dropped (bounds.ts: suffix and Lagrangian bounds, incumbent from Lagrangian relaxation plus
+ * repair), which keeps the result exact. Only if a frontier still outgrows MAX_FRONTIER is it
+ * thinned; the plan then says so and how far it can be from the Lagrangian lower bound.
  *
  * Objective 'time' minimises step seconds; 'cost' minimises seconds × Σ $/hour of the devices
  * in use (the set is part of the state, so both are exact).
  */
-import { boundarySeconds, layerOptionCost, type LayerPlacement } from './costs.ts';
+import type { LayerPlacement } from './costs.ts';
+import { buildTable, lagrangianCandidates, pathTotals, suffixBounds } from './bounds.ts';
 import { isInference, type CostGraph } from './graph.ts';
 import { evaluatePlan, type Plan } from './plan.ts';
 import type { PlannerDevice } from './roofline.ts';
@@ -19,7 +22,7 @@ import { hostIndexOf } from './strategies.ts';
 /** What the optimum minimises. */
 export type Objective = 'time' | 'cost';
 
-const MAX_FRONTIER = 1500;
+const MAX_FRONTIER = 600;
 
 interface State {
   device: number;
@@ -43,15 +46,16 @@ function spread<T>(items: readonly T[], count: number): T[] {
 }
 
 /**
- * Per (device, mask) group: merge states with identical bytes (keeping the faster), drop
+ * Per (device, mask) group (mask only matters when minimising dollars, so 'time' groups by
+ * device alone): merge states with identical bytes (keeping the faster), drop
  * dominated states, and when the frontier is still larger than MAX_FRONTIER keep an even
  * spread of it from fastest to leanest. Returns whether the frontier had to be thinned.
  */
-function prune(states: State[]): { kept: State[]; truncated: boolean } {
+function prune(states: State[], byMask: boolean): { kept: State[]; truncated: boolean } {
   const groups = new Map<string, Map<string, State>>();
   let truncated = false;
   for (const s of states) {
-    const key = `${s.device}|${s.mask}`;
+    const key = byMask ? `${s.device}|${s.mask}` : `${s.device}`;
     let group = groups.get(key);
     if (!group) groups.set(key, (group = new Map()));
     const bytesKey = s.bytes.join(',');
@@ -84,52 +88,62 @@ function usdPerHourOf(mask: number, devices: readonly PlannerDevice[]): number {
 /** The optimal plan under the devices' capacities, or undefined when no assignment fits. */
 export function optimalPlan(graph: CostGraph, devices: readonly PlannerDevice[], objective: Objective): Plan | undefined {
   if (devices.length > 30) throw new Error('optimalPlan: at most 30 devices');
+  const D = devices.length;
   const host = hostIndexOf(devices);
   const options = placementOptions(devices, isInference(graph));
+  const table = buildTable(graph, devices, options, isInference(graph) ? undefined : host);
+  const capacities = devices.map((d) => d.capacityBytes);
   // Cheap infeasibility proof: even the leanest option per layer overflows the total capacity.
-  const hostDevice = host === undefined ? undefined : devices[host];
-  const leanest = graph.layers.reduce((sum, layer) => {
-    const totals = options.map((o) => {
-      const c = layerOptionCost(graph, layer, devices[o.device] as PlannerDevice, o.offloadOptimizer, hostDevice);
-      return c.deviceBytes + c.hostBytes;
-    });
-    return sum + Math.min(...totals);
-  }, 0);
-  if (leanest > devices.reduce((sum, d) => sum + d.capacityBytes, 0)) return undefined;
+  const leanest = table.bytes.reduce((sum, perOption) => sum + Math.min(...perOption.map((b) => b.reduce((x, y) => x + y, 0))), 0);
+  if (leanest > capacities.reduce((a, b) => a + b, 0)) return undefined;
+
+  const maskOf = (path: readonly number[]): number => path.reduce((m, k, i) => m | (table.bytes[i]?.[k] ?? []).reduce((mm, b, d) => (b > 0 ? mm | (1 << d) : mm), 1 << (options[k] as LayerPlacement).device), 0);
+  const scorePath = (path: number[], totals: { seconds: number }): number => (objective === 'time' ? totals.seconds : totals.seconds * usdPerHourOf(maskOf(path), devices));
+  const relaxation = lagrangianCandidates(table, capacities, scorePath);
+  const incumbentPath = relaxation.paths[0];
+  const incumbent = incumbentPath ? scorePath(incumbentPath, pathTotals(table, incumbentPath, D)) : Infinity;
+  const suffix = suffixBounds(table, D);
+  const lambda = relaxation.bestLambda;
+  const suffixLambda = suffixBounds(table, D, lambda);
+
   let states: State[] = [];
   let truncated = false;
-  graph.layers.forEach((layer, i) => {
+  graph.layers.forEach((_, i) => {
     const next: State[] = [];
     const parents: Array<State | undefined> = i === 0 ? [undefined] : states;
-    for (const option of options) {
-      const device = devices[option.device] as PlannerDevice;
-      const cost = layerOptionCost(graph, layer, device, option.offloadOptimizer, hostDevice);
-      const layerSeconds = cost.pass.seconds + cost.optimizer.seconds + cost.offloadTransferSeconds;
+    options.forEach((option, k) => {
+      const optionBytes = table.bytes[i]?.[k] ?? [];
+      const layerSeconds = table.seconds[i]?.[k] ?? 0;
       for (const parent of parents) {
-        const bytes = parent ? [...parent.bytes] : devices.map(() => 0);
-        bytes[option.device] = (bytes[option.device] ?? 0) + cost.deviceBytes;
-        let mask = (parent?.mask ?? 0) | (1 << option.device);
-        if (option.offloadOptimizer && host !== undefined) {
-          bytes[host] = (bytes[host] ?? 0) + cost.hostBytes;
-          mask |= 1 << host;
-        }
-        if (bytes.some((b, d) => b > (devices[d] as PlannerDevice).capacityBytes)) continue;
-        const previous = parent ? devices[parent.device] : undefined;
-        const seconds = (parent?.seconds ?? 0) + layerSeconds + boundarySeconds(graph, i, previous, device);
+        const bytes = parent ? parent.bytes.map((b, d) => b + (optionBytes[d] ?? 0)) : [...optionBytes];
+        if (bytes.some((b, d) => b > (capacities[d] as number))) continue;
+        const mask = optionBytes.reduce((m, b, d) => (b > 0 ? m | (1 << d) : m), (parent?.mask ?? 0) | (1 << option.device));
+        const seconds = (parent?.seconds ?? 0) + layerSeconds + (table.boundary[i]?.[parent ? parent.device : D]?.[option.device] ?? 0);
+        // Branch and bound: even the fastest completion cannot beat a plan already known to fit.
+        // Completion bounds: fastest ignoring memory, and the Lagrangian one (a feasible completion
+        // uses at most the room left on each device, so Σ λ·(bytes − room) ≤ 0).
+        const penalisedRoom = bytes.reduce((sum, b, d) => sum + (lambda[d] ?? 0) * ((capacities[d] as number) - b), 0);
+        const completion = Math.max(suffix[i + 1]?.[option.device] ?? 0, (suffixLambda[i + 1]?.[option.device] ?? 0) - penalisedRoom);
+        const bound = (seconds + completion) * (objective === 'time' ? 1 : usdPerHourOf(mask, devices));
+        if (bound > incumbent * (1 + 1e-9)) continue;
         next.push({ device: option.device, mask, bytes, seconds, placement: option, parent });
       }
-    }
-    const pruned = prune(next);
+    });
+    const pruned = prune(next, objective === 'cost');
     truncated ||= pruned.truncated;
     states = pruned.kept;
   });
   const score = (s: State): number => (objective === 'time' ? s.seconds : s.seconds * usdPerHourOf(s.mask, devices));
   const best = states.reduce<State | undefined>((b, s) => (b === undefined || score(s) < score(b) ? s : b), undefined);
-  if (!best) return undefined;
-  const placements: LayerPlacement[] = [];
-  for (let s: State | undefined = best; s; s = s.parent) placements.unshift(s.placement);
-  const notes = [`dynamic programme over ${graph.layers.length} layers × ${options.length} options, objective ${objective}`];
-  if (truncated) notes.push(`a Pareto frontier was thinned to ${MAX_FRONTIER} states: near-optimal, not proven optimal`);
+  let placements: LayerPlacement[] = [];
+  if (best && score(best) <= incumbent) for (let s: State | undefined = best; s; s = s.parent) placements.unshift(s.placement);
+  else if (incumbentPath) placements = incumbentPath.map((k) => options[k] as LayerPlacement);
+  else return undefined;
+  const notes = [`dynamic programme over ${graph.layers.length} layers × ${options.length} options, objective ${objective}, pruned by bounds`];
   const plan = evaluatePlan(graph, devices, placements, { strategy: 'optimal-dp', label: `optimal (${objective})`, hostIndex: host, notes });
+  if (truncated) {
+    const gap = objective === 'time' && relaxation.dualSeconds > 0 ? `; at most ${((plan.stepSeconds / relaxation.dualSeconds - 1) * 100).toFixed(1)}% above the Lagrangian lower bound of ${relaxation.dualSeconds.toPrecision(4)} s` : '';
+    plan.notes.splice(1, 0, `a Pareto frontier was thinned to ${MAX_FRONTIER} states: near-optimal, not proven optimal${gap}`);
+  }
   return plan;
 }

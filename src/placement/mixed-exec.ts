@@ -110,8 +110,8 @@ async function step(segments: Segment[], options: MixedRunOptions): Promise<numb
       x = a;
       width = layer.spec.units;
     }
-    carry = x.dataSync() as Float32Array;
-    if (s === segments.length - 1) {
+    if (s < segments.length - 1) carry = x.dataSync() as Float32Array; // the boundary move, read side
+    else {
       // softmax cross-entropy and its gradient (p − y)/batch, on the last backend
       const logits = x;
       tf.tidy(() => {

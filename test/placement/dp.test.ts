@@ -5,6 +5,7 @@ import type { PlannerDevice } from '../../src/placement/roofline.ts';
 import type { LayerPlacement } from '../../src/placement/costs.ts';
 import { optimalPlan, placementOptions } from '../../src/placement/dp.ts';
 import { evaluatePlan } from '../../src/placement/plan.ts';
+import { buildTable, lagrangianCandidates, pathTotals, repairPath } from '../../src/placement/bounds.ts';
 
 // Second method: enumerate every assignment (options^layers) and keep the best that fits.
 function bruteForce(graph: CostGraph, devices: PlannerDevice[], objective: 'time' | 'cost'): number | undefined {
@@ -58,6 +59,26 @@ describe('optimal DP equals exhaustive search (5 layers × 5 options = 3125 assi
       });
     }
   }
+
+  it('the Lagrangian dual is a lower bound and its repaired candidates are feasible upper bounds', () => {
+    for (const seed of [1, 2, 3, 4, 6]) {
+      const { graph, devices } = randomCase(seed);
+      const optimum = bruteForce(graph, devices, 'time') as number;
+      const table = buildTable(graph, devices, placementOptions(devices), 0);
+      const capacities = devices.map((d) => d.capacityBytes);
+      const relaxation = lagrangianCandidates(table, capacities, (_, t) => t.seconds);
+      expect(relaxation.dualSeconds).toBeLessThanOrEqual(optimum * (1 + 1e-12));
+      for (const path of relaxation.paths) {
+        const totals = pathTotals(table, path, devices.length);
+        totals.bytes.forEach((b, d) => expect(b).toBeLessThanOrEqual(capacities[d] as number));
+        expect(totals.seconds).toBeGreaterThanOrEqual(optimum * (1 - 1e-12));
+      }
+      // repairing the everything-on-the-fastest-GPU path yields a plan that fits
+      const allOnB = graph.layers.map(() => 2);
+      const repaired = repairPath(table, allOnB, capacities);
+      if (repaired) pathTotals(table, repaired, devices.length).bytes.forEach((b, d) => expect(b).toBeLessThanOrEqual(capacities[d] as number));
+    }
+  });
 
   it('respects a tighter --max-memory style cap exactly (nothing fits → undefined, like exhaustive search)', () => {
     const { graph, devices } = randomCase(5);
