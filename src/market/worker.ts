@@ -27,11 +27,13 @@ export interface MarketWorkerPoint {
 
 let loaded: { scenario: Scenario; records: Map<string, BenchRecord>; plans: Map<string, PlanCost>; periods: number } | undefined;
 
+/** Parse the scenario once for this process (`args` is a MarketWorkerSetup). */
 export function setup(args: unknown): void {
   const a = args as MarketWorkerSetup;
   loaded = { scenario: { ...parseScenario(a.scenarioText, a.fileName), seed: a.seed }, records: new Map(a.records), plans: new Map(a.plans), periods: a.periods };
 }
 
+/** Simulate the runs of one point (a MarketWorkerPoint), in the order given. */
 export function runPoint(point: unknown): RunResult[] {
   if (!loaded) throw new Error('market worker: setup was not called');
   return simulateRuns(loaded.scenario, loaded.records, (point as MarketWorkerPoint).runs, loaded.periods, loaded.plans);

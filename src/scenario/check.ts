@@ -4,7 +4,6 @@
  * with document paths so `parse.ts` can point at the line.
  */
 import { deviceIds } from '../devices/catalog.ts';
-import type { Device } from '../devices/catalog.ts';
 import type { RawScenario } from './schema.ts';
 
 /** One cross-field problem: where (document path) and what, with what is allowed. */
@@ -21,7 +20,7 @@ function list(values: readonly string[]): string {
 export function checkScenario(s: RawScenario): Problem[] {
   const problems: Problem[] = [];
   const benchIds = (s.bench ?? []).map((b) => b.id);
-  const devices = deviceIds((s.devices ?? []) as Device[]);
+  const devices = deviceIds(s.devices ?? []);
   const seen = new Set<string>();
   (s.bench ?? []).forEach((b, i) => {
     if (seen.has(b.id)) problems.push({ path: ['bench', i, 'id'], message: `bench id "${b.id}" is used twice; ids must be unique` });

@@ -29,6 +29,7 @@ export interface LognormalDist {
   min?: number;
   max?: number;
 }
+/** Any of the supported distributions, tagged by `dist`. */
 export type Distribution = NormalDist | UniformDist | LognormalDist;
 /** A number or a distribution to draw it from once per Monte Carlo run. */
 export type Num = number | Distribution;

@@ -5,7 +5,7 @@
  */
 import type { Device } from '../devices/catalog.ts';
 import type { Num } from './distribution.ts';
-import type { BenchSpec, CostSpec, PlacementSpec, RawProvider, RawScenario, ReferencePrice, StrategySpec } from './schema.ts';
+import type { BenchSpec, CostSpec, PlacementSpec, RawProvider, RawScenario, ReferencePrice, ScenarioDevice, StrategySpec } from './schema.ts';
 
 /** Strategy parameters with every default filled (see src/market/strategies.ts for what each does). */
 export type Strategy =
@@ -186,6 +186,9 @@ function provider(p: RawProvider): Provider {
   };
 }
 
+/** A scenario device is a catalogue `Device` (this fails to compile if the two shapes drift apart). */
+const asDevice = (d: ScenarioDevice): Device => d;
+
 /** Whole days between two ISO dates (YYYY-MM or YYYY-MM-DD; a month means its first day). */
 function daysBetween(from: string, to: string): number {
   const t = (d: string) => Date.parse(d.length === 7 ? `${d}-01T00:00:00Z` : `${d}T00:00:00Z`);
@@ -226,7 +229,7 @@ export function normalizeScenario(raw: RawScenario, fileName: string): Scenario 
     monteCarlo: { runs: raw.monteCarlo?.runs ?? DEFAULTS.runs, percentiles: [...(raw.monteCarlo?.percentiles ?? DEFAULTS.percentiles)].sort((a, b) => a - b) },
     references: (raw.references ?? []).map((r) => ({ ...r, period: r.period ?? Math.floor(daysBetween((cal as { start: string }).start, r.date) / (cal as { periodDays: number }).periodDays) })),
     bench: (raw.bench ?? []).map((b) => ({ ...b, batch: b.batch ?? DEFAULTS.benchBatch, accum: b.accum ?? DEFAULTS.benchAccum, seed: b.seed ?? DEFAULTS.benchSeed })),
-    devices: (raw.devices ?? []) as Device[],
+    devices: (raw.devices ?? []).map(asDevice),
     placement: (raw.placement ?? []).map((p) => ({ ...p, objective: p.objective ?? 'time' })),
   };
 }

@@ -183,12 +183,21 @@ export const scenarioSchema = strictShape({
 
 /** A scenario as written (after YAML parsing and schema validation, before defaults). */
 export type RawScenario = z.infer<typeof scenarioSchema>;
+/** A provider as written (money in USD, quantities in the scenario's units). */
 export type RawProvider = z.infer<typeof providerSchema>;
+/** A strategy as written: `{ type, ...parameters }`. */
 export type StrategySpec = z.infer<typeof strategySchema>;
+/** Demand as written (logit or linear). */
 export type DemandSpec = z.infer<typeof demandSchema>;
+/** A measured cost as written: bench record or FLOPs on a device, or a placement plan. */
 export type CostSpec = z.infer<typeof costSchema>;
+/** Accuracy → quality mapping as written. */
 export type QualityMapping = z.infer<typeof qualityMapping>;
+/** A benchmark run the scenario needs. */
 export type BenchSpec = z.infer<typeof benchSchema>;
+/** A placement problem (model shape on devices), validated syntactically here. */
 export type PlacementSpec = z.infer<typeof placementSchema>;
+/** A real dated price (USD per unit) of a provider. */
 export type ReferencePrice = z.infer<typeof referenceSchema>;
+/** A user-defined device, in the shape of the catalogue's `Device`. */
 export type ScenarioDevice = z.infer<typeof deviceSchema>;

@@ -26,6 +26,7 @@ function formatEquilibrium(r: EquilibriumReport, unit: string): string {
   ].join('\n');
 }
 
+/** Register `costsim equilibrium`. */
 export function registerEquilibrium(program: Command, ctx: CliContext): void {
   program
     .command('equilibrium <scenario>')

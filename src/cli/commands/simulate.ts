@@ -108,6 +108,7 @@ export function formatSimulation(r: SimulationResult): string {
   return lines.join('\n');
 }
 
+/** Register `costsim simulate`. */
 export function registerSimulate(program: Command, ctx: CliContext): void {
   program
     .command('simulate <scenario>')
