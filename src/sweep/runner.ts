@@ -19,6 +19,11 @@ import type { ParentMessage, WorkerMessage } from './protocol.ts';
 export interface SweepPoint<P> {
   key: string;
   params: P;
+  /**
+   * Keys of points of the same sweep that must finish first (e.g. training the model a
+   * later point fine-tunes). A point whose dependency failed fails without running.
+   */
+  after?: readonly string[];
 }
 
 /** What happened to one point. */
@@ -78,13 +83,18 @@ export function runSweep<P, R>(options: SweepOptions<P, R>): Promise<SweepSummar
   const summary: SweepSummary = { ran: [], skipped: [], failed: [], aborted: false };
   const queue: Array<{ point: SweepPoint<P>; attempt: number }> = [];
   const seen = new Set<string>();
+  const finished = new Set<string>();
   for (const point of options.points) {
     if (seen.has(point.key)) throw new Error(`runSweep: duplicate point key "${point.key}"`);
     seen.add(point.key);
     if (options.isDone?.(point.key)) {
       summary.skipped.push(point.key);
+      finished.add(point.key);
       options.onEvent?.({ type: 'skipped', key: point.key });
     } else queue.push({ point, attempt: 0 });
+  }
+  for (const { point } of queue) {
+    for (const dep of point.after ?? []) if (!seen.has(dep)) throw new Error(`runSweep: point "${point.key}" waits for "${dep}", which is not a point of this sweep`);
   }
   const slots = Math.min(queue.length, Math.max(1, options.workers ?? defaultWorkerCount()));
   if (slots === 0) return Promise.resolve(summary);
@@ -94,6 +104,9 @@ export function runSweep<P, R>(options: SweepOptions<P, R>): Promise<SweepSummar
   return new Promise((resolve) => {
     const live = new Map<number, ChildProcess>();
     const busy = new Map<number, { point: SweepPoint<P>; attempt: number }>();
+    /** Workers with nothing runnable right now (waiting for dependencies to finish). */
+    const idle = new Set<number>();
+    const failedKeys = new Set<string>();
     let settled = false;
 
     const finishIfDone = (): void => {
@@ -112,14 +125,45 @@ export function runSweep<P, R>(options: SweepOptions<P, R>): Promise<SweepSummar
       const willRetry = job.attempt < retries && !summary.aborted;
       options.onEvent?.({ type: 'failed', key: job.point.key, workerIndex: slot, message, willRetry });
       if (willRetry) queue.push({ point: job.point, attempt: job.attempt + 1 });
-      else summary.failed.push({ key: job.point.key, message });
+      else markFailed(job.point.key, message);
+    };
+    function markFailed(key: string, message: string): void {
+      summary.failed.push({ key, message });
+      failedKeys.add(key);
+    }
+    /** The next point whose dependencies all finished; points behind a failed dependency fail here. */
+    const nextReady = (): { point: SweepPoint<P>; attempt: number } | undefined => {
+      for (let i = 0; i < queue.length; i++) {
+        const job = queue[i] as { point: SweepPoint<P>; attempt: number };
+        const deps = job.point.after ?? [];
+        const broken = deps.find((d) => failedKeys.has(d));
+        if (broken) {
+          queue.splice(i--, 1);
+          markFailed(job.point.key, `not run: dependency "${broken}" failed`);
+        } else if (deps.every((d) => finished.has(d))) {
+          queue.splice(i, 1);
+          return job;
+        }
+      }
+      return undefined;
+    };
+    const wakeIdle = (): void => {
+      for (const slot of [...idle]) {
+        idle.delete(slot);
+        dispatch(slot);
+      }
     };
     const dispatch = (slot: number): void => {
       const child = live.get(slot);
       if (!child) return;
-      const job = summary.aborted ? undefined : queue.shift();
+      const job = summary.aborted ? undefined : nextReady();
       if (!job) {
-        child.send({ type: 'stop' } satisfies ParentMessage);
+        // Wait if something running may unblock a queued point; otherwise this worker is done.
+        if (queue.length > 0 && busy.size > 0 && !summary.aborted) idle.add(slot);
+        else {
+          child.send({ type: 'stop' } satisfies ParentMessage);
+          wakeIdleToStop();
+        }
         return;
       }
       busy.set(slot, job);
@@ -158,23 +202,36 @@ export function runSweep<P, R>(options: SweepOptions<P, R>): Promise<SweepSummar
             return;
           }
           busy.delete(slot);
+          finished.add(message.key);
           summary.ran.push(message.key);
           options.onEvent?.({ type: 'finished', key: message.key, workerIndex: slot, wallSeconds: message.wallSeconds });
           dispatch(slot);
+          wakeIdle();
         } else if (message.type === 'error') {
           fail(slot, message.message);
           dispatch(slot);
+          wakeIdle();
         }
       });
       child.on('exit', (code, signal) => {
         live.delete(slot);
+        idle.delete(slot);
         if (busy.has(slot)) {
           fail(slot, `worker process exited (${signal ?? `code ${code}`}) while running the point`);
           if (queue.length > 0 && !summary.aborted) spawn(slot);
+          else wakeIdle();
         }
         finishIfDone();
       });
     };
+    /** When nothing is left to run, idle workers must be told to stop too. */
+    function wakeIdleToStop(): void {
+      if (busy.size > 0 && queue.length > 0) return;
+      for (const slot of [...idle]) {
+        idle.delete(slot);
+        live.get(slot)?.send({ type: 'stop' } satisfies ParentMessage);
+      }
+    }
     const abort = (): void => {
       summary.aborted = true;
       for (const child of live.values()) child.kill('SIGTERM');

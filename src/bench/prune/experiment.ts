@@ -48,6 +48,10 @@ export interface PruneSpec extends DenseSpec {
   fineTuneSteps: number;
   latencyBatchSize: number;
   latencyRounds: number;
+  /** Milliseconds each latency timing should last (default 200; tests use less). */
+  latencyTargetMs?: number;
+  /** Interleaved training-step timing: rounds × steps per model (default 3 × 3; tests use less). */
+  trainStepTiming?: { rounds: number; steps: number };
 }
 
 /** Everything measured for one pruned model. */
@@ -158,11 +162,12 @@ export async function runPruneExperiment(spec: PruneSpec, train: Trainer): Promi
     const parentBytes = measureModelBytes(parent);
     const x1 = inputBatch(task.test.x, 1);
     const xLarge = inputBatch(task.test.x, spec.latencyBatchSize);
-    const rounds = { rounds: spec.latencyRounds };
+    const rounds = { rounds: spec.latencyRounds, ...(spec.latencyTargetMs ? { targetMsPerTiming: spec.latencyTargetMs } : {}) };
     const latency = { batch1: compareLatency(parent, final, x1, rounds), batchLarge: compareLatency(parent, final, xLarge, rounds) };
     tf.dispose([x1, xLarge]);
     // Last, because it trains both models further (their accuracy is already recorded).
-    const trainStep = await compareTrainStep(parent, final, task, train, spec.seed);
+    const timing = spec.trainStepTiming ?? { rounds: 3, steps: 3 };
+    const trainStep = await compareTrainStep(parent, final, task, train, spec.seed, timing.rounds, timing.steps);
     const traced = await traceFlops(() => train({ model: final, task, steps: 1, seed: spec.seed }));
     const trainStepFlops = { analytic: countFlops(final, { batchSize: spec.batchSize }).totals.trainStepFlops, traced: traced.totalFlops, peakBytes: traced.peakBytes };
     const result: PruneMeasurement = {

@@ -30,6 +30,8 @@ export interface PruneStudyOptions {
   learningRate: number;
   latencyBatchSize: number;
   latencyRounds: number;
+  /** Milliseconds per latency timing (default 200). */
+  latencyTargetMs?: number;
   /** Directory for dense checkpoints (e.g. .costsim/prune-checkpoints). */
   checkpointDir: string;
 }
@@ -43,7 +45,7 @@ export interface TrainingSpec {
 /** Phase 1: train the dense parent. */
 export interface DensePointParams {
   kind: 'dense';
-  spec: Omit<PruneSpec, 'method' | 'scope' | 'schedule' | 'fineTuneSteps' | 'latencyBatchSize' | 'latencyRounds'> & TrainingSpec & { denseSteps: number };
+  spec: Omit<PruneSpec, 'method' | 'scope' | 'schedule' | 'fineTuneSteps' | 'latencyBatchSize' | 'latencyRounds' | 'latencyTargetMs' | 'trainStepTiming'> & TrainingSpec & { denseSteps: number };
 }
 
 /** Phase 2: prune and measure one level. */
@@ -104,6 +106,7 @@ export function planPruneStudy(options: PruneStudyOptions, env: EnvironmentKey):
           fineTuneSteps: options.fineTuneSteps,
           latencyBatchSize: options.latencyBatchSize,
           latencyRounds: options.latencyRounds,
+          ...(options.latencyTargetMs ? { latencyTargetMs: options.latencyTargetMs } : {}),
         };
         const { checkpointPath: _path, ...keyed } = spec;
         const key = `prune-${hashKey({ ...keyed, denseKey, env })}`;

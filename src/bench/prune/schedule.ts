@@ -67,7 +67,7 @@ export function validateSchedule<S extends PruningSchedule>(schedule: S): S {
     checkSparsity(schedule.targetSparsity, 'targetSparsity');
     checkStep(schedule.endStep, 'endStep', true);
     if (schedule.endStep !== -1 && schedule.endStep < schedule.beginStep) {
-      throw new UsageError('beginStep', `begin step ${schedule.beginStep} is after end step ${schedule.endStep}`, 'beginStep ≤ endStep');
+      throw new UsageError('beginStep', `begin step ${schedule.beginStep} is after end step ${schedule.endStep}`, 'begin step ≤ end step');
     }
   } else {
     checkSparsity(schedule.initialSparsity, 'initialSparsity');
@@ -75,7 +75,7 @@ export function validateSchedule<S extends PruningSchedule>(schedule: S): S {
     checkStep(schedule.endStep, 'endStep');
     // TFMOT rejects begin ≥ end for PolynomialDecay: the progress p would divide by zero.
     if (schedule.endStep <= schedule.beginStep) {
-      throw new UsageError('beginStep', `begin step ${schedule.beginStep} must be before end step ${schedule.endStep}`, 'beginStep < endStep');
+      throw new UsageError('beginStep', `begin step ${schedule.beginStep} must be before end step ${schedule.endStep}`, 'begin step < end step');
     }
     if (!(schedule.power > 0)) throw new UsageError('power', `must be > 0 (got ${schedule.power})`);
   }

@@ -1,15 +1,15 @@
 /**
- * Run a pruning study: dense parents first (one per seed), then every level, each phase a
- * resumable sweep over worker processes. Every pruning result is appended to the BenchRecord
+ * Run a pruning study: dense parents (one per seed) and every level in one resumable sweep
+ * over worker processes, each level waiting for its parent. Every pruning result is appended to the BenchRecord
  * store as it arrives; a rerun skips levels the store already holds and dense parents whose
  * checkpoint exists (or whose levels are all done).
  */
 import { fileURLToPath } from 'node:url';
 import { appendRecord, readRecords } from '../store.ts';
-import { runSweep, type SweepEvent, type SweepSummary } from '../../sweep/runner.ts';
+import { runSweep, type SweepEvent, type SweepPoint, type SweepSummary } from '../../sweep/runner.ts';
 import { hasCheckpoint } from './checkpoint.ts';
 import { environmentKey } from './environment.ts';
-import { planPruneStudy, type PruneStudyOptions, type PruneStudyPlan } from './plan.ts';
+import { planPruneStudy, type PruneStudyOptions, type PruneStudyPlan, type PruneWorkerParams } from './plan.ts';
 import { isPruneRecord, type PruneRecord } from './record.ts';
 import type { PruneWorkerSetup } from './worker.ts';
 
@@ -22,7 +22,8 @@ export interface StudyRunOptions {
   deviceId: string;
   storePath: string;
   workers: number;
-  onEvent?: (phase: 'dense' | 'prune', event: SweepEvent) => void;
+  /** Sweep events; dense-parent keys start with "dense-", level keys with "prune-". */
+  onEvent?: (event: SweepEvent) => void;
   signal?: AbortSignal;
 }
 
@@ -30,8 +31,19 @@ export interface StudyRunOptions {
 export interface StudyResult {
   plan: PruneStudyPlan;
   records: Map<string, PruneRecord>;
+  /** The whole sweep, and its dense-parent and level points separately. */
+  summary: SweepSummary;
   dense: SweepSummary;
   prune: SweepSummary;
+}
+
+function phaseOf(key: string): 'dense' | 'prune' {
+  return key.startsWith('dense-') ? 'dense' : 'prune';
+}
+
+function splitSummary(summary: SweepSummary, phase: 'dense' | 'prune'): SweepSummary {
+  const mine = (key: string) => phaseOf(key) === phase;
+  return { ran: summary.ran.filter(mine), skipped: summary.skipped.filter(mine), failed: summary.failed.filter((f) => mine(f.key)), aborted: summary.aborted };
 }
 
 function pruneRecordsByKey(storePath: string): Map<string, PruneRecord> {
@@ -46,20 +58,21 @@ export async function runPruneStudy(options: PruneStudyOptions, run: StudyRunOpt
   const stored = pruneRecordsByKey(run.storePath);
   const setupArgs: PruneWorkerSetup = { backend: run.backend, deviceId: run.deviceId };
   const pendingDense = new Set(plan.prune.filter((p) => !stored.has(p.key)).map((p) => p.params.denseKey));
-  const common = { workerModule: WORKER_MODULE, workers: run.workers, setupArgs, ...(run.signal ? { signal: run.signal } : {}) };
-  const dense = await runSweep({
-    ...common,
-    points: plan.dense,
-    isDone: (key) => !pendingDense.has(key) || hasCheckpoint((plan.dense.find((p) => p.key === key)?.params.spec.checkpointPath) as string),
-    onResult: () => undefined, // the checkpoint file is the result
-    onEvent: (event) => run.onEvent?.('dense', event),
-  });
-  const prune = await runSweep({
-    ...common,
-    points: plan.prune,
-    isDone: (key) => stored.has(key),
-    onResult: (_key, record: PruneRecord) => appendRecord(run.storePath, record),
-    onEvent: (event) => run.onEvent?.('prune', event),
+  const denseDone = (key: string): boolean => !pendingDense.has(key) || hasCheckpoint(plan.dense.find((p) => p.key === key)?.params.spec.checkpointPath as string);
+  // One sweep, so worker processes start once: each level waits for its dense parent.
+  const points: Array<SweepPoint<PruneWorkerParams>> = [...plan.dense, ...plan.prune.map((p) => ({ ...p, after: [p.params.denseKey] }))];
+  const summary = await runSweep({
+    workerModule: WORKER_MODULE,
+    workers: run.workers,
+    setupArgs,
+    ...(run.signal ? { signal: run.signal } : {}),
+    points,
+    isDone: (key) => (phaseOf(key) === 'dense' ? denseDone(key) : stored.has(key)),
+    onResult: (_key, result: unknown) => {
+      // A dense point's result is its checkpoint file; a level's is a BenchRecord for the store.
+      if (isPruneRecord(result as PruneRecord)) appendRecord(run.storePath, result as PruneRecord);
+    },
+    onEvent: (event) => run.onEvent?.(event),
   });
   const all = pruneRecordsByKey(run.storePath);
   const records = new Map<string, PruneRecord>();
@@ -67,5 +80,5 @@ export async function runPruneStudy(options: PruneStudyOptions, run: StudyRunOpt
     const record = all.get(point.key);
     if (record) records.set(point.key, record);
   }
-  return { plan, records, dense, prune };
+  return { plan, records, summary, dense: splitSummary(summary, 'dense'), prune: splitSummary(summary, 'prune') };
 }

@@ -8,6 +8,7 @@ import { registerSimulate } from './simulate.ts';
 import { registerEquilibrium } from './equilibrium.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
+import { registerPrune } from './prune.ts';
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerDoctor(program, ctx);
@@ -17,4 +18,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerEquilibrium(program, ctx);
   registerRun(program, ctx);
   registerReport(program, ctx);
+  registerPrune(program, ctx);
 }

@@ -1,0 +1,116 @@
+/**
+ * `costsim prune --model cnn --sparsity 0,0.5,0.75,0.9 --mode unstructured|structured|random
+ *   --schedule constant|polynomial [--volume N] [--device ID] [--accuracy-floor A] [--json]`:
+ * prune for real (dense parent per seed, then every level fine-tuned and measured in worker
+ * processes), store each result as a BenchRecord, and print accuracy, size, FLOPs, latency and
+ * the payoff per level. Reruns reuse stored levels.
+ */
+import { dirname, join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { CliContext } from '../context.ts';
+import { CostsimError, UsageError } from '../../errors.ts';
+import { deviceIds, findDevice } from '../../devices/catalog.ts';
+import { initRuntime } from '../../runtime/index.ts';
+import { defaultWorkerCount } from '../../sweep/runner.ts';
+import { defaultStorePath } from '../../bench/store.ts';
+import { numberFlag, parsePruneFlags, PRUNE_DEFAULTS, type PruneFlags } from '../../bench/prune/options.ts';
+import { runPruneStudy } from '../../bench/prune/study.ts';
+import { summarizeStudy } from '../../bench/prune/summarize.ts';
+import { formatStudy, type StudyHeader } from '../../bench/prune/table.ts';
+
+/** The device that prices results when --device is not given (a CPU instance like the machines these runs are measured on). */
+export const DEFAULT_PRUNE_DEVICE = 'aws-c6a.large';
+const DEFAULT_VOLUME = 1_000_000;
+
+interface PruneCommandFlags extends PruneFlags {
+  volume?: string;
+  device?: string;
+  accuracyFloor?: string;
+  workers?: string;
+  store?: string;
+  backend?: string;
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+export function registerPrune(program: Command, ctx: CliContext): void {
+  program
+    .command('prune')
+    .description('Prune zoo models for real (magnitude, structured, random), fine-tune, and measure accuracy, FLOPs, latency and whether it pays off.')
+    .option('--model <name>', `zoo model: mlp, cnn, transformer (default ${PRUNE_DEFAULTS.model})`)
+    .option('--opt <key=value>', 'model option, repeatable (e.g. --opt filters1=8)', collect)
+    .option('--sparsity <list>', `comma-separated sparsity levels in [0,1) (default ${PRUNE_DEFAULTS.sparsity})`)
+    .option('--mode <list>', `unstructured, structured, random; comma-separated for several (default ${PRUNE_DEFAULTS.mode})`)
+    .option('--threshold <scope>', 'unstructured magnitude threshold: layer or global (default layer)')
+    .option('--schedule <kind>', 'constant or polynomial (TFMOT semantics; default constant)')
+    .option('--begin-step <n>', 'first fine-tuning step that prunes (default 0)')
+    .option('--end-step <n>', 'last step that updates masks (polynomial default: begin + 10 × frequency)')
+    .option('--frequency <n>', 'steps between mask updates (constant default 100; polynomial default ≈ 6% of --steps)')
+    .option('--power <p>', 'polynomial decay exponent (default 3)')
+    .option('--initial-sparsity <s>', 'polynomial starting sparsity (default 0)')
+    .option('--steps <n>', `fine-tuning steps per level (default ${PRUNE_DEFAULTS.steps})`)
+    .option('--dense-steps <n>', `training steps of the dense parent (default ${PRUNE_DEFAULTS.denseSteps})`)
+    .option('--batch-size <n>', `training batch size (default ${PRUNE_DEFAULTS.batchSize})`)
+    .option('--learning-rate <lr>', `Adam learning rate (default ${PRUNE_DEFAULTS.learningRate})`)
+    .option('--seeds <list>', `comma-separated seeds; levels report mean ± std over them (default ${PRUNE_DEFAULTS.seeds})`)
+    .option('--volume <requests>', `inference requests per month for the payoff (default ${DEFAULT_VOLUME.toLocaleString('en-US')})`)
+    .option('--device <id>', `catalogue device whose $/hour prices runs and serving (default ${DEFAULT_PRUNE_DEVICE})`)
+    .option('--accuracy-floor <a>', 'flag levels whose test accuracy falls below this (0–1)')
+    .option('--latency-batch <n>', `the "large batch" for latency (default ${PRUNE_DEFAULTS.latencyBatch})`)
+    .option('--latency-rounds <n>', `interleaved timing rounds (default ${PRUNE_DEFAULTS.latencyRounds})`)
+    .option('--latency-ms <ms>', 'how long each latency timing lasts (default 200)')
+    .option('--data-limit <n>', 'use only the first N examples (quick runs)')
+    .option('--workers <n>', 'worker processes (default: one per core)')
+    .option('--store <path>', 'BenchRecord store (default .costsim/records.jsonl)')
+    .option('--backend <name>', 'force a backend (tensorflow, native, wasm, cpu)')
+    .option('--json', 'print one JSON object on stdout')
+    .action(async (flags: PruneCommandFlags) => {
+      const storePath = flags.store ? resolve(ctx.cwd, flags.store) : defaultStorePath(ctx.cwd);
+      const options = parsePruneFlags(flags, join(dirname(storePath), 'prune-checkpoints'));
+      const deviceId = flags.device ?? DEFAULT_PRUNE_DEVICE;
+      const device = findDevice(deviceId);
+      if (!device) throw new UsageError('--device', `unknown device "${deviceId}"`, deviceIds().join(', '));
+      const requestsPerMonth = numberFlag('--volume', flags.volume, { min: 0 }) ?? DEFAULT_VOLUME;
+      const accuracyFloor = numberFlag('--accuracy-floor', flags.accuracyFloor, { min: 0, max: 1 });
+      const workers = numberFlag('--workers', flags.workers, { integer: true, min: 1 }) ?? defaultWorkerCount();
+      const choice = await initRuntime({ flag: flags.backend, env: ctx.env });
+      const progress = (line: string): void => {
+        if (ctx.isTTY) ctx.err(line);
+      };
+      const study = await runPruneStudy(options, {
+        backend: choice.name,
+        deviceId: device.id,
+        storePath,
+        workers,
+        onEvent: (event) => {
+          if (event.type === 'finished') progress(`prune: ${event.key} done in ${event.wallSeconds.toFixed(1)} s`);
+          else if (event.type === 'failed') progress(`prune: ${event.key} failed: ${event.message}`);
+          else if (event.type === 'log') progress(`  [worker ${event.workerIndex}] ${event.line}`);
+        },
+      });
+      const priced = { id: device.id, usdPerHour: device.usdPerHour.value, priceSource: `${device.usdPerHour.source}, ${device.usdPerHour.date}` };
+      const { levels, missing } = summarizeStudy(study.plan.cells, study.records, { requestsPerMonth, device: priced, ...(accuracyFloor !== undefined ? { accuracyFloor } : {}) });
+      const failed = study.summary.failed;
+      const problems = [...failed.map((f) => `${f.key} failed: ${f.message}`), ...missing.map((m) => `no result for ${m.mode} at sparsity ${m.sparsity}`)];
+      const header: StudyHeader = {
+        model: options.model,
+        modelOptions: options.modelOptions,
+        backend: choice.name,
+        seeds: options.seeds,
+        denseSteps: options.denseSteps,
+        fineTuneSteps: options.fineTuneSteps,
+        schedule: options.schedule,
+        scope: options.scope,
+        device: { id: device.id, usdPerHour: device.usdPerHour.value, source: priced.priceSource },
+        requestsPerMonth,
+        ...(accuracyFloor !== undefined ? { accuracyFloor } : {}),
+      };
+      if (flags.json) {
+        ctx.out(JSON.stringify({ ...header, backendReason: choice.reason, store: storePath, skipped: study.prune.skipped.length, levels, missing, failed }));
+      } else {
+        ctx.out(formatStudy(header, levels, problems));
+      }
+      if (levels.length === 0) throw new CostsimError(`no pruning level produced a result: ${problems.join('; ')}`);
+    });
+}
