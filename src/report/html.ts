@@ -47,8 +47,12 @@ h1 { font-size: 26px; margin-bottom: 4px; }
 .question { font-size: 18px; color: #444; margin-top: 0; }
 .answer { font-size: 16px; background: #f4f7fb; border-left: 4px solid #4c78a8; padding: 12px 16px; }
 table { border-collapse: collapse; margin: 12px 0 20px; }
+table.key-numbers { width: 100%; font-size: 14px; }
+table.key-numbers td:first-child { width: 38%; }
+table.key-numbers td.value { width: 26%; }
 th, td { text-align: left; padding: 4px 12px 4px 0; border-bottom: 1px solid #eee; vertical-align: top; }
-td.value { font-weight: bold; white-space: nowrap; }
+td.value { font-weight: bold; }
+.answer p { margin: 0 0 6px; }
 .kind { font-size: 12px; padding: 1px 6px; border-radius: 8px; white-space: nowrap; }
 .kind-measured { background: #dbeed8; } .kind-modeled { background: #fde6cc; } .kind-assumed { background: #eee; }
 .source { color: #666; font-size: 13px; }
@@ -79,7 +83,7 @@ function summaryHtml(results: ReportResults): string {
     .map((k) => `<tr><td>${escapeHtml(k.label)}</td><td class="value">${escapeHtml(k.value)}</td><td>${kindBadge(k.provenance)}</td><td class="source">${escapeHtml(k.source ?? '')}</td></tr>`)
     .join('\n');
   return [
-    `<p class="answer">${escapeHtml(results.summary.answer)}</p>`,
+    `<div class="answer">${results.summary.answer.split('\n').map((line) => `<p>${escapeHtml(line)}</p>`).join('')}</div>`,
     '<table class="key-numbers">',
     '<tr><th>key number</th><th>value</th><th>figure is</th><th>from</th></tr>',
     rows,

@@ -204,7 +204,7 @@ export interface ReportResults {
     priceUnit?: string;
   };
   summary: {
-    /** A short paragraph answering the scenario's question from the numbers below. */
+    /** A short answer to the scenario's question from the numbers below: one paragraph per part, separated by newlines. */
     answer: string;
     keyNumbers: KeyNumber[];
   };

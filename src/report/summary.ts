@@ -78,13 +78,14 @@ function pruneSentences(levels: readonly PruneLevel[]): string[] {
   ];
 }
 
-/** The answer paragraph and key numbers for `inputs`. */
+/** The answer (one paragraph per part, newline-separated) and key numbers for `inputs`. */
 export function composeSummary(inputs: SummaryInputs): ReportResults['summary'] {
+  // One paragraph per part (market, training, pruning), separated by newlines.
   const sentences = [
-    ...(inputs.market ? marketSentences(inputs.market) : []),
+    ...(inputs.market ? [marketSentences(inputs.market).join(' ')] : []),
     ...(inputs.bench ? benchSentences(inputs.bench) : []),
     ...(inputs.prune ? pruneSentences(inputs.prune) : []),
-  ];
+  ].filter((p) => p.length > 0);
   const keyNumbers: KeyNumber[] = [
     ...(inputs.market ? marketKeyNumbers(inputs.market) : []),
     ...(inputs.bench ? benchKeyNumbers(inputs.bench) : []),
@@ -92,5 +93,5 @@ export function composeSummary(inputs: SummaryInputs): ReportResults['summary'] 
     ...(inputs.placement ? placementKeyNumbers(inputs.placement) : []),
     ...(inputs.calibration ? calibrationKeyNumbers(inputs.calibration) : []),
   ];
-  return { answer: sentences.length > 0 ? sentences.join(' ') : 'This scenario produced no results to summarise.', keyNumbers };
+  return { answer: sentences.length > 0 ? sentences.join('\n') : 'This scenario produced no results to summarise.', keyNumbers };
 }
