@@ -18,7 +18,7 @@ import { loadNativeAddon } from '../src/runtime/native/addon.ts';
 import { loadTask, resolveModelOptions, type ZooModelName } from '../src/bench/zoo/index.ts';
 import { additionLayout, ADDITION_VOCAB_SIZE } from '../src/bench/data/addition.ts';
 import { profileStep, timeCostsim, type CostsimConfig, type StepProfile } from './peer/costsim.ts';
-import { findTorchPython, runTorch, type TorchReport } from './peer/torch.ts';
+import { findTorchPython, runTorch, torchDefaultThreads, type TorchReport } from './peer/torch.ts';
 
 const BATCH: Record<ZooModelName, number> = { mlp: 256, cnn: 64, transformer: 64 };
 
@@ -62,6 +62,7 @@ async function main(): Promise<void> {
 
   const torchPython = has('no-torch') ? { why: '--no-torch' } : findTorchPython(log, !has('no-install'));
   if (!torchPython.python) log(`bench:peer: PyTorch side skipped: ${torchPython.why}`);
+  const torchInfo: Partial<TorchReport> = torchPython.python ? { defaultThreads: torchDefaultThreads(torchPython.python) } : {};
 
   // samples/s per model per configuration, best over rounds.
   const results: Record<string, Record<string, number>> = {};
@@ -70,7 +71,6 @@ async function main(): Promise<void> {
     results[model][label] = Math.max(results[model][label] ?? 0, value);
   };
   const gemm: Record<string, number> = {};
-  const torchInfo: Partial<TorchReport> = {};
   const profiles: StepProfile[] = [];
   for (let round = 0; round < rounds; round++) {
     for (const name of models) {
@@ -90,7 +90,7 @@ async function main(): Promise<void> {
         for (const threads of threadCounts) {
           log(`round ${round + 1}/${rounds}: ${name} in PyTorch, ${threads} thread(s)...`);
           const report = runTorch(torchPython.python, threads, { seconds, gemm: false, models: [torchSpec(name)] });
-          Object.assign(torchInfo, { torch: report.torch, numpy: report.numpy, defaultThreads: report.defaultThreads });
+          Object.assign(torchInfo, { torch: report.torch, numpy: report.numpy });
           for (const r of report.runs) best(name, `torch ${threads}t`, r.samplesPerSecond ?? 0);
         }
       }

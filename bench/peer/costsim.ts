@@ -71,7 +71,10 @@ export interface StepProfile {
   topKernels: Array<{ name: string; ms: number }>;
 }
 
-/** Profile one training step (after two warm-up steps) with tf.profile, grouped by kernel kind. */
+/**
+ * Profile a training step (after two warm-up steps) with tf.profile, grouped by kernel kind;
+ * of three profiled steps the fastest is kept (the machine is shared: the others carry more noise).
+ */
 export async function profileStep(name: string, task: Task, batchSize: number, config: CostsimConfig): Promise<StepProfile> {
   await activate(config);
   const model = createZooModel(name, task, { seed: 0 });
@@ -93,10 +96,16 @@ export async function profileStep(name: string, task: Task, batchSize: number, c
   try {
     step();
     step();
-    adamMs = 0;
-    const start = performance.now();
-    const profile = await tf.profile(step);
-    const stepMs = performance.now() - start;
+    let fastest: { profile: Awaited<ReturnType<typeof tf.profile>>; stepMs: number; adamMs: number } | undefined;
+    for (let i = 0; i < 3; i++) {
+      adamMs = 0;
+      const start = performance.now();
+      const profile = await tf.profile(step);
+      const ms = performance.now() - start;
+      if (!fastest || ms < fastest.stepMs) fastest = { profile, stepMs: ms, adamMs };
+    }
+    const { profile, stepMs } = fastest as NonNullable<typeof fastest>;
+    adamMs = (fastest as NonNullable<typeof fastest>).adamMs;
     const byKernel = new Map<string, number>();
     for (const kernel of profile.kernels) {
       if (kernel.name.endsWith('__op')) continue; // op wrappers: their kernels are listed too

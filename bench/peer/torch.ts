@@ -42,6 +42,16 @@ export function findTorchPython(log: (line: string) => void, install: boolean): 
   return hasTorch('/usr/bin/python3') ? { python: '/usr/bin/python3' } : { why: 'python3-torch installed but /usr/bin/python3 cannot import torch' };
 }
 
+/** torch.get_num_threads() in a fresh process with no thread variables set: PyTorch's own default here. */
+export function torchDefaultThreads(python: string): number | undefined {
+  const env = { ...process.env };
+  delete env.OMP_NUM_THREADS;
+  delete env.OPENBLAS_NUM_THREADS;
+  const result = spawnSync(python, ['-c', 'import torch; print(torch.get_num_threads())'], { encoding: 'utf8', env });
+  const threads = Number(result.stdout?.trim());
+  return result.status === 0 && Number.isInteger(threads) ? threads : undefined;
+}
+
 /** Run the PyTorch side for one thread count. */
 export function runTorch(python: string, threads: number, config: { seconds: number; gemm: boolean; models: object[] }): TorchReport {
   const result = spawnSync(python, [script, JSON.stringify({ ...config, threads: [threads] })], {
