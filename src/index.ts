@@ -19,6 +19,17 @@ export { runBenchmark, type RunOptions, type BenchProgress } from './bench/run.t
 export { makeBenchConfig, type BenchConfigInput } from './bench/config.ts';
 export { measureAccumulation, type AccumulationPoint } from './bench/train/accumulation.ts';
 // bench/prune/ (pruning)
+export { constant as constantSchedule, polynomialDecay, sparsityAt, shouldUpdateMask, type PruningSchedule } from './bench/prune/schedule.ts';
+export { keepCount, layerwiseMasks, globalMasks } from './bench/prune/masks.ts';
+export { prunableWeights, applyMasks, measureSparsity } from './bench/prune/prunable.ts';
+export { createPruner, pruneOnce, type Pruner, type MaskPolicy } from './bench/prune/pruner.ts';
+export { unstructuredPolicy } from './bench/prune/unstructured.ts';
+export { structuredPolicy } from './bench/prune/structured-plan.ts';
+export { rebuildStructured } from './bench/prune/structured.ts';
+export { computePayoff, type Payoff, type PayoffInputs } from './bench/prune/payoff.ts';
+export { runPruneStudy } from './bench/prune/study.ts';
+export { summarizeStudy, type PruneLevel } from './bench/prune/summarize.ts';
+export { runSweep, defaultWorkerCount, type SweepPoint, type SweepSummary, type SweepEvent } from './sweep/runner.ts';
 // placement/
 export {
   parseTransformerShape, transformerGraph, graphFromFlopRows, toPlannerDevice, resolveDevices, planPlacements, planSpec, optimalPlan, evaluatePlan,

@@ -1,13 +1,13 @@
 /**
- * The BenchEnvironment of a pruning run and the part of it that goes into cache keys.
+ * The part of a pruning run's environment that goes into cache keys, known before any
+ * worker starts (the full BenchEnvironment comes from bench/environment.ts in the worker).
  * Device prices are not in the key: they price results at report time, they do not change
  * what was measured.
  */
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
-import { tf } from '../../runtime/tf.ts';
 import { readCpuInfo } from '../../runtime/cpu-info.ts';
-import type { BenchEnvironment } from '../record.ts';
+import { canonicalJson } from '../environment.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -31,35 +31,7 @@ export function environmentKey(backend: string): EnvironmentKey {
   };
 }
 
-/** The full environment of this process (call after the backend is initialised). */
-export function describeEnvironment(backendReason: string, deviceId: string): BenchEnvironment {
-  const key = environmentKey(tf.getBackend());
-  const cpu = readCpuInfo();
-  return {
-    backend: key.backend,
-    backendReason,
-    node: key.node,
-    tfjs: key.tfjs,
-    cpuModel: cpu.model,
-    cpuCores: cpu.cores,
-    platform: `${process.platform}-${process.arch}`,
-    deviceId,
-    costsimVersion: key.costsimVersion,
-  };
-}
-
-/** JSON with object keys sorted, so equal configs hash equally whatever their key order. */
-export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-/** A short hex hash of `value` (sha256 of its stable JSON, first 20 hex digits). */
+/** A short hex hash of `value` (sha256 of its canonical JSON, first 20 hex digits). */
 export function hashKey(value: unknown): string {
-  return createHash('sha256').update(stableJson(value)).digest('hex').slice(0, 20);
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 20);
 }

@@ -98,15 +98,3 @@ export function measureSparsity(model: LayersModel): { layers: LayerSparsity[]; 
   const zeros = layers.reduce((n, l) => n + l.zeros, 0);
   return { layers, size, zeros, realisedSparsity: size > 0 ? zeros / size : 0 };
 }
-
-/** Parameters and non-zero parameters over all weights (trainable and not), as stored. */
-export function countParams(model: LayersModel): { params: number; nonZeroParams: number } {
-  let params = 0;
-  let zeros = 0;
-  for (const variable of model.weights) {
-    const values = readValues(variable);
-    params += values.length;
-    zeros += countZeros(values);
-  }
-  return { params, nonZeroParams: params - zeros };
-}

@@ -13,7 +13,7 @@ import { trainSteps } from '../train/loop.ts';
 import { buildZooModel } from '../zoo/index.ts';
 import type { WorkerContext } from '../../sweep/protocol.ts';
 import { hasCheckpoint, saveCheckpoint } from './checkpoint.ts';
-import { describeEnvironment } from './environment.ts';
+import { collectEnvironment } from '../environment.ts';
 import { runPruneExperiment, type Trainer } from './experiment.ts';
 import type { DensePointParams, PruneWorkerParams } from './plan.ts';
 import { pruneRecord, type PruneRecord } from './record.ts';
@@ -74,5 +74,5 @@ export async function runPoint(params: PruneWorkerParams, context: WorkerContext
   if (!hasCheckpoint(spec.checkpointPath)) throw new Error(`dense checkpoint ${spec.checkpointPath} is missing (its dense point failed?)`);
   const measurement = await runPruneExperiment(spec, adamTrainer(spec.batchSize, spec.learningRate, 'fine-tune'));
   context.log(`${spec.method} s=${measurement.targetSparsity} seed ${spec.seed}: accuracy ${measurement.testAccuracy.toFixed(4)} (dense ${measurement.denseTestAccuracy.toFixed(4)})`);
-  return pruneRecord({ key: context.key, params }, measurement, describeEnvironment(backendReason, device.id), device, gemmGflops);
+  return pruneRecord({ key: context.key, params }, measurement, collectEnvironment({ backendReason, deviceId: device.id, cwd: process.cwd() }), device, gemmGflops);
 }
