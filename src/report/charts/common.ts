@@ -84,9 +84,18 @@ export function categoryColour(field: string, title: string, domain: readonly st
   return { field, type: 'nominal', title, scale: categoryScale(domain) };
 }
 
+/** Axis titles longer than this go on two lines: a rotated y title longer than the plot would stretch the chart. */
+const AXIS_TITLE_LINE_CHARS = 36;
+
+/** `title`, split before its parenthesis into two lines when it is long. */
+export function axisTitle(title: string): string | string[] {
+  const cut = title.indexOf(' (');
+  return title.length > AXIS_TITLE_LINE_CHARS && cut > 0 ? [title.slice(0, cut), title.slice(cut + 1)] : title;
+}
+
 /** A quantitative field with a title that names its unit. */
 export function quantity(field: string, title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return { field, type: 'quantitative', title, ...extra };
+  return { field, type: 'quantitative', title: axisTitle(title), ...extra };
 }
 
 /** A tooltip entry; `format` is a d3-format string. */

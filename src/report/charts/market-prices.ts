@@ -10,6 +10,25 @@ export const DEFAULT_PRICE_UNIT = 'USD per unit';
 /** Prices spanning more than this ratio are drawn on a log axis (price wars cut prices 10×–100×). */
 const LOG_AXIS_RATIO = 20;
 
+/** Tick values 0, and 1-2-5 steps from `lo` up to `hi`, for a symlog axis (Vega's own symlog ticks are sparse). */
+function symlogTicks(lo: number, hi: number): number[] {
+  const ticks = [0];
+  for (let decade = 10 ** Math.floor(Math.log10(lo)); decade <= hi; decade *= 10) {
+    for (const m of [1, 2, 5]) {
+      const t = Number((m * decade).toPrecision(2));
+      if (t >= lo && t <= hi * 1.05) ticks.push(t);
+    }
+  }
+  return ticks;
+}
+
+/** Axis options for a price scale: explicit ticks when it is symlog. */
+function priceAxis(scale: Record<string, unknown>, values: readonly number[]): Record<string, unknown> {
+  if (scale['type'] !== 'symlog') return {};
+  const positive = values.filter((v) => v > 0);
+  return { values: symlogTicks(Math.min(...positive), Math.max(...positive)) };
+}
+
 /** A price axis: log (symlog with zeros) when the values span more than LOG_AXIS_RATIO, linear from zero otherwise. */
 function priceScale(values: readonly number[]): Record<string, unknown> {
   const positive = values.filter((v) => v > 0);
@@ -27,7 +46,8 @@ function priceScale(values: readonly number[]): Record<string, unknown> {
  */
 export function priceBandsChart(bands: readonly PriceBandRow[], references: readonly ReferencePriceRow[] = [], priceUnit = DEFAULT_PRICE_UNIT): TopLevelSpec {
   const providers = distinct([...bands, ...references], (r) => r.provider);
-  const scale = priceScale([...bands.flatMap((b) => [b.lowPriceUsd, b.highPriceUsd]), ...references.map((r) => r.priceUsd)]);
+  const priceValues = [...bands.flatMap((b) => [b.lowPriceUsd, b.highPriceUsd]), ...references.map((r) => r.priceUsd)];
+  const scale = priceScale(priceValues);
   const x = quantity('period', 'period', { axis: { tickMinStep: 1, format: 'd' }, scale: { nice: false } });
   const logNote = scale['type'] === 'log' ? ', log scale' : scale['type'] === 'symlog' ? ', symlog scale' : '';
   const lowP = bands[0]?.lowPercentile ?? 10;
@@ -38,7 +58,7 @@ export function priceBandsChart(bands: readonly PriceBandRow[], references: read
       mark: { type: 'area', opacity: 0.16 },
       encoding: {
         x,
-        y: quantity('lowPriceUsd', `price (${priceUnit}${logNote})`, { scale }),
+        y: quantity('lowPriceUsd', `price (${priceUnit}${logNote})`, { scale, axis: priceAxis(scale, priceValues) }),
         y2: { field: 'highPriceUsd' },
         color: categoryColour('provider', 'provider', providers),
       },
@@ -96,7 +116,8 @@ export function equilibriumChart(bands: readonly PriceBandRow[], equilibrium: re
     { provider: e.provider, level: levels[2], priceUsd: e.collusivePriceUsd },
   ]);
   const simRows = bands.map((b) => ({ provider: b.provider, period: b.period, level: levels[0], priceUsd: b.medianPriceUsd }));
-  const scale = priceScale([...simRows, ...levelRows].map((r) => r.priceUsd));
+  const priceValues = [...simRows, ...levelRows].map((r) => r.priceUsd);
+  const scale = priceScale(priceValues);
   const dash = { field: 'level', type: 'nominal', title: 'price level', scale: { domain: levels, range: [[1, 0], [7, 4], [2, 3]] }, legend: { symbolType: 'stroke', symbolStrokeColor: '#333', symbolSize: 300 } };
   return topLevel(
     {
@@ -112,7 +133,7 @@ export function equilibriumChart(bands: readonly PriceBandRow[], equilibrium: re
           mark: { type: 'line' },
           encoding: {
             x: quantity('period', 'period', { axis: { tickMinStep: 1, format: 'd' }, scale: { nice: false } }),
-            y: quantity('priceUsd', `price (${priceUnit}${scale['type'] === 'log' ? ', log scale' : scale['type'] === 'symlog' ? ', symlog scale' : ''})`, { scale }),
+            y: quantity('priceUsd', `price (${priceUnit}${scale['type'] === 'log' ? ', log scale' : scale['type'] === 'symlog' ? ', symlog scale' : ''})`, { scale, axis: priceAxis(scale, priceValues) }),
             color: categoryColour('provider', 'provider', providers),
             strokeDash: dash,
             tooltip: [tip('provider', 'provider'), tip('period', 'period'), tip('priceUsd', 'median price (USD)', '$,.4~g')],
