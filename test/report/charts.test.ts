@@ -42,7 +42,7 @@ describe('chart builders', () => {
       expect(title.text.length, chart.id).toBeGreaterThan(5);
       expect(title.subtitle.length, chart.id).toBeGreaterThan(0);
       expect(collect(chart.spec, 'tooltip').length, chart.id).toBeGreaterThan(0);
-      const axisTitles = collect(chart.spec, 'title').filter((t): t is string => typeof t === 'string');
+      const axisTitles = collect(chart.spec, 'title').map((t) => (Array.isArray(t) ? t.join(' ') : t)).filter((t): t is string => typeof t === 'string');
       expect(axisTitles.some((t) => /\(|seconds|accuracy|share|probability|period|k /.test(t)), chart.id).toBe(true);
     }
   });
