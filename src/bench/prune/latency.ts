@@ -1,8 +1,9 @@
 /**
  * Inference latency of a dense model and its pruned child, measured in the same process,
  * interleaved round by round (the machine is shared and noisy: only ratios measured side by
- * side mean anything). A speed-up is claimed only when every round agrees (a sign test: with
- * 7 rounds, chance alone gives all-agree with probability 2/128 ≈ 1.6%).
+ * side mean anything). A speed-up or slow-down is claimed only when a two-sided sign test on
+ * the per-round ratios rejects "no difference" at 5% (with 7 rounds: all 7 must agree, since
+ * chance alone gives that with probability 2/128 ≈ 1.6%, but 6 of 7 with 12.5%).
  */
 import { tf } from '../../runtime/tf.ts';
 import type { LayersModel, Tensor } from '../../runtime/tf.ts';
@@ -20,9 +21,32 @@ export interface LatencyComparison {
   ratio: number;
   /** Smallest and largest per-round ratio. */
   ratioRange: [number, number];
+  /** Every round's pruned ÷ dense ratio, in order. */
+  ratios: number[];
   rounds: number;
   callsPerRound: number;
   verdict: LatencyVerdict;
+}
+
+/** Two-sided sign-test p-value of k successes out of n fair coin flips. */
+export function signTestP(k: number, n: number): number {
+  if (n === 0) return 1;
+  const extreme = Math.max(k, n - k);
+  let tail = 0;
+  let binom = 1; // C(n, 0)
+  for (let i = 0; i <= n; i++) {
+    if (i >= extreme) tail += binom;
+    binom = (binom * (n - i)) / (i + 1);
+  }
+  return Math.min(1, (2 * tail) / 2 ** n);
+}
+
+/** Verdict over per-round ratios (pooled over seeds if several): sign test at 5%, ties (ratio exactly 1) dropped. */
+export function latencyVerdict(ratios: readonly number[]): LatencyVerdict {
+  const faster = ratios.filter((r) => r < 1).length;
+  const slower = ratios.filter((r) => r > 1).length;
+  if (signTestP(faster, faster + slower) >= 0.05) return 'no measurable difference';
+  return faster > slower ? 'faster' : 'slower';
 }
 
 function median(values: readonly number[]): number {
@@ -83,8 +107,6 @@ export function compareLatency(dense: LayersModel, pruned: LayersModel, x: Tenso
     prunedMs.push(p / callsPerRound / batchSize);
     ratios.push(p / d);
   }
-  const low = Math.min(...ratios);
-  const high = Math.max(...ratios);
-  const verdict: LatencyVerdict = high < 1 ? 'faster' : low > 1 ? 'slower' : 'no measurable difference';
-  return { batchSize, denseMsPerSample: median(denseMs), prunedMsPerSample: median(prunedMs), ratio: median(ratios), ratioRange: [low, high], rounds, callsPerRound, verdict };
+  const ratioRange: [number, number] = [Math.min(...ratios), Math.max(...ratios)];
+  return { batchSize, denseMsPerSample: median(denseMs), prunedMsPerSample: median(prunedMs), ratio: median(ratios), ratioRange, ratios, rounds, callsPerRound, verdict: latencyVerdict(ratios) };
 }

@@ -6,7 +6,7 @@
  */
 import type { Provenance } from '../record.ts';
 import type { PruneMethod } from './experiment.ts';
-import type { LatencyVerdict } from './latency.ts';
+import { latencyVerdict, type LatencyComparison, type LatencyVerdict } from './latency.ts';
 import { computePayoff, type Payoff, type PricedDevice } from './payoff.ts';
 import type { PruneRecord } from './record.ts';
 
@@ -35,7 +35,8 @@ export interface PruneLevel {
   compressionRatio: number;
   flops: { dense: number; effective: number; denseParent: number; theoreticalSpeedup: number };
   modelBytes: { float32: number; gzip: number };
-  latencyMs: { batch1: number; batchLarge: number; largeBatchSize: number; denseBatch1: number; denseBatchLarge: number; batch1Verdict: LatencyVerdict; batchLargeVerdict: LatencyVerdict };
+  /** Per-sample ms of the pruned model and of its dense parent timed beside it; ratios are means over seeds of the per-run median ratio. */
+  latencyMs: { batch1: number; batchLarge: number; largeBatchSize: number; denseBatch1: number; denseBatchLarge: number; batch1Ratio: number; batchLargeRatio: number; batch1Verdict: LatencyVerdict; batchLargeVerdict: LatencyVerdict };
   trainStepMs: { pruned: number; dense: number };
   fineTuneSeconds: number;
   payoff: Payoff;
@@ -58,20 +59,32 @@ function std(xs: readonly number[]): number {
   return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1));
 }
 
-function combineVerdicts(verdicts: readonly LatencyVerdict[]): LatencyVerdict {
-  if (verdicts.every((v) => v === 'faster')) return 'faster';
-  if (verdicts.every((v) => v === 'slower')) return 'slower';
+/** Pool every round of every seed into one sign test (records from before `ratios` existed: all seeds must agree). */
+function combineVerdicts(comparisons: readonly LatencyComparison[]): LatencyVerdict {
+  if (comparisons.every((c) => Array.isArray(c.ratios))) return latencyVerdict(comparisons.flatMap((c) => c.ratios));
+  if (comparisons.every((c) => c.verdict === 'faster')) return 'faster';
+  if (comparisons.every((c) => c.verdict === 'slower')) return 'slower';
   return 'no measurable difference';
 }
 
-function level(mode: PruneMode, sparsity: number, records: readonly PruneRecord[], settings: PayoffSettings): PruneLevel {
+/**
+ * Dense serving seconds per request for the whole study: every level timed the same dense
+ * parents, so one pooled figure keeps the dense cost identical on every row; each level's
+ * pruned figure is this × its own ratio measured side by side (the robust quantity).
+ */
+function studyDenseSeconds(records: Iterable<PruneRecord>): number {
+  const values = [...records].map((r) => r.prune.latency.batchLarge.denseMsPerSample);
+  return mean(values) / 1000;
+}
+
+function level(mode: PruneMode, sparsity: number, records: readonly PruneRecord[], settings: PayoffSettings, denseSeconds: number): PruneLevel {
   const p = records.map((r) => r.prune);
   const avg = (f: (m: PruneRecord['prune']) => number): number => mean(p.map(f));
   const accuracies = p.map((m) => m.testAccuracy);
   const large = p.map((m) => m.latency.batchLarge);
-  const batchLargeVerdict = combineVerdicts(large.map((l) => l.verdict));
-  const denseSeconds = mean(large.map((l) => l.denseMsPerSample)) / 1000;
-  const measuredPrunedSeconds = batchLargeVerdict === 'no measurable difference' ? denseSeconds : mean(large.map((l) => l.prunedMsPerSample)) / 1000;
+  const batchLargeVerdict = combineVerdicts(large);
+  const ratio = mean(large.map((l) => l.ratio));
+  const measuredPrunedSeconds = batchLargeVerdict === 'no measurable difference' ? denseSeconds : denseSeconds * ratio;
   const flops = { dense: avg((m) => m.flops.dense), effective: avg((m) => m.flops.effective), denseParent: avg((m) => m.flops.denseParent) };
   const testAccuracy = mean(accuracies);
   const denseTestAccuracy = avg((m) => m.denseTestAccuracy);
@@ -88,7 +101,7 @@ function level(mode: PruneMode, sparsity: number, records: readonly PruneRecord[
     ...common,
     pruned: { secondsPerRequest: measuredPrunedSeconds, testAccuracy },
     speedupKind: 'measured',
-    speedupSource: `per-sample latency at batch ${largeBatchSize}, ${rounds} interleaved rounds × ${p.length} seed(s): ${batchLargeVerdict}`,
+    speedupSource: `study dense latency × pruned/dense ratio at batch ${largeBatchSize}, ${rounds} interleaved rounds × ${p.length} seed(s), sign test: ${batchLargeVerdict}`,
   });
   const payoffModeled = computePayoff({
     ...common,
@@ -115,8 +128,10 @@ function level(mode: PruneMode, sparsity: number, records: readonly PruneRecord[
       batchLarge: avg((m) => m.latency.batchLarge.prunedMsPerSample),
       largeBatchSize,
       denseBatch1: avg((m) => m.latency.batch1.denseMsPerSample),
-      denseBatchLarge: denseSeconds * 1000,
-      batch1Verdict: combineVerdicts(p.map((m) => m.latency.batch1.verdict)),
+      denseBatchLarge: avg((m) => m.latency.batchLarge.denseMsPerSample),
+      batchLargeRatio: ratio,
+      batch1Ratio: avg((m) => m.latency.batch1.ratio),
+      batch1Verdict: combineVerdicts(p.map((m) => m.latency.batch1)),
       batchLargeVerdict,
     },
     trainStepMs: { pruned: avg((m) => m.trainStep.prunedSeconds) * 1000, dense: avg((m) => m.trainStep.denseSeconds) * 1000 },
@@ -129,7 +144,7 @@ function level(mode: PruneMode, sparsity: number, records: readonly PruneRecord[
       realisedSparsity: { kind: 'measured', source: 'exact zeros in prunable kernels after fine-tuning' },
       flops: { kind: 'modeled', source: 'analytic forward FLOPs per sample; theoreticalSpeedup = dense parent ÷ effective (ShrinkBench)' },
       modelBytes: { kind: 'measured', source: 'float32 weight buffer and its gzip size' },
-      latencyMs: { kind: 'measured', source: `per-sample inference time, interleaved with the dense parent in the same process` },
+      latencyMs: { kind: 'measured', source: 'per-sample inference time, interleaved with the dense parent in the same process; verdicts by sign test over all rounds and seeds' },
       trainStepMs: { kind: 'measured', source: 'median of 3 interleaved timings of 3 Adam steps' },
       payoff: { kind: 'modeled', source: 'from measured latency (no measured speed-up → no saving)' },
       payoffModeled: { kind: 'modeled', source: 'from the FLOPs ratio: a formula, not a measurement' },
@@ -149,9 +164,10 @@ export function summarizeStudy(cells: ReadonlyArray<{ method: PruneMethod; spars
     if (record) group.records.push(record);
   }
   const levels: PruneLevel[] = [];
+  const denseSeconds = studyDenseSeconds(records.values());
   for (const g of groups.values()) {
     if (g.records.length === 0) missing.push({ mode: modeOf(g.method), sparsity: g.sparsity });
-    else levels.push(level(modeOf(g.method), g.sparsity, g.records, settings));
+    else levels.push(level(modeOf(g.method), g.sparsity, g.records, settings, denseSeconds));
   }
   return { levels, missing };
 }

@@ -37,8 +37,8 @@ export function tableRows(levels: readonly PruneLevel[], largeBatch: number): st
     `${l.testAccuracy.toFixed(4)}${l.seeds > 1 ? `±${l.testAccuracyStd.toFixed(4)}` : ''}`,
     `${compact(l.nonZeroParams)}/${compact(l.params)}`,
     `${compact(l.flops.dense)}→${compact(l.flops.effective)}`,
-    `${l.latencyMs.batch1.toFixed(3)} (${verdictMark[l.latencyMs.batch1Verdict]})`,
-    `${l.latencyMs.batchLarge.toFixed(4)} ×${(l.latencyMs.batchLarge / l.latencyMs.denseBatchLarge).toFixed(2)} (${verdictMark[l.latencyMs.batchLargeVerdict]})`,
+    `${l.latencyMs.batch1.toFixed(3)} ×${l.latencyMs.batch1Ratio.toFixed(2)} (${verdictMark[l.latencyMs.batch1Verdict]})`,
+    `${l.latencyMs.batchLarge.toFixed(4)} ×${l.latencyMs.batchLargeRatio.toFixed(2)} (${verdictMark[l.latencyMs.batchLargeVerdict]})`,
     `${l.trainStepMs.pruned.toFixed(0)} vs ${l.trainStepMs.dense.toFixed(0)}`,
     `${usd(l.payoff.monthlyCostUsd.dense)}→${usd(l.payoff.monthlyCostUsd.pruned)}`,
     l.payoff.breakEvenRequests === null ? 'never' : compact(l.payoff.breakEvenRequests),
@@ -60,10 +60,10 @@ export function studyNotes(levels: readonly PruneLevel[]): string[] {
   }
   const structured = levels.filter((l) => l.mode === 'structured' && l.sparsity > 0);
   if (structured.length > 0) {
-    const ratios = structured.map((l) => `${l.sparsity}: ×${(l.latencyMs.batchLarge / l.latencyMs.denseBatchLarge).toFixed(2)}`).join(', ');
+    const ratios = structured.map((l) => `${l.sparsity}: ×${l.latencyMs.batchLargeRatio.toFixed(2)} ${verdictMark[l.latencyMs.batchLargeVerdict]}`).join(', ');
     notes.push(`Structured: whole neurons/filters removed and the model rebuilt smaller, so dense kernels do less work; measured per-sample latency vs dense (${ratios}).`);
   }
-  notes.push('Latency verdicts: "faster"/"slower" only when every interleaved round (and seed) agrees; otherwise n.s. and no saving is counted.');
+  notes.push('Latency: ×ratio = pruned ÷ dense timed side by side; "faster"/"slower" only when a sign test over all interleaved rounds and seeds rejects "no difference" at 5%, otherwise n.s. and no saving is counted. $/month uses one pooled dense latency × each ratio.');
   return notes;
 }
 
