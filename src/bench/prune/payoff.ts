@@ -84,7 +84,8 @@ export function computePayoff(inputs: PayoffInputs): Payoff {
   const oneOffCostUsd = usdFor(inputs.oneOffSeconds, device.usdPerHour);
   let breakEvenRequests: number | null = null;
   let noBreakEvenReason: string | undefined;
-  if (savingPerRequestUsd > 0) breakEvenRequests = Math.ceil(oneOffCostUsd / savingPerRequestUsd);
+  // Whole requests, rounded up; the tolerance keeps float noise (36000.0000001) from adding one.
+  if (savingPerRequestUsd > 0) breakEvenRequests = Math.ceil(oneOffCostUsd / savingPerRequestUsd - 1e-9);
   else noBreakEvenReason = `the pruned model is not cheaper per request (${inputs.speedupKind}: ${inputs.speedupSource})`;
   const price = `${device.id} $${device.usdPerHour}/h (${device.priceSource})`;
   const serving = `${inputs.speedupKind} seconds per request × ${price}; assumes the device is kept busy`;
