@@ -27,7 +27,7 @@ export interface CostsimRun {
 }
 
 const GEMM_KERNELS = new Set(['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']);
-const NATIVE_MEMORY_KERNELS = new Set(['MaxPoolGrad', 'Sum', 'Add', 'Identity']);
+const NATIVE_MEMORY_KERNELS = new Set(['MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Identity', 'Tile']);
 
 async function activate(config: CostsimConfig): Promise<void> {
   if (!(await tf.setBackend(config.backend))) throw new Error(`backend ${config.backend} did not initialise`);
