@@ -19,7 +19,7 @@ export function paretoChart(rows: readonly ParetoRow[]): TopLevelSpec {
   return topLevel(
     {
       title: 'What does accuracy cost?',
-      subtitle: 'Each point is one trained configuration; the grey line is the Pareto frontier (cheapest way to each accuracy).',
+      subtitle: 'Each point is one trained configuration; grey halos, joined by a step line, mark the Pareto frontier (cheapest way to each accuracy).',
     },
     {
       width: CHART_WIDTH_PX,
@@ -30,6 +30,12 @@ export function paretoChart(rows: readonly ParetoRow[]): TopLevelSpec {
           transform: [{ filter: 'datum.onFrontier' }],
           mark: { type: 'line', interpolate: 'step-after', color: '#999', strokeWidth: 1.5 },
           encoding: { x, y, order: { field: 'trainCostUsd', type: 'quantitative' } },
+        },
+        {
+          // A frontier of one configuration has no line to draw: the halo keeps it visible.
+          transform: [{ filter: 'datum.onFrontier' }],
+          mark: { type: 'point', filled: false, size: 380, color: '#999', strokeWidth: 2 },
+          encoding: { x, y },
         },
         {
           mark: { type: 'point', filled: true, size: 90 },
