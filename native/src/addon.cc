@@ -258,6 +258,41 @@ Napi::Value Tile(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+bool ReadInts(const Napi::CallbackInfo& info, std::size_t index, const char* name, Napi::Int32Array& out) {
+  if (!info[index].IsTypedArray() || info[index].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) {
+    return Fail(info.Env(), std::string(name) + " must be an Int32Array");
+  }
+  out = info[index].As<Napi::Int32Array>();
+  return true;
+}
+
+// binary(op, a, b, out, shape: Int32Array, aStrides: Int32Array, bStrides: Int32Array)
+Napi::Value Binary(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 7) return Fail(env, "binary expects 7 arguments"), env.Undefined();
+  int op = 0;
+  FloatView a, b, out;
+  Napi::Int32Array shape, aStrides, bStrides;
+  if (!ReadInt(info, 0, "op", op) || !ReadFloats(info, 1, "a", false, a) || !ReadFloats(info, 2, "b", false, b) ||
+      !ReadFloats(info, 3, "out", false, out) || !ReadInts(info, 4, "shape", shape) || !ReadInts(info, 5, "aStrides", aStrides) ||
+      !ReadInts(info, 6, "bStrides", bStrides)) {
+    return env.Undefined();
+  }
+  if (op > costsim::kSquaredDifference) return Fail(env, "unknown binary op"), env.Undefined();
+  const std::size_t rank = shape.ElementLength();
+  if (aStrides.ElementLength() != rank || bStrides.ElementLength() != rank) return Fail(env, "strides must match shape"), env.Undefined();
+  std::size_t total = 1, aLast = 0, bLast = 0;
+  for (std::size_t d = 0; d < rank; d++) {
+    if (shape[d] < 1 || aStrides[d] < 0 || bStrides[d] < 0) return Fail(env, "binary needs positive sizes, strides >= 0"), env.Undefined();
+    total *= static_cast<std::size_t>(shape[d]);
+    aLast += static_cast<std::size_t>(shape[d] - 1) * aStrides[d];
+    bLast += static_cast<std::size_t>(shape[d] - 1) * bStrides[d];
+  }
+  if (!Fits(env, "a", 0, aLast + 1, a) || !Fits(env, "b", 0, bLast + 1, b) || !Fits(env, "out", 0, total, out)) return env.Undefined();
+  costsim::Binary(op, a.data, b.data, out.data, shape.Data(), aStrides.Data(), bStrides.Data(), static_cast<int>(rank));
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int threads = 0;
   if (!ReadInt(info, 0, "threads", threads)) return info.Env().Undefined();
@@ -281,6 +316,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad));
   exports.Set("sumLeading", Napi::Function::New(env, SumLeading));
   exports.Set("addTrailing", Napi::Function::New(env, AddTrailing));
+  exports.Set("binary", Napi::Function::New(env, Binary));
   exports.Set("tile", Napi::Function::New(env, Tile));
   exports.Set("adam", Napi::Function::New(env, Adam));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));

@@ -46,6 +46,13 @@ void SumLeading(const float* x, float* out, std::size_t outer, std::size_t inner
 // out[i·inner + j] = a[i·inner + j] + b[j]: bias addition over the last axis.
 void AddTrailing(const float* a, const float* b, float* out, std::size_t outer, std::size_t inner);
 
+// Binary elementwise ops with the codes the JS side passes.
+enum BinaryOp : int { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3, kSquaredDifference = 4 };
+// out = a op b over an output of `rank` dims `shape` (row-major, dense); a and b are read with
+// per-dim element strides (0 where that input is broadcast along the dim).
+void Binary(int op, const float* a, const float* b, float* out, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides,
+            int rank);
+
 // out = x tiled reps[d] times along each of `rank` dims (row-major), as tf.tile.
 void Tile(const float* x, float* out, const int32_t* xShape, const int32_t* reps, int rank);
 

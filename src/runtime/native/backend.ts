@@ -13,13 +13,14 @@ import { matMulKernels } from './matmul.ts';
 import { convKernels } from './conv.ts';
 import { trainingKernels } from './training.ts';
 import { registerTileGradient, tileKernel } from './tile.ts';
+import { elementwiseKernels } from './elementwise.ts';
 
 /** The tfjs backend name costsim registers. */
 export const NATIVE_BACKEND = 'native';
 
 /** Kernel names the addon implements (everything else is the wasm kernel, shared). */
 export function nativeKernelConfigs(addon: NativeAddon, backendName = NATIVE_BACKEND): KernelConfig[] {
-  return [...matMulKernels(addon, backendName), ...convKernels(addon, backendName), ...trainingKernels(addon, backendName), tileKernel(addon, backendName)];
+  return [...matMulKernels(addon, backendName), ...convKernels(addon, backendName), ...trainingKernels(addon, backendName), ...elementwiseKernels(addon, backendName), tileKernel(addon, backendName)];
 }
 
 /**

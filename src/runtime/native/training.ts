@@ -1,8 +1,7 @@
 /**
  * Memory-bound kernels that profiling showed the wasm backend runs slowly in training steps
  * (see bench/peer.ts): MaxPoolGrad (a naive kernel in wasm: half of a CNN step), Sum and Mean
- * over leading axes (bias gradients, batch-norm moments: wasm transposes first), bias Add over the last axis,
- * and Identity (wasm copies the buffer; here the data is shared, as the cpu backend does).
+ * over leading axes (bias gradients, batch-norm moments: wasm transposes first), and Identity (wasm copies the buffer; here the data is shared, as the cpu backend does).
  * Other shapes and dtypes go to the wasm kernels.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -55,20 +54,6 @@ function mean(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
   return result;
 }
 
-function add(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
-  const backend = args.backend as BackendWasm;
-  const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
-  // Which input is the full tensor and which the bias (a vector over the last axis)?
-  const isBias = (full: TensorInfo, bias: TensorInfo): boolean =>
-    full.shape.length >= 2 && bias.shape.length === 1 && bias.shape[0] === full.shape[full.shape.length - 1] && size(full.shape) > 0;
-  const [full, bias] = isBias(a, b) ? [a, b] : isBias(b, a) ? [b, a] : [undefined, undefined];
-  if (!full || !bias || a.dtype !== 'float32' || b.dtype !== 'float32') return wasmKernel('Add', args);
-  const out = backend.makeOutput(full.shape, 'float32');
-  const inner = bias.shape[0] as number;
-  addon.addTrailing(floats(backend, full), floats(backend, bias), floats(backend, out), size(full.shape) / inner, inner);
-  return out;
-}
-
 function identity(args: KernelArgs): TensorInfo | TensorInfo[] {
   const backend = args.backend as BackendWasm;
   const { x } = args.inputs as { x: TensorInfo };
@@ -88,7 +73,6 @@ export function trainingKernels(addon: NativeAddon, backendName: string): Kernel
     config('MaxPoolGrad', (args) => maxPoolGrad(addon, args)),
     config('Sum', (args) => sum(addon, args)),
     config('Mean', (args) => mean(addon, args)),
-    config('Add', (args) => add(addon, args)),
     config('Identity', identity),
   ];
 }
