@@ -64,8 +64,11 @@ export function loadTask(name: ZooModelName | string, options: ZooCommonOptions 
   const rng = createRng(options.seed ?? 0).fork('data');
   if (model === 'transformer') {
     const digits = options.digits ?? (ZOO_DEFAULTS.transformer.digits as number);
-    const trainCount = options.dataLimit ?? 10_000;
-    return additionTask(rng, { digits, trainCount, testCount: Math.max(100, Math.round(trainCount / 10)) });
+    // Train and test problems are distinct, and the draw needs half the (10^digits)² operand
+    // pairs free: small digit counts cap the default of 10,000 training problems.
+    const pairCapacity = Math.floor(10 ** (2 * digits) / 2);
+    const trainCount = Math.min(options.dataLimit ?? 10_000, Math.floor(pairCapacity / 1.1));
+    return additionTask(rng, { digits, trainCount, testCount: Math.min(Math.max(100, Math.round(trainCount / 10)), pairCapacity - trainCount) });
   }
   return mnistTask(rng, { layout: model === 'mlp' ? 'flat' : 'image', ...(options.dataLimit ? { limit: options.dataLimit } : {}) });
 }

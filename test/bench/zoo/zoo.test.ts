@@ -63,4 +63,16 @@ describe('model zoo', () => {
     expect(() => buildZooModel('resnet')).toThrow(/--model: unknown model "resnet" \(allowed: mlp, cnn, transformer\)/);
     expect(() => buildZooModel('transformer', { dModel: 10, heads: 4, dataLimit: 100 })).toThrow(/divisible by heads/);
   });
+
+  it('small addition tasks fit the operand space: 2 digits give at most 10⁴/2 distinct problems, split without overlap', async () => {
+    const task = loadTask('transformer', { digits: 2, seed: 3 });
+    // 2-digit operands: 100² = 10,000 ordered pairs; the draw may use half, 5,000, by hand.
+    expect(task.train.count + task.test.count).toBeLessThanOrEqual(5_000);
+    expect(task.test.count).toBeGreaterThanOrEqual(100);
+    const rows = async (x: tf.Tensor) => ((await x.array()) as number[][]).map((r) => r.slice(0, 5).join(','));
+    const train = new Set(await rows(task.train.x));
+    const overlap = (await rows(task.test.x)).filter((r) => train.has(r));
+    expect(overlap).toEqual([]);
+    task.dispose();
+  });
 });
