@@ -23,33 +23,15 @@ export function benchConfigOf(spec: Scenario['bench'][number]): BenchConfigInput
 }
 
 /**
- * A pruned entry whose record computes exactly what the dense entry of the same model does
- * would make a "pruned" provider's costs silently dense: say so on stderr.
+ * Records for every bench entry of `scenario` (run now, or taken from the store's cache). Empty
+ * map when it has none. Pruned entries come from a real pruning study (the same path as
+ * `costsim run`), so a pruned provider's costs are those of the pruned model.
  */
-function warnUnprunedRecords(scenario: Scenario, records: ReadonlyMap<string, BenchRecord>, ctx: CliContext): void {
-  const same = (a: Scenario['bench'][number], b: Scenario['bench'][number]) => a.model === b.model && JSON.stringify(a.modelOptions ?? {}) === JSON.stringify(b.modelOptions ?? {});
-  for (const spec of scenario.bench) {
-    if (!spec.pruning) continue;
-    const flops = records.get(spec.id)?.metrics.flops;
-    const dense = scenario.bench.find((d) => !d.pruning && same(d, spec));
-    const denseFlops = dense ? records.get(dense.id)?.metrics.flops : undefined;
-    if (flops && denseFlops && flops.forwardPerSample === denseFlops.forwardPerSample && flops.effectiveForwardPerSample === denseFlops.effectiveForwardPerSample)
-      ctx.err(`warning: bench "${spec.id}" asks for ${spec.pruning.mode} pruning but its record computes exactly what "${dense?.id}" does; costs derived from it are dense`);
-  }
-}
-
-/** Records for every bench entry of `scenario` (run now, or taken from the store's cache). Empty map when it has none. */
 export async function resolveBenchRecords(scenario: Scenario, ctx: CliContext, storePath?: string): Promise<Map<string, BenchRecord>> {
-  const records = new Map<string, BenchRecord>();
-  if (scenario.bench.length === 0) return records;
+  if (scenario.bench.length === 0) return new Map();
   const { defaultStorePath } = await import('../../bench/store.ts');
-  const { runBenchmark } = await import('../../bench/run.ts');
-  const path = storePath ?? defaultStorePath(ctx.cwd);
-  for (const spec of scenario.bench) {
-    if (ctx.isTTY) ctx.err(`bench ${spec.id}: ${spec.model} on ${spec.device} (a cached record is reused)`);
-    const record = await runBenchmark(benchConfigOf(spec), { deviceId: spec.device, devices: scenario.devices, storePath: path, useCache: true });
-    records.set(spec.id, record);
-  }
-  warnUnprunedRecords(scenario, records, ctx);
-  return records;
+  const { defaultWorkerCount } = await import('../../sweep/runner.ts');
+  const { runScenarioBench } = await import('./run-bench.ts');
+  const phase = await runScenarioBench(scenario, scenario.name, ctx, { storePath: storePath ?? defaultStorePath(ctx.cwd), workers: defaultWorkerCount() });
+  return phase.records;
 }
