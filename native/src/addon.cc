@@ -293,6 +293,75 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+bool ReadFloat(const Napi::CallbackInfo& info, std::size_t index, const char* name, float& out) {
+  if (!info[index].IsNumber()) return Fail(info.Env(), std::string(name) + " must be a number");
+  out = info[index].As<Napi::Number>().FloatValue();
+  return true;
+}
+
+// batchNorm(x, mean, variance, offset | null, scale | null, epsilon, y, outer, channels)
+Napi::Value BatchNorm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 9) return Fail(env, "batchNorm expects 9 arguments"), env.Undefined();
+  FloatView x, mean, variance, offset, scale, y;
+  float epsilon = 0;
+  int outer = 0, channels = 0;
+  if (!ReadFloats(info, 0, "x", false, x) || !ReadFloats(info, 1, "mean", false, mean) || !ReadFloats(info, 2, "variance", false, variance) ||
+      !ReadFloats(info, 3, "offset", true, offset) || !ReadFloats(info, 4, "scale", true, scale) || !ReadFloat(info, 5, "epsilon", epsilon) ||
+      !ReadFloats(info, 6, "y", false, y) || !ReadInt(info, 7, "outer", outer) || !ReadInt(info, 8, "channels", channels)) {
+    return env.Undefined();
+  }
+  const std::size_t total = static_cast<std::size_t>(outer) * channels;
+  if (!Fits(env, "x", 0, total, x) || !Fits(env, "y", 0, total, y) || !Fits(env, "mean", 0, channels, mean) ||
+      !Fits(env, "variance", 0, channels, variance) || (offset.data && !Fits(env, "offset", 0, channels, offset)) ||
+      (scale.data && !Fits(env, "scale", 0, channels, scale))) {
+    return env.Undefined();
+  }
+  costsim::BatchNormForward(x.data, mean.data, variance.data, offset.data, scale.data, epsilon, y.data, outer, channels);
+  return env.Undefined();
+}
+
+// batchNormGrad(x, dy, mean, variance, scale | null, epsilon, outer, channels, dx, dMean, dVariance, dScale, dOffset)
+Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 13) return Fail(env, "batchNormGrad expects 13 arguments"), env.Undefined();
+  FloatView x, dy, mean, variance, scale, dx, dMean, dVariance, dScale, dOffset;
+  float epsilon = 0;
+  int outer = 0, channels = 0;
+  if (!ReadFloats(info, 0, "x", false, x) || !ReadFloats(info, 1, "dy", false, dy) || !ReadFloats(info, 2, "mean", false, mean) ||
+      !ReadFloats(info, 3, "variance", false, variance) || !ReadFloats(info, 4, "scale", true, scale) ||
+      !ReadFloat(info, 5, "epsilon", epsilon) || !ReadInt(info, 6, "outer", outer) || !ReadInt(info, 7, "channels", channels) ||
+      !ReadFloats(info, 8, "dx", false, dx) || !ReadFloats(info, 9, "dMean", false, dMean) ||
+      !ReadFloats(info, 10, "dVariance", false, dVariance) || !ReadFloats(info, 11, "dScale", false, dScale) ||
+      !ReadFloats(info, 12, "dOffset", false, dOffset)) {
+    return env.Undefined();
+  }
+  const std::size_t total = static_cast<std::size_t>(outer) * channels;
+  if (!Fits(env, "x", 0, total, x) || !Fits(env, "dy", 0, total, dy) || !Fits(env, "dx", 0, total, dx) ||
+      !Fits(env, "mean", 0, channels, mean) || !Fits(env, "variance", 0, channels, variance) ||
+      (scale.data && !Fits(env, "scale", 0, channels, scale)) || !Fits(env, "dMean", 0, channels, dMean) ||
+      !Fits(env, "dVariance", 0, channels, dVariance) || !Fits(env, "dScale", 0, channels, dScale) ||
+      !Fits(env, "dOffset", 0, channels, dOffset)) {
+    return env.Undefined();
+  }
+  costsim::BatchNormBackward(x.data, dy.data, mean.data, variance.data, scale.data, epsilon, outer, channels, dx.data, dMean.data,
+                             dVariance.data, dScale.data, dOffset.data);
+  return env.Undefined();
+}
+
+// reluGrad(dy, x, dx)
+Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3) return Fail(env, "reluGrad expects 3 arguments"), env.Undefined();
+  FloatView dy, x, dx;
+  if (!ReadFloats(info, 0, "dy", false, dy) || !ReadFloats(info, 1, "x", false, x) || !ReadFloats(info, 2, "dx", false, dx)) {
+    return env.Undefined();
+  }
+  if (!Fits(env, "dy", 0, x.length, dy) || !Fits(env, "dx", 0, x.length, dx)) return env.Undefined();
+  costsim::ReluGrad(dy.data, x.data, dx.data, x.length);
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int threads = 0;
   if (!ReadInt(info, 0, "threads", threads)) return info.Env().Undefined();
@@ -317,6 +386,9 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sumLeading", Napi::Function::New(env, SumLeading));
   exports.Set("addTrailing", Napi::Function::New(env, AddTrailing));
   exports.Set("binary", Napi::Function::New(env, Binary));
+  exports.Set("batchNorm", Napi::Function::New(env, BatchNorm));
+  exports.Set("batchNormGrad", Napi::Function::New(env, BatchNormGrad));
+  exports.Set("reluGrad", Napi::Function::New(env, ReluGrad));
   exports.Set("tile", Napi::Function::New(env, Tile));
   exports.Set("adam", Napi::Function::New(env, Adam));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));

@@ -53,6 +53,17 @@ enum BinaryOp : int { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3, kSquaredDifference
 void Binary(int op, const float* a, const float* b, float* out, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides,
             int rank);
 
+// Batch norm over the last axis (`channels` wide, `outer` rows): y = (x − mean)·rsqrt(var + ε)·scale + offset,
+// scale/offset may be null (1 and 0).
+void BatchNormForward(const float* x, const float* mean, const float* variance, const float* offset, const float* scale,
+                      float epsilon, float* y, std::size_t outer, int channels);
+// Its gradients wrt x, mean, variance, scale and offset as tfjs's FusedBatchNorm gradient defines them
+// (mean and variance treated as independent inputs); scale may be null.
+void BatchNormBackward(const float* x, const float* dy, const float* mean, const float* variance, const float* scale, float epsilon,
+                       std::size_t outer, int channels, float* dx, float* dMean, float* dVariance, float* dScale, float* dOffset);
+// dx = dy · step(x) (the ReLU gradient).
+void ReluGrad(const float* dy, const float* x, float* dx, std::size_t n);
+
 // out = x tiled reps[d] times along each of `rank` dims (row-major), as tf.tile.
 void Tile(const float* x, float* out, const int32_t* xShape, const int32_t* reps, int rank);
 

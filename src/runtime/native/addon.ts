@@ -39,6 +39,15 @@ export interface NativeAddon {
    * extents `shape`; a and b are read with per-dim element strides (0 where broadcast).
    */
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, shape: Int32Array, aStrides: Int32Array, bStrides: Int32Array): void;
+  /** y = (x − mean)·rsqrt(variance + ε)·scale + offset over the last axis (`channels` wide, `outer` rows). */
+  batchNorm(x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null, scale: Float32Array | null, epsilon: number, y: Float32Array, outer: number, channels: number): void;
+  /** The FusedBatchNorm gradients wrt x, mean, variance, scale and offset (as tfjs defines them), given dy. */
+  batchNormGrad(
+    x: Float32Array, dy: Float32Array, mean: Float32Array, variance: Float32Array, scale: Float32Array | null, epsilon: number, outer: number, channels: number,
+    dx: Float32Array, dMean: Float32Array, dVariance: Float32Array, dScale: Float32Array, dOffset: Float32Array,
+  ): void;
+  /** dx = dy · step(x) over x.length elements. */
+  reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   /** out = x tiled reps[d] times along each dim (tf.tile), row-major. */
   tile(x: Float32Array, out: Float32Array, xShape: Int32Array, reps: Int32Array): void;
   /** One tfjs-Adam step in place on w, m, v (w.length elements). */

@@ -14,13 +14,16 @@ import { convKernels } from './conv.ts';
 import { trainingKernels } from './training.ts';
 import { registerTileGradient, tileKernel } from './tile.ts';
 import { elementwiseKernels } from './elementwise.ts';
+import { batchNormKernels, registerBatchNormGradient } from './batchnorm.ts';
+import { gradientKernels, registerReductionGradients } from './reduce-grads.ts';
 
 /** The tfjs backend name costsim registers. */
 export const NATIVE_BACKEND = 'native';
 
 /** Kernel names the addon implements (everything else is the wasm kernel, shared). */
 export function nativeKernelConfigs(addon: NativeAddon, backendName = NATIVE_BACKEND): KernelConfig[] {
-  return [...matMulKernels(addon, backendName), ...convKernels(addon, backendName), ...trainingKernels(addon, backendName), ...elementwiseKernels(addon, backendName), tileKernel(addon, backendName)];
+  return [...matMulKernels(addon, backendName), ...convKernels(addon, backendName), ...trainingKernels(addon, backendName), ...elementwiseKernels(addon, backendName),
+    ...batchNormKernels(addon, backendName), ...gradientKernels(addon, backendName), tileKernel(addon, backendName)];
 }
 
 /**
@@ -38,6 +41,8 @@ export function registerNativeBackend(addon: NativeAddon): void {
     tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
   }
   registerTileGradient(NATIVE_BACKEND);
+  registerBatchNormGradient(NATIVE_BACKEND);
+  registerReductionGradients(NATIVE_BACKEND);
   for (const config of own) {
     if (!tf.getKernel(config.kernelName, NATIVE_BACKEND)) {
       // Keep the wasm kernel's setup (it binds wasm functions the fallback path calls).

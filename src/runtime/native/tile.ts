@@ -7,11 +7,12 @@
  * The gradient is registered globally (gradients are per kernel, not per backend) but only
  * the native backend takes the new path; others keep tfjs's own, so plain wasm stays as shipped.
  */
-import type { GradConfig, KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.ts';
 import type { BackendWasm } from '../wasm-kernels/heap.ts';
 import type { NativeAddon } from './addon.ts';
 import { floats, wasmKernel, type KernelArgs } from './matmul.ts';
+import { overrideGradient } from './gradients.ts';
 
 function tile(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
   const backend = args.backend as BackendWasm;
@@ -47,28 +48,11 @@ export function tileGradient(dy: Tensor, xShape: number[], reps: number[]): Tens
   return tf.reshape(tf.sum(tf.reshape(dy, shape), sumAxes), xShape);
 }
 
-/** tfjs-core's own Tile gradient, read from its global registry (used on every other backend). */
-function originalTileGradient(): GradConfig | undefined {
-  const globals = (globalThis as { _tfGlobals?: Map<string, Map<string, GradConfig>> })._tfGlobals;
-  return globals?.get('gradRegistry')?.get('Tile');
-}
-
-let registered = false;
-
-/** Register the dispatching Tile gradient once per process. */
+/** Register the native-path Tile gradient once per process. */
 export function registerTileGradient(nativeBackendName: string): void {
-  if (registered) return;
-  const original = originalTileGradient();
-  if (original?.gradFunc === undefined) return; // tfjs internals changed: keep tfjs's gradient
-  registered = true;
-  tf.registerGradient({
-    kernelName: 'Tile',
-    inputsToSave: ['x'],
-    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
-      if (tf.getBackend() !== nativeBackendName) return original.gradFunc(dy, saved, attrs);
-      const x = saved[0] as Tensor;
-      const reps = (attrs as unknown as { reps: number[] }).reps;
-      return { x: () => tileGradient(dy as Tensor, x.shape, reps) };
-    },
+  overrideGradient('Tile', nativeBackendName, (dy, saved, attrs) => {
+    const x = saved[0] as Tensor;
+    const reps = (attrs as unknown as { reps: number[] }).reps;
+    return { x: () => tileGradient(dy, x.shape, reps) };
   });
 }
