@@ -62,7 +62,12 @@ void ReluGrad(const float* dy, const float* x, float* dx, std::size_t n) {
   const float* __restrict v = x;
   float* __restrict out = dx;
   // tfjs: dy · step(x), step(x) = x > 0 ? 1 : 0 (NaN stays NaN there: step(NaN) = NaN).
-  for (std::size_t i = 0; i < n; i++) out[i] = v[i] > 0.0f ? g[i] : (v[i] != v[i] ? v[i] : 0.0f * g[i]);
+  // Written as selects so the loop vectorises.
+  for (std::size_t i = 0; i < n; i++) {
+    const float value = v[i], grad = g[i];
+    const float passed = value > 0.0f ? grad : 0.0f * grad;
+    out[i] = value != value ? value : passed;
+  }
 }
 
 }  // namespace costsim
