@@ -185,9 +185,11 @@ Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// sumLeading(x, out, outer, inner) and addTrailing(a, b, out, outer, inner)
-Napi::Value RowwiseOp(const Napi::CallbackInfo& info, bool add) {
+// sumLeading(x, out, outer, inner), sumTrailing(x, out, outer, inner) and addTrailing(a, b, out, outer, inner)
+enum class Rowwise { kSumLeading, kSumTrailing, kAddTrailing };
+Napi::Value RowwiseOp(const Napi::CallbackInfo& info, Rowwise kind) {
   Napi::Env env = info.Env();
+  const bool add = kind == Rowwise::kAddTrailing;
   const std::size_t base = add ? 1 : 0;
   if (info.Length() < 4 + base) return Fail(env, "wrong number of arguments"), env.Undefined();
   FloatView a, b, out;
@@ -198,18 +200,22 @@ Napi::Value RowwiseOp(const Napi::CallbackInfo& info, bool add) {
     return env.Undefined();
   }
   const std::size_t total = static_cast<std::size_t>(outer) * inner;
-  if (!Fits(env, "x", 0, total, a) || (add && !Fits(env, "b", 0, inner, b)) || !Fits(env, "out", 0, add ? total : inner, out)) {
+  const std::size_t outSize = kind == Rowwise::kSumLeading ? inner : kind == Rowwise::kSumTrailing ? outer : total;
+  if (!Fits(env, "x", 0, total, a) || (add && !Fits(env, "b", 0, inner, b)) || !Fits(env, "out", 0, outSize, out)) {
     return env.Undefined();
   }
-  if (add) {
+  if (kind == Rowwise::kAddTrailing) {
     costsim::AddTrailing(a.data, b.data, out.data, outer, inner);
+  } else if (kind == Rowwise::kSumTrailing) {
+    costsim::SumTrailing(a.data, out.data, outer, inner);
   } else {
     costsim::SumLeading(a.data, out.data, outer, inner);
   }
   return env.Undefined();
 }
-Napi::Value SumLeading(const Napi::CallbackInfo& info) { return RowwiseOp(info, false); }
-Napi::Value AddTrailing(const Napi::CallbackInfo& info) { return RowwiseOp(info, true); }
+Napi::Value SumLeading(const Napi::CallbackInfo& info) { return RowwiseOp(info, Rowwise::kSumLeading); }
+Napi::Value SumTrailing(const Napi::CallbackInfo& info) { return RowwiseOp(info, Rowwise::kSumTrailing); }
+Napi::Value AddTrailing(const Napi::CallbackInfo& info) { return RowwiseOp(info, Rowwise::kAddTrailing); }
 
 // adam(w, grad, m, v, learningRate, beta1, beta2, epsilon, oneMinusAccBeta1, oneMinusAccBeta2): in place on w, m, v.
 Napi::Value Adam(const Napi::CallbackInfo& info) {
@@ -384,6 +390,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("conv2dBackpropInput", Napi::Function::New(env, Conv2DBackpropInput));
   exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad));
   exports.Set("sumLeading", Napi::Function::New(env, SumLeading));
+  exports.Set("sumTrailing", Napi::Function::New(env, SumTrailing));
   exports.Set("addTrailing", Napi::Function::New(env, AddTrailing));
   exports.Set("binary", Napi::Function::New(env, Binary));
   exports.Set("batchNorm", Napi::Function::New(env, BatchNorm));

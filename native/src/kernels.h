@@ -43,6 +43,8 @@ void Conv2DBackpropInput(const float* dy, const float* w, float* dx, const ConvG
 void MaxPoolGrad(const float* dy, const float* x, float* dx, const ConvGeometry& g);
 // out[j] = Σ_i x[i·inner + j]: a sum over leading axes (bias gradients).
 void SumLeading(const float* x, float* out, std::size_t outer, std::size_t inner);
+// out[i] = Σ_j x[i·inner + j]: a sum over trailing axes (layer-norm statistics, softmax gradients).
+void SumTrailing(const float* x, float* out, std::size_t outer, std::size_t inner);
 // out[i·inner + j] = a[i·inner + j] + b[j]: bias addition over the last axis.
 void AddTrailing(const float* a, const float* b, float* out, std::size_t outer, std::size_t inner);
 

@@ -71,6 +71,23 @@ void SumLeading(const float* x, float* out, std::size_t outer, std::size_t inner
   for (std::size_t j = 0; j < inner; j++) out[j] = static_cast<float>(sums[j]);
 }
 
+void SumTrailing(const float* x, float* out, std::size_t outer, std::size_t inner) {
+  // Eight float lanes per row (vectorised); a row is at most a few thousand values in practice.
+  constexpr std::size_t kLanes = 8;
+  for (std::size_t i = 0; i < outer; i++) {
+    const float* row = x + i * inner;
+    float lanes[kLanes] = {};
+    std::size_t j = 0;
+    for (; j + kLanes <= inner; j += kLanes) {
+      for (std::size_t l = 0; l < kLanes; l++) lanes[l] += row[j + l];
+    }
+    double total = 0.0;
+    for (std::size_t l = 0; l < kLanes; l++) total += lanes[l];
+    for (; j < inner; j++) total += row[j];
+    out[i] = static_cast<float>(total);
+  }
+}
+
 void AddTrailing(const float* a, const float* b, float* out, std::size_t outer, std::size_t inner) {
   for (std::size_t i = 0; i < outer; i++) {
     const float* row = a + i * inner;

@@ -32,6 +32,8 @@ export interface NativeAddon {
   maxPoolGrad(dy: Float32Array, x: Float32Array, dx: Float32Array, geometry: Int32Array): void;
   /** out[j] = Σ_i x[i·inner + j] (sum over leading axes, double accumulators). */
   sumLeading(x: Float32Array, out: Float32Array, outer: number, inner: number): void;
+  /** out[i] = Σ_j x[i·inner + j] (sum over trailing axes). */
+  sumTrailing(x: Float32Array, out: Float32Array, outer: number, inner: number): void;
   /** out[i·inner + j] = a[i·inner + j] + b[j]. */
   addTrailing(a: Float32Array, b: Float32Array, out: Float32Array, outer: number, inner: number): void;
   /**

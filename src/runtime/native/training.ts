@@ -1,7 +1,8 @@
 /**
  * Memory-bound kernels that profiling showed the wasm backend runs slowly in training steps
  * (see bench/peer.ts): MaxPoolGrad (a naive kernel in wasm: half of a CNN step), Sum and Mean
- * over leading axes (bias gradients, batch-norm moments: wasm transposes first), and Identity (wasm copies the buffer; here the data is shared, as the cpu backend does).
+ * over leading or trailing axes (bias gradients, batch-norm moments, layer-norm statistics: wasm
+ * transposes first), and Identity (wasm copies the buffer; here the data is shared, as the cpu backend does).
  * Other shapes and dtypes go to the wasm kernels.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -26,29 +27,38 @@ function maxPoolGrad(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorI
   return out;
 }
 
-/** Sum over a leading run of axes (0..k-1) as a column sum, or undefined when the reduction is another kind. */
-function sumLeadingAxes(addon: NativeAddon, args: KernelArgs): TensorInfo | undefined {
+/**
+ * Sum over a trailing run of axes (row sums: layer-norm statistics, softmax gradients; also the
+ * full reduction) or a leading run (column sums: bias gradients, batch-norm moments), or
+ * undefined when the reduction is another kind.
+ */
+function sumContiguousAxes(addon: NativeAddon, args: KernelArgs): TensorInfo | undefined {
   const backend = args.backend as BackendWasm;
   const { x } = args.inputs as { x: TensorInfo };
   const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
   const rank = x.shape.length;
   const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
+  const trailing = axes.length > 0 && axes.every((a, i) => a === rank - axes.length + i);
   const leading = axes.length > 0 && axes.every((a, i) => a === i);
-  if (x.dtype !== 'float32' || !leading || size(x.shape) === 0) return undefined;
-  const outer = size(x.shape.slice(0, axes.length));
-  const innerShape = x.shape.slice(axes.length);
-  const outShape = keepDims ? [...new Array<number>(axes.length).fill(1), ...innerShape] : innerShape;
-  const out = backend.makeOutput(rank === axes.length && !keepDims ? [] : outShape, 'float32');
-  addon.sumLeading(floats(backend, x), floats(backend, out), outer, size(innerShape));
+  if (x.dtype !== 'float32' || !(leading || trailing) || size(x.shape) === 0) return undefined;
+  const outShape = keepDims ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d)) : x.shape.filter((_, i) => !axes.includes(i));
+  const out = backend.makeOutput(outShape, 'float32');
+  if (trailing) {
+    const outer = size(x.shape.slice(0, rank - axes.length));
+    addon.sumTrailing(floats(backend, x), floats(backend, out), outer, size(x.shape) / outer);
+  } else {
+    const outer = size(x.shape.slice(0, axes.length));
+    addon.sumLeading(floats(backend, x), floats(backend, out), outer, size(x.shape) / outer);
+  }
   return out;
 }
 
 function sum(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
-  return sumLeadingAxes(addon, args) ?? wasmKernel('Sum', args);
+  return sumContiguousAxes(addon, args) ?? wasmKernel('Sum', args);
 }
 
 function mean(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
-  const result = sumLeadingAxes(addon, args);
+  const result = sumContiguousAxes(addon, args);
   if (!result) return wasmKernel('Mean', args);
   const count = size((args.inputs.x as TensorInfo).shape) / Math.max(size(result.shape), 1);
   const view = floats(args.backend as BackendWasm, result);

@@ -31,12 +31,12 @@ describe.skipIf(!nativeBuilt)(`native training kernels${skipReason}`, () => {
     });
   });
 
-  it('sum over leading axes, with and without keepDims, and over other axes (wasm fallback)', async () => {
-    await expectNativeMatchesCpu([[4, 3, 5, 6]], (x) => [x.sum([0, 1, 2]), x.sum([0, 1], true), x.sum(), x.sum(0), x.sum([1, 3]), x.sum(-1)]);
+  it('sum over leading and trailing axes (native), with and without keepDims, and over other axes (wasm fallback)', async () => {
+    await expectNativeMatchesCpu([[4, 3, 5, 6]], (x) => [x.sum([0, 1, 2]), x.sum([0, 1], true), x.sum(), x.sum(0), x.sum([1, 3]), x.sum(-1), x.sum([2, 3], true), x.sum([1, 2, 3])]);
   });
 
-  it('mean over leading axes (batch-norm moments), and over other axes (wasm fallback)', async () => {
-    await expectNativeMatchesCpu([[4, 3, 5, 6]], (x) => [x.mean([0, 1, 2]), x.mean([0, 1], true), x.mean(), x.mean([2, 3])]);
+  it('mean over leading axes (batch-norm moments), trailing axes (layer norm), and over other axes (wasm fallback)', async () => {
+    await expectNativeMatchesCpu([[4, 3, 5, 6]], (x) => [x.mean([0, 1, 2]), x.mean([0, 1], true), x.mean(), x.mean([2, 3]), x.mean(-1, true), x.mean([1, 3])]);
   });
 
   it('tile and its gradient (reshape + sum on native, tfjs slice loop on cpu) for ranks 1–4', async () => {
