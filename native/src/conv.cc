@@ -101,6 +101,47 @@ void Col2imAdd(const float* cols, const ConvGeometry& g, int firstImage, int ima
   }
 }
 
+// dx for few input channels (the first layer of an image model: 1 or 3): col2im of a GEMM
+// with N = KH·KW·C ≈ 9 wastes most of OpenBLAS's tile and scatters single floats, so instead
+// each output pixel's dy row is dotted with each tap's filter rows and added straight into dx.
+constexpr int kDirectBackpropInputMaxChannels = 4;
+
+float Dot(const float* __restrict a, const float* __restrict b, int n) {
+  // Eight independent partial sums so the loop vectorises without reassociation flags.
+  float lanes[8] = {};
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (int l = 0; l < 8; l++) lanes[l] += a[i + l] * b[i + l];
+  }
+  float total = ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])) + ((lanes[4] + lanes[5]) + (lanes[6] + lanes[7]));
+  for (; i < n; i++) total += a[i] * b[i];
+  return total;
+}
+
+void BackpropInputDirect(const float* dy, const float* w, float* dx, const ConvGeometry& g) {
+  const std::size_t imageStride = static_cast<std::size_t>(g.inH) * g.inW * g.inC;
+  const float* dyRow = dy;
+  for (int b = 0; b < g.batch; b++) {
+    float* image = dx + b * imageStride;
+    for (int oh = 0; oh < g.outH; oh++) {
+      for (int ow = 0; ow < g.outW; ow++, dyRow += g.outC) {
+        for (int kh = 0; kh < g.kH; kh++) {
+          const int ih = oh * g.strideH + kh * g.dilationH - g.padTop;
+          if (ih < 0 || ih >= g.inH) continue;
+          for (int kw = 0; kw < g.kW; kw++) {
+            const int iw = ow * g.strideW + kw * g.dilationW - g.padLeft;
+            if (iw < 0 || iw >= g.inW) continue;
+            float* pixel = image + (static_cast<std::size_t>(ih) * g.inW + iw) * g.inC;
+            // Filter layout [KH, KW, C, OC]: tap (kh, kw), channel c is a contiguous OC row.
+            const float* tap = w + (static_cast<std::size_t>(kh) * g.kW + kw) * g.inC * g.outC;
+            for (int c = 0; c < g.inC; c++) pixel[c] += Dot(dyRow, tap + static_cast<std::size_t>(c) * g.outC, g.outC);
+          }
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void Conv2D(const float* x, const float* w, float* y, const ConvGeometry& g, const float* bias, int activation, float alpha) {
@@ -155,6 +196,10 @@ void Conv2DBackpropInput(const float* dy, const float* w, float* dx, const ConvG
     return;
   }
   std::fill(dx, dx + static_cast<std::size_t>(g.batch) * g.inH * g.inW * g.inC, 0.0f);
+  if (g.inC <= kDirectBackpropInputMaxChannels) {
+    BackpropInputDirect(dy, w, dx, g);
+    return;
+  }
   const int chunk = ImagesPerChunk(g);
   float* cols = Scratch(static_cast<std::size_t>(chunk) * pixels * K).data();
   for (int b = 0; b < g.batch; b += chunk) {

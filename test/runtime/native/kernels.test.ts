@@ -84,6 +84,9 @@ describe.skipIf(!nativeBuilt)(`native convolution kernels${skipReason}`, () => {
     { name: '3×3 explicit padding', x: [2, 6, 7, 3], filter: [3, 3, 3, 2], strides: 1, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
     { name: '1×1 pointwise', x: [2, 5, 4, 6], filter: [1, 1, 6, 3], strides: 1, pad: 'valid' },
     { name: '5×5 single channel', x: [3, 12, 12, 1], filter: [5, 5, 1, 4], strides: 1, pad: 'same' },
+    // Few input channels take the direct input-gradient path; 11 output channels cover its 8-lane dot product and tail.
+    { name: '3×3 two channels, 11 filters (direct dx)', x: [2, 7, 6, 2], filter: [3, 3, 2, 11], strides: 1, pad: 'same' },
+    { name: '3×3 five channels (GEMM + col2im dx)', x: [1, 6, 6, 5], filter: [3, 3, 5, 4], strides: 2, pad: 'same' },
   ];
 
   for (const c of cases) {
