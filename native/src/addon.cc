@@ -185,37 +185,28 @@ Napi::Value MaxPoolGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// sumLeading(x, out, outer, inner), sumTrailing(x, out, outer, inner) and addTrailing(a, b, out, outer, inner)
-enum class Rowwise { kSumLeading, kSumTrailing, kAddTrailing };
-Napi::Value RowwiseOp(const Napi::CallbackInfo& info, Rowwise kind) {
+// sumLeading(x, out, outer, inner) and sumTrailing(x, out, outer, inner)
+Napi::Value RowwiseSum(const Napi::CallbackInfo& info, bool leading) {
   Napi::Env env = info.Env();
-  const bool add = kind == Rowwise::kAddTrailing;
-  const std::size_t base = add ? 1 : 0;
-  if (info.Length() < 4 + base) return Fail(env, "wrong number of arguments"), env.Undefined();
-  FloatView a, b, out;
+  if (info.Length() < 4) return Fail(env, "wrong number of arguments"), env.Undefined();
+  FloatView x, out;
   int outer = 0, inner = 0;
-  if (!ReadFloats(info, 0, "x", false, a) || (add && !ReadFloats(info, 1, "b", false, b)) ||
-      !ReadFloats(info, 1 + base, "out", false, out) || !ReadInt(info, 2 + base, "outer", outer) ||
-      !ReadInt(info, 3 + base, "inner", inner)) {
+  if (!ReadFloats(info, 0, "x", false, x) || !ReadFloats(info, 1, "out", false, out) || !ReadInt(info, 2, "outer", outer) ||
+      !ReadInt(info, 3, "inner", inner)) {
     return env.Undefined();
   }
-  const std::size_t total = static_cast<std::size_t>(outer) * inner;
-  const std::size_t outSize = kind == Rowwise::kSumLeading ? inner : kind == Rowwise::kSumTrailing ? outer : total;
-  if (!Fits(env, "x", 0, total, a) || (add && !Fits(env, "b", 0, inner, b)) || !Fits(env, "out", 0, outSize, out)) {
+  if (!Fits(env, "x", 0, static_cast<std::size_t>(outer) * inner, x) || !Fits(env, "out", 0, leading ? inner : outer, out)) {
     return env.Undefined();
   }
-  if (kind == Rowwise::kAddTrailing) {
-    costsim::AddTrailing(a.data, b.data, out.data, outer, inner);
-  } else if (kind == Rowwise::kSumTrailing) {
-    costsim::SumTrailing(a.data, out.data, outer, inner);
+  if (leading) {
+    costsim::SumLeading(x.data, out.data, outer, inner);
   } else {
-    costsim::SumLeading(a.data, out.data, outer, inner);
+    costsim::SumTrailing(x.data, out.data, outer, inner);
   }
   return env.Undefined();
 }
-Napi::Value SumLeading(const Napi::CallbackInfo& info) { return RowwiseOp(info, Rowwise::kSumLeading); }
-Napi::Value SumTrailing(const Napi::CallbackInfo& info) { return RowwiseOp(info, Rowwise::kSumTrailing); }
-Napi::Value AddTrailing(const Napi::CallbackInfo& info) { return RowwiseOp(info, Rowwise::kAddTrailing); }
+Napi::Value SumLeading(const Napi::CallbackInfo& info) { return RowwiseSum(info, true); }
+Napi::Value SumTrailing(const Napi::CallbackInfo& info) { return RowwiseSum(info, false); }
 
 // adam(w, grad, m, v, learningRate, beta1, beta2, epsilon, oneMinusAccBeta1, oneMinusAccBeta2): in place on w, m, v.
 Napi::Value Adam(const Napi::CallbackInfo& info) {
@@ -284,7 +275,7 @@ Napi::Value Binary(const Napi::CallbackInfo& info) {
       !ReadInts(info, 6, "bStrides", bStrides)) {
     return env.Undefined();
   }
-  if (op > costsim::kSquaredDifference) return Fail(env, "unknown binary op"), env.Undefined();
+  if (op > costsim::kTwiceProduct) return Fail(env, "unknown binary op"), env.Undefined();
   const std::size_t rank = shape.ElementLength();
   if (aStrides.ElementLength() != rank || bStrides.ElementLength() != rank) return Fail(env, "strides must match shape"), env.Undefined();
   std::size_t total = 1, aLast = 0, bLast = 0;
@@ -391,7 +382,6 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("maxPoolGrad", Napi::Function::New(env, MaxPoolGrad));
   exports.Set("sumLeading", Napi::Function::New(env, SumLeading));
   exports.Set("sumTrailing", Napi::Function::New(env, SumTrailing));
-  exports.Set("addTrailing", Napi::Function::New(env, AddTrailing));
   exports.Set("binary", Napi::Function::New(env, Binary));
   exports.Set("batchNorm", Napi::Function::New(env, BatchNorm));
   exports.Set("batchNormGrad", Napi::Function::New(env, BatchNormGrad));

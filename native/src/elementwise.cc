@@ -17,6 +17,7 @@ inline float Apply(float a, float b) {
   if constexpr (Op == kMul) return a * b;
   if constexpr (Op == kDiv) return a / b;
   if constexpr (Op == kSquaredDifference) return (a - b) * (a - b);
+  if constexpr (Op == kTwiceProduct) return a * (b * 2.0f);
   return 0.0f;
 }
 
@@ -69,6 +70,7 @@ void Binary(int op, const float* a, const float* b, float* out, const int32_t* s
     case kMul: return Run<kMul>(a, b, out, shape, aStrides, bStrides, rank);
     case kDiv: return Run<kDiv>(a, b, out, shape, aStrides, bStrides, rank);
     case kSquaredDifference: return Run<kSquaredDifference>(a, b, out, shape, aStrides, bStrides, rank);
+    case kTwiceProduct: return Run<kTwiceProduct>(a, b, out, shape, aStrides, bStrides, rank);
     default: return;
   }
 }

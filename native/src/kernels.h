@@ -45,11 +45,9 @@ void MaxPoolGrad(const float* dy, const float* x, float* dx, const ConvGeometry&
 void SumLeading(const float* x, float* out, std::size_t outer, std::size_t inner);
 // out[i] = Σ_j x[i·inner + j]: a sum over trailing axes (layer-norm statistics, softmax gradients).
 void SumTrailing(const float* x, float* out, std::size_t outer, std::size_t inner);
-// out[i·inner + j] = a[i·inner + j] + b[j]: bias addition over the last axis.
-void AddTrailing(const float* a, const float* b, float* out, std::size_t outer, std::size_t inner);
 
-// Binary elementwise ops with the codes the JS side passes.
-enum BinaryOp : int { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3, kSquaredDifference = 4 };
+// Binary elementwise ops with the codes the JS side passes; kTwiceProduct = a·(2b) is the Square gradient dy·2x.
+enum BinaryOp : int { kAdd = 0, kSub = 1, kMul = 2, kDiv = 3, kSquaredDifference = 4, kTwiceProduct = 5 };
 // out = a op b over an output of `rank` dims `shape` (row-major, dense); a and b are read with
 // per-dim element strides (0 where that input is broadcast along the dim).
 void Binary(int op, const float* a, const float* b, float* out, const int32_t* shape, const int32_t* aStrides, const int32_t* bStrides,

@@ -1,5 +1,6 @@
 // Memory-bound training kernels that the wasm backend runs slowly: max-pool gradient,
-// reductions over leading axes (bias gradients), bias addition, and a fused Adam update.
+// reductions over leading or trailing axes (bias gradients, normalisation statistics), tiling,
+// and a fused Adam update.
 // Each is one pass over its data; semantics follow tfjs's cpu backend.
 #include <algorithm>
 #include <cmath>
@@ -85,14 +86,6 @@ void SumTrailing(const float* x, float* out, std::size_t outer, std::size_t inne
     for (std::size_t l = 0; l < kLanes; l++) total += lanes[l];
     for (; j < inner; j++) total += row[j];
     out[i] = static_cast<float>(total);
-  }
-}
-
-void AddTrailing(const float* a, const float* b, float* out, std::size_t outer, std::size_t inner) {
-  for (std::size_t i = 0; i < outer; i++) {
-    const float* row = a + i * inner;
-    float* dst = out + i * inner;
-    for (std::size_t j = 0; j < inner; j++) dst[j] = row[j] + b[j];
   }
 }
 

@@ -34,10 +34,8 @@ export interface NativeAddon {
   sumLeading(x: Float32Array, out: Float32Array, outer: number, inner: number): void;
   /** out[i] = Σ_j x[i·inner + j] (sum over trailing axes). */
   sumTrailing(x: Float32Array, out: Float32Array, outer: number, inner: number): void;
-  /** out[i·inner + j] = a[i·inner + j] + b[j]. */
-  addTrailing(a: Float32Array, b: Float32Array, out: Float32Array, outer: number, inner: number): void;
   /**
-   * out = a op b (op: 0 add, 1 sub, 2 mul, 3 div, 4 squared difference) over a dense output of
+   * out = a op b (op: 0 add, 1 sub, 2 mul, 3 div, 4 squared difference, 5 a·2b) over a dense output of
    * extents `shape`; a and b are read with per-dim element strides (0 where broadcast).
    */
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, shape: Int32Array, aStrides: Int32Array, bStrides: Int32Array): void;

@@ -3,7 +3,7 @@
  * SquaredDifference) with tfjs broadcasting, one pass in the addon. Profiling a CNN training
  * step showed batch norm and its gradient (and tfjs-core's Mean gradient) spending ~100 ms per
  * step in the wasm backend's broadcasting Multiply/Sub on 1.6M-element tensors.
- * Non-float32 inputs and empty tensors go to the wasm kernels.
+ * Non-float32 inputs and empty tensors go to the wasm kernels. Also the Square gradient as one pass.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.ts';
@@ -11,8 +11,12 @@ import type { BackendWasm } from '../wasm-kernels/heap.ts';
 import type { NativeAddon } from './addon.ts';
 import { floats, wasmKernel, type KernelArgs } from './matmul.ts';
 
-/** Op codes of the addon's `binary` (native/src/kernels.h BinaryOp). */
+/** Op codes of the addon's `binary` for the tfjs kernels of these names (native/src/kernels.h BinaryOp). */
 export const BINARY_OPS = { Add: 0, Sub: 1, Multiply: 2, RealDiv: 3, SquaredDifference: 4 } as const;
+
+/** The Square gradient dy·(2x) in one pass (tfjs: two multiplies), registered for the native backend only. */
+export const SQUARE_GRAD_KERNEL = 'CostsimNativeSquareGrad';
+const TWICE_PRODUCT = 5;
 
 /** A broadcast collapsed to few dims: output extents and each input's element strides (0 = broadcast). */
 export interface BroadcastPlan {
@@ -58,22 +62,33 @@ export function broadcastPlan(aShape: readonly number[], bShape: readonly number
 
 const empty = (shape: readonly number[]): boolean => shape.some((d) => d === 0);
 
-function binary(addon: NativeAddon, kernelName: keyof typeof BINARY_OPS, args: KernelArgs): TensorInfo | TensorInfo[] {
-  const backend = args.backend as BackendWasm;
-  const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
-  if (a.dtype !== 'float32' || b.dtype !== 'float32' || empty(a.shape) || empty(b.shape)) return wasmKernel(kernelName, args);
+/** out = a op b with broadcasting, allocated on the wasm heap; both inputs float32 and non-empty. */
+function runBinary(addon: NativeAddon, backend: BackendWasm, op: number, a: TensorInfo, b: TensorInfo): TensorInfo {
   const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
   const out = backend.makeOutput(outShape, 'float32');
   const plan = broadcastPlan(a.shape, b.shape, outShape);
-  addon.binary(BINARY_OPS[kernelName], floats(backend, a), floats(backend, b), floats(backend, out), plan.shape, plan.aStrides, plan.bStrides);
+  addon.binary(op, floats(backend, a), floats(backend, b), floats(backend, out), plan.shape, plan.aStrides, plan.bStrides);
   return out;
+}
+
+function binary(addon: NativeAddon, kernelName: keyof typeof BINARY_OPS, args: KernelArgs): TensorInfo | TensorInfo[] {
+  const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
+  if (a.dtype !== 'float32' || b.dtype !== 'float32' || empty(a.shape) || empty(b.shape)) return wasmKernel(kernelName, args);
+  return runBinary(addon, args.backend as BackendWasm, BINARY_OPS[kernelName], a, b);
 }
 
 /** The binary elementwise kernel configs for backend `backendName`. */
 export function elementwiseKernels(addon: NativeAddon, backendName: string): KernelConfig[] {
-  return (Object.keys(BINARY_OPS) as Array<keyof typeof BINARY_OPS>).map((kernelName) => ({
-    kernelName,
-    backendName,
-    kernelFunc: ((args: KernelArgs) => binary(addon, kernelName, args)) as unknown as KernelFunc,
-  }));
+  const squareGrad = (args: KernelArgs): TensorInfo => {
+    const { dy, x } = args.inputs as { dy: TensorInfo; x: TensorInfo };
+    return runBinary(addon, args.backend as BackendWasm, TWICE_PRODUCT, dy, x);
+  };
+  return [
+    ...(Object.keys(BINARY_OPS) as Array<keyof typeof BINARY_OPS>).map((kernelName) => ({
+      kernelName,
+      backendName,
+      kernelFunc: ((args: KernelArgs) => binary(addon, kernelName, args)) as unknown as KernelFunc,
+    })),
+    { kernelName: SQUARE_GRAD_KERNEL, backendName, kernelFunc: squareGrad as unknown as KernelFunc },
+  ];
 }

@@ -2,7 +2,8 @@
  * Cheaper gradients on the `native` backend for ops every training step differentiates:
  * Mean and Sum (tfjs-core builds a ones-array of the input's full shape on the host, uploads
  * it and multiplies; here the gradient is a Tile of dy, one memcpy pass in the addon), ReLU
- * (tfjs: step, cast, multiply: three passes; here one addon pass), and a Cast to the same dtype
+ * (tfjs: step, cast, multiply: three passes; here one addon pass), Square (two multiplies → one
+ * pass, kernel in elementwise.ts), and a Cast to the same dtype
  * that shares the data instead of copying it (as tfjs's cpu backend does).
  */
 import type { KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
@@ -11,6 +12,7 @@ import type { BackendWasm } from '../wasm-kernels/heap.ts';
 import type { NativeAddon } from './addon.ts';
 import { floats, wasmKernel, type KernelArgs } from './matmul.ts';
 import { overrideGradient } from './gradients.ts';
+import { SQUARE_GRAD_KERNEL } from './elementwise.ts';
 
 /** Name of the ReLU backward kernel registered for the native backend only. */
 export const RELU_GRAD_KERNEL = 'CostsimNativeReluGrad';
@@ -55,7 +57,7 @@ export function gradientKernels(addon: NativeAddon, backendName: string): Kernel
   ];
 }
 
-/** Register the native-path Mean, Sum and Relu gradients once per process. */
+/** Register the native-path Mean, Sum, Relu and Square gradients once per process. */
 export function registerReductionGradients(nativeBackendName: string): void {
   overrideGradient('Mean', nativeBackendName, (dy, saved, attrs) => broadcastBack(dy, saved[0] as Tensor, attrs, true));
   overrideGradient('Sum', nativeBackendName, (dy, saved, attrs) => broadcastBack(dy, saved[0] as Tensor, attrs, false));
@@ -63,5 +65,10 @@ export function registerReductionGradients(nativeBackendName: string): void {
     const x = saved[0] as Tensor;
     if (x.dtype !== 'float32' || dy.dtype !== 'float32' || x.size === 0) return undefined;
     return { x: () => tf.engine().runKernel(RELU_GRAD_KERNEL, { dy, x }, {}) as Tensor };
+  });
+  overrideGradient('Square', nativeBackendName, (dy, saved) => {
+    const x = saved[0] as Tensor;
+    if (x.dtype !== 'float32' || dy.dtype !== 'float32' || x.size === 0) return undefined;
+    return { x: () => tf.engine().runKernel(SQUARE_GRAD_KERNEL, { dy, x }, {}) as Tensor };
   });
 }

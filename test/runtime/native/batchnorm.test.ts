@@ -56,6 +56,10 @@ describe.skipIf(!nativeBuilt)(`native batch norm and gradient kernels${skipReaso
     }
   });
 
+  it('square gradient, same shape and through a broadcast', async () => {
+    await expectNativeMatchesCpu([[4, 6], [6]], withGrads((x, b) => tf.square(tf.sub(x, b))));
+  });
+
   it('relu gradient, including exact zeros', async () => {
     await expectNativeMatchesCpu([[4, 6]], withGrads((x) => tf.relu(tf.sub(tf.round(tf.mul(x, 2)), 0))));
   });
