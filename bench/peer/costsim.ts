@@ -6,6 +6,7 @@
 import { tf } from '../../src/runtime/tf.ts';
 import { loadNativeAddon } from '../../src/runtime/native/addon.ts';
 import { nativeAdam } from '../../src/runtime/native/adam.ts';
+import { nativeKernelConfigs } from '../../src/runtime/native/backend.ts';
 import { createZooModel, type Task } from '../../src/bench/zoo/index.ts';
 import { EpochSampler, trainSteps, trainStep, trainableVariables } from '../../src/bench/train/loop.ts';
 import { createRng } from '../../src/util/rng.ts';
@@ -27,7 +28,8 @@ export interface CostsimRun {
 }
 
 const GEMM_KERNELS = new Set(['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']);
-const NATIVE_MEMORY_KERNELS = new Set(['MaxPoolGrad', 'Sum', 'Mean', 'Add', 'Identity', 'Tile']);
+/** The other kernels the native backend runs itself (the rest of its kernels are the wasm ones). */
+const NATIVE_MEMORY_KERNELS = ((state) => new Set(state.ok ? nativeKernelConfigs(state.addon).map((c) => c.kernelName).filter((k) => !GEMM_KERNELS.has(k)) : []))(loadNativeAddon());
 
 async function activate(config: CostsimConfig): Promise<void> {
   if (!(await tf.setBackend(config.backend))) throw new Error(`backend ${config.backend} did not initialise`);
