@@ -12,11 +12,70 @@
 
 namespace costsim {
 
+namespace {
+
+// Windows that tile the input exactly (stride = window, no padding, no dilation, no remainder),
+// e.g. 2×2 stride 2: every dx element belongs to one window, so dx is written once (the
+// window's first maximum gets dy, the rest 0) with no zero-fill pass and no scattered adds.
+bool TilesExactly(const ConvGeometry& g) {
+  return g.strideH == g.kH && g.strideW == g.kW && g.dilationH == 1 && g.dilationW == 1 && g.padTop == 0 && g.padLeft == 0 &&
+         g.inH == g.outH * g.kH && g.inW == g.outW * g.kW;
+}
+
+void MaxPoolGradTiled(const float* dy, const float* x, float* dx, const ConvGeometry& g) {
+  const int C = g.inC;
+  std::vector<float> bestStore(C);
+  std::vector<int32_t> whereStore(C);
+  float* __restrict best = bestStore.data();
+  int32_t* __restrict where = whereStore.data();
+  const std::size_t rowStride = static_cast<std::size_t>(g.inW) * C;
+  const float* dyPixel = dy;
+  for (int b = 0; b < g.batch; b++) {
+    for (int oh = 0; oh < g.outH; oh++) {
+      const std::size_t rowBase = (static_cast<std::size_t>(b) * g.inH + static_cast<std::size_t>(oh) * g.kH) * rowStride;
+      for (int ow = 0; ow < g.outW; ow++, dyPixel += C) {
+        const std::size_t corner = rowBase + static_cast<std::size_t>(ow) * g.kW * C;
+        std::fill(best, best + C, -std::numeric_limits<float>::infinity());
+        std::fill(where, where + C, -1);
+        // Window positions in row-major order, strictly greater: the first maximum wins, as in tfjs.
+        for (int kh = 0, p = 0; kh < g.kH; kh++) {
+          for (int kw = 0; kw < g.kW; kw++, p++) {
+            const float* __restrict values = x + corner + kh * rowStride + static_cast<std::size_t>(kw) * C;
+            for (int d = 0; d < C; d++) {
+              // Integer masks instead of selects: GCC does not if-convert the select form here.
+              const float value = values[d], current = best[d];
+              const int32_t mask = -static_cast<int32_t>(value > current);
+              best[d] = std::max(current, value);  // (current < value) ? value : current, NaN never taken
+              where[d] = (p & mask) | (where[d] & ~mask);
+            }
+          }
+        }
+        const float* __restrict grad = dyPixel;
+        for (int kh = 0, p = 0; kh < g.kH; kh++) {
+          for (int kw = 0; kw < g.kW; kw++, p++) {
+            float* __restrict out = dx + corner + kh * rowStride + static_cast<std::size_t>(kw) * C;
+            for (int d = 0; d < C; d++) {
+              const float g = grad[d];
+              out[d] = where[d] == p ? g : 0.0f;
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+}  // namespace
+
 void MaxPoolGrad(const float* dy, const float* x, float* dx, const ConvGeometry& g) {
+  if (TilesExactly(g)) {
+    MaxPoolGradTiled(dy, x, dx, g);
+    return;
+  }
   const std::size_t inPixels = static_cast<std::size_t>(g.inH) * g.inW;
   std::fill(dx, dx + static_cast<std::size_t>(g.batch) * inPixels * g.inC, 0.0f);
   // Per-channel running maximum and where it is (offset within the image, -1 = none yet).
-  // Branch-free selects over the channel vector: the compiler vectorises them, and a
+  // Branch-free (integer masks) over the channel vector so the compiler vectorises it: a
   // data-dependent branch per element mispredicted about half the time on real activations.
   std::vector<float> bestStore(g.inC);
   std::vector<int32_t> whereStore(g.inC);
@@ -47,10 +106,9 @@ void MaxPoolGrad(const float* dy, const float* x, float* dx, const ConvGeometry&
             const float* __restrict values = image + pixel;
             for (int d = 0; d < g.inC; d++) {
               const float value = values[d], current = best[d];
-              const int32_t index = pixel + d, known = where[d];
-              const bool greater = value > current;
-              best[d] = greater ? value : current;
-              where[d] = greater ? index : known;
+              const int32_t mask = -static_cast<int32_t>(value > current);
+              best[d] = std::max(current, value);
+              where[d] = ((pixel + d) & mask) | (where[d] & ~mask);
             }
           }
         }

@@ -12,6 +12,8 @@ describe.skipIf(!nativeBuilt)(`native training kernels${skipReason}`, () => {
 
   for (const [name, shape, size, strides, pad] of [
     ['2×2 stride 2 valid', [2, 8, 6, 3], 2, 2, 'valid'],
+    ['3×3 stride 3 valid (windows tile the input exactly), 9 channels', [1, 6, 9, 9], 3, 3, 'valid'],
+    ['2×2 stride 2 valid with an odd remainder (general path)', [1, 5, 7, 2], 2, 2, 'valid'],
     ['3×3 stride 2 same (windows overlap and hang over the edge)', [2, 7, 9, 4], 3, 2, 'same'],
     ['3×3 stride 1 same', [1, 5, 5, 2], 3, 1, 'same'],
   ] as const) {
