@@ -5,7 +5,7 @@
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.ts';
-import type { BackendWasm } from '../wasm-kernels/heap.ts';
+import { convGeometry, type BackendWasm } from '../wasm-kernels/heap.ts';
 import { NATIVE_ACTIVATIONS, type NativeAddon } from './addon.ts';
 import { floats, wasmKernel, type KernelArgs } from './matmul.ts';
 
@@ -32,17 +32,9 @@ export function convGeometryFields(info: tf.backend_util.Conv2DInfo): Int32Array
   ]);
 }
 
+/** NHWC conv geometry, computed as the wasm training kernels compute it (callers check NHWC first). */
 function geometry(xShape: number[], filterShape: number[], attrs: ConvAttrs): tf.backend_util.Conv2DInfo {
-  return tf.backend_util.computeConv2DInfo(
-    xShape as [number, number, number, number],
-    filterShape as [number, number, number, number],
-    attrs.strides,
-    attrs.dilations ?? 1,
-    attrs.pad,
-    attrs.dimRoundingMode,
-    false,
-    'channelsLast',
-  );
+  return convGeometry(xShape, filterShape, attrs, false);
 }
 
 const empty = (shape: readonly number[]): boolean => shape.some((d) => d === 0);
