@@ -88,9 +88,7 @@ async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[]
         deviceId: device.id,
         storePath: options.storePath,
         workers: options.workers,
-        // Accepts both (event) and (phase, event): only the event itself is used.
-        onEvent: (first: unknown, second?: unknown) => {
-          const event = (typeof first === 'string' ? second : first) as SweepEvent;
+        onEvent: (event: SweepEvent) => {
           if (ctx.isTTY && event.type === 'finished') ctx.err(`prune ${model}: ${event.key} done in ${event.wallSeconds.toFixed(1)} s`);
         },
       },
