@@ -8,6 +8,7 @@ import { messages } from './messages.ts';
 import { registerCommands } from './commands/index.ts';
 import type { CliContext } from './context.ts';
 import { tf } from '../runtime/tf.ts';
+import { stripControl } from '../util/text.ts';
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], ctx: CliContext): Promise<number> {
@@ -27,7 +28,8 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
       return 2;
     }
     if (error instanceof CostsimError) {
-      ctx.err(`costsim: ${error.message}`);
+      // Messages quote input (names, keys, values): no raw control sequence reaches the terminal.
+      ctx.err(`costsim: ${stripControl(error.message, true)}`);
       return error.exitCode;
     }
     ctx.err(`${messages.unexpectedError}\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

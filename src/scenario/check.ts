@@ -5,6 +5,7 @@
  */
 import { deviceIds } from '../devices/catalog.ts';
 import type { RawScenario } from './schema.ts';
+import { stripControl } from '../util/text.ts';
 
 /** One cross-field problem: where (document path) and what, with what is allowed. */
 export interface Problem {
@@ -12,8 +13,11 @@ export interface Problem {
   message: string;
 }
 
+/** Allowed values for a message: the first 20, then how many more. */
 function list(values: readonly string[]): string {
-  return values.length ? values.join(', ') : 'none defined';
+  if (values.length === 0) return 'none defined';
+  const shown = values.slice(0, 20).join(', ');
+  return values.length > 20 ? `${shown} and ${values.length - 20} more` : shown;
 }
 
 /** All cross-field problems of a schema-valid scenario, in document order. */
@@ -35,9 +39,14 @@ export function checkScenario(s: RawScenario): Problem[] {
   );
   if (s.providers && !s.demand) problems.push({ path: ['providers'], message: 'providers need a demand section (demand: { type: logit, mu: ... })' });
   if (s.demand && !s.providers) problems.push({ path: ['demand'], message: 'demand needs a providers list' });
-  const names = (s.providers ?? []).map((p) => p.name);
+  // Names are compared as shown: control characters are stripped in normalize.ts.
+  const names = (s.providers ?? []).map((p) => stripControl(p.name));
+  const firstIndex = new Map<string, number>();
+  names.forEach((n, i) => firstIndex.set(n, firstIndex.get(n) ?? i));
   (s.providers ?? []).forEach((p, i) => {
-    if (names.indexOf(p.name) !== i) problems.push({ path: ['providers', i, 'name'], message: `provider name "${p.name}" is used twice; names must be unique` });
+    const shown = names[i] as string;
+    if (shown === '') problems.push({ path: ['providers', i, 'name'], message: 'a provider name needs at least one printable character' });
+    if (firstIndex.get(shown) !== i) problems.push({ path: ['providers', i, 'name'], message: `provider name ${JSON.stringify(shown)} is used twice; names must be unique` });
     if ((p.marginalCost === undefined) === (p.cost === undefined))
       problems.push({ path: ['providers', i], message: 'give exactly one of marginalCost (USD per unit) or cost (derived from a bench record)' });
     if (p.cost?.placement !== undefined) problems.push(...checkPlannedCost(s, i));
@@ -57,7 +66,8 @@ export function checkScenario(s: RawScenario): Problem[] {
   });
   problems.push(...checkQLearning(s));
   (s.references ?? []).forEach((r, i) => {
-    if (!names.includes(r.provider)) problems.push({ path: ['references', i, 'provider'], message: `unknown provider "${r.provider}" (allowed: ${list(names)})` });
+    if (!firstIndex.has(stripControl(r.provider)))
+      problems.push({ path: ['references', i, 'provider'], message: `unknown provider ${JSON.stringify(stripControl(r.provider))} (allowed: ${list(names)})` });
     if (r.period === undefined && !s.calendar) problems.push({ path: ['references', i], message: 'give period, or a top-level calendar: { start, periodDays } so the date maps to a period' });
   });
   return problems;

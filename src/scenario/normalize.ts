@@ -4,6 +4,7 @@
  * scenario section). Numbers may still be distributions (`Num`); a Monte Carlo run draws them.
  */
 import type { Device } from '../devices/catalog.ts';
+import { stripControl } from '../util/text.ts';
 import type { Num } from './distribution.ts';
 import type { BenchSpec, CostSpec, PlacementSpec, RawProvider, RawScenario, ReferencePrice, ScenarioDevice, StrategySpec } from './schema.ts';
 
@@ -171,7 +172,7 @@ function quality(q: RawProvider['quality']): Quality {
 
 function provider(p: RawProvider): Provider {
   return {
-    name: p.name,
+    name: stripControl(p.name),
     quality: quality(p.quality),
     cost: cost(p),
     learningDeclinePerPeriod: p.cost?.learningCurve?.declinePerPeriod ?? 0,
@@ -187,7 +188,7 @@ function provider(p: RawProvider): Provider {
 }
 
 /** A scenario device is a catalogue `Device` (this fails to compile if the two shapes drift apart). */
-const asDevice = (d: ScenarioDevice): Device => d;
+const asDevice = (d: ScenarioDevice): Device => ({ ...d, name: stripControl(d.name) });
 
 /** Whole days between two ISO dates (YYYY-MM or YYYY-MM-DD; a month means its first day). */
 function daysBetween(from: string, to: string): number {
@@ -201,12 +202,13 @@ export function normalizeScenario(raw: RawScenario, fileName: string): Scenario 
   const cal = raw.calendar;
   const demand = raw.demand;
   return {
-    name: raw.name ?? base,
-    description: raw.description ?? '',
-    question: raw.question ?? '',
+    // Names and prose are shown in terminals, charts and CSV: control characters never get through.
+    name: stripControl(raw.name ?? base) || 'scenario',
+    description: stripControl(raw.description ?? '', true),
+    question: stripControl(raw.question ?? '', true),
     seed: raw.seed ?? DEFAULTS.seed,
     periods: raw.periods ?? DEFAULTS.periods,
-    unit: raw.unit ?? DEFAULTS.unit,
+    unit: stripControl(raw.unit ?? DEFAULTS.unit) || DEFAULTS.unit,
     ...(cal ? { calendar: cal } : {}),
     ...(demand && raw.providers
       ? {
@@ -227,7 +229,13 @@ export function normalizeScenario(raw: RawScenario, fileName: string): Scenario 
         }
       : {}),
     monteCarlo: { runs: raw.monteCarlo?.runs ?? DEFAULTS.runs, percentiles: [...(raw.monteCarlo?.percentiles ?? DEFAULTS.percentiles)].sort((a, b) => a - b) },
-    references: (raw.references ?? []).map((r) => ({ ...r, period: r.period ?? Math.floor(daysBetween((cal as { start: string }).start, r.date) / (cal as { periodDays: number }).periodDays) })),
+    references: (raw.references ?? []).map((r) => ({
+      ...r,
+      provider: stripControl(r.provider),
+      source: stripControl(r.source),
+      ...(r.product !== undefined ? { product: stripControl(r.product) } : {}),
+      ...(r.note !== undefined ? { note: stripControl(r.note, true) } : {}),
+      period: r.period ?? Math.floor(daysBetween((cal as { start: string }).start, r.date) / (cal as { periodDays: number }).periodDays) })),
     bench: (raw.bench ?? []).map((b) => ({ ...b, batch: b.batch ?? DEFAULTS.benchBatch, accum: b.accum ?? DEFAULTS.benchAccum, seed: b.seed ?? DEFAULTS.benchSeed })),
     devices: (raw.devices ?? []).map(asDevice),
     placement: (raw.placement ?? []).map((p) => ({ ...p, objective: p.objective ?? 'time' })),

@@ -8,18 +8,45 @@
 import { z } from 'zod';
 import { num } from './distribution.ts';
 
+/** At most this many unknown keys are quoted in one message (the count says how many more). */
+const QUOTED_KEYS = 5;
+
 /** `z.strictObject` whose unknown-key error lists the keys that are allowed. */
 export function strictShape<T extends z.ZodRawShape>(shape: T) {
+  const allowed = Object.keys(shape).join(', ');
   return z.strictObject(shape, {
-    error: (iss) =>
-      iss.code === 'unrecognized_keys'
-        ? `unknown key${iss.keys.length > 1 ? 's' : ''} ${iss.keys.map((k) => `"${k}"`).join(', ')} (allowed: ${Object.keys(shape).join(', ')})`
-        : undefined,
+    error: (iss) => {
+      if (iss.code !== 'unrecognized_keys') return undefined;
+      const quoted = iss.keys.slice(0, QUOTED_KEYS).map((k) => JSON.stringify(k)).join(', ');
+      const more = iss.keys.length > QUOTED_KEYS ? ` and ${(iss.keys.length - QUOTED_KEYS).toLocaleString('en-US')} more` : '';
+      return `unknown key${iss.keys.length > 1 ? 's' : ''} ${quoted}${more} (allowed: ${allowed})`;
+    },
   });
 }
 
-const id = z.string().regex(/^[A-Za-z0-9_.:-]+$/, 'an id uses letters, digits and _ . : - only');
-const isoDate = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'a date reads YYYY-MM or YYYY-MM-DD');
+/**
+ * Text bounds (characters). A name becomes a report directory, a chart label and a CSV cell, so it
+ * stays short; prose is bounded so a runaway field cannot take gigabytes through the renderers.
+ */
+export const TEXT_LIMITS = { name: 100, prose: 10_000, note: 2_000 } as const;
+const name = z.string().min(1).max(TEXT_LIMITS.name);
+const prose = z.string().max(TEXT_LIMITS.prose);
+const note = z.string().max(TEXT_LIMITS.note);
+const id = z
+  .string().max(TEXT_LIMITS.name).regex(/^[A-Za-z0-9_.:-]+$/, 'an id uses letters, digits and _ . : - only');
+/** True when `text` (YYYY-MM or YYYY-MM-DD) names a real calendar month or day (no 2024-13-45, no 2023-02-29). */
+function isRealDate(text: string): boolean {
+  const [y, m, d] = text.split('-').map(Number) as [number, number, number | undefined];
+  if (m < 1 || m > 12) return false;
+  if (d === undefined) return true;
+  const date = new Date(0);
+  date.setUTCFullYear(y, m - 1, d); // not Date.UTC, which maps years 0–99 to 1900–1999
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}(-\d{2})?$/, 'a date reads YYYY-MM or YYYY-MM-DD')
+  .refine(isRealDate, { message: 'not a real date: the month must be 01–12 and the day must exist in that month' });
 const fraction = { min: 0, max: 1 };
 
 // ---- strategies: `{ type: <name>, ...parameters }`, each documented in src/market/strategies/.
@@ -92,7 +119,7 @@ const qualityMapping = z.discriminatedUnion('type', [
 const qualitySchema = z.union([num(), strictShape({ fromAccuracy: id, mapping: qualityMapping.optional() })]);
 
 const providerSchema = strictShape({
-  name: z.string().min(1),
+  name,
   quality: qualitySchema,
   marginalCost: num({ min: 0 }).optional(),
   cost: costSchema.optional(),
@@ -116,17 +143,17 @@ const benchSchema = strictShape({
   accum: z.number().int().min(1).optional(),
   seed: z.number().int().optional(),
   device: id,
-  modelOptions: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+  modelOptions: z.record(z.string().max(TEXT_LIMITS.name), z.union([z.number(), z.string().max(TEXT_LIMITS.name), z.boolean()])).optional(),
   pruning: strictShape({
     mode: z.enum(['unstructured', 'structured', 'random']),
     sparsity: z.number().min(0).lt(1),
     schedule: z.union([z.enum(['constant', 'polynomialDecay']), z.record(z.string(), z.union([z.number(), z.string()]))]).optional(),
   }).optional(),
 });
-const sourced = strictShape({ value: z.number().min(0), source: z.string().min(1), date: isoDate, unverified: z.boolean().optional() });
+const sourced = strictShape({ value: z.number().min(0), source: note.min(1), date: isoDate, unverified: z.boolean().optional() });
 const deviceSchema = strictShape({
   id,
-  name: z.string().min(1),
+  name,
   kind: z.enum(['cpu', 'gpu']),
   peakFlops: strictShape({
     fp32: sourced,
@@ -143,7 +170,7 @@ const deviceSchema = strictShape({
   usdPerHour: sourced,
 });
 /** `name` or `name:key=value,key=value` (issue 5's model shape syntax). */
-const modelShape = z.string().regex(/^[a-z][a-z0-9_-]*(:[a-zA-Z_][a-zA-Z0-9_]*=[^,=\s]+(,[a-zA-Z_][a-zA-Z0-9_]*=[^,=\s]+)*)?$/, 'a model reads mlp, cnn, or transformer:layers=32,hidden=4096,...');
+const modelShape = z.string().max(TEXT_LIMITS.note).regex(/^[a-z][a-z0-9_-]*(:[a-zA-Z_][a-zA-Z0-9_]*=[^,=\s]+(,[a-zA-Z_][a-zA-Z0-9_]*=[^,=\s]+)*)?$/, 'a model reads mlp, cnn, or transformer:layers=32,hidden=4096,...');
 const placementSchema = strictShape({
   id: id.optional(),
   model: modelShape,
@@ -153,24 +180,24 @@ const placementSchema = strictShape({
 });
 
 const referenceSchema = strictShape({
-  provider: z.string().min(1),
+  provider: name,
   date: isoDate,
   period: z.number().int().min(0).optional(),
   price: z.number().min(0),
-  original: strictShape({ value: z.number().min(0), currency: z.string().min(1) }).optional(),
-  product: z.string().optional(),
-  source: z.string().min(1),
-  note: z.string().optional(),
+  original: strictShape({ value: z.number().min(0), currency: name }).optional(),
+  product: name.optional(),
+  source: note.min(1),
+  note: note.optional(),
 });
 
 /** The raw scenario as written (before defaults). */
 export const scenarioSchema = strictShape({
-  name: z.string().min(1).optional(),
-  description: z.string().optional(),
-  question: z.string().optional(),
+  name: name.optional(),
+  description: prose.optional(),
+  question: note.optional(),
   seed: z.number().int().optional(),
   periods: z.number().int().min(1).optional(),
-  unit: z.string().min(1).optional(),
+  unit: name.optional(),
   calendar: strictShape({ start: isoDate, periodDays: z.number().gt(0) }).optional(),
   demand: demandSchema.optional(),
   providers: z.array(providerSchema).min(1).optional(),
