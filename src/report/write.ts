@@ -3,11 +3,13 @@
  * directory, then the directory is renamed into place. An interrupted run, or any failure
  * before the rename, leaves the previous report exactly as it was.
  *
- * Layout of `<dir>`: index.html, report.json, results.json, and per chart `<id>.vl.json`,
- * `<id>.svg`, `<id>.png`, `<id>.csv`.
+ * Layout of `<dir>`: index.html, report.json, results.json, per chart `<id>.vl.json`,
+ * `<id>.svg`, `<id>.png`, `<id>.csv`, and the marker `.costsim-report` (written last) that
+ * lets a later run replace the directory. A directory costsim did not write is never
+ * replaced (ownership.ts).
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OutputError } from '../errors.ts';
 import { buildCharts, type BuiltChart } from './charts/index.ts';
@@ -15,6 +17,7 @@ import { toCsv } from './csv.ts';
 import { loadEmbedLibraries, renderHtml } from './html.ts';
 import { renderSvg, svgToPng } from './render.ts';
 import { formatResults, RESULTS_FILE } from './results-file.ts';
+import { assertReplaceable, formatMarker, recoverInterruptedSwap, REPORT_MARKER } from './ownership.ts';
 import type { ProvenanceKind, ReportResults } from './rows.ts';
 import { vegaLiteSchemaErrors } from './validate.ts';
 
@@ -44,6 +47,10 @@ export interface WriteOptions {
   costsimVersion: string;
   /** Called once per chart rendered (progress). */
   onChart?: (chart: BuiltChart, index: number, total: number) => void;
+  /** Called with what was done to put right an interrupted earlier write (one line each). */
+  onNotice?: (message: string) => void;
+  /** Fault injection for tests: `betweenRenames` runs after the old report moved aside. */
+  faults?: { betweenRenames?: () => void };
 }
 
 /** Spec text as written to `<id>.vl.json`: stable, indented, newline-terminated. */
@@ -51,40 +58,78 @@ export function formatSpec(chart: BuiltChart): string {
   return `${JSON.stringify(chart.spec, null, 2)}\n`;
 }
 
-/** Marks a directory as costsim's own, so a rerun may replace it. */
-function looksLikeReport(dir: string): boolean {
-  const entries = readdirSync(dir);
-  return entries.length === 0 || entries.includes('report.json') || entries.includes(RESULTS_FILE);
-}
-
 function fail(dir: string, error: unknown): never {
   if (error instanceof OutputError) throw error;
   throw new OutputError(`cannot write the report to ${dir}: ${(error as Error).message}. The previous report there, if any, is unchanged.`);
 }
 
-/** Throw OutputError unless `dir` is absent, empty or a costsim report (so replacing it loses nothing else). */
-function checkReplaceable(dir: string, target: string): void {
-  if (existsSync(target)) {
-    if (!statSync(target).isDirectory()) throw new OutputError(`${dir} exists and is not a directory; choose another output path.`);
-    if (!looksLikeReport(target)) throw new OutputError(`${dir} is not empty and holds no report.json: refusing to replace it. Choose an empty or new directory.`);
+/** The nearest ancestor of `path` that exists (itself when it exists). */
+function nearestExisting(path: string): string {
+  let current = path;
+  while (!existsSync(current)) {
+    const parent = dirname(current);
+    if (parent === current) return current;
+    current = parent;
+  }
+  return current;
+}
+
+/**
+ * Create the missing parents of `target` one level at a time (Node's recursive mkdir spins
+ * forever under /proc); returns what was created, outermost first, so a failure can undo it.
+ */
+function createParents(target: string): string[] {
+  const missing: string[] = [];
+  for (let dir = dirname(target); !existsSync(dir); dir = dirname(dir)) {
+    missing.unshift(dir);
+    if (dirname(dir) === dir) break;
+  }
+  const created: string[] = [];
+  try {
+    for (const dir of missing) {
+      mkdirSync(dir);
+      created.push(dir);
+    }
+  } catch (error) {
+    removeCreated(created);
+    throw error;
+  }
+  return created;
+}
+
+function removeCreated(created: string[]): void {
+  for (const dir of [...created].reverse()) {
+    try {
+      rmdirSync(dir);
+    } catch {
+      // Not empty or gone already: leave it.
+    }
   }
 }
 
 /**
- * Check, before any long work, that a report could be written to `dir`: it is replaceable and
- * its parent accepts a new directory (created and removed again). Throws OutputError (exit 2).
+ * Check, before any long work, that a report could be written to `dir`: an interrupted earlier
+ * write is put right (`onNotice` hears what was done), the directory is replaceable, and its
+ * nearest existing ancestor accepts a new directory (probed and removed again; nothing is left
+ * created). Throws OutputError (exit 2).
  */
-export function checkReportTarget(dir: string): void {
+export function checkReportTarget(dir: string, onNotice?: (message: string) => void): void {
   const target = resolve(dir);
-  checkReplaceable(dir, target);
-  const probe = join(dirname(target), `.${basename(target)}.probe-${process.pid}`);
   try {
-    mkdirSync(probe, { recursive: true });
+    for (const note of recoverInterruptedSwap(target)) onNotice?.(note);
   } catch (error) {
     fail(dir, error);
-  } finally {
-    removeQuietly(probe);
   }
+  assertReplaceable(target, dir);
+  const ancestor = nearestExisting(dirname(target));
+  if (!statSync(ancestor).isDirectory()) throw new OutputError(`cannot write the report to ${dir}: ${ancestor} is a file, not a directory. Choose another output path.`);
+  const probe = join(ancestor, `.costsim-probe-${process.pid}`);
+  try {
+    mkdirSync(probe);
+  } catch (error) {
+    fail(dir, error);
+  }
+  removeQuietly(probe);
 }
 
 /**
@@ -93,7 +138,7 @@ export function checkReportTarget(dir: string): void {
  */
 export async function writeReport(dir: string, results: ReportResults, options: WriteOptions): Promise<WrittenReport> {
   const target = resolve(dir);
-  checkReplaceable(dir, target);
+  checkReportTarget(dir, options.onNotice);
   const charts = buildCharts(results.rows, { priceUnit: results.scenario.priceUnit });
   for (const chart of charts) {
     const errors = vegaLiteSchemaErrors(chart.spec);
@@ -133,14 +178,20 @@ export async function writeReport(dir: string, results: ReportResults, options: 
   };
   put('report.json', `${JSON.stringify(reportJson, null, 1)}\n`, { kind: 'results', provenance: [] });
 
+  // The marker goes in last: a staging directory that has it is complete (see ownership.ts).
+  put(REPORT_MARKER, formatMarker(files.map((f) => f.file), options.costsimVersion, options.now), { kind: 'results', provenance: [] });
+
   const staging = join(dirname(target), `.${basename(target)}.staging-${process.pid}`);
+  let created: string[] = [];
   try {
+    created = createParents(target);
     rmSync(staging, { recursive: true, force: true });
-    mkdirSync(staging, { recursive: true });
+    mkdirSync(staging);
     for (const { file, data } of files) writeFileSync(join(staging, file), data);
-    swapIntoPlace(staging, target);
+    swapIntoPlace(staging, target, options.faults);
   } catch (error) {
     removeQuietly(staging);
+    removeCreated(created);
     fail(dir, error);
   }
   return { dir: target, charts, artefacts };
@@ -156,7 +207,7 @@ function removeQuietly(path: string): void {
 }
 
 /** Replace `target` with `staging` by renames only; on failure put the old directory back. */
-function swapIntoPlace(staging: string, target: string): void {
+function swapIntoPlace(staging: string, target: string, faults: WriteOptions['faults']): void {
   if (!existsSync(target)) {
     renameSync(staging, target);
     return;
@@ -164,6 +215,7 @@ function swapIntoPlace(staging: string, target: string): void {
   const old = join(dirname(target), `.${basename(target)}.old-${process.pid}`);
   rmSync(old, { recursive: true, force: true });
   renameSync(target, old);
+  faults?.betweenRenames?.();
   try {
     renameSync(staging, target);
   } catch (error) {

@@ -29,9 +29,9 @@ describe('writeReport', () => {
     const written = await writeReport(dir, smallResults(), options);
     const files = readdirSync(dir).sort();
     const perChart = written.charts.flatMap((c) => ['csv', 'png', 'svg', 'vl.json'].map((ext) => `${c.id}.${ext}`));
-    expect(files).toEqual(['index.html', 'report.json', 'results.json', ...perChart].sort());
+    expect(files).toEqual(['.costsim-report', 'index.html', 'report.json', 'results.json', ...perChart].sort());
     const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { artefacts: Array<{ file: string; sha256: string; bytes: number; provenance: string[] }> };
-    expect(report.artefacts.map((a) => a.file).sort()).toEqual(files.filter((f) => f !== 'report.json').sort());
+    expect(report.artefacts.map((a) => a.file).sort()).toEqual(files.filter((f) => f !== 'report.json' && f !== '.costsim-report').sort());
     for (const a of report.artefacts) {
       const bytes = readFileSync(join(dir, a.file));
       expect(a.bytes).toBe(bytes.length);

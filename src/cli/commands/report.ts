@@ -9,7 +9,7 @@ import { COSTSIM_VERSION, reportProgress, reportSummaryLines } from './report-ou
 /** Re-render `dir` in place (atomically) from `<dir>/results.json`. */
 export async function rerenderReport(dir: string, ctx: CliContext): Promise<WrittenReport> {
   const results = readResults(join(dir, RESULTS_FILE));
-  return writeReport(dir, results, { now: new Date(), costsimVersion: COSTSIM_VERSION, onChart: reportProgress(ctx) });
+  return writeReport(dir, results, { now: new Date(), costsimVersion: COSTSIM_VERSION, onChart: reportProgress(ctx), onNotice: (note) => ctx.err(`costsim: ${note}`) });
 }
 
 export function registerReport(program: Command, ctx: CliContext): void {

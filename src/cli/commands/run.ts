@@ -46,7 +46,7 @@ export async function runScenario(path: string, ctx: CliContext, options: RunOpt
   const loaded = readScenarioFile(path, ctx.cwd);
   const scenario = loaded.scenario;
   const outDir = resolve(ctx.cwd, options.out ?? join('reports', reportDirName(scenario.name)));
-  checkReportTarget(outDir);
+  checkReportTarget(outDir, (note) => ctx.err(`costsim: ${note}`));
   const say = (text: string) => ctx.isTTY && ctx.err(text);
   const { defaultWorkerCount } = await import('../../sweep/runner.ts');
   const workers = options.workers ?? defaultWorkerCount();
@@ -92,7 +92,7 @@ export async function runScenario(path: string, ctx: CliContext, options: RunOpt
     provenance,
   };
   say(`${scenario.name}: rendering the report…`);
-  return writeReport(outDir, results, { now: new Date(), costsimVersion: COSTSIM_VERSION, onChart: reportProgress(ctx) });
+  return writeReport(outDir, results, { now: new Date(), costsimVersion: COSTSIM_VERSION, onChart: reportProgress(ctx), onNotice: (note) => ctx.err(`costsim: ${note}`) });
 }
 
 export function registerRun(program: Command, ctx: CliContext): void {
