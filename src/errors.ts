@@ -61,3 +61,6 @@ export class UnsupportedError extends CostsimError {
 export class OutputError extends CostsimError {
   override readonly exitCode = 2;
 }
+
+/** The job queue (Redis behind `--queue` / COSTSIM_QUEUE) cannot be reached or went away; names the URL. Exit code 1. */
+export class QueueUnavailableError extends CostsimError {}

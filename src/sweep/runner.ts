@@ -52,6 +52,12 @@ export interface SweepOptions<P, R> {
   /** Environment of the workers (default: this process's). */
   env?: NodeJS.ProcessEnv;
   signal?: AbortSignal;
+  /**
+   * Run the points through the job queue at this Redis URL (`redis://host:port[/db]`) instead
+   * of local worker processes: `costsim worker` processes anywhere run them (src/sweep/queue/).
+   * `workers` and `env` then do not apply; results are the same.
+   */
+  queue?: string;
 }
 
 /** The outcome of a sweep. */
@@ -62,10 +68,11 @@ export interface SweepSummary {
   aborted: boolean;
 }
 
-const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+/** The worker-process entry point (child.ts); the queue backend's workers fork it too. */
+export const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
 
 /** The tsx loader, so forked children run TypeScript like this process does. */
-function tsxLoader(): string {
+export function tsxLoader(): string {
   try {
     return import.meta.resolve('tsx');
   } catch {
@@ -80,6 +87,9 @@ export function defaultWorkerCount(): number {
 
 /** Run the sweep; resolves when every point finished or failed (or the signal aborted it). */
 export function runSweep<P, R>(options: SweepOptions<P, R>): Promise<SweepSummary> {
+  // Loaded only when asked for: BullMQ and ioredis are not needed by the local pool.
+  const queueUrl = options.queue;
+  if (queueUrl) return Promise.all([import('./queue/submit.ts'), import('./queue/url.ts')]).then(([submit, connection]) => submit.runQueueSweep(options, { target: connection.parseQueueUrl(queueUrl) }));
   const summary: SweepSummary = { ran: [], skipped: [], failed: [], aborted: false };
   const queue: Array<{ point: SweepPoint<P>; attempt: number }> = [];
   const seen = new Set<string>();

@@ -9,6 +9,7 @@ import { registerEquilibrium } from './equilibrium.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
 import { registerPrune } from './prune.ts';
+import { registerWorker } from './worker.ts';
 
 export function registerCommands(program: Command, ctx: CliContext): void {
   registerDoctor(program, ctx);
@@ -19,4 +20,5 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerRun(program, ctx);
   registerReport(program, ctx);
   registerPrune(program, ctx);
+  registerWorker(program, ctx);
 }

@@ -1,0 +1,62 @@
+/**
+ * A real Redis for tests: `redis-server` on a free loopback port, no persistence, stopped
+ * after the tests. `redisServerPath` is undefined where the binary is missing (tests then
+ * skip, saying so; `.ci/run` installs it so CI never skips).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+
+/** Path of redis-server, or undefined if it is not installed. */
+export const redisServerPath: string | undefined = (() => {
+  const found = spawnSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' });
+  return found.status === 0 && found.stdout.trim() ? found.stdout.trim() : undefined;
+})();
+
+/** Why queue tests are skipped here (shown in the test name). */
+export const redisSkipReason = redisServerPath ? '' : ' (SKIPPED: redis-server is not installed; apt-get install redis-server)';
+
+/** A free TCP port on 127.0.0.1 (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A running test Redis. */
+export interface TestRedis {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** Start redis-server on a free loopback port; resolves once it accepts connections. */
+export async function startRedis(): Promise<TestRedis> {
+  if (!redisServerPath) throw new Error('redis-server is not installed');
+  const port = await freePort();
+  const child: ChildProcess = spawn(redisServerPath, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  await new Promise<void>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer): void => {
+      output += chunk.toString('utf8');
+      if (output.includes('Ready to accept connections')) resolve();
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`redis-server exited (code ${code}) before it was ready:\n${output}`)));
+  });
+  return {
+    url: `redis://127.0.0.1:${port}/0`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
