@@ -40,13 +40,16 @@ export function unreachable(target: QueueTarget, cause: unknown): QueueUnavailab
  */
 export async function connectChecked(target: QueueTarget, onLost?: (error: QueueUnavailableError) => void, timeoutMs = 3000): Promise<Redis> {
   const probe = new Redis({ ...redisOptions(target), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-  probe.on('error', () => undefined);
+  let probeError: unknown;
+  probe.on('error', (error) => {
+    probeError ??= error;
+  });
   try {
     await probe.connect();
     await probe.ping();
   } catch (error) {
     probe.disconnect();
-    throw unreachable(target, error);
+    throw unreachable(target, probeError ?? error);
   }
   probe.disconnect();
   const client = new Redis(redisOptions(target));

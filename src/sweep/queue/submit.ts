@@ -68,6 +68,8 @@ export async function runQueueSweep<P, R>(options: SweepOptions<P, R>, queue: Qu
   producer.on('error', () => undefined);
   const bullQueue = new Queue<QueueJobData>(QUEUE_NAME, { connection: producer });
   bullQueue.on('error', () => undefined);
+  const eventsConnection = new Redis(redisOptions(target));
+  eventsConnection.on('error', () => undefined);
   let events: QueueEvents | undefined;
   try {
     const workerModule = options.workerModule.startsWith('file:') ? fileURLToPath(options.workerModule) : options.workerModule;
@@ -111,8 +113,6 @@ export async function runQueueSweep<P, R>(options: SweepOptions<P, R>, queue: Qu
 
     // Listen before enqueueing (from the stream's current end) so no failure goes unseen.
     const lastEvent = (await redis.xrevrange(`bull:${QUEUE_NAME}:events`, '+', '-', 'COUNT', 1))[0]?.[0] ?? '0';
-    const eventsConnection = new Redis(redisOptions(target));
-    eventsConnection.on('error', () => undefined);
     events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection, lastEventId: lastEvent, blockingTimeout: 1000 });
     events.on('error', () => undefined);
     const mine = (jobId: string): string | undefined => keyOfJob.get(jobId);
@@ -183,6 +183,6 @@ export async function runQueueSweep<P, R>(options: SweepOptions<P, R>, queue: Qu
   } finally {
     wake = undefined;
     await Promise.allSettled([events?.close(), bullQueue.close()]);
-    for (const client of [redis, reader, producer]) client.disconnect();
+    for (const client of [redis, reader, producer, eventsConnection]) client.disconnect();
   }
 }
