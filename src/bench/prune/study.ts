@@ -25,6 +25,8 @@ export interface StudyRunOptions {
   /** Sweep events; dense-parent keys start with "dense-", level keys with "prune-". */
   onEvent?: (event: SweepEvent) => void;
   signal?: AbortSignal;
+  /** Redis URL of a job queue to run the points on instead of local workers (src/sweep/queue/). */
+  queue?: string;
 }
 
 /** The study's plan, the records answering its points (newest per key), and what failed. */
@@ -66,6 +68,7 @@ export async function runPruneStudy(options: PruneStudyOptions, run: StudyRunOpt
     workers: run.workers,
     setupArgs,
     ...(run.signal ? { signal: run.signal } : {}),
+    ...(run.queue ? { queue: run.queue } : {}),
     points,
     isDone: (key) => (phaseOf(key) === 'dense' ? denseDone(key) : stored.has(key)),
     onResult: (_key, result: unknown) => {
