@@ -5,6 +5,10 @@
  * danfojs writes cells as they are, without RFC 4180 quoting, so text cells are quoted here
  * before they go in; numbers are written by JavaScript's shortest round-trip form, so the same
  * rows always give the same bytes.
+ *
+ * Text that a spreadsheet would run as a formula is neutralised as the OWASP "CSV Injection" page
+ * recommends: a cell starting with `=`, `+`, `-`, `@`, tab or carriage return gets a leading `'`
+ * (then quoted as usual). Numbers are written as numbers, never prefixed.
  */
 import type { TableRow } from './charts/index.ts';
 
@@ -16,11 +20,15 @@ function loadDanfo(): Promise<Danfo> {
   return danfo;
 }
 
-/** Quote a text cell when it holds a comma, quote or line break (RFC 4180). */
+/** First characters that make a spreadsheet read a cell as a formula (OWASP, CSV Injection). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Quote a text cell when it holds a comma, quote or line break (RFC 4180); neutralise formula-like text. */
 export function csvCell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  const text = String(value);
+  const raw = String(value);
+  const text = FORMULA_START.test(raw) ? `'${raw}` : raw;
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
