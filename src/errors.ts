@@ -64,3 +64,11 @@ export class OutputError extends CostsimError {
 
 /** The job queue (Redis behind `--queue` / COSTSIM_QUEUE) cannot be reached or went away; names the URL. Exit code 1. */
 export class QueueUnavailableError extends CostsimError {}
+
+/**
+ * A computation produced a value that is not a number (NaN or ±∞): a diverged training loss, an
+ * overflowing market. It is not a result, so nothing is published or stored. Exit code 3.
+ */
+export class NonFiniteResultError extends CostsimError {
+  override readonly exitCode = 3;
+}

@@ -24,7 +24,7 @@ import { profileTrainStep } from './train/profile.ts';
 import { optimizerKernels, withKernelTiming } from './train/kernel-timer.ts';
 import { cacheKeyOf, collectEnvironment } from './environment.ts';
 import { estimateEnergy, readRapl } from './energy.ts';
-import { appendRecord, findCached } from './store.ts';
+import { appendRecord, checkStoreWritable, findCached } from './store.ts';
 
 /** Progress of a run, for bars and logs. `phase` says what is happening now. */
 export interface BenchProgress {
@@ -82,6 +82,8 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
     }
   }
 
+  // An unwritable store must fail now, not after the whole training run.
+  if (options.storePath) checkStoreWritable(options.storePath);
   progress({ phase: 'setup', step: 0, wallSeconds: 0 });
   const { model, task } = buildZooModel(config.model, { ...config.modelOptions, seed: config.seed });
   const optimizer = makeOptimizer(config);
@@ -124,7 +126,7 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
     let kernelSeconds = 0;
     if (!reachedAfterFirst && config.maxSteps > 1) {
       const { result, timing } = await withKernelTiming(() => trainSteps({
-        model, task, optimizer, batchSize: b, accumulationSteps: k, steps: config.maxSteps - 1, rng: createRng(config.seed), sampler,
+        model, task, optimizer, batchSize: b, accumulationSteps: k, steps: config.maxSteps - 1, stepOffset: 1, rng: createRng(config.seed), sampler,
         onStep: (info) => progress({ phase: 'train', step: info.step + 1, wallSeconds: elapsed(), ...(info.loss !== undefined ? { loss: info.loss } : {}), ...(lastEval ? { testAccuracy: lastEval.accuracy } : {}) }),
         stopWhen: (step) => target !== undefined && (step + 1) % evalEvery === 0 && evaluate(step + 1) >= target,
       }), { alsoTime: optimizerKernels(optimizer) });

@@ -3,10 +3,10 @@
  * run interrupted part-way leaves every earlier line intact. Readers skip a torn last line
  * (the only line an interrupted append can damage) and reject records of unknown versions.
  */
-import { existsSync, readFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, existsSync, readFileSync, openSync, readSync, closeSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { appendLine } from '../util/atomic-write.ts';
-import { InputError } from '../errors.ts';
+import { InputError, OutputError } from '../errors.ts';
 import { BENCH_RECORD_VERSION, type BenchRecord } from './record.ts';
 
 /** Default store: `.costsim/records.jsonl` under `cwd` (git-ignored). */
@@ -37,6 +37,33 @@ export function appendRecord(storePath: string, record: BenchRecord): void {
   const line = JSON.stringify(record);
   if (endsTorn(storePath)) appendLine(storePath, '');
   appendLine(storePath, line);
+}
+
+/**
+ * Throw OutputError (exit 2) unless a record could be appended to `storePath`: the file is a
+ * writable file, or it does not exist and its nearest existing ancestor is a writable directory.
+ * Creates nothing. Called before a benchmark trains, so an unwritable store never costs a run.
+ */
+export function checkStoreWritable(storePath: string): void {
+  const fail = (why: string): never => {
+    throw new OutputError(`cannot write the record store ${storePath} (--store): ${why}. Choose a writable path with --store.`);
+  };
+  let path = storePath;
+  if (existsSync(path)) {
+    if (!statSync(path).isFile()) fail('it exists and is not a file');
+  } else {
+    while (!existsSync(path)) {
+      const parent = dirname(path);
+      if (parent === path) fail('no part of the path exists');
+      path = parent;
+    }
+    if (!statSync(path).isDirectory()) fail(`${path} is not a directory`);
+  }
+  try {
+    accessSync(path, constants.W_OK);
+  } catch (error) {
+    fail(`${path} is not writable (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+  }
 }
 
 /** A record line always starts like this (JSON.stringify keeps `version` first), so a torn fragment does too. */

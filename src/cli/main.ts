@@ -1,6 +1,7 @@
 /**
  * costsim's entry point: parse arguments, run one command, map errors to exit codes.
- * Exit codes: 0 ok, 1 unexpected failure, 2 bad input (flags, files, unavailable backend).
+ * Exit codes: 0 ok, 1 unexpected failure, 2 bad input (flags, files, unavailable backend),
+ * 3 a computation whose result is not finite (diverged training, overflowing market).
  */
 import { Command, CommanderError } from 'commander';
 import { CostsimError } from '../errors.ts';

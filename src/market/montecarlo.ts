@@ -12,6 +12,7 @@ import { resolveProviderCosts, type BenchRecords, type PlanCosts, type ResolvedP
 import { linearCournot, type EquilibriumPoint } from './equilibrium.ts';
 import { simulateRun, stageEquilibria } from './simulate.ts';
 import { summarizeRuns } from './summary.ts';
+import { assertFiniteRows, guardSolve } from './finite.ts';
 import type { MarketPeriodRow, MarketSummary, ProviderPeriodRow, RunResult } from './types.ts';
 
 /** The seed of run `run` (0-based) of a scenario seeded with `scenarioSeed`. */
@@ -32,7 +33,11 @@ export function simulateRuns(scenario: Scenario, records: BenchRecords, runs: re
     const rng = createRng(seed);
     const sampled = sampleAll(market, rng.fork('params'));
     const costs = resolveProviderCosts(sampled, records, scenario.devices, scenario.name, plans);
-    return simulateRun({ run, seed, periods, demand: sampled.demand, providers: sampled.providers, costs }, rng.fork('sim'));
+    const inputs = { demand: sampled.demand, costs };
+    const result = guardSolve(`run ${run}`, inputs, () => simulateRun({ run, seed, periods, demand: sampled.demand, providers: sampled.providers, costs }, rng.fork('sim')));
+    assertFiniteRows(`run ${run}`, result.rows, inputs, (r) => `${r.provider}, period ${r.period}`);
+    assertFiniteRows(`run ${run}`, result.marketRows, inputs, (r) => `period ${r.period}`);
+    return result;
   });
 }
 
@@ -57,10 +62,11 @@ export interface EquilibriumReport {
 export function equilibriumReport(scenario: Scenario, records: BenchRecords, plans: PlanCosts = new Map()): EquilibriumReport {
   const market = pointEstimate(marketOf(scenario));
   const costs = resolveProviderCosts(market, records, scenario.devices, scenario.name, plans);
-  const { nash, collusive } = stageEquilibria(market.demand, costs);
+  const inputs = { demand: market.demand, costs };
+  const { nash, collusive } = guardSolve('the stage-game equilibrium', inputs, () => stageEquilibria(market.demand, costs));
   const entries = (points: EquilibriumPoint[]) => points.map((e, i) => ({ provider: (costs[i] as ResolvedProviderCost).provider, price: e.price, share: e.share, profit: e.profit }));
   const d = market.demand;
-  return {
+  const report: EquilibriumReport = {
     nash: entries(nash),
     collusive: entries(collusive),
     ...(d.type === 'linear'
@@ -74,6 +80,10 @@ export function equilibriumReport(scenario: Scenario, records: BenchRecords, pla
       : {}),
     costs,
   };
+  for (const [kind, list] of [['Bertrand–Nash', report.nash], ['joint-profit', report.collusive], ['Cournot', report.cournot ?? []]] as const)
+    assertFiniteRows(`the ${kind} equilibrium`, list, inputs, (e) => e.provider);
+  assertFiniteRows('the provider costs', costs.map((c) => ({ provider: c.provider, marginalCostUsd: c.marginalCostUsd, quality: c.quality })), inputs, (c) => c.provider);
+  return report;
 }
 
 /** A whole simulation as published: tables, summaries, equilibria and the scenario's reference prices. */

@@ -24,8 +24,9 @@ export interface SummaryInputs {
   calibration?: CalibrationResult;
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
-const usd = (x: number) => `$${Number(x.toPrecision(3))}`;
+// A figure that is not finite is written as "n/a", never as "$NaN" (upstream refuses such results; this is the last guard).
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : 'n/a');
+const usd = (x: number) => (Number.isFinite(x) ? `$${Number(x.toPrecision(3))}` : 'n/a');
 
 function marketSentences(m: SimulationResult): string[] {
   const s = m.summary;

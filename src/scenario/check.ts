@@ -5,6 +5,8 @@
  */
 import { deviceIds } from '../devices/catalog.ts';
 import type { RawScenario } from './schema.ts';
+import { simulationSizeProblem } from './limits.ts';
+import { DEFAULTS } from './normalize.ts';
 import { stripControl } from '../util/text.ts';
 
 /** One cross-field problem: where (document path) and what, with what is allowed. */
@@ -64,12 +66,26 @@ export function checkScenario(s: RawScenario): Problem[] {
     if (typeof p.quality === 'object' && 'fromAccuracy' in p.quality && !benchIds.includes(p.quality.fromAccuracy))
       problems.push({ path: ['providers', i, 'quality', 'fromAccuracy'], message: `unknown bench id "${p.quality.fromAccuracy}" (allowed: ${list(benchIds)})` });
   });
-  problems.push(...checkQLearning(s));
+  problems.push(...checkQLearning(s), ...checkMarketScale(s));
   (s.references ?? []).forEach((r, i) => {
     if (!firstIndex.has(stripControl(r.provider)))
       problems.push({ path: ['references', i, 'provider'], message: `unknown provider ${JSON.stringify(stripControl(r.provider))} (allowed: ${list(names)})` });
     if (r.period === undefined && !s.calendar) problems.push({ path: ['references', i], message: 'give period, or a top-level calendar: { start, periodDays } so the date maps to a period' });
   });
+  return problems;
+}
+
+/**
+ * A market whose table would not fit in memory: too many runs × periods × providers. (Numbers
+ * that overflow in the solver are caught on the result, src/market/finite.ts, which names them.)
+ */
+function checkMarketScale(s: RawScenario): Problem[] {
+  const problems: Problem[] = [];
+  const providers = s.providers ?? [];
+  if (providers.length > 0) {
+    const size = simulationSizeProblem(s.monteCarlo?.runs ?? DEFAULTS.runs, s.periods ?? DEFAULTS.periods, providers.length, 'monteCarlo.runs × periods × providers');
+    if (size) problems.push({ path: s.monteCarlo?.runs !== undefined ? ['monteCarlo', 'runs'] : s.periods !== undefined ? ['periods'] : ['providers'], message: size });
+  }
   return problems;
 }
 

@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { num } from './distribution.ts';
+import { MARKET_LIMITS } from './limits.ts';
 
 /** At most this many unknown keys are quoted in one message (the count says how many more). */
 const QUOTED_KEYS = 5;
@@ -49,29 +50,45 @@ const isoDate = z
   .refine(isRealDate, { message: 'not a real date: the month must be 01–12 and the day must exist in that month' });
 const fraction = { min: 0, max: 1 };
 
+/**
+ * Magnitude bounds of money and quantities. Prices, qualities and costs are USD per unit; beyond
+ * 1e9 per unit (or a market of 1e15 units) products such as revenue × periods leave the range where
+ * doubles keep their precision and sums overflow, so the market would publish NaN or ∞.
+ */
+export const MAGNITUDE_LIMITS = {
+  usdPerUnit: 1e9,
+  usd: 1e18,
+  units: 1e15,
+  /** Logit μ floor (USD per unit): below it (a − p)/μ leaves double range for any price difference above ~1e-6 USD. */
+  muMin: 1e-9,
+} as const;
+const L = MAGNITUDE_LIMITS;
+const perUnit = { min: 0, max: L.usdPerUnit };
+const signedPerUnit = { min: -L.usdPerUnit, max: L.usdPerUnit };
+
 // ---- strategies: `{ type: <name>, ...parameters }`, each documented in src/market/strategies/.
 const strategySchemas = [
-  strictShape({ type: z.literal('costPlus'), markup: num({ min: 0 }).optional() }),
+  strictShape({ type: z.literal('costPlus'), markup: num({ min: 0, max: 1e6 }).optional() }),
   strictShape({ type: z.literal('matchLowest'), minMarkup: num({ min: -1 }).optional() }),
   strictShape({ type: z.literal('undercutLeader'), step: num({ min: 0, max: 1 }).optional(), minMarkup: num({ min: -1 }).optional() }),
-  strictShape({ type: z.literal('titForTat'), cooperativePrice: num({ min: 0, exclusiveMin: true }).optional(), tolerance: num(fraction).optional() }),
+  strictShape({ type: z.literal('titForTat'), cooperativePrice: num({ ...perUnit, exclusiveMin: true }).optional(), tolerance: num(fraction).optional() }),
   strictShape({
     type: z.literal('edgeworth'),
     step: num({ min: 0, max: 1 }).optional(),
     minMarkup: num({ min: -1 }).optional(),
-    relentPrice: num({ min: 0, exclusiveMin: true }).optional(),
+    relentPrice: num({ ...perUnit, exclusiveMin: true }).optional(),
   }),
   strictShape({ type: z.literal('bestResponse'), damping: num({ min: 0, exclusiveMin: true, max: 1 }).optional() }),
-  strictShape({ type: z.literal('predatory'), markup: num({ min: -1, max: 0 }).optional(), reserveCash: num({ min: 0 }).optional() }),
+  strictShape({ type: z.literal('predatory'), markup: num({ min: -1, max: 0 }).optional(), reserveCash: num({ min: 0, max: L.usd }).optional() }),
   strictShape({
     type: z.literal('qlearning'),
     m: z.number().int().min(2).max(100).optional(),
-    xi: num({ min: 0 }).optional(),
+    xi: num({ min: 0, max: 100 }).optional(),
     alpha: num({ min: 0, exclusiveMin: true, max: 1 }).optional(),
-    beta: num({ min: 0 }).optional(),
+    beta: num({ min: 0, max: 1 }).optional(),
     delta: num({ min: 0, max: 1 }).optional(),
-    convergencePeriods: z.number().int().min(1).optional(),
-    maxPeriods: z.number().int().min(1).optional(),
+    convergencePeriods: z.number().int().min(1).max(100_000_000).optional(),
+    maxPeriods: z.number().int().min(1).max(100_000_000).optional(),
   }),
 ] as const;
 /** Names of the strategies, for messages. */
@@ -83,16 +100,16 @@ const strategySchema = z.discriminatedUnion('type', strategySchemas, {
 // ---- demand
 const logitDemand = strictShape({
   type: z.literal('logit'),
-  mu: num({ min: 0, exclusiveMin: true }),
-  outsideQuality: num().optional(),
-  marketSize: num({ min: 0, exclusiveMin: true }).optional(),
-  priceElasticity: num({ min: 0 }).optional(),
-  referencePrice: num({ min: 0, exclusiveMin: true }).optional(),
+  mu: num({ min: L.muMin, max: L.usdPerUnit }),
+  outsideQuality: num(signedPerUnit).optional(),
+  marketSize: num({ min: 0, exclusiveMin: true, max: L.units }).optional(),
+  priceElasticity: num({ min: 0, max: 100 }).optional(),
+  referencePrice: num({ ...perUnit, exclusiveMin: true }).optional(),
 });
 const linearDemand = strictShape({
   type: z.literal('linear'),
-  slope: num({ min: 0, exclusiveMin: true }).optional(),
-  substitution: num({ min: 0 }).optional(),
+  slope: num({ min: 1e-12, max: L.usdPerUnit }).optional(),
+  substitution: num({ min: 0, max: 1e6 }).optional(),
 });
 const demandSchema = z.discriminatedUnion('type', [logitDemand, linearDemand], {
   error: (iss) => (iss.code === 'invalid_union' ? 'demand.type must be logit or linear' : undefined),
@@ -103,44 +120,44 @@ const costSchema = strictShape({
   bench: id.optional(),
   /** Cost from a placement plan (an inference plan of a transformer shape) instead of a device. */
   placement: id.optional(),
-  tokensPerUnit: num({ min: 0, exclusiveMin: true }).optional(),
+  tokensPerUnit: num({ min: 0, exclusiveMin: true, max: L.units }).optional(),
   device: id.optional(),
   dtype: z.enum(['fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'int8']).optional(),
   utilisation: num({ min: 0, exclusiveMin: true, max: 1 }).optional(),
-  flopsPerUnit: num({ min: 0, exclusiveMin: true }).optional(),
-  samplesPerUnit: num({ min: 0, exclusiveMin: true }).optional(),
+  flopsPerUnit: num({ min: 0, exclusiveMin: true, max: 1e30 }).optional(),
+  samplesPerUnit: num({ min: 0, exclusiveMin: true, max: L.units }).optional(),
   flops: z.enum(['dense', 'effective']).optional(),
   learningCurve: strictShape({ declinePerPeriod: num({ min: 0, max: 0.99 }) }).optional(),
 });
 const qualityMapping = z.discriminatedUnion('type', [
-  strictShape({ type: z.literal('linear'), slope: num().optional(), intercept: num().optional() }),
-  strictShape({ type: z.literal('logOdds'), scale: num().optional(), intercept: num().optional() }),
+  strictShape({ type: z.literal('linear'), slope: num(signedPerUnit).optional(), intercept: num(signedPerUnit).optional() }),
+  strictShape({ type: z.literal('logOdds'), scale: num(signedPerUnit).optional(), intercept: num(signedPerUnit).optional() }),
 ]);
-const qualitySchema = z.union([num(), strictShape({ fromAccuracy: id, mapping: qualityMapping.optional() })]);
+const qualitySchema = z.union([num(signedPerUnit), strictShape({ fromAccuracy: id, mapping: qualityMapping.optional() })]);
 
 const providerSchema = strictShape({
   name,
   quality: qualitySchema,
-  marginalCost: num({ min: 0 }).optional(),
+  marginalCost: num(perUnit).optional(),
   cost: costSchema.optional(),
-  capacity: num({ min: 0, exclusiveMin: true }).optional(),
-  fixedCostPerPeriod: num({ min: 0 }).optional(),
-  cash: num({ min: 0 }).optional(),
+  capacity: num({ min: 0, exclusiveMin: true, max: L.units }).optional(),
+  fixedCostPerPeriod: num({ min: 0, max: L.usd }).optional(),
+  cash: num({ min: 0, max: L.usd }).optional(),
   strategy: strategySchema,
-  entersAt: z.number().int().min(0).optional(),
+  entersAt: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods).optional(),
   reviewEvery: z.number().int().min(1).optional(),
-  initialPrice: num({ min: 0, exclusiveMin: true }).optional(),
-  costShocks: z.array(strictShape({ atPeriod: z.number().int().min(0), factor: num({ min: 0, exclusiveMin: true }) })).optional(),
+  initialPrice: num({ ...perUnit, exclusiveMin: true }).optional(),
+  costShocks: z.array(strictShape({ atPeriod: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods), factor: num({ min: 0, exclusiveMin: true, max: 1e6 }) })).optional(),
 });
 
 // ---- bench, devices, placement (run by other layers; validated here so one file is checked once)
 const benchSchema = strictShape({
   id,
   model: z.enum(['mlp', 'cnn', 'transformer']),
-  steps: z.number().int().min(1).optional(),
+  steps: z.number().int().min(1).max(1_000_000).optional(),
   targetAccuracy: z.number().gt(0).max(1).optional(),
-  batch: z.number().int().min(1).optional(),
-  accum: z.number().int().min(1).optional(),
+  batch: z.number().int().min(1).max(65_536).optional(),
+  accum: z.number().int().min(1).max(1024).optional(),
   seed: z.number().int().optional(),
   device: id,
   modelOptions: z.record(z.string().max(TEXT_LIMITS.name), z.union([z.number(), z.string().max(TEXT_LIMITS.name), z.boolean()])).optional(),
@@ -150,22 +167,24 @@ const benchSchema = strictShape({
     schedule: z.union([z.enum(['constant', 'polynomialDecay']), z.record(z.string(), z.union([z.number(), z.string()]))]).optional(),
   }).optional(),
 });
-const sourced = strictShape({ value: z.number().min(0), source: note.min(1), date: isoDate, unverified: z.boolean().optional() });
+const sourced = strictShape({ value: z.number().min(0).max(1e30), source: note.min(1), date: isoDate, unverified: z.boolean().optional() });
+/** A figure that must be above zero (peak FLOP/s, memory, bandwidth): a zero divides every roofline time. */
+const positiveSourced = strictShape({ value: z.number().gt(0).max(1e30), source: note.min(1), date: isoDate, unverified: z.boolean().optional() });
 const deviceSchema = strictShape({
   id,
   name,
   kind: z.enum(['cpu', 'gpu']),
   peakFlops: strictShape({
-    fp32: sourced,
-    tf32: sourced.optional(),
-    fp16: sourced.optional(),
-    bf16: sourced.optional(),
-    fp8: sourced.optional(),
-    int8: sourced.optional(),
+    fp32: positiveSourced,
+    tf32: positiveSourced.optional(),
+    fp16: positiveSourced.optional(),
+    bf16: positiveSourced.optional(),
+    fp8: positiveSourced.optional(),
+    int8: positiveSourced.optional(),
   }),
-  memoryBytes: sourced,
-  memoryBandwidthBytesPerSecond: sourced,
-  hostLinkBytesPerSecond: sourced.optional(),
+  memoryBytes: positiveSourced,
+  memoryBandwidthBytesPerSecond: positiveSourced,
+  hostLinkBytesPerSecond: positiveSourced.optional(),
   powerWatts: sourced,
   usdPerHour: sourced,
 });
@@ -182,9 +201,9 @@ const placementSchema = strictShape({
 const referenceSchema = strictShape({
   provider: name,
   date: isoDate,
-  period: z.number().int().min(0).optional(),
-  price: z.number().min(0),
-  original: strictShape({ value: z.number().min(0), currency: name }).optional(),
+  period: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods).optional(),
+  price: z.number().min(0).max(L.usdPerUnit),
+  original: strictShape({ value: z.number().min(0).max(L.usd), currency: name }).optional(),
   product: name.optional(),
   source: note.min(1),
   note: note.optional(),
@@ -196,12 +215,12 @@ export const scenarioSchema = strictShape({
   description: prose.optional(),
   question: note.optional(),
   seed: z.number().int().optional(),
-  periods: z.number().int().min(1).optional(),
+  periods: z.number().int().min(1).max(MARKET_LIMITS.maxPeriods).optional(),
   unit: name.optional(),
-  calendar: strictShape({ start: isoDate, periodDays: z.number().gt(0) }).optional(),
+  calendar: strictShape({ start: isoDate, periodDays: z.number().gt(0).max(36_525) }).optional(),
   demand: demandSchema.optional(),
-  providers: z.array(providerSchema).min(1).optional(),
-  monteCarlo: strictShape({ runs: z.number().int().min(1).max(100_000).optional(), percentiles: z.array(z.number().min(0).max(100)).min(1).optional() }).optional(),
+  providers: z.array(providerSchema).min(1).max(MARKET_LIMITS.maxProviders).optional(),
+  monteCarlo: strictShape({ runs: z.number().int().min(1).max(MARKET_LIMITS.maxRuns).optional(), percentiles: z.array(z.number().min(0).max(100)).min(1).optional() }).optional(),
   references: z.array(referenceSchema).optional(),
   bench: z.array(benchSchema).optional(),
   devices: z.array(deviceSchema).optional(),

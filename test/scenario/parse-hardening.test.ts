@@ -114,4 +114,30 @@ describe('parseScenario on hostile input', () => {
     expect(stripControl('a\u001b[1mb\te\nf\r', true)).toBe('a[1mb\te\nf');
     expect(stripControl('日本語 – ok')).toBe('日本語 – ok');
   });
+
+  it.each([
+    ['μ below its floor', minimal.replace('mu: 0.25', 'mu: 5e-324'), /demand\.mu \(line 1\): the value must be >= 1e-9 \(got 5e-324\)/],
+    ['a market of 1e308 units', minimal.replace('mu: 0.25', 'mu: 0.25, marketSize: 1e308'), /demand\.marketSize \(line 1\): the value must be <= 1000000000000000/],
+    ['quality 1e300', minimal.replace('quality: 2', 'quality: 1e300'), /providers\[0\]\.quality \(line 4\): the value must be <= 1000000000 \(got 1e\+300\)/],
+    ['a cost of 1e300', minimal.replace('marginalCost: 1', 'marginalCost: 1e300'), /providers\[0\]\.marginalCost \(line 5\): the value must be <= 1000000000/],
+    ['periods 1e9', `periods: 1000000000\n${minimal}`, /periods \(line 1\): the value must be <= 100000 \(got 1000000000\)/],
+    ['runs over the cap', `monteCarlo: { runs: 10000000 }\n${minimal}`, /monteCarlo\.runs \(line 1\): the value must be <= 100000/],
+    ['201 providers', `demand: { type: logit, mu: 1 }\nproviders:\n${Array.from({ length: 201 }, (_, i) => `  - { name: p${i}, quality: 1, marginalCost: 1, strategy: { type: costPlus } }`).join('\n')}\n`, /providers \(line 3\): the list length must be <= 200 \(got 201\)/],
+    [
+      'runs × periods × providers over the bound',
+      `monteCarlo: { runs: 100000 }\nperiods: 100\n${minimal}`,
+      /monteCarlo\.runs \(line 1\): monteCarlo\.runs × periods × providers: 100,000 runs × 100 periods × 1 providers = 10,000,000 rows, more than the 2,000,000 allowed \(at ~430 bytes per row in memory and output that is ~4\.3 GB\)/,
+    ],
+  ])('refuses %s with the field, the limit and the value', (_what, text, message) => {
+    const error = errorOf(text);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(message);
+  });
+
+  it('refuses a device whose peak FLOP/s is 0', () => {
+    const device = (peak: number) => `devices:\n  - id: zero\n    name: Zero\n    kind: gpu\n    peakFlops: { fp32: { value: ${peak}, source: s, date: 2024-01 } }\n    memoryBytes: { value: 1e9, source: s, date: 2024-01 }\n    memoryBandwidthBytesPerSecond: { value: 1e9, source: s, date: 2024-01 }\n    powerWatts: { value: 1, source: s, date: 2024-01 }\n    usdPerHour: { value: 1, source: s, date: 2024-01 }\n`;
+    expect(errorOf(device(0)).message).toMatch(/devices\[0\]\.peakFlops\.fp32\.value \(line 5\): the value must be > 0 \(got 0\)/);
+    expect(parseScenario(device(1e12), 'ok.yaml').devices[0]?.peakFlops.fp32.value).toBe(1e12);
+  });
 });
+

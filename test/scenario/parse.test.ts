@@ -50,7 +50,7 @@ references:
     ['malformed YAML', 'demand: { type: logit, mu: 1\nproviders: [', 2, /not valid YAML/],
     ['a wrong type', minimal.replace('quality: 2', 'quality: high'), 4, /providers\[0\]\.quality.*expected a number or a distribution.*"high"/],
     ['a negative cost', minimal.replace('marginalCost: 1', 'marginalCost: -1'), 5, /providers\[0\]\.marginalCost.*must be >= 0 \(got -1\)/],
-    ['mu <= 0', minimal.replace('mu: 0.25', 'mu: 0'), 1, /demand\.mu.*must be > 0 \(got 0\)/],
+    ['mu below its floor', minimal.replace('mu: 0.25', 'mu: 0'), 1, /demand\.mu.*must be >= 1e-9 \(got 0\)/],
     ['an unknown strategy', minimal.replace('costPlus', 'cheapest'), 6, /strategy\.type.*unknown or missing strategy type \(allowed: costPlus, matchLowest, undercutLeader, titForTat, edgeworth, bestResponse, predatory, qlearning\)/],
     ['an unknown key', `${minimal}    colour: red\n`, 7, /providers\[0\]\.colour.*unknown key "colour" \(allowed: name, quality, marginalCost/],
     ['an unknown demand type', minimal.replace('logit', 'probit'), 1, /demand\.type must be logit or linear/],

@@ -6,7 +6,7 @@
  */
 import { tf, type LayersModel, type Tensor } from '../../runtime/tf.ts';
 import type { Rng } from '../../util/rng.ts';
-import { UsageError } from '../../errors.ts';
+import { NonFiniteResultError, UsageError } from '../../errors.ts';
 import type { Task } from '../zoo/task.ts';
 
 /** Draws sample indices epoch by epoch: a fresh seeded permutation each time one runs out. */
@@ -69,6 +69,8 @@ export interface TrainOptions {
   stopWhen?: (step: number) => boolean | Promise<boolean>;
   /** Read the loss back every this many steps (default 10; the first and last step always). */
   lossEvery?: number;
+  /** Steps already taken before this loop (e.g. a profiled first step), so messages count from the run's start. */
+  stepOffset?: number;
   /** Reuse a sampler across calls so a run split into segments keeps one sample order. */
   sampler?: EpochSampler;
 }
@@ -147,6 +149,14 @@ export function trainStep(model: LayersModel, task: Task, optimizer: tf.Optimize
   return mean;
 }
 
+/** The error for a loss that is NaN or infinite at `step` (the loss is read back every `lossEvery` steps). */
+function divergedAt(step: number, steps: number, lossEvery: number, loss: number): NonFiniteResultError {
+  return new NonFiniteResultError(
+    `training diverged: the loss is ${loss} at step ${step} of ${steps} (read every ${lossEvery} steps, so it first went non-finite at or before that step); ` +
+      'nothing was recorded. Lower the learning rate (--lr) or check the model options.',
+  );
+}
+
 /** Train for `steps` optimizer steps or until `stopWhen` says stop. Wall time covers the whole loop including callbacks. */
 export async function trainSteps(options: TrainOptions): Promise<TrainResult> {
   const { model, task, optimizer, batchSize, accumulationSteps, steps } = options;
@@ -170,6 +180,7 @@ export async function trainSteps(options: TrainOptions): Promise<TrainResult> {
     if (lossTensor) {
       info.loss = (await lossTensor.data())[0] as number;
       lossTensor.dispose();
+      if (!Number.isFinite(info.loss)) throw divergedAt(step + (options.stepOffset ?? 0), steps + (options.stepOffset ?? 0), lossEvery, info.loss);
       curve.push({ step, loss: info.loss, wallSeconds: info.wallSeconds });
     }
     options.onStep?.(info);

@@ -24,6 +24,18 @@ export const ZOO_DEFAULTS: Record<ZooModelName, Record<string, number>> = {
   transformer: { dModel: 64, heads: 4, layers: 2, mlpRatio: 4, digits: 3 },
 };
 
+/**
+ * Largest allowed value of each architecture option. They keep every allowed model trainable on
+ * one machine: the largest MLP (784 → 4096 × 8 → 10) has about 1.2e8 parameters, 0.5 GB of fp32
+ * weights and 2 GB with gradients and Adam's two moments; the largest transformer (12 layers of
+ * dModel 1024, mlpRatio 8) about 2.5e8 parameters.
+ */
+export const ZOO_LIMITS: Record<ZooModelName, Record<string, number>> = {
+  mlp: { width: 4096, depth: 8 },
+  cnn: { filters1: 512, filters2: 512, dense: 4096 },
+  transformer: { dModel: 1024, heads: 64, layers: 12, mlpRatio: 8, digits: 6 },
+};
+
 /** Options every zoo model accepts besides its architecture options. */
 export interface ZooCommonOptions {
   /** Seeds the data split and the weights (default 0). */
@@ -53,6 +65,8 @@ export function resolveModelOptions(name: ZooModelName, options: ZooOptions = {}
     if (!(key in defaults)) throw new UsageError(`model option "${key}"`, `not an option of ${name}`, Object.keys(defaults).join(', '));
     const n = Number(value);
     if (!Number.isInteger(n) || n <= 0) throw new UsageError(`model option "${key}"`, `must be a positive integer (got ${String(value)})`);
+    const max = ZOO_LIMITS[name][key] as number;
+    if (n > max) throw new UsageError(`model option "${key}"`, `must be <= ${max} for ${name} (got ${String(value)}); the bound keeps the model's weights, gradients and optimizer state within a few GB`);
     resolved[key] = n;
   }
   return resolved;

@@ -30,8 +30,8 @@ export function benchConfigOf(spec: Scenario['bench'][number]): BenchConfigInput
 export async function resolveBenchRecords(scenario: Scenario, ctx: CliContext, storePath?: string): Promise<Map<string, BenchRecord>> {
   if (scenario.bench.length === 0) return new Map();
   const { defaultStorePath } = await import('../../bench/store.ts');
-  const { defaultWorkerCount } = await import('../../sweep/runner.ts');
+  const { resolveWorkerCount } = await import('../../sweep/workers.ts');
   const { runScenarioBench } = await import('./run-bench.ts');
-  const phase = await runScenarioBench(scenario, scenario.name, ctx, { storePath: storePath ?? defaultStorePath(ctx.cwd), workers: defaultWorkerCount() });
+  const phase = await runScenarioBench(scenario, scenario.name, ctx, { storePath: storePath ?? defaultStorePath(ctx.cwd), workers: resolveWorkerCount(undefined, ctx.env) });
   return phase.records;
 }

@@ -11,7 +11,7 @@ import type { CliContext } from '../context.ts';
 import { CostsimError, UsageError } from '../../errors.ts';
 import { deviceIds, findDevice } from '../../devices/catalog.ts';
 import { initRuntime } from '../../runtime/index.ts';
-import { defaultWorkerCount } from '../../sweep/runner.ts';
+import { resolveWorkerCount } from '../../sweep/workers.ts';
 import { defaultStorePath } from '../../bench/store.ts';
 import { numberFlag, parsePruneFlags, PRUNE_DEFAULTS, type PruneFlags } from '../../bench/prune/options.ts';
 import { runPruneStudy } from '../../bench/prune/study.ts';
@@ -73,7 +73,7 @@ export function registerPrune(program: Command, ctx: CliContext): void {
       if (!device) throw new UsageError('--device', `unknown device "${deviceId}"`, deviceIds().join(', '));
       const requestsPerMonth = numberFlag('--volume', flags.volume, { min: 0 }) ?? DEFAULT_VOLUME;
       const accuracyFloor = numberFlag('--accuracy-floor', flags.accuracyFloor, { min: 0, max: 1 });
-      const workers = numberFlag('--workers', flags.workers, { integer: true, min: 1 }) ?? defaultWorkerCount();
+      const workers = resolveWorkerCount(numberFlag('--workers', flags.workers, { integer: true, min: 1 }), ctx.env);
       const choice = await initRuntime({ flag: flags.backend, env: ctx.env });
       const progress = (line: string): void => {
         if (ctx.isTTY) ctx.err(line);

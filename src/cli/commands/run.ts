@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import { defaultStorePath } from '../../bench/store.ts';
+import { checkStoreWritable, defaultStorePath } from '../../bench/store.ts';
 import type { ReportResults, ReportRows } from '../../report/rows.ts';
 import { accumulationRows, paretoRows, type NamedRecord } from '../../report/adapters/bench.ts';
 import { pruningAccuracyRows, pruningComputeRows, pruningPayoffRows } from '../../report/adapters/prune.ts';
@@ -17,7 +17,8 @@ import { placementMemoryRows, placementTimeRows } from '../../report/adapters/pl
 import { marketRows } from '../../report/adapters/market.ts';
 import { composeSummary } from '../../report/summary.ts';
 import { checkReportTarget, writeReport, type WrittenReport } from '../../report/write.ts';
-import { positiveInt, readScenarioFile, simulateScenario } from './simulate.ts';
+import { checkSimulationSize, positiveInt, readScenarioFile, simulateScenario, runsFlag } from './simulate.ts';
+import { resolveWorkerCount } from '../../sweep/workers.ts';
 import { runScenarioBench, PAYOFF_REQUESTS_PER_MONTH } from './run-bench.ts';
 import { runScenarioPlacement } from './run-placement.ts';
 import { runCalibration } from './run-calibration.ts';
@@ -46,11 +47,13 @@ export async function runScenario(path: string, ctx: CliContext, options: RunOpt
   const loaded = readScenarioFile(path, ctx.cwd);
   const scenario = loaded.scenario;
   const outDir = resolve(ctx.cwd, options.out ?? join('reports', reportDirName(scenario.name)));
-  checkReportTarget(outDir, (note) => ctx.err(`costsim: ${note}`));
   const say = (text: string) => ctx.isTTY && ctx.err(text);
-  const { defaultWorkerCount } = await import('../../sweep/runner.ts');
-  const workers = options.workers ?? defaultWorkerCount();
+  // Checks that touch nothing come first, so a refused run leaves no trace.
+  const workers = resolveWorkerCount(options.workers, ctx.env);
+  checkSimulationSize(scenario, options.runs !== undefined ? { runs: options.runs } : {});
   const storePath = options.storePath ?? defaultStorePath(ctx.cwd);
+  if (scenario.bench.length > 0) checkStoreWritable(storePath); // before any training, not after it
+  checkReportTarget(outDir, (note) => ctx.err(`costsim: ${note}`));
 
   say(`${scenario.name}: bench (${scenario.bench.length} entries)…`);
   const bench = await runScenarioBench(scenario, path, ctx, { storePath, workers, ...(options.backend ? { backend: options.backend } : {}) });
@@ -107,7 +110,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--backend <name>', 'force a tfjs backend (tensorflow, native, wasm, cpu)')
     .option('--json', 'print one JSON object on stdout')
     .action(async (scenario: string | undefined, options: { out?: string; runs?: string; workers?: string; store?: string; backend?: string; json?: boolean }) => {
-      const runs = positiveInt('--runs', options.runs);
+      const runs = runsFlag(options.runs);
       const workers = positiveInt('--workers', options.workers);
       const written = await runScenario(scenario ?? relative(ctx.cwd, DEFAULT_SCENARIO), ctx, {
         ...(options.out ? { out: options.out } : {}),

@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import { InputError, UsageError, CostsimError } from '../../errors.ts';
+import { InputError, UsageError, CostsimError, NonFiniteResultError } from '../../errors.ts';
 import { parseScenario } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/normalize.ts';
 import type { BenchRecord } from '../../bench/record.ts';
@@ -18,6 +18,8 @@ import type { MarketWorkerSetup } from '../../market/worker.ts';
 import { resolveBenchRecords } from './bench-records.ts';
 import { resolvePlanCosts } from './placement-costs.ts';
 import type { PlanCost } from '../../market/costs.ts';
+import { MARKET_LIMITS, simulationSizeProblem } from '../../scenario/limits.ts';
+import { resolveWorkerCount } from '../../sweep/workers.ts';
 
 /** Read and parse a scenario file; a missing file is an InputError (exit 2). */
 export function readScenarioFile(path: string, cwd: string): { scenario: Scenario; text: string; file: string } {
@@ -39,6 +41,32 @@ export function positiveInt(flag: string, value: string | undefined, min = 1): n
   return n;
 }
 
+/** `--runs`: a positive integer, at most the cap of the scenario's monteCarlo.runs. */
+export function runsFlag(value: string | undefined): number | undefined {
+  const n = positiveInt('--runs', value);
+  if (n !== undefined && n > MARKET_LIMITS.maxRuns) throw new UsageError('--runs', `must be at most ${MARKET_LIMITS.maxRuns.toLocaleString('en-US')}, the same cap as monteCarlo.runs (got ${value})`);
+  return n;
+}
+
+/** `--periods`: a positive integer, at most the cap of the scenario's periods. */
+export function periodsFlag(value: string | undefined): number | undefined {
+  const n = positiveInt('--periods', value);
+  if (n !== undefined && n > MARKET_LIMITS.maxPeriods) throw new UsageError('--periods', `must be at most ${MARKET_LIMITS.maxPeriods.toLocaleString('en-US')}, the same cap as the scenario's periods (got ${value})`);
+  return n;
+}
+
+/**
+ * UsageError when --runs/--periods overrides make runs × periods × providers too large (the
+ * scenario's own values were checked at parse time). Call before any work starts.
+ */
+export function checkSimulationSize(scenario: Scenario, options: { runs?: number; periods?: number }): void {
+  if (options.runs === undefined && options.periods === undefined) return;
+  const providers = scenario.market?.providers.length ?? 0;
+  const flags = [options.runs !== undefined ? '--runs' : '', options.periods !== undefined ? '--periods' : ''].filter(Boolean).join(' and ');
+  const size = simulationSizeProblem(options.runs ?? scenario.monteCarlo.runs, options.periods ?? scenario.periods, providers, `${flags} with ${providers} providers`);
+  if (size) throw new UsageError(flags, size);
+}
+
 /** Options of a simulation started from the CLI or from `costsim run`. */
 export interface SimulateOptions {
   runs?: number;
@@ -55,10 +83,12 @@ export async function simulateScenario(loaded: { scenario: Scenario; text: strin
   const scenario = options.seed !== undefined ? { ...loaded.scenario, seed: options.seed } : loaded.scenario;
   const runs = options.runs ?? scenario.monteCarlo.runs;
   const periods = options.periods ?? scenario.periods;
+  checkSimulationSize(scenario, options);
+  const workerCount = resolveWorkerCount(options.workers, ctx.env);
   const records = options.records ?? (await resolveBenchRecords(scenario, ctx));
   const plans = options.plans ?? (await resolvePlanCosts(scenario));
-  const { defaultWorkerCount, runSweep } = await import('../../sweep/runner.ts');
-  const workers = Math.min(options.workers ?? defaultWorkerCount(), runs);
+  const { runSweep } = await import('../../sweep/runner.ts');
+  const workers = Math.min(workerCount, runs);
   const indices = Array.from({ length: runs }, (_, i) => i);
   if (workers <= 1) return assembleSimulation(scenario, records, simulateRuns(scenario, records, indices, periods, plans), periods, plans);
   const results: RunResult[] = [];
@@ -76,7 +106,12 @@ export async function simulateScenario(loaded: { scenario: Scenario; text: strin
     },
   });
   const failed = summary.failed[0];
-  if (failed) throw new CostsimError(`simulation run ${failed.key} failed in a worker: ${failed.message}`);
+  if (failed) {
+    // A non-finite result in a worker keeps its meaning (exit 3), as it would in this process.
+    const nonFinite = /^NonFiniteResultError: ([\s\S]*)$/.exec(failed.message);
+    if (nonFinite) throw new NonFiniteResultError(nonFinite[1] as string);
+    throw new CostsimError(`simulation run ${failed.key} failed in a worker: ${failed.message}`);
+  }
   return assembleSimulation(scenario, records, results, periods, plans);
 }
 
@@ -120,8 +155,8 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--no-rows', 'leave the per-period rows out of --json (summaries only)')
     .option('--json', 'print one JSON object on stdout')
     .action(async (path: string, options: { runs?: string; seed?: string; periods?: string; workers?: string; rows: boolean; json?: boolean }) => {
-      const runs = positiveInt('--runs', options.runs);
-      const periods = positiveInt('--periods', options.periods);
+      const runs = runsFlag(options.runs);
+      const periods = periodsFlag(options.periods);
       const workers = positiveInt('--workers', options.workers);
       const seed = positiveInt('--seed', options.seed, -(2 ** 31));
       const loaded = readScenarioFile(path, ctx.cwd);

@@ -74,7 +74,7 @@ export function accumulationRows(named: readonly NamedRecord[]): AccumulationRow
   return rows;
 }
 
-const money = (x: number) => (x >= 1 ? `$${x.toFixed(2)}` : `$${Number(x.toPrecision(3))}`);
+const money = (x: number) => (!Number.isFinite(x) ? 'n/a' : x >= 1 ? `$${x.toFixed(2)}` : `$${Number(x.toPrecision(3))}`);
 
 /** Headline numbers: the most accurate configuration and the cheapest one on the frontier. */
 export function benchKeyNumbers(named: readonly NamedRecord[]): KeyNumber[] {

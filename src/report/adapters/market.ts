@@ -78,8 +78,9 @@ export function marketRows(result: SimulationResult): Pick<ReportRows, 'priceBan
   return { priceBands, referencePrices, shares: meanShares(result, providers), profit, survival: survival(result, providers), equilibrium };
 }
 
-const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
-const usd = (x: number) => (Math.abs(x) >= 100 ? `$${x.toFixed(0)}` : `$${Number(x.toPrecision(3))}`);
+// Never "$NaN": a figure that is not finite reads "n/a" (the market refuses such results upstream).
+const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : 'n/a');
+const usd = (x: number) => (!Number.isFinite(x) ? 'n/a' : Math.abs(x) >= 100 ? `$${x.toFixed(0)}` : `$${Number(x.toPrecision(3))}`);
 
 /** Headline market numbers: survival per provider, first exit, final median price against Nash. */
 export function marketKeyNumbers(result: SimulationResult): KeyNumber[] {
