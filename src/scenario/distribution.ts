@@ -41,6 +41,12 @@ export interface Bounds {
   exclusiveMin?: boolean;
   max?: number;
   int?: boolean;
+  /**
+   * Magnitude bound: a plain number must lie within ±limit (and above `min`), and so must a
+   * distribution's parameters (mean, median, sd, min, max). Unlike `max`, a distribution need
+   * not be truncated: a rare extreme draw is caught where results are checked for finiteness.
+   */
+  limit?: number;
 }
 
 function boundText(b: Bounds): string {
@@ -54,6 +60,10 @@ function numberSchema(b: Bounds): z.ZodNumber {
   let s = b.int ? z.number().int() : z.number();
   if (b.min !== undefined) s = b.exclusiveMin ? s.gt(b.min) : s.min(b.min);
   if (b.max !== undefined) s = s.max(b.max);
+  if (b.limit !== undefined) {
+    if (b.max === undefined) s = s.max(b.limit);
+    if (b.min === undefined) s = s.min(-b.limit);
+  }
   return s;
 }
 
@@ -80,6 +90,11 @@ export function num(bounds: Bounds = {}): z.ZodType<Num> {
       if (!boundedBelow || !boundedAbove)
         ctx.addIssue({ code: 'custom', message: `every draw must be ${boundText(bounds)}: give the distribution min/max inside that range`, path: [] });
       if (bounds.int) ctx.addIssue({ code: 'custom', message: 'this field must be a whole number; distributions are not allowed here', path: [] });
+      const limit = bounds.limit;
+      if (limit !== undefined)
+        for (const [key, value] of Object.entries(d))
+          if (typeof value === 'number' && Math.abs(value) > limit) ctx.addIssue({ code: 'custom', message: `${key} must be within ±${limit} (got ${value})`, path: [key] });
+      if (d.dist === 'lognormal' && d.sigma > 10) ctx.addIssue({ code: 'custom', message: `sigma must be <= 10 (got ${d.sigma}); e^(10σ) already spans more than 40 orders of magnitude`, path: ['sigma'] });
     });
   return z.union([plain, dist]) as z.ZodType<Num>;
 }

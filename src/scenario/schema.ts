@@ -63,12 +63,12 @@ export const MAGNITUDE_LIMITS = {
   muMin: 1e-9,
 } as const;
 const L = MAGNITUDE_LIMITS;
-const perUnit = { min: 0, max: L.usdPerUnit };
-const signedPerUnit = { min: -L.usdPerUnit, max: L.usdPerUnit };
+const perUnit = { min: 0, limit: L.usdPerUnit };
+const signedPerUnit = { limit: L.usdPerUnit };
 
 // ---- strategies: `{ type: <name>, ...parameters }`, each documented in src/market/strategies/.
 const strategySchemas = [
-  strictShape({ type: z.literal('costPlus'), markup: num({ min: 0, max: 1e6 }).optional() }),
+  strictShape({ type: z.literal('costPlus'), markup: num({ min: 0, limit: 1e6 }).optional() }),
   strictShape({ type: z.literal('matchLowest'), minMarkup: num({ min: -1 }).optional() }),
   strictShape({ type: z.literal('undercutLeader'), step: num({ min: 0, max: 1 }).optional(), minMarkup: num({ min: -1 }).optional() }),
   strictShape({ type: z.literal('titForTat'), cooperativePrice: num({ ...perUnit, exclusiveMin: true }).optional(), tolerance: num(fraction).optional() }),
@@ -79,11 +79,11 @@ const strategySchemas = [
     relentPrice: num({ ...perUnit, exclusiveMin: true }).optional(),
   }),
   strictShape({ type: z.literal('bestResponse'), damping: num({ min: 0, exclusiveMin: true, max: 1 }).optional() }),
-  strictShape({ type: z.literal('predatory'), markup: num({ min: -1, max: 0 }).optional(), reserveCash: num({ min: 0, max: L.usd }).optional() }),
+  strictShape({ type: z.literal('predatory'), markup: num({ min: -1, max: 0 }).optional(), reserveCash: num({ min: 0, limit: L.usd }).optional() }),
   strictShape({
     type: z.literal('qlearning'),
     m: z.number().int().min(2).max(100).optional(),
-    xi: num({ min: 0, max: 100 }).optional(),
+    xi: num({ min: 0, limit: 100 }).optional(),
     alpha: num({ min: 0, exclusiveMin: true, max: 1 }).optional(),
     beta: num({ min: 0, max: 1 }).optional(),
     delta: num({ min: 0, max: 1 }).optional(),
@@ -100,16 +100,16 @@ const strategySchema = z.discriminatedUnion('type', strategySchemas, {
 // ---- demand
 const logitDemand = strictShape({
   type: z.literal('logit'),
-  mu: num({ min: L.muMin, max: L.usdPerUnit }),
+  mu: num({ min: L.muMin, limit: L.usdPerUnit }),
   outsideQuality: num(signedPerUnit).optional(),
-  marketSize: num({ min: 0, exclusiveMin: true, max: L.units }).optional(),
-  priceElasticity: num({ min: 0, max: 100 }).optional(),
+  marketSize: num({ min: 0, exclusiveMin: true, limit: L.units }).optional(),
+  priceElasticity: num({ min: 0, limit: 100 }).optional(),
   referencePrice: num({ ...perUnit, exclusiveMin: true }).optional(),
 });
 const linearDemand = strictShape({
   type: z.literal('linear'),
-  slope: num({ min: 1e-12, max: L.usdPerUnit }).optional(),
-  substitution: num({ min: 0, max: 1e6 }).optional(),
+  slope: num({ min: 1e-12, limit: L.usdPerUnit }).optional(),
+  substitution: num({ min: 0, limit: 1e6 }).optional(),
 });
 const demandSchema = z.discriminatedUnion('type', [logitDemand, linearDemand], {
   error: (iss) => (iss.code === 'invalid_union' ? 'demand.type must be logit or linear' : undefined),
@@ -120,12 +120,12 @@ const costSchema = strictShape({
   bench: id.optional(),
   /** Cost from a placement plan (an inference plan of a transformer shape) instead of a device. */
   placement: id.optional(),
-  tokensPerUnit: num({ min: 0, exclusiveMin: true, max: L.units }).optional(),
+  tokensPerUnit: num({ min: 0, exclusiveMin: true, limit: L.units }).optional(),
   device: id.optional(),
   dtype: z.enum(['fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'int8']).optional(),
   utilisation: num({ min: 0, exclusiveMin: true, max: 1 }).optional(),
-  flopsPerUnit: num({ min: 0, exclusiveMin: true, max: 1e30 }).optional(),
-  samplesPerUnit: num({ min: 0, exclusiveMin: true, max: L.units }).optional(),
+  flopsPerUnit: num({ min: 0, exclusiveMin: true, limit: 1e30 }).optional(),
+  samplesPerUnit: num({ min: 0, exclusiveMin: true, limit: L.units }).optional(),
   flops: z.enum(['dense', 'effective']).optional(),
   learningCurve: strictShape({ declinePerPeriod: num({ min: 0, max: 0.99 }) }).optional(),
 });
@@ -140,14 +140,14 @@ const providerSchema = strictShape({
   quality: qualitySchema,
   marginalCost: num(perUnit).optional(),
   cost: costSchema.optional(),
-  capacity: num({ min: 0, exclusiveMin: true, max: L.units }).optional(),
-  fixedCostPerPeriod: num({ min: 0, max: L.usd }).optional(),
-  cash: num({ min: 0, max: L.usd }).optional(),
+  capacity: num({ min: 0, exclusiveMin: true, limit: L.units }).optional(),
+  fixedCostPerPeriod: num({ min: 0, limit: L.usd }).optional(),
+  cash: num({ min: 0, limit: L.usd }).optional(),
   strategy: strategySchema,
   entersAt: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods).optional(),
   reviewEvery: z.number().int().min(1).optional(),
   initialPrice: num({ ...perUnit, exclusiveMin: true }).optional(),
-  costShocks: z.array(strictShape({ atPeriod: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods), factor: num({ min: 0, exclusiveMin: true, max: 1e6 }) })).optional(),
+  costShocks: z.array(strictShape({ atPeriod: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods), factor: num({ min: 0, exclusiveMin: true, limit: 1e6 }) })).optional(),
 });
 
 // ---- bench, devices, placement (run by other layers; validated here so one file is checked once)

@@ -139,5 +139,12 @@ describe('parseScenario on hostile input', () => {
     expect(errorOf(device(0)).message).toMatch(/devices\[0\]\.peakFlops\.fp32\.value \(line 5\): the value must be > 0 \(got 0\)/);
     expect(parseScenario(device(1e12), 'ok.yaml').devices[0]?.peakFlops.fp32.value).toBe(1e12);
   });
+
+  it('bounds distribution parameters by magnitude without requiring truncation', () => {
+    const ok = parseScenario(minimal.replace('marginalCost: 1', 'marginalCost: { dist: lognormal, median: 1, sigma: 0.3 }'), 'ok.yaml');
+    expect(ok.market?.providers[0]?.cost).toEqual({ kind: 'given', marginalCostUsd: { dist: 'lognormal', median: 1, sigma: 0.3 } });
+    expect(errorOf(minimal.replace('marginalCost: 1', 'marginalCost: { dist: lognormal, median: 1e300, sigma: 0.3 }')).message).toMatch(/providers\[0\]\.marginalCost\.median \(line 5\): median must be within ±1000000000 \(got 1e\+300\)/);
+    expect(errorOf(minimal.replace('marginalCost: 1', 'marginalCost: { dist: lognormal, median: 1, sigma: 1000 }')).message).toMatch(/sigma must be <= 10 \(got 1000\)/);
+  });
 });
 
