@@ -3,6 +3,7 @@
  * run sweep points from the job queue (src/sweep/queue/) until stopped (Ctrl-C / SIGTERM
  * lets running points finish). Each point runs in a worker process of its own.
  */
+import { resolveWorkerCount } from '../../sweep/workers.ts';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../../errors.ts';
@@ -47,7 +48,8 @@ export function registerWorker(program: Command, ctx: CliContext): void {
     .action(async (options: { queue?: string; concurrency?: string; lockSeconds?: string; json?: boolean }) => {
       const url = queueUrlOf(options.queue, ctx);
       if (!url) throw new UsageError('--queue', 'is required (or set COSTSIM_QUEUE)', 'redis://host:port[/db]');
-      const concurrency = positiveInt('--concurrency', options.concurrency) ?? 1;
+      // One process per point: the same core cap as --workers (COSTSIM_MAX_WORKERS raises it).
+      const concurrency = resolveWorkerCount(positiveInt('--concurrency', options.concurrency) ?? 1, ctx.env, undefined, '--concurrency');
       const lockSeconds = options.lockSeconds === undefined ? 30 : Number(options.lockSeconds);
       if (!Number.isFinite(lockSeconds) || lockSeconds < 0.2) throw new UsageError('--lock-seconds', `must be a number >= 0.2 (got "${options.lockSeconds}")`);
       const stop = new AbortController();
