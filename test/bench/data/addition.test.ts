@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { additionLayout, encodeAddition, generateAddition, EQUALS_TOKEN, PLUS_TOKEN } from '../../../src/bench/data/addition.ts';
+import { additionLayout, additionProblemCount, encodeAddition, generateAddition, EQUALS_TOKEN, PLUS_TOKEN } from '../../../src/bench/data/addition.ts';
 import { createRng } from '../../../src/util/rng.ts';
 
 describe('addition task data', () => {
@@ -28,5 +28,29 @@ describe('addition task data', () => {
     const keys = [...one.train.pairs, ...one.test.pairs].map(([a, b]) => `${a}+${b}`);
     expect(new Set(keys).size).toBe(400);
     expect(() => generateAddition(createRng(3), { digits: 1, trainCount: 60, testCount: 0 })).toThrow(/distinct problems/);
+  });
+});
+
+describe('addition split: no leak through commutativity', () => {
+  it.each([2, 3, 4])('no test problem or its twin b + a is in training at %i digits (the zoo\'s own counts)', (digits) => {
+    const capacity = additionProblemCount(digits);
+    // (10^d)(10^d + 1)/2 unordered problems, by hand: 2 digits → 100·101/2 = 5,050.
+    expect(capacity).toBe({ 2: 5050, 3: 500500, 4: 50005000 }[digits]);
+    const trainCount = Math.min(10_000, Math.floor(capacity / 1.1));
+    const testCount = Math.min(Math.max(100, Math.round(trainCount / 10)), capacity - trainCount);
+    const { train, test } = generateAddition(createRng(digits), { digits, trainCount, testCount });
+    const unorderedKey = ([a, b]: [number, number]) => `${Math.min(a, b)}+${Math.max(a, b)}`;
+    const trainKeys = new Set(train.pairs.map(unorderedKey));
+    const overlap = test.pairs.filter((p) => trainKeys.has(unorderedKey(p)) || trainKeys.has(unorderedKey([p[1], p[0]])));
+    expect(overlap).toEqual([]);
+    expect(new Set(test.pairs.map(unorderedKey)).size).toBe(test.count); // no twin inside one side either
+    expect(train.count + test.count).toBe(trainCount + testCount);
+  });
+
+  it('uses each order a + b and b + a (the model still sees both orientations)', () => {
+    const { train } = generateAddition(createRng(5), { digits: 2, trainCount: 2000, testCount: 200 });
+    const swapped = train.pairs.filter(([a, b]) => a > b).length;
+    expect(swapped).toBeGreaterThan(800); // ~half of the pairs with a ≠ b are written larger-first
+    expect(swapped).toBeLessThan(1200);
   });
 });
