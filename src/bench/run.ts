@@ -13,6 +13,7 @@ import { tf } from '../runtime/tf.ts';
 import { measureGemm } from '../runtime/gemm-bench.ts';
 import { nativeAdam } from '../runtime/native/adam.ts';
 import { deviceIds, findDevice, type Device } from '../devices/catalog.ts';
+import { measuredPricingProblem, usdForSeconds } from '../devices/pricing.ts';
 import { UsageError } from '../errors.ts';
 import { createRng } from '../util/rng.ts';
 import { BENCH_RECORD_VERSION, type BenchConfig, type BenchMetrics, type BenchRecord, type Provenance } from './record.ts';
@@ -71,6 +72,8 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
   const config = makeBenchConfig(input);
   const device = findDevice(options.deviceId, options.devices);
   if (!device) throw new UsageError('--device', `unknown device "${options.deviceId}"`, deviceIds(options.devices).join(', '));
+  const notHere = measuredPricingProblem(device);
+  if (notHere) throw new UsageError('--device', notHere);
   const environment = collectEnvironment({ backendReason: options.backendReason ?? 'active tfjs backend chosen by the caller', deviceId: device.id, cwd: options.cwd ?? process.cwd() });
   const cacheKey = cacheKeyOf(config, environment);
   const progress = (p: Omit<BenchProgress, 'maxSteps'>): void => options.onProgress?.({ ...p, maxSteps: config.maxSteps });
@@ -147,7 +150,7 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
     const timedSteps = steps - 1;
     const achievedGflops = timedSteps > 0 ? (tracedStep * timedSteps) / trainSeconds / 1e9 : (tracedStep / (profiled.wallMs / 1000)) / 1e9;
     const energy = estimateEnergy({ device, wallSeconds, cpuSeconds: (cpuUsage.user + cpuUsage.system) / 1e6, cpus: cpus().length, ...(raplBefore ? { raplBefore } : {}), ...(raplAfter ? { raplAfter } : {}) });
-    const costUsd = (wallSeconds / 3600) * device.usdPerHour.value;
+    const costUsd = usdForSeconds(wallSeconds, device.usdPerHour.value);
 
     const metrics: BenchMetrics = {
       testAccuracy,

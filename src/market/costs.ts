@@ -1,14 +1,15 @@
 /**
  * Provider costs and qualities from measurements, never from tfjs: bench records come in as
  * data. Marginal cost per unit (modeled):
- *   FLOPs per unit ÷ (device peak FLOP/s × utilisation) × device USD per second,
- * where FLOPs per unit is the record's forward FLOPs per sample × samples per unit (or
- * `flopsPerUnit` as given), and utilisation is the record's measured achieved ÷ peak unless
- * given; or, for a placement entry, the best plan's modeled USD per million tokens. Quality from accuracy: linear `intercept + slope × accuracy` or log-odds
+ * FLOPs per unit ÷ the record's achieved FLOP/s (measured on this machine) × USD per second of
+ * the device the record was priced as; another device only with an assumed `utilisation` of its
+ * peak (a rate measured here never prices a device that did not run the job). FLOPs per unit
+ * is the record's forward FLOPs per sample × samples per unit (or `flopsPerUnit` as given); or, for a placement entry, the best plan's modeled USD per million tokens. Quality from accuracy: linear `intercept + slope × accuracy` or log-odds
  * `intercept + scale × ln(acc / (1 − acc))`. Every figure carries a provenance string.
  */
 import { InputError } from '../errors.ts';
 import { findDevice, type Device } from '../devices/catalog.ts';
+import { usdForSeconds } from '../devices/pricing.ts';
 import type { BenchRecord, Provenance } from '../bench/record.ts';
 import type { Sampled } from '../scenario/distribution.ts';
 import type { Provider } from '../scenario/normalize.ts';
@@ -75,17 +76,38 @@ function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, dev
     flopsPerUnit = r.metrics.flops[metric] * c.samplesPerUnit;
     flopsWhy = `${fmt(flopsPerUnit)} FLOPs/unit (bench "${c.bench}" metrics.flops.${metric} ${fmt(r.metrics.flops[metric])} × ${fmt(c.samplesPerUnit)} samples/unit)`;
   }
-  const utilisation = c.utilisation ?? (rec as BenchRecord).metrics.utilisation;
-  const utilWhy = c.utilisation !== undefined ? `utilisation ${fmt(utilisation)} (given)` : `utilisation ${fmt(utilisation)} (bench "${c.bench}" metrics.utilisation, measured on ${(rec as BenchRecord).environment.backend})`;
-  if (!(utilisation > 0)) throw new InputError({ file: scenarioName, path: `${path}.utilisation` }, `utilisation must be > 0 (got ${utilisation}); give cost.utilisation`);
-  const usdPerSecond = device.usdPerHour.value / 3600;
+  if (c.utilisation === undefined) {
+    // Measured here: the record's own achieved FLOP/s, on the machine that ran it, at the rate of
+    // the device it was priced as. Another device never inherits a rate measured on this one.
+    const r = rec as BenchRecord;
+    if (device.id !== r.environment.deviceId) {
+      throw new InputError(
+        { file: scenarioName, path: `${path}.device` },
+        `bench "${c.bench}" ran on this machine (priced as ${r.environment.deviceId}); its measured speed cannot price "${device.id}", which never ran it. ` +
+          `Use device: ${r.environment.deviceId}, or give cost.utilisation (an assumed share of ${device.id}'s peak), or a serving/placement cost for a modeled figure`,
+      );
+    }
+    if (!(r.metrics.achievedGflops > 0)) throw new InputError({ file: scenarioName, path: `${path}.bench` }, `bench "${c.bench}" has no measured FLOP rate (achievedGflops ${r.metrics.achievedGflops}); rerun it or give cost.utilisation`);
+    const seconds = flopsPerUnit / (r.metrics.achievedGflops * 1e9);
+    return {
+      usd: usdForSeconds(seconds, device.usdPerHour.value),
+      provenance: {
+        kind: 'modeled',
+        source:
+          `${flopsWhy} ÷ ${fmt(r.metrics.achievedGflops)} GFLOP/s achieved (bench "${c.bench}" metrics.achievedGflops, measured on ${r.environment.backend} on this machine) × ` +
+          `${fmt(device.usdPerHour.value)} USD/h [${device.id}: ${device.usdPerHour.source}, ${device.usdPerHour.date}] ÷ 3600`,
+      },
+    };
+  }
+  const utilisation = c.utilisation;
+  if (!(utilisation > 0)) throw new InputError({ file: scenarioName, path: `${path}.utilisation` }, `utilisation must be > 0 (got ${utilisation})`);
   const seconds = flopsPerUnit / (peak.value * utilisation);
   return {
-    usd: seconds * usdPerSecond,
+    usd: usdForSeconds(seconds, device.usdPerHour.value),
     provenance: {
       kind: 'modeled',
       source:
-        `${flopsWhy} ÷ (${device.id} ${c.dtype} peak ${fmt(peak.value)} FLOP/s [${peak.source}, ${peak.date}] × ${utilWhy}) × ` +
+        `${flopsWhy} ÷ (${device.id} ${c.dtype} peak ${fmt(peak.value)} FLOP/s [${peak.source}, ${peak.date}] × utilisation ${fmt(utilisation)} (given, assumed)) × ` +
         `${fmt(device.usdPerHour.value)} USD/h [${device.usdPerHour.source}, ${device.usdPerHour.date}] ÷ 3600`,
     },
   };

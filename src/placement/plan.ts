@@ -6,6 +6,7 @@
 import { boundarySeconds, layerOptionCost, type LayerPlacement } from './costs.ts';
 import type { CostGraph } from './graph.ts';
 import type { PlannerDevice } from './roofline.ts';
+import { usdForSeconds } from '../devices/pricing.ts';
 
 /** Strategies the planner tries, plus 'fixed' for an assignment given from outside (calibration). */
 export type StrategyName = 'all-cpu' | 'all-gpu' | 'greedy' | 'optimal-dp' | 'optimizer-offload' | 'fixed';
@@ -124,7 +125,7 @@ export function evaluatePlan(
   const missingBytes = deviceRows.reduce((sum, d) => sum + Math.max(0, d.bytesUsed - d.capacityBytes), 0);
   const stepSeconds = computeSeconds + memorySeconds + transfer;
   const usdPerHour = deviceRows.reduce((sum, d) => sum + d.usdPerHour, 0);
-  const usdPerStep = (stepSeconds * usdPerHour) / 3600;
+  const usdPerStep = usdForSeconds(stepSeconds, usdPerHour);
   const notes = [...(meta.notes ?? [])];
   if (deviceRows.some((d) => d.provenance === 'modeled')) notes.push('modeled: catalogue peak × efficiency, roofline per layer, serial (no overlap)');
   if (deviceRows.some((d) => d.provenance === 'measured')) notes.push('measured device figures (GEMM rate, bandwidth) from this machine');

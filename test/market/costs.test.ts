@@ -25,16 +25,26 @@ describe('resolveProviderCosts', () => {
   const scenario = parseScenario(text, 'costs.yaml');
   const market = sampleAll(scenario.market!, createRng(1));
 
-  it('prices FLOPs on the device: FLOPs/unit ÷ (peak × utilisation) × $/s, with provenance', () => {
+  it('prices FLOPs at the rate measured on this machine: FLOPs/unit ÷ achieved FLOP/s × $/s of the device it ran as', () => {
     const [measured, given] = resolveProviderCosts(market, new Map([['dense', mlpRecord('dense', 128, 0.9, 0.2)]]), []);
-    // 203,264 FLOPs/sample × 1000 ÷ (2 × 32 × 3.6e9 FLOP/s × 0.2) × 0.0765 $/h ÷ 3600 (catalogue: aws-c6a.large).
-    const expected = ((203_264 * 1000) / (2 * 32 * 3.6e9 * 0.2)) * (0.0765 / 3600);
+    // 203,264 FLOPs/sample × 1000 ÷ 1 GFLOP/s achieved (the record's) × 0.0765 $/h ÷ 3600 (aws-c6a.large, the device the record ran as).
+    const expected = ((203_264 * 1000) / 1e9) * (0.0765 / 3600);
     expect(measured?.marginalCostUsd).toBeCloseTo(expected, 15);
     expect(measured?.costProvenance.kind).toBe('modeled');
-    expect(measured?.costProvenance.source).toMatch(/metrics\.flops\.forwardPerSample.*aws-c6a\.large.*utilisation 0\.2/);
+    expect(measured?.costProvenance.source).toMatch(/metrics\.flops\.forwardPerSample.*1 GFLOP\/s achieved.*measured on wasm on this machine.*aws-c6a\.large/);
     expect(measured?.quality).toBeCloseTo(1 + 0.5 * Math.log(0.9 / 0.1), 12);
     expect(given?.marginalCostUsd).toBe(0.25);
     expect(given?.costProvenance.kind).toBe('assumed');
+  });
+
+  it('never prices another device with a rate measured here; an assumed utilisation of its peak is labelled so', () => {
+    const onGpu = (extra: string) => parseScenario(text.replace('cost: { bench: dense, device: aws-c6a.large, samplesPerUnit: 1000 }', `cost: { bench: dense, device: l4, samplesPerUnit: 1000${extra} }`), 'costs.yaml');
+    const records = new Map([['dense', mlpRecord('dense', 128, 0.9, 0.2)]]);
+    const refused = sampleAll(onGpu('').market!, createRng(1));
+    expect(() => resolveProviderCosts(refused, records, [])).toThrow(/providers\[0\]\.cost\.device.*cannot price "l4", which never ran it/);
+    const assumed = sampleAll(onGpu(', utilisation: 0.5').market!, createRng(1));
+    const [cost] = resolveProviderCosts(assumed, records, []);
+    expect(cost?.costProvenance.source).toMatch(/utilisation 0\.5 \(given, assumed\)/);
   });
 
   it('names the missing record', () => {

@@ -10,6 +10,7 @@
  * per request; with no saving it is never reached (null, with a reason).
  */
 import type { Provenance } from '../record.ts';
+import { usdForSeconds } from '../../devices/pricing.ts';
 
 /** A price with its origin (a device catalogue figure). */
 export interface PricedDevice {
@@ -62,9 +63,7 @@ export interface Payoff {
   provenance: Record<string, Provenance>;
 }
 
-function usdFor(seconds: number, usdPerHour: number): number {
-  return (seconds / 3600) * usdPerHour;
-}
+const usdFor = usdForSeconds;
 
 function checkFinite(name: string, value: number, min = 0): void {
   if (!Number.isFinite(value) || value < min) throw new RangeError(`payoff: ${name} must be a finite number ≥ ${min} (got ${value})`);

@@ -8,6 +8,7 @@ import { SingleBar } from 'cli-progress';
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../../errors.ts';
 import { initRuntime } from '../../runtime/index.ts';
+import { measuredPricingProblem } from '../../devices/pricing.ts';
 import { isAbsolute, join } from 'node:path';
 import type { BenchConfig, BenchRecord } from '../../bench/record.ts';
 import type { BenchConfigInput } from '../../bench/config.ts';
@@ -124,7 +125,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
     .option('--seed <s>', 'seed of data split, weights and sample order (default 0)')
     .option('--lr <rate>', 'learning rate (default per model)')
     .option('--optimizer <name>', 'adam or sgd (default adam)')
-    .option('--device <id>', `catalogue device that prices the run (default ${DEFAULT_BENCH_DEVICE})`)
+    .option('--device <id>', `CPU instance this machine is priced as (default ${DEFAULT_BENCH_DEVICE}); a GPU is refused: it never ran the job`)
     .option('--opt <key=value>', 'model option, repeatable (mlp: width, depth; cnn: filters1, filters2, dense; transformer: dModel, heads, layers, mlpRatio, digits)', (v: string, all: string[]) => [...all, v], [])
     .option('--store <path>', 'JSONL record store (default .costsim/records.jsonl)')
     .option('--cache', 'reuse a stored record with the same config and environment instead of training')
@@ -138,7 +139,10 @@ export function registerBench(program: Command, ctx: CliContext): void {
       if (evalEvery !== undefined && !(Number.isInteger(evalEvery) && evalEvery > 0)) throw new UsageError('--eval-every', `must be a positive integer (got ${evalEvery})`);
       const deviceId = flags.device ?? DEFAULT_BENCH_DEVICE;
       const { findDevice, deviceIds } = await import('../../devices/catalog.ts');
-      if (!findDevice(deviceId)) throw new UsageError('--device', `unknown device "${deviceId}"`, deviceIds().join(', '));
+      const pricedOn = findDevice(deviceId);
+      if (!pricedOn) throw new UsageError('--device', `unknown device "${deviceId}"`, deviceIds().join(', '));
+      const notHere = measuredPricingProblem(pricedOn);
+      if (notHere) throw new UsageError('--device', notHere);
       const deviceNote = flags.device ? '' : ' (default; choose another with --device)';
       const storePath = flags.store ? (isAbsolute(flags.store) ? flags.store : join(ctx.cwd, flags.store)) : join(ctx.cwd, '.costsim', 'records.jsonl');
 

@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { CostsimError, UsageError } from '../../errors.ts';
 import { deviceIds, findDevice } from '../../devices/catalog.ts';
+import { measuredPricingProblem } from '../../devices/pricing.ts';
 import { initRuntime } from '../../runtime/index.ts';
 import { resolveWorkerCount } from '../../sweep/workers.ts';
 import { defaultStorePath } from '../../bench/store.ts';
@@ -71,6 +72,8 @@ export function registerPrune(program: Command, ctx: CliContext): void {
       const deviceId = flags.device ?? DEFAULT_PRUNE_DEVICE;
       const device = findDevice(deviceId);
       if (!device) throw new UsageError('--device', `unknown device "${deviceId}"`, deviceIds().join(', '));
+      const notHere = measuredPricingProblem(device);
+      if (notHere) throw new UsageError('--device', notHere);
       const requestsPerMonth = numberFlag('--volume', flags.volume, { min: 0 }) ?? DEFAULT_VOLUME;
       const accuracyFloor = numberFlag('--accuracy-floor', flags.accuracyFloor, { min: 0, max: 1 });
       const workers = resolveWorkerCount(numberFlag('--workers', flags.workers, { integer: true, min: 1 }), ctx.env);

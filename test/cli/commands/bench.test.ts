@@ -52,6 +52,8 @@ describe('costsim bench', () => {
     [['--model', 'mlp', '--target-accuracy', '1.2'], /--target-accuracy.*must be in \(0, 1\]/],
     [['--model', 'mlp', '--backend', 'quantum'], /--backend: unknown backend "quantum" \(allowed: tensorflow, native, wasm, cpu\)/],
     [['--model', 'mlp', '--device', 'abacus'], /--device: unknown device "abacus" \(allowed: .*aws-c6a\.large/],
+    // This machine's seconds are never priced at an H100's $/hour: the H100 did not run the job.
+    [['--model', 'mlp', '--device', 'h100-sxm', '--json'], /--device: "h100-sxm" is a GPU and never ran this job.*costsim plan/],
     [['--model', 'mlp', '--opt', 'width'], /--opt: expected key=value/],
     [['--model', 'mlp', '--opt', 'heads=2'], /model option "heads": not an option of mlp \(allowed: width, depth\)/],
   ];

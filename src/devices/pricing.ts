@@ -1,0 +1,31 @@
+/**
+ * The one dollars-from-seconds formula: seconds × the device's USD per hour ÷ 3600. Every
+ * cost in costsim goes through it, so a bench record, a pruning record, a placement plan and a
+ * market provider price the same seconds on the same device at the same dollars.
+ */
+
+/** USD for `seconds` of a device rented at `usdPerHour` (both ≥ 0). */
+export function usdForSeconds(seconds: number, usdPerHour: number): number {
+  return (seconds * usdPerHour) / 3600;
+}
+
+/** What pricing measured time needs of a device: its kind and id. */
+export interface PricedDevice {
+  id: string;
+  kind: 'cpu' | 'gpu';
+}
+
+/**
+ * Why `device` cannot price seconds measured on this machine, or undefined when it can.
+ * Measured time is priced only as the machine that produced it: this CPU, rented as a
+ * catalogue CPU instance (or at a rate the user gives). A GPU never ran a job measured here,
+ * so its $/hour times this machine's seconds would be a number about no real machine; a GPU
+ * figure goes through the placement or serving model and is labelled modeled.
+ */
+export function measuredPricingProblem(device: PricedDevice): string | undefined {
+  if (device.kind === 'cpu') return undefined;
+  return (
+    `"${device.id}" is a GPU and never ran this job: seconds measured here are priced only as this machine (a CPU instance such as aws-c6a.large). ` +
+    `For a modeled ${device.id} figure use \`costsim plan\` (training step, roofline) or \`costsim serve\` (inference), both labelled modeled`
+  );
+}
