@@ -173,6 +173,7 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
       utilisation: achievedGflops / gemm.gflops,
       peakBytes: profiled.peakBytes,
       energyJoules: energy.energyJoules,
+      carbonGrams: energy.carbonGrams,
       costUsd,
     };
     metrics.flops.analyticMatmulTrainStep = analyticStep.matmul;
@@ -181,7 +182,7 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
     // Share of the timed loop (evaluations included, as they run kernels too) spent outside tfjs kernels.
     metrics.outsideKernelShare = timedSteps > 0 ? Math.max(0, 1 - kernelSeconds / loopSeconds) : 0;
 
-    const provenance = buildProvenance({ config, device, gemm, energy: energy.provenance, backend: environment.backend, task: task.description });
+    const provenance = buildProvenance({ config, device, gemm, energy: energy.provenance, carbon: energy.carbonProvenance, backend: environment.backend, task: task.description });
     const record: BenchRecord = {
       version: BENCH_RECORD_VERSION,
       id: randomUUID(),
@@ -203,7 +204,7 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
   }
 }
 
-function buildProvenance(input: { config: BenchConfig; device: Device; gemm: { n: number; gflops: number; repeats: number }; energy: Provenance; backend: string; task: string }): Record<string, Provenance> {
+function buildProvenance(input: { config: BenchConfig; device: Device; gemm: { n: number; gflops: number; repeats: number }; energy: Provenance; carbon: Provenance; backend: string; task: string }): Record<string, Provenance> {
   const { device, gemm, backend, config } = input;
   const measured = (source: string): Provenance => ({ kind: 'measured', source });
   const usd = device.usdPerHour;
@@ -227,6 +228,7 @@ function buildProvenance(input: { config: BenchConfig; device: Device; gemm: { n
     'metrics.outsideKernelShare': measured('1 − Σ kernel wall time (every kernel wrapped in a timer) ÷ wall time of the timed loop'),
     'metrics.peakBytes': measured('tfjs engine peak tensor bytes during the profiled step (tf.profile peakBytes) minus the data set held on the backend'),
     'metrics.energyJoules': input.energy,
+    'metrics.carbonGrams': input.carbon,
     'metrics.costUsd': { kind: 'modeled', source: `wallSeconds ÷ 3600 × ${usd.value} USD/hour (${device.id} usdPerHour: ${usd.source}, ${usd.date}${usd.unverified ? ', unverified' : ''})` },
   };
 }

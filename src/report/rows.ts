@@ -21,6 +21,10 @@ export interface ParetoRow {
   trainCostUsd: number;
   /** Test accuracy in [0, 1]. */
   testAccuracy: number;
+  /** Energy of the run, joules (RAPL or power × load, plus RAM; see the record's provenance). */
+  energyJoules?: number;
+  /** Carbon of the run, grams CO₂e (energy × PUE × grid intensity). */
+  carbonGrams?: number;
   /** True when no other row is both cheaper (or equal) and more accurate. */
   onFrontier: boolean;
   provenance: ProvenanceKind;

@@ -4,6 +4,9 @@
  * along under `prune` so `costsim prune` can rebuild its table from the store alone.
  */
 import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import { usdForSeconds } from '../../devices/pricing.ts';
+import { estimateEnergy } from '../energy.ts';
 import type { Device } from '../../devices/catalog.ts';
 import { BENCH_RECORD_VERSION, type BenchConfig, type BenchEnvironment, type BenchRecord, type Provenance } from '../record.ts';
 import type { PruneMeasurement } from './experiment.ts';
@@ -19,14 +22,21 @@ export function isPruneRecord(record: BenchRecord): record is PruneRecord {
   return typeof (record as Partial<PruneRecord>).prune === 'object';
 }
 
-/** Cost and energy of `seconds` on `device` (modeled from catalogue figures). */
-export function priceSeconds(seconds: number, device: Device): { costUsd: number; energyJoules: number; provenance: Record<string, Provenance> } {
+/**
+ * Cost, energy and carbon of `seconds` on `device`, by the same formulas as every bench record
+ * (usdForSeconds; estimateEnergy). A pruning worker keeps one vCPU busy: its CPU seconds are
+ * taken as its wall seconds.
+ */
+export function priceSeconds(seconds: number, device: Device): { costUsd: number; energyJoules: number; carbonGrams: number; provenance: Record<string, Provenance> } {
+  const energy = estimateEnergy({ device, wallSeconds: seconds, cpuSeconds: seconds, cpus: cpus().length, loadNote: `one worker process per core: 1 busy vCPU of ${cpus().length} (assumed)` });
   return {
-    costUsd: (seconds / 3600) * device.usdPerHour.value,
-    energyJoules: seconds * device.powerWatts.value,
+    costUsd: usdForSeconds(seconds, device.usdPerHour.value),
+    energyJoules: energy.energyJoules,
+    carbonGrams: energy.carbonGrams,
     provenance: {
-      'metrics.costUsd': { kind: 'modeled', source: `wallSeconds × $${device.usdPerHour.value}/h (${device.id}: ${device.usdPerHour.source}, ${device.usdPerHour.date})` },
-      'metrics.energyJoules': { kind: 'modeled', source: `wallSeconds × ${device.powerWatts.value.toFixed(2)} W (${device.id}: ${device.powerWatts.source}, ${device.powerWatts.date})` },
+      'metrics.costUsd': { kind: 'modeled', source: `wallSeconds ÷ 3600 × ${device.usdPerHour.value} USD/hour (${device.id} usdPerHour: ${device.usdPerHour.source}, ${device.usdPerHour.date})` },
+      'metrics.energyJoules': energy.provenance,
+      'metrics.carbonGrams': energy.carbonProvenance,
     },
   };
 }
@@ -77,6 +87,7 @@ export function pruneRecord(point: { key: string; params: PrunePointParams }, m:
       utilisation: gemmGflops > 0 ? achievedGflops / gemmGflops : 0,
       peakBytes: m.trainStepFlops.peakBytes,
       energyJoules: priced.energyJoules,
+      carbonGrams: priced.carbonGrams,
       costUsd: priced.costUsd,
       latencyMs: { batch1: m.latency.batch1.prunedMsPerSample, batchLarge: m.latency.batchLarge.prunedMsPerSample, largeBatchSize: m.latency.batchLarge.batchSize },
     },

@@ -39,6 +39,8 @@ export function paretoRows(named: readonly NamedRecord[]): ParetoRow[] {
       model: record.config.model,
       trainCostUsd: sig6(record.metrics.costUsd),
       testAccuracy: sig6(record.metrics.testAccuracy),
+      energyJoules: sig6(record.metrics.energyJoules),
+      ...(record.metrics.carbonGrams !== undefined ? { carbonGrams: sig6(record.metrics.carbonGrams) } : {}),
       onFrontier: false,
       provenance: kindOf(record, 'metrics.costUsd', 'modeled'),
     }));

@@ -48,6 +48,8 @@ export function paretoChart(rows: readonly ParetoRow[]): TopLevelSpec {
               tip('label', 'configuration'),
               tip('trainCostUsd', 'training cost (USD)', '$.4f'),
               tip('testAccuracy', 'test accuracy', '.2%'),
+              tip('energyJoules', 'energy (J, CodeCarbon method)', '.4~s'),
+              tip('carbonGrams', 'carbon (g CO2e, grid average)', '.4~s'),
               tip('provenance', 'cost is'),
               tip('onFrontier', 'on frontier'),
             ],

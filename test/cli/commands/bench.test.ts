@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { main } from '../../../src/cli/main.ts';
 import type { CliContext } from '../../../src/cli/context.ts';
 import { readRecords } from '../../../src/bench/store.ts';
+import { priceSeconds } from '../../../src/bench/prune/record.ts';
+import { findDevice } from '../../../src/devices/catalog.ts';
 
 function capture(cwd = process.cwd()): CliContext & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -26,6 +28,14 @@ describe('costsim bench', () => {
     expect(record.metrics.flops.tracedTrainStep).toBeGreaterThan(0);
     expect(record.config).toMatchObject({ model: 'mlp', batchSize: 8, accumulationSteps: 2, maxSteps: 2, seed: 4 });
     expect(record.environment.deviceId).toBe('aws-c6a.large'); // the documented default, recorded
+    // Carbon on every record; dollars by hand at c6a.large's $0.0765/h, and the pruning records' pricing gives the same.
+    expect(record.metrics.carbonGrams).toBeCloseTo((record.metrics.energyJoules / 3.6e6) * 480, 12);
+    expect(record.provenance['metrics.carbonGrams'].source).toMatch(/Ember/);
+    expect(record.metrics.costUsd).toBeCloseTo((record.metrics.wallSeconds * 0.0765) / 3600, 15);
+    const prunePriced = priceSeconds(record.metrics.wallSeconds, findDevice('aws-c6a.large')!);
+    expect(prunePriced.costUsd).toBeCloseTo(record.metrics.costUsd, 15);
+    expect(prunePriced.carbonGrams).toBeGreaterThan(0);
+    expect(prunePriced.provenance['metrics.carbonGrams']?.source).toMatch(/480 gCO2e/);
     expect(readRecords(join(dir, '.costsim', 'records.jsonl')).map((r) => r.id)).toEqual([record.id]);
   });
 
