@@ -51,11 +51,14 @@ export function jobIdOf(sweepId: string, key: string): string {
   return `${sweepId}-${sha(key).slice(0, 24)}`;
 }
 
+/** A sweep's keys expire this long after its last write (a week), so finished sweeps do not fill Redis. */
+export const SWEEP_TTL_SECONDS = 7 * 24 * 3600;
+
 const keyOf = (sweepId: string, part: 'meta' | 'done' | 'results'): string => `costsim:sweep:${sweepId}:${part}`;
 
 /** Write the sweep's description (the same bytes on every rerun). */
 export async function writeDescription(redis: Redis, sweepId: string, description: SweepDescription): Promise<void> {
-  await redis.set(keyOf(sweepId, 'meta'), JSON.stringify(description));
+  await redis.set(keyOf(sweepId, 'meta'), JSON.stringify(description), 'EX', SWEEP_TTL_SECONDS);
 }
 
 /** Read a sweep's description, or undefined if the submitter never wrote one. */
@@ -67,13 +70,15 @@ export async function readDescription(redis: Redis, sweepId: string): Promise<Sw
 const STORE_ONCE = `
 if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then
   redis.call('XADD', KEYS[2], '*', 'key', ARGV[1], 'result', ARGV[2], 'worker', ARGV[3], 'attempt', ARGV[4])
+  redis.call('EXPIRE', KEYS[1], ARGV[5])
+  redis.call('EXPIRE', KEYS[2], ARGV[5])
   return 1
 end
 return 0`;
 
 /** Store a point's result unless one is stored already; true if this call stored it. */
 export async function storeResultOnce(redis: Redis, sweepId: string, stored: StoredResult): Promise<boolean> {
-  const added = await redis.eval(STORE_ONCE, 2, keyOf(sweepId, 'done'), keyOf(sweepId, 'results'), stored.key, JSON.stringify(stored.result), stored.worker, String(stored.attempt));
+  const added = await redis.eval(STORE_ONCE, 2, keyOf(sweepId, 'done'), keyOf(sweepId, 'results'), stored.key, JSON.stringify(stored.result), stored.worker, String(stored.attempt), String(SWEEP_TTL_SECONDS));
   return added === 1;
 }
 

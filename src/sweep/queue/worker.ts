@@ -54,7 +54,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   const free = Array.from({ length: concurrency }, (_, slot) => new ChildSlot(slot, (line) => options.onEvent?.({ type: 'log', slot, line })));
   const slots = [...free];
 
-  const process = async (job: Job<QueueJobData>): Promise<{ stored: boolean }> => {
+  const processJob = async (job: Job<QueueJobData>): Promise<{ stored: boolean }> => {
     const { sweepId, key, params } = job.data;
     if (job.data.version !== version) {
       const message = `refused: this worker runs costsim ${version} but the sweep was submitted by costsim ${job.data.version}; run the same project version (package version and code) on every machine`;
@@ -95,7 +95,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
 
   const connection = new Redis(redisOptions(options.target));
   connection.on('error', () => undefined);
-  const worker = new Worker<QueueJobData, { stored: boolean }>(QUEUE_NAME, process, {
+  const worker = new Worker<QueueJobData, { stored: boolean }>(QUEUE_NAME, processJob, {
     connection,
     concurrency,
     lockDuration: lockMs,
