@@ -37,6 +37,8 @@ export interface StoredResult {
   /** `hostname:pid` of the child process that computed it, and the job's attempt number. */
   worker: string;
   attempt: number;
+  /** Seconds the point took in its worker process (measured there). */
+  wallSeconds: number;
 }
 
 const sha = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -69,7 +71,7 @@ export async function readDescription(redis: Redis, sweepId: string): Promise<Sw
 
 const STORE_ONCE = `
 if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then
-  redis.call('XADD', KEYS[2], '*', 'key', ARGV[1], 'result', ARGV[2], 'worker', ARGV[3], 'attempt', ARGV[4])
+  redis.call('XADD', KEYS[2], '*', 'key', ARGV[1], 'result', ARGV[2], 'worker', ARGV[3], 'attempt', ARGV[4], 'wall', ARGV[6])
   redis.call('EXPIRE', KEYS[1], ARGV[5])
   redis.call('EXPIRE', KEYS[2], ARGV[5])
   return 1
@@ -78,7 +80,7 @@ return 0`;
 
 /** Store a point's result unless one is stored already; true if this call stored it. */
 export async function storeResultOnce(redis: Redis, sweepId: string, stored: StoredResult): Promise<boolean> {
-  const added = await redis.eval(STORE_ONCE, 2, keyOf(sweepId, 'done'), keyOf(sweepId, 'results'), stored.key, JSON.stringify(stored.result), stored.worker, String(stored.attempt), String(SWEEP_TTL_SECONDS));
+  const added = await redis.eval(STORE_ONCE, 2, keyOf(sweepId, 'done'), keyOf(sweepId, 'results'), stored.key, JSON.stringify(stored.result), stored.worker, String(stored.attempt), String(SWEEP_TTL_SECONDS), String(stored.wallSeconds));
   return added === 1;
 }
 
@@ -90,7 +92,7 @@ export async function hasResult(redis: Redis, sweepId: string, key: string): Pro
 function parseEntries(entries: Array<[string, string[]]>): Array<{ id: string; stored: StoredResult }> {
   return entries.map(([id, fields]) => {
     const get = (name: string): string => fields[fields.indexOf(name) + 1] ?? '';
-    return { id, stored: { key: get('key'), result: JSON.parse(get('result')) as unknown, worker: get('worker'), attempt: Number(get('attempt')) } };
+    return { id, stored: { key: get('key'), result: JSON.parse(get('result')) as unknown, worker: get('worker'), attempt: Number(get('attempt')), wallSeconds: Number(get('wall')) } };
   });
 }
 

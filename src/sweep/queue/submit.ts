@@ -151,7 +151,7 @@ export async function runQueueSweep<P, R>(options: SweepOptions<P, R>, queue: Qu
         pending.delete(stored.key);
         finished.add(stored.key);
         summary.ran.push(stored.key);
-        options.onEvent?.({ type: 'finished', key: stored.key, workerIndex: 0, wallSeconds: 0 });
+        options.onEvent?.({ type: 'finished', key: stored.key, workerIndex: 0, wallSeconds: stored.wallSeconds });
       }
       if (entries.length > 0) await enqueueReady();
       return entries.length;

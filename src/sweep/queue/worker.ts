@@ -78,8 +78,9 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     try {
       const modulePath = isAbsolute(description.workerModule) ? description.workerModule : join(PROJECT_ROOT, description.workerModule);
       const { result, pid } = await slot.run(sweepId, modulePath, description.setupArgs, key, params);
-      const stored = await storeResultOnce(redis, sweepId, { key, result, worker: `${hostname()}:${pid}`, attempt: job.attemptsStarted });
-      options.onEvent?.({ type: 'finished', key, sweepId, stored, wallSeconds: (performance.now() - started) / 1000 });
+      const wallSeconds = (performance.now() - started) / 1000;
+      const stored = await storeResultOnce(redis, sweepId, { key, result, worker: `${hostname()}:${pid}`, attempt: job.attemptsStarted, wallSeconds });
+      options.onEvent?.({ type: 'finished', key, sweepId, stored, wallSeconds });
       return { stored };
     } catch (error) {
       const final = !(error instanceof PointError && error.kind === 'died') || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);

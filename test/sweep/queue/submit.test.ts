@@ -84,11 +84,11 @@ describe.skipIf(!redisServerPath)(`queue sweeps on a real Redis${redisSkipReason
   it('stores a result once per point however often it is offered', async () => {
     const client = new Redis(urlOf(3));
     try {
-      const first = await storeResultOnce(client, 'sweepA', { key: 'p', result: { x: 1 }, worker: 'w1', attempt: 1 });
-      const second = await storeResultOnce(client, 'sweepA', { key: 'p', result: { x: 2 }, worker: 'w2', attempt: 2 });
+      const first = await storeResultOnce(client, 'sweepA', { key: 'p', result: { x: 1 }, worker: 'w1', attempt: 1, wallSeconds: 0.5 });
+      const second = await storeResultOnce(client, 'sweepA', { key: 'p', result: { x: 2 }, worker: 'w2', attempt: 2, wallSeconds: 0.7 });
       expect([first, second]).toEqual([true, false]);
       const stored = await readResults(client, 'sweepA', '0', 0);
-      expect(stored.map((s) => [s.stored.key, s.stored.result, s.stored.worker])).toEqual([['p', { x: 1 }, 'w1']]);
+      expect(stored.map((s) => [s.stored.key, s.stored.result, s.stored.worker, s.stored.wallSeconds])).toEqual([['p', { x: 1 }, 'w1', 0.5]]);
     } finally {
       client.disconnect();
     }
