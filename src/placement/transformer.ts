@@ -44,6 +44,22 @@ export interface TransformerShape {
 const PREFIX = 'transformer:';
 const INTEGER_KEYS = ['layers', 'hidden', 'heads', 'seq', 'vocab', 'batch', 'accum', 'ffn', 'kvHeads'] as const;
 const REQUIRED = ['layers', 'hidden', 'heads', 'seq', 'vocab'] as const;
+/**
+ * Largest value of each integer field. Published dense LLMs have at most ~130 layers and hidden
+ * sizes of ~16k (Llama 3.1 405B: 126 layers, hidden 16384, per its config.json); the bounds leave
+ * an order of magnitude above that while keeping the per-layer cost graph and the planner small.
+ */
+export const SHAPE_LIMITS: Record<(typeof INTEGER_KEYS)[number], number> = {
+  layers: 1_000,
+  hidden: 262_144,
+  heads: 16_384,
+  seq: 100_000_000,
+  vocab: 100_000_000,
+  batch: 10_000_000,
+  accum: 1_000_000,
+  ffn: 1_048_576,
+  kvHeads: 16_384,
+};
 const CHOICES = {
   dtype: ['fp32', 'fp16', 'bf16'],
   optimizer: ['adam', 'sgd'],
@@ -79,6 +95,8 @@ export function parseTransformerShape(text: string, flag = '--model'): Transform
     if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) {
       throw new UsageError(flag, `shape field "${key}" must be a positive integer (got "${raw}")`);
     }
+    const max = SHAPE_LIMITS[key as (typeof INTEGER_KEYS)[number]];
+    if (value > max) throw new UsageError(flag, `shape field "${key}" must be <= ${max.toLocaleString('en-US')} (got ${raw}); the bound keeps the layer graph and the planner small, an order of magnitude above the largest published models`);
     return value;
   };
   const choice = <K extends keyof typeof CHOICES>(key: K, fallback: (typeof CHOICES)[K][number]): (typeof CHOICES)[K][number] => {

@@ -35,6 +35,7 @@ describe('limits with clear errors', () => {
     [['simulate', calvano, '--runs', '100000', '--periods', '100'], /--runs and --periods: --runs and --periods with 2 providers: 100,000 runs × 100 periods × 2 providers = 20,000,000 rows, more than the 2,000,000 allowed \(at ~430 bytes per row .* ~8\.6 GB\)/],
     [['bench', '--model', 'mlp', '--opt', 'width=1e9'], /model option "width": must be <= 4096 for mlp \(got 1000000000\)/],
     [['bench', '--model', 'transformer', '--opt', 'layers=100000'], /model option "layers": must be <= 12 for transformer/],
+    [['plan', '--model', 'transformer:layers=1000000000,hidden=4096,heads=32,seq=2048,vocab=32000', '--device', 'aws-c6a.large'], /--model: shape field "layers" must be <= 1,000 \(got 1000000000\)/],
   ])('%j exits 2 naming the limit and writes nothing', async (args, message) => {
     const r = await inTemp(() => args);
     expect(r.code).toBe(2);
