@@ -7,6 +7,8 @@ import { deviceIds } from '../devices/catalog.ts';
 import type { RawScenario } from './schema.ts';
 import { simulationSizeProblem } from './limits.ts';
 import { DEFAULTS } from './normalize.ts';
+import { resolveModelOptions } from '../bench/zoo/options.ts';
+import { UsageError } from '../errors.ts';
 import { stripControl } from '../util/text.ts';
 
 /** One cross-field problem: where (document path) and what, with what is allowed. */
@@ -33,6 +35,14 @@ export function checkScenario(s: RawScenario): Problem[] {
     seen.add(b.id);
     if (!devices.includes(b.device)) problems.push({ path: ['bench', i, 'device'], message: `unknown device "${b.device}" (allowed: ${list(devices)})` });
     if (b.steps === undefined && b.targetAccuracy === undefined) problems.push({ path: ['bench', i], message: 'give steps or targetAccuracy (or both)' });
+    // Model options are checked now, not when this entry's turn to train comes after the others.
+    try {
+      resolveModelOptions(b.model, b.modelOptions ?? {});
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      const key = /^model option "([^"]+)"/.exec(error.flag)?.[1];
+      problems.push({ path: ['bench', i, 'modelOptions', ...(key ? [key] : [])], message: error.message.replace(/^model option "[^"]+": /, '') });
+    }
   });
   (s.placement ?? []).forEach((p, i) =>
     p.devices.forEach((d, j) => {

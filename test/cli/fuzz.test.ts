@@ -168,6 +168,8 @@ function generate(rng: Rng): Case {
         { id: 'b b', model: 'mlp', steps: 2, device: 'aws-c6a.large' },
         { id: 'b', model: 'mlp', device: 'aws-c6a.large' },
         { id: 'b', model: 'mlp', steps: 2, batch: 1e9, device: 'aws-c6a.large' },
+        { id: 'b', model: 'mlp', steps: 2, device: 'aws-c6a.large', modelOptions: { width: 1e9 } },
+        { id: 'b', model: 'transformer', steps: 2, device: 'aws-c6a.large', modelOptions: { layers: 100000, colour: 1 } },
       ] as Json[])]);
       return { kind, text: text(doc) };
     }

@@ -146,5 +146,12 @@ describe('parseScenario on hostile input', () => {
     expect(errorOf(minimal.replace('marginalCost: 1', 'marginalCost: { dist: lognormal, median: 1e300, sigma: 0.3 }')).message).toMatch(/providers\[0\]\.marginalCost\.median \(line 5\): median must be within ±1000000000 \(got 1e\+300\)/);
     expect(errorOf(minimal.replace('marginalCost: 1', 'marginalCost: { dist: lognormal, median: 1, sigma: 1000 }')).message).toMatch(/sigma must be <= 10 \(got 1000\)/);
   });
+
+  it('checks bench model options at parse time, against the zoo bounds', () => {
+    const bench = (options: string) => `bench:\n  - { id: m, model: mlp, steps: 2, device: aws-c6a.large, modelOptions: ${options} }\n`;
+    expect(errorOf(bench('{ width: 1e9 }')).message).toMatch(/^hostile\.yaml bench\[0\]\.modelOptions\.width \(line 2\): must be <= 4096 for mlp \(got 1000000000\)/);
+    expect(errorOf(bench('{ heads: 2 }')).message).toMatch(/bench\[0\]\.modelOptions\.heads \(line 2\): not an option of mlp \(allowed: width, depth\)/);
+    expect(parseScenario(bench('{ width: 64, dataLimit: 100 }'), 'ok.yaml').bench[0]?.modelOptions).toEqual({ width: 64, dataLimit: 100 });
+  });
 });
 
