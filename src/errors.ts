@@ -72,3 +72,12 @@ export class QueueUnavailableError extends CostsimError {}
 export class NonFiniteResultError extends CostsimError {
   override readonly exitCode = 3;
 }
+
+/**
+ * The NonFiniteResultError that a worker process reported as text ("NonFiniteResultError: …",
+ * src/sweep/child.ts), so it keeps its exit code across the process boundary; else undefined.
+ */
+export function nonFiniteFromWorker(message: string): NonFiniteResultError | undefined {
+  const match = /^NonFiniteResultError: ([\s\S]*)$/.exec(message);
+  return match ? new NonFiniteResultError(match[1] as string) : undefined;
+}

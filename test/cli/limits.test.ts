@@ -74,4 +74,18 @@ describe('limits with clear errors', () => {
     expect(esc.stderr).toMatch(/esc\.yaml .*unknown key/);
     expect(esc.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   });
+
+  it('a market that overflows exits 3 naming the inputs, in this process and from worker processes alike', async () => {
+    const overflow = 'monteCarlo: { runs: 2 }\nperiods: 3\ndemand: { type: logit, mu: 0.25 }\nproviders:\n  - { name: a, quality: 2, marginalCost: 1, strategy: { type: bestResponse } }\n  - { name: b, quality: 10000, marginalCost: 1, strategy: { type: costPlus } }\n';
+    for (const workers of ['1', '2']) {
+      const dir = mkdtempSync(join(tmpdir(), 'costsim-limits-'));
+      writeFileSync(join(dir, 'o.yaml'), overflow);
+      const ctx = { ...capture(dir), env: { COSTSIM_MAX_WORKERS: '2' } };
+      const code = await main(['simulate', 'o.yaml', '--workers', workers, '--json'], ctx);
+      expect(code, `--workers ${workers}`).toBe(3);
+      expect(ctx.stderr.join('\n')).toMatch(/^costsim: run \d is not a finite number \(the solver failed: solveLinear: singular matrix\).*\(quality − cost − outsideQuality\) \/ mu reaches 4\.00e\+4/);
+      expect(ctx.stdout).toEqual([]);
+    }
+  });
 });
+

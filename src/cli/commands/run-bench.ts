@@ -12,7 +12,7 @@ import type { PruneLevel } from '../../bench/prune/summarize.ts';
 import type { PruneMethod } from '../../bench/prune/experiment.ts';
 import type { PruneCell } from '../../report/adapters/prune.ts';
 import { findDevice } from '../../devices/catalog.ts';
-import { InputError } from '../../errors.ts';
+import { InputError, nonFiniteFromWorker } from '../../errors.ts';
 import type { SweepEvent } from '../../sweep/runner.ts';
 import { benchConfigOf } from './bench-records.ts';
 
@@ -94,7 +94,7 @@ async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[]
       },
     );
     const failed = study.summary.failed[0];
-    if (failed) throw new Error(`pruning study point ${failed.key} failed: ${failed.message}`);
+    if (failed) throw nonFiniteFromWorker(failed.message) ?? new Error(`pruning study point ${failed.key} failed: ${failed.message}`);
     for (const cell of study.plan.cells) {
       const record = study.records.get(cell.key);
       if (record) cells.push({ method: cell.method, sparsity: cell.sparsity, seed: cell.seed, record });

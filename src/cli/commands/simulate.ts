@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import { InputError, UsageError, CostsimError, NonFiniteResultError } from '../../errors.ts';
+import { InputError, UsageError, CostsimError, nonFiniteFromWorker } from '../../errors.ts';
 import { parseScenario } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/normalize.ts';
 import type { BenchRecord } from '../../bench/record.ts';
@@ -108,8 +108,8 @@ export async function simulateScenario(loaded: { scenario: Scenario; text: strin
   const failed = summary.failed[0];
   if (failed) {
     // A non-finite result in a worker keeps its meaning (exit 3), as it would in this process.
-    const nonFinite = /^NonFiniteResultError: ([\s\S]*)$/.exec(failed.message);
-    if (nonFinite) throw new NonFiniteResultError(nonFinite[1] as string);
+    const nonFinite = nonFiniteFromWorker(failed.message);
+    if (nonFinite) throw nonFinite;
     throw new CostsimError(`simulation run ${failed.key} failed in a worker: ${failed.message}`);
   }
   return assembleSimulation(scenario, records, results, periods, plans);
