@@ -8,7 +8,8 @@ export { initRuntime, probeBackends, defaultLoaders, BACKEND_NAMES, type Backend
 // runtime/native (OpenBLAS kernels): Adam fused into one native pass per variable on the native backend
 export { nativeAdam, NativeAdamOptimizer } from './runtime/native/adam.ts';
 export { DEVICE_CATALOG, findDevice, deviceIds, type Device, type Sourced } from './devices/catalog.ts';
-export { BENCH_RECORD_VERSION, type BenchRecord, type BenchConfig, type BenchMetrics, type Provenance } from './bench/record.ts';
+export { BENCH_RECORD_VERSION, type BenchRecord, type BenchConfig, type BenchMetrics } from './bench/record.ts';
+export type { Provenance, ProvenanceKind } from './provenance.ts';
 // bench/ (harness)
 export { countFlops, accumulatedStepFlops, type FlopCount, type LayerFlops, type FlopTotals, type CountFlopsOptions } from './bench/flops/analytic.ts';
 export { traceFlops, type TracedFlops } from './bench/flops/traced.ts';

@@ -8,14 +8,9 @@
 /** Bump when a field changes meaning; readers reject versions they do not know. */
 export const BENCH_RECORD_VERSION = 1;
 
-/** Where a number came from. */
-export type ProvenanceKind = 'measured' | 'modeled' | 'assumed';
+import type { Provenance } from '../provenance.ts';
 
-/** One figure's origin: e.g. { kind: 'modeled', source: 'TDP 155 W × utilisation (catalogue: AMD EPYC 7B13, AMD datasheet, 2021)' }. */
-export interface Provenance {
-  kind: ProvenanceKind;
-  source: string;
-}
+export type { Provenance, ProvenanceKind } from '../provenance.ts';
 
 /** The environment a record was measured in. */
 export interface BenchEnvironment {

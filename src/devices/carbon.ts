@@ -7,7 +7,7 @@
  * Grid intensities are yearly averages of generation (life-cycle factors excluded), each with
  * its source and date. They change every year and by hour: a scenario or flag can give its own.
  */
-import type { Sourced } from './catalog.ts';
+import type { Sourced } from './types.ts';
 
 /** Grid carbon intensity, g CO₂e per kWh, by region id. */
 export const GRID_INTENSITY: Readonly<Record<string, Sourced>> = {

@@ -2,86 +2,17 @@
  * Device catalogue: every figure carries its source and the date it was taken. Pure data,
  * no I/O: bench/ prices runs with it, placement/ models step times with it, market/ turns
  * FLOPs into dollars with it. A scenario may add devices of its own (same shape).
- * GPUs live in ./gpus.ts; this machine's CPU is measured at run time (./local.ts).
+ * Types live in ./types.ts, CPU instances in ./cpus.ts, GPUs in ./gpus.ts; this machine's
+ * CPU is measured at run time (./local.ts).
  */
+import { CPU_CATALOG } from './cpus.ts';
 import { GPU_CATALOG } from './gpus.ts';
+import type { Device } from './types.ts';
 
-/** One catalogue number with where it came from. */
-export interface Sourced {
-  value: number;
-  /** Publication or measurement the value comes from (vendor datasheet, price page...). */
-  source: string;
-  /** When the source was published or read, ISO date (YYYY-MM or YYYY-MM-DD). */
-  date: string;
-  /** True where the figure still needs a second source before tests may rely on it. */
-  unverified?: boolean;
-}
+export type { Device, Dtype, Sourced } from './types.ts';
 
-export type Dtype = 'fp32' | 'tf32' | 'fp16' | 'bf16' | 'fp8' | 'int8';
-
-/** A compute device (a GPU, or a CPU/cloud instance) as the cost and placement models see it. */
-export interface Device {
-  id: string;
-  name: string;
-  kind: 'cpu' | 'gpu';
-  /** Dense peak FLOP/s by dtype (sparse figures are not used). */
-  peakFlops: Partial<Record<Dtype, Sourced>> & { fp32: Sourced };
-  memoryBytes: Sourced;
-  memoryBandwidthBytesPerSecond: Sourced;
-  /** Host link (PCIe/NVLink-C2C) bandwidth per direction, for GPUs. */
-  hostLinkBytesPerSecond?: Sourced;
-  /** Board power (GPU) or the power attributable to this instance's share of the CPU package. */
-  powerWatts: Sourced;
-  usdPerHour: Sourced;
-}
-
-const GB = 1e9;
-
-/**
- * The built-in devices. CPU instances first: they price the runs measured on this kind of
- * machine (2 vCPUs of an AMD EPYC), then a large-memory host for optimizer offload; GPUs follow.
- */
-export const DEVICE_CATALOG: readonly Device[] = [
-  {
-    id: 'aws-c6a.large',
-    name: 'AWS c6a.large (2 vCPU AMD EPYC 7R13, 4 GiB)',
-    kind: 'cpu',
-    peakFlops: {
-      fp32: { value: 2 * 32 * 3.6e9, source: '2 vCPUs × 32 fp32 FLOP/cycle (Zen 3: 2×256-bit FMA) × 3.6 GHz all-core turbo (AWS c6a product page)', date: '2024-01' },
-    },
-    memoryBytes: { value: 4 * 1024 ** 3, source: 'AWS EC2 c6a instance types table', date: '2024-01' },
-    memoryBandwidthBytesPerSecond: { value: 204.8 * GB * (2 / 96), source: 'EPYC 7R13 8×DDR4-3200 = 204.8 GB/s per socket, pro-rated to 2 of 96 vCPUs', date: '2024-01', unverified: true },
-    powerWatts: { value: 280 * (2 / 96), source: 'EPYC 7R13-class 280 W TDP pro-rated to 2 of 96 vCPUs (CodeCarbon-style TDP share)', date: '2024-01', unverified: true },
-    usdPerHour: { value: 0.0765, source: 'AWS EC2 on-demand price, us-east-1, Linux', date: '2024-06' },
-  },
-  {
-    id: 'gcp-n2d-standard-2',
-    name: 'Google Cloud n2d-standard-2 (2 vCPU AMD EPYC Milan, 8 GB)',
-    kind: 'cpu',
-    peakFlops: {
-      fp32: { value: 2 * 32 * 3.5e9, source: '2 vCPUs × 32 fp32 FLOP/cycle (Zen 3) × 3.5 GHz max boost (GCP CPU platforms page)', date: '2024-01' },
-    },
-    memoryBytes: { value: 8 * GB, source: 'GCP machine types table', date: '2024-01' },
-    memoryBandwidthBytesPerSecond: { value: 204.8 * GB * (2 / 64), source: 'EPYC Milan 8×DDR4-3200 = 204.8 GB/s per socket, pro-rated to 2 of 64 vCPUs', date: '2024-01', unverified: true },
-    powerWatts: { value: 240 * (2 / 64), source: 'EPYC 7B13 240 W TDP pro-rated to 2 of 64 vCPUs', date: '2024-01', unverified: true },
-    usdPerHour: { value: 0.0845, source: 'GCP on-demand price, us-central1', date: '2024-06', unverified: true },
-  },
-  {
-    // A memory-optimised host big enough for ZeRO-Offload of a 7B model (16 B/param ≈ 108 GB).
-    // Priced on its own: a plan adds it to the GPU's price (AWS sells the pair as gr6.4xlarge, 1 L4 + 16 vCPU + 128 GiB).
-    id: 'aws-r6a.4xlarge',
-    name: 'AWS r6a.4xlarge (16 vCPU AMD EPYC 7R13, 128 GiB)',
-    kind: 'cpu',
-    peakFlops: {
-      fp32: { value: 16 * 32 * 3.6e9, source: '16 vCPUs × 32 fp32 FLOP/cycle (Zen 3: 2×256-bit FMA) × 3.6 GHz all-core turbo (AWS r6a product page)', date: '2024-01' },
-    },
-    memoryBytes: { value: 128 * 1024 ** 3, source: 'AWS EC2 r6a instance types table', date: '2024-01' },
-    memoryBandwidthBytesPerSecond: { value: 204.8 * GB * (16 / 96), source: 'EPYC 7R13 8×DDR4-3200 = 204.8 GB/s per socket, pro-rated to 16 of 96 vCPUs', date: '2024-01', unverified: true },
-    powerWatts: { value: 280 * (16 / 96), source: 'EPYC 7R13-class 280 W TDP pro-rated to 16 of 96 vCPUs (CodeCarbon-style TDP share)', date: '2024-01', unverified: true },
-    usdPerHour: { value: 0.9072, source: 'AWS EC2 on-demand price, us-east-1, Linux', date: '2024-06', unverified: true },
-  },
-  ...GPU_CATALOG,
-];
+/** The built-in devices: CPU instances first, then GPUs. */
+export const DEVICE_CATALOG: readonly Device[] = [...CPU_CATALOG, ...GPU_CATALOG];
 
 /** Look a device up by id in the built-in catalogue plus `extra` (scenario devices win). */
 export function findDevice(id: string, extra: readonly Device[] = []): Device | undefined {

@@ -4,14 +4,13 @@
  * direction (datasheets quote both directions together, so half of their figure).
  *
  * Prices are per GPU-hour, on demand, and vary by provider and month: every price is marked
- * `unverified` until a second source agrees (REFERENCE.md asks for triangulation).
+ * `unverified` until a second, independent price page agrees.
  */
-import type { Device, Sourced } from './catalog.ts';
+import type { Device, Sourced } from './types.ts';
 
 const T = 1e12;
 const GB = 1e9;
 
-const REF = '/work/shared/REFERENCE.md "Devices" table (checked for costsim)';
 const PCIE3: Sourced = { value: 15.75 * GB, source: 'PCIe 3.0 x16: 8 GT/s × 16 lanes × 128/130 encoding = 15.75 GB/s per direction (PCI-SIG base spec 3.0)', date: '2010-11' };
 const PCIE4: Sourced = { value: 31.5 * GB, source: 'PCIe 4.0 x16: 16 GT/s × 16 × 128/130 = 31.5 GB/s per direction (NVIDIA datasheets: "64 GB/s" bidirectional)', date: '2017-10' };
 const PCIE5: Sourced = { value: 63 * GB, source: 'PCIe 5.0 x16: 32 GT/s × 16 × 128/130 = 63 GB/s per direction (NVIDIA/AMD datasheets: "128 GB/s" bidirectional)', date: '2019-05' };
@@ -28,13 +27,13 @@ export const GPU_CATALOG: readonly Device[] = [
     kind: 'gpu',
     peakFlops: {
       fp32: s(8.1 * T, 'NVIDIA T4 datasheet: single precision 8.1 TFLOPS', '2019-03'),
-      fp16: s(65 * T, `${REF}: 65 TFLOP/s FP16 (NVIDIA T4 datasheet, mixed precision tensor)`, '2019-03'),
+      fp16: s(65 * T, 'NVIDIA T4 datasheet: mixed-precision (FP16/FP32) 65 TFLOPS', '2019-03'),
       int8: s(130 * T, 'NVIDIA T4 datasheet: INT8 130 TOPS', '2019-03'),
     },
-    memoryBytes: s(16 * GB, `${REF}: 16 GB GDDR6`, '2019-03'),
-    memoryBandwidthBytesPerSecond: s(320 * GB, `${REF}: 320 GB/s`, '2019-03'),
+    memoryBytes: s(16 * GB, 'NVIDIA T4 datasheet: 16 GB GDDR6', '2019-03'),
+    memoryBandwidthBytesPerSecond: s(320 * GB, 'NVIDIA T4 datasheet: 320+ GB/s', '2019-03'),
     hostLinkBytesPerSecond: PCIE3,
-    powerWatts: s(70, `${REF}: 70 W`, '2019-03'),
+    powerWatts: s(70, 'NVIDIA T4 datasheet: 70 W', '2019-03'),
     usdPerHour: s(0.526, 'AWS g4dn.xlarge on-demand (1 T4, 4 vCPU, 16 GiB), us-east-1, Linux', '2024-06', true),
   },
   {
@@ -44,15 +43,15 @@ export const GPU_CATALOG: readonly Device[] = [
     peakFlops: {
       fp32: s(30.3 * T, 'NVIDIA L4 datasheet: FP32 30.3 TFLOPS', '2023-03'),
       tf32: s(60 * T, 'NVIDIA L4 datasheet: TF32 120 TFLOPS with sparsity, so 60 dense', '2023-03'),
-      bf16: s(121 * T, `${REF}: 121 TFLOP/s BF16 dense (datasheet 242 with sparsity)`, '2023-03'),
+      bf16: s(121 * T, 'NVIDIA L4 datasheet: BF16 242 TFLOPS with sparsity, so 121 dense', '2023-03'),
       fp16: s(121 * T, 'NVIDIA L4 datasheet: FP16 242 TFLOPS with sparsity, so 121 dense', '2023-03'),
       fp8: s(242.5 * T, 'NVIDIA L4 datasheet: FP8 485 TFLOPS with sparsity, so 242.5 dense', '2023-03'),
     },
-    memoryBytes: s(24 * GB, `${REF}: 24 GB GDDR6`, '2023-03'),
-    memoryBandwidthBytesPerSecond: s(300 * GB, `${REF}: 300 GB/s`, '2023-03'),
+    memoryBytes: s(24 * GB, 'NVIDIA L4 datasheet: 24 GB GDDR6', '2023-03'),
+    memoryBandwidthBytesPerSecond: s(300 * GB, 'NVIDIA L4 datasheet: 300 GB/s', '2023-03'),
     hostLinkBytesPerSecond: PCIE4,
-    powerWatts: s(72, `${REF}: 72 W`, '2023-03'),
-    usdPerHour: s(0.8048, `AWS g6.xlarge on-demand (1 L4, 4 vCPU, 16 GiB), us-east-1; ${REF} gives ~$0.70–0.80`, '2024-06', true),
+    powerWatts: s(72, 'NVIDIA L4 datasheet: 72 W max thermal design power', '2023-03'),
+    usdPerHour: s(0.8048, 'AWS g6.xlarge on-demand (1 L4, 4 vCPU, 16 GiB), us-east-1, Linux (AWS EC2 on-demand pricing page)', '2024-06', true),
   },
   {
     id: 'a10g',
@@ -93,15 +92,15 @@ export const GPU_CATALOG: readonly Device[] = [
     peakFlops: {
       fp32: s(19.5 * T, 'NVIDIA A100 datasheet: FP32 19.5 TFLOPS', '2021-06'),
       tf32: s(156 * T, 'NVIDIA A100 datasheet: TF32 156 TFLOPS dense', '2021-06'),
-      bf16: s(312 * T, `${REF}: A100 SXM 80 GB, 312 TFLOP/s BF16`, '2021-06'),
+      bf16: s(312 * T, 'NVIDIA A100 80GB datasheet: BF16 312 TFLOPS dense (SXM)', '2021-06'),
       fp16: s(312 * T, 'NVIDIA A100 datasheet: FP16 312 TFLOPS dense', '2021-06'),
       int8: s(624 * T, 'NVIDIA A100 datasheet: INT8 624 TOPS dense', '2021-06'),
     },
-    memoryBytes: s(80 * GB, `${REF}: 80 GB`, '2021-06'),
-    memoryBandwidthBytesPerSecond: s(2.0e12, `${REF}: 2.0 TB/s (datasheet: 2,039 GB/s SXM)`, '2021-06'),
+    memoryBytes: s(80 * GB, 'NVIDIA A100 80GB datasheet: 80 GB HBM2e', '2021-06'),
+    memoryBandwidthBytesPerSecond: s(2.0e12, 'NVIDIA A100 80GB datasheet: 2,039 GB/s HBM2e (SXM), rounded down to 2.0 TB/s', '2021-06'),
     hostLinkBytesPerSecond: PCIE4,
-    powerWatts: s(400, `${REF}: 400 W`, '2021-06'),
-    usdPerHour: s(1.79, `tier-2 cloud on-demand A100 SXM 80 GB per GPU-hour; ${REF} gives $0.80–3.00`, '2025-06', true),
+    powerWatts: s(400, 'NVIDIA A100 80GB datasheet: 400 W TDP (SXM)', '2021-06'),
+    usdPerHour: s(1.79, 'assumed: tier-2 cloud on-demand A100 SXM 80 GB per GPU-hour (provider price pages quote $0.80–3.00)', '2025-06', true),
   },
   {
     id: 'h100-pcie',
@@ -110,15 +109,15 @@ export const GPU_CATALOG: readonly Device[] = [
     peakFlops: {
       fp32: s(51 * T, 'NVIDIA H100 datasheet: FP32 51 TFLOPS (PCIe)', '2022-09'),
       tf32: s(378 * T, 'NVIDIA H100 datasheet: TF32 756 TFLOPS with sparsity, so 378 dense (PCIe)', '2022-09'),
-      bf16: s(756 * T, `${REF}: 756 TFLOP/s BF16`, '2022-09'),
+      bf16: s(756 * T, 'NVIDIA H100 datasheet: BF16 1,513 TFLOPS with sparsity, so 756 dense (PCIe)', '2022-09'),
       fp16: s(756 * T, 'NVIDIA H100 datasheet: FP16 1,513 TFLOPS with sparsity, so 756 dense (PCIe)', '2022-09'),
       fp8: s(1513 * T, 'NVIDIA H100 datasheet: FP8 3,026 TFLOPS with sparsity, so 1,513 dense (PCIe)', '2022-09'),
     },
-    memoryBytes: s(80 * GB, `${REF}: 80 GB`, '2022-09'),
-    memoryBandwidthBytesPerSecond: s(2.0e12, `${REF}: 2.0 TB/s`, '2022-09'),
+    memoryBytes: s(80 * GB, 'NVIDIA H100 datasheet: 80 GB (PCIe)', '2022-09'),
+    memoryBandwidthBytesPerSecond: s(2.0e12, 'NVIDIA H100 datasheet: 2 TB/s (PCIe)', '2022-09'),
     hostLinkBytesPerSecond: PCIE5,
-    powerWatts: s(350, `${REF}: 350 W`, '2022-09'),
-    usdPerHour: s(2.0, `tier-2 cloud on-demand H100 PCIe per GPU-hour; ${REF}: H100 ~$2–3 in 2025–26`, '2025-06', true),
+    powerWatts: s(350, 'NVIDIA H100 datasheet: 300–350 W configurable TDP (PCIe)', '2022-09'),
+    usdPerHour: s(2.0, 'assumed: tier-2 cloud on-demand H100 PCIe per GPU-hour (provider price pages quote about $2–3)', '2025-06', true),
   },
   {
     id: 'h100-sxm',
@@ -127,15 +126,15 @@ export const GPU_CATALOG: readonly Device[] = [
     peakFlops: {
       fp32: s(67 * T, 'NVIDIA H100 datasheet: FP32 67 TFLOPS (SXM)', '2022-09'),
       tf32: s(494.5 * T, 'NVIDIA H100 datasheet: TF32 989 TFLOPS with sparsity, so 494.5 dense (SXM)', '2022-09'),
-      bf16: s(989 * T, `${REF}: 989 TFLOP/s BF16`, '2022-09'),
+      bf16: s(989 * T, 'NVIDIA H100 datasheet: BF16 1,979 TFLOPS with sparsity, so 989 dense (SXM)', '2022-09'),
       fp16: s(989 * T, 'NVIDIA H100 datasheet: FP16 1,979 TFLOPS with sparsity, so 989 dense (SXM)', '2022-09'),
-      fp8: s(1979 * T, `${REF}: 1,979 TFLOP/s FP8`, '2022-09'),
+      fp8: s(1979 * T, 'NVIDIA H100 datasheet: FP8 3,958 TFLOPS with sparsity, so 1,979 dense (SXM)', '2022-09'),
     },
-    memoryBytes: s(80 * GB, `${REF}: 80 GB HBM3`, '2022-09'),
-    memoryBandwidthBytesPerSecond: s(3.35e12, `${REF}: 3.35 TB/s`, '2022-09'),
+    memoryBytes: s(80 * GB, 'NVIDIA H100 datasheet: 80 GB HBM3 (SXM)', '2022-09'),
+    memoryBandwidthBytesPerSecond: s(3.35e12, 'NVIDIA H100 datasheet: 3.35 TB/s (SXM)', '2022-09'),
     hostLinkBytesPerSecond: PCIE5,
-    powerWatts: s(700, `${REF}: 700 W`, '2022-09'),
-    usdPerHour: s(2.5, `${REF}: H100 ~$2–3 per GPU-hour in 2025–26 on tier-2 clouds (midpoint; AWS p5.48xlarge list $98.32/8 GPUs before the June 2025 cut)`, '2025-06', true),
+    powerWatts: s(700, 'NVIDIA H100 datasheet: up to 700 W configurable TDP (SXM)', '2022-09'),
+    usdPerHour: s(2.5, 'assumed: midpoint of tier-2 cloud on-demand H100 SXM rates ($2–3 per GPU-hour on provider price pages); AWS p5.48xlarge on-demand list $98.32/h for 8 GPUs before the June 2025 cut (AWS EC2 pricing page)', '2025-06', true),
   },
   {
     id: 'h200',

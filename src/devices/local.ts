@@ -10,7 +10,7 @@ import { measureGemm, type GemmMeasurement } from '../runtime/gemm-bench.ts';
 import { readCpuInfo, type CpuInfo } from '../runtime/cpu-info.ts';
 import { tf } from '../runtime/tf.ts';
 import { measureCopyBandwidth, measureTriadBandwidth, DEFAULT_BANDWIDTH_ELEMENTS, type BandwidthMeasurement } from './bandwidth.ts';
-import type { Device, Sourced } from './catalog.ts';
+import type { Device, Sourced } from './types.ts';
 
 /** Everything measured about the local CPU on one tfjs backend. */
 export interface LocalCpuMeasurement {

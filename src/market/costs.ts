@@ -10,7 +10,8 @@
 import { InputError } from '../errors.ts';
 import { findDevice, type Device } from '../devices/catalog.ts';
 import { usdForSeconds } from '../devices/pricing.ts';
-import type { BenchRecord, Provenance } from '../bench/record.ts';
+import type { BenchRecord } from '../bench/record.ts';
+import type { Provenance } from '../provenance.ts';
 import type { Sampled } from '../scenario/distribution.ts';
 import type { Provider } from '../scenario/normalize.ts';
 

@@ -137,7 +137,7 @@ async function step(segments: Segment[], options: MixedRunOptions): Promise<numb
         const dz = layer.spec.relu ? tf.mul(incoming, tf.step(z)) : incoming;
         // dX uses the weights before this step's update
         // Explicit transposes: tfjs-wasm's matMul with transpose flags measured 6–10× slower than
-        // transpose + plain matMul here (bench/placement.ts prints the ratio per backend).
+        // transpose + plain matMul here (perf/placement.ts prints the ratio per backend).
         const grad = layer.index === 0 ? undefined : tf.matMul(dz, tf.transpose(layer.w));
         layer.w.assign(tf.sub(layer.w, tf.mul(tf.matMul(tf.transpose(x), dz), lr)));
         layer.b.assign(tf.sub(layer.b, tf.mul(tf.sum(dz, 0), lr)));

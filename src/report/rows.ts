@@ -8,7 +8,7 @@
  * this machine, or an observed public price), `modeled` (a formula over catalogue figures) or
  * `assumed` (an input the scenario states).
  */
-import type { ProvenanceKind } from '../bench/record.ts';
+import type { ProvenanceKind } from '../provenance.ts';
 
 export type { ProvenanceKind };
 

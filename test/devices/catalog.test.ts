@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEVICE_CATALOG, deviceIds, findDevice, type Device, type Sourced } from '../../src/devices/catalog.ts';
+import { CPU_CATALOG } from '../../src/devices/cpus.ts';
+import { GPU_CATALOG } from '../../src/devices/gpus.ts';
 
 const figures = (d: Device): Array<[string, Sourced]> => [
   ...Object.entries(d.peakFlops).map(([k, v]) => [`peakFlops.${k}`, v] as [string, Sourced]),
@@ -28,7 +30,21 @@ describe('device catalogue', () => {
     }
   });
 
-  it('matches the checked figures in REFERENCE.md (dense peaks, memory, bandwidth, power)', () => {
+  it('sources name a publication, never a file on the machine that built costsim', () => {
+    for (const d of DEVICE_CATALOG) {
+      for (const [name, f] of figures(d)) {
+        expect(f.source, `${d.id}.${name}`).not.toMatch(/(^|[\s(])\/[a-z]|[A-Za-z]:\\|REFERENCE\.md|\.md\b/);
+      }
+    }
+  });
+
+  it('is the CPU part followed by the GPU part, each with the kind it claims', () => {
+    expect(DEVICE_CATALOG).toEqual([...CPU_CATALOG, ...GPU_CATALOG]);
+    for (const d of CPU_CATALOG) expect(d.kind, d.id).toBe('cpu');
+    for (const d of GPU_CATALOG) expect(d.kind, d.id).toBe('gpu');
+  });
+
+  it('matches the vendor datasheets (NVIDIA H100 2022-09, A100 80GB 2021-06, L4 2023-03, T4 2019-03: dense peaks, memory, bandwidth, power)', () => {
     const ref: Array<[string, 'bf16' | 'fp16', number, number, number, number]> = [
       ['h100-sxm', 'bf16', 989e12, 80e9, 3.35e12, 700],
       ['h100-pcie', 'bf16', 756e12, 80e9, 2.0e12, 350],
@@ -46,7 +62,7 @@ describe('device catalogue', () => {
     expect(findDevice('h100-sxm')?.peakFlops.fp8?.value).toBeCloseTo(1979e12, -6);
   });
 
-  it('GPU rental prices are marked unverified (REFERENCE.md asks for triangulation)', () => {
+  it('GPU rental prices are marked unverified (one price page each; triangulation pending)', () => {
     for (const d of DEVICE_CATALOG.filter((x) => x.kind === 'gpu')) expect(d.usdPerHour.unverified, d.id).toBe(true);
   });
 

@@ -3,7 +3,8 @@
  * Pure. A record's own provenance map says whether its cost was measured or modeled (cost is
  * measured seconds × a catalogue $/hour, which bench/ labels itself).
  */
-import type { BenchRecord, ProvenanceKind } from '../../bench/record.ts';
+import type { BenchRecord } from '../../bench/record.ts';
+import type { ProvenanceKind } from '../../provenance.ts';
 import type { AccumulationRow, KeyNumber, ParetoRow } from '../rows.ts';
 import { sig6 } from './market.ts';
 

@@ -2,7 +2,7 @@
  * Adam with the whole per-variable update (moments, bias correction, step) fused into one native
  * pass when the `native` backend is active. tfjs's AdamOptimizer issues ~14 elementwise ops per
  * variable, each a full read/write of the parameter tensor; for the 784-512-512-10 MLP that was
- * about a third of a training step on wasm (profile in bench/peer.ts). Same state, same
+ * about a third of a training step on wasm (profile in perf/peer.ts). Same state, same
  * serialisation and same arithmetic as tf.train.adam; on other backends it is tf.train.adam.
  */
 import type { NamedTensorMap, Tensor, TensorInfo, Variable } from '@tensorflow/tfjs-core';

@@ -1,6 +1,6 @@
 /**
  * Memory-bound kernels that profiling showed the wasm backend runs slowly in training steps
- * (see bench/peer.ts): MaxPoolGrad (a naive kernel in wasm: half of a CNN step), Sum and Mean
+ * (see perf/peer.ts): MaxPoolGrad (a naive kernel in wasm: half of a CNN step), Sum and Mean
  * over leading or trailing axes (bias gradients, batch-norm moments, layer-norm statistics: wasm
  * transposes first), and Identity (wasm copies the buffer; here the data is shared, as the cpu backend does).
  * Other shapes and dtypes go to the wasm kernels.

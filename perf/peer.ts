@@ -3,7 +3,7 @@
  * one run. The zoo's MLP (784-512-512-10, batch 256), CNN (conv32-conv64-fc64, batch 64) and
  * transformer (batch 64) train with Adam on every costsim backend configuration available
  * (native OpenBLAS kernels at 1 and 2 BLAS threads, plain wasm) and in PyTorch (the same
- * architectures rebuilt in bench/peer_torch.py) at 1 and 2 threads; samples/s and the ratio
+ * architectures rebuilt in perf/peer_torch.py) at 1 and 2 threads; samples/s and the ratio
  * costsim / PyTorch are printed, then GEMM 1024² against numpy (same OpenBLAS) and a profile of
  * one native training step (GEMM/conv kernels vs other kernels vs fused Adam vs JS overhead).
  *

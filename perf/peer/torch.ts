@@ -1,6 +1,6 @@
 /**
  * The PyTorch CPU side of bench:peer: find (or install, once, with apt-get) a python3 that has
- * torch and numpy, and run bench/peer_torch.py with one thread count per process (so
+ * torch and numpy, and run perf/peer_torch.py with one thread count per process (so
  * OPENBLAS_NUM_THREADS also pins numpy's GEMM to it).
  */
 import { spawnSync } from 'node:child_process';
@@ -59,6 +59,6 @@ export function runTorch(python: string, threads: number, config: { seconds: num
     env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) },
     maxBuffer: 1 << 24,
   });
-  if (result.status !== 0) throw new Error(`bench/peer_torch.py failed (exit ${result.status}): ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
+  if (result.status !== 0) throw new Error(`perf/peer_torch.py failed (exit ${result.status}): ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(result.stdout) as TorchReport;
 }
