@@ -28,6 +28,12 @@ export interface Device {
   memoryBandwidthBytesPerSecond: Sourced;
   /** Host link (PCIe/NVLink-C2C) bandwidth per direction, for GPUs. */
   hostLinkBytesPerSecond?: Sourced;
+  /** GPU-to-GPU link inside a node (NVLink) per direction per GPU; absent = peers talk over the host link (PCIe). */
+  deviceLinkBytesPerSecond?: Sourced;
+  /** GPUs one node holds (8 on an HGX board; 1 for a single-GPU cloud instance). Tensor parallelism stays inside it. */
+  devicesPerNode?: Sourced;
+  /** Network between nodes per GPU per direction (InfiniBand / Ethernet), used when a plan spans nodes. */
+  networkBytesPerSecond?: Sourced;
   /** Board power (GPU) or the power attributable to this instance's share of the CPU package. */
   powerWatts: Sourced;
   usdPerHour: Sourced;
