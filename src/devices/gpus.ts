@@ -168,7 +168,7 @@ export const GPU_CATALOG: readonly Device[] = [
     devicesPerNode: s(8, 'DeepSeek-V3 Technical Report §3.1: 8 H800 GPUs per node', '2024-12'),
     networkBytesPerSecond: s(50 * GB, 'DeepSeek-V3 Technical Report §3.2.2: InfiniBand 50 GB/s per GPU', '2024-12'),
     powerWatts: s(700, 'NVIDIA H800 SXM5 datasheet: up to 700 W', '2023-03', true),
-    usdPerHour: s(2.0, 'DeepSeek-V3 Technical Report §1: "assuming the rental price of the H800 GPU is $2 per GPU hour"', '2024-12'),
+    usdPerHour: s(2.0, 'DeepSeek-V3 Technical Report §1: "assuming the rental price of the H800 GPU is $2 per GPU hour"', '2024-12', true),
   },
   {
     id: 'h200',

@@ -5,7 +5,7 @@
  * tensor-core peak where it has one (W8A8), else the 16-bit rate. Quantisation scales
  * (a few bytes per group of 64–128 weights) are not counted.
  */
-import type { Device, Sourced } from '../devices/catalog.ts';
+import type { Device, Sourced } from '../devices/types.ts';
 
 export const SERVE_DTYPES = ['fp32', 'bf16', 'fp8', 'int8', 'int4'] as const;
 export type ServeDtype = (typeof SERVE_DTYPES)[number];

@@ -18,7 +18,7 @@
  *   prices   device USD/s × seconds ÷ tokens: output per decode step, input per prefilled
  *            token (cache miss), cached input per token of stored KV read back
  */
-import type { Device, Sourced } from '../devices/catalog.ts';
+import type { Device, Sourced } from '../devices/types.ts';
 import { usdForSeconds } from '../devices/pricing.ts';
 import { computePeak, DTYPE_BYTES, type ServeDtype } from './dtypes.ts';
 import { DEFAULT_SERVING_EFFICIENCIES, type ServingEfficiencies } from './efficiency.ts';
