@@ -180,6 +180,13 @@ function scanTree(doc: Document, counter: LineCounter, fileName: string): void {
       if (keys > SCENARIO_LIMITS.maxKeys) throw tooMany(map.range?.[0]);
       const seen = new Set<unknown>();
       for (const pair of map.items) {
+        if (pair.key !== null && !isScalar(pair.key)) {
+          const offset = isNode(pair.key) ? pair.key.range?.[0] : undefined;
+          throw new InputError(
+            { file: fileName, ...(offset !== undefined ? { line: counter.linePos(offset).line } : {}) },
+            'a key must be plain text, not a list or a mapping (the "? [a, b]" form); every scenario key is a name',
+          );
+        }
         const key: unknown = isScalar(pair.key) ? pair.key.value : pair.key;
         if (seen.has(key)) {
           const offset = isNode(pair.key) ? pair.key.range?.[0] : undefined;

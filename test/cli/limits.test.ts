@@ -87,5 +87,20 @@ describe('limits with clear errors', () => {
       expect(ctx.stdout).toEqual([]);
     }
   });
+
+  it('a device, a directory, a too-large file or a collection key as the scenario exits 2 before reading it whole', async () => {
+    for (const [args, message] of [
+      [['simulate', '/dev/zero'], /^costsim: \/dev\/zero: is not a regular file \(a device, pipe or socket\); give a YAML file$/],
+      [['equilibrium', '.'], /^costsim: \.: is a directory, not a scenario file/],
+      [['plan', '--scenario', '/dev/zero'], /\/dev\/zero: is not a regular file/],
+      [['simulate', 'big.yaml'], /^costsim: big\.yaml: the file is 1,100,000 bytes; a scenario may be at most 1,048,576 bytes/],
+      [['simulate', 'key.yaml'], /^costsim: key\.yaml \(line 1\): a key must be plain text, not a list or a mapping/],
+      [['simulate', calvano, '--seed', '1e300'], /--seed: must be at most 9007199254740991 \(got "1e300"\)/],
+    ] as const) {
+      const r = await inTemp(() => [...args], { 'big.yaml': `name: ${'x'.repeat(1_100_000 - 7)}\n`, 'key.yaml': '? [a, b]\n: 1\n' });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
 });
 

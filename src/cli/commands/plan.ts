@@ -4,11 +4,9 @@
  * should live, whether it fits, and what a training step costs on each option. Flags are
  * checked before any work starts; a scenario supplies devices and a default request.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import { InputError, UsageError } from '../../errors.ts';
+import { UsageError } from '../../errors.ts';
 import { DEVICE_CATALOG, findDevice, type Device } from '../../devices/catalog.ts';
 import { localCpuDevice, measureLocalCpu, pricingFromInstance, pricingFromRate, type LocalPricing } from '../../devices/local.ts';
 import { initRuntime } from '../../runtime/index.ts';
@@ -18,7 +16,8 @@ import { isTransformerShape, parseTransformerShape } from '../../placement/trans
 import { LOCAL_CPU_ID, resolveDevices } from '../../placement/resolve.ts';
 import { planSpec, type PlacementSpec } from '../../placement/spec.ts';
 import { formatPlanning, planningJson } from '../../placement/format.ts';
-import { parseScenario, type Scenario } from '../../scenario/index.ts';
+import type { Scenario } from '../../scenario/index.ts';
+import { readScenarioFile } from './simulate.ts';
 
 interface PlanOptions {
   model?: string;
@@ -56,14 +55,8 @@ function requestFrom(options: PlanOptions, ctx: CliContext): { spec: PlacementSp
   let extra: Device[] = [];
   let where = '';
   if (options.scenario !== undefined) {
-    const file = resolve(ctx.cwd, options.scenario);
-    let text: string;
-    try {
-      text = readFileSync(file, 'utf8');
-    } catch (error) {
-      throw new InputError({ file: options.scenario }, `cannot read the scenario (${(error as Error).message.split('\n')[0]}); check the path`);
-    }
-    const scenario = parseScenario(text, options.scenario);
+    // One reader for every command: bounded size, regular files only, errors naming the file.
+    const { scenario } = readScenarioFile(options.scenario, ctx.cwd);
     extra = scenario.devices;
     const index = options.entry === undefined ? 0 : Number(options.entry);
     if (!Number.isInteger(index) || index < 0) throw new UsageError('--entry', `must be a non-negative integer (got "${options.entry}")`);

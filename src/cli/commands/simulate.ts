@@ -3,13 +3,13 @@
  * Monte Carlo runs of the scenario's market in worker processes (one per core), merged in run
  * order, so the output is byte-identical whatever the worker count.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { InputError, UsageError, CostsimError, nonFiniteFromWorker } from '../../errors.ts';
-import { parseScenario } from '../../scenario/parse.ts';
+import { parseScenario, SCENARIO_LIMITS } from '../../scenario/parse.ts';
 import type { Scenario } from '../../scenario/normalize.ts';
 import type { BenchRecord } from '../../bench/record.ts';
 import { assembleSimulation, simulateRuns, type SimulationResult } from '../../market/montecarlo.ts';
@@ -26,8 +26,14 @@ export function readScenarioFile(path: string, cwd: string): { scenario: Scenari
   const file = resolve(cwd, path);
   let text: string;
   try {
+    // Size and kind first: /dev/zero or a FIFO would otherwise be read without end.
+    const stat = statSync(file);
+    if (stat.isFile() && stat.size > SCENARIO_LIMITS.maxBytes)
+      throw new InputError({ file: path }, `the file is ${stat.size.toLocaleString('en-US')} bytes; a scenario may be at most ${SCENARIO_LIMITS.maxBytes.toLocaleString('en-US')} bytes (1 MiB), which bounds parse time and memory`);
+    if (!stat.isFile()) throw new InputError({ file: path }, stat.isDirectory() ? 'is a directory, not a scenario file; check the path' : 'is not a regular file (a device, pipe or socket); give a YAML file');
     text = readFileSync(file, 'utf8');
   } catch (error) {
+    if (error instanceof InputError) throw error;
     throw new InputError({ file: path }, `cannot read the scenario (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path`);
   }
   return { scenario: parseScenario(text, path), text, file };
@@ -38,6 +44,7 @@ export function positiveInt(flag: string, value: string | undefined, min = 1): n
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new UsageError(flag, `must be an integer >= ${min} (got "${value}")`);
+  if (!Number.isSafeInteger(n)) throw new UsageError(flag, `must be at most ${Number.MAX_SAFE_INTEGER} (got "${value}"), the largest integer a double holds exactly`);
   return n;
 }
 
