@@ -5,6 +5,9 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { tf } from '../runtime/tf.ts';
 import { readCpuInfo } from '../runtime/cpu-info.ts';
 import type { BenchConfig, BenchEnvironment } from './record.ts';
@@ -19,6 +22,37 @@ export function gitCommit(cwd: string): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'build' && entry.name !== 'node_modules') out.push(...filesUnder(path));
+    } else if (entry.isFile()) out.push(path);
+  }
+  return out;
+}
+
+let codeVersionCached: string | undefined;
+
+/**
+ * `<package version>+<12 hex digits of SHA-256 over the files of src/ and native/>` (native/build
+ * left out): any change to the code that trains or to its kernels gives new cache keys.
+ */
+export function codeVersion(root = PROJECT_ROOT): string {
+  if (root === PROJECT_ROOT && codeVersionCached) return codeVersionCached;
+  const hash = createHash('sha256');
+  const files = [...filesUnder(join(root, 'src')), ...filesUnder(join(root, 'native'))].map((f) => relative(root, f).split('\\').join('/')).sort();
+  for (const file of files) hash.update(file).update('\0').update(readFileSync(join(root, file))).update('\0');
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+  const version = `${pkg.version}+${hash.digest('hex').slice(0, 12)}`;
+  if (root === PROJECT_ROOT) codeVersionCached = version;
+  return version;
 }
 
 /** This process's environment (call after the backend is initialised). */
@@ -36,6 +70,7 @@ export function collectEnvironment(options: { backendReason: string; deviceId: s
     ...(commit ? { gitCommit: commit } : {}),
     deviceId: options.deviceId,
     costsimVersion: (require('../../package.json') as { version: string }).version,
+    codeVersion: codeVersion(),
   };
 }
 
@@ -51,12 +86,13 @@ export function canonicalJson(value: unknown): string {
 }
 
 /**
- * Cache key: SHA-256 of the config and the environment fields that change results or their
- * pricing (backend, versions, CPU, device). The git commit and backend reason are left out so
- * a record survives unrelated commits.
+ * Cache key: SHA-256 of the config, the number of runs and the environment fields that change
+ * results or their pricing (backend, versions, CPU, device, code version: package version and a
+ * hash of src/ and native/). The git commit and backend reason are left out: the code hash
+ * already says whether the code changed.
  */
-export function cacheKeyOf(config: BenchConfig, environment: BenchEnvironment): string {
-  const { backend, node, tfjs, cpuModel, cpuCores, platform, deviceId, costsimVersion } = environment;
-  const material = canonicalJson({ config, environment: { backend, node, tfjs, cpuModel, cpuCores, platform, deviceId, costsimVersion } });
+export function cacheKeyOf(config: BenchConfig, environment: BenchEnvironment, runs = 1): string {
+  const { backend, node, tfjs, cpuModel, cpuCores, platform, deviceId, costsimVersion, codeVersion: code } = environment;
+  const material = canonicalJson({ config, ...(runs !== 1 ? { runs } : {}), environment: { backend, node, tfjs, cpuModel, cpuCores, platform, deviceId, costsimVersion, code } });
   return createHash('sha256').update(material).digest('hex').slice(0, 32);
 }

@@ -25,6 +25,8 @@ export interface BenchEnvironment {
   /** Catalogue id of the device whose $/hour and power price this run (never a silent default). */
   deviceId: string;
   costsimVersion: string;
+  /** Package version + hash of src/ and native/ (in the cache key, so timings never survive a code change). */
+  codeVersion?: string;
 }
 
 /** A run's configuration: everything that changes the result. The cache key hashes this plus the environment. */
@@ -50,7 +52,10 @@ export interface BenchMetrics {
   reachedTarget: boolean;
   steps: number;
   samples: number;
+  /** Time to train: trimmed mean over the runs (MLPerf Training scoring, see bench/runs.ts). */
   wallSeconds: number;
+  /** 95% Student t interval of wallSeconds over the kept runs (absent with fewer than 2 kept). */
+  wallSecondsCi95?: [number, number];
   /** Mean seconds per optimizer step (all k micro-batches). */
   stepSeconds: number;
   flops: {
@@ -100,6 +105,10 @@ export interface BenchRecord {
   metrics: BenchMetrics;
   /** Per metric path (e.g. "metrics.costUsd"): how it was obtained. */
   provenance: Record<string, Provenance>;
+  /** Every seeded run (time from first touch of the data set); the spread of wallSeconds is the timing noise. */
+  runs?: Array<{ seed: number; wallSeconds: number; steps: number; reachedTarget: boolean; testAccuracy: number }>;
+  /** Test accuracy at every evaluation of the median run. */
+  evaluations?: Array<{ step: number; testAccuracy: number }>;
   /** Optional per-step trace for charts: loss and accuracy over steps. */
   curve?: Array<{ step: number; loss: number; testAccuracy?: number; wallSeconds: number }>;
 }

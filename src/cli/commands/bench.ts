@@ -16,6 +16,8 @@ import type { BenchProgress } from '../../bench/run.ts';
 
 /** The device that prices a run when --device is not given. Printed with every run and recorded in it. */
 export const DEFAULT_BENCH_DEVICE = 'aws-c6a.large';
+/** Seeded runs per `costsim bench` when --runs is not given (MLPerf Training scores 5 or more for most benchmarks). */
+export const DEFAULT_BENCH_RUNS = 5;
 
 const description =
   'Train a zoo model for real (to a target test accuracy or a step budget) and record wall time, ' +
@@ -37,6 +39,7 @@ interface BenchFlags {
   store?: string;
   cache?: boolean;
   evalEvery?: string;
+  runs?: string;
   accumSweep?: string;
   json?: boolean;
 }
@@ -88,11 +91,13 @@ function formatRecord(record: BenchRecord, deviceNote: string, storePath: string
     `model ${c.model} ${JSON.stringify(c.modelOptions)}, micro-batch ${c.batchSize} × ${c.accumulationSteps} accumulation, ${c.optimizer} lr ${c.learningRate}, seed ${c.seed}`,
     `backend ${e.backend} (${e.backendReason}); device ${e.deviceId}${deviceNote}`,
     `test accuracy ${m.testAccuracy.toFixed(4)}${target} after ${m.steps} steps, ${m.samples} samples`,
-    `wall ${m.wallSeconds.toFixed(2)} s (measured), ${(m.stepSeconds * 1000).toFixed(1)} ms/step`,
+    `wall ${m.wallSeconds.toFixed(2)} s (measured${(record.runs?.length ?? 1) >= 3 ? `, mean of ${(record.runs?.length ?? 0) - 2} runs after dropping the fastest and slowest of ${record.runs?.length}` : ''})` +
+      (m.wallSecondsCi95 ? `, 95% interval [${m.wallSecondsCi95[0].toFixed(2)}, ${m.wallSecondsCi95[1].toFixed(2)}] s` : '') + `, ${(m.stepSeconds * 1000).toFixed(1)} ms/step`,
+    ...(record.runs && record.runs.length > 1 ? [`runs: ${record.runs.map((r) => `seed ${r.seed} ${r.wallSeconds.toFixed(2)} s${c.targetAccuracy !== undefined ? (r.reachedTarget ? '' : ' (missed target)') : ''}`).join(', ')}`] : []),
     `FLOPs per step: analytic ${g(m.flops.analyticTrainStep)}, traced ${g(m.flops.tracedTrainStep)}; forward ${(m.flops.forwardPerSample / 1e6).toFixed(3)} MFLOP/sample`,
     `achieved ${m.achievedGflops.toFixed(2)} GFLOP/s = ${(m.utilisation * 100).toFixed(1)}% of ${m.gemmGflops.toFixed(2)} GFLOP/s GEMM (both measured now)`,
     `peak tensor memory ${(m.peakBytes / 2 ** 20).toFixed(1)} MiB; params ${m.params}`,
-    `energy ${m.energyJoules.toFixed(1)} J (${kind('metrics.energyJoules')}); cost $${m.costUsd.toFixed(6)} (${kind('metrics.costUsd')})`,
+    `energy ${m.energyJoules.toFixed(1)} J (${kind('metrics.energyJoules')}); carbon ${(m.carbonGrams ?? Number.NaN).toFixed(3)} g CO2e (${kind('metrics.carbonGrams')}); cost $${m.costUsd.toFixed(6)} (${kind('metrics.costUsd')})`,
     storePath ? `record ${record.id} appended to ${storePath}` : `record ${record.id}`,
   ].join('\n');
 }
@@ -130,6 +135,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
     .option('--store <path>', 'JSONL record store (default .costsim/records.jsonl)')
     .option('--cache', 'reuse a stored record with the same config and environment instead of training')
     .option('--eval-every <n>', 'evaluate every n steps when a target is set (default 25)')
+    .option('--runs <n>', `seeded runs (seed, seed + 1, ...) scored as MLPerf Training does: fastest and slowest dropped, mean with a 95% interval (default ${DEFAULT_BENCH_RUNS})`)
     .option('--accum-sweep <ks>', 'instead of a run: peak memory and time per step for each k (e.g. 1,2,4,8) at --batch samples per step')
     .option('--json', 'print the BenchRecord as one JSON object on stdout')
     .action(async (flags: BenchFlags) => {
@@ -137,6 +143,8 @@ export function registerBench(program: Command, ctx: CliContext): void {
       const config = makeBenchConfig(configFromFlags(flags)); // bad flags fail before any backend loads
       const evalEvery = parseNumber(flags.evalEvery, '--eval-every');
       if (evalEvery !== undefined && !(Number.isInteger(evalEvery) && evalEvery > 0)) throw new UsageError('--eval-every', `must be a positive integer (got ${evalEvery})`);
+      const runs = parseNumber(flags.runs, '--runs') ?? DEFAULT_BENCH_RUNS;
+      if (!(Number.isInteger(runs) && runs >= 1 && runs <= 50)) throw new UsageError('--runs', `must be an integer from 1 to 50 (got ${runs})`, 'MLPerf Training scores 5 or more runs');
       const deviceId = flags.device ?? DEFAULT_BENCH_DEVICE;
       const { findDevice, deviceIds } = await import('../../devices/catalog.ts');
       const pricedOn = findDevice(deviceId);
@@ -163,6 +171,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
           deviceId,
           storePath,
           useCache: Boolean(flags.cache),
+          runs,
           backendReason: choice.reason,
           cwd: ctx.cwd,
           ...(evalEvery !== undefined ? { evalEvery } : {}),

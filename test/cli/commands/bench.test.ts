@@ -18,7 +18,7 @@ describe('costsim bench', () => {
   it('--json prints exactly one BenchRecord with the figures the issue names, and appends it to the store', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'costsim-cli-bench-'));
     const ctx = capture(dir);
-    const code = await main(['bench', '--model', 'mlp', '--steps', '2', '--batch', '8', '--accum', '2', '--opt', 'width=16', '--opt', 'dataLimit=300', '--backend', 'wasm', '--seed', '4', '--json'], ctx);
+    const code = await main(['bench', '--model', 'mlp', '--steps', '2', '--batch', '8', '--accum', '2', '--opt', 'width=16', '--opt', 'dataLimit=300', '--backend', 'wasm', '--seed', '4', '--runs', '3', '--json'], ctx);
     expect(ctx.stderr.join('\n')).not.toMatch(/error/i);
     expect(code).toBe(0);
     expect(ctx.stdout).toHaveLength(1);
@@ -37,6 +37,13 @@ describe('costsim bench', () => {
     expect(prunePriced.carbonGrams).toBeGreaterThan(0);
     expect(prunePriced.provenance['metrics.carbonGrams']?.source).toMatch(/480 gCO2e/);
     expect(readRecords(join(dir, '.costsim', 'records.jsonl')).map((r) => r.id)).toEqual([record.id]);
+    // Three seeded runs, each listed; the time is the middle one (fastest and slowest dropped), with no interval from one kept run.
+    expect(record.runs.map((r: { seed: number }) => r.seed)).toEqual([4, 5, 6]);
+    const seconds = record.runs.map((r: { wallSeconds: number }) => r.wallSeconds).sort((a: number, b: number) => a - b);
+    expect(record.metrics.wallSeconds).toBe(seconds[1]);
+    expect(record.metrics.wallSecondsCi95).toBeUndefined();
+    expect(record.evaluations.at(-1)).toEqual({ step: 2, testAccuracy: record.metrics.testAccuracy });
+    expect(record.environment.codeVersion).toMatch(/^0\.1\.0\+[0-9a-f]{12}$/);
   });
 
   it('--accum-sweep --json measures peak memory and time for each k at a fixed number of samples per step', async () => {
