@@ -9,6 +9,7 @@ import { registerEquilibrium } from './equilibrium.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
 import { registerPrune } from './prune.ts';
+import { registerServe } from './serve.ts';
 import { registerWorker } from './worker.ts';
 
 export function registerCommands(program: Command, ctx: CliContext): void {
@@ -20,5 +21,6 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerRun(program, ctx);
   registerReport(program, ctx);
   registerPrune(program, ctx);
+  registerServe(program, ctx);
   registerWorker(program, ctx);
 }

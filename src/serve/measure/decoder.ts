@@ -1,0 +1,114 @@
+/**
+ * A real KV-cached autoregressive decoder in TensorFlow.js, for measuring serving speed on
+ * this machine. Pre-norm GPT blocks (RMSNorm, multi-head attention, ReLU MLP: the same FLOPs and bytes as GELU), tied
+ * embeddings, random weights from a seed (time and bytes moved do not depend on the values).
+ * Prefill runs the prompt with a causal mask and returns each layer's K and V; every decode
+ * step appends one position to the cache and attends to every cached key.
+ */
+import { tf } from '../../runtime/index.ts';
+import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
+
+/** The shape of the measured decoder (GPT-style, K/V heads = heads). */
+export interface DecoderShape {
+  layers: number;
+  hidden: number;
+  heads: number;
+  ffn: number;
+  vocab: number;
+}
+
+interface Block {
+  wq: Tensor2D;
+  wk: Tensor2D;
+  wv: Tensor2D;
+  wo: Tensor2D;
+  w1: Tensor2D;
+  w2: Tensor2D;
+}
+
+export interface Decoder {
+  shape: DecoderShape;
+  embed: Tensor2D;
+  blocks: Block[];
+}
+
+/** One layer's cached keys and values, [batch, heads, tokens, headDim]. */
+export interface LayerCache {
+  k: Tensor4D;
+  v: Tensor4D;
+}
+
+/** Random weights (normal, std 0.02 as GPT-2's initialisation) from `seed`. */
+export function createDecoder(shape: DecoderShape, seed = 1): Decoder {
+  let s = seed;
+  const w = (rows: number, cols: number): Tensor2D => tf.randomNormal([rows, cols], 0, 0.02, 'float32', s++) as Tensor2D;
+  const blocks = Array.from({ length: shape.layers }, () => ({
+    wq: w(shape.hidden, shape.hidden),
+    wk: w(shape.hidden, shape.hidden),
+    wv: w(shape.hidden, shape.hidden),
+    wo: w(shape.hidden, shape.hidden),
+    w1: w(shape.hidden, shape.ffn),
+    w2: w(shape.ffn, shape.hidden),
+  }));
+  return { shape, embed: w(shape.vocab, shape.hidden), blocks };
+}
+
+export function disposeDecoder(d: Decoder): void {
+  d.embed.dispose();
+  for (const b of d.blocks) for (const t of Object.values(b)) t.dispose();
+}
+
+export function disposeCache(cache: LayerCache[]): void {
+  for (const c of cache) {
+    c.k.dispose();
+    c.v.dispose();
+  }
+}
+
+function rmsNorm(x: Tensor): Tensor {
+  return tf.tidy(() => tf.div(x, tf.sqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-5))));
+}
+
+/** [B·T, H] → [B, heads, T, headDim] */
+function splitHeads(x: Tensor, batch: number, tokens: number, d: DecoderShape): Tensor4D {
+  return tf.transpose(tf.reshape(x, [batch, tokens, d.heads, d.hidden / d.heads]), [0, 2, 1, 3]) as Tensor4D;
+}
+
+/**
+ * Run `tokens` new positions ([batch, T] ids) after `cache` (empty for prefill). Returns the
+ * last position's logits [batch, vocab] and the grown cache; the caller disposes the old cache.
+ */
+export function forward(d: Decoder, tokens: number[][], cache: LayerCache[] | undefined): { logits: Tensor2D; cache: LayerCache[] } {
+  const s = d.shape;
+  const batch = tokens.length;
+  const T = tokens[0]?.length ?? 0;
+  const past = cache?.[0]?.k.shape[2] ?? 0;
+  const newCache: LayerCache[] = [];
+  const logits = tf.tidy(() => {
+    const ids = tf.tensor2d(tokens, [batch, T], 'int32');
+    let x = tf.reshape(tf.gather(d.embed, tf.reshape(ids, [-1])), [batch * T, s.hidden]);
+    // Causal mask: new position i sees cached positions and new positions ≤ i.
+    const mask = T > 1 ? tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([T, past + T]), -1, past)), -1e9) : undefined;
+    for (const [i, b] of d.blocks.entries()) {
+      const h = rmsNorm(x);
+      const q = splitHeads(tf.matMul(h, b.wq), batch, T, s);
+      let k = splitHeads(tf.matMul(h, b.wk), batch, T, s);
+      let v = splitHeads(tf.matMul(h, b.wv), batch, T, s);
+      const old = cache?.[i];
+      if (old) {
+        k = tf.concat([old.k, k], 2);
+        v = tf.concat([old.v, v], 2);
+      }
+      newCache.push({ k: tf.keep(k), v: tf.keep(v) });
+      let scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(s.hidden / s.heads));
+      if (mask) scores = tf.add(scores, mask);
+      const attn = tf.matMul(tf.softmax(scores), v); // [B, heads, T, hd]
+      const merged = tf.reshape(tf.transpose(attn, [0, 2, 1, 3]), [batch * T, s.hidden]);
+      x = tf.add(x, tf.matMul(merged, b.wo));
+      x = tf.add(x, tf.matMul(tf.relu(tf.matMul(rmsNorm(x), b.w1)), b.w2));
+    }
+    const last = tf.reshape(tf.slice(tf.reshape(rmsNorm(x), [batch, T, s.hidden]), [0, T - 1, 0], [batch, 1, s.hidden]), [batch, s.hidden]);
+    return tf.matMul(last, d.embed, false, true) as Tensor2D;
+  });
+  return { logits, cache: newCache };
+}

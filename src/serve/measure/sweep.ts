@@ -1,0 +1,135 @@
+/**
+ * The measured sweep: the KV-cached decoder timed on each backend over batch sizes and
+ * context lengths, beside the serving model's prediction for this machine from the GEMM rate
+ * and memory bandwidth measured on the spot, and a calibration factor per backend fitted on
+ * some batch sizes and checked on the others (out of sample).
+ */
+import { initRuntime, tf } from '../../runtime/index.ts';
+import { measureLocalCpu, localCpuDevice, pricingFromInstance } from '../../devices/local.ts';
+import { findDevice } from '../../devices/catalog.ts';
+import type { Device } from '../../devices/types.ts';
+import { evaluateBatch } from '../model.ts';
+import type { ModelShape } from '../shapes.ts';
+import { createDecoder, disposeCache, disposeDecoder, forward, type DecoderShape } from './decoder.ts';
+import { fitCalibration, type Calibration } from './calibrate.ts';
+
+/** One measured point: the JSON fields the issue names plus the raw ratio. */
+export interface MeasuredPoint {
+  backend: string;
+  batch: number;
+  contextTokens: number;
+  measuredPrefillTokensPerSecond: number;
+  measuredDecodeTokensPerSecond: number;
+  predictedPrefillTokensPerSecond: number;
+  predictedDecodeTokensPerSecond: number;
+  /** predicted × the backend's calibration factor (null when the backend has no fit points). */
+  calibratedDecodeTokensPerSecond: number | null;
+  /** Whether this batch size was used to fit the factor (false = out of sample). */
+  inFit: boolean;
+}
+
+export interface SweepOptions {
+  backends: string[];
+  batches: number[];
+  contexts: number[];
+  /** Decode steps timed per point. */
+  steps: number;
+  /** Largest batch on the pure-JS cpu backend (it is ~100× slower than native). */
+  cpuMaxBatch: number;
+  /** Called after each point, for progress on stderr. */
+  onPoint?: (p: MeasuredPoint) => void;
+}
+
+export interface SweepResult {
+  points: MeasuredPoint[];
+  calibrations: Calibration[];
+  devices: Record<string, Device>;
+}
+
+/** The measured decoder's shape as a serving-model shape (fp32, tied embeddings, no biases). */
+export function decoderAsShape(d: DecoderShape, id: string): ModelShape {
+  return {
+    id, name: id, layers: d.layers, hiddenSize: d.hidden, heads: d.heads, kvHeads: d.heads, headDim: d.hidden / d.heads,
+    intermediateSize: d.ffn, mlp: 'plain', vocabSize: d.vocab, tiedEmbeddings: true, positionEmbeddings: 0, norm: 'rmsnorm', biases: 'none',
+    maxContextTokens: 1 << 20, source: 'the measured tfjs decoder (src/serve/measure/decoder.ts)', date: 'n/a',
+    published: { totalParams: 0, source: 'none: a measurement shape' },
+  };
+}
+
+function seconds(start: number): number {
+  return (performance.now() - start) / 1000;
+}
+
+/** Prefill `context` tokens for `batch` sequences, then `steps` decode steps; tokens/s of each. */
+async function timePoint(d: ReturnType<typeof createDecoder>, batch: number, context: number, steps: number): Promise<{ prefill: number; decode: number }> {
+  const prompt = Array.from({ length: batch }, (_, b) => Array.from({ length: context }, (_, t) => (b * 31 + t * 7) % d.shape.vocab));
+  let start = performance.now();
+  const first = forward(d, prompt, undefined);
+  const logits = first.logits;
+  let cache = first.cache;
+  await logits.data();
+  const prefillSeconds = seconds(start);
+  let next = (await tf.argMax(logits, -1).array()) as number[];
+  logits.dispose();
+  start = performance.now();
+  for (let i = 0; i < steps; i++) {
+    const out = forward(d, next.map((t) => [t]), cache);
+    disposeCache(cache);
+    cache = out.cache;
+    const ids = tf.argMax(out.logits, -1);
+    next = (await ids.array()) as number[];
+    ids.dispose();
+    out.logits.dispose();
+  }
+  const decodeSeconds = seconds(start);
+  disposeCache(cache);
+  return { prefill: (batch * context) / prefillSeconds, decode: (batch * steps) / decodeSeconds };
+}
+
+/** Run the sweep at `shape` on each backend in `options.backends` (skipping ones that fail to load). */
+export async function measureSweep(shape: DecoderShape, shapeId: string, options: SweepOptions): Promise<SweepResult> {
+  const points: MeasuredPoint[] = [];
+  const devices: Record<string, Device> = {};
+  const serveShape = decoderAsShape(shape, shapeId);
+  const instance = findDevice('aws-c6a.large') as Device;
+  for (const backend of options.backends) {
+    await initRuntime({ flag: backend });
+    const device = localCpuDevice(await measureLocalCpu({ gemmSeconds: 0.5 }), pricingFromInstance(instance), `local-cpu@${backend}`);
+    devices[backend] = device;
+    const decoder = createDecoder(shape, 1);
+    const batches = options.batches.filter((b) => backend !== 'cpu' || b <= options.cpuMaxBatch);
+    try {
+      await timePoint(decoder, 1, 4, 1); // warm-up: kernel compilation and first allocations are not serving
+      for (const context of options.contexts) {
+        for (const batch of batches) {
+          const m = await timePoint(decoder, batch, context, options.steps);
+          const e = evaluateBatch(
+            { shape: serveShape, device, count: 1, dtype: 'fp32', kvDtype: 'fp32', workload: { promptTokens: context, outputTokens: options.steps, cacheHitShare: 0 }, target: {}, efficiencies: { prefillCompute: 1, decodeCompute: 1, memoryBandwidth: 1 } },
+            batch,
+          );
+          const point: MeasuredPoint = {
+            backend, batch, contextTokens: context,
+            measuredPrefillTokensPerSecond: m.prefill,
+            measuredDecodeTokensPerSecond: m.decode,
+            predictedPrefillTokensPerSecond: (batch * context) / (e.prefillSeconds * batch),
+            predictedDecodeTokensPerSecond: batch / e.decodeStepSeconds,
+            calibratedDecodeTokensPerSecond: null,
+            inFit: false,
+          };
+          points.push(point);
+          options.onPoint?.(point);
+        }
+      }
+    } finally {
+      disposeDecoder(decoder);
+    }
+  }
+  const calibrations = fitCalibration(points);
+  return { points, calibrations, devices };
+}
+
+/** This machine as a serving device, measured now on the active (or given) backend, priced as `instance`. */
+export async function measureLocalServingDevice(instance: Device, backend?: string): Promise<Device> {
+  if (backend) await initRuntime({ flag: backend });
+  return localCpuDevice(await measureLocalCpu({ gemmSeconds: 0.5 }), pricingFromInstance(instance), 'local-cpu');
+}
