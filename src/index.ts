@@ -52,3 +52,5 @@ export { readResults, parseResults, RESULTS_FILE } from './report/results-file.t
 export { renderSvg, svgToPng } from './report/render.ts';
 export { vegaLiteSchemaErrors } from './report/validate.ts';
 export type { ReportResults, ReportRows, KeyNumber } from './report/rows.ts';
+// pipeline/ (one scenario end to end: read → normalise → measure → plan once → price → simulate → assemble → write)
+export { runScenario, reportDirName, type ScenarioRunOptions, type PipelineContext } from './pipeline/index.ts';

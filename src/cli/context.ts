@@ -1,11 +1,2 @@
-/** What a command may touch: output streams, environment, TTY-ness. Passed in, never global. */
-export interface CliContext {
-  /** Write to standard output (results; JSON with --json). */
-  out(text: string): void;
-  /** Write to standard error (progress, warnings). */
-  err(text: string): void;
-  env: Record<string, string | undefined>;
-  /** Whether stderr is a terminal (progress bars only then). */
-  isTTY: boolean;
-  cwd: string;
-}
+/** What a command may touch: output streams, environment, TTY-ness. Passed in, never global (the pipeline's context). */
+export type { PipelineContext as CliContext } from '../pipeline/context.ts';

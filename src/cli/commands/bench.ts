@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import type { CliContext } from '../context.ts';
+import { parseAccumSweep, runAccumulationSweep } from '../../pipeline/index.ts';
 import { UsageError } from '../../errors.ts';
 import { initRuntime } from '../../runtime/index.ts';
 import { measuredPricingProblem } from '../../devices/pricing.ts';
@@ -155,7 +156,6 @@ export function registerBench(program: Command, ctx: CliContext): void {
       const storePath = flags.store ? (isAbsolute(flags.store) ? flags.store : join(ctx.cwd, flags.store)) : join(ctx.cwd, '.costsim', 'records.jsonl');
 
       if (flags.accumSweep !== undefined) {
-        const { parseAccumSweep, runAccumulationSweep } = await import('./bench-accumulation.ts');
         const ks = parseAccumSweep(flags.accumSweep, config.batchSize);
         await initRuntime({ flag: flags.backend, env: ctx.env });
         await runAccumulationSweep(config, ks, flags.steps !== undefined ? config.maxSteps : 3, ctx, Boolean(flags.json));

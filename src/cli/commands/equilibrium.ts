@@ -7,9 +7,9 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { InputError } from '../../errors.ts';
 import { equilibriumReport, type EquilibriumReport } from '../../market/montecarlo.ts';
-import { readScenarioFile } from './simulate.ts';
-import { resolveBenchRecords } from './bench-records.ts';
-import { resolvePlanCosts } from './placement-costs.ts';
+import { defaultStorePath } from '../../bench/store.ts';
+import { resolveWorkerCount } from '../../sweep/workers.ts';
+import { measureScenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements } from '../../pipeline/index.ts';
 
 function formatEquilibrium(r: EquilibriumReport, unit: string): string {
   const rows = (label: string, list: EquilibriumReport['nash']) => [
@@ -35,7 +35,9 @@ export function registerEquilibrium(program: Command, ctx: CliContext): void {
     .action(async (path: string, options: { json?: boolean }) => {
       const { scenario } = readScenarioFile(path, ctx.cwd);
       if (!scenario.market) throw new InputError({ file: path, path: 'demand' }, 'this scenario has no market: add demand and providers sections');
-      const report = equilibriumReport(scenario, await resolveBenchRecords(scenario, ctx), await resolvePlanCosts(scenario, path));
+      const records = await measureScenarioRecords(scenario, path, ctx, { storePath: defaultStorePath(ctx.cwd), workers: resolveWorkerCount(undefined, ctx.env) });
+      const plans = planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path);
+      const report = equilibriumReport(scenario, records, plans);
       ctx.out(options.json ? JSON.stringify(report) : formatEquilibrium(report, scenario.unit));
     });
 }

@@ -17,7 +17,7 @@ import { LOCAL_CPU_ID, resolveDevices } from '../../placement/resolve.ts';
 import { planSpec, type PlacementSpec } from '../../placement/spec.ts';
 import { formatPlanning, planningJson } from '../../placement/format.ts';
 import type { Scenario } from '../../scenario/index.ts';
-import { readScenarioFile } from './simulate.ts';
+import { readScenarioFile } from '../../pipeline/index.ts';
 
 interface PlanOptions {
   model?: string;

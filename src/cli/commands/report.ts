@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { readResults, RESULTS_FILE } from '../../report/results-file.ts';
 import { writeReport, type WrittenReport } from '../../report/write.ts';
-import { COSTSIM_VERSION, reportProgress, reportSummaryLines } from './report-output.ts';
+import { COSTSIM_VERSION, reportProgress, reportSummaryLines } from '../report-output.ts';
 
 /** Re-render `dir` in place (atomically) from `<dir>/results.json`. */
 export async function rerenderReport(dir: string, ctx: CliContext): Promise<WrittenReport> {

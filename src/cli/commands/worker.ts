@@ -7,7 +7,7 @@ import { resolveWorkerCount } from '../../sweep/workers.ts';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../../errors.ts';
-import { positiveInt } from './simulate.ts';
+import { positiveInt } from '../flags.ts';
 import { parseQueueUrl } from '../../sweep/queue/url.ts';
 import type { QueueWorkerEvent } from '../../sweep/queue/worker.ts';
 

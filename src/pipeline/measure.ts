@@ -1,22 +1,39 @@
 /**
- * The measured part of `costsim run`: the scenario's bench entries, trained for real (or taken
- * from the record store's cache), and its pruning entries, run as one pruning study per model
- * (dense parents, then every method × sparsity × seed) in worker processes. TensorFlow.js is
- * loaded only when the scenario has bench entries.
+ * Pipeline phase "measure": the scenario's bench entries, trained for real (or taken from the
+ * record store's cache), and its pruning entries, run as one pruning study per model (dense
+ * parents, then every method × sparsity × seed) in worker processes. The backend is chosen
+ * only when the scenario has bench entries.
  */
 import { dirname, join } from 'node:path';
-import type { CliContext } from '../context.ts';
-import type { Scenario } from '../../scenario/normalize.ts';
-import type { BenchRecord } from '../../bench/record.ts';
-import type { PruneLevel } from '../../bench/prune/summarize.ts';
-import type { PruneMethod } from '../../bench/prune/experiment.ts';
-import type { PruneCell } from '../../report/adapters/prune.ts';
-import { findDevice } from '../../devices/catalog.ts';
-import { InputError, nonFiniteFromWorker } from '../../errors.ts';
-import type { SweepEvent } from '../../sweep/runner.ts';
-import { benchConfigOf } from './bench-records.ts';
+import type { PipelineContext } from './context.ts';
+import type { Scenario } from '../scenario/normalize.ts';
+import type { BenchRecord } from '../bench/record.ts';
+import { summarizeStudy, type PruneLevel } from '../bench/prune/summarize.ts';
+import type { PruneMethod } from '../bench/prune/experiment.ts';
+import { runPruneStudy } from '../bench/prune/study.ts';
+import { runBenchmark } from '../bench/run.ts';
+import { DEFAULT_LEARNING_RATE, type BenchConfigInput } from '../bench/config.ts';
+import type { PruneCell } from '../report/adapters/prune.ts';
+import { findDevice } from '../devices/catalog.ts';
+import { InputError, nonFiniteFromWorker } from '../errors.ts';
+import type { SweepEvent } from '../sweep/runner.ts';
+import { initRuntime } from '../runtime/index.ts';
 
 type BenchSpec = Scenario['bench'][number];
+
+/** The harness's config input for a scenario bench entry; the harness fills its own defaults (learning rate, optimizer). */
+export function benchConfigOf(spec: BenchSpec): BenchConfigInput {
+  return {
+    model: spec.model,
+    ...(spec.modelOptions ? { modelOptions: spec.modelOptions } : {}),
+    batchSize: spec.batch,
+    accumulationSteps: spec.accum,
+    ...(spec.steps !== undefined ? { maxSteps: spec.steps } : {}),
+    ...(spec.targetAccuracy !== undefined ? { targetAccuracy: spec.targetAccuracy } : {}),
+    seed: spec.seed,
+    ...(spec.pruning ? { pruning: { ...spec.pruning } } : {}),
+  };
+}
 
 /** What the measured phase produced: records by bench id, and the pruning study when there was one. */
 export interface BenchPhase {
@@ -31,15 +48,12 @@ export const PAYOFF_REQUESTS_PER_MONTH = 1_000_000;
 const MODE_TO_METHOD: Record<string, PruneMethod> = { unstructured: 'magnitude', structured: 'structured', random: 'random' };
 
 /** Train (or fetch) every bench entry and run the pruning study. `storePath` is the JSONL record store. */
-export async function runScenarioBench(scenario: Scenario, file: string, ctx: CliContext, options: { storePath: string; backend?: string; workers: number }): Promise<BenchPhase> {
+export async function runScenarioBench(scenario: Scenario, file: string, ctx: PipelineContext, options: { storePath: string; backend?: string; workers: number }): Promise<BenchPhase> {
   const phase: BenchPhase = { records: new Map() };
   if (scenario.bench.length === 0) return phase;
-  const { initRuntime } = await import('../../runtime/index.ts');
   const choice = await initRuntime({ flag: options.backend, env: ctx.env });
   phase.backend = { name: choice.name, reason: choice.reason };
-  const { runBenchmark } = await import('../../bench/run.ts');
   // The harness's per-model learning rates (the scenario format has no learning-rate field).
-  const { DEFAULT_LEARNING_RATE } = await import('../../bench/config.ts');
   for (const spec of scenario.bench.filter((b) => !b.pruning)) {
     if (ctx.isTTY) ctx.err(`bench ${spec.id}: ${spec.model}, k=${spec.accum}, ${spec.steps ?? 'default'} steps on ${choice.name} (cached results are reused)`);
     const record = await runBenchmark({ ...benchConfigOf(spec), learningRate: DEFAULT_LEARNING_RATE[spec.model] }, { deviceId: spec.device, devices: scenario.devices, storePath: options.storePath, useCache: true, backendReason: choice.reason });
@@ -51,10 +65,7 @@ export async function runScenarioBench(scenario: Scenario, file: string, ctx: Cl
 }
 
 /** One study per model over the pruning entries' methods, sparsities and seeds. */
-async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[], phase: BenchPhase, ctx: CliContext, options: { storePath: string; backend: string; workers: number }): Promise<BenchPhase['prune']> {
-  const { runPruneStudy } = await import('../../bench/prune/study.ts');
-  const { summarizeStudy } = await import('../../bench/prune/summarize.ts');
-  const { DEFAULT_LEARNING_RATE } = await import('../../bench/config.ts');
+async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[], phase: BenchPhase, ctx: PipelineContext, options: { storePath: string; backend: string; workers: number }): Promise<BenchPhase['prune']> {
   const cells: PruneCell[] = [];
   const levels: PruneLevel[] = [];
   for (const model of [...new Set(entries.map((e) => e.model))]) {
@@ -108,4 +119,13 @@ async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[]
     levels.push(...summarizeStudy(study.plan.cells, study.records, { requestsPerMonth: PAYOFF_REQUESTS_PER_MONTH, device: priced }).levels);
   }
   return { cells, levels };
+}
+
+/**
+ * Records for every bench entry of `scenario` (run now, or taken from the store's cache), as
+ * `simulate` and `equilibrium` need them. Empty map when it has none.
+ */
+export async function measureScenarioRecords(scenario: Scenario, file: string, ctx: PipelineContext, options: { storePath: string; workers: number }): Promise<Map<string, BenchRecord>> {
+  if (scenario.bench.length === 0) return new Map();
+  return (await runScenarioBench(scenario, file, ctx, options)).records;
 }

@@ -3,9 +3,13 @@
  * gradient accumulation at B samples per optimizer step (micro-batch B/k for each k).
  * Prints one row per k, or with --json one object { model, samplesPerStep, backend, points }.
  */
-import { UsageError } from '../../errors.ts';
-import type { CliContext } from '../context.ts';
-import type { BenchConfig } from '../../bench/record.ts';
+import { UsageError } from '../errors.ts';
+import type { PipelineContext as CliContext } from './context.ts';
+import type { BenchConfig } from '../bench/record.ts';
+import { tf } from '../runtime/tf.ts';
+import { buildZooModel } from '../bench/zoo/index.ts';
+import { measureAccumulation } from '../bench/train/accumulation.ts';
+import { createRng } from '../util/rng.ts';
 
 /** Parse "1,2,4" into distinct positive integers that divide `samplesPerStep`. */
 export function parseAccumSweep(text: string, samplesPerStep: number): number[] {
@@ -19,10 +23,6 @@ export function parseAccumSweep(text: string, samplesPerStep: number): number[] 
 
 /** Measure the sweep for `config` (its batchSize is the samples per step) and print it. */
 export async function runAccumulationSweep(config: BenchConfig, ks: number[], timedSteps: number, ctx: CliContext, json: boolean): Promise<void> {
-  const { tf } = await import('../../runtime/tf.ts');
-  const { buildZooModel } = await import('../../bench/zoo/index.ts');
-  const { measureAccumulation } = await import('../../bench/train/accumulation.ts');
-  const { createRng } = await import('../../util/rng.ts');
   const { model, task } = buildZooModel(config.model, { ...config.modelOptions, seed: config.seed });
   try {
     const points = await measureAccumulation({ model, task, samplesPerStep: config.batchSize, ks, timedSteps, rng: createRng(config.seed), learningRate: config.learningRate });

@@ -1,22 +1,21 @@
 /**
- * The calibration part of `costsim run` (scenarios with placement entries): a small Dense MLP
+ * Pipeline phase "plan" (calibration half), the calibration part of `costsim run` (scenarios with placement entries): a small Dense MLP
  * is run for real on each tfjs backend present, and across backends, beside the placement
  * model's prediction for the same plan (placement/calibrate.ts). Small and quick on purpose:
  * a few training steps at batch 64.
  */
-import type { CalibrationResult } from '../../placement/calibrate.ts';
-import { findDevice } from '../../devices/catalog.ts';
+import { calibrate, type CalibrationResult } from '../placement/calibrate.ts';
+import { findDevice } from '../devices/catalog.ts';
+import { tf } from '../runtime/tf.ts';
+import { probeBackends, defaultLoaders, initRuntime } from '../runtime/index.ts';
+import { buildZooModel } from '../bench/zoo/index.ts';
+import { measureLocalCpu, pricingFromInstance } from '../devices/local.ts';
 
 /** Backends the calibration may use (tfjs names), fastest first. */
 const CALIBRATION_BACKENDS = ['native', 'wasm', 'cpu'];
 
 /** Run the calibration on the backends present; undefined when fewer than one is usable. */
 export async function runCalibration(options: { steps?: number } = {}): Promise<CalibrationResult | undefined> {
-  const { tf } = await import('../../runtime/tf.ts');
-  const { probeBackends, defaultLoaders, initRuntime } = await import('../../runtime/index.ts');
-  const { buildZooModel } = await import('../../bench/zoo/index.ts');
-  const { measureLocalCpu, pricingFromInstance } = await import('../../devices/local.ts');
-  const { calibrate } = await import('../../placement/calibrate.ts');
   const probes = await probeBackends(defaultLoaders());
   const available = probes.filter((p) => p.available && CALIBRATION_BACKENDS.includes(p.name)).map((p) => p.name as string);
   // Two backends are enough for single and mixed plans; the pure-JS cpu one only when needed (it is slow).

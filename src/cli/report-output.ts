@@ -1,12 +1,10 @@
 /** What `costsim run` and `costsim report` print: progress on a TTY, then where the report is. */
-import { createRequire } from 'node:module';
 import { relative } from 'node:path';
-import type { CliContext } from '../context.ts';
-import type { BuiltChart } from '../../report/charts/index.ts';
-import type { WrittenReport } from '../../report/write.ts';
+import type { CliContext } from './context.ts';
+import type { BuiltChart } from '../report/charts/index.ts';
+import type { WrittenReport } from '../report/write.ts';
 
-/** costsim's version from package.json (recorded in report.json). */
-export const COSTSIM_VERSION: string = (createRequire(import.meta.url)('../../../package.json') as { version: string }).version;
+export { COSTSIM_VERSION } from '../version.ts';
 
 /** A per-chart progress callback writing to stderr, or undefined when stderr is not a terminal. */
 export function reportProgress(ctx: CliContext): ((chart: BuiltChart, index: number, total: number) => void) | undefined {

@@ -1,0 +1,26 @@
+/** Number flags shared by the commands: each names the flag and the allowed range when it refuses a value. */
+import { UsageError } from '../errors.ts';
+import { MARKET_LIMITS } from '../scenario/limits.ts';
+
+/** Parse a positive integer flag or throw UsageError naming it. */
+export function positiveInt(flag: string, value: string | undefined, min = 1): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(flag, `must be an integer >= ${min} (got "${value}")`);
+  if (!Number.isSafeInteger(n)) throw new UsageError(flag, `must be at most ${Number.MAX_SAFE_INTEGER} (got "${value}"), the largest integer a double holds exactly`);
+  return n;
+}
+
+/** `--runs`: a positive integer, at most the cap of the scenario's monteCarlo.runs. */
+export function runsFlag(value: string | undefined): number | undefined {
+  const n = positiveInt('--runs', value);
+  if (n !== undefined && n > MARKET_LIMITS.maxRuns) throw new UsageError('--runs', `must be at most ${MARKET_LIMITS.maxRuns.toLocaleString('en-US')}, the same cap as monteCarlo.runs (got ${value})`);
+  return n;
+}
+
+/** `--periods`: a positive integer, at most the cap of the scenario's periods. */
+export function periodsFlag(value: string | undefined): number | undefined {
+  const n = positiveInt('--periods', value);
+  if (n !== undefined && n > MARKET_LIMITS.maxPeriods) throw new UsageError('--periods', `must be at most ${MARKET_LIMITS.maxPeriods.toLocaleString('en-US')}, the same cap as the scenario's periods (got ${value})`);
+  return n;
+}

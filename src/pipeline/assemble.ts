@@ -1,0 +1,64 @@
+/**
+ * Pipeline phase "assemble results": the measured records, the pruning study, the planning
+ * results, the calibration and the market → the report's rows, summary and provenance
+ * (report.json's content). Pure: no I/O.
+ */
+import { relative } from 'node:path';
+import type { ReportResults, ReportRows } from '../report/rows.ts';
+import { accumulationRows, paretoRows, type NamedRecord } from '../report/adapters/bench.ts';
+import { pruningAccuracyRows, pruningComputeRows, pruningPayoffRows } from '../report/adapters/prune.ts';
+import { placementMemoryRows, placementTimeRows } from '../report/adapters/placement.ts';
+import { marketRows } from '../report/adapters/market.ts';
+import { calibrationRows } from '../report/adapters/calibration.ts';
+import { composeSummary } from '../report/summary.ts';
+import type { PlanningResult } from '../placement/planner.ts';
+import type { CalibrationResult } from '../placement/calibrate.ts';
+import type { SimulationResult } from '../market/montecarlo.ts';
+import { COSTSIM_VERSION } from '../version.ts';
+import { PAYOFF_REQUESTS_PER_MONTH, type BenchPhase } from './measure.ts';
+import type { LoadedScenario } from './read.ts';
+
+/** Everything the earlier phases produced. */
+export interface AssembleInput {
+  loaded: LoadedScenario;
+  /** Directory paths in provenance are relative to. */
+  cwd: string;
+  storePath: string;
+  bench: BenchPhase;
+  placement: PlanningResult[];
+  calibration?: CalibrationResult;
+  market?: SimulationResult;
+}
+
+/** The report's results: rows per chart, summary, and where every part came from. */
+export function assembleResults(input: AssembleInput): ReportResults {
+  const { loaded, cwd, storePath, bench, placement, calibration, market } = input;
+  const scenario = loaded.scenario;
+  const named: NamedRecord[] = [...bench.records].map(([id, record]) => ({ id, record }));
+  const rows: ReportRows = {
+    pareto: paretoRows(named),
+    accumulation: accumulationRows(named),
+    ...(bench.prune ? { pruningAccuracy: pruningAccuracyRows(bench.prune.cells), pruningCompute: pruningComputeRows(bench.prune.levels), pruningPayoff: pruningPayoffRows(bench.prune.levels) } : {}),
+    placementTime: placementTimeRows(placement),
+    placementMemory: placementMemoryRows(placement),
+    ...(calibration ? { calibration: calibrationRows(calibration) } : {}),
+    ...(market ? marketRows(market) : {}),
+  };
+  const provenance: Record<string, string> = {
+    scenario: relative(cwd, loaded.file) || loaded.file,
+    seed: String(scenario.seed),
+    costsim: COSTSIM_VERSION,
+    node: process.versions.node,
+    ...(bench.backend ? { backend: `${bench.backend.name} (${bench.backend.reason})` } : {}),
+    ...(bench.records.size > 0 ? { 'bench records': `${named.map((n) => `${n.id}=${n.record.id}`).join(', ')} in ${relative(cwd, storePath)}` } : {}),
+    ...(bench.prune ? { 'pruning payoff volume': `${PAYOFF_REQUESTS_PER_MONTH.toLocaleString('en-US')} requests/month (assumed; break-even volumes do not depend on it)` } : {}),
+    ...(market ? { market: `${market.summary.runs} Monte Carlo runs × ${market.summary.periods} periods, prices in USD per ${scenario.unit}` } : {}),
+  };
+  return {
+    version: 1,
+    scenario: { name: scenario.name, question: scenario.question, seed: scenario.seed, file: provenance['scenario'] as string, priceUnit: `USD per ${scenario.unit}` },
+    summary: composeSummary({ ...(market ? { market } : {}), bench: named, ...(bench.prune ? { prune: bench.prune.levels } : {}), placement, ...(calibration ? { calibration } : {}) }),
+    rows,
+    provenance,
+  };
+}

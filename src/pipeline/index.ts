@@ -1,0 +1,94 @@
+/**
+ * The scenario pipeline: what `costsim run` does, as one chain of phases, each a function of
+ * the previous phase's output (the shape of vega-lite's compile.ts):
+ *
+ *   1. read        scenario file → text                                  (./read.ts)
+ *   2. normalise   text → Scenario: validated, defaults filled, file/path/line errors (src/scenario/)
+ *   3. measure     Scenario → bench records and the pruning study       (./measure.ts)
+ *   4. plan once   Scenario → one planning result per placement entry, and the calibration (./plan.ts, ./calibrate.ts)
+ *   5. price       planning results → plan costs by placement id          (./plan.ts planCosts)
+ *   6. simulate    Scenario + records + plan costs → Monte Carlo market   (./simulate.ts)
+ *   7. assemble    everything above → report rows, summary, provenance    (./assemble.ts)
+ *   8. write       results → reports/<name>/ atomically                   (src/report/write.ts)
+ *
+ * Checks that touch nothing (worker count, sizes, store and output writability) run before
+ * phase 3, so a refused run leaves no trace. Commands in src/cli/ only parse flags, call this
+ * module or a layer, and print.
+ */
+import { join, resolve } from 'node:path';
+import { checkStoreWritable, defaultStorePath } from '../bench/store.ts';
+import { checkReportTarget, writeReport, type WrittenReport } from '../report/write.ts';
+import type { BuiltChart } from '../report/charts/index.ts';
+import { resolveWorkerCount } from '../sweep/workers.ts';
+import { COSTSIM_VERSION } from '../version.ts';
+import type { PipelineContext } from './context.ts';
+import { readScenarioFile } from './read.ts';
+import { runScenarioBench } from './measure.ts';
+import { planCosts, planScenario } from './plan.ts';
+import { runCalibration } from './calibrate.ts';
+import { checkSimulationSize, simulateScenario } from './simulate.ts';
+import { assembleResults } from './assemble.ts';
+import type { SimulationResult } from '../market/montecarlo.ts';
+
+export type { PipelineContext } from './context.ts';
+export { readScenarioFile, type LoadedScenario } from './read.ts';
+export { runScenarioBench, measureScenarioRecords, benchConfigOf, PAYOFF_REQUESTS_PER_MONTH, type BenchPhase } from './measure.ts';
+export { planScenario, planCosts, referencedPlacements, type PlannedEntry } from './plan.ts';
+export { runCalibration } from './calibrate.ts';
+export { checkSimulationSize, simulateScenario, type SimulateOptions } from './simulate.ts';
+export { assembleResults, type AssembleInput } from './assemble.ts';
+export { parseAccumSweep, runAccumulationSweep } from './bench-accumulation.ts';
+
+/** Options of one scenario run (all optional: the scenario's own settings otherwise). */
+export interface ScenarioRunOptions {
+  out?: string;
+  runs?: number;
+  workers?: number;
+  storePath?: string;
+  backend?: string;
+  /** Called per rendered chart (progress). */
+  onChart?: (chart: BuiltChart, index: number, total: number) => void;
+}
+
+/** A directory name from a scenario name: letters, digits, `.`, `_` and `-` only. */
+export function reportDirName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[.-]+/, '') || 'scenario';
+}
+
+/** Run the whole pipeline for the scenario at `path` (relative to ctx.cwd) and write its report; returns what was written. */
+export async function runScenario(path: string, ctx: PipelineContext, options: ScenarioRunOptions = {}): Promise<WrittenReport> {
+  // 1–2. read and normalise
+  const loaded = readScenarioFile(path, ctx.cwd);
+  const scenario = loaded.scenario;
+  const outDir = resolve(ctx.cwd, options.out ?? join('reports', reportDirName(scenario.name)));
+  const say = (text: string) => ctx.isTTY && ctx.err(text);
+  // Checks that touch nothing come first, so a refused run leaves no trace.
+  const workers = resolveWorkerCount(options.workers, ctx.env);
+  checkSimulationSize(scenario, options.runs !== undefined ? { runs: options.runs } : {});
+  const storePath = options.storePath ?? defaultStorePath(ctx.cwd);
+  if (scenario.bench.length > 0) checkStoreWritable(storePath); // before any training, not after it
+  checkReportTarget(outDir, (note) => ctx.err(`costsim: ${note}`));
+  const backend = options.backend ? { backend: options.backend } : {};
+
+  // 3. measure
+  say(`${scenario.name}: bench (${scenario.bench.length} entries)…`);
+  const bench = await runScenarioBench(scenario, path, ctx, { storePath, workers, ...backend });
+  // 4. plan once (every entry), then calibrate the placement model on this machine
+  say(`${scenario.name}: placement (${scenario.placement.length} entries)…`);
+  const planned = await planScenario(scenario, path, { env: ctx.env, ...backend });
+  if (planned.length > 0) say(`${scenario.name}: calibrating the placement model on this machine's backends…`);
+  const calibration = planned.length > 0 ? await runCalibration() : undefined;
+  // 5. price: plan costs read off the plans above, never planned again
+  const plans = planCosts(scenario, planned, path);
+  // 6. simulate
+  let market: SimulationResult | undefined;
+  if (scenario.market) {
+    say(`${scenario.name}: market (${options.runs ?? scenario.monteCarlo.runs} Monte Carlo runs × ${scenario.periods} periods)…`);
+    market = await simulateScenario(loaded, ctx, { records: bench.records, plans, workers, ...(options.runs !== undefined ? { runs: options.runs } : {}) });
+  }
+  // 7. assemble
+  const results = assembleResults({ loaded, cwd: ctx.cwd, storePath, bench, placement: planned.map((p) => p.result), ...(calibration ? { calibration } : {}), ...(market ? { market } : {}) });
+  // 8. write
+  say(`${scenario.name}: rendering the report…`);
+  return writeReport(outDir, results, { now: new Date(), costsimVersion: COSTSIM_VERSION, ...(options.onChart ? { onChart: options.onChart } : {}), onNotice: (note) => ctx.err(`costsim: ${note}`) });
+}

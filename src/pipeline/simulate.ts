@@ -1,0 +1,77 @@
+/**
+ * Pipeline phase "simulate": Monte Carlo runs of a scenario's market, in worker processes (one
+ * per core) merged in run order, so the output is byte-identical whatever the worker count.
+ * Records and plan costs are explicit inputs: this phase trains and plans nothing.
+ */
+import { fileURLToPath } from 'node:url';
+import type { PipelineContext } from './context.ts';
+import { UsageError, CostsimError, nonFiniteFromWorker } from '../errors.ts';
+import type { Scenario } from '../scenario/normalize.ts';
+import type { BenchRecord } from '../bench/record.ts';
+import { assembleSimulation, simulateRuns, type SimulationResult } from '../market/montecarlo.ts';
+import type { RunResult } from '../market/types.ts';
+import type { MarketWorkerSetup } from '../market/worker.ts';
+import type { PlanCost } from '../market/costs.ts';
+import { simulationSizeProblem } from '../scenario/limits.ts';
+import { resolveWorkerCount } from '../sweep/workers.ts';
+import { runSweep } from '../sweep/runner.ts';
+
+/**
+ * UsageError when --runs/--periods overrides make runs × periods × providers too large (the
+ * scenario's own values were checked at parse time). Call before any work starts.
+ */
+export function checkSimulationSize(scenario: Scenario, options: { runs?: number; periods?: number }): void {
+  if (options.runs === undefined && options.periods === undefined) return;
+  const providers = scenario.market?.providers.length ?? 0;
+  const flags = [options.runs !== undefined ? '--runs' : '', options.periods !== undefined ? '--periods' : ''].filter(Boolean).join(' and ');
+  const size = simulationSizeProblem(options.runs ?? scenario.monteCarlo.runs, options.periods ?? scenario.periods, providers, `${flags} with ${providers} providers`);
+  if (size) throw new UsageError(flags, size);
+}
+
+/** What a simulation needs besides the scenario: overrides, and the records and plan costs it prices from. */
+export interface SimulateOptions {
+  runs?: number;
+  seed?: number;
+  periods?: number;
+  workers?: number;
+  /** Bench records by bench id (from the measure phase or the store). */
+  records: ReadonlyMap<string, BenchRecord>;
+  /** Best-plan costs by placement id (from the plan and price phases). */
+  plans: ReadonlyMap<string, PlanCost>;
+}
+
+/** Simulate a read scenario (text kept so worker processes parse the same document). */
+export async function simulateScenario(loaded: { scenario: Scenario; text: string; file?: string }, ctx: PipelineContext, options: SimulateOptions): Promise<SimulationResult> {
+  const scenario = options.seed !== undefined ? { ...loaded.scenario, seed: options.seed } : loaded.scenario;
+  const runs = options.runs ?? scenario.monteCarlo.runs;
+  const periods = options.periods ?? scenario.periods;
+  checkSimulationSize(scenario, options);
+  const workerCount = resolveWorkerCount(options.workers, ctx.env);
+  const records = new Map(options.records);
+  const plans = new Map(options.plans);
+  const workers = Math.min(workerCount, runs);
+  const indices = Array.from({ length: runs }, (_, i) => i);
+  if (workers <= 1) return assembleSimulation(scenario, records, simulateRuns(scenario, records, indices, periods, plans), periods, plans);
+  const results: RunResult[] = [];
+  const setupArgs: MarketWorkerSetup = { scenarioText: loaded.text, fileName: scenario.name, seed: scenario.seed, periods, records: [...records], plans: [...plans] };
+  let done = 0;
+  const summary = await runSweep<{ runs: number[] }, RunResult[]>({
+    points: indices.map((run) => ({ key: `run:${run}`, params: { runs: [run] } })),
+    workerModule: fileURLToPath(new URL('../market/worker.ts', import.meta.url)),
+    workers,
+    setupArgs,
+    onResult: (_key, result) => {
+      results.push(...result);
+      done += 1;
+      if (ctx.isTTY) ctx.err(`simulate: ${done}/${runs} runs`);
+    },
+  });
+  const failed = summary.failed[0];
+  if (failed) {
+    // A non-finite result in a worker keeps its meaning (exit 3), as it would in this process.
+    const nonFinite = nonFiniteFromWorker(failed.message);
+    if (nonFinite) throw nonFinite;
+    throw new CostsimError(`simulation run ${failed.key} failed in a worker: ${failed.message}`);
+  }
+  return assembleSimulation(scenario, records, results, periods, plans);
+}
