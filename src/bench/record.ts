@@ -81,7 +81,10 @@ export interface BenchMetrics {
   gemmGflops: number;
   /** achievedGflops / gemmGflops. */
   utilisation: number;
+  /** tfjs logical tensor bytes at the profiled step's peak (a view counts as its own tensor; heap slack and scratch not in it). */
   peakBytes: number;
+  /** Physical memory after the run: the process's peak RSS since start and the wasm heap's high-water mark (both process-lifetime). */
+  physicalMemory?: { peakRssBytes: number; wasmHeapBytes?: number };
   energyJoules: number;
   costUsd: number;
   carbonGrams?: number;

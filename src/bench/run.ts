@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { tf } from '../runtime/tf.ts';
 import { measureGemm } from '../runtime/gemm-bench.ts';
+import { readPhysicalMemory } from '../runtime/memory.ts';
 import { nativeAdam } from '../runtime/native/adam.ts';
 import { deviceIds, findDevice, type Device } from '../devices/catalog.ts';
 import { measuredPricingProblem, usdForSeconds } from '../devices/pricing.ts';
@@ -242,6 +243,7 @@ async function runOnce(config: BenchConfig, device: Device, gemmGflops: number, 
     metrics.flops.analyticMatmulTrainStep = analyticStep.matmul;
     metrics.flops.tracedMatmulTrainStep = profiled.traced.matmulConvFlops;
     metrics.evalSeconds = evalSeconds;
+    metrics.physicalMemory = readPhysicalMemory();
     // Share of the timed loop (evaluations included, as they run kernels too) spent outside tfjs kernels.
     metrics.outsideKernelShare = timedSteps > 0 ? Math.max(0, 1 - kernelSeconds / loopSeconds) : 0;
     return { metrics, curve, evaluations, energy, taskDescription: task.description };
@@ -277,7 +279,9 @@ function buildProvenance(input: { config: BenchConfig; device: Device; gemm: { n
     'metrics.gemmGflops': measured(`${gemm.n}×${gemm.n} fp32 matmul on ${backend}, ${gemm.repeats} repeats, this process, just before training`),
     'metrics.utilisation': measured('achievedGflops ÷ gemmGflops, both measured in this process'),
     'metrics.outsideKernelShare': measured('1 − Σ kernel wall time (every kernel wrapped in a timer) ÷ wall time of the timed loop'),
-    'metrics.peakBytes': measured('tfjs engine peak tensor bytes during the profiled step (tf.profile peakBytes) minus the data set held on the backend'),
+    'metrics.peakBytes': measured('logical tensor bytes: tfjs engine peak during the profiled step (tf.profile peakBytes) minus the data set held on the backend; a reshape view counts again, and the wasm heap slack, native scratch and JS heap are not in it'),
+    'metrics.physicalMemory.peakRssBytes': measured('physical: peak resident set size of this process since it started (getrusage ru_maxrss), read at the end of the median run; includes everything the process did before it'),
+    ...(backend === 'wasm' || backend === 'native' ? { 'metrics.physicalMemory.wasmHeapBytes': measured('physical: size of the wasm linear memory at the end of the median run; it never shrinks, so it is the heap high-water mark of the process') } : {}),
     'metrics.energyJoules': input.energy,
     'metrics.carbonGrams': input.carbon,
     'metrics.costUsd': { kind: 'modeled', source: `wallSeconds (trimmed mean) ÷ 3600 × ${usd.value} USD/hour (${device.id} usdPerHour: ${usd.source}, ${usd.date}${usd.unverified ? ', unverified' : ''})` },

@@ -8,6 +8,7 @@ import { defaultLoaders } from './loaders.ts';
 export { BACKEND_NAMES, probeBackends, parseBackendName, type BackendName, type BackendChoice, type BackendProbe, type BackendLoader } from './backends.ts';
 export { defaultLoaders } from './loaders.ts';
 export { tf } from './tf.ts';
+export { readPhysicalMemory, type PhysicalMemory } from './memory.ts';
 
 /**
  * Initialise the backend for this process: `flag` (from --backend) wins, then the

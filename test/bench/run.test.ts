@@ -40,6 +40,10 @@ describe('runBenchmark', () => {
     expect(m.flops.total).toBe(m.flops.tracedTrainStep * 4);
     expect(m.utilisation).toBeCloseTo(m.achievedGflops / m.gemmGflops, 12);
     expect(m.peakBytes).toBeGreaterThan(0);
+    // Physical memory beside the logical bytes: the wasm heap holds the tensors, the process holds the heap.
+    expect(m.physicalMemory?.wasmHeapBytes).toBeGreaterThan(m.peakBytes);
+    expect(m.physicalMemory?.peakRssBytes).toBeGreaterThan(m.physicalMemory?.wasmHeapBytes ?? 0);
+    expect(record.provenance['metrics.physicalMemory.peakRssBytes']?.source).toMatch(/ru_maxrss/);
     for (const path of ['metrics.testAccuracy', 'metrics.wallSeconds', 'metrics.costUsd', 'metrics.flops.analyticTrainStep', 'metrics.flops.tracedTrainStep', 'metrics.gemmGflops', 'metrics.peakBytes']) {
       expect(record.provenance[path]?.source.length ?? 0).toBeGreaterThan(10);
     }

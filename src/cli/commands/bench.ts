@@ -97,7 +97,8 @@ function formatRecord(record: BenchRecord, deviceNote: string, storePath: string
     ...(record.runs && record.runs.length > 1 ? [`runs: ${record.runs.map((r) => `seed ${r.seed} ${r.wallSeconds.toFixed(2)} s${c.targetAccuracy !== undefined ? (r.reachedTarget ? '' : ' (missed target)') : ''}`).join(', ')}`] : []),
     `FLOPs per step: analytic ${g(m.flops.analyticTrainStep)}, traced ${g(m.flops.tracedTrainStep)}; forward ${(m.flops.forwardPerSample / 1e6).toFixed(3)} MFLOP/sample`,
     `achieved ${m.achievedGflops.toFixed(2)} GFLOP/s = ${(m.utilisation * 100).toFixed(1)}% of ${m.gemmGflops.toFixed(2)} GFLOP/s GEMM (both measured now)`,
-    `peak tensor memory ${(m.peakBytes / 2 ** 20).toFixed(1)} MiB; params ${m.params}`,
+    `peak tensor memory ${(m.peakBytes / 2 ** 20).toFixed(1)} MiB (tfjs logical bytes)` +
+      (m.physicalMemory ? `; process peak RSS ${(m.physicalMemory.peakRssBytes / 2 ** 20).toFixed(1)} MiB${m.physicalMemory.wasmHeapBytes !== undefined ? `, wasm heap ${(m.physicalMemory.wasmHeapBytes / 2 ** 20).toFixed(1)} MiB` : ''} (physical, process high-water)` : '') + `; params ${m.params}`,
     `energy ${m.energyJoules.toFixed(1)} J (${kind('metrics.energyJoules')}); carbon ${(m.carbonGrams ?? Number.NaN).toFixed(3)} g CO2e (${kind('metrics.carbonGrams')}); cost $${m.costUsd.toFixed(6)} (${kind('metrics.costUsd')})`,
     storePath ? `record ${record.id} appended to ${storePath}` : `record ${record.id}`,
   ].join('\n');
