@@ -10,6 +10,7 @@
  *            B × forward FLOPs at c ÷ (count × peak × decodeCompute) and bytes = (weights read:
  *            dense parts + experts the batch touches; + B × KV at c) ÷ (count × bandwidth ×
  *            memoryBandwidth) (kipply 2022, "Transformer Inference Arithmetic")
+ *            + layers × layerOverheadSeconds (op dispatch; 0 on GPUs, measured on local-cpu)
  *   links    2 collectives per layer of B × hidden × 2 bytes: ring all-reduce 2(n−1)/n × bytes ÷
  *            (link × efficiency) + a fixed latency; NVLink inside a node, the network across
  *            nodes, PCIe (host link) where a GPU has no NVLink
@@ -168,7 +169,7 @@ export function evaluateBatch(req: ServingRequest, batch: number, pre: Prepared 
     linkSeconds: collectiveSeconds(req, pre, batch),
     hostLinkSeconds,
   };
-  const decodeStepSeconds = Math.max(decodeTerms.computeSeconds, decodeTerms.memorySeconds) + decodeTerms.linkSeconds + decodeTerms.hostLinkSeconds;
+  const decodeStepSeconds = Math.max(decodeTerms.computeSeconds, decodeTerms.memorySeconds) + decodeTerms.linkSeconds + decodeTerms.hostLinkSeconds + s.layers * eff.layerOverheadSeconds;
   const uncached = P * (1 - req.workload.cacheHitShare);
   const prefill = prefillTimes(req, pre, uncached, P - uncached);
   return {
@@ -192,7 +193,7 @@ function prefillTimes(req: ServingRequest, pre: Prepared, tokens: number, cached
   const offloaded = req.offload ? Math.max(0, pre.weightsBytes - pre.capacityBytes) : 0;
   const host = offloaded === 0 ? 0 : pre.host ? offloaded / (req.count * pre.host * pre.eff.link) : Infinity;
   const link = collectiveSeconds(req, pre, tokens);
-  return { seconds: Math.max(compute, memory) + link + host, bottleneck: argmax({ compute, bandwidth: memory, link, 'host-link': host }) };
+  return { seconds: Math.max(compute, memory) + link + host + req.shape.layers * pre.eff.layerOverheadSeconds, bottleneck: argmax({ compute, bandwidth: memory, link, 'host-link': host }) };
 }
 
 /** Largest batch whose weights + KV fit in device memory (0 when even one sequence does not). */

@@ -14,7 +14,7 @@ import { probeBackends, defaultLoaders, initRuntime } from '../../runtime/index.
 import { planServing, type ServingPlan } from '../../serve/index.ts';
 import { parseCount, parseIntegerList, parseServeDtype } from '../../serve/check.ts';
 import { GPT2_DECODER, resolveShape, zooTransformerDecoder } from '../../serve/resolve.ts';
-import { measureLocalServingDevice, measureSweep, type MeasuredPoint } from '../../serve/measure/sweep.ts';
+import { measureLocalServing, measureSweep, type MeasuredPoint } from '../../serve/measure/sweep.ts';
 import type { Calibration } from '../../serve/measure/calibrate.ts';
 import type { DecoderShape } from '../../serve/measure/decoder.ts';
 
@@ -110,12 +110,15 @@ export function registerServe(program: Command, ctx: CliContext): void {
         };
       }
 
-      let device: Device;
+      let device = catalogued as Device;
+      let efficiencies = {};
       if (isLocal) {
         await initRuntime({ flag: options.backend, env: ctx.env });
-        device = await measureLocalServingDevice(instance);
-      } else device = catalogued as Device;
-      const plan = planServing({ shape, device, count, dtype, kvDtype, workload: { promptTokens, outputTokens, cacheHitShare }, target, ...(batch !== undefined ? { batch } : {}), offload: options.offload === true });
+        const local = await measureLocalServing(instance);
+        device = local.device;
+        efficiencies = { layerOverheadSeconds: local.layerOverheadSeconds };
+      }
+      const plan = planServing({ shape, device, count, dtype, kvDtype, workload: { promptTokens, outputTokens, cacheHitShare }, target, efficiencies, ...(batch !== undefined ? { batch } : {}), offload: options.offload === true });
       let measured: { points: MeasuredPoint[]; calibrations: Calibration[] } | undefined;
       if (measureShape && sweep) {
         const available = (await probeBackends(defaultLoaders())).filter((p) => p.available).map((p) => p.name);

@@ -44,6 +44,8 @@ export interface SweepResult {
   points: MeasuredPoint[];
   calibrations: Calibration[];
   devices: Record<string, Device>;
+  /** Measured layerOverheadSeconds per backend. */
+  overheads: Record<string, number>;
 }
 
 /** The measured decoder's shape as a serving-model shape (fp32, tied embeddings, no biases). */
@@ -90,12 +92,14 @@ async function timePoint(d: ReturnType<typeof createDecoder>, batch: number, con
 export async function measureSweep(shape: DecoderShape, shapeId: string, options: SweepOptions): Promise<SweepResult> {
   const points: MeasuredPoint[] = [];
   const devices: Record<string, Device> = {};
+  const overheads: Record<string, number> = {};
   const serveShape = decoderAsShape(shape, shapeId);
   const instance = findDevice('aws-c6a.large') as Device;
   for (const backend of options.backends) {
-    await initRuntime({ flag: backend });
-    const device = localCpuDevice(await measureLocalCpu({ gemmSeconds: 0.5 }), pricingFromInstance(instance), `local-cpu@${backend}`);
+    const local = await measureLocalServing(instance, backend);
+    const device = { ...local.device, id: `local-cpu@${backend}` };
     devices[backend] = device;
+    overheads[backend] = local.layerOverheadSeconds;
     const decoder = createDecoder(shape, 1);
     const batches = options.batches.filter((b) => backend !== 'cpu' || b <= options.cpuMaxBatch);
     try {
@@ -104,7 +108,7 @@ export async function measureSweep(shape: DecoderShape, shapeId: string, options
         for (const batch of batches) {
           const m = await timePoint(decoder, batch, context, options.steps);
           const e = evaluateBatch(
-            { shape: serveShape, device, count: 1, dtype: 'fp32', kvDtype: 'fp32', workload: { promptTokens: context, outputTokens: options.steps, cacheHitShare: 0 }, target: {}, efficiencies: { prefillCompute: 1, decodeCompute: 1, memoryBandwidth: 1 } },
+            { shape: serveShape, device, count: 1, dtype: 'fp32', kvDtype: 'fp32', workload: { promptTokens: context, outputTokens: options.steps, cacheHitShare: 0 }, target: {}, efficiencies: { prefillCompute: 1, decodeCompute: 1, memoryBandwidth: 1, layerOverheadSeconds: local.layerOverheadSeconds } },
             batch,
           );
           const point: MeasuredPoint = {
@@ -125,11 +129,73 @@ export async function measureSweep(shape: DecoderShape, shapeId: string, options
     }
   }
   const calibrations = fitCalibration(points);
-  return { points, calibrations, devices };
+  return { points, calibrations, devices, overheads };
 }
 
-/** This machine as a serving device, measured now on the active (or given) backend, priced as `instance`. */
-export async function measureLocalServingDevice(instance: Device, backend?: string): Promise<Device> {
+/** This machine as the serving model sees it, measured now on the active backend. */
+export interface LocalServing {
+  device: Device;
+  /** Op-dispatch time per layer per step (efficiency layerOverheadSeconds). */
+  layerOverheadSeconds: number;
+}
+
+/**
+ * Measure this machine on the active (or given) backend: fp32 GEMM rate (peak), the bandwidth
+ * a matrix-vector product streams its weights at (what a decode step does; replaces the JS
+ * triad figure, which does not go through the backend) and the fixed time of one step of a
+ * 1-layer width-8 decoder (op dispatch). Priced as the catalogue CPU `instance`.
+ */
+export async function measureLocalServing(instance: Device, backend?: string): Promise<LocalServing> {
   if (backend) await initRuntime({ flag: backend });
-  return localCpuDevice(await measureLocalCpu({ gemmSeconds: 0.5 }), pricingFromInstance(instance), 'local-cpu');
+  const base = localCpuDevice(await measureLocalCpu({ gemmSeconds: 0.5 }), pricingFromInstance(instance), 'local-cpu');
+  const gemv = await measureGemvBandwidth();
+  const device: Device = { ...base, memoryBandwidthBytesPerSecond: { value: gemv.bytesPerSecond, source: gemv.method, date: base.memoryBandwidthBytesPerSecond.date } };
+  return { device, layerOverheadSeconds: await measureLayerOverhead() };
+}
+
+/** Weights streamed per second by [1, k] × [k, n] matmuls on a 64 MiB fp32 matrix (beyond the caches). */
+async function measureGemvBandwidth(k = 4096, n = 4096, budgetSeconds = 0.5): Promise<{ bytesPerSecond: number; method: string }> {
+  const w = tf.randomNormal([k, n], 0, 1, 'float32', 3);
+  const x = tf.randomNormal([1, k], 0, 1, 'float32', 4);
+  const once = async (): Promise<void> => {
+    const y = tf.matMul(x, w);
+    await y.data();
+    y.dispose();
+  };
+  await once();
+  let reps = 0;
+  const start = performance.now();
+  do {
+    await once();
+    reps++;
+  } while (seconds(start) < budgetSeconds);
+  const s = seconds(start);
+  w.dispose();
+  x.dispose();
+  const bytesPerSecond = (reps * k * n * 4) / s;
+  return { bytesPerSecond, method: `measured: tfjs ${tf.getBackend()} matrix-vector product [1,${k}]×[${k},${n}] fp32 (${(k * n * 4 / 2 ** 20).toFixed(0)} MiB of weights), ${reps} repeats in ${s.toFixed(2)} s` };
+}
+
+/** Seconds of one decode step of a 1-layer, width-8 decoder: the fixed cost per layer of dispatching its ops. */
+async function measureLayerOverhead(budgetSeconds = 0.3): Promise<number> {
+  const d = createDecoder({ layers: 1, hidden: 8, heads: 1, ffn: 8, vocab: 8 }, 5);
+  const first = forward(d, [[1]], undefined);
+  first.logits.dispose();
+  const step = async (): Promise<void> => {
+    const out = forward(d, [[2]], first.cache);
+    await out.logits.data();
+    out.logits.dispose();
+    disposeCache(out.cache);
+  };
+  await step();
+  let reps = 0;
+  const start = performance.now();
+  do {
+    await step();
+    reps++;
+  } while (seconds(start) < budgetSeconds);
+  const s = seconds(start) / reps;
+  disposeCache(first.cache);
+  disposeDecoder(d);
+  return s;
 }
