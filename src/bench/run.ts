@@ -87,11 +87,8 @@ interface SingleRun {
   taskDescription: string;
 }
 
-/**
- * Run (or fetch from the cache) a benchmark: `runs` seeded runs (seeds seed, seed + 1, ...),
- * scored as MLPerf Training scores time-to-train (src/bench/runs.ts), and return one record.
- */
-export async function runBenchmark(input: BenchConfig | BenchConfigInput, options: RunOptions): Promise<BenchRecord> {
+/** The checked config, run count, device, environment and cache key of one benchmark (no training). */
+function benchmarkKey(input: BenchConfig | BenchConfigInput, options: RunOptions) {
   const config = makeBenchConfig(input);
   const runCount = options.runs ?? DEFAULT_RUNS;
   if (!(Number.isInteger(runCount) && runCount >= 1 && runCount <= MAX_RUNS)) throw new UsageError('--runs', `must be an integer from 1 to ${MAX_RUNS} (got ${runCount})`, 'MLPerf Training scores 5 or more runs');
@@ -100,7 +97,20 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
   const notHere = measuredPricingProblem(device);
   if (notHere) throw new UsageError('--device', notHere);
   const environment = collectEnvironment({ backendReason: options.backendReason ?? 'active tfjs backend chosen by the caller', deviceId: device.id, cwd: options.cwd ?? process.cwd() });
-  const cacheKey = cacheKeyOf(config, environment, runCount);
+  return { config, runCount, device, environment, cacheKey: cacheKeyOf(config, environment, runCount) };
+}
+
+/** The record `runBenchmark` would take from the store's cache for these inputs, or undefined. Never trains. */
+export function findStoredBenchmark(input: BenchConfig | BenchConfigInput, options: RunOptions & { storePath: string }): BenchRecord | undefined {
+  return findCached(options.storePath, benchmarkKey(input, options).cacheKey);
+}
+
+/**
+ * Run (or fetch from the cache) a benchmark: `runs` seeded runs (seeds seed, seed + 1, ...),
+ * scored as MLPerf Training scores time-to-train (src/bench/runs.ts), and return one record.
+ */
+export async function runBenchmark(input: BenchConfig | BenchConfigInput, options: RunOptions): Promise<BenchRecord> {
+  const { config, runCount, device, environment, cacheKey } = benchmarkKey(input, options);
   const progress = (p: Omit<BenchProgress, 'maxSteps'>): void => options.onProgress?.({ ...p, maxSteps: config.maxSteps });
   if (options.useCache && options.storePath) {
     const cached = findCached(options.storePath, cacheKey);

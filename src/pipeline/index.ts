@@ -32,7 +32,7 @@ import type { SimulationResult } from '../market/montecarlo.ts';
 
 export type { PipelineContext } from './context.ts';
 export { readScenarioFile, type LoadedScenario } from './read.ts';
-export { runScenarioBench, measureScenarioRecords, benchConfigOf, PAYOFF_REQUESTS_PER_MONTH, type BenchPhase } from './measure.ts';
+export { runScenarioBench, scenarioRecords, storedScenarioRecords, pruneStudyOptionsFor, benchConfigOf, PAYOFF_REQUESTS_PER_MONTH, type BenchPhase, type StoredRecords } from './measure.ts';
 export { planScenario, planCosts, referencedPlacements, type PlannedEntry } from './plan.ts';
 export { runCalibration } from './calibrate.ts';
 export { checkSimulationSize, simulateScenario, type SimulateOptions } from './simulate.ts';

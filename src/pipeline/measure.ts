@@ -4,14 +4,18 @@
  * parents, then every method × sparsity × seed) in worker processes. The backend is chosen
  * only when the scenario has bench entries.
  */
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import type { PipelineContext } from './context.ts';
 import type { Scenario } from '../scenario/normalize.ts';
 import type { BenchRecord } from '../bench/record.ts';
 import { summarizeStudy, type PruneLevel } from '../bench/prune/summarize.ts';
 import type { PruneMethod } from '../bench/prune/experiment.ts';
 import { runPruneStudy } from '../bench/prune/study.ts';
-import { runBenchmark } from '../bench/run.ts';
+import { findStoredBenchmark, runBenchmark } from '../bench/run.ts';
+import { readRecords } from '../bench/store.ts';
+import { planPruneStudy, type PruneStudyOptions } from '../bench/prune/plan.ts';
+import { environmentKey } from '../bench/prune/environment.ts';
+import { isPruneRecord } from '../bench/prune/record.ts';
 import { DEFAULT_LEARNING_RATE, type BenchConfigInput } from '../bench/config.ts';
 import type { PruneCell } from '../report/adapters/prune.ts';
 import { findDevice } from '../devices/catalog.ts';
@@ -64,6 +68,68 @@ export async function runScenarioBench(scenario: Scenario, file: string, ctx: Pi
   return phase;
 }
 
+/** The pruning study one model's pruning entries describe (dense parent from the model's dense entry). */
+export function pruneStudyOptionsFor(scenario: Scenario, model: BenchSpec['model'], group: readonly BenchSpec[], storePath: string): PruneStudyOptions {
+  const first = group[0] as BenchSpec;
+  const dense = scenario.bench.find((b) => b.model === model && !b.pruning);
+  const modelOptions = Object.fromEntries(Object.entries(first.modelOptions ?? {}).filter((kv): kv is [string, number] => typeof kv[1] === 'number'));
+  const schedule = first.pruning?.schedule === 'constant' ? 'constant' : 'polynomial';
+  return {
+    model,
+    modelOptions,
+    seeds: [...new Set(group.map((e) => e.seed))],
+    sparsities: [...new Set(group.map((e) => e.pruning?.sparsity ?? 0))].sort((a, b) => a - b),
+    methods: [...new Set(group.map((e) => MODE_TO_METHOD[e.pruning?.mode ?? 'unstructured'] as PruneMethod))],
+    scope: 'layer',
+    schedule,
+    scheduleOverrides: {},
+    denseSteps: dense?.steps ?? 200,
+    fineTuneSteps: first.steps ?? 50,
+    batchSize: first.batch,
+    learningRate: DEFAULT_LEARNING_RATE[model],
+    latencyBatchSize: 256,
+    latencyRounds: 5,
+    checkpointDir: join(dirname(storePath), 'prune-checkpoints'),
+  };
+}
+
+/** Records already in the store for a scenario's bench entries, and the entries that have none. Trains nothing. */
+export interface StoredRecords {
+  records: Map<string, BenchRecord>;
+  missing: BenchSpec[];
+}
+
+/**
+ * Look every bench entry up in the store under the cache key training would use on this
+ * machine's backend (dense entries: the harness's key; pruned entries: the pruning study's
+ * point keys). Nothing is trained or written.
+ */
+export async function storedScenarioRecords(scenario: Scenario, ctx: PipelineContext, options: { storePath: string; backend?: string }): Promise<StoredRecords> {
+  const found: StoredRecords = { records: new Map(), missing: [] };
+  if (scenario.bench.length === 0) return found;
+  const choice = await initRuntime({ flag: options.backend, env: ctx.env });
+  for (const spec of scenario.bench.filter((b) => !b.pruning)) {
+    const record = findStoredBenchmark({ ...benchConfigOf(spec), learningRate: DEFAULT_LEARNING_RATE[spec.model] }, { deviceId: spec.device, devices: scenario.devices, storePath: options.storePath, backendReason: choice.reason });
+    if (record) found.records.set(spec.id, record);
+    else found.missing.push(spec);
+  }
+  const pruning = scenario.bench.filter((b) => b.pruning);
+  const stored = new Map<string, BenchRecord>();
+  if (pruning.length > 0) for (const record of readRecords(options.storePath)) if (isPruneRecord(record)) stored.set(record.cacheKey, record);
+  for (const model of [...new Set(pruning.map((e) => e.model))]) {
+    const group = pruning.filter((e) => e.model === model);
+    const plan = planPruneStudy(pruneStudyOptionsFor(scenario, model, group, options.storePath), environmentKey(choice.name));
+    for (const entry of group) {
+      const method = MODE_TO_METHOD[entry.pruning?.mode ?? 'unstructured'];
+      const cell = plan.cells.find((c) => c.method === method && c.sparsity === entry.pruning?.sparsity && c.seed === entry.seed);
+      const record = cell ? stored.get(cell.key) : undefined;
+      if (record) found.records.set(entry.id, record);
+      else found.missing.push(entry);
+    }
+  }
+  return found;
+}
+
 /** One study per model over the pruning entries' methods, sparsities and seeds. */
 async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[], phase: BenchPhase, ctx: PipelineContext, options: { storePath: string; backend: string; workers: number }): Promise<BenchPhase['prune']> {
   const cells: PruneCell[] = [];
@@ -73,27 +139,8 @@ async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[]
     const first = group[0] as BenchSpec;
     const device = findDevice(first.device, scenario.devices);
     if (!device) throw new InputError({ file, path: `bench.${first.id}.device` }, `unknown device "${first.device}"`);
-    const dense = scenario.bench.find((b) => b.model === model && !b.pruning);
-    const modelOptions = Object.fromEntries(Object.entries(first.modelOptions ?? {}).filter((kv): kv is [string, number] => typeof kv[1] === 'number'));
-    const schedule = first.pruning?.schedule === 'constant' ? 'constant' : 'polynomial';
     const study = await runPruneStudy(
-      {
-        model,
-        modelOptions,
-        seeds: [...new Set(group.map((e) => e.seed))],
-        sparsities: [...new Set(group.map((e) => e.pruning?.sparsity ?? 0))].sort((a, b) => a - b),
-        methods: [...new Set(group.map((e) => MODE_TO_METHOD[e.pruning?.mode ?? 'unstructured'] as PruneMethod))],
-        scope: 'layer',
-        schedule,
-        scheduleOverrides: {},
-        denseSteps: dense?.steps ?? 200,
-        fineTuneSteps: first.steps ?? 50,
-        batchSize: first.batch,
-        learningRate: DEFAULT_LEARNING_RATE[model],
-        latencyBatchSize: 256,
-        latencyRounds: 5,
-        checkpointDir: join(dirname(options.storePath), 'prune-checkpoints'),
-      },
+      pruneStudyOptionsFor(scenario, model, group, options.storePath),
       {
         backend: options.backend,
         deviceId: device.id,
@@ -122,10 +169,22 @@ async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[]
 }
 
 /**
- * Records for every bench entry of `scenario` (run now, or taken from the store's cache), as
- * `simulate` and `equilibrium` need them. Empty map when it has none.
+ * Records for every bench entry of `scenario`, as `simulate` and `equilibrium` need them. Taken
+ * from the store only, unless `train` is set (then trained now, announced on stderr). Entries
+ * missing from the store are an InputError that lists them and names the command that
+ * produces them. Empty map when the scenario has no bench entries.
  */
-export async function measureScenarioRecords(scenario: Scenario, file: string, ctx: PipelineContext, options: { storePath: string; workers: number }): Promise<Map<string, BenchRecord>> {
+export async function scenarioRecords(scenario: Scenario, file: string, ctx: PipelineContext, options: { storePath: string; workers: number; train: boolean; backend?: string }): Promise<Map<string, BenchRecord>> {
   if (scenario.bench.length === 0) return new Map();
-  return (await runScenarioBench(scenario, file, ctx, options)).records;
+  const ids = (list: readonly BenchSpec[]) => list.map((b) => b.id).join(', ');
+  if (options.train) {
+    ctx.err(`costsim: --train: training the ${scenario.bench.length} bench entries of ${file} (${ids(scenario.bench)}); records already in the store are reused`);
+    return (await runScenarioBench(scenario, file, ctx, options)).records;
+  }
+  const { records, missing } = await storedScenarioRecords(scenario, ctx, options);
+  if (missing.length === 0) return records;
+  throw new InputError(
+    { file, path: 'bench' },
+    `${missing.length} of ${scenario.bench.length} bench records are not in the store ${relative(ctx.cwd, options.storePath) || options.storePath} (${ids(missing)}); nothing was trained. Produce them with \`costsim run ${file}\`, or add --train to train them now`,
+  );
 }

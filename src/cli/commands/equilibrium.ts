@@ -3,13 +3,14 @@
  * the scenario's market at period-0 costs (distributions at their central values), and
  * Cournot quantities under linear demand.
  */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { InputError } from '../../errors.ts';
 import { equilibriumReport, type EquilibriumReport } from '../../market/montecarlo.ts';
 import { defaultStorePath } from '../../bench/store.ts';
 import { resolveWorkerCount } from '../../sweep/workers.ts';
-import { measureScenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements } from '../../pipeline/index.ts';
+import { scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements } from '../../pipeline/index.ts';
 
 function formatEquilibrium(r: EquilibriumReport, unit: string): string {
   const rows = (label: string, list: EquilibriumReport['nash']) => [
@@ -32,10 +33,12 @@ export function registerEquilibrium(program: Command, ctx: CliContext): void {
     .command('equilibrium <scenario>')
     .description('Nash and joint-profit (collusive) prices of the scenario\'s market; Cournot under linear demand.')
     .option('--json', 'print one JSON object on stdout: { nash: [{ provider, price, share, profit }], collusive: [...] }')
-    .action(async (path: string, options: { json?: boolean }) => {
+    .option('--store <path>', 'bench record store the scenario\'s bench entries are read from (default: .costsim/records.jsonl)')
+    .option('--train', 'train bench entries missing from the store now (announced on stderr); without it nothing is trained')
+    .action(async (path: string, options: { json?: boolean; store?: string; train?: boolean }) => {
       const { scenario } = readScenarioFile(path, ctx.cwd);
       if (!scenario.market) throw new InputError({ file: path, path: 'demand' }, 'this scenario has no market: add demand and providers sections');
-      const records = await measureScenarioRecords(scenario, path, ctx, { storePath: defaultStorePath(ctx.cwd), workers: resolveWorkerCount(undefined, ctx.env) });
+      const records = await scenarioRecords(scenario, path, ctx, { storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd), workers: resolveWorkerCount(undefined, ctx.env), train: options.train === true });
       const plans = planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path);
       const report = equilibriumReport(scenario, records, plans);
       ctx.out(options.json ? JSON.stringify(report) : formatEquilibrium(report, scenario.unit));

@@ -3,13 +3,14 @@
  * Monte Carlo runs of the scenario's market (src/pipeline/simulate.ts) in worker processes (one
  * per core), merged in run order, so the output is byte-identical whatever the worker count.
  */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { InputError } from '../../errors.ts';
 import type { SimulationResult } from '../../market/montecarlo.ts';
 import { defaultStorePath } from '../../bench/store.ts';
 import { resolveWorkerCount } from '../../sweep/workers.ts';
-import { checkSimulationSize, measureScenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, simulateScenario } from '../../pipeline/index.ts';
+import { checkSimulationSize, scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, simulateScenario } from '../../pipeline/index.ts';
 import { periodsFlag, positiveInt, runsFlag } from '../flags.ts';
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
@@ -50,8 +51,10 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--periods <n>', 'periods per run (default: the scenario\'s periods)')
     .option('--workers <n>', 'worker processes (default: one per core)')
     .option('--no-rows', 'leave the per-period rows out of --json (summaries only)')
+    .option('--store <path>', 'bench record store the scenario\'s bench entries are read from (default: .costsim/records.jsonl)')
+    .option('--train', 'train bench entries missing from the store now (announced on stderr); without it nothing is trained')
     .option('--json', 'print one JSON object on stdout')
-    .action(async (path: string, options: { runs?: string; seed?: string; periods?: string; workers?: string; rows: boolean; json?: boolean }) => {
+    .action(async (path: string, options: { runs?: string; seed?: string; periods?: string; workers?: string; rows: boolean; json?: boolean; store?: string; train?: boolean }) => {
       const runs = runsFlag(options.runs);
       const periods = periodsFlag(options.periods);
       const workers = positiveInt('--workers', options.workers);
@@ -61,7 +64,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       if (!scenario.market) throw new InputError({ file: path, path: 'demand' }, 'this scenario has no market: add demand and providers sections to simulate it');
       const overrides = { ...(runs !== undefined ? { runs } : {}), ...(seed !== undefined ? { seed } : {}), ...(periods !== undefined ? { periods } : {}), ...(workers !== undefined ? { workers } : {}) };
       checkSimulationSize(scenario, overrides);
-      const records = await measureScenarioRecords(scenario, path, ctx, { storePath: defaultStorePath(ctx.cwd), workers: resolveWorkerCount(undefined, ctx.env) });
+      const records = await scenarioRecords(scenario, path, ctx, { storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd), workers: resolveWorkerCount(undefined, ctx.env), train: options.train === true });
       const plans = planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path);
       const result = await simulateScenario(loaded, ctx, { ...overrides, records, plans });
       const published = options.rows ? result : { ...result, rows: [], marketRows: [] };
