@@ -168,6 +168,35 @@ export interface EquilibriumRow {
 }
 
 /** Every table a report can show; a chart is drawn only when its rows are present and non-empty. */
+/** One point of a serving throughput-latency frontier: a device/dtype at one batch (modeled). */
+export interface ServingFrontierRow {
+  /** Device and dtype, e.g. "l4 · bf16". */
+  series: string;
+  batch: number;
+  tokensPerSecondPerUser: number;
+  usdPerMOutputTokens: number;
+  provenance: ProvenanceKind;
+}
+
+/** Cost of one token class on one device and dtype at the best batch (modeled). */
+export interface ServingCostRow {
+  device: string;
+  dtype: string;
+  tokenClass: 'input' | 'cached input' | 'output';
+  usdPerMTokens: number;
+  provenance: ProvenanceKind;
+}
+
+/** Decode tokens/s on this machine: measured, or the serving model's raw / calibrated prediction. */
+export interface ServingMeasuredRow {
+  backend: string;
+  batch: number;
+  contextTokens: number;
+  figure: 'measured' | 'predicted' | 'calibrated';
+  decodeTokensPerSecond: number;
+  provenance: ProvenanceKind;
+}
+
 export interface ReportRows {
   pareto?: ParetoRow[];
   pruningAccuracy?: PruningAccuracyRow[];
@@ -183,6 +212,9 @@ export interface ReportRows {
   profit?: ProfitRow[];
   survival?: SurvivalRow[];
   equilibrium?: EquilibriumRow[];
+  servingFrontier?: ServingFrontierRow[];
+  servingCost?: ServingCostRow[];
+  servingMeasured?: ServingMeasuredRow[];
 }
 
 /** A headline figure for the summary at the top of the page. */

@@ -4,3 +4,4 @@ export { countParams, forwardFlopsPerToken, kvElementsPerToken, expectedExpertsT
 export { SERVE_DTYPES, DTYPE_BYTES, computePeak, type ServeDtype } from './dtypes.ts';
 export { DEFAULT_SERVING_EFFICIENCIES, SERVING_EFFICIENCY_SOURCES, type ServingEfficiencies } from './efficiency.ts';
 export { planServing, evaluateBatch, prepare, maxBatchThatFits, formatBytes, type ServingPlan, type ServingRequest, type ServingWorkload, type ServiceTarget, type Bottleneck, type BatchEvaluation } from './model.ts';
+export { servingFrontier, type FrontierPoint } from './frontier.ts';

@@ -114,6 +114,22 @@ export function fixtureRows(seed = 7): ReportRows {
       return { period, provider, profitUsd, cashUsd };
     });
   });
+  const servingFrontier = ['l4 · bf16', 'h100-sxm · fp8'].flatMap((series, si) =>
+    [1, 2, 4, 8, 16, 32].map((batch) => ({ series, batch, tokensPerSecondPerUser: round((si ? 150 : 18) / (1 + batch / 64), 4), usdPerMOutputTokens: round((si ? 4 : 12) / batch, 5), provenance: 'modeled' as const })),
+  );
+  const servingCost = ['l4', 'h100-sxm'].flatMap((device, di) =>
+    (['input', 'cached input', 'output'] as const).map((tokenClass, ci) => ({ device, dtype: 'bf16', tokenClass, usdPerMTokens: round((di ? 0.2 : 0.5) * [0.1, 0.002, 1][ci]!, 5), provenance: 'modeled' as const })),
+  );
+  const servingMeasured = ['wasm', 'native'].flatMap((backend, bi) =>
+    [1, 2, 4, 8].flatMap((batch) => {
+      const predicted = round((bi ? 300 : 40) * batch ** 0.8, 3);
+      return [
+        { backend, batch, contextTokens: 64, figure: 'measured' as const, decodeTokensPerSecond: round(predicted * (0.4 + 0.1 * rng.next()), 3), provenance: 'measured' as const },
+        { backend, batch, contextTokens: 64, figure: 'predicted' as const, decodeTokensPerSecond: predicted, provenance: 'modeled' as const },
+        { backend, batch, contextTokens: 64, figure: 'calibrated' as const, decodeTokensPerSecond: round(predicted * 0.45, 3), provenance: 'modeled' as const },
+      ];
+    }),
+  );
   const equilibrium = providers.map((provider, pi) => ({ provider, nashPriceUsd: round(0.5 + 0.1 * pi, 4), collusivePriceUsd: round(1.4 + 0.2 * pi, 4) }));
   return {
     pareto,
@@ -130,6 +146,9 @@ export function fixtureRows(seed = 7): ReportRows {
     profit,
     survival,
     equilibrium,
+    servingFrontier,
+    servingCost,
+    servingMeasured,
   };
 }
 

@@ -11,6 +11,7 @@ import { accumulationChart } from './accumulation.ts';
 import { calibrationChart, placementMemoryChart, placementTimeChart } from './placement.ts';
 import { equilibriumChart, priceBandsChart } from './market-prices.ts';
 import { profitChart, sharesChart, survivalChart } from './market-outcomes.ts';
+import { servingCostChart, servingFrontierChart, servingMeasuredChart } from './serving.ts';
 
 /** A table row as written to CSV: flat values only. */
 export type TableRow = Record<string, string | number | boolean | null>;
@@ -20,7 +21,7 @@ export interface BuiltChart {
   /** File stem: `<id>.svg`, `<id>.png`, `<id>.csv`. */
   id: string;
   /** Section heading on the page. */
-  section: 'cost to accuracy' | 'pruning' | 'gradient accumulation' | 'placement' | 'market';
+  section: 'cost to accuracy' | 'pruning' | 'gradient accumulation' | 'placement' | 'serving' | 'market';
   title: string;
   spec: TopLevelSpec;
   table: TableRow[];
@@ -57,6 +58,9 @@ const ENTRIES: readonly ChartEntry[] = [
   { id: 'placement-time', section: 'placement', build: (r) => (has(r.placementTime) ? { spec: placementTimeChart(r.placementTime), table: r.placementTime, provenance: kinds(r.placementTime) } : undefined) },
   { id: 'placement-memory', section: 'placement', build: (r) => (has(r.placementMemory) ? { spec: placementMemoryChart(r.placementMemory), table: r.placementMemory, provenance: kinds(r.placementMemory) } : undefined) },
   { id: 'placement-calibration', section: 'placement', build: (r) => (has(r.calibration) ? { spec: calibrationChart(r.calibration), table: r.calibration, provenance: ['measured', 'modeled'] } : undefined) },
+  { id: 'serving-frontier', section: 'serving', build: (r) => (has(r.servingFrontier) ? { spec: servingFrontierChart(r.servingFrontier), table: r.servingFrontier, provenance: kinds(r.servingFrontier) } : undefined) },
+  { id: 'serving-cost', section: 'serving', build: (r) => (has(r.servingCost) ? { spec: servingCostChart(r.servingCost), table: r.servingCost, provenance: kinds(r.servingCost) } : undefined) },
+  { id: 'serving-measured', section: 'serving', build: (r) => (has(r.servingMeasured) ? { spec: servingMeasuredChart(r.servingMeasured), table: r.servingMeasured, provenance: kinds(r.servingMeasured) } : undefined) },
   {
     id: 'market-prices',
     section: 'market',
