@@ -65,6 +65,9 @@ export interface PruningPayoffRow {
   netSavingsUsd: number;
   /** Volume where net savings reach zero; null when the pruned model never pays off. */
   breakEvenRequests: number | null;
+  /** What the saving per request comes from: the measured latency ratio, or the FLOPs ratio (an ideal sparse kernel). */
+  savingFrom: 'measured latency' | 'FLOPs ratio';
+  /** Dollars are always modeled (seconds × a catalogue $/hour), whatever the saving is computed from. */
   provenance: ProvenanceKind;
 }
 

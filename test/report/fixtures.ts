@@ -53,7 +53,7 @@ export function fixtureRows(seed = 7): ReportRows {
     { label: 'structured 50%', savingUsd: 4e-8, costUsd: 0.03 },
   ];
   const pruningPayoff = payoffConfigs.flatMap((c) =>
-    volumes.map((v) => ({ label: c.label, requests: v, netSavingsUsd: round(v * c.savingUsd - c.costUsd, 8), breakEvenRequests: round(c.costUsd / c.savingUsd, 0), provenance: 'modeled' as const })),
+    volumes.map((v) => ({ label: c.label, requests: v, netSavingsUsd: round(v * c.savingUsd - c.costUsd, 8), breakEvenRequests: round(c.costUsd / c.savingUsd, 0), savingFrom: 'measured latency' as const, provenance: 'modeled' as const })),
   );
   const accumulation = ['mlp', 'cnn'].flatMap((model, m) =>
     [1, 2, 4, 8].map((k) => ({

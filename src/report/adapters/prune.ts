@@ -65,10 +65,11 @@ export function volumeGrid(breakEvens: readonly number[]): number[] {
  */
 export function pruningPayoffRows(levels: readonly PruneLevel[]): PruningPayoffRow[] {
   const pruned = levels.filter((l) => l.mode !== 'random' && l.sparsity > 0);
-  // Same colour per level; the dash (provenance) tells the measured-latency line from the FLOPs-ratio one.
+  // Same colour per level; the line width tells the measured-latency line from the FLOPs-ratio one. Both are
+  // dollars from a formula (seconds × $/hour of a catalogue device), so both are modeled.
   const variants = pruned.flatMap((l) => [
-    { label: `${l.mode} ${Math.round(100 * l.sparsity)}%`, payoff: l.payoff, provenance: 'measured' as const },
-    { label: `${l.mode} ${Math.round(100 * l.sparsity)}%`, payoff: l.payoffModeled, provenance: 'modeled' as const },
+    { label: `${l.mode} ${Math.round(100 * l.sparsity)}%`, payoff: l.payoff, savingFrom: 'measured latency' as const },
+    { label: `${l.mode} ${Math.round(100 * l.sparsity)}%`, payoff: l.payoffModeled, savingFrom: 'FLOPs ratio' as const },
   ]);
   const grid = volumeGrid(variants.flatMap((v) => (v.payoff.breakEvenRequests === null ? [] : [v.payoff.breakEvenRequests])));
   const perRequest = (p: Payoff) => (p.requestsPerMonth > 0 ? p.monthlySavingUsd / p.requestsPerMonth : 0);
@@ -78,7 +79,8 @@ export function pruningPayoffRows(levels: readonly PruneLevel[]): PruningPayoffR
       requests,
       netSavingsUsd: sig6(requests * perRequest(v.payoff) - v.payoff.oneOffCostUsd),
       breakEvenRequests: v.payoff.breakEvenRequests,
-      provenance: v.provenance,
+      savingFrom: v.savingFrom,
+      provenance: 'modeled' as const,
     })),
   );
 }

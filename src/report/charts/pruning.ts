@@ -108,11 +108,11 @@ export function pruningComputeChart(rows: readonly PruningComputeRow[]): TopLeve
 export function pruningPayoffChart(rows: readonly PruningPayoffRow[]): TopLevelSpec {
   const labels = distinct(rows, (r) => r.label);
   const x = quantity('requests', 'inference requests served (log scale)', { scale: { type: 'log' }, axis: { format: '.1~s' } });
-  const breakEven = rows.filter((r, i) => r.breakEvenRequests !== null && rows.findIndex((o) => o.label === r.label && o.provenance === r.provenance) === i);
+  const breakEven = rows.filter((r, i) => r.breakEvenRequests !== null && rows.findIndex((o) => o.label === r.label && o.savingFrom === r.savingFrom) === i);
   return topLevel(
     {
       title: 'When does pruning pay for itself?',
-      subtitle: 'Net savings = requests × saving per request − one-off pruning cost. Solid: saving from measured latency; dashed: from the FLOPs ratio (an ideal sparse kernel, modeled). Dots mark break-even volumes.',
+      subtitle: 'Net savings = requests × saving per request − one-off pruning cost, in dollars modeled from seconds × $/hour. Thick: saving from the measured latency ratio; thin: from the FLOPs ratio (an ideal sparse kernel). Dots mark break-even volumes.',
     },
     {
       width: CHART_WIDTH_PX,
@@ -127,9 +127,12 @@ export function pruningPayoffChart(rows: readonly PruningPayoffRow[]): TopLevelS
             y: quantity('netSavingsUsd', 'net savings (USD)'),
             color: categoryColour('label', 'pruned configuration', labels),
             strokeDash: provenanceStrokeDash(),
+            detail: { field: 'savingFrom', type: 'nominal' },
+            strokeWidth: { field: 'savingFrom', type: 'nominal', title: 'saving from', scale: { domain: ['measured latency', 'FLOPs ratio'], range: [3, 1] } },
             tooltip: [
               tip('label', 'configuration'),
-              tip('provenance', 'saving is'),
+              tip('savingFrom', 'saving from'),
+              tip('provenance', 'dollars are'),
               tip('requests', 'requests', ',.0f'),
               tip('netSavingsUsd', 'net savings (USD)', '$,.4f'),
               tip('breakEvenRequests', 'break-even (requests)', ',.0f'),
@@ -137,13 +140,13 @@ export function pruningPayoffChart(rows: readonly PruningPayoffRow[]): TopLevelS
           },
         },
         {
-          data: { values: breakEven.map((r) => ({ label: r.label, requests: r.breakEvenRequests, netSavingsUsd: 0, provenance: r.provenance })) },
+          data: { values: breakEven.map((r) => ({ label: r.label, requests: r.breakEvenRequests, netSavingsUsd: 0, savingFrom: r.savingFrom, provenance: r.provenance })) },
           mark: { type: 'point', filled: true, size: 80, stroke: 'black', strokeWidth: 1 },
           encoding: {
             x: { field: 'requests', type: 'quantitative' },
             y: { field: 'netSavingsUsd', type: 'quantitative' },
             color: categoryColour('label', 'pruned configuration', labels),
-            tooltip: [tip('label', 'configuration'), tip('provenance', 'saving is'), tip('requests', 'break-even (requests)', ',.0f')],
+            tooltip: [tip('label', 'configuration'), tip('savingFrom', 'saving from'), tip('provenance', 'dollars are'), tip('requests', 'break-even (requests)', ',.0f')],
           },
         },
       ],
