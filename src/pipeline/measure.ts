@@ -16,6 +16,7 @@ import { readRecords } from '../bench/store.ts';
 import { planPruneStudy, type PruneStudyOptions } from '../bench/prune/plan.ts';
 import { environmentKey } from '../bench/prune/environment.ts';
 import { isPruneRecord } from '../bench/prune/record.ts';
+import { PRUNE_STUDY_DEFAULTS } from '../bench/prune/options.ts';
 import { DEFAULT_LEARNING_RATE, type BenchConfigInput } from '../bench/config.ts';
 import type { PruneCell } from '../report/adapters/prune.ts';
 import { findDevice } from '../devices/catalog.ts';
@@ -73,22 +74,27 @@ export function pruneStudyOptionsFor(scenario: Scenario, model: BenchSpec['model
   const first = group[0] as BenchSpec;
   const dense = scenario.bench.find((b) => b.model === model && !b.pruning);
   const modelOptions = Object.fromEntries(Object.entries(first.modelOptions ?? {}).filter((kv): kv is [string, number] => typeof kv[1] === 'number'));
-  const schedule = first.pruning?.schedule === 'constant' ? 'constant' : 'polynomial';
+  // The schedule as normalised by the scenario schema: a name, or a name with overrides.
+  const given = first.pruning?.schedule;
+  const kind = typeof given === 'object' ? given.kind : given;
+  const { kind: _kind, ...overrides } = typeof given === 'object' ? given : { kind: undefined };
+  const schedule = kind === undefined ? PRUNE_STUDY_DEFAULTS.schedule : kind === 'constant' ? 'constant' : 'polynomial';
+  // Everything the entries leave out comes from the one defaults table `costsim prune` uses.
   return {
     model,
     modelOptions,
     seeds: [...new Set(group.map((e) => e.seed))],
     sparsities: [...new Set(group.map((e) => e.pruning?.sparsity ?? 0))].sort((a, b) => a - b),
     methods: [...new Set(group.map((e) => MODE_TO_METHOD[e.pruning?.mode ?? 'unstructured'] as PruneMethod))],
-    scope: 'layer',
+    scope: PRUNE_STUDY_DEFAULTS.threshold,
     schedule,
-    scheduleOverrides: {},
-    denseSteps: dense?.steps ?? 200,
-    fineTuneSteps: first.steps ?? 50,
+    scheduleOverrides: overrides,
+    denseSteps: dense?.steps ?? PRUNE_STUDY_DEFAULTS.denseSteps,
+    fineTuneSteps: first.steps ?? PRUNE_STUDY_DEFAULTS.steps,
     batchSize: first.batch,
     learningRate: DEFAULT_LEARNING_RATE[model],
-    latencyBatchSize: 256,
-    latencyRounds: 5,
+    latencyBatchSize: PRUNE_STUDY_DEFAULTS.latencyBatch,
+    latencyRounds: PRUNE_STUDY_DEFAULTS.latencyRounds,
     checkpointDir: join(dirname(storePath), 'prune-checkpoints'),
   };
 }

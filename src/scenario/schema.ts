@@ -164,7 +164,18 @@ const benchSchema = strictShape({
   pruning: strictShape({
     mode: z.enum(['unstructured', 'structured', 'random']),
     sparsity: z.number().min(0).lt(1),
-    schedule: z.union([z.enum(['constant', 'polynomialDecay']), z.record(z.string(), z.union([z.number(), z.string()]))]).optional(),
+    // A schedule name, or a name with the overrides `costsim prune` takes as flags; unknown keys are refused.
+    schedule: z.union([
+      z.enum(['constant', 'polynomial', 'polynomialDecay']),
+      strictShape({
+        kind: z.enum(['constant', 'polynomial', 'polynomialDecay']),
+        beginStep: z.number().int().min(0).max(1_000_000).optional(),
+        endStep: z.number().int().min(-1).max(1_000_000).optional(),
+        frequency: z.number().int().min(1).max(1_000_000).optional(),
+        power: z.number().gt(0).max(100).optional(),
+        initialSparsity: z.number().min(0).lt(1).optional(),
+      }),
+    ]).optional(),
   }).optional(),
 });
 const sourced = strictShape({ value: z.number().min(0).max(1e30), source: note.min(1), date: isoDate, unverified: z.boolean().optional() });

@@ -3,6 +3,7 @@
  * UsageError naming the flag and what is allowed (exit code 2), raised before any work runs.
  */
 import { UsageError } from '../../errors.ts';
+import { DEFAULT_LEARNING_RATE } from '../config.ts';
 import { isZooModel, resolveModelOptions, ZOO_MODELS, type ZooModelName } from '../zoo/index.ts';
 import type { PruneMethod } from './experiment.ts';
 import type { PruneStudyOptions } from './plan.ts';
@@ -35,20 +36,30 @@ export interface PruneFlags {
   dataLimit?: string;
 }
 
-/** Defaults: small enough for a laptop-scale run, stated in `costsim prune --help`. */
-export const PRUNE_DEFAULTS = {
-  model: 'cnn',
-  sparsity: '0,0.5,0.75,0.9',
-  mode: 'unstructured',
+/**
+ * The one defaults table of a pruning study: `costsim prune` flags and a scenario's pruning
+ * entries (src/pipeline/measure.ts) both fill what they leave out from here, so the same model
+ * with no overrides runs the same study either way. Small enough for a laptop-scale run,
+ * stated in `costsim prune --help`. The learning rate is the harness's per-model default
+ * (DEFAULT_LEARNING_RATE in src/bench/config.ts).
+ */
+export const PRUNE_STUDY_DEFAULTS = {
   threshold: 'layer',
   schedule: 'constant',
   steps: 100,
   denseSteps: 300,
   batchSize: 64,
-  learningRate: 0.001,
-  seeds: '0',
   latencyBatch: 256,
   latencyRounds: 7,
+} as const;
+
+/** `costsim prune`'s defaults: the study defaults plus what only the command picks (which model, levels, seeds). */
+export const PRUNE_DEFAULTS = {
+  ...PRUNE_STUDY_DEFAULTS,
+  model: 'cnn',
+  sparsity: '0,0.5,0.75,0.9',
+  mode: 'unstructured',
+  seeds: '0',
 } as const;
 
 function list(flag: string, value: string): string[] {
@@ -143,7 +154,7 @@ export function parsePruneFlags(flags: PruneFlags, checkpointDir: string): Prune
     denseSteps: int('--dense-steps', flags.denseSteps, 1) ?? PRUNE_DEFAULTS.denseSteps,
     fineTuneSteps,
     batchSize: int('--batch-size', flags.batchSize, 1) ?? PRUNE_DEFAULTS.batchSize,
-    learningRate: numberFlag('--learning-rate', flags.learningRate, { min: Number.MIN_VALUE, max: 10 }) ?? PRUNE_DEFAULTS.learningRate,
+    learningRate: numberFlag('--learning-rate', flags.learningRate, { min: Number.MIN_VALUE, max: 10 }) ?? DEFAULT_LEARNING_RATE[model],
     latencyBatchSize: int('--latency-batch', flags.latencyBatch, 2) ?? PRUNE_DEFAULTS.latencyBatch,
     latencyRounds: int('--latency-rounds', flags.latencyRounds, 3) ?? PRUNE_DEFAULTS.latencyRounds,
     checkpointDir,

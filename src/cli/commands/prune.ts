@@ -7,6 +7,7 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { DEFAULT_LEARNING_RATE } from '../../bench/config.ts';
 import type { CliContext } from '../context.ts';
 import { CostsimError, UsageError } from '../../errors.ts';
 import { deviceIds, findDevice } from '../../devices/catalog.ts';
@@ -53,7 +54,7 @@ export function registerPrune(program: Command, ctx: CliContext): void {
     .option('--steps <n>', `fine-tuning steps per level (default ${PRUNE_DEFAULTS.steps})`)
     .option('--dense-steps <n>', `training steps of the dense parent (default ${PRUNE_DEFAULTS.denseSteps})`)
     .option('--batch-size <n>', `training batch size (default ${PRUNE_DEFAULTS.batchSize})`)
-    .option('--learning-rate <lr>', `Adam learning rate (default ${PRUNE_DEFAULTS.learningRate})`)
+    .option('--learning-rate <lr>', `Adam learning rate (default: the harness's per-model rate, ${Object.entries(DEFAULT_LEARNING_RATE).map(([m, r]) => `${m} ${r}`).join(', ')})`)
     .option('--seeds <list>', `comma-separated seeds; levels report mean ± std over them (default ${PRUNE_DEFAULTS.seeds})`)
     .option('--volume <requests>', `inference requests per month for the payoff (default ${DEFAULT_VOLUME.toLocaleString('en-US')})`)
     .option('--device <id>', `catalogue device whose $/hour prices runs and serving (default ${DEFAULT_PRUNE_DEVICE})`)
