@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findDevice } from '../../src/devices/catalog.ts';
 import { evaluateBatch, findShape, planServing, type ServingRequest } from '../../src/serve/index.ts';
+import { resolveShape } from '../../src/serve/resolve.ts';
 
 const exact = { prefillCompute: 1, decodeCompute: 1, memoryBandwidth: 1, link: 1, memoryUsable: 1, collectiveLatencySeconds: 0 };
 const tiny = { promptTokens: 1, outputTokens: 1, cacheHitShare: 0 };
@@ -98,5 +99,18 @@ describe('tensor parallel', () => {
     expect(e.decodeTerms.linkSeconds / 8.74e-6).toBeCloseTo(1, 2);
     // weights split four ways: 141.1e9 / (4 × 3.35e12) = 10.53 ms
     expect(e.decodeTerms.memorySeconds / 10.53e-3).toBeCloseTo(1, 2);
+  });
+});
+
+describe('kipply\'s worked case with a user shape (transformer:...)', () => {
+  it('a 6.74B Llama-2-7B-shaped model in bf16 on a 2.0 TB/s device decodes at batch 1 in ≈ 6.7 ms, bandwidth-bound', () => {
+    // By hand: 32 × (4 × 4096² + 3 × 4096 × 11008) + 2 × 32000 × 4096 (untied embeddings)
+    // = 32 × (67,108,864 + 135,266,304) + 262,144,000 = 6,738,149,376 params, plus norms
+    // (32 × 2 × 4096 + 4096 = 266,240) = 6.7384e9; × 2 B ÷ 2.0e12 B/s = 6.738 ms ("≈ 7 ms").
+    const shape = resolveShape('transformer:layers=32,hidden=4096,heads=32,ffn=11008,vocab=32000,mlp=swiglu,seq=4096');
+    const e = evaluateBatch({ ...request('qwen2.5-7b', 'a100-80gb'), shape }, 1);
+    expect(e.decodeBottleneck).toBe('bandwidth');
+    expect(e.decodeStepSeconds / 6.738e-3).toBeGreaterThan(0.995);
+    expect(e.decodeStepSeconds / 6.738e-3).toBeLessThan(1.005);
   });
 });
