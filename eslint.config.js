@@ -10,4 +10,17 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'Math', property: 'random', message: 'Use a seeded RNG (src/util/rng.ts).' }],
     },
   },
+  {
+    // Layering: the market and the report are pure over records and plans; they never reach the
+    // training runtime or TensorFlow.js (a record or a row is all they read).
+    files: ['src/market/**/*.ts', 'src/report/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/runtime', '**/runtime/**'], message: 'market/ and report/ never import runtime/: take measured figures from bench records.' },
+          { group: ['@tensorflow/*'], message: 'market/ and report/ never import TensorFlow.js: they are pure over records and plans.' },
+        ],
+      }],
+    },
+  },
 );
