@@ -54,8 +54,12 @@ export interface BenchMetrics {
   samples: number;
   /** Time to train: trimmed mean over the runs (MLPerf Training scoring, see bench/runs.ts). */
   wallSeconds: number;
-  /** 95% Student t interval of wallSeconds over the kept runs (absent with fewer than 2 kept). */
-  wallSecondsCi95?: [number, number];
+  /**
+   * 95% Student t interval of wallSeconds over the kept runs; null when fewer than 2 runs are
+   * kept or a kept run missed the target (provenance says which). Absent in records made before
+   * repeated runs.
+   */
+  wallSecondsCi95?: [number, number] | null;
   /** Mean seconds per optimizer step (all k micro-batches). */
   stepSeconds: number;
   flops: {

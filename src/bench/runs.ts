@@ -2,8 +2,10 @@
  * Repeated runs scored as MLPerf Training scores time-to-train (MLPerf Training Rules,
  * mlcommons/training_policies, training_rules.adoc, "Benchmark results"): several runs with
  * different seeds, the fastest and the slowest dropped, the mean of the rest. A run that never
- * reaches the target counts as infinitely slow, so one such run is the one dropped as slowest;
- * with two or more the result does not reach the target. Pure: no clock, no I/O.
+ * reaches the target counts as infinitely slow, so one such run is the one dropped as slowest
+ * ("a single non-converging run may be treated as the slowest run and dropped"); when a run
+ * that is kept missed the target (two or more misses, or any miss with fewer than 3 runs) the
+ * result is not valid: it does not reach the target and has no interval. Pure: no clock, no I/O.
  *
  * The 95% interval is the Student t interval of the kept runs' mean,
  * mean ± t(0.975, m − 1) · s / √m. No statistics library is in the dependency tree, so the t
@@ -11,6 +13,17 @@
  * (Abramowitz & Stegun 26.7.3–26.7.4) by bisection; test/bench/runs.test.ts checks it against
  * the published table values.
  */
+
+/** Seeded runs a time-to-accuracy benchmark takes when the caller does not say (MLPerf Training scores 5 or more runs for most benchmarks). */
+export const TARGET_RUNS_DEFAULT = 5;
+
+/**
+ * Runs `costsim bench` makes when --runs is not given: TARGET_RUNS_DEFAULT with a target
+ * accuracy (a time-to-accuracy figure needs the spread), 1 without (a plain step-budget run stays fast).
+ */
+export function defaultBenchRuns(targeted: boolean): number {
+  return targeted ? TARGET_RUNS_DEFAULT : 1;
+}
 
 /** One repeated run as it appears in a record's `runs` (seconds from first touch of the data set). */
 export interface RunResult {
@@ -25,13 +38,15 @@ export interface RunResult {
 export interface RunsSummary {
   /** Trimmed mean of wall seconds (fastest and slowest dropped when there are at least 3 runs). */
   wallSeconds: number;
-  /** 95% Student t interval of that mean; absent when fewer than 2 runs are kept. */
-  wallSecondsCi95?: [number, number];
+  /** 95% Student t interval of that mean; null when fewer than 2 runs are kept or a kept run missed the target (see ci95Note). */
+  wallSecondsCi95: [number, number] | null;
+  /** What the interval is, or why there is none, in one sentence. */
+  ci95Note: string;
   /** Seeds of the runs the mean is taken over. */
   keptSeeds: number[];
   /** Seeds of the runs dropped (fastest and slowest). */
   droppedSeeds: number[];
-  /** False when a target was set and two or more runs missed it (MLPerf: no valid result). */
+  /** False when no target was set, or when a kept run missed it (MLPerf: no valid result). */
   reachedTarget: boolean;
   /** Why the figures are what they are, in one sentence. */
   note: string;
@@ -95,8 +110,9 @@ export function meanCi95(values: readonly number[]): { mean: number; ci95?: [num
 /**
  * Score repeated runs: order by time (a run that missed the target as +∞ when `targeted`),
  * drop the fastest and the slowest when there are at least 3, mean and 95% interval of the rest.
- * With two or more misses under a target the result is not valid; the mean is then taken over
- * the seconds actually spent by the kept runs and `reachedTarget` is false.
+ * When a kept run missed the target the result is not valid: `reachedTarget` is false, the
+ * interval is null, and the mean is taken over the seconds the kept runs actually spent
+ * (a lower bound on a time-to-target that was never reached).
  */
 export function summarizeRuns(runs: readonly RunResult[], targeted: boolean): RunsSummary {
   if (runs.length === 0) throw new RangeError('no runs');
@@ -106,17 +122,29 @@ export function summarizeRuns(runs: readonly RunResult[], targeted: boolean): Ru
   const kept = trim ? ordered.slice(1, -1) : ordered;
   const dropped = trim ? [ordered[0] as RunResult, ordered[ordered.length - 1] as RunResult] : [];
   const misses = targeted ? runs.filter((r) => !r.reachedTarget).length : 0;
+  const keptMisses = targeted ? kept.filter((r) => !r.reachedTarget).length : 0;
+  const valid = keptMisses === 0;
   const { mean, ci95 } = meanCi95(kept.map((r) => r.wallSeconds));
-  const reachedTarget = targeted ? misses === 0 || (trim && misses === 1) : true;
-  const what = trim ? `mean of ${kept.length} runs after dropping the fastest and the slowest of ${runs.length}` : `mean of ${runs.length} run${runs.length === 1 ? '' : 's'} (fewer than 3: nothing dropped)`;
-  const missNote = !targeted ? '' : misses === 0 ? '; every run reached the target' : reachedTarget ? '; the one run that missed the target counts as slowest and is dropped' : `; ${misses} of ${runs.length} runs missed the target: no valid time-to-target (MLPerf allows one), the seconds are those spent`;
-  const ciNote = ci95 ? ', 95% Student t interval' : ', no interval (fewer than 2 kept runs)';
+  const what = trim ? `mean of ${kept.length} run${kept.length === 1 ? '' : 's'} after dropping the fastest and the slowest of ${runs.length}` : `mean of ${runs.length} run${runs.length === 1 ? '' : 's'} (fewer than 3: nothing dropped)`;
+  const missNote = !targeted
+    ? '; no target accuracy: the time of a step budget, not a time-to-target'
+    : misses === 0
+      ? '; every run reached the target'
+      : valid
+        ? '; the one run that missed the target counts as infinitely slow and is dropped as the slowest'
+        : `; ${misses} of ${runs.length} runs missed the target and ${keptMisses} of them ${keptMisses === 1 ? 'is' : 'are'} kept: no valid time-to-target (MLPerf Training allows one non-converging run, dropped as the slowest), the seconds are those the kept runs spent`;
+  const ci95Note = !valid
+    ? `no interval: ${keptMisses} kept run${keptMisses === 1 ? '' : 's'} never reached the target, so the time-to-target is unbounded`
+    : ci95
+      ? `95% Student t interval of the mean of the ${kept.length} kept runs, mean ± t(0.975, ${kept.length - 1}) · s / √${kept.length}`
+      : `no interval: ${kept.length} kept run (an interval needs at least 2; pass --runs 4 or more)`;
   return {
     wallSeconds: mean,
-    ...(ci95 ? { wallSecondsCi95: ci95 } : {}),
+    wallSecondsCi95: valid && ci95 ? ci95 : null,
+    ci95Note,
     keptSeeds: kept.map((r) => r.seed),
     droppedSeeds: dropped.map((r) => r.seed),
-    reachedTarget,
-    note: `${what}${ciNote}${missNote}`,
+    reachedTarget: targeted && valid,
+    note: `${what}${missNote}`,
   };
 }

@@ -1,7 +1,8 @@
 /**
  * `costsim bench --model mlp|cnn|transformer [--steps N | --target-accuracy A] [--batch B]
- * [--accum K] [--backend X] [--seed S] [--device ID] [--json]`: one measured training run,
- * priced on a catalogue device, appended to the record store.
+ * [--accum K] [--backend X] [--seed S] [--device ID] [--runs N] [--json]`: N seeded training
+ * runs (default 5 with a target accuracy, else 1) scored as MLPerf Training scores
+ * time-to-train, priced on the machine that ran them, one record appended to the store.
  */
 import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
@@ -14,11 +15,10 @@ import { isAbsolute, join } from 'node:path';
 import type { BenchConfig, BenchRecord } from '../../bench/record.ts';
 import type { BenchConfigInput } from '../../bench/config.ts';
 import type { BenchProgress } from '../../bench/run.ts';
+import { defaultBenchRuns, TARGET_RUNS_DEFAULT } from '../../bench/runs.ts';
 
 /** The device that prices a run when --device is not given. Printed with every run and recorded in it. */
 export const DEFAULT_BENCH_DEVICE = 'aws-c6a.large';
-/** Seeded runs per `costsim bench` when --runs is not given (MLPerf Training scores 5 or more for most benchmarks). */
-export const DEFAULT_BENCH_RUNS = 5;
 
 const description =
   'Train a zoo model for real (to a target test accuracy or a step budget) and record wall time, ' +
@@ -137,7 +137,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
     .option('--store <path>', 'JSONL record store (default .costsim/records.jsonl)')
     .option('--cache', 'reuse a stored record with the same config and environment instead of training')
     .option('--eval-every <n>', 'evaluate every n steps when a target is set (default 25)')
-    .option('--runs <n>', `seeded runs (seed, seed + 1, ...) scored as MLPerf Training does: fastest and slowest dropped, mean with a 95% interval (default ${DEFAULT_BENCH_RUNS})`)
+    .option('--runs <n>', `seeded runs (seed, seed + 1, ...) scored as MLPerf Training does: fastest and slowest dropped, mean with a 95% interval (default ${TARGET_RUNS_DEFAULT} with --target-accuracy, else 1 so a plain run stays fast)`)
     .option('--accum-sweep <ks>', 'instead of a run: peak memory and time per step for each k (e.g. 1,2,4,8) at --batch samples per step')
     .option('--json', 'print the BenchRecord as one JSON object on stdout')
     .action(async (flags: BenchFlags) => {
@@ -145,7 +145,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
       const config = makeBenchConfig(configFromFlags(flags)); // bad flags fail before any backend loads
       const evalEvery = parseNumber(flags.evalEvery, '--eval-every');
       if (evalEvery !== undefined && !(Number.isInteger(evalEvery) && evalEvery > 0)) throw new UsageError('--eval-every', `must be a positive integer (got ${evalEvery})`);
-      const runs = parseNumber(flags.runs, '--runs') ?? DEFAULT_BENCH_RUNS;
+      const runs = parseNumber(flags.runs, '--runs') ?? defaultBenchRuns(config.targetAccuracy !== undefined);
       if (!(Number.isInteger(runs) && runs >= 1 && runs <= 50)) throw new UsageError('--runs', `must be an integer from 1 to 50 (got ${runs})`, 'MLPerf Training scores 5 or more runs');
       const deviceId = flags.device ?? DEFAULT_BENCH_DEVICE;
       const { findDevice, deviceIds } = await import('../../devices/catalog.ts');
