@@ -5,7 +5,8 @@
  * calibration factor per backend fitted on every other batch size and its out-of-sample error.
  *
  * Shapes: GPT-2 small (random weights) and the zoo transformer. Flags: --tiny (a quick check:
- * batches 1,2,4, context 16, 2 steps), --json, --backend <name> (one backend only).
+ * batches 1,2,4, context 16, 2 steps; batch 1 only on the pure-JS cpu backend, which takes minutes per
+ * GPT-2 point on a loaded machine), --json, --backend <name> (one backend only).
  */
 import { loadavg } from 'node:os';
 import { tf } from '../src/runtime/tf.ts';
@@ -27,7 +28,7 @@ const backends = backendArg >= 0 ? [args[backendArg + 1] as string] : available;
 const loadBefore = loadavg();
 log(`bench:serve backends ${backends.join(', ')}; load average ${loadBefore.map((l) => l.toFixed(2)).join(' ')} (1/5/15 min)`);
 const settings = tiny
-  ? { batches: [1, 2, 4], contexts: [16], steps: 2, cpuMaxBatch: 2 }
+  ? { batches: [1, 2, 4], contexts: [16], steps: 2, cpuMaxBatch: 1 }
   : { batches: [1, 2, 4, 8, 16, 32, 64], contexts: [64, 256], steps: 8, cpuMaxBatch: 4 };
 const shapes = [
   { id: 'gpt2', shape: GPT2_DECODER },

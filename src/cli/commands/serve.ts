@@ -124,7 +124,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
         const available = (await probeBackends(defaultLoaders())).filter((p) => p.available).map((p) => p.name);
         const backends = options.backend ? [options.backend] : available;
         measured = await measureSweep(measureShape, options.model, {
-          backends, ...sweep,
+          backends, ...sweep, instance,
           onPoint: (p) => { if (!options.json || ctx.isTTY) ctx.err(`measured ${p.backend} batch ${p.batch} context ${p.contextTokens}: decode ${p.measuredDecodeTokensPerSecond.toPrecision(3)} tokens/s`); },
         });
       }

@@ -36,6 +36,8 @@ export interface SweepOptions {
   steps: number;
   /** Largest batch on the pure-JS cpu backend (it is ~100× slower than native). */
   cpuMaxBatch: number;
+  /** Catalogue CPU instance that prices this machine (default aws-c6a.large, as the CLI's --local-price). */
+  instance?: Device;
   /** Called after each point, for progress on stderr. */
   onPoint?: (p: MeasuredPoint) => void;
 }
@@ -94,7 +96,7 @@ export async function measureSweep(shape: DecoderShape, shapeId: string, options
   const devices: Record<string, Device> = {};
   const overheads: Record<string, number> = {};
   const serveShape = decoderAsShape(shape, shapeId);
-  const instance = findDevice('aws-c6a.large') as Device;
+  const instance = options.instance ?? (findDevice('aws-c6a.large') as Device);
   for (const backend of options.backends) {
     const local = await measureLocalServing(instance, backend);
     const device = { ...local.device, id: `local-cpu@${backend}` };
