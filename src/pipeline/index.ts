@@ -46,6 +46,8 @@ export interface ScenarioRunOptions {
   workers?: number;
   storePath?: string;
   backend?: string;
+  /** Redis URL of a job queue for the pruning and Monte Carlo sweeps (default: local worker processes). */
+  queue?: string;
   /** Called per rendered chart (progress). */
   onChart?: (chart: BuiltChart, index: number, total: number) => void;
 }
@@ -69,10 +71,11 @@ export async function runScenario(path: string, ctx: PipelineContext, options: S
   if (scenario.bench.length > 0) checkStoreWritable(storePath); // before any training, not after it
   checkReportTarget(outDir, (note) => ctx.err(`costsim: ${note}`));
   const backend = options.backend ? { backend: options.backend } : {};
+  const queue = options.queue ? { queue: options.queue } : {};
 
   // 3. measure
   say(`${scenario.name}: bench (${scenario.bench.length} entries)…`);
-  const bench = await runScenarioBench(scenario, path, ctx, { storePath, workers, ...backend });
+  const bench = await runScenarioBench(scenario, path, ctx, { storePath, workers, ...backend, ...queue });
   // 4. plan once (every entry), then calibrate the placement model on this machine
   say(`${scenario.name}: placement (${scenario.placement.length} entries)…`);
   const planned = await planScenario(scenario, path, { env: ctx.env, ...backend });
@@ -84,7 +87,7 @@ export async function runScenario(path: string, ctx: PipelineContext, options: S
   let market: SimulationResult | undefined;
   if (scenario.market) {
     say(`${scenario.name}: market (${options.runs ?? scenario.monteCarlo.runs} Monte Carlo runs × ${scenario.periods} periods)…`);
-    market = await simulateScenario(loaded, ctx, { records: bench.records, plans, workers, ...(options.runs !== undefined ? { runs: options.runs } : {}) });
+    market = await simulateScenario(loaded, ctx, { records: bench.records, plans, workers, ...queue, ...(options.runs !== undefined ? { runs: options.runs } : {}) });
   }
   // 7. assemble
   const results = assembleResults({ loaded, cwd: ctx.cwd, storePath, bench, placement: planned.map((p) => p.result), ...(calibration ? { calibration } : {}), ...(market ? { market } : {}) });

@@ -53,7 +53,7 @@ export const PAYOFF_REQUESTS_PER_MONTH = 1_000_000;
 const MODE_TO_METHOD: Record<string, PruneMethod> = { unstructured: 'magnitude', structured: 'structured', random: 'random' };
 
 /** Train (or fetch) every bench entry and run the pruning study. `storePath` is the JSONL record store. */
-export async function runScenarioBench(scenario: Scenario, file: string, ctx: PipelineContext, options: { storePath: string; backend?: string; workers: number }): Promise<BenchPhase> {
+export async function runScenarioBench(scenario: Scenario, file: string, ctx: PipelineContext, options: { storePath: string; backend?: string; workers: number; queue?: string }): Promise<BenchPhase> {
   const phase: BenchPhase = { records: new Map() };
   if (scenario.bench.length === 0) return phase;
   const choice = await initRuntime({ flag: options.backend, env: ctx.env });
@@ -137,7 +137,7 @@ export async function storedScenarioRecords(scenario: Scenario, ctx: PipelineCon
 }
 
 /** One study per model over the pruning entries' methods, sparsities and seeds. */
-async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[], phase: BenchPhase, ctx: PipelineContext, options: { storePath: string; backend: string; workers: number }): Promise<BenchPhase['prune']> {
+async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[], phase: BenchPhase, ctx: PipelineContext, options: { storePath: string; backend: string; workers: number; queue?: string }): Promise<BenchPhase['prune']> {
   const cells: PruneCell[] = [];
   const levels: PruneLevel[] = [];
   for (const model of [...new Set(entries.map((e) => e.model))]) {
@@ -152,6 +152,7 @@ async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[]
         deviceId: device.id,
         storePath: options.storePath,
         workers: options.workers,
+        ...(options.queue ? { queue: options.queue } : {}),
         onEvent: (event: SweepEvent) => {
           if (ctx.isTTY && event.type === 'finished') ctx.err(`prune ${model}: ${event.key} done in ${event.wallSeconds.toFixed(1)} s`);
         },

@@ -15,6 +15,7 @@ import type { PlanCost } from '../market/costs.ts';
 import { simulationSizeProblem } from '../scenario/limits.ts';
 import { resolveWorkerCount } from '../sweep/workers.ts';
 import { runSweep } from '../sweep/runner.ts';
+import { sweepProgressPrinter } from '../sweep/progress.ts';
 
 /**
  * UsageError when --runs/--periods overrides make runs × periods × providers too large (the
@@ -38,6 +39,8 @@ export interface SimulateOptions {
   records: ReadonlyMap<string, BenchRecord>;
   /** Best-plan costs by placement id (from the plan and price phases). */
   plans: ReadonlyMap<string, PlanCost>;
+  /** Redis URL of a job queue: the runs go to `costsim worker` processes instead of local ones (same output). */
+  queue?: string;
 }
 
 /** Simulate a read scenario (text kept so worker processes parse the same document). */
@@ -51,20 +54,18 @@ export async function simulateScenario(loaded: { scenario: Scenario; text: strin
   const plans = new Map(options.plans);
   const workers = Math.min(workerCount, runs);
   const indices = Array.from({ length: runs }, (_, i) => i);
-  if (workers <= 1) return assembleSimulation(scenario, records, simulateRuns(scenario, records, indices, periods, plans), periods, plans);
+  if (workers <= 1 && !options.queue) return assembleSimulation(scenario, records, simulateRuns(scenario, records, indices, periods, plans), periods, plans);
   const results: RunResult[] = [];
   const setupArgs: MarketWorkerSetup = { scenarioText: loaded.text, fileName: scenario.name, seed: scenario.seed, periods, records: [...records], plans: [...plans] };
-  let done = 0;
+  const { onEvent } = sweepProgressPrinter('simulate', runs, ctx);
   const summary = await runSweep<{ runs: number[] }, RunResult[]>({
     points: indices.map((run) => ({ key: `run:${run}`, params: { runs: [run] } })),
     workerModule: fileURLToPath(new URL('../market/worker.ts', import.meta.url)),
     workers,
     setupArgs,
-    onResult: (_key, result) => {
-      results.push(...result);
-      done += 1;
-      if (ctx.isTTY) ctx.err(`simulate: ${done}/${runs} runs`);
-    },
+    ...(options.queue ? { queue: options.queue } : {}),
+    onResult: (_key, result) => results.push(...result),
+    onEvent,
   });
   const failed = summary.failed[0];
   if (failed) {

@@ -14,6 +14,7 @@ import { deviceIds, findDevice } from '../../devices/catalog.ts';
 import { measuredPricingProblem } from '../../devices/pricing.ts';
 import { initRuntime } from '../../runtime/index.ts';
 import { resolveWorkerCount } from '../../sweep/workers.ts';
+import { resolveQueueUrl } from '../../sweep/queue/url.ts';
 import { defaultStorePath } from '../../bench/store.ts';
 import { numberFlag, parsePruneFlags, PRUNE_DEFAULTS, type PruneFlags } from '../../bench/prune/options.ts';
 import { runPruneStudy } from '../../bench/prune/study.ts';
@@ -29,6 +30,7 @@ interface PruneCommandFlags extends PruneFlags {
   device?: string;
   accuracyFloor?: string;
   workers?: string;
+  queue?: string;
   store?: string;
   backend?: string;
   json?: boolean;
@@ -64,6 +66,7 @@ export function registerPrune(program: Command, ctx: CliContext): void {
     .option('--latency-ms <ms>', 'how long each latency timing lasts (default 200)')
     .option('--data-limit <n>', 'use only the first N examples (quick runs)')
     .option('--workers <n>', 'worker processes (default: one per core)')
+    .option('--queue <url>', 'run the points on a Redis job queue, redis://host:port[/db], served by `costsim worker` (default: COSTSIM_QUEUE; else local workers)')
     .option('--store <path>', 'BenchRecord store (default .costsim/records.jsonl)')
     .option('--backend <name>', 'force a backend (tensorflow, native, wasm, cpu)')
     .option('--json', 'print one JSON object on stdout')
@@ -78,6 +81,7 @@ export function registerPrune(program: Command, ctx: CliContext): void {
       const requestsPerMonth = numberFlag('--volume', flags.volume, { min: 0 }) ?? DEFAULT_VOLUME;
       const accuracyFloor = numberFlag('--accuracy-floor', flags.accuracyFloor, { min: 0, max: 1 });
       const workers = resolveWorkerCount(numberFlag('--workers', flags.workers, { integer: true, min: 1 }), ctx.env);
+      const queue = resolveQueueUrl(flags.queue, ctx.env);
       const choice = await initRuntime({ flag: flags.backend, env: ctx.env });
       const progress = (line: string): void => {
         if (ctx.isTTY) ctx.err(line);
@@ -87,6 +91,7 @@ export function registerPrune(program: Command, ctx: CliContext): void {
         deviceId: device.id,
         storePath,
         workers,
+        ...(queue ? { queue } : {}),
         onEvent: (event) => {
           if (event.type === 'finished') progress(`prune: ${event.key} done in ${event.wallSeconds.toFixed(1)} s`);
           else if (event.type === 'failed') progress(`prune: ${event.key} failed: ${event.message}`);

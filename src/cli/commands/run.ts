@@ -1,5 +1,5 @@
 /**
- * `costsim run [scenario] [--out dir] [--runs N] [--workers N] [--store path] [--backend X] [--json]`:
+ * `costsim run [scenario] [--out dir] [--runs N] [--workers N] [--queue URL] [--store path] [--backend X] [--json]`:
  * the main job. Parses the flags, runs the scenario pipeline (src/pipeline/: read → normalise →
  * measure → plan once → price → simulate → assemble → write) and prints where the report is.
  * Bad input (missing or malformed scenario, unwritable output) fails before any work, exit 2.
@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { runScenario } from '../../pipeline/index.ts';
 import { positiveInt, runsFlag } from '../flags.ts';
+import { resolveQueueUrl } from '../../sweep/queue/url.ts';
 import { reportProgress, reportSummaryLines } from '../report-output.ts';
 
 /** The scenario `costsim run` uses with no argument: exercises every part on small budgets. */
@@ -23,16 +24,19 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--out <dir>', 'report directory (default: reports/<scenario-name>)')
     .option('--runs <n>', 'Monte Carlo runs (default: the scenario\'s monteCarlo.runs)')
     .option('--workers <n>', 'worker processes for pruning and Monte Carlo (default: one per core)')
+    .option('--queue <url>', 'run pruning and Monte Carlo points on a Redis job queue, redis://host:port[/db], served by `costsim worker` (default: COSTSIM_QUEUE; else local workers)')
     .option('--store <path>', 'bench record store, also the cache (default: .costsim/records.jsonl)')
     .option('--backend <name>', 'force a tfjs backend (tensorflow, native, wasm, cpu)')
     .option('--json', 'print one JSON object on stdout')
-    .action(async (scenario: string | undefined, options: { out?: string; runs?: string; workers?: string; store?: string; backend?: string; json?: boolean }) => {
+    .action(async (scenario: string | undefined, options: { out?: string; runs?: string; workers?: string; queue?: string; store?: string; backend?: string; json?: boolean }) => {
       const runs = runsFlag(options.runs);
       const workers = positiveInt('--workers', options.workers);
+      const queue = resolveQueueUrl(options.queue, ctx.env);
       const written = await runScenario(scenario ?? relative(ctx.cwd, DEFAULT_SCENARIO), ctx, {
         ...(options.out ? { out: options.out } : {}),
         ...(runs !== undefined ? { runs } : {}),
         ...(workers !== undefined ? { workers } : {}),
+        ...(queue ? { queue } : {}),
         ...(options.store ? { storePath: resolve(ctx.cwd, options.store) } : {}),
         ...(options.backend ? { backend: options.backend } : {}),
         ...(reportProgress(ctx) ? { onChart: reportProgress(ctx) } : {}),

@@ -1,5 +1,5 @@
 /**
- * `costsim simulate <scenario> [--runs N] [--seed S] [--periods N] [--workers N] [--no-rows] [--json]`:
+ * `costsim simulate <scenario> [--runs N] [--seed S] [--periods N] [--workers N] [--queue URL] [--no-rows] [--json]`:
  * Monte Carlo runs of the scenario's market (src/pipeline/simulate.ts) in worker processes (one
  * per core), merged in run order, so the output is byte-identical whatever the worker count.
  */
@@ -10,6 +10,7 @@ import { InputError } from '../../errors.ts';
 import type { SimulationResult } from '../../market/montecarlo.ts';
 import { defaultStorePath } from '../../bench/store.ts';
 import { resolveWorkerCount } from '../../sweep/workers.ts';
+import { resolveQueueUrl } from '../../sweep/queue/url.ts';
 import { checkSimulationSize, scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, simulateScenario } from '../../pipeline/index.ts';
 import { periodsFlag, positiveInt, runsFlag } from '../flags.ts';
 
@@ -50,19 +51,21 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--seed <s>', 'scenario seed (default: the scenario\'s seed)')
     .option('--periods <n>', 'periods per run (default: the scenario\'s periods)')
     .option('--workers <n>', 'worker processes (default: one per core)')
+    .option('--queue <url>', 'run the Monte Carlo runs on a Redis job queue, redis://host:port[/db], served by `costsim worker` (default: COSTSIM_QUEUE; else local workers)')
     .option('--no-rows', 'leave the per-period rows out of --json (summaries only)')
     .option('--store <path>', 'bench record store the scenario\'s bench entries are read from (default: .costsim/records.jsonl)')
     .option('--train', 'train bench entries missing from the store now (announced on stderr); without it nothing is trained')
     .option('--json', 'print one JSON object on stdout')
-    .action(async (path: string, options: { runs?: string; seed?: string; periods?: string; workers?: string; rows: boolean; json?: boolean; store?: string; train?: boolean }) => {
+    .action(async (path: string, options: { runs?: string; seed?: string; periods?: string; workers?: string; queue?: string; rows: boolean; json?: boolean; store?: string; train?: boolean }) => {
       const runs = runsFlag(options.runs);
       const periods = periodsFlag(options.periods);
       const workers = positiveInt('--workers', options.workers);
+      const queue = resolveQueueUrl(options.queue, ctx.env);
       const seed = positiveInt('--seed', options.seed, -(2 ** 31));
       const loaded = readScenarioFile(path, ctx.cwd);
       const { scenario } = loaded;
       if (!scenario.market) throw new InputError({ file: path, path: 'demand' }, 'this scenario has no market: add demand and providers sections to simulate it');
-      const overrides = { ...(runs !== undefined ? { runs } : {}), ...(seed !== undefined ? { seed } : {}), ...(periods !== undefined ? { periods } : {}), ...(workers !== undefined ? { workers } : {}) };
+      const overrides = { ...(runs !== undefined ? { runs } : {}), ...(seed !== undefined ? { seed } : {}), ...(periods !== undefined ? { periods } : {}), ...(workers !== undefined ? { workers } : {}), ...(queue ? { queue } : {}) };
       checkSimulationSize(scenario, overrides);
       const records = await scenarioRecords(scenario, path, ctx, { storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd), workers: resolveWorkerCount(undefined, ctx.env), train: options.train === true });
       const plans = planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path);

@@ -8,16 +8,8 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../../errors.ts';
 import { positiveInt } from '../flags.ts';
-import { parseQueueUrl } from '../../sweep/queue/url.ts';
+import { parseQueueUrl, resolveQueueUrl } from '../../sweep/queue/url.ts';
 import type { QueueWorkerEvent } from '../../sweep/queue/worker.ts';
-
-/** The queue URL from `--queue` or COSTSIM_QUEUE (undefined when neither is set). */
-export function queueUrlOf(flag: string | undefined, ctx: CliContext): string | undefined {
-  const url = flag ?? ctx.env.COSTSIM_QUEUE;
-  if (url === undefined || url === '') return undefined;
-  parseQueueUrl(url, flag !== undefined ? '--queue' : 'COSTSIM_QUEUE');
-  return url;
-}
 
 function describe(event: QueueWorkerEvent): string {
   switch (event.type) {
@@ -46,7 +38,7 @@ export function registerWorker(program: Command, ctx: CliContext): void {
     .option('--lock-seconds <s>', "how long a job's lock lasts unrenewed; a killed worker's job is taken over after one to two of these (default: 30)")
     .option('--json', 'print one JSON object per event on stdout')
     .action(async (options: { queue?: string; concurrency?: string; lockSeconds?: string; json?: boolean }) => {
-      const url = queueUrlOf(options.queue, ctx);
+      const url = resolveQueueUrl(options.queue, ctx.env);
       if (!url) throw new UsageError('--queue', 'is required (or set COSTSIM_QUEUE)', 'redis://host:port[/db]');
       // One process per point: the same core cap as --workers (COSTSIM_MAX_WORKERS raises it).
       const concurrency = resolveWorkerCount(positiveInt('--concurrency', options.concurrency) ?? 1, ctx.env, undefined, '--concurrency');

@@ -36,3 +36,17 @@ export function parseQueueUrl(text: string, flag = '--queue'): QueueTarget {
     ...(url.password ? { password: decodeURIComponent(url.password) } : {}),
   };
 }
+
+/** The environment variable that names the queue when `--queue` is not given. */
+export const QUEUE_ENV = 'COSTSIM_QUEUE';
+
+/**
+ * The queue URL a command uses: `--queue` if given, else COSTSIM_QUEUE, else undefined (the
+ * local worker pool). A malformed URL is a UsageError naming whichever of the two it came from.
+ */
+export function resolveQueueUrl(flag: string | undefined, env: Record<string, string | undefined> = {}): string | undefined {
+  const url = flag ?? env[QUEUE_ENV];
+  if (url === undefined || url === '') return undefined;
+  parseQueueUrl(url, flag !== undefined ? '--queue' : QUEUE_ENV);
+  return url;
+}

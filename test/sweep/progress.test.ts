@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SweepProgress, sweepProgressPrinter } from '../../src/cli/sweep-progress.ts';
+import { SweepProgress, sweepProgressPrinter } from '../../src/sweep/progress.ts';
 
 describe('SweepProgress', () => {
   it('counts done, running, failed and retried, and estimates the time left from the finishing rate', () => {

@@ -2,7 +2,7 @@
  * Progress of a sweep (local pool or job queue) for stderr on a TTY: points done, running,
  * failed and retried, and an ETA from the rate points have finished at so far.
  */
-import type { SweepEvent } from '../sweep/runner.ts';
+import type { SweepEvent } from './runner.ts';
 
 /** Counts of a sweep's points; `started` drives running, `failed` with willRetry counts as a retry. */
 export class SweepProgress {
