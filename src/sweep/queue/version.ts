@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { COSTSIM_VERSION } from '../../version.ts';
 
 /** The project's root directory (where package.json is). */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -31,7 +32,6 @@ export function costsimVersion(): string {
   for (const file of files.map((f) => relative(PROJECT_ROOT, f).split('\\').join('/')).sort()) {
     hash.update(file).update('\0').update(readFileSync(join(PROJECT_ROOT, file))).update('\0');
   }
-  const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string };
-  cached = `${pkg.version}+${hash.digest('hex').slice(0, 12)}`;
+  cached = `${COSTSIM_VERSION}+${hash.digest('hex').slice(0, 12)}`;
   return cached;
 }
