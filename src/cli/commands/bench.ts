@@ -13,8 +13,9 @@ import { initRuntime } from '../../runtime/index.ts';
 import { measuredPricingProblem } from '../../devices/pricing.ts';
 import { isAbsolute, join } from 'node:path';
 import type { BenchConfig, BenchRecord } from '../../bench/record.ts';
-import type { BenchConfigInput } from '../../bench/config.ts';
-import type { BenchProgress } from '../../bench/run.ts';
+import { makeBenchConfig, type BenchConfigInput } from '../../bench/config.ts';
+import { runBenchmark, type BenchProgress } from '../../bench/run.ts';
+import { deviceIds, findDevice } from '../../devices/catalog.ts';
 import { defaultBenchRuns, TARGET_RUNS_DEFAULT } from '../../bench/runs.ts';
 
 /** The device that prices a run when --device is not given. Printed with every run and recorded in it. */
@@ -141,14 +142,12 @@ export function registerBench(program: Command, ctx: CliContext): void {
     .option('--accum-sweep <ks>', 'instead of a run: peak memory and time per step for each k (e.g. 1,2,4,8) at --batch samples per step')
     .option('--json', 'print the BenchRecord as one JSON object on stdout')
     .action(async (flags: BenchFlags) => {
-      const { makeBenchConfig } = await import('../../bench/config.ts');
       const config = makeBenchConfig(configFromFlags(flags)); // bad flags fail before any backend loads
       const evalEvery = parseNumber(flags.evalEvery, '--eval-every');
       if (evalEvery !== undefined && !(Number.isInteger(evalEvery) && evalEvery > 0)) throw new UsageError('--eval-every', `must be a positive integer (got ${evalEvery})`);
       const runs = parseNumber(flags.runs, '--runs') ?? defaultBenchRuns(config.targetAccuracy !== undefined);
       if (!(Number.isInteger(runs) && runs >= 1 && runs <= 50)) throw new UsageError('--runs', `must be an integer from 1 to 50 (got ${runs})`, 'MLPerf Training scores 5 or more runs');
       const deviceId = flags.device ?? DEFAULT_BENCH_DEVICE;
-      const { findDevice, deviceIds } = await import('../../devices/catalog.ts');
       const pricedOn = findDevice(deviceId);
       if (!pricedOn) throw new UsageError('--device', `unknown device "${deviceId}"`, deviceIds().join(', '));
       const notHere = measuredPricingProblem(pricedOn);
@@ -164,7 +163,6 @@ export function registerBench(program: Command, ctx: CliContext): void {
       }
       const choice = await initRuntime({ flag: flags.backend, env: ctx.env });
       if (!flags.json && ctx.isTTY) ctx.err(`costsim bench: ${config.model} on ${choice.name}, priced on device ${deviceId}${deviceNote}`);
-      const { runBenchmark } = await import('../../bench/run.ts');
       const bar = ctx.isTTY ? progressBar(config.maxSteps) : undefined;
       let record: BenchRecord;
       try {

@@ -15,6 +15,7 @@ import { parseFraction, parseMaxMemory } from '../../placement/parse.ts';
 import { isTransformerShape, parseTransformerShape } from '../../placement/transformer.ts';
 import { LOCAL_CPU_ID, resolveDevices } from '../../placement/resolve.ts';
 import { planSpec, type PlacementSpec } from '../../placement/spec.ts';
+import { zooGraph } from '../../placement/zoo.ts';
 import { formatPlanning, planningJson } from '../../placement/format.ts';
 import type { Scenario } from '../../scenario/index.ts';
 import { readScenarioFile } from '../../pipeline/index.ts';
@@ -117,7 +118,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
         extraDevices: extra,
         efficiencies,
         fields,
-        zooGraph: async (model, field) => (await import('../../placement/zoo.ts')).zooGraph(model, field),
+        zooGraph,
         measureLocal: async () => {
           if (ctx.isTTY && !options.json) ctx.err(`measuring ${LOCAL_CPU_ID} (GEMM and memory bandwidth)…`);
           const m = await measureLocalCpu();
