@@ -1,7 +1,7 @@
 /**
  * Demand models. Logit in the form of Calvano et al. (2020, AER):
  *   s_i = exp((a_i − p_i)/μ) / (Σ_j exp((a_j − p_j)/μ) + exp(a_0/μ)),
- * market size responding to the share-weighted average price with a constant elasticity, and
+ * market size responding to the share-weighted average price (log-linear: finite at price 0), and
  * capacity limits whose excess demand re-chooses among providers with room (and the outside
  * good) by the same logit weights. Linear demand is Shubik–Levitan:
  *   q_i = (a_i − (1+γ) p_i + (γ/n) Σ_j p_j) / (n b),
@@ -45,11 +45,16 @@ export function logitConsumerSurplusUsd(inclusiveValue: number, mu: number, outs
 }
 
 /**
- * Market size at average price `avgPriceUsd`: M0 · (p̄ / p_ref)^(−ε). ε = 0 is a fixed market.
+ * Market size at average price `avgPriceUsd`: M0 · exp(−ε (p̄ / p_ref − 1)). Its elasticity is
+ * ε · p̄/p_ref, so ε at the reference price, as the constant-elasticity form it replaces; but
+ * it stays finite as prices fall to zero (at most e^ε · M0), where M0 · (p̄/p_ref)^(−ε) grows
+ * without bound. This is the exponential (log-linear) demand curve of applied demand analysis
+ * (e.g. Bergstrom & Varian, "Intermediate Microeconomics"; semi-log demand). ε = 0 is a fixed
+ * market.
  */
 export function marketSizeAt(baseSize: number, elasticity: number, avgPriceUsd: number, referencePriceUsd: number): number {
   if (elasticity === 0) return baseSize;
-  return baseSize * Math.pow(Math.max(avgPriceUsd, 1e-12) / referencePriceUsd, -elasticity);
+  return baseSize * Math.exp(-elasticity * (Math.max(avgPriceUsd, 0) / referencePriceUsd - 1));
 }
 
 /**
@@ -96,15 +101,52 @@ export function countActive(active: Uint8Array): number {
 }
 
 /**
- * Shubik–Levitan linear demand per active provider (units per period), floored at 0. `quality`
- * holds the intercepts a_i, `slope` is b and `substitution` is γ (0: independent products).
+ * Shubik–Levitan linear demand per active provider (units per period). A provider whose demand
+ * would be ≤ 0 is priced out: it leaves the market, and the others' demand is that of the
+ * market without it (n counts only the providers still selling), repeated until every one
+ * left sells a positive quantity. So total demand never exceeds max_i (a_i − p_i)/b, and a
+ * firm alone sells (a − p)/b. `quality` holds the intercepts a_i, `slope` is b and
+ * `substitution` is γ (0: independent products).
  */
 export function linearQuantities(quality: Float64Array, price: Float64Array, active: Uint8Array, slope: number, substitution: number, quantity: Float64Array): void {
+  const selling = Uint8Array.from(active);
+  for (let round = 0; round <= price.length; round++) {
+    const n = countActive(selling);
+    let sum = 0;
+    for (let i = 0; i < price.length; i++) if (selling[i]) sum += price[i]!;
+    let dropped = false;
+    for (let i = 0; i < price.length; i++) {
+      const q = selling[i] ? (quality[i]! - (1 + substitution) * price[i]! + (substitution / n) * sum) / (n * slope) : 0;
+      quantity[i] = Math.max(0, q);
+      if (selling[i] && q <= 0) {
+        selling[i] = 0;
+        dropped = true;
+      }
+    }
+    if (!dropped) return;
+  }
+}
+
+/**
+ * Capacity limits under linear demand: a provider over capacity serves its capacity and its
+ * excess customers turn to each rival with room by the Shubik–Levitan diversion ratio
+ * (γ/n) / (1 + γ − γ/n) (the share of a lost unit that a rival's demand gains), the rest
+ * leaving the market; repeated while someone is over capacity. `full` is scratch space.
+ */
+export function allocateLinearWithCapacity(quantity: Float64Array, capacity: Float64Array, active: Uint8Array, substitution: number, full: Uint8Array): void {
   const n = countActive(active);
-  let sum = 0;
-  for (let i = 0; i < price.length; i++) if (active[i]) sum += price[i]!;
-  for (let i = 0; i < price.length; i++) {
-    quantity[i] = active[i] ? Math.max(0, (quality[i]! - (1 + substitution) * price[i]! + (substitution / n) * sum) / (n * slope)) : 0;
+  const diversion = n > 1 ? substitution / n / (1 + substitution - substitution / n) : 0;
+  full.fill(0);
+  for (let round = 0; round < quantity.length; round++) {
+    let excess = 0;
+    for (let i = 0; i < quantity.length; i++) {
+      if (!active[i] || full[i] || quantity[i]! <= capacity[i]!) continue;
+      excess += quantity[i]! - capacity[i]!;
+      quantity[i] = capacity[i]!;
+      full[i] = 1;
+    }
+    if (excess <= 0) return;
+    for (let i = 0; i < quantity.length; i++) if (active[i] && !full[i]) quantity[i] = quantity[i]! + excess * diversion;
   }
 }
 

@@ -11,6 +11,7 @@
  * Joint profit: all markups are equal at the optimum, m = μ / (1 − Σ s_j(m)), a scalar root.
  */
 import { solveLinear } from './linear-solve.ts';
+import { linearQuantities } from './demand.ts';
 
 /** A logit market's primitives: qualities a_i, marginal costs c_i (USD/unit), μ, a_0. */
 export interface LogitMarket {
@@ -126,34 +127,68 @@ export function logitBestResponse(m: LogitMarket, p: readonly number[], i: numbe
   return c + risingRoot(excess, m.mu);
 }
 
+/** Bounded Shubik–Levitan quantities at prices `p` (a priced-out firm leaves the market; demand.ts). */
+function linearQuantitiesAt(m: LinearMarket, p: readonly number[]): number[] {
+  const q = new Float64Array(p.length);
+  linearQuantities(Float64Array.from(m.quality), Float64Array.from(p), new Uint8Array(p.length).fill(1), m.slope, m.substitution, q);
+  return [...q];
+}
+
 function linearPoints(m: LinearMarket, p: readonly number[]): EquilibriumPoint[] {
-  const n = p.length;
-  const sum = p.reduce((a, b) => a + b, 0);
-  const q = p.map((pi, i) => Math.max(0, ((m.quality[i] as number) - (1 + m.substitution) * pi + (m.substitution / n) * sum) / (n * m.slope)));
+  const q = linearQuantitiesAt(m, p);
   const total = q.reduce((a, b) => a + b, 0);
   return p.map((pi, i) => ({ price: pi, quantity: q[i] as number, share: total > 0 ? (q[i] as number) / total : 0, profit: (q[i] as number) * (pi - (m.marginalCostUsd[i] as number)) }));
 }
 
-/** Bertrand–Nash prices with linear demand: 2k p_i − (γ/n) Σ_{j≠i} p_j = a_i + k c_i, k = 1 + γ − γ/n (interior solution). */
+/** A price at which no firm of `m` sells anything whatever its rivals charge (above every intercept). */
+function linearChokePrice(m: LinearMarket): number {
+  return Math.max(...m.quality, ...m.marginalCostUsd) * 2 + 1;
+}
+
+/**
+ * Bertrand–Nash prices with linear demand: the interior solution of
+ * 2k p_i − (γ/n) Σ_{j≠i} p_j = a_i + k c_i, k = 1 + γ − γ/n, floored at marginal cost.
+ * With bounded demand (a priced-out firm leaves, demand.ts) a rival may gain by pricing a weak
+ * firm out, and then no pure-strategy equilibrium need exist: this is the interior candidate.
+ */
 export function linearNash(m: LinearMarket): EquilibriumPoint[] {
   const n = m.quality.length;
   const g = m.substitution / n;
   const k = 1 + m.substitution - g;
   const A = m.quality.map((_, i) => m.quality.map((__, j) => (i === j ? 2 * k : -g)));
   const b = m.quality.map((a, i) => a + k * (m.marginalCostUsd[i] as number));
-  return linearPoints(m, solveLinear(A, b));
+  return linearPoints(m, solveLinear(A, b).map((pi, i) => Math.max(m.marginalCostUsd[i] as number, pi)));
 }
 
-/** Joint-profit prices with linear demand (interior solution of the joint first-order conditions). */
+/**
+ * Joint-profit prices with bounded linear demand: for every set S of firms that sell (all sets
+ * up to 12 firms, else all firms), the interior joint optimum of the market made of S alone,
+ * the others priced out; the best valid one. Interior conditions for S (n = |S|, g = γ/n,
+ * k = 1 + γ − g): a_i − (1+γ)p_i + g Σ_j p_j − k(p_i − c_i) + g Σ_{j≠i}(p_j − c_j) = 0.
+ */
 export function linearCollusive(m: LinearMarket): EquilibriumPoint[] {
-  const n = m.quality.length;
-  const g = m.substitution / n;
-  const k = 1 + m.substitution - g;
-  // a_i − (1+γ)p_i + g Σ_j p_j − k(p_i − c_i) + g Σ_{j≠i}(p_j − c_j) = 0
-  const A = m.quality.map((_, i) => m.quality.map((__, j) => (i === j ? 1 + m.substitution - g + k : -2 * g)));
-  const sumC = m.marginalCostUsd.reduce((a, b) => a + b, 0);
-  const b = m.quality.map((a, i) => a + k * (m.marginalCostUsd[i] as number) - g * (sumC - (m.marginalCostUsd[i] as number)));
-  return linearPoints(m, solveLinear(A, b));
+  const all = m.quality.length;
+  const choke = linearChokePrice(m);
+  const sets = all <= 12 ? Array.from({ length: (1 << all) - 1 }, (_, s) => s + 1) : [(1 << Math.min(all, 30)) - 1];
+  let best: { p: number[]; profit: number } | undefined;
+  for (const set of sets) {
+    const idx = m.quality.flatMap((_, i) => (all > 12 || set & (1 << i) ? [i] : []));
+    const n = idx.length;
+    const g = m.substitution / n;
+    const k = 1 + m.substitution - g;
+    const cs = idx.map((i) => m.marginalCostUsd[i] as number);
+    const sumC = cs.reduce((a, b) => a + b, 0);
+    const A = idx.map((_, r) => idx.map((__, c) => (r === c ? 1 + m.substitution - g + k : -2 * g)));
+    const rhs = idx.map((i, r) => (m.quality[i] as number) + k * (cs[r] as number) - g * (sumC - (cs[r] as number)));
+    const inner = solveLinear(A, rhs);
+    const p = m.quality.map(() => choke);
+    idx.forEach((i, r) => (p[i] = inner[r] as number));
+    const points = linearPoints(m, p);
+    if (idx.some((i) => !((points[i] as EquilibriumPoint).quantity > 0))) continue;
+    const profit = points.reduce((s, e) => s + e.profit, 0);
+    if (!best || profit > best.profit) best = { p, profit };
+  }
+  return linearPoints(m, best?.p ?? m.quality.map(() => choke));
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { Rng } from '../util/rng.ts';
 import type { Sampled } from '../scenario/distribution.ts';
 import type { Demand, Provider } from '../scenario/normalize.ts';
-import { allocateWithCapacity, countActive, hhi, linearQuantities, logitConsumerSurplusUsd, logitInclusiveValue, logitShares, marketSizeAt } from './demand.ts';
+import { allocateLinearWithCapacity, allocateWithCapacity, countActive, hhi, linearQuantities, logitConsumerSurplusUsd, logitInclusiveValue, logitShares, marketSizeAt } from './demand.ts';
 import { linearCollusive, linearNash, logitBestResponse, logitCollusive, logitNash, type EquilibriumPoint } from './equilibrium.ts';
 import { createPriceRule, type Observation } from './strategies.ts';
 import { trainQLearning, type QLearningResult } from './qlearning.ts';
@@ -74,6 +74,7 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
   const shares = new Float64Array(n);
   const quantity = new Float64Array(n);
   const full = new Uint8Array(n);
+  const open = new Uint8Array(n);
   const mc = new Float64Array(n);
   const exitPeriods: Array<number | null> = providers.map(() => null);
   const { nash, collusive } = stageEquilibria(demand, costs);
@@ -153,11 +154,27 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       }
       const size = marketSizeAt(demand.marketSize, demand.priceElasticity, inside > 0 ? weighted / inside : demand.referencePriceUsd, demand.referencePriceUsd);
       allocateWithCapacity(shares, outside, size, capacity, active, quantity, full);
-      outsideShare = outside;
-      consumerSurplusUsd = logitConsumerSurplusUsd(logitInclusiveValue(quality, price, active, demand.mu, demand.outsideQuality), demand.mu, demand.outsideQuality, size);
+      // After spill-over: the outside share is everyone who bought nothing, rationed customers included.
+      let served = 0;
+      let rationed = 0;
+      for (let i = 0; i < n; i++) {
+        served += quantity[i]!;
+        if (active[i] && full[i]) rationed += Math.max(0, size * shares[i]! - quantity[i]!); // first-choice customers turned away (spill-over of spill-over not traced)
+      }
+      outsideShare = size > 0 ? Math.max(0, 1 - served / size) : outside;
+      // Small–Rosen surplus: first choices at the full choice set; rationed customers choose again
+      // among the providers with room and the outside good (their second-choice set).
+      const ivAll = logitInclusiveValue(quality, price, active, demand.mu, demand.outsideQuality);
+      if (rationed > 0) {
+        for (let i = 0; i < n; i++) open[i] = active[i] && !full[i] ? 1 : 0;
+        const ivOpen = logitInclusiveValue(quality, price, open, demand.mu, demand.outsideQuality);
+        consumerSurplusUsd = logitConsumerSurplusUsd(ivAll, demand.mu, demand.outsideQuality, size - rationed) + logitConsumerSurplusUsd(ivOpen, demand.mu, demand.outsideQuality, rationed);
+      } else {
+        consumerSurplusUsd = logitConsumerSurplusUsd(ivAll, demand.mu, demand.outsideQuality, size);
+      }
     } else {
       linearQuantities(quality, price, active, demand.slope, demand.substitution, quantity);
-      for (let i = 0; i < n; i++) quantity[i] = Math.min(quantity[i]!, capacity[i]!);
+      allocateLinearWithCapacity(quantity, capacity, active, demand.substitution, full);
     }
     let total = 0;
     let revenueAll = 0;
