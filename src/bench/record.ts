@@ -92,6 +92,8 @@ export interface BenchMetrics {
   energyJoules: number;
   costUsd: number;
   carbonGrams?: number;
+  /** Models with batch norm, k > 1: how far one step of k micro-batches is from one batch of k·b (relative L2, measured). */
+  accumulationEquivalence?: { updateRelativeDifference: number; movingStatsRelativeDifference: number };
   /** Seconds of test-set evaluation included in wallSeconds. */
   evalSeconds?: number;
   /** Share of the timed training loop's wall time spent outside tfjs kernels, in [0, 1]. */

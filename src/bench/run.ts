@@ -31,6 +31,7 @@ import { estimateEnergy, readRapl } from './energy.ts';
 import { appendRecord, checkStoreWritable, findCached } from './store.ts';
 import { summarizeRuns, type RunResult } from './runs.ts';
 import { forgetMnistDigits } from './data/mnist.ts';
+import { measureAccumulationEquivalence, type AccumulationEquivalence } from './train/equivalence.ts';
 
 /** Runs per benchmark when the caller does not say (`costsim run`; MLPerf asks for at least 3 to drop two). `costsim bench` defaults to 5. */
 export const DEFAULT_RUNS = 3;
@@ -125,6 +126,7 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
   if (options.storePath) checkStoreWritable(options.storePath);
   progress({ phase: 'gemm', step: 0, wallSeconds: 0 });
   const gemm = await measureGemm(gemmSize(environment.backend), options.gemmSeconds ?? 0.5);
+  const equivalence = config.accumulationSteps > 1 && hasBatchNorm(config.model) ? accumulationDifference(config) : undefined;
   const singles: Array<SingleRun & { seed: number }> = [];
   for (let i = 0; i < runCount; i++) {
     const seed = config.seed + i;
@@ -146,7 +148,11 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
     carbonGrams: mean((r) => r.energy.carbonGrams),
     costUsd: usdForSeconds(summary.wallSeconds, device.usdPerHour.value),
   };
-  const provenance = buildProvenance({ config, device, gemm, energy: { ...median.energy.provenance, source: `mean over the kept runs; each run: ${median.energy.provenance.source}` }, carbon: { ...median.energy.carbonProvenance, source: `mean over the kept runs; each run: ${median.energy.carbonProvenance.source}` }, backend: environment.backend, task: median.taskDescription, runs: summary.note, ci95: summary.ci95Note, medianSeed: median.seed });
+  if (equivalence) metrics.accumulationEquivalence = { updateRelativeDifference: equivalence.updateRelativeDifference, movingStatsRelativeDifference: equivalence.movingStatsRelativeDifference };
+  const provenance: Record<string, Provenance> = {
+    ...(equivalence ? { 'metrics.accumulationEquivalence': { kind: 'measured' as const, source: `one SGD step from the same weights over the same ${config.batchSize * config.accumulationSteps} samples, as ${config.accumulationSteps} micro-batches of ${config.batchSize} vs one batch: batch norm normalises each micro-batch with its own statistics and updates its moving averages ${config.accumulationSteps} times per optimizer step, so accumulation here is not one batch of ${config.batchSize * config.accumulationSteps} (relative L2 difference of the weight update and of the moving statistics)` } } : {}),
+  };
+  Object.assign(provenance, buildProvenance({ config, device, gemm, energy: { ...median.energy.provenance, source: `mean over the kept runs; each run: ${median.energy.provenance.source}` }, carbon: { ...median.energy.carbonProvenance, source: `mean over the kept runs; each run: ${median.energy.carbonProvenance.source}` }, backend: environment.backend, task: median.taskDescription, runs: summary.note, ci95: summary.ci95Note, medianSeed: median.seed }));
   const record: BenchRecord = {
     version: BENCH_RECORD_VERSION,
     id: randomUUID(),
@@ -163,6 +169,23 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
   if (options.storePath) appendRecord(options.storePath, record);
   progress({ phase: 'done', step: metrics.steps, wallSeconds: metrics.wallSeconds, testAccuracy: metrics.testAccuracy });
   return record;
+}
+
+/** Zoo models with batch normalisation (their accumulation is not one large batch). */
+function hasBatchNorm(model: BenchConfig['model']): boolean {
+  return model === 'cnn';
+}
+
+/** The measured difference between k micro-batches and one k·b batch, on a fresh copy of the model. */
+function accumulationDifference(config: BenchConfig): AccumulationEquivalence {
+  const { model, task } = buildZooModel(config.model, { ...config.modelOptions, seed: config.seed });
+  try {
+    const n = Math.min(task.train.count - (task.train.count % config.accumulationSteps), config.batchSize * config.accumulationSteps);
+    return measureAccumulationEquivalence(model, task, Int32Array.from({ length: n }, (_, i) => i), config.accumulationSteps);
+  } finally {
+    model.dispose();
+    task.dispose();
+  }
 }
 
 /** One seeded run. The clock starts before the data set is first touched (task build) and stops after the final evaluation. */

@@ -64,6 +64,13 @@ describe('runBenchmark', () => {
     expect(record.metrics.steps === 1 || record.metrics.steps % 5 === 0).toBe(true);
   });
 
+  it('says, for the CNN with accumulation, how far k micro-batches are from one batch (batch norm)', async () => {
+    const record = await runBenchmark({ model: 'cnn', modelOptions: { filters1: 4, filters2: 4, dense: 8, dataLimit: 200 }, batchSize: 8, accumulationSteps: 2, maxSteps: 1 }, { ...fast, runs: 1 });
+    expect(record.metrics.accumulationEquivalence?.updateRelativeDifference).toBeGreaterThan(1e-3);
+    expect(record.provenance['metrics.accumulationEquivalence']?.source).toMatch(/batch norm normalises each micro-batch/);
+    expect(record.runs).toHaveLength(1);
+  });
+
   it('rejects an unknown device and bad configs with errors naming the flag', async () => {
     await expect(runBenchmark({ ...tiny, maxSteps: 1 }, { deviceId: 'abacus' })).rejects.toThrow(/--device: unknown device "abacus" \(allowed: .*aws-c6a\.large/);
     await expect(runBenchmark({ ...tiny, maxSteps: 0 }, fast)).rejects.toThrow(UsageError);

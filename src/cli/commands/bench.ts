@@ -100,6 +100,7 @@ function formatRecord(record: BenchRecord, deviceNote: string, storePath: string
     `achieved ${m.achievedGflops.toFixed(2)} GFLOP/s = ${(m.utilisation * 100).toFixed(1)}% of ${m.gemmGflops.toFixed(2)} GFLOP/s GEMM (both measured now)`,
     `peak tensor memory ${(m.peakBytes / 2 ** 20).toFixed(1)} MiB (tfjs logical bytes)` +
       (m.physicalMemory ? `; process peak RSS ${(m.physicalMemory.peakRssBytes / 2 ** 20).toFixed(1)} MiB${m.physicalMemory.wasmHeapBytes !== undefined ? `, wasm heap ${(m.physicalMemory.wasmHeapBytes / 2 ** 20).toFixed(1)} MiB` : ''} (physical, process high-water)` : '') + `; params ${m.params}`,
+    ...(m.accumulationEquivalence ? [`accumulation is not one batch of ${c.batchSize * c.accumulationSteps}: batch norm per micro-batch changes the update by ${(100 * m.accumulationEquivalence.updateRelativeDifference).toFixed(2)}% and the moving statistics by ${(100 * m.accumulationEquivalence.movingStatsRelativeDifference).toFixed(1)}% (measured, relative L2)`] : []),
     `energy ${m.energyJoules.toFixed(1)} J (${kind('metrics.energyJoules')}); carbon ${(m.carbonGrams ?? Number.NaN).toFixed(3)} g CO2e (${kind('metrics.carbonGrams')}); cost $${m.costUsd.toFixed(6)} (${kind('metrics.costUsd')})`,
     storePath ? `record ${record.id} appended to ${storePath}` : `record ${record.id}`,
   ].join('\n');
