@@ -20,7 +20,7 @@ function mean(values: readonly number[]): number {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : NaN;
 }
 
-/** Calvano et al. (2020) baseline profit gain (REFERENCE.md: Δ ≈ 0.85, unverified). */
+/** Calvano et al. (2020) baseline profit gain (Calvano, Calzolari, Denicolò & Pastorello, "Artificial Intelligence, Algorithmic Pricing, and Collusion", AER 110(10), 2020: Δ ≈ 0.85 at the baseline; figure not yet checked against the paper's table). */
 export const CALVANO_PAPER_PROFIT_GAIN = 0.85;
 
 /** Summaries of `runs` (all runs of one scenario) for `providers` over `periods`. */

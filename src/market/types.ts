@@ -108,7 +108,7 @@ export interface MarketSummary {
     meanProfitGain: number;
     profitGainLow: number;
     profitGainHigh: number;
-    /** Calvano et al. (2020) report Δ ≈ 0.85 at their baseline (REFERENCE.md, unverified figure). */
+    /** Calvano et al. (2020) report Δ ≈ 0.85 at their baseline (AER 110(10), 2020; figure not yet checked against the paper's table). */
     paperProfitGain: number;
   };
 }

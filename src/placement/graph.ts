@@ -3,7 +3,7 @@
  * layer, independent of where it runs. Built from a transformer shape (./transformer.ts) or a
  * tfjs model (./from-model.ts); consumed by the pure planner.
  *
- * Byte rules per parameter (Rajbhandari et al. 2020, ZeRO, §3.1; REFERENCE.md):
+ * Byte rules per parameter (Rajbhandari et al. 2020, "ZeRO: Memory Optimizations Toward Training Trillion Parameter Models", SC20, §3.1):
  * mixed-precision Adam keeps 2 (fp16/bf16 weights) + 2 (grads) + 12 (fp32 master, m, v) = 16 B;
  * fp32 Adam keeps 4 + 4 + 8 = 16 B. ZeRO-Offload (Ren et al. 2021) leaves only the
  * low-precision weights on the GPU and keeps fp32 master weights, fp32 grads and Adam m, v on

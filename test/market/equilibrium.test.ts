@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { linearCollusive, linearCournot, linearNash, logitBestResponse, logitCollusive, logitNash } from '../../src/market/equilibrium.ts';
 
-// Calvano, Calzolari, Denicolò & Pastorello (2020) baseline: a = 2, a0 = 0, c = 1, mu = 0.25 (REFERENCE.md).
+// Calvano, Calzolari, Denicolò & Pastorello (2020) baseline: a = 2, a0 = 0, c = 1, mu = 0.25 (AER 110(10), 2020).
 const calvano = (n: number) => ({ quality: Array(n).fill(2), marginalCostUsd: Array(n).fill(1), mu: 0.25, outsideQuality: 0 });
 
 describe('logit equilibria', () => {

@@ -1,5 +1,5 @@
 /**
- * FLOP formulas per Keras layer class. Conventions (REFERENCE "FLOP conventions"):
+ * FLOP formulas per Keras layer class. Conventions:
  * 1 multiply-add = 2 FLOPs (PyTorch FlopCounterMode); the backward pass of a matmul/conv costs
  * its forward twice over, once for the input gradient (dX) and once for the weight gradient
  * (dW), and dX is skipped where nothing upstream is trainable. Matmul/conv figures are exact

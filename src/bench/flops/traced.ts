@@ -1,7 +1,7 @@
 /**
  * Traced FLOPs: run a function (one real training step) under tf.profile and count the
  * kernels that actually executed, from their names and input/output shapes. Pitfalls
- * (REFERENCE "Tracing kernels with tf.profile"): the profile also lists op wrappers whose names
+ * (tf.profile in @tensorflow/tfjs-core 4.22.0, profiler.ts): the profile also lists op wrappers whose names
  * end in `__op` beside the kernels they run, so only kernels are counted; kernel records carry
  * no attributes (transpose flags), so a matmul's K is derived from sizes: size(A) / (batch·M).
  */

@@ -22,7 +22,7 @@ function linearDense(units: number, seed: number, name: string): tf.layers.Layer
   return tf.layers.dense({ units, kernelInitializer: tf.initializers.glorotUniform({ seed }), name });
 }
 
-/** MLP 784-width^depth-10 (ReLU). Default 784-512-512-10 (the REFERENCE throughput model). */
+/** MLP 784-width^depth-10 (ReLU). Default 784-512-512-10 (the classic MNIST MLP of the Keras examples, mnist_mlp.py). */
 export interface MlpOptions {
   width: number;
   depth: number;
@@ -41,7 +41,7 @@ export function buildMlp(inputSize: number, numClasses: number, options: MlpOpti
 
 /**
  * CNN: [conv3×3 (same) → batch norm → ReLU → maxpool 2×2] × 2 → flatten → dense ReLU → logits.
- * Default filters 32, 64 and 64 dense units (REFERENCE "CNN conv32-conv64-fc64").
+ * Default filters 32, 64 and 64 dense units (the Keras "Simple MNIST convnet" example: conv32-conv64, here with a 64-unit dense layer).
  */
 export interface CnnOptions {
   filters1: number;

@@ -1,6 +1,6 @@
 /**
- * Registers the training kernels the wasm backend lacks (see shared REFERENCE: "TensorFlow.js
- * backends here"), so every zoo model trains on wasm. Idempotent.
+ * Registers the training kernels the wasm backend lacks (tfjs-backend-wasm 4.22.0 registers no
+ * gradient kernels for these ops: its kernels/ directory, read 2026-12), so every zoo model trains on wasm. Idempotent.
  */
 import { tf } from '../tf.ts';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter.ts';

@@ -5,7 +5,7 @@ import { UsageError } from '../../../src/errors.ts';
 describe('polynomialDecay (TFMOT / Zhu & Gupta 2017)', () => {
   const schedule = polynomialDecay({ initialSparsity: 0, finalSparsity: 0.8, beginStep: 0, endStep: 1000 });
 
-  it('matches the closed form at begin, middle and end (REFERENCE.md check values)', () => {
+  it('matches the closed form at begin, middle and end (Zhu & Gupta 2017, "To prune, or not to prune", eq. 1, by hand)', () => {
     // s = 0.8 + (0 - 0.8)(1 - p)^3, by hand: p=0.1 → 0.8 - 0.8·0.729 = 0.2168; p=0.5 → 0.8 - 0.1 = 0.70;
     // p=0.75 → 0.8 - 0.8/64 = 0.7875; p=1 → 0.8.
     expect(sparsityAt(schedule, 0)).toBeCloseTo(0, 12);
