@@ -18,6 +18,8 @@ export interface ServingEfficiencies {
   collectiveLatencySeconds: number;
   /** Fixed time per layer per forward pass (kernel launch / op dispatch), seconds. */
   layerOverheadSeconds: number;
+  /** Prompt tokens prefilled together when pricing input tokens (weights read once per such batch). */
+  prefillBatchTokens: number;
 }
 
 /** Defaults and their sources. */
@@ -29,6 +31,7 @@ export const DEFAULT_SERVING_EFFICIENCIES: Readonly<ServingEfficiencies> = {
   memoryUsable: 0.9,
   collectiveLatencySeconds: 10e-6,
   layerOverheadSeconds: 0,
+  prefillBatchTokens: 8192,
 };
 
 export const SERVING_EFFICIENCY_SOURCES: Readonly<Record<keyof ServingEfficiencies, string>> = {
@@ -38,5 +41,6 @@ export const SERVING_EFFICIENCY_SOURCES: Readonly<Record<keyof ServingEfficienci
   link: 'assumed 0.8 of the quoted link rate (NCCL bus bandwidth is below the wire rate)',
   memoryUsable: "0.9: vLLM's default gpu_memory_utilization (vLLM engine arguments, 2024)",
   collectiveLatencySeconds: 'assumed 10 µs per small all-reduce inside a node (order of the NCCL tests latency for small messages)',
+  prefillBatchTokens: 'assumed 8192 prompt tokens per prefill batch (the order of the chunked-prefill token budgets serving engines such as vLLM use)',
   layerOverheadSeconds: '0 on GPUs (not modeled: serving engines hide kernel launches with CUDA graphs); on local-cpu measured: one decode step of a 1-layer width-8 decoder on the backend',
 };

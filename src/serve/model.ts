@@ -17,7 +17,7 @@
  *   prefill  one request's uncached prompt: FLOPs ÷ (count × peak × prefillCompute), at least
  *            one read of the weights; TTFT = prefill + one decode step of the running batch
  *   prices   device USD/s × seconds ÷ tokens: output per decode step, input per prefilled
- *            token (cache miss), cached input per token of stored KV read back
+ *            token (cache miss; prompts batched to prefillBatchTokens), cached input per token of stored KV read back
  */
 import type { Device, Sourced } from '../devices/types.ts';
 import { usdForSeconds } from '../devices/pricing.ts';
@@ -196,6 +196,23 @@ function prefillTimes(req: ServingRequest, pre: Prepared, tokens: number, cached
   return { seconds: Math.max(compute, memory) + link + host + req.shape.layers * pre.eff.layerOverheadSeconds, bottleneck: argmax({ compute, bandwidth: memory, link, 'host-link': host }) };
 }
 
+/**
+ * Prefill as a server runs it: prompts batched up to prefillBatchTokens, so the weights are
+ * read once per batch while each prompt's FLOPs (attention within its own prompt) add up.
+ * Seconds per prompt token (cache miss) and what bounds it.
+ */
+function batchedPrefill(req: ServingRequest, pre: Prepared): { secondsPerToken: number; bottleneck: Bottleneck } {
+  if (pre.P <= 0) return { secondsPerToken: 0, bottleneck: 'compute' };
+  const tokens = Math.max(pre.P, pre.eff.prefillBatchTokens);
+  const compute = (tokens * forwardFlopsPerToken(req.shape, pre.P / 2)) / (req.count * pre.peak.flops.value * pre.eff.prefillCompute);
+  const memory = pre.weightsBytes / (req.count * req.device.memoryBandwidthBytesPerSecond.value * pre.eff.memoryBandwidth);
+  const offloaded = req.offload ? Math.max(0, pre.weightsBytes - pre.capacityBytes) : 0;
+  const host = offloaded === 0 ? 0 : pre.host ? offloaded / (req.count * pre.host * pre.eff.link) : Infinity;
+  const link = collectiveSeconds(req, pre, tokens);
+  const seconds = Math.max(compute, memory) + link + host + req.shape.layers * pre.eff.layerOverheadSeconds;
+  return { secondsPerToken: seconds / tokens, bottleneck: argmax({ compute, bandwidth: memory, link, 'host-link': host }) };
+}
+
 /** Largest batch whose weights + KV fit in device memory (0 when even one sequence does not). */
 export function maxBatchThatFits(pre: Prepared): number {
   const free = pre.capacityBytes - pre.weightsBytes;
@@ -258,8 +275,8 @@ export function planServing(req: ServingRequest): ServingPlan {
   }
   const e = best;
   const uncachedPerRequest = pre.P * (1 - req.workload.cacheHitShare);
-  const missPrefill = prefillTimes(req, pre, pre.P, 0);
-  const secondsPerInputToken = pre.P > 0 ? missPrefill.seconds / pre.P : 0;
+  const missPrefill = batchedPrefill(req, pre);
+  const secondsPerInputToken = missPrefill.secondsPerToken;
   const secondsPerCachedToken = pre.kvBytesPerToken / (req.count * d.memoryBandwidthBytesPerSecond.value * pre.eff.memoryBandwidth);
   const capacityBound = req.batch === undefined && !req.offload && e.batch === fitLimit && fitLimit < searchLimit;
   const targetBound = req.batch === undefined && e.batch < limit && !capacityBound;
