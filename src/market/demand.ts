@@ -1,7 +1,7 @@
 /**
  * Demand models. Logit in the form of Calvano et al. (2020, AER):
  *   s_i = exp((a_i − p_i)/μ) / (Σ_j exp((a_j − p_j)/μ) + exp(a_0/μ)),
- * market size responding to the share-weighted average price (log-linear: finite at price 0), and
+ * market size responding to the share-weighted average price with a constant elasticity, and
  * capacity limits whose excess demand re-chooses among providers with room (and the outside
  * good) by the same logit weights. Linear demand is Shubik–Levitan:
  *   q_i = (a_i − (1+γ) p_i + (γ/n) Σ_j p_j) / (n b),
@@ -45,16 +45,14 @@ export function logitConsumerSurplusUsd(inclusiveValue: number, mu: number, outs
 }
 
 /**
- * Market size at average price `avgPriceUsd`: M0 · exp(−ε (p̄ / p_ref − 1)). Its elasticity is
- * ε · p̄/p_ref, so ε at the reference price, as the constant-elasticity form it replaces; but
- * it stays finite as prices fall to zero (at most e^ε · M0), where M0 · (p̄/p_ref)^(−ε) grows
- * without bound. This is the exponential (log-linear) demand curve of applied demand analysis
- * (e.g. Bergstrom & Varian, "Intermediate Microeconomics"; semi-log demand). ε = 0 is a fixed
- * market.
+ * Market size at average price `avgPriceUsd`, log-linear (exponential) price response
+ * M0 · exp(−ε (p̄ / p_ref − 1)) (Talluri & van Ryzin 2004, The Theory and Practice of Revenue
+ * Management, §7.3.1): point elasticity ε at p_ref, finite at price 0 (M0·e^ε). ε = 0 is a fixed
+ * market. Replaces a constant-elasticity form that grew without bound as prices went to 0.
  */
 export function marketSizeAt(baseSize: number, elasticity: number, avgPriceUsd: number, referencePriceUsd: number): number {
   if (elasticity === 0) return baseSize;
-  return baseSize * Math.exp(-elasticity * (Math.max(avgPriceUsd, 0) / referencePriceUsd - 1));
+  return baseSize * Math.exp(-elasticity * (Math.max(0, avgPriceUsd) / referencePriceUsd - 1));
 }
 
 /**
@@ -62,13 +60,19 @@ export function marketSizeAt(baseSize: number, elasticity: number, avgPriceUsd: 
  * capacity serves its capacity and its excess customers choose again among the providers with
  * room and the outside good, in proportion to their logit weights (`shares` is proportional to
  * them). Repeats until nobody is over capacity or nobody has room. `full` is scratch space.
+ * Returns the units (consumers) that end with the outside good, and `rationedLogWeight`:
+ * Σ over re-choosing consumers of ln W_k, W_k being the share of logit weight still open when
+ * they chose; a consumer re-choosing over the open set has inclusive value IV + ln W_k, so
+ * consumer surplus under rationing is μ·(M·(IV − a0/μ) + rationedLogWeight).
  */
-export function allocateWithCapacity(shares: Float64Array, outsideShare: number, marketSize: number, capacity: Float64Array, active: Uint8Array, quantity: Float64Array, full: Uint8Array): void {
+export function allocateWithCapacity(shares: Float64Array, outsideShare: number, marketSize: number, capacity: Float64Array, active: Uint8Array, quantity: Float64Array, full: Uint8Array): { outsideUnits: number; rationedLogWeight: number } {
   const n = shares.length;
   for (let i = 0; i < n; i++) {
     quantity[i] = active[i] ? marketSize * shares[i]! : 0;
     full[i] = 0;
   }
+  let outsideUnits = marketSize * outsideShare;
+  let rationedLogWeight = 0;
   for (let round = 0; round < n; round++) {
     let excess = 0;
     for (let i = 0; i < n; i++) {
@@ -79,17 +83,44 @@ export function allocateWithCapacity(shares: Float64Array, outsideShare: number,
         full[i] = 1;
       }
     }
-    if (excess <= 0) return;
+    if (excess <= 0) break;
     let weightOpen = outsideShare;
     for (let i = 0; i < n; i++) if (active[i] && !full[i]) weightOpen += shares[i]!;
-    if (weightOpen <= 0) return;
-    let anyOpen = false;
+    if (weightOpen <= 0) break;
+    // The excess re-chooses over the open set: a later round re-counts those rationed again.
+    const lnW = Math.log(weightOpen);
+    rationedLogWeight += excess * lnW;
+    outsideUnits += (excess * outsideShare) / weightOpen;
     for (let i = 0; i < n; i++) {
       if (!active[i] || full[i]) continue;
       quantity[i] = quantity[i]! + (excess * shares[i]!) / weightOpen;
-      anyOpen = true;
     }
-    if (!anyOpen) return;
+  }
+  return { outsideUnits, rationedLogWeight };
+}
+
+/**
+ * Capacity under linear demand: a provider over capacity serves its capacity and its excess
+ * customers go to each rival with room in the proportion of the demand system's diversion ratio
+ * D = (γ/n)/(1 + γ − γ/n) (∂q_j/∂p_i ÷ −∂q_i/∂p_i of Shubik–Levitan demand); the rest, 1 − (open
+ * rivals)·D, leave the market. Repeats until nobody is over capacity. `quantity` is updated in place.
+ */
+export function allocateLinearWithCapacity(quantity: Float64Array, capacity: Float64Array, active: Uint8Array, substitution: number, full: Uint8Array): void {
+  const n = quantity.length;
+  const nActive = countActive(active);
+  const g = substitution / Math.max(1, nActive);
+  const diversion = g / (1 + substitution - g);
+  for (let i = 0; i < n; i++) full[i] = 0;
+  for (let round = 0; round < n; round++) {
+    let excess = 0;
+    for (let i = 0; i < n; i++) {
+      if (!active[i] || full[i] || !(quantity[i]! > capacity[i]!)) continue;
+      excess += quantity[i]! - capacity[i]!;
+      quantity[i] = capacity[i]!;
+      full[i] = 1;
+    }
+    if (excess <= 0) return;
+    for (let i = 0; i < n; i++) if (active[i] && !full[i]) quantity[i] = quantity[i]! + excess * diversion;
   }
 }
 
@@ -101,53 +132,58 @@ export function countActive(active: Uint8Array): number {
 }
 
 /**
- * Shubik–Levitan linear demand per active provider (units per period). A provider whose demand
- * would be ≤ 0 is priced out: it leaves the market, and the others' demand is that of the
- * market without it (n counts only the providers still selling), repeated until every one
- * left sells a positive quantity. So total demand never exceeds max_i (a_i − p_i)/b, and a
- * firm alone sells (a − p)/b. `quality` holds the intercepts a_i, `slope` is b and
- * `substitution` is γ (0: independent products).
+ * Shubik–Levitan linear demand per active provider (units per period). `quality` holds the
+ * intercepts a_i, `slope` is b and `substitution` is γ (0: independent products). A provider
+ * priced out of the market (demand ≤ 0 at its price) enters its rivals' demand at its virtual
+ * price, the price at which its demand is exactly zero (Neary & Roberts 1980, "The theory of
+ * household behaviour under rationing", European Economic Review 13), not at its actual price:
+ * otherwise a firm priced far above the rest would push its rivals' demand without bound.
+ * With E the priced-out set (size e), P the others' price sum and g = γ/n, the virtual prices
+ * solve (1+γ) v_j = a_j + g (P + V) with V = Σ_E v = (A_E + e g P)/(1 + γ − e g). `out` is
+ * scratch space (0/1 per provider) marking the priced-out set.
  */
-export function linearQuantities(quality: Float64Array, price: Float64Array, active: Uint8Array, slope: number, substitution: number, quantity: Float64Array): void {
-  const selling = Uint8Array.from(active);
+export function linearQuantities(quality: Float64Array, price: Float64Array, active: Uint8Array, slope: number, substitution: number, quantity: Float64Array, out: Uint8Array = new Uint8Array(price.length)): void {
+  const n = countActive(active);
+  const g = substitution / Math.max(1, n);
+  for (let i = 0; i < price.length; i++) out[i] = 0;
   for (let round = 0; round <= price.length; round++) {
-    const n = countActive(selling);
-    let sum = 0;
-    for (let i = 0; i < price.length; i++) if (selling[i]) sum += price[i]!;
-    let dropped = false;
+    let P = 0;
+    let A = 0;
+    let e = 0;
     for (let i = 0; i < price.length; i++) {
-      const q = selling[i] ? (quality[i]! - (1 + substitution) * price[i]! + (substitution / n) * sum) / (n * slope) : 0;
-      quantity[i] = Math.max(0, q);
-      if (selling[i] && q <= 0) {
-        selling[i] = 0;
-        dropped = true;
+      if (!active[i]) continue;
+      if (out[i]) {
+        A += quality[i]!;
+        e++;
+      } else P += price[i]!;
+    }
+    const V = e > 0 ? (A + e * g * P) / (1 + substitution - e * g) : 0;
+    const sum = P + V;
+    let changed = false;
+    for (let i = 0; i < price.length; i++) {
+      if (!active[i]) {
+        quantity[i] = 0;
+        continue;
+      }
+      if (out[i]) {
+        quantity[i] = 0;
+        // Back in when its actual price is below its virtual price.
+        if (price[i]! < (quality[i]! + g * sum) / (1 + substitution)) {
+          out[i] = 0;
+          changed = true;
+        }
+        continue;
+      }
+      const q = (quality[i]! - (1 + substitution) * price[i]! + g * sum) / (n * slope);
+      quantity[i] = q;
+      if (q <= 0) {
+        out[i] = 1;
+        changed = true;
       }
     }
-    if (!dropped) return;
+    if (!changed) return;
   }
-}
-
-/**
- * Capacity limits under linear demand: a provider over capacity serves its capacity and its
- * excess customers turn to each rival with room by the Shubik–Levitan diversion ratio
- * (γ/n) / (1 + γ − γ/n) (the share of a lost unit that a rival's demand gains), the rest
- * leaving the market; repeated while someone is over capacity. `full` is scratch space.
- */
-export function allocateLinearWithCapacity(quantity: Float64Array, capacity: Float64Array, active: Uint8Array, substitution: number, full: Uint8Array): void {
-  const n = countActive(active);
-  const diversion = n > 1 ? substitution / n / (1 + substitution - substitution / n) : 0;
-  full.fill(0);
-  for (let round = 0; round < quantity.length; round++) {
-    let excess = 0;
-    for (let i = 0; i < quantity.length; i++) {
-      if (!active[i] || full[i] || quantity[i]! <= capacity[i]!) continue;
-      excess += quantity[i]! - capacity[i]!;
-      quantity[i] = capacity[i]!;
-      full[i] = 1;
-    }
-    if (excess <= 0) return;
-    for (let i = 0; i < quantity.length; i++) if (active[i] && !full[i]) quantity[i] = quantity[i]! + excess * diversion;
-  }
+  for (let i = 0; i < price.length; i++) quantity[i] = Math.max(0, quantity[i]!);
 }
 
 /** Herfindahl–Hirschman index of quantity shares among providers, on the 0–10,000 scale; 0 when nobody sells. */

@@ -12,6 +12,7 @@
  */
 import { solveLinear } from './linear-solve.ts';
 import { linearQuantities } from './demand.ts';
+import { jointMaximum, maximize1d, nashByBestResponse } from './maximize.ts';
 
 /** A logit market's primitives: qualities a_i, marginal costs c_i (USD/unit), μ, a_0. */
 export interface LogitMarket {
@@ -30,10 +31,13 @@ export interface LinearMarket {
   substitution: number;
 }
 
-/** One provider at an equilibrium: price (USD/unit), share of the market (0–1), profit (USD/period). */
+/**
+ * One provider at an equilibrium: price (USD/unit), share of all consumers (logit: the outside
+ * good takes the rest; linear: of units sold), quantity (units) and profit (USD/period).
+ */
 export interface EquilibriumPoint {
   price: number;
-  share: number;
+  consumerShare: number;
   profit: number;
   quantity: number;
 }
@@ -51,7 +55,7 @@ function logitPoints(m: LogitMarket, p: readonly number[]): EquilibriumPoint[] {
   const size = m.marketSize ?? 1;
   return logitSharesAt(m, p).map((s, i) => ({
     price: p[i] as number,
-    share: s,
+    consumerShare: s,
     quantity: size * s,
     profit: size * s * ((p[i] as number) - (m.marginalCostUsd[i] as number)),
   }));
@@ -127,68 +131,99 @@ export function logitBestResponse(m: LogitMarket, p: readonly number[], i: numbe
   return c + risingRoot(excess, m.mu);
 }
 
-/** Bounded Shubik–Levitan quantities at prices `p` (a priced-out firm leaves the market; demand.ts). */
-function linearQuantitiesAt(m: LinearMarket, p: readonly number[]): number[] {
+function linearPoints(m: LinearMarket, p: readonly number[]): EquilibriumPoint[] {
   const q = new Float64Array(p.length);
   linearQuantities(Float64Array.from(m.quality), Float64Array.from(p), new Uint8Array(p.length).fill(1), m.slope, m.substitution, q);
-  return [...q];
-}
-
-function linearPoints(m: LinearMarket, p: readonly number[]): EquilibriumPoint[] {
-  const q = linearQuantitiesAt(m, p);
   const total = q.reduce((a, b) => a + b, 0);
-  return p.map((pi, i) => ({ price: pi, quantity: q[i] as number, share: total > 0 ? (q[i] as number) / total : 0, profit: (q[i] as number) * (pi - (m.marginalCostUsd[i] as number)) }));
+  return p.map((pi, i) => ({ price: pi, quantity: q[i]!, consumerShare: total > 0 ? q[i]! / total : 0, profit: q[i]! * (pi - (m.marginalCostUsd[i] as number)) }));
 }
 
-/** A price at which no firm of `m` sells anything whatever its rivals charge (above every intercept). */
-function linearChokePrice(m: LinearMarket): number {
-  return Math.max(...m.quality, ...m.marginalCostUsd) * 2 + 1;
+/** True when every firm sells and prices at or above cost (the interior closed form holds). */
+function interior(m: LinearMarket, points: EquilibriumPoint[]): boolean {
+  return points.every((e, i) => e.quantity > 0 && e.price >= (m.marginalCostUsd[i] as number) - 1e-12);
 }
 
-/**
- * Bertrand–Nash prices with linear demand: the interior solution of
- * 2k p_i − (γ/n) Σ_{j≠i} p_j = a_i + k c_i, k = 1 + γ − γ/n, floored at marginal cost.
- * With bounded demand (a priced-out firm leaves, demand.ts) a rival may gain by pricing a weak
- * firm out, and then no pure-strategy equilibrium need exist: this is the interior candidate.
- */
+/** Price bounds for numeric solves of linear demand: cost up to the firm's choke price against the others. */
+function linearBounds(m: LinearMarket) {
+  const n = m.quality.length;
+  const g = m.substitution / n;
+  return (i: number, p: Float64Array): [number, number] => {
+    let others = 0;
+    for (let j = 0; j < n; j++) if (j !== i) others += p[j]!;
+    const c = m.marginalCostUsd[i] as number;
+    return [Math.max(0, c), Math.max(c, ...p, ((m.quality[i] as number) + g * others) / (1 + m.substitution - g)) + 1];
+  };
+}
+
+function linearProfit(m: LinearMarket) {
+  const n = m.quality.length;
+  const a = Float64Array.from(m.quality);
+  const on = new Uint8Array(n).fill(1);
+  const q = new Float64Array(n);
+  const out = new Uint8Array(n);
+  return (p: Float64Array) => {
+    linearQuantities(a, p, on, m.slope, m.substitution, q, out);
+    return q;
+  };
+}
+
+/** Bertrand–Nash prices with linear demand: 2k p_i − (γ/n) Σ_{j≠i} p_j = a_i + k c_i, k = 1 + γ − γ/n (interior solution). */
 export function linearNash(m: LinearMarket): EquilibriumPoint[] {
   const n = m.quality.length;
   const g = m.substitution / n;
   const k = 1 + m.substitution - g;
   const A = m.quality.map((_, i) => m.quality.map((__, j) => (i === j ? 2 * k : -g)));
   const b = m.quality.map((a, i) => a + k * (m.marginalCostUsd[i] as number));
-  return linearPoints(m, solveLinear(A, b).map((pi, i) => Math.max(m.marginalCostUsd[i] as number, pi)));
+  const closed = linearPoints(m, solveLinear(A, b));
+  if (interior(m, closed)) return closed;
+  // A corner (a firm priced out or below cost): best responses on the bounded demand.
+  const q = linearProfit(m);
+  const c = m.marginalCostUsd;
+  const start = closed.map((e, i) => Math.max(e.price, c[i] as number));
+  const p = nashByBestResponse(start, (i, pr) => q(pr)[i]! * (pr[i]! - (c[i] as number)), linearBounds(m));
+  if (!p) throw new RangeError('linearNash: best responses do not settle');
+  return linearPoints(m, p);
 }
 
-/**
- * Joint-profit prices with bounded linear demand: for every set S of firms that sell (all sets
- * up to 12 firms, else all firms), the interior joint optimum of the market made of S alone,
- * the others priced out; the best valid one. Interior conditions for S (n = |S|, g = γ/n,
- * k = 1 + γ − g): a_i − (1+γ)p_i + g Σ_j p_j − k(p_i − c_i) + g Σ_{j≠i}(p_j − c_j) = 0.
- */
+/** Joint-profit prices with linear demand (interior solution of the joint first-order conditions). */
 export function linearCollusive(m: LinearMarket): EquilibriumPoint[] {
-  const all = m.quality.length;
-  const choke = linearChokePrice(m);
-  const sets = all <= 12 ? Array.from({ length: (1 << all) - 1 }, (_, s) => s + 1) : [(1 << Math.min(all, 30)) - 1];
-  let best: { p: number[]; profit: number } | undefined;
-  for (const set of sets) {
-    const idx = m.quality.flatMap((_, i) => (all > 12 || set & (1 << i) ? [i] : []));
-    const n = idx.length;
-    const g = m.substitution / n;
-    const k = 1 + m.substitution - g;
-    const cs = idx.map((i) => m.marginalCostUsd[i] as number);
-    const sumC = cs.reduce((a, b) => a + b, 0);
-    const A = idx.map((_, r) => idx.map((__, c) => (r === c ? 1 + m.substitution - g + k : -2 * g)));
-    const rhs = idx.map((i, r) => (m.quality[i] as number) + k * (cs[r] as number) - g * (sumC - (cs[r] as number)));
-    const inner = solveLinear(A, rhs);
-    const p = m.quality.map(() => choke);
-    idx.forEach((i, r) => (p[i] = inner[r] as number));
-    const points = linearPoints(m, p);
-    if (idx.some((i) => !((points[i] as EquilibriumPoint).quantity > 0))) continue;
-    const profit = points.reduce((s, e) => s + e.profit, 0);
-    if (!best || profit > best.profit) best = { p, profit };
+  const n = m.quality.length;
+  const g = m.substitution / n;
+  const k = 1 + m.substitution - g;
+  // a_i − (1+γ)p_i + g Σ_j p_j − k(p_i − c_i) + g Σ_{j≠i}(p_j − c_j) = 0
+  const A = m.quality.map((_, i) => m.quality.map((__, j) => (i === j ? 1 + m.substitution - g + k : -2 * g)));
+  const sumC = m.marginalCostUsd.reduce((a, b) => a + b, 0);
+  const b = m.quality.map((a, i) => a + k * (m.marginalCostUsd[i] as number) - g * (sumC - (m.marginalCostUsd[i] as number)));
+  const closed = linearPoints(m, solveLinear(A, b));
+  if (interior(m, closed)) return closed;
+  // A corner: maximise joint profit on the bounded demand, from the better of the closed form and each firm alone at its monopoly price.
+  const q = linearProfit(m);
+  const c = m.marginalCostUsd;
+  const joint = (pr: Float64Array) => {
+    const qs = q(pr);
+    let s = 0;
+    for (let i = 0; i < pr.length; i++) s += qs[i]! * (pr[i]! - (c[i] as number));
+    return s;
+  };
+  const bounds = linearBounds(m);
+  const starts = [closed.map((e, i) => Math.max(e.price, c[i] as number))];
+  for (let i = 0; i < n; i++) {
+    const high = m.quality.map((a, j) => Math.max(a, c[j] as number) * 10 + 10);
+    const pr = Float64Array.from(high);
+    high[i] = maximize1d((x) => ((pr[i] = x), joint(pr)), 0, (high[i] as number));
+    starts.push(high);
   }
-  return linearPoints(m, best?.p ?? m.quality.map(() => choke));
+  let best: number[] = [];
+  let bestValue = -Infinity;
+  for (const st of starts) {
+    const p = jointMaximum(st, joint, bounds);
+    const v = joint(Float64Array.from(p));
+    if (v > bestValue) {
+      bestValue = v;
+      best = p;
+    }
+  }
+  return linearPoints(m, best);
 }
 
 /**
@@ -212,5 +247,5 @@ export function linearCournot(m: LinearMarket): EquilibriumPoint[] {
   }
   const total = q.reduce((x, y) => x + y, 0);
   const price = Math.max(0, a - m.slope * total);
-  return q.map((qi, i) => ({ price, quantity: qi, share: total > 0 ? qi / total : 0, profit: qi * (price - (m.marginalCostUsd[i] as number)) }));
+  return q.map((qi, i) => ({ price, quantity: qi, consumerShare: total > 0 ? qi / total : 0, profit: qi * (price - (m.marginalCostUsd[i] as number)) }));
 }

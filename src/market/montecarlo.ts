@@ -10,7 +10,8 @@ import { pointEstimate, sampleAll } from '../scenario/distribution.ts';
 import type { Reference, Scenario } from '../scenario/normalize.ts';
 import { resolveProviderCosts, type BenchRecords, type PlanCosts, type ResolvedProviderCost } from './costs.ts';
 import { linearCournot, type EquilibriumPoint } from './equilibrium.ts';
-import { simulateRun, stageEquilibria } from './simulate.ts';
+import { simulateRun } from './simulate.ts';
+import { solveStage } from './stage.ts';
 import { summarizeRuns } from './summary.ts';
 import { assertFiniteRows, guardSolve } from './finite.ts';
 import type { MarketPeriodRow, MarketSummary, ProviderPeriodRow, RunResult } from './types.ts';
@@ -45,13 +46,20 @@ export function simulateRuns(scenario: Scenario, records: BenchRecords, runs: re
 export interface EquilibriumEntry {
   provider: string;
   price: number;
-  share: number;
+  /** Share of all consumers (logit; the outside good takes the rest) or of units sold (linear). */
+  consumerShare: number;
   profit: number;
 }
 
-/** Stage-game equilibria at period-0 costs with every distribution at its central value. */
+/**
+ * Stage-game equilibria of every provider at period-0 costs with every distribution at its
+ * central value, in the market as simulated (price-elastic size, capacity limits).
+ */
 export interface EquilibriumReport {
+  /** Empty when refused (see nashRefused). */
   nash: EquilibriumEntry[];
+  /** Why no Bertrand–Nash prices are given, when none was found. */
+  nashRefused?: string;
   collusive: EquilibriumEntry[];
   /** Cournot quantities and price, for linear demand only. */
   cournot?: Array<EquilibriumEntry & { quantity: number }>;
@@ -63,11 +71,16 @@ export function equilibriumReport(scenario: Scenario, records: BenchRecords, pla
   const market = pointEstimate(marketOf(scenario));
   const costs = resolveProviderCosts(market, records, scenario.devices, scenario.name, plans);
   const inputs = { demand: market.demand, costs };
-  const { nash, collusive } = guardSolve('the stage-game equilibrium', inputs, () => stageEquilibria(market.demand, costs));
-  const entries = (points: EquilibriumPoint[]) => points.map((e, i) => ({ provider: (costs[i] as ResolvedProviderCost).provider, price: e.price, share: e.share, profit: e.profit }));
+  const stage = guardSolve('the stage-game equilibrium', inputs, () =>
+    solveStage({ demand: market.demand, quality: costs.map((c) => c.quality), marginalCostUsd: costs.map((c) => c.marginalCostUsd), capacityUnits: market.providers.map((p) => p.capacityUnitsPerPeriod) }),
+  );
+  const nash = stage.nash ?? [];
+  const collusive = stage.collusive;
+  const entries = (points: EquilibriumPoint[]) => points.map((e, i) => ({ provider: (costs[i] as ResolvedProviderCost).provider, price: e.price, consumerShare: e.consumerShare, profit: e.profit }));
   const d = market.demand;
   const report: EquilibriumReport = {
     nash: entries(nash),
+    ...(stage.nashRefused ? { nashRefused: stage.nashRefused } : {}),
     collusive: entries(collusive),
     ...(d.type === 'linear'
       ? {
@@ -108,16 +121,28 @@ export interface ReferenceComparison {
   simulatedMedianUsd: number | null;
   simulatedLowUsd: number | null;
   simulatedHighUsd: number | null;
-  /** Reference and simulated median relative to the provider's period-0 median price (e.g. −0.8 = an 80% cut). */
+  /**
+   * The real change: this reference price relative to the provider's earliest reference price
+   * (e.g. −0.8 = an 80% cut); null for that earliest one and for a provider with one reference.
+   * The simulated change: the simulated median at this period relative to the simulated median
+   * at the earliest reference's period, so both are measured from the same date.
+   */
   referenceChange: number | null;
   simulatedChange: number | null;
 }
 
 function compareReferences(references: readonly Reference[], bands: MarketSummary['bands']): ReferenceComparison[] {
   const price = (provider: string, period: number) => bands.find((b) => b.metric === 'priceUsd' && b.provider === provider && b.period === period);
+  const first = new Map<string, Reference>();
+  for (const r of references) {
+    const f = first.get(r.provider);
+    if (!f || r.period < f.period) first.set(r.provider, r);
+  }
   return references.map((r) => {
     const at = price(r.provider, r.period);
-    const start = price(r.provider, 0);
+    const base = first.get(r.provider) as Reference;
+    const isBase = base === r || base.period === r.period;
+    const start = price(r.provider, base.period);
     return {
       provider: r.provider,
       date: r.date,
@@ -126,8 +151,8 @@ function compareReferences(references: readonly Reference[], bands: MarketSummar
       simulatedMedianUsd: at?.median ?? null,
       simulatedLowUsd: at?.low ?? null,
       simulatedHighUsd: at?.high ?? null,
-      referenceChange: start ? r.price / start.median - 1 : null,
-      simulatedChange: start && at ? at.median / start.median - 1 : null,
+      referenceChange: isBase || !(base.price > 0) ? null : r.price / base.price - 1,
+      simulatedChange: isBase || !start || !at ? null : at.median / start.median - 1,
     };
   });
 }

@@ -14,8 +14,16 @@
 import type { Rng } from '../util/rng.ts';
 import { logitCollusive, logitNash, logitSharesAt, type LogitMarket } from './equilibrium.ts';
 
-/** Parameters of a Q-learning session (all agents share m). */
+/** One agent's own learning parameters (Calvano et al. give every agent the same; a scenario need not). */
+export interface QLearningAgent {
+  alpha: number;
+  beta: number;
+  delta: number;
+}
+
+/** Parameters of a Q-learning session (all agents share m). `agents[i]` overrides alpha, beta, delta for agent i. */
 export interface QLearningSpec extends LogitMarket {
+  agents?: readonly QLearningAgent[];
   m: number;
   xi: number;
   alpha: number;
@@ -77,16 +85,21 @@ export function trainQLearning(spec: QLearningSpec, rng: Rng): QLearningResult {
   const grids = nash.map((e, i) => priceGrid(e.price, (mono[i] as { price: number }).price, m, spec.xi));
   const profit = profitTable(spec, grids);
   const Q = profit.map(() => new Float64Array(S * m));
+  const agent = (i: number) => spec.agents?.[i] ?? spec;
+  const alpha = Float64Array.from(grids, (_, i) => agent(i).alpha);
+  const delta = Float64Array.from(grids, (_, i) => agent(i).delta);
+  const eps = new Float64Array(n).fill(1);
+  const decay = Float64Array.from(grids, (_, i) => Math.exp(-agent(i).beta));
   const rowMax = profit.map(() => new Float64Array(S));
   const rowArg = profit.map(() => new Int32Array(S));
   for (let i = 0; i < n; i++) {
     const pi = profit[i] as Float64Array;
     const q = Q[i] as Float64Array;
-    // Q0(s, a) = Σ_{a−i} π_i(a, a−i) / ((1 − δ) m^(n−1)): the same for every state.
+    // Q0(s, a) = Σ_{a−i} π_i(a, a−i) / ((1 − δ_i) m^(n−1)): the same for every state.
     const q0 = new Float64Array(m);
     for (let A = 0; A < S; A++) {
       const a = Math.floor(A / m ** i) % m;
-      q0[a] = q0[a]! + pi[A]! / ((1 - spec.delta) * m ** (n - 1));
+      q0[a] = q0[a]! + pi[A]! / ((1 - (delta[i] as number)) * m ** (n - 1));
     }
     for (let s = 0; s < S; s++) q.set(q0, s * m);
     let best = 0;
@@ -97,15 +110,12 @@ export function trainQLearning(spec: QLearningSpec, rng: Rng): QLearningResult {
   const stride = Array.from({ length: n }, (_, j) => m ** j);
   const action = new Int32Array(n);
   let state = rng.int(S);
-  let eps = 1;
-  const decay = Math.exp(-spec.beta);
   let stable = 0;
   let t = 0;
-  const { alpha, delta } = spec;
   for (; t < spec.maxPeriods && stable < spec.convergencePeriods; t++) {
     let next = 0;
     for (let i = 0; i < n; i++) {
-      const a = rng.next() < eps ? rng.int(m) : (rowArg[i] as Int32Array)[state]!;
+      const a = rng.next() < eps[i]! ? rng.int(m) : (rowArg[i] as Int32Array)[state]!;
       action[i] = a;
       next += a * stride[i]!;
     }
@@ -116,7 +126,7 @@ export function trainQLearning(spec: QLearningSpec, rng: Rng): QLearningResult {
       const arg = rowArg[i] as Int32Array;
       const a = action[i]!;
       const cell = state * m + a;
-      const value = (1 - alpha) * q[cell]! + alpha * ((profit[i] as Float64Array)[next]! + delta * max[next]!);
+      const value = (1 - alpha[i]!) * q[cell]! + alpha[i]! * ((profit[i] as Float64Array)[next]! + delta[i]! * max[next]!);
       q[cell] = value;
       const before = arg[state]!;
       if (value > max[state]!) {
@@ -131,7 +141,7 @@ export function trainQLearning(spec: QLearningSpec, rng: Rng): QLearningResult {
       if (arg[state] !== before) changed = true;
     }
     stable = changed ? 0 : stable + 1;
-    eps *= decay;
+    for (let i = 0; i < n; i++) eps[i] = eps[i]! * decay[i]!;
     state = next;
   }
   const policies = rowArg;

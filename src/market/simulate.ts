@@ -7,8 +7,11 @@
 import type { Rng } from '../util/rng.ts';
 import type { Sampled } from '../scenario/distribution.ts';
 import type { Demand, Provider } from '../scenario/normalize.ts';
-import { allocateLinearWithCapacity, allocateWithCapacity, countActive, hhi, linearQuantities, logitConsumerSurplusUsd, logitInclusiveValue, logitShares, marketSizeAt } from './demand.ts';
-import { linearCollusive, linearNash, logitBestResponse, logitCollusive, logitNash, type EquilibriumPoint } from './equilibrium.ts';
+import { InputError } from '../errors.ts';
+import { countActive, hhi } from './demand.ts';
+import { periodOutcome, solveStage, stageWork, type StageEquilibria } from './stage.ts';
+import { maximize1d } from './maximize.ts';
+import { logitBestResponse } from './equilibrium.ts';
 import { createPriceRule, type Observation } from './strategies.ts';
 import { trainQLearning, type QLearningResult } from './qlearning.ts';
 import type { ResolvedProviderCost } from './costs.ts';
@@ -24,22 +27,28 @@ export interface RunInput {
   costs: ResolvedProviderCost[];
 }
 
-/** One-shot Nash and joint-profit points for all providers at period-0 costs (benchmarks for strategies and reports). */
-export function stageEquilibria(demand: Sampled<Demand>, costs: ResolvedProviderCost[]): { nash: EquilibriumPoint[]; collusive: EquilibriumPoint[] } {
-  const quality = costs.map((c) => c.quality);
-  const marginalCostUsd = costs.map((c) => c.marginalCostUsd);
-  if (demand.type === 'logit') {
-    const m = { quality, marginalCostUsd, mu: demand.mu, outsideQuality: demand.outsideQuality, marketSize: demand.marketSize };
-    return { nash: logitNash(m), collusive: logitCollusive(m) };
-  }
-  const m = { quality, marginalCostUsd, slope: demand.slope, substitution: demand.substitution };
-  return { nash: linearNash(m), collusive: linearCollusive(m) };
+/**
+ * Stage equilibria of the providers flagged in `active` at marginal costs `mc`: what the period
+ * loop would sell (elastic size, capacity). Result arrays are over all providers, NaN for the
+ * ones not in the market.
+ */
+export function stageEquilibria(demand: Sampled<Demand>, quality: ArrayLike<number>, mc: ArrayLike<number>, capacity: ArrayLike<number>, active: ArrayLike<number>): { nashPriceUsd: number[] | null; nashRefused?: string; collusivePriceUsd: number[]; solved: StageEquilibria } {
+  const idx: number[] = [];
+  for (let i = 0; i < active.length; i++) if (active[i]) idx.push(i);
+  const solved = solveStage({ demand, quality: idx.map((i) => quality[i]!), marginalCostUsd: idx.map((i) => mc[i]!), capacityUnits: idx.map((i) => capacity[i]!) });
+  const spread = (points: Array<{ price: number }>) => {
+    const out = new Array<number>(active.length).fill(NaN);
+    idx.forEach((i, k) => (out[i] = points[k]!.price));
+    return out;
+  };
+  return { nashPriceUsd: solved.nash ? spread(solved.nash) : null, ...(solved.nashRefused ? { nashRefused: solved.nashRefused } : {}), collusivePriceUsd: spread(solved.collusive), solved };
 }
 
 function trainLearners(input: RunInput, rng: Rng): QLearningResult | undefined {
   const first = input.providers[0]?.strategy;
   if (first?.type !== 'qlearning' || input.demand.type !== 'logit') return undefined;
-  // The first agent's learning parameters apply to all (the scenario check requires one m).
+  // Each agent learns with its own α, β, δ (the scenario check requires one grid size m).
+  const agents = input.providers.map((p) => p.strategy as Extract<Sampled<Provider>['strategy'], { type: 'qlearning' }>);
   return trainQLearning(
     {
       quality: input.costs.map((c) => c.quality),
@@ -51,6 +60,7 @@ function trainLearners(input: RunInput, rng: Rng): QLearningResult | undefined {
       alpha: first.alpha,
       beta: first.beta,
       delta: first.delta,
+      agents: agents.map((a) => ({ alpha: a.alpha, beta: a.beta, delta: a.delta })),
       convergencePeriods: first.convergencePeriods,
       maxPeriods: first.maxPeriods,
     },
@@ -71,13 +81,28 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
   const lastActive = new Uint8Array(n);
   const active = new Uint8Array(n);
   const entered = new Uint8Array(n);
-  const shares = new Float64Array(n);
-  const quantity = new Float64Array(n);
-  const full = new Uint8Array(n);
-  const open = new Uint8Array(n);
+  const work = stageWork(n);
+  const quantity = work.quantity;
   const mc = new Float64Array(n);
   const exitPeriods: Array<number | null> = providers.map(() => null);
-  const { nash, collusive } = stageEquilibria(demand, costs);
+  // Stage equilibria among the providers in the market at this period's costs, solved when first asked for after entry, exit or a cost change.
+  let stage: ReturnType<typeof stageEquilibria> | undefined;
+  let stageKey = '';
+  const stageNow = (t: number, inMarket: Uint8Array) => {
+    const key = `${[...inMarket].join('')}|${[...mc].join(',')}`;
+    if (!stage || key !== stageKey) {
+      stage = stageEquilibria(demand, quality, mc, capacity, inMarket);
+      stageKey = key;
+    }
+    void t;
+    return stage;
+  };
+  const nashPrice = (t: number, i: number, inMarket: Uint8Array): number => {
+    const s = stageNow(t, inMarket);
+    if (!s.nashPriceUsd)
+      throw new InputError({ file: 'scenario', path: `providers[${i}]` }, `no Bertrand–Nash price for "${providers[i]!.name}" at period ${t}: ${s.nashRefused}; give initialPrice and a strategy that does not use the Nash price`);
+    return s.nashPriceUsd[i]!;
+  };
   const learned = trainLearners(input, rng.fork('qlearning'));
   const rules = providers.map((p) => createPriceRule(p.strategy, learned));
   const rngs = providers.map((_, i) => rng.fork(`provider:${i}`));
@@ -87,7 +112,7 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       const m = learned.grids[0]?.length ?? 1;
       return (learned.grids[i] as number[])[Math.floor(learned.finalState / m ** i) % m] as number;
     }
-    return p.initialPriceUsd ?? (nash[i] as EquilibriumPoint).price;
+    return p.initialPriceUsd;
   });
   const rows: ProviderPeriodRow[] = [];
   const marketRows: MarketPeriodRow[] = [];
@@ -99,22 +124,45 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
     lastPrices,
     lastShares,
     lastActive,
-    nashPriceUsd: 0,
-    collusivePriceUsd: 0,
+    get nashPriceUsd() {
+      return nashPrice(obs.period, obs.self, lastActive);
+    },
+    get collusivePriceUsd() {
+      return stageNow(obs.period, lastActive).collusivePriceUsd[obs.self]!;
+    },
     bestResponse: () => bestResponse(obs.self),
   };
+  // Myopic best reply to last period's rival prices in the market as simulated (elastic size, capacity).
+  const brPrices = new Float64Array(n);
+  const brWork = stageWork(n);
   const bestResponse = (i: number): number => {
-    const idx = [...lastActive.keys()].filter((j) => j === i || lastActive[j]);
-    const p = idx.map((j) => (j === i ? (lastPrices[i] ?? 0) : lastPrices[j]!));
-    const self = idx.indexOf(i);
-    const mcs = idx.map((j) => mc[j]!);
-    const qs = idx.map((j) => quality[j]!);
-    if (demand.type === 'logit') return logitBestResponse({ quality: qs, marginalCostUsd: mcs, mu: demand.mu, outsideQuality: demand.outsideQuality }, p, self);
-    // Linear: p_i = (A_i + k c_i) / 2k with A_i = a_i + (γ/n) Σ_{j≠i} p_j, k = 1 + γ − γ/n.
-    const g = demand.substitution / idx.length;
-    const k = 1 + demand.substitution - g;
-    const others = p.reduce((s, v, j) => (j === self ? s : s + v), 0);
-    return Math.max(mcs[self]!, (qs[self]! + g * others + k * mcs[self]!) / (2 * k));
+    const inMarket = Uint8Array.from(lastActive, (a, j) => (j === i ? 1 : a));
+    for (let j = 0; j < n; j++) brPrices[j] = inMarket[j] ? lastPrices[j]! : 0;
+    if (demand.type === 'logit' && demand.priceElasticity === 0 && capacity.every((c) => c === Infinity)) {
+      // Fixed size, no capacity: the closed-form first-order condition (exact).
+      const idx = [...inMarket.keys()].filter((j) => inMarket[j]);
+      return logitBestResponse({ quality: idx.map((j) => quality[j]!), marginalCostUsd: idx.map((j) => mc[j]!), mu: demand.mu, outsideQuality: demand.outsideQuality }, idx.map((j) => brPrices[j]!), idx.indexOf(i));
+    }
+    if (demand.type === 'linear' && capacity.every((c) => c === Infinity)) {
+      // Interior closed form p_i = (a_i + g Σ_{j≠i} p_j + k c_i)/2k, g = γ/n, k = 1 + γ − g, when the firm then sells.
+      const nIn = countActive(inMarket);
+      const g = demand.substitution / nIn;
+      const k = 1 + demand.substitution - g;
+      let others = 0;
+      for (let j = 0; j < n; j++) if (j !== i && inMarket[j]) others += brPrices[j]!;
+      const x = (quality[i]! + g * others + k * mc[i]!) / (2 * k);
+      brPrices[i] = x;
+      periodOutcome(demand, quality, brPrices, inMarket, capacity, brWork);
+      if (x >= mc[i]! && brWork.quantity[i]! > 0) return x;
+    }
+    const s = stageNow(obs.period, inMarket).solved;
+    const top = Math.max(mc[i]!, ...s.collusive.map((e) => e.price), ...brPrices);
+    const hi = demand.type === 'logit' ? top + 40 * demand.mu : top + quality[i]! + 1;
+    return maximize1d((x) => {
+      brPrices[i] = x;
+      periodOutcome(demand, quality, brPrices, inMarket, capacity, brWork);
+      return brWork.quantity[i]! * (x - mc[i]!);
+    }, Math.max(0, mc[i]!), hi);
   };
 
   for (let t = 0; t < periods; t++) {
@@ -130,7 +178,14 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       if (!entered[i] && p.entersAt === t) {
         entered[i] = 1;
         active[i] = 1;
-        price[i] = initial[i] as number;
+      }
+    }
+    for (let i = 0; i < n; i++) {
+      const p = providers[i] as Sampled<Provider>;
+      if (exitPeriods[i] !== null) continue;
+      if (p.entersAt === t) {
+        // An entrant without a list price starts at the Nash price of the market it enters.
+        price[i] = initial[i] ?? nashPrice(t, i, active);
         continue;
       }
       if (!active[i] || (t - p.entersAt) % p.reviewEvery !== 0) continue;
@@ -138,44 +193,9 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       obs.self = i;
       obs.marginalCostUsd = mc[i]!;
       obs.cashUsd = cash[i]!;
-      obs.nashPriceUsd = (nash[i] as EquilibriumPoint).price;
-      obs.collusivePriceUsd = (collusive[i] as EquilibriumPoint).price;
       price[i] = Math.max(0, (rules[i] as (o: Observation, r: Rng) => number)(obs, rngs[i] as Rng));
     }
-    let outsideShare: number | null = null;
-    let consumerSurplusUsd: number | null = null;
-    if (demand.type === 'logit') {
-      const outside = logitShares(quality, price, active, demand.mu, demand.outsideQuality, shares);
-      let weighted = 0;
-      let inside = 0;
-      for (let i = 0; i < n; i++) {
-        weighted += shares[i]! * price[i]!;
-        inside += shares[i]!;
-      }
-      const size = marketSizeAt(demand.marketSize, demand.priceElasticity, inside > 0 ? weighted / inside : demand.referencePriceUsd, demand.referencePriceUsd);
-      allocateWithCapacity(shares, outside, size, capacity, active, quantity, full);
-      // After spill-over: the outside share is everyone who bought nothing, rationed customers included.
-      let served = 0;
-      let rationed = 0;
-      for (let i = 0; i < n; i++) {
-        served += quantity[i]!;
-        if (active[i] && full[i]) rationed += Math.max(0, size * shares[i]! - quantity[i]!); // first-choice customers turned away (spill-over of spill-over not traced)
-      }
-      outsideShare = size > 0 ? Math.max(0, 1 - served / size) : outside;
-      // Small–Rosen surplus: first choices at the full choice set; rationed customers choose again
-      // among the providers with room and the outside good (their second-choice set).
-      const ivAll = logitInclusiveValue(quality, price, active, demand.mu, demand.outsideQuality);
-      if (rationed > 0) {
-        for (let i = 0; i < n; i++) open[i] = active[i] && !full[i] ? 1 : 0;
-        const ivOpen = logitInclusiveValue(quality, price, open, demand.mu, demand.outsideQuality);
-        consumerSurplusUsd = logitConsumerSurplusUsd(ivAll, demand.mu, demand.outsideQuality, size - rationed) + logitConsumerSurplusUsd(ivOpen, demand.mu, demand.outsideQuality, rationed);
-      } else {
-        consumerSurplusUsd = logitConsumerSurplusUsd(ivAll, demand.mu, demand.outsideQuality, size);
-      }
-    } else {
-      linearQuantities(quality, price, active, demand.slope, demand.substitution, quantity);
-      allocateLinearWithCapacity(quantity, capacity, active, demand.substitution, full);
-    }
+    const { outsideShare, consumerSurplusUsd } = periodOutcome(demand, quality, price, active, capacity, work);
     let total = 0;
     let revenueAll = 0;
     for (let i = 0; i < n; i++) {
@@ -188,7 +208,7 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       const p = providers[i] as Sampled<Provider>;
       const name = p.name;
       if (!active[i]) {
-        rows.push({ run, period: t, provider: name, priceUsd: null, share: 0, quantityUnits: 0, revenueUsd: 0, variableCostUsd: 0, fixedCostUsd: 0, profitUsd: 0, cashUsd: Number.isFinite(cash[i]!) ? cash[i]! : null, alive: false, marginalCostUsd: mc[i]! });
+        rows.push({ run, period: t, provider: name, priceUsd: null, unitShare: 0, quantityUnits: 0, revenueUsd: 0, variableCostUsd: 0, fixedCostUsd: 0, profitUsd: 0, cashUsd: Number.isFinite(cash[i]!) ? cash[i]! : null, alive: false, marginalCostUsd: mc[i]! });
         continue;
       }
       const q = quantity[i]!;
@@ -199,7 +219,7 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       cash[i] = cash[i]! + profitUsd;
       const alive = !(cash[i]! < 0);
       if (!alive) exitPeriods[i] = t;
-      rows.push({ run, period: t, provider: name, priceUsd: price[i]!, share: total > 0 ? q / total : 0, quantityUnits: q, revenueUsd, variableCostUsd, fixedCostUsd, profitUsd, cashUsd: Number.isFinite(cash[i]!) ? cash[i]! : null, alive, marginalCostUsd: mc[i]! });
+      rows.push({ run, period: t, provider: name, priceUsd: price[i]!, unitShare: total > 0 ? q / total : 0, quantityUnits: q, revenueUsd, variableCostUsd, fixedCostUsd, profitUsd, cashUsd: Number.isFinite(cash[i]!) ? cash[i]! : null, alive, marginalCostUsd: mc[i]! });
     }
     marketRows.push({ run, period: t, avgPriceUsd: total > 0 ? revenueAll / total : null, hhi: hhi(quantity), consumerSurplusUsd, outsideShare, totalQuantityUnits: total, activeProviders: nActive });
     // What strategies see next period: a provider that exited this period is out of the market.

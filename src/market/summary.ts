@@ -40,16 +40,16 @@ export function summarizeRuns(runs: readonly RunResult[], providers: readonly st
     highPercentile: highP,
   });
   // Collect per (period, provider) values in one pass.
-  const perKey = new Map<string, { priceUsd: number[]; share: number[]; cashUsd: number[]; profitUsd: number[] }>();
+  const perKey = new Map<string, { priceUsd: number[]; unitShare: number[]; cashUsd: number[]; profitUsd: number[] }>();
   const perPeriod = Array.from({ length: periods }, () => ({ avgPriceUsd: [] as number[], hhi: [] as number[], consumerSurplusUsd: [] as number[] }));
   for (const r of runs) {
     for (const row of r.rows) {
       const key = `${row.period}\u0000${row.provider}`;
       let slot = perKey.get(key);
-      if (!slot) perKey.set(key, (slot = { priceUsd: [], share: [], cashUsd: [], profitUsd: [] }));
+      if (!slot) perKey.set(key, (slot = { priceUsd: [], unitShare: [], cashUsd: [], profitUsd: [] }));
       if (row.priceUsd === null) continue;
       slot.priceUsd.push(row.priceUsd);
-      slot.share.push(row.share);
+      slot.unitShare.push(row.unitShare);
       slot.profitUsd.push(row.profitUsd);
       if (row.cashUsd !== null) slot.cashUsd.push(row.cashUsd);
     }
@@ -66,7 +66,7 @@ export function summarizeRuns(runs: readonly RunResult[], providers: readonly st
     for (const name of providers) {
       const slot = perKey.get(`${t}\u0000${name}`);
       if (!slot || slot.priceUsd.length === 0) continue;
-      bands.push(band(t, name, 'priceUsd', slot.priceUsd), band(t, name, 'share', slot.share), band(t, name, 'profitUsd', slot.profitUsd));
+      bands.push(band(t, name, 'priceUsd', slot.priceUsd), band(t, name, 'unitShare', slot.unitShare), band(t, name, 'profitUsd', slot.profitUsd));
       if (slot.cashUsd.length) bands.push(band(t, name, 'cashUsd', slot.cashUsd));
     }
     const m = perPeriod[t] as (typeof perPeriod)[number];

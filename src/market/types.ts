@@ -12,8 +12,8 @@ export interface ProviderPeriodRow {
   provider: string;
   /** Price charged (USD/unit); null once the provider has exited. */
   priceUsd: number | null;
-  /** Share of the units sold by all providers (0–1). */
-  share: number;
+  /** Share of the units sold by all providers (0–1); not the share of all consumers (see EquilibriumPoint.consumerShare). */
+  unitShare: number;
   quantityUnits: number;
   revenueUsd: number;
   variableCostUsd: number;
@@ -69,7 +69,7 @@ export interface BandRow {
   period: number;
   /** Provider name, or null for a market-level metric. */
   provider: string | null;
-  metric: 'priceUsd' | 'share' | 'cashUsd' | 'profitUsd' | 'avgPriceUsd' | 'hhi' | 'consumerSurplusUsd';
+  metric: 'priceUsd' | 'unitShare' | 'cashUsd' | 'profitUsd' | 'avgPriceUsd' | 'hhi' | 'consumerSurplusUsd';
   /** Runs with a value at this period (e.g. the provider was alive). */
   runs: number;
   /** Values at the lowest and highest requested percentiles (`lowPercentile`, `highPercentile`) and the median. */

@@ -61,6 +61,7 @@ export function checkScenario(s: RawScenario): Problem[] {
     if (firstIndex.get(shown) !== i) problems.push({ path: ['providers', i, 'name'], message: `provider name ${JSON.stringify(shown)} is used twice; names must be unique` });
     if ((p.marginalCost === undefined) === (p.cost === undefined))
       problems.push({ path: ['providers', i], message: 'give exactly one of marginalCost (USD per unit) or cost (derived from a bench record)' });
+    if (p.learningCurve && p.cost?.learningCurve) problems.push({ path: ['providers', i, 'learningCurve'], message: 'give learningCurve once: here or in cost.learningCurve, not both' });
     if (p.cost?.placement !== undefined) problems.push(...checkPlannedCost(s, i));
     else if (p.cost) {
       if (p.cost.device === undefined) problems.push({ path: ['providers', i, 'cost'], message: 'cost needs device (a device id), or placement (a placement id)' });
@@ -125,7 +126,7 @@ function checkQLearning(s: RawScenario): Problem[] {
   const m = learners.map((p) => (p.strategy.type === 'qlearning' ? (p.strategy.m ?? 15) : 0));
   providers.forEach((p, i) => {
     if (p.strategy.type !== 'qlearning') problems.push({ path: ['providers', i, 'strategy', 'type'], message: `${why}: when one provider uses qlearning all must` });
-    for (const key of ['capacity', 'cash', 'fixedCostPerPeriod', 'entersAt', 'reviewEvery', 'costShocks', 'cost'] as const)
+    for (const key of ['capacity', 'cash', 'fixedCostPerPeriod', 'entersAt', 'reviewEvery', 'costShocks', 'cost', 'learningCurve'] as const)
       if (p[key] !== undefined) problems.push({ path: ['providers', i, key], message: `${why}: ${key} is not supported with qlearning; remove it` });
   });
   if (new Set(m).size > 1) problems.push({ path: ['providers'], message: `${why}: every agent needs the same price-grid size m (got ${m.join(', ')})` });

@@ -175,7 +175,7 @@ function provider(p: RawProvider): Provider {
     name: stripControl(p.name),
     quality: quality(p.quality),
     cost: cost(p),
-    learningDeclinePerPeriod: p.cost?.learningCurve?.declinePerPeriod ?? 0,
+    learningDeclinePerPeriod: p.learningCurve?.declinePerPeriod ?? p.cost?.learningCurve?.declinePerPeriod ?? 0,
     capacityUnitsPerPeriod: p.capacity ?? DEFAULTS.capacityUnitsPerPeriod,
     fixedCostUsdPerPeriod: p.fixedCostPerPeriod ?? DEFAULTS.fixedCostUsdPerPeriod,
     cashUsd: p.cash ?? DEFAULTS.cashUsd,

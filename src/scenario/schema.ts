@@ -148,6 +148,8 @@ const providerSchema = strictShape({
   reviewEvery: z.number().int().min(1).optional(),
   initialPrice: num({ ...perUnit, exclusiveMin: true }).optional(),
   costShocks: z.array(strictShape({ atPeriod: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods), factor: num({ min: 0, exclusiveMin: true, limit: 1e6 }) })).optional(),
+  /** Learning curve for any cost source (a given marginalCost too); cost.learningCurve is the same. */
+  learningCurve: strictShape({ declinePerPeriod: num({ min: 0, max: 0.99 }) }).optional(),
 });
 
 // ---- bench, devices, placement (run by other layers; validated here so one file is checked once)

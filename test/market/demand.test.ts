@@ -33,10 +33,9 @@ describe('logit demand', () => {
     expect((cs([1.5 + h, 1.7]) - cs([1.5 - h, 1.7])) / (2 * h)).toBeCloseTo(-50 * shares[0]!, 5);
   });
 
-  it('market size falls log-linearly with price: M0·exp(−ε(p/p_ref − 1)), finite at price 0', () => {
+  it('market size falls log-linearly: M0·exp(−ε(p/p_ref − 1)) (was constant elasticity, unbounded at price 0: issue 15 bug 3)', () => {
     expect(marketSizeAt(100, 0, 3, 1)).toBe(100);
-    expect(marketSizeAt(100, 0.5, 4, 1)).toBeCloseTo(100 * Math.exp(-1.5), 12); // 22.313 by hand
-    expect(marketSizeAt(100, 0.5, 0, 1)).toBeCloseTo(100 * Math.exp(0.5), 12);
+    expect(marketSizeAt(100, 0.5, 4, 1)).toBeCloseTo(100 * Math.exp(-1.5), 12);
   });
 });
 

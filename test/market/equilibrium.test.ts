@@ -25,7 +25,7 @@ describe('logit equilibria', () => {
     const [low, high] = logitNash({ quality: [2, 2], marginalCostUsd: [1, 1.2], mu: 0.001, outsideQuality: 0 });
     expect(Math.abs((low?.price ?? 0) - 1.2)).toBeLessThan(0.01);
     expect((high?.price ?? 0) - 1.2).toBeLessThan(0.01);
-    expect(low?.share ?? 0).toBeGreaterThan(0.95);
+    expect(low?.consumerShare ?? 0).toBeGreaterThan(0.95);
   });
 
   it('is a fixed point of best responses with heterogeneous firms (a second method)', () => {

@@ -15,10 +15,11 @@ import { scenarioRecords, planCosts, planScenario, readScenarioFile, referencedP
 function formatEquilibrium(r: EquilibriumReport, unit: string): string {
   const rows = (label: string, list: EquilibriumReport['nash']) => [
     `${label}:`,
-    ...list.map((e) => `  ${e.provider.padEnd(20)} price ${e.price.toFixed(6)}  share ${e.share.toFixed(4)}  profit ${e.profit.toPrecision(6)}`),
+    ...list.map((e) => `  ${e.provider.padEnd(20)} price ${e.price.toFixed(6)}  share ${e.consumerShare.toFixed(4)}  profit ${e.profit.toPrecision(6)}`),
   ];
   return [
-    `prices in USD per ${unit}, profits in USD per period (market size fixed, capacities ignored)`,
+    `prices in USD per ${unit}, profits in USD per period (the market as simulated: price-elastic size and capacity limits included)`,
+    ...(r.nashRefused ? [`Bertrand–Nash refused: ${r.nashRefused}`] : []),
     ...rows('Bertrand–Nash', r.nash),
     ...rows('joint profit (collusive)', r.collusive),
     ...(r.cournot ? rows('Cournot', r.cournot) : []),
@@ -32,7 +33,7 @@ export function registerEquilibrium(program: Command, ctx: CliContext): void {
   program
     .command('equilibrium <scenario>')
     .description('Nash and joint-profit (collusive) prices of the scenario\'s market; Cournot under linear demand.')
-    .option('--json', 'print one JSON object on stdout: { nash: [{ provider, price, share, profit }], collusive: [...] }')
+    .option('--json', 'print one JSON object on stdout: { nash: [{ provider, price, consumerShare, profit }], collusive: [...] }')
     .option('--store <path>', 'bench record store the scenario\'s bench entries are read from (default: .costsim/records.jsonl)')
     .option('--train', 'train bench entries missing from the store now (announced on stderr); without it nothing is trained')
     .action(async (path: string, options: { json?: boolean; store?: string; train?: boolean }) => {

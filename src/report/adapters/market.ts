@@ -16,7 +16,7 @@ const key = (period: number, provider: string) => `${period}\u0000${provider}`;
 /** Mean of each provider's share over ALL runs (0 where it was out or not yet in), so shares add up per period. */
 function meanShares(result: SimulationResult, providers: readonly string[]): ShareRow[] {
   const sums = new Map<string, number>();
-  for (const row of result.rows) sums.set(key(row.period, row.provider), (sums.get(key(row.period, row.provider)) ?? 0) + (row.priceUsd === null ? 0 : row.share));
+  for (const row of result.rows) sums.set(key(row.period, row.provider), (sums.get(key(row.period, row.provider)) ?? 0) + (row.priceUsd === null ? 0 : row.unitShare));
   const runs = result.summary.runs;
   const out: ShareRow[] = [];
   for (let period = 0; period < result.summary.periods; period++) {
