@@ -10,7 +10,9 @@ describe('readPhysicalMemory', () => {
   it.runIf(existsSync('/proc/self/status'))('peak RSS agrees with the kernel\'s VmHWM (second source)', () => {
     const vmHwmKiB = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
     const { peakRssBytes } = readPhysicalMemory();
-    expect(Math.abs(peakRssBytes / 1024 - vmHwmKiB)).toBeLessThan(16 * 1024); // read a moment apart
+    // Read a moment apart, and Linux batches per-thread RSS counters (SPLIT_RSS_COUNTING), so the
+    // two can differ by tens of MiB on a busy machine (26 MiB seen): agree within 10% or 64 MiB.
+    expect(Math.abs(peakRssBytes / 1024 - vmHwmKiB)).toBeLessThan(Math.max(64 * 1024, 0.1 * vmHwmKiB));
   });
 
   it('the wasm heap holds every live tensor, and grows to hold a 64 MiB one', () => {
