@@ -75,7 +75,9 @@ export function scheduleFor(options: Pick<PruneStudyOptions, 'schedule' | 'sched
   }
   // Ramp over the first ~60% of fine-tuning in 10 mask updates, then recover at the final sparsity.
   const frequency = o.frequency ?? Math.max(1, Math.round((0.6 * options.fineTuneSteps) / 10));
-  const endStep = o.endStep ?? beginStep + 10 * frequency;
+  // Ten updates, or as many as fit before the last fine-tuning step (so a short run still ends at the target).
+  const updates = Math.max(1, Math.min(10, Math.floor((options.fineTuneSteps - 1 - beginStep) / frequency)));
+  const endStep = o.endStep ?? beginStep + updates * frequency;
   return polynomialDecay({ initialSparsity: Math.min(o.initialSparsity ?? 0, sparsity), finalSparsity: sparsity, beginStep, endStep, frequency, ...(o.power !== undefined ? { power: o.power } : {}) });
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { constant, finalSparsity, lastMaskUpdateStep, polynomialDecay, shouldUpdateMask, sparsityAt, validateSchedule } from '../../../src/bench/prune/schedule.ts';
 import { UsageError } from '../../../src/errors.ts';
+import { scheduleFor } from '../../../src/bench/prune/plan.ts';
 
 describe('polynomialDecay (TFMOT / Zhu & Gupta 2017)', () => {
   const schedule = polynomialDecay({ initialSparsity: 0, finalSparsity: 0.8, beginStep: 0, endStep: 1000 });
@@ -51,5 +52,15 @@ describe('bad schedules', () => {
     expect(() => polynomialDecay({ initialSparsity: 0, finalSparsity: 0.5, beginStep: 10, endStep: 5 })).toThrow(/beginStep/);
     expect(() => constant(0.5, { beginStep: 10, endStep: 5 })).toThrow(/beginStep/);
     expect(() => validateSchedule({ kind: 'constant', targetSparsity: 0.5, beginStep: 0, endStep: -1, frequency: 0 })).toThrow(/frequency/);
+  });
+});
+
+describe('scheduleFor: the default polynomial ramp fits the fine-tuning run', () => {
+  it('reaches the final sparsity by the last step of a 5-step run, and keeps the 10-update ramp of a 100-step run (end 60, by hand)', () => {
+    const short = scheduleFor({ schedule: 'polynomial', scheduleOverrides: {}, fineTuneSteps: 5 }, 0.8);
+    expect(short.endStep).toBe(4);
+    expect(sparsityAt(short, 4)).toBeCloseTo(0.8, 12);
+    const long = scheduleFor({ schedule: 'polynomial', scheduleOverrides: {}, fineTuneSteps: 100 }, 0.8);
+    expect(long.endStep).toBe(60); // frequency round(0.6·100/10) = 6, ten updates
   });
 });
