@@ -50,6 +50,25 @@ export function maximize1d(f: (x: number) => number, lo: number, hi: number, poi
 export type Bounds = (i: number, prices: Float64Array) => [number, number];
 
 /**
+ * One Gauss–Seidel sweep: each price in turn set to the maximiser of `objective(i, prices)` over
+ * its bounds, the others held; `p` is updated in place. Returns the largest price change.
+ */
+function coordinateSweep(p: Float64Array, objective: (i: number, prices: Float64Array) => number, bounds: Bounds): number {
+  let change = 0;
+  for (let i = 0; i < p.length; i++) {
+    const old = p[i]!;
+    const [lo, hi] = bounds(i, p);
+    const x = maximize1d((v) => {
+      p[i] = v;
+      return objective(i, p);
+    }, lo, hi);
+    p[i] = x;
+    change = Math.max(change, Math.abs(x - old));
+  }
+  return change;
+}
+
+/**
  * Bertrand–Nash prices by Gauss–Seidel best responses from `start`. Returns null when the
  * iteration does not settle (change < 1e-10) within `sweeps`: then no pure-strategy equilibrium
  * was found (e.g. Edgeworth cycles under tight capacity).
@@ -57,17 +76,7 @@ export type Bounds = (i: number, prices: Float64Array) => [number, number];
 export function nashByBestResponse(start: readonly number[], profit: (i: number, prices: Float64Array) => number, bounds: Bounds, sweeps = 300): number[] | null {
   const p = Float64Array.from(start);
   for (let s = 0; s < sweeps; s++) {
-    let change = 0;
-    for (let i = 0; i < p.length; i++) {
-      const old = p[i]!;
-      const [lo, hi] = bounds(i, p);
-      const x = maximize1d((v) => {
-        p[i] = v;
-        return profit(i, p);
-      }, lo, hi);
-      p[i] = x;
-      change = Math.max(change, Math.abs(x - old));
-    }
+    const change = coordinateSweep(p, profit, bounds);
     if (change < 1e-7 * Math.max(1, ...p)) return [...p];
   }
   return null;
@@ -78,17 +87,7 @@ export function jointMaximum(start: readonly number[], joint: (prices: Float64Ar
   const p = Float64Array.from(start);
   const base = Float64Array.from(start);
   for (let s = 0; s < sweeps; s++) {
-    let change = 0;
-    for (let i = 0; i < p.length; i++) {
-      const old = p[i]!;
-      const [lo, hi] = bounds(i, p);
-      const x = maximize1d((v) => {
-        p[i] = v;
-        return joint(p);
-      }, lo, hi);
-      p[i] = x;
-      change = Math.max(change, Math.abs(x - old));
-    }
+    let change = coordinateSweep(p, (_i, prices) => joint(prices), bounds);
     base.set(p);
     const span = Math.max(1e-6, ...[...p].map((v) => Math.abs(v)));
     const shifted = (t: number) => {
