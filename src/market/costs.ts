@@ -4,7 +4,8 @@
  * FLOPs per unit ÷ the record's achieved FLOP/s (measured on this machine) × USD per second of
  * the device the record was priced as; another device only with an assumed `utilisation` of its
  * peak (a rate measured here never prices a device that did not run the job). FLOPs per unit
- * is the record's forward FLOPs per sample × samples per unit (or `flopsPerUnit` as given); or, for a placement entry, the best plan's modeled USD per million tokens. Quality from accuracy: linear `intercept + slope × accuracy` or log-odds
+ * is the record's forward FLOPs per sample × samples per unit (or `flopsPerUnit` as given); or, for a placement entry, the best plan's modeled USD per million tokens; or, in a token market,
+ * per-class costs (USD per 1M input, cached input, output tokens) blended at the token mix. Quality from accuracy: linear `intercept + slope × accuracy` or log-odds
  * `intercept + scale × ln(acc / (1 − acc))`. Every figure carries a provenance string.
  */
 import { InputError } from '../errors.ts';
@@ -14,6 +15,7 @@ import type { BenchRecord } from '../bench/record.ts';
 import type { Provenance } from '../provenance.ts';
 import type { Sampled } from '../scenario/distribution.ts';
 import type { Provider } from '../scenario/normalize.ts';
+import { blendedUsdPerM, type TokenMix } from './tokens.ts';
 
 /** A provider's period-0 marginal cost and quality as numbers, with where they came from. */
 export interface ResolvedProviderCost {
@@ -49,8 +51,21 @@ function recordFor(records: BenchRecords, benchId: string, scenarioName: string,
   return rec;
 }
 
-function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, devices: readonly Device[], scenarioName: string, plans: PlanCosts): { usd: number; provenance: Provenance } {
+function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, devices: readonly Device[], scenarioName: string, plans: PlanCosts, mix?: TokenMix): { usd: number; provenance: Provenance } {
   const c = p.cost;
+  if (p.tokenCostsUsdPerM) {
+    const k = p.tokenCostsUsdPerM;
+    if (!mix) throw new InputError({ file: scenarioName, path: `providers[${i}].cost` }, 'per-class token costs need a top-level tokenMix: { inputPerOutput, cacheHitShare }');
+    const why = c.kind === 'tokens' ? c.provenance : { kind: 'modeled' as const, source: 'per-class token costs' };
+    return {
+      usd: blendedUsdPerM(k, mix),
+      provenance: {
+        kind: why.kind,
+        source: `${why.source}: input ${fmt(k.input)}, cached input ${fmt(k.cachedInput)}, output ${fmt(k.output)} USD/1M tokens blended at ${fmt(mix.inputPerOutput)}:1 input:output, ${fmt(100 * mix.cacheHitShare)}% cache hits`,
+      },
+    };
+  }
+  if (c.kind === 'tokens') throw new InputError({ file: scenarioName, path: `providers[${i}].cost.tokens` }, 'cost.tokens without per-class costs');
   if (c.kind === 'given') return { usd: c.marginalCostUsd, provenance: { kind: 'assumed', source: `marginalCost ${fmt(c.marginalCostUsd)} USD/unit given in the scenario` } };
   if (c.kind === 'planned') {
     const plan = plans.get(c.placement);
@@ -135,14 +150,14 @@ function resolveQuality(p: Sampled<Provider>, i: number, records: BenchRecords, 
  * Throws InputError naming the provider field when a record or device is missing.
  */
 export function resolveProviderCosts(
-  market: { providers: Array<Sampled<Provider>> },
+  market: { providers: Array<Sampled<Provider>>; tokenMix?: TokenMix },
   records: BenchRecords,
   devices: readonly Device[],
   scenarioName = 'scenario',
   plans: PlanCosts = new Map(),
 ): ResolvedProviderCost[] {
   return market.providers.map((p, i) => {
-    const cost = resolveCost(p, i, records, devices, scenarioName, plans);
+    const cost = resolveCost(p, i, records, devices, scenarioName, plans, market.tokenMix);
     const quality = resolveQuality(p, i, records, scenarioName);
     return { provider: p.name, marginalCostUsd: cost.usd, quality: quality.value, costProvenance: cost.provenance, qualityProvenance: quality.provenance };
   });

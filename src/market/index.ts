@@ -9,3 +9,4 @@ export { simulateRun, stageEquilibria, type RunInput } from './simulate.ts';
 export { solveStage, periodOutcome, stageWork, type StageMarket, type StageEquilibria, type PeriodOutcome, type StageWork } from './stage.ts';
 export { summarizeRuns, percentile, CALVANO_PAPER_PROFIT_GAIN } from './summary.ts';
 export { runSeed, simulateRuns, equilibriumReport, assembleSimulation, type SimulationResult, type EquilibriumReport, type EquilibriumEntry, type ReferenceComparison } from './montecarlo.ts';
+export { blendedUsdPerM, TOKEN_UNIT, type TokenMix, type TokenClassUsd } from './tokens.ts';

@@ -10,6 +10,7 @@ import { DEFAULTS } from './normalize.ts';
 import { resolveModelOptions } from '../bench/zoo/options.ts';
 import { UsageError } from '../errors.ts';
 import { stripControl } from '../util/text.ts';
+import { TOKEN_UNIT } from '../market/tokens.ts';
 
 /** One cross-field problem: where (document path) and what, with what is allowed. */
 export interface Problem {
@@ -49,6 +50,8 @@ export function checkScenario(s: RawScenario): Problem[] {
       if (!devices.includes(d)) problems.push({ path: ['placement', i, 'devices', j], message: `unknown device "${d}" (allowed: ${list(devices)})` });
     }),
   );
+  if (s.tokenMix && s.unit !== undefined && s.unit !== TOKEN_UNIT)
+    problems.push({ path: ['unit'], message: `with tokenMix the unit is "${TOKEN_UNIT}" (prices and costs are USD per 1M tokens blended at the mix); remove unit` });
   if (s.providers && !s.demand) problems.push({ path: ['providers'], message: 'providers need a demand section (demand: { type: logit, mu: ... })' });
   if (s.demand && !s.providers) problems.push({ path: ['demand'], message: 'demand needs a providers list' });
   // Names are compared as shown: control characters are stripped in normalize.ts.
@@ -62,7 +65,8 @@ export function checkScenario(s: RawScenario): Problem[] {
     if ((p.marginalCost === undefined) === (p.cost === undefined))
       problems.push({ path: ['providers', i], message: 'give exactly one of marginalCost (USD per unit) or cost (derived from a bench record)' });
     if (p.learningCurve && p.cost?.learningCurve) problems.push({ path: ['providers', i, 'learningCurve'], message: 'give learningCurve once: here or in cost.learningCurve, not both' });
-    if (p.cost?.placement !== undefined) problems.push(...checkPlannedCost(s, i));
+    if (p.cost?.tokens !== undefined) problems.push(...checkTokenCost(s, i));
+    else if (p.cost?.placement !== undefined) problems.push(...checkPlannedCost(s, i));
     else if (p.cost) {
       if (p.cost.device === undefined) problems.push({ path: ['providers', i, 'cost'], message: 'cost needs device (a device id), or placement (a placement id)' });
       else if (!devices.includes(p.cost.device)) problems.push({ path: ['providers', i, 'cost', 'device'], message: `unknown device "${p.cost.device}" (allowed: ${list(devices)})` });
@@ -97,6 +101,17 @@ function checkMarketScale(s: RawScenario): Problem[] {
     const size = simulationSizeProblem(s.monteCarlo?.runs ?? DEFAULTS.runs, s.periods ?? DEFAULTS.periods, providers.length, 'monteCarlo.runs × periods × providers');
     if (size) problems.push({ path: s.monteCarlo?.runs !== undefined ? ['monteCarlo', 'runs'] : s.periods !== undefined ? ['periods'] : ['providers'], message: size });
   }
+  return problems;
+}
+
+/** Per-class token costs: they need the market's token mix to become a cost per unit, and no other cost keys. */
+function checkTokenCost(s: RawScenario, i: number): Problem[] {
+  const cost = s.providers?.[i]?.cost;
+  const problems: Problem[] = [];
+  if (!cost?.tokens) return problems;
+  if (!s.tokenMix) problems.push({ path: ['providers', i, 'cost', 'tokens'], message: 'cost.tokens needs a top-level tokenMix: { inputPerOutput, cacheHitShare } to blend the classes into a cost per 1M tokens' });
+  for (const key of ['bench', 'placement', 'tokensPerUnit', 'device', 'dtype', 'utilisation', 'flopsPerUnit', 'samplesPerUnit', 'flops'] as const)
+    if (cost[key] !== undefined) problems.push({ path: ['providers', i, 'cost', key], message: `${key} does not go with cost.tokens (the per-class costs are the cost); remove it` });
   return problems;
 }
 

@@ -6,6 +6,8 @@
 import type { Device } from '../devices/catalog.ts';
 import { stripControl } from '../util/text.ts';
 import type { Num } from './distribution.ts';
+import type { Provenance } from '../provenance.ts';
+import { TOKEN_UNIT, type TokenClassUsd, type TokenMix } from '../market/tokens.ts';
 import type { BenchSpec, CostSpec, PlacementSpec, RawProvider, RawScenario, ReferencePrice, ScenarioDevice, StrategySpec } from './schema.ts';
 
 /** Strategy parameters with every default filled (see src/market/strategies.ts for what each does). */
@@ -27,6 +29,8 @@ export type Demand =
 /** Where a provider's marginal cost comes from. */
 export type ProviderCost =
   | { kind: 'given'; marginalCostUsd: Num }
+  /** Per-class costs in `Provider.tokenCostsUsdPerM`, blended at the market's token mix; `provenance` says where they came from. */
+  | { kind: 'tokens'; provenance: Provenance }
   /** The best plan of a placement entry (USD per million tokens served) × tokensPerUnit / 1e6. */
   | { kind: 'planned'; placement: string; tokensPerUnit: Num }
   | {
@@ -51,6 +55,11 @@ export interface Provider {
   name: string;
   quality: Quality;
   cost: ProviderCost;
+  /**
+   * Marginal cost per token class (USD per 1M tokens) in a token market: the provider's
+   * marginal cost per unit is then blendedUsdPerM(tokenCostsUsdPerM, tokenMix) (src/market/tokens.ts).
+   */
+  tokenCostsUsdPerM?: TokenClassUsd;
   /** Fractional decline of marginal cost per period (learning curve); 0 = none. */
   learningDeclinePerPeriod: Num;
   capacityUnitsPerPeriod: Num;
@@ -78,8 +87,11 @@ export interface Scenario {
   periods: number;
   unit: string;
   calendar?: { start: string; periodDays: number };
-  /** Present when the scenario has a market (demand + providers). */
-  market?: { demand: Demand; providers: Provider[] };
+  /**
+   * Present when the scenario has a market (demand + providers). `tokenMix` (from the scenario's
+   * top-level `tokenMix`) makes it a token market whose unit is 1M blended tokens (TOKEN_UNIT).
+   */
+  market?: { demand: Demand; providers: Provider[]; tokenMix?: TokenMix };
   monteCarlo: { runs: number; percentiles: number[] };
   references: Reference[];
   bench: Array<BenchSpec & { steps?: number; batch: number; accum: number; seed: number }>;
@@ -145,6 +157,7 @@ function strategy(s: StrategySpec): Strategy {
 function cost(p: RawProvider): ProviderCost {
   if (p.marginalCost !== undefined) return { kind: 'given', marginalCostUsd: p.marginalCost };
   const c = p.cost as CostSpec;
+  if (c.tokens !== undefined) return { kind: 'tokens', provenance: { kind: 'assumed', source: 'cost.tokens (USD per 1M input, cached input, output tokens) given in the scenario' } };
   if (c.placement !== undefined) return { kind: 'planned', placement: c.placement, tokensPerUnit: c.tokensPerUnit ?? 1e6 };
   return {
     kind: 'measured',
@@ -175,6 +188,7 @@ function provider(p: RawProvider): Provider {
     name: stripControl(p.name),
     quality: quality(p.quality),
     cost: cost(p),
+    ...(p.cost?.tokens !== undefined ? { tokenCostsUsdPerM: { input: p.cost.tokens.input, cachedInput: p.cost.tokens.cachedInput ?? p.cost.tokens.input, output: p.cost.tokens.output } } : {}),
     learningDeclinePerPeriod: p.learningCurve?.declinePerPeriod ?? p.cost?.learningCurve?.declinePerPeriod ?? 0,
     capacityUnitsPerPeriod: p.capacity ?? DEFAULTS.capacityUnitsPerPeriod,
     fixedCostUsdPerPeriod: p.fixedCostPerPeriod ?? DEFAULTS.fixedCostUsdPerPeriod,
@@ -208,7 +222,8 @@ export function normalizeScenario(raw: RawScenario, fileName: string): Scenario 
     question: stripControl(raw.question ?? '', true),
     seed: raw.seed ?? DEFAULTS.seed,
     periods: raw.periods ?? DEFAULTS.periods,
-    unit: stripControl(raw.unit ?? DEFAULTS.unit) || DEFAULTS.unit,
+    // A token market's unit is 1M blended tokens, whatever `unit` says (check.ts refuses another unit beside tokenMix).
+    unit: raw.tokenMix ? TOKEN_UNIT : stripControl(raw.unit ?? DEFAULTS.unit) || DEFAULTS.unit,
     ...(cal ? { calendar: cal } : {}),
     ...(demand && raw.providers
       ? {
@@ -225,6 +240,7 @@ export function normalizeScenario(raw: RawScenario, fileName: string): Scenario 
                   }
                 : { type: 'linear', slope: demand.slope ?? DEFAULTS.linearSlope, substitution: demand.substitution ?? DEFAULTS.linearSubstitution },
             providers: raw.providers.map(provider),
+            ...(raw.tokenMix ? { tokenMix: { ...raw.tokenMix } } : {}),
           },
         }
       : {}),

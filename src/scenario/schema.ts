@@ -128,6 +128,8 @@ const costSchema = strictShape({
   samplesPerUnit: num({ min: 0, exclusiveMin: true, limit: L.units }).optional(),
   flops: z.enum(['dense', 'effective']).optional(),
   learningCurve: strictShape({ declinePerPeriod: num({ min: 0, max: 0.99 }) }).optional(),
+  /** Marginal cost per class, USD per 1M tokens (assumed); needs a top-level tokenMix. cachedInput defaults to input. */
+  tokens: strictShape({ input: z.number().min(0).max(L.usdPerUnit), cachedInput: z.number().min(0).max(L.usdPerUnit).optional(), output: z.number().min(0).max(L.usdPerUnit) }).optional(),
 });
 const qualityMapping = z.discriminatedUnion('type', [
   strictShape({ type: z.literal('linear'), slope: num(signedPerUnit).optional(), intercept: num(signedPerUnit).optional() }),
@@ -230,6 +232,8 @@ export const scenarioSchema = strictShape({
   seed: z.number().int().optional(),
   periods: z.number().int().min(1).max(MARKET_LIMITS.maxPeriods).optional(),
   unit: name.optional(),
+  /** Token mix of an LLM API market: input tokens per output token, share of input served from a prompt cache. The unit becomes 1M blended tokens. */
+  tokenMix: strictShape({ inputPerOutput: z.number().min(0).max(1e6), cacheHitShare: z.number().min(0).max(1) }).optional(),
   calendar: strictShape({ start: isoDate, periodDays: z.number().gt(0).max(36_525) }).optional(),
   demand: demandSchema.optional(),
   providers: z.array(providerSchema).min(1).max(MARKET_LIMITS.maxProviders).optional(),
