@@ -1,5 +1,6 @@
 /** scenario/: YAML → validated, normalized `Scenario`; distributions for Monte Carlo. */
 export { parseScenario, formatPath } from './parse.ts';
+export { parseValuePath, formatValuePath, valueAtPath, withValueAtPath, type ValuePath, type ScenarioOverride } from './paths.ts';
 export { normalizeScenario, DEFAULTS, type Scenario, type Provider, type Demand, type Strategy, type ProviderCost, type Quality, type Reference } from './normalize.ts';
 export { scenarioSchema, STRATEGY_TYPES, type RawScenario } from './schema.ts';
 export { sampleAll, pointEstimate, centralValue, draw, hasDistribution, isDistribution, type Distribution, type Num, type Sampled } from './distribution.ts';

@@ -6,10 +6,11 @@
  */
 import { LineCounter, parseDocument, isMap, isNode, isPair, isScalar, isSeq, visit, type Document } from 'yaml';
 import type { z } from 'zod';
-import { InputError } from '../errors.ts';
+import { InputError, UsageError } from '../errors.ts';
 import { scenarioSchema } from './schema.ts';
 import { checkScenario, type Problem } from './check.ts';
 import { normalizeScenario, type Scenario } from './normalize.ts';
+import { formatValuePath, isUnderPath, withValueAtPath, type ScenarioOverride } from './paths.ts';
 
 /** `providers[2].strategy.type` from ['providers', 2, 'strategy', 'type']. */
 export function formatPath(path: ReadonlyArray<PropertyKey>): string {
@@ -206,8 +207,20 @@ function scanTree(doc: Document, counter: LineCounter, fileName: string): void {
   });
 }
 
-/** Parse, validate and normalize a scenario. Throws InputError (exit code 2) on any problem. */
-export function parseScenario(text: string, fileName: string): Scenario {
+/** A problem about an overridden value is the flag's, not the file's: a UsageError naming the flag and the value. */
+function failOverride(overrides: readonly ScenarioOverride[], problems: readonly Located[]): void {
+  for (const problem of problems) {
+    const override = overrides.find((o) => isUnderPath(problem.path, o.path));
+    if (override) throw new UsageError(override.flag, `${formatValuePath(override.path)}=${JSON.stringify(override.value)}: ${formatPath(problem.path)} ${problem.message}`);
+  }
+}
+
+/**
+ * Parse, validate and normalize a scenario. Throws InputError (exit code 2) on any problem.
+ * `overrides` (from `--sweep`, `--set`) replace values of the document before it is validated;
+ * a problem with one of them is a UsageError naming its flag (also exit code 2).
+ */
+export function parseScenario(text: string, fileName: string, overrides: readonly ScenarioOverride[] = []): Scenario {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes > SCENARIO_LIMITS.maxBytes)
     throw new InputError(
@@ -224,12 +237,18 @@ export function parseScenario(text: string, fileName: string): Scenario {
     throw new InputError({ file: fileName, line }, `not valid YAML: ${yamlError.message.split('\n')[0]}. Check indentation, colons and brackets around that line.`);
   }
   scanTree(doc, counter, fileName);
-  const data = toData(doc, counter, fileName);
-  if (data === null || typeof data !== 'object' || Array.isArray(data))
+  const written = toData(doc, counter, fileName);
+  if (written === null || typeof written !== 'object' || Array.isArray(written))
     throw new InputError({ file: fileName, line: 1 }, 'a scenario is a YAML mapping (key: value lines), e.g. "demand:" and "providers:"');
+  const data = overrides.reduce<unknown>((acc, o) => withValueAtPath(acc, o.path, o.value, o.flag), written);
   const parsed = scenarioSchema.safeParse(data, { reportInput: true });
-  if (!parsed.success) fail(fileName, doc, counter, problemsFromIssues(parsed.error.issues));
+  if (!parsed.success) {
+    const problems = problemsFromIssues(parsed.error.issues);
+    failOverride(overrides, problems);
+    fail(fileName, doc, counter, problems);
+  }
   const problems = checkScenario(parsed.data);
+  failOverride(overrides, problems);
   if (problems.length > 0) fail(fileName, doc, counter, problems);
   return normalizeScenario(parsed.data, fileName);
 }
