@@ -51,9 +51,9 @@ describe('parseScenario with overrides', () => {
       { path: ['demand', 'mu'], value: 0.25, flag: '--sweep' },
     ]);
     expect(s.market?.providers[1]?.cashUsd).toBe(2e6);
-    expect(s.market?.demand.mu).toBe(0.25);
+    expect(s.market?.demand).toMatchObject({ type: 'logit', mu: 0.25 });
     // The written document is untouched.
-    expect(parseScenario(text, 'x.yaml').market?.demand.mu).toBe(0.3);
+    expect(parseScenario(text, 'x.yaml').market?.demand).toMatchObject({ mu: 0.3 });
   });
   it('a value the schema refuses, or an unknown key, is the flag\'s error', () => {
     expect(() => parseScenario(text, 'x.yaml', [{ path: ['demand', 'mu'], value: -1, flag: '--sweep' }])).toThrow(/^--sweep: demand\.mu=-1: demand\.mu /);
