@@ -3,7 +3,7 @@
  * measured in one process so the ratios compare like with like.
  *
  * - overhead: share of step wall time spent outside tfjs kernels (1 − Σ kernel time ÷ wall
- *   time over the same unprofiled steps; kernels timed by src/bench/train/kernel-timer.ts).
+ *   time over the same unprofiled steps; kernels timed by src/runtime/kernel-timer.ts).
  *   Goal: under 10%.
  * - utilisation: achieved FLOP/s (traced FLOPs per step ÷ step time) ÷ the backend's GEMM
  *   FLOP/s measured in this run. Goal: at least 0.5 for the MLP at batch 256.
@@ -18,7 +18,7 @@ import { buildZooModel, type ZooModelName } from '../src/bench/zoo/index.ts';
 import { EpochSampler, trainStep, trainableVariables } from '../src/bench/train/loop.ts';
 import { profileTrainStep } from '../src/bench/train/profile.ts';
 import { measureAccumulation } from '../src/bench/train/accumulation.ts';
-import { optimizerKernels, withKernelTiming } from '../src/bench/train/kernel-timer.ts';
+import { optimizerKernels, withKernelTiming } from '../src/runtime/index.ts';
 import { countFlops } from '../src/bench/flops/analytic.ts';
 import { createRng } from '../src/util/rng.ts';
 import { nativeAdam } from '../src/runtime/native/adam.ts';

@@ -5,8 +5,8 @@
 export { CostsimError, UsageError, InputError, BackendUnavailableError, UnsupportedError, OutputError } from './errors.ts';
 export { createRng, type Rng } from './util/rng.ts';
 export { initRuntime, probeBackends, defaultLoaders, BACKEND_NAMES, type BackendName, type BackendChoice } from './runtime/index.ts';
-// runtime/native (OpenBLAS kernels): Adam fused into one native pass per variable on the native backend
-export { nativeAdam, NativeAdamOptimizer } from './runtime/native/adam.ts';
+// runtime/: Adam fused into one native pass per variable on the native backend (tf.train.adam elsewhere)
+export { createAdamOptimizer } from './runtime/index.ts';
 export { DEVICE_CATALOG, findDevice, deviceIds, type Device, type Sourced } from './devices/catalog.ts';
 export { BENCH_RECORD_VERSION, type BenchRecord, type BenchConfig, type BenchMetrics } from './bench/record.ts';
 export type { Provenance, ProvenanceKind } from './provenance.ts';

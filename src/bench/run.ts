@@ -11,10 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import { tf } from '../runtime/tf.ts';
-import { measureGemm } from '../runtime/gemm-bench.ts';
-import { readPhysicalMemory } from '../runtime/memory.ts';
-import { nativeAdam } from '../runtime/native/adam.ts';
+import { createAdamOptimizer, measureGemm, optimizerKernels, readPhysicalMemory, tf, withKernelTiming } from '../runtime/index.ts';
 import { deviceIds, findDevice, type Device } from '../devices/catalog.ts';
 import { measuredPricingProblem, usdForSeconds } from '../devices/pricing.ts';
 import { UsageError } from '../errors.ts';
@@ -25,7 +22,6 @@ import { buildZooModel } from './zoo/index.ts';
 import { accumulatedStepFlops, countFlops } from './flops/analytic.ts';
 import { EpochSampler, trainSteps } from './train/loop.ts';
 import { profileTrainStep } from './train/profile.ts';
-import { optimizerKernels, withKernelTiming } from './train/kernel-timer.ts';
 import { cacheKeyOf, collectEnvironment } from './environment.ts';
 import { estimateEnergy, readRapl } from './energy.ts';
 import { appendRecord, checkStoreWritable, findCached } from './store.ts';
@@ -77,7 +73,7 @@ function gemmSize(backend: string): number {
 
 /** tf.train.sgd or Adam; Adam runs fused on the native backend and as tf.train.adam elsewhere (same arithmetic). */
 function makeOptimizer(config: BenchConfig): tf.Optimizer {
-  return config.optimizer === 'sgd' ? tf.train.sgd(config.learningRate) : nativeAdam(config.learningRate);
+  return config.optimizer === 'sgd' ? tf.train.sgd(config.learningRate) : createAdamOptimizer(config.learningRate);
 }
 
 /** What one seeded run measured, before the runs are scored together. */

@@ -7,8 +7,13 @@ import { defaultLoaders } from './loaders.ts';
 
 export { BACKEND_NAMES, probeBackends, parseBackendName, type BackendName, type BackendChoice, type BackendProbe, type BackendLoader } from './backends.ts';
 export { defaultLoaders } from './loaders.ts';
-export { tf } from './tf.ts';
+export { tf, type LayersModel, type Tensor } from './tf.ts';
+export { measureGemm, type GemmMeasurement } from './gemm-bench.ts';
+export { readCpuInfo, type CpuInfo } from './cpu-info.ts';
 export { readPhysicalMemory, type PhysicalMemory } from './memory.ts';
+export { withKernelTiming, optimizerKernels, type KernelTiming, type TimedMethod } from './kernel-timer.ts';
+/** Adam for training: one fused native pass per variable on the `native` backend, tf.train.adam elsewhere (same state and arithmetic). */
+export { nativeAdam as createAdamOptimizer } from './native/adam.ts';
 
 /**
  * Initialise the backend for this process: `flag` (from --backend) wins, then the

@@ -26,6 +26,16 @@ describe('ESLint layering rules', () => {
     expect(messages[0]).toContain('market/ and report/ never import runtime/');
   });
 
+  it('bench/ importing runtime/native fails, and names runtime/index.ts', async () => {
+    const messages = await restricted('src/bench/fixture.ts', "import { nativeAdam } from '../runtime/native/adam.ts';\nexport const a = nativeAdam;\n");
+    expect(messages).toHaveLength(1);
+    expect(messages[0]).toContain('internal to runtime/');
+  });
+
+  it('runtime/ itself may import its native backend', async () => {
+    expect(await restricted('src/runtime/fixture.ts', "import { nativeAdam } from './native/adam.ts';\nexport const a = nativeAdam;\n")).toEqual([]);
+  });
+
   it('bench/ may import both', async () => {
     expect(await restricted('src/bench/fixture.ts', "import * as tf from '@tensorflow/tfjs';\nimport { initRuntime } from '../runtime/index.ts';\nexport const a = [tf, initRuntime];\n")).toEqual([]);
   });

@@ -4,13 +4,12 @@
  * kernel launches. For each k this measures the peak tensor memory of one profiled step and
  * the median wall seconds of `timedSteps` unprofiled steps, in the same process.
  */
-import { tf, type LayersModel } from '../../runtime/tf.ts';
+import { createAdamOptimizer, tf, type LayersModel } from '../../runtime/index.ts';
 import { UsageError } from '../../errors.ts';
 import type { Rng } from '../../util/rng.ts';
 import type { Task } from '../zoo/task.ts';
 import { EpochSampler, trainStep, trainableVariables } from './loop.ts';
 import { profileTrainStep } from './profile.ts';
-import { nativeAdam } from '../../runtime/native/adam.ts';
 
 /** One k's measurements. Bytes are tfjs tensor bytes; seconds are wall time per optimizer step. */
 export interface AccumulationPoint {
@@ -35,7 +34,7 @@ export async function measureAccumulation(options: { model: LayersModel; task: T
   for (const k of options.ks) {
     if (!Number.isInteger(k) || k <= 0 || samplesPerStep % k !== 0) throw new UsageError('accumulation steps', `${k} must be a positive integer dividing ${samplesPerStep} samples per step`);
   }
-  const optimizer = nativeAdam(options.learningRate ?? 1e-3);
+  const optimizer = createAdamOptimizer(options.learningRate ?? 1e-3);
   const sampler = new EpochSampler(task.train.count, options.rng);
   const variables = trainableVariables(model);
   const points: AccumulationPoint[] = [];

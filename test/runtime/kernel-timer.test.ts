@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { initRuntime, tf } from '../../../src/runtime/index.ts';
-import { withKernelTiming } from '../../../src/bench/train/kernel-timer.ts';
+import { initRuntime, tf } from '../../src/runtime/index.ts';
+import { withKernelTiming } from '../../src/runtime/kernel-timer.ts';
 
 describe('kernel timer', () => {
   it('counts kernel launches, times an extra method as a kernel, and restores everything', async () => {

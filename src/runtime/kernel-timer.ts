@@ -5,9 +5,9 @@
  * kernel is timed when a kernel invokes another through the registry. Valid for synchronous
  * backends (cpu, wasm, native), where a kernel's work is done when it returns.
  */
-import { tf } from '../../runtime/tf.ts';
-import { NATIVE_BACKEND } from '../../runtime/native/backend.ts';
-import { NativeAdamOptimizer } from '../../runtime/native/adam.ts';
+import { tf } from './tf.ts';
+import { NATIVE_BACKEND } from './native/backend.ts';
+import { NativeAdamOptimizer } from './native/adam.ts';
 
 /** Kernel time measured around `fn`: total seconds and per-kernel seconds and launches. */
 export interface KernelTiming {
