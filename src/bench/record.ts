@@ -48,7 +48,10 @@ export interface BenchConfig {
 
 /** Measured and derived figures. Units are in the names. */
 export interface BenchMetrics {
+  /** Accuracy on the test split at the last step (reported only; never decides stopping). */
   testAccuracy: number;
+  /** Accuracy on the validation split at the last step: stopping and reachedTarget are decided on it. Absent in older records. */
+  validationAccuracy?: number;
   reachedTarget: boolean;
   steps: number;
   samples: number;
@@ -94,12 +97,21 @@ export interface BenchMetrics {
   carbonGrams?: number;
   /** Models with batch norm, k > 1: how far one step of k micro-batches is from one batch of k·b (relative L2, measured). */
   accumulationEquivalence?: { updateRelativeDifference: number; movingStatsRelativeDifference: number };
-  /** Seconds of test-set evaluation included in wallSeconds. */
+  /** Seconds of validation-split evaluation included in wallSeconds. */
   evalSeconds?: number;
+  /** Seconds of test-split scoring, excluded from wallSeconds (reporting, not training). */
+  testEvalSeconds?: number;
   /** Share of the timed training loop's wall time spent outside tfjs kernels, in [0, 1]. */
   outsideKernelShare?: number;
   /** Inference latency per sample in ms where measured. */
   latencyMs?: { batch1: number; batchLarge: number; largeBatchSize: number };
+}
+
+/** One periodic evaluation: accuracy in [0, 1] on the validation split (decides stopping) and the test split (reported). */
+export interface BenchEvaluation {
+  step: number;
+  validationAccuracy: number;
+  testAccuracy: number;
 }
 
 /** A complete record as stored, one per line, in the JSONL store. */
@@ -115,9 +127,9 @@ export interface BenchRecord {
   /** Per metric path (e.g. "metrics.costUsd"): how it was obtained. */
   provenance: Record<string, Provenance>;
   /** Every seeded run (time from first touch of the data set); the spread of wallSeconds is the timing noise. */
-  runs?: Array<{ seed: number; wallSeconds: number; steps: number; reachedTarget: boolean; testAccuracy: number }>;
-  /** Test accuracy at every evaluation of the median run. */
-  evaluations?: Array<{ step: number; testAccuracy: number }>;
+  runs?: Array<{ seed: number; wallSeconds: number; steps: number; reachedTarget: boolean; testAccuracy: number; validationAccuracy?: number; evaluations?: BenchEvaluation[] }>;
+  /** Validation and test accuracy at every evaluation of the median run. */
+  evaluations?: BenchEvaluation[];
   /** Optional per-step trace for charts: loss and accuracy over steps. */
   curve?: Array<{ step: number; loss: number; testAccuracy?: number; wallSeconds: number }>;
 }

@@ -30,8 +30,12 @@ export interface RunResult {
   seed: number;
   wallSeconds: number;
   steps: number;
+  /** Whether the run's validation accuracy reached the target (stopping is decided on validation). */
   reachedTarget: boolean;
   testAccuracy: number;
+  validationAccuracy?: number;
+  /** Both accuracies at every evaluation of this run. */
+  evaluations?: Array<{ step: number; validationAccuracy: number; testAccuracy: number }>;
 }
 
 /** The MLPerf-style summary of repeated runs. */

@@ -56,12 +56,20 @@ describe('runBenchmark', () => {
     expect(readRecords(storePath)).toHaveLength(1);
   });
 
-  it('stops at the target accuracy (checked every evalEvery steps)', async () => {
+  it('stops at the target accuracy on the validation split (checked every evalEvery steps), storing every evaluation', async () => {
     const record = await runBenchmark({ ...tiny, maxSteps: 50, targetAccuracy: 0.3, learningRate: 0.01 }, { ...fast, evalEvery: 5 });
     expect(record.metrics.reachedTarget).toBe(true);
-    expect(record.metrics.testAccuracy).toBeGreaterThanOrEqual(0.3);
+    expect(record.metrics.validationAccuracy).toBeGreaterThanOrEqual(0.3);
     expect(record.metrics.steps).toBeLessThan(50);
     expect(record.metrics.steps === 1 || record.metrics.steps % 5 === 0).toBe(true);
+    // Second method: the stop step is the first stored evaluation whose validation accuracy reached the target.
+    const evaluations = record.evaluations ?? [];
+    expect(evaluations.length).toBeGreaterThan(0);
+    expect(evaluations.find((e) => e.validationAccuracy >= 0.3)?.step).toBe(record.metrics.steps);
+    expect(evaluations.slice(0, -1).every((e) => e.validationAccuracy < 0.3)).toBe(true);
+    for (const e of evaluations) expect(e.testAccuracy).toBeGreaterThanOrEqual(0);
+    expect(record.runs?.map((r) => r.evaluations)).toContainEqual(evaluations); // the median run's, among every run's
+    expect(record.provenance['metrics.validationAccuracy']?.source).toMatch(/validation split/);
   });
 
   it('says, for the CNN with accumulation, how far k micro-batches are from one batch (batch norm)', async () => {

@@ -59,16 +59,22 @@ export function additionProblemCount(digits: number): number {
 /** How the train/test split is made, for records and reports. */
 export const ADDITION_SPLIT_NOTE =
   'problems drawn without replacement as unordered pairs {a, b} (a + b and b + a are one problem), each shown in one random order; ' +
-  'every problem is on one side only, so no test problem or its commuted twin is in training';
+  'every problem is on one side only, so no test problem or its commuted twin is in training; the validation problems (which decide when training stops) ' +
+  'are carved out of the training side, never the test side';
 
 /**
- * Generate `trainCount` + `testCount` distinct problems and split them into train and test.
+ * Generate `trainCount` + `testCount` distinct problems and split them into train and test;
+ * `validationCount` (default 0) of the `trainCount` training problems are held out as validation.
  * A problem is the unordered pair {a, b}: a + b and b + a are the same sum, so a split of
  * ordered pairs would leak test answers through commutativity (at 2 digits, 209 of 455 test
  * problems had their twin in training). Each problem is written in one random order. Small
  * problem spaces (≤ 2M problems) are enumerated and shuffled, larger ones drawn by rejection.
  */
-export function generateAddition(rng: Rng, options: { digits: number; trainCount: number; testCount: number }): { train: AdditionData; test: AdditionData } {
+export function generateAddition(rng: Rng, options: { digits: number; trainCount: number; testCount: number; validationCount?: number }): { train: AdditionData; validation: AdditionData; test: AdditionData } {
+  const validationCount = options.validationCount ?? 0;
+  if (!(Number.isInteger(validationCount) && validationCount >= 0 && validationCount < options.trainCount)) {
+    throw new RangeError(`addition: validationCount must be an integer in [0, trainCount) (got ${validationCount} of ${options.trainCount})`);
+  }
   const layout = additionLayout(options.digits);
   const range = 10 ** layout.digits;
   const capacity = additionProblemCount(layout.digits);
@@ -108,5 +114,7 @@ export function generateAddition(rng: Rng, options: { digits: number; trainCount
     });
     return { ...layout, count: chosen.length, inputs, targets, pairs: chosen };
   };
-  return { train: build(pairs.slice(0, options.trainCount)), test: build(pairs.slice(options.trainCount)) };
+  // The validation problems are the last of the training side: the test side is the same with or without them.
+  const trainEnd = options.trainCount - validationCount;
+  return { train: build(pairs.slice(0, trainEnd)), validation: build(pairs.slice(trainEnd, options.trainCount)), test: build(pairs.slice(options.trainCount)) };
 }

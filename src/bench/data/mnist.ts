@@ -22,12 +22,17 @@ export interface MnistDigits {
   count: number;
 }
 
-/** A seeded train/test split of the digits. */
+/** A seeded train/validation/test split of the digits (three disjoint sets). */
 export interface MnistSplit {
   train: MnistDigits;
+  /** Carved out of the training part; decides when time-to-accuracy stops (the test set is only reported). */
+  validation: MnistDigits;
   test: MnistDigits;
   seed: number;
 }
+
+/** Share of the training part held out as the validation set when the caller does not say. */
+export const MNIST_VALIDATION_FRACTION = 0.1;
 
 // The parsed files are immutable and ~21 MB of JSON: parse them once per process, unless a
 // timed run asks to read them again (forgetMnistDigits).
@@ -88,16 +93,27 @@ function take(all: MnistDigits, indices: Int32Array): MnistDigits {
 }
 
 /**
- * Split the 10,000 digits into disjoint train and test sets with a permutation seeded by
- * `rng` (same seed → same split). `testFraction` in (0, 1); `limit` caps the total used
- * (small tests), taken from the same permutation.
+ * Split the 10,000 digits into disjoint train, validation and test sets with one permutation
+ * seeded by `rng` (same seed → same split): the first `testFraction` of it is the test set,
+ * then `validationFraction` of what remains (the training part) is the validation set, and the
+ * rest is trained on. The test set does not depend on `validationFraction`. `limit` caps the
+ * total used (small tests), taken from the same permutation.
  */
-export function splitMnist(rng: Rng, options: { testFraction?: number; limit?: number } = {}): MnistSplit {
+export function splitMnist(rng: Rng, options: { testFraction?: number; validationFraction?: number; limit?: number } = {}): MnistSplit {
   const testFraction = options.testFraction ?? 0.2;
   if (!(testFraction > 0 && testFraction < 1)) throw new RangeError(`testFraction must be in (0, 1) (got ${testFraction})`);
+  const validationFraction = options.validationFraction ?? MNIST_VALIDATION_FRACTION;
+  if (!(validationFraction > 0 && validationFraction < 1)) throw new RangeError(`validationFraction must be in (0, 1) (got ${validationFraction})`);
   const all = loadMnistDigits();
   const total = Math.min(all.count, options.limit ?? all.count);
   const order = permutation(all.count, rng).subarray(0, total);
   const testCount = Math.max(1, Math.round(total * testFraction));
-  return { train: take(all, order.subarray(testCount)), test: take(all, order.subarray(0, testCount)), seed: rng.seed };
+  const validationCount = Math.max(1, Math.round((total - testCount) * validationFraction));
+  if (testCount + validationCount >= total) throw new RangeError(`MNIST: ${total} digits leave none to train on after ${testCount} test and ${validationCount} validation digits`);
+  return {
+    train: take(all, order.subarray(testCount + validationCount)),
+    validation: take(all, order.subarray(testCount, testCount + validationCount)),
+    test: take(all, order.subarray(0, testCount)),
+    seed: rng.seed,
+  };
 }

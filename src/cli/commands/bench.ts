@@ -22,7 +22,7 @@ import { defaultBenchRuns, TARGET_RUNS_DEFAULT } from '../../bench/runs.ts';
 export const DEFAULT_BENCH_DEVICE = 'aws-c6a.large';
 
 const description =
-  'Train a zoo model for real (to a target test accuracy or a step budget) and record wall time, ' +
+  'Train a zoo model for real (to a target validation accuracy or a step budget) and record wall time, ' +
   'FLOPs (analytic and traced), utilisation against this backend\'s GEMM rate, peak memory, energy and dollars ' +
   `on a catalogue device (default ${DEFAULT_BENCH_DEVICE}). Appends a BenchRecord to the JSONL store.`;
 
@@ -92,7 +92,7 @@ function formatRecord(record: BenchRecord, deviceNote: string, storePath: string
   return [
     `model ${c.model} ${JSON.stringify(c.modelOptions)}, micro-batch ${c.batchSize} × ${c.accumulationSteps} accumulation, ${c.optimizer} lr ${c.learningRate}, seed ${c.seed}`,
     `backend ${e.backend} (${e.backendReason}); device ${e.deviceId}${deviceNote}`,
-    `test accuracy ${m.testAccuracy.toFixed(4)}${target} after ${m.steps} steps, ${m.samples} samples`,
+    `${m.validationAccuracy !== undefined ? `validation accuracy ${m.validationAccuracy.toFixed(4)}${target} (decides stopping), ` : ''}test accuracy ${m.testAccuracy.toFixed(4)}${m.validationAccuracy === undefined ? target : ' (reported only)'} after ${m.steps} steps, ${m.samples} samples`,
     `wall ${m.wallSeconds.toFixed(2)} s (measured${(record.runs?.length ?? 1) >= 3 ? `, mean of ${(record.runs?.length ?? 0) - 2} runs after dropping the fastest and slowest of ${record.runs?.length}` : ''})` +
       (m.wallSecondsCi95 ? `, 95% interval [${m.wallSecondsCi95[0].toFixed(2)}, ${m.wallSecondsCi95[1].toFixed(2)}] s` : '') + `, ${(m.stepSeconds * 1000).toFixed(1)} ms/step`,
     ...(record.runs && record.runs.length > 1 ? [`runs: ${record.runs.map((r) => `seed ${r.seed} ${r.wallSeconds.toFixed(2)} s${c.targetAccuracy !== undefined ? (r.reachedTarget ? '' : ' (missed target)') : ''}`).join(', ')}`] : []),
@@ -127,7 +127,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
     .description(description)
     .option('--model <name>', 'zoo model: mlp, cnn, transformer')
     .option('--steps <n>', 'optimizer steps (the budget when --target-accuracy is set; default 200, or 2000 with a target)')
-    .option('--target-accuracy <a>', 'stop when test accuracy reaches a, in (0, 1]')
+    .option('--target-accuracy <a>', 'stop when validation accuracy (a split held out of the training data) reaches a, in (0, 1]; the test split is only reported')
     .option('--batch <b>', 'micro-batch size (default 64)')
     .option('--accum <k>', 'micro-batches per optimizer step (gradient accumulation; default 1)')
     .option('--backend <name>', 'force a backend (tensorflow, native, wasm, cpu)')

@@ -47,6 +47,28 @@ describe('addition split: no leak through commutativity', () => {
     expect(train.count + test.count).toBe(trainCount + testCount);
   });
 
+  it.each([2, 3])('draws validation from the training side only: no validation problem (or twin) in test or training at %i digits', (digits) => {
+    const capacity = additionProblemCount(digits);
+    const trainCount = Math.min(10_000, Math.floor(capacity / 1.1));
+    const testCount = Math.min(Math.max(100, Math.round(trainCount / 10)), capacity - trainCount);
+    const validationCount = Math.round(trainCount / 10);
+    const withValidation = generateAddition(createRng(digits), { digits, trainCount, testCount, validationCount });
+    const without = generateAddition(createRng(digits), { digits, trainCount, testCount });
+    const unorderedKey = ([a, b]: [number, number]) => `${Math.min(a, b)}+${Math.max(a, b)}`;
+    const keys = (pairs: Array<[number, number]>) => new Set(pairs.map(unorderedKey));
+    const test = keys(withValidation.test.pairs);
+    const train = keys(withValidation.train.pairs);
+    const validation = withValidation.validation.pairs.map(unorderedKey);
+    expect(validation).toHaveLength(validationCount);
+    expect(validation.filter((k) => test.has(k))).toEqual([]);
+    expect(validation.filter((k) => train.has(k))).toEqual([]);
+    // The validation problems are exactly problems the split without validation put on the training side.
+    const formerTrain = keys(without.train.pairs);
+    expect(validation.every((k) => formerTrain.has(k))).toBe(true);
+    expect(withValidation.test.pairs).toEqual(without.test.pairs);
+    expect(withValidation.train.count + validationCount).toBe(trainCount);
+  });
+
   it('uses each order a + b and b + a (the model still sees both orientations)', () => {
     const { train } = generateAddition(createRng(5), { digits: 2, trainCount: 2000, testCount: 200 });
     const swapped = train.pairs.filter(([a, b]) => a > b).length;

@@ -67,8 +67,9 @@ describe('model zoo', () => {
   it('small addition tasks fit the problem space: 2 digits give at most 100·101/2 = 5,050 distinct problems, split without overlap', async () => {
     const task = loadTask('transformer', { digits: 2, seed: 3 });
     // 2-digit operands: 100² ordered pairs, 5,050 problems when a + b and b + a count once, by hand.
-    expect(task.train.count + task.test.count).toBeLessThanOrEqual(5_050);
+    expect(task.train.count + task.validation.count + task.test.count).toBeLessThanOrEqual(5_050);
     expect(task.test.count).toBeGreaterThanOrEqual(100);
+    expect(task.validation.count).toBe(459); // a tenth of the 4,590 training-side problems
     const rows = async (x: tf.Tensor) => ((await x.array()) as number[][]).map((r) => r.slice(0, 5).join(','));
     const train = new Set(await rows(task.train.x));
     const overlap = (await rows(task.test.x)).filter((r) => train.has(r));
@@ -76,6 +77,10 @@ describe('model zoo', () => {
     // Nor the commuted twin: tokens a1 a2 + b1 b2 → b1 b2 + a1 a2.
     const twins = (await rows(task.test.x)).map((r) => r.split(',')).map(([a1, a2, plus, b1, b2]) => [b1, b2, plus, a1, a2].join(','));
     expect(twins.filter((r) => train.has(r))).toEqual([]);
+    // Validation vs test, the same two checks: no problem and no twin shared.
+    const validation = new Set(await rows(task.validation.x));
+    expect((await rows(task.test.x)).filter((r) => validation.has(r))).toEqual([]);
+    expect(twins.filter((r) => validation.has(r))).toEqual([]);
     expect(task.description).toMatch(/a \+ b and b \+ a are one problem/);
     task.dispose();
   });

@@ -45,7 +45,7 @@ describe('costsim bench', () => {
     expect(record.provenance['metrics.wallSecondsCi95'].source).toMatch(/no interval: 1 kept run/);
     expect(record.provenance['metrics.wallSeconds'].source).toMatch(/mean of 1 run after dropping the fastest and the slowest of 3.*first touch of the data set.*each run reads them again/);
     expect(record.metrics.reachedTarget).toBe(false); // no target was set
-    expect(record.evaluations.at(-1)).toEqual({ step: 2, testAccuracy: record.metrics.testAccuracy });
+    expect(record.evaluations.at(-1)).toEqual({ step: 2, validationAccuracy: record.metrics.validationAccuracy, testAccuracy: record.metrics.testAccuracy });
     expect(record.environment.codeVersion).toMatch(/^0\.1\.0\+[0-9a-f]{12}$/);
   });
 
