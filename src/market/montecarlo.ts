@@ -13,6 +13,8 @@ import { linearCournot, type EquilibriumPoint } from './equilibrium.ts';
 import { simulateRun } from './simulate.ts';
 import { solveStage } from './stage.ts';
 import { summarizeRuns } from './summary.ts';
+import type { TokenMix } from './tokens.ts';
+import { marketPriceStructure } from './price-structure.ts';
 import { assertFiniteRows, guardSolve } from './finite.ts';
 import type { MarketPeriodRow, MarketSummary, ProviderPeriodRow, RunResult } from './types.ts';
 
@@ -26,6 +28,11 @@ function marketOf(scenario: Scenario): NonNullable<Scenario['market']> {
   return scenario.market;
 }
 
+/** The token-market fields of a (sampled) market that a run needs, when present. */
+function tokenMarket(m: { tokenMix?: TokenMix; tokensPerCustomer?: number }): { tokenMix?: TokenMix; tokensPerCustomer?: number } {
+  return { ...(m.tokenMix ? { tokenMix: m.tokenMix } : {}), ...(m.tokensPerCustomer !== undefined ? { tokensPerCustomer: m.tokensPerCustomer } : {}) };
+}
+
 /** Simulate the given runs of `scenario` (any subset, any order); results come back in the order asked. */
 export function simulateRuns(scenario: Scenario, records: BenchRecords, runs: readonly number[], periods = scenario.periods, plans: PlanCosts = new Map()): RunResult[] {
   const market = marketOf(scenario);
@@ -35,7 +42,7 @@ export function simulateRuns(scenario: Scenario, records: BenchRecords, runs: re
     const sampled = sampleAll(market, rng.fork('params'));
     const costs = resolveProviderCosts(sampled, records, scenario.devices, scenario.name, plans);
     const inputs = { demand: sampled.demand, costs };
-    const result = guardSolve(`run ${run}`, inputs, () => simulateRun({ run, seed, periods, demand: sampled.demand, providers: sampled.providers, costs }, rng.fork('sim')));
+    const result = guardSolve(`run ${run}`, inputs, () => simulateRun({ run, seed, periods, demand: sampled.demand, providers: sampled.providers, costs, ...tokenMarket(sampled) }, rng.fork('sim')));
     assertFiniteRows(`run ${run}`, result.rows, inputs, (r) => `${r.provider}, period ${r.period}`);
     assertFiniteRows(`run ${run}`, result.marketRows, inputs, (r) => `period ${r.period}`);
     return result;
@@ -45,7 +52,10 @@ export function simulateRuns(scenario: Scenario, records: BenchRecords, runs: re
 /** One provider's price, share and profit (USD per period) at an equilibrium. */
 export interface EquilibriumEntry {
   provider: string;
+  /** List price (USD/unit; USD per 1M blended tokens in a token market), as in the rows' priceUsd. */
   price: number;
+  /** What customers pay per unit after free quota and volume tiers (list × billed share); only where it differs from price. */
+  effectivePrice?: number;
   /** Share of all consumers (logit; the outside good takes the rest) or of units sold (linear). */
   consumerShare: number;
   profit: number;
@@ -76,7 +86,16 @@ export function equilibriumReport(scenario: Scenario, records: BenchRecords, pla
   );
   const nash = stage.nash ?? [];
   const collusive = stage.collusive;
-  const entries = (points: EquilibriumPoint[]) => points.map((e, i) => ({ provider: (costs[i] as ResolvedProviderCost).provider, price: e.price, consumerShare: e.consumerShare, profit: e.profit }));
+  // The stage is solved in effective prices (what customers pay); the list price is effective ÷ billed share.
+  const { billed } = marketPriceStructure(market.providers, market.tokenMix, market.tokensPerCustomer);
+  const entries = (points: EquilibriumPoint[]) =>
+    points.map((e, i) => ({
+      provider: (costs[i] as ResolvedProviderCost).provider,
+      price: e.price / billed[i]!,
+      ...(billed[i] !== 1 ? { effectivePrice: e.price } : {}),
+      consumerShare: e.consumerShare,
+      profit: e.profit,
+    }));
   const d = market.demand;
   const report: EquilibriumReport = {
     nash: entries(nash),
@@ -84,11 +103,9 @@ export function equilibriumReport(scenario: Scenario, records: BenchRecords, pla
     collusive: entries(collusive),
     ...(d.type === 'linear'
       ? {
-          cournot: linearCournot({ quality: costs.map((c) => c.quality), marginalCostUsd: costs.map((c) => c.marginalCostUsd), slope: d.slope, substitution: d.substitution }).map((e, i) => ({
-            ...(entries([e])[0] as EquilibriumEntry),
-            provider: (costs[i] as ResolvedProviderCost).provider,
-            quantity: e.quantity,
-          })),
+          cournot: ((points) => entries(points).map((e, i) => ({ ...e, quantity: (points[i] as EquilibriumPoint).quantity })))(
+            linearCournot({ quality: costs.map((c) => c.quality), marginalCostUsd: costs.map((c) => c.marginalCostUsd), slope: d.slope, substitution: d.substitution }),
+          ),
         }
       : {}),
     costs,

@@ -16,6 +16,8 @@ import { createPriceRule, type Observation } from './strategies.ts';
 import { trainQLearning, type QLearningResult } from './qlearning.ts';
 import type { ResolvedProviderCost } from './costs.ts';
 import type { MarketPeriodRow, ProviderPeriodRow, RunResult } from './types.ts';
+import type { TokenMix } from './tokens.ts';
+import { marketPriceStructure } from './price-structure.ts';
 
 /** Everything a run needs, numbers drawn. */
 export interface RunInput {
@@ -25,6 +27,9 @@ export interface RunInput {
   demand: Sampled<Demand>;
   providers: Array<Sampled<Provider>>;
   costs: ResolvedProviderCost[];
+  /** Token market: the mix (class prices in the rows) and each customer's blended tokens per period (free quotas, tiers). */
+  tokenMix?: TokenMix;
+  tokensPerCustomer?: number;
 }
 
 /**
@@ -75,7 +80,11 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
   const quality = Float64Array.from(costs, (c) => c.quality);
   const capacity = Float64Array.from(providers, (p) => p.capacityUnitsPerPeriod);
   const cash = Float64Array.from(providers, (p) => p.cashUsd);
+  // Strategies set list prices; customers choose on, and providers earn, the effective price φ × list (free quota, tiers).
+  const structure = marketPriceStructure(providers, input.tokenMix, input.tokensPerCustomer);
+  const billed = structure.billed;
   const price = new Float64Array(n);
+  const paid = new Float64Array(n);
   const lastPrices = new Float64Array(n).fill(NaN);
   const lastShares = new Float64Array(n);
   const lastActive = new Uint8Array(n);
@@ -101,7 +110,7 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
     const s = stageNow(t, inMarket);
     if (!s.nashPriceUsd)
       throw new InputError({ file: 'scenario', path: `providers[${i}]` }, `no Bertrand–Nash price for "${providers[i]!.name}" at period ${t}: ${s.nashRefused}; give initialPrice and a strategy that does not use the Nash price`);
-    return s.nashPriceUsd[i]!;
+    return s.nashPriceUsd[i]! / billed[i]!;
   };
   const learned = trainLearners(input, rng.fork('qlearning'));
   const rules = providers.map((p) => createPriceRule(p.strategy, learned));
@@ -128,16 +137,17 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       return nashPrice(obs.period, obs.self, lastActive);
     },
     get collusivePriceUsd() {
-      return stageNow(obs.period, lastActive).collusivePriceUsd[obs.self]!;
+      return stageNow(obs.period, lastActive).collusivePriceUsd[obs.self]! / billed[obs.self]!;
     },
     bestResponse: () => bestResponse(obs.self),
   };
-  // Myopic best reply to last period's rival prices in the market as simulated (elastic size, capacity).
+  // Myopic best reply to last period's rival prices in the market as simulated (elastic size, capacity), solved in effective prices, returned as a list price.
   const brPrices = new Float64Array(n);
   const brWork = stageWork(n);
-  const bestResponse = (i: number): number => {
+  const bestResponse = (i: number): number => bestEffectiveResponse(i) / billed[i]!;
+  const bestEffectiveResponse = (i: number): number => {
     const inMarket = Uint8Array.from(lastActive, (a, j) => (j === i ? 1 : a));
-    for (let j = 0; j < n; j++) brPrices[j] = inMarket[j] ? lastPrices[j]! : 0;
+    for (let j = 0; j < n; j++) brPrices[j] = inMarket[j] ? lastPrices[j]! * billed[j]! : 0;
     if (demand.type === 'logit' && demand.priceElasticity === 0 && capacity.every((c) => c === Infinity)) {
       // Fixed size, no capacity: the closed-form first-order condition (exact).
       const idx = [...inMarket.keys()].filter((j) => inMarket[j]);
@@ -195,12 +205,13 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       obs.cashUsd = cash[i]!;
       price[i] = Math.max(0, (rules[i] as (o: Observation, r: Rng) => number)(obs, rngs[i] as Rng));
     }
-    const { outsideShare, consumerSurplusUsd } = periodOutcome(demand, quality, price, active, capacity, work);
+    for (let i = 0; i < n; i++) paid[i] = price[i]! * billed[i]!;
+    const { outsideShare, consumerSurplusUsd } = periodOutcome(demand, quality, paid, active, capacity, work);
     let total = 0;
     let revenueAll = 0;
     for (let i = 0; i < n; i++) {
       total += quantity[i]!;
-      revenueAll += quantity[i]! * price[i]!;
+      revenueAll += quantity[i]! * paid[i]!;
     }
     const nActive = countActive(active);
     for (let i = 0; i < n; i++) {
@@ -208,18 +219,19 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       const p = providers[i] as Sampled<Provider>;
       const name = p.name;
       if (!active[i]) {
-        rows.push({ run, period: t, provider: name, priceUsd: null, unitShare: 0, quantityUnits: 0, revenueUsd: 0, variableCostUsd: 0, fixedCostUsd: 0, profitUsd: 0, cashUsd: Number.isFinite(cash[i]!) ? cash[i]! : null, alive: false, marginalCostUsd: mc[i]! });
+        rows.push({ run, period: t, provider: name, priceUsd: null, inputPriceUsd: null, cachedInputPriceUsd: null, outputPriceUsd: null, unitShare: 0, quantityUnits: 0, revenueUsd: 0, variableCostUsd: 0, fixedCostUsd: 0, profitUsd: 0, cashUsd: Number.isFinite(cash[i]!) ? cash[i]! : null, alive: false, marginalCostUsd: mc[i]! });
         continue;
       }
       const q = quantity[i]!;
-      const revenueUsd = q * price[i]!;
+      const revenueUsd = q * paid[i]!;
       const variableCostUsd = q * mc[i]!;
       const fixedCostUsd = p.fixedCostUsdPerPeriod;
       const profitUsd = revenueUsd - variableCostUsd - fixedCostUsd;
       cash[i] = cash[i]! + profitUsd;
       const alive = !(cash[i]! < 0);
       if (!alive) exitPeriods[i] = t;
-      rows.push({ run, period: t, provider: name, priceUsd: price[i]!, unitShare: total > 0 ? q / total : 0, quantityUnits: q, revenueUsd, variableCostUsd, fixedCostUsd, profitUsd, cashUsd: Number.isFinite(cash[i]!) ? cash[i]! : null, alive, marginalCostUsd: mc[i]! });
+      const ratio = structure.ratios?.[i];
+      rows.push({ run, period: t, provider: name, priceUsd: price[i]!, inputPriceUsd: ratio ? price[i]! * ratio.input : null, cachedInputPriceUsd: ratio ? price[i]! * ratio.cachedInput : null, outputPriceUsd: ratio ? price[i]! * ratio.output : null, unitShare: total > 0 ? q / total : 0, quantityUnits: q, revenueUsd, variableCostUsd, fixedCostUsd, profitUsd, cashUsd: Number.isFinite(cash[i]!) ? cash[i]! : null, alive, marginalCostUsd: mc[i]! });
     }
     marketRows.push({ run, period: t, avgPriceUsd: total > 0 ? revenueAll / total : null, hhi: hhi(quantity), consumerSurplusUsd, outsideShare, totalQuantityUnits: total, activeProviders: nActive });
     // What strategies see next period: a provider that exited this period is out of the market.

@@ -10,11 +10,16 @@ export interface ProviderPeriodRow {
   run: number;
   period: number;
   provider: string;
-  /** Price charged (USD/unit); null once the provider has exited. */
+  /** List price (USD/unit; in a token market USD per 1M blended tokens); null once the provider has exited. */
   priceUsd: number | null;
+  /** List prices per 1M input, cached input and output tokens (they blend to priceUsd at the mix); null outside a token market or after exit. */
+  inputPriceUsd: number | null;
+  cachedInputPriceUsd: number | null;
+  outputPriceUsd: number | null;
   /** Share of the units sold by all providers (0–1); not the share of all consumers (see EquilibriumPoint.consumerShare). */
   unitShare: number;
   quantityUnits: number;
+  /** quantityUnits × the effective price: the list price × the billed share after free quota and volume tiers (src/market/price-structure.ts). */
   revenueUsd: number;
   variableCostUsd: number;
   fixedCostUsd: number;
@@ -30,7 +35,7 @@ export interface ProviderPeriodRow {
 export interface MarketPeriodRow {
   run: number;
   period: number;
-  /** Quantity-weighted average price of units sold (USD/unit); null when nothing sold. */
+  /** Quantity-weighted average price paid per unit sold (USD/unit, after free quotas and tiers: revenue ÷ units); null when nothing sold. */
   avgPriceUsd: number | null;
   /** Herfindahl–Hirschman index of unit shares, 0–10,000. */
   hhi: number;

@@ -10,7 +10,7 @@ import { DEFAULTS } from './normalize.ts';
 import { resolveModelOptions } from '../bench/zoo/options.ts';
 import { UsageError } from '../errors.ts';
 import { stripControl } from '../util/text.ts';
-import { TOKEN_UNIT } from '../market/tokens.ts';
+import { blendedUsdPerM, TOKEN_UNIT } from '../market/tokens.ts';
 
 /** One cross-field problem: where (document path) and what, with what is allowed. */
 export interface Problem {
@@ -81,7 +81,7 @@ export function checkScenario(s: RawScenario): Problem[] {
     if (typeof p.quality === 'object' && 'fromAccuracy' in p.quality && !benchIds.includes(p.quality.fromAccuracy))
       problems.push({ path: ['providers', i, 'quality', 'fromAccuracy'], message: `unknown bench id "${p.quality.fromAccuracy}" (allowed: ${list(benchIds)})` });
   });
-  problems.push(...checkQLearning(s), ...checkMarketScale(s));
+  problems.push(...checkPriceStructure(s), ...checkQLearning(s), ...checkMarketScale(s));
   (s.references ?? []).forEach((r, i) => {
     if (!firstIndex.has(stripControl(r.provider)))
       problems.push({ path: ['references', i, 'provider'], message: `unknown provider ${JSON.stringify(stripControl(r.provider))} (allowed: ${list(names)})` });
@@ -101,6 +101,27 @@ function checkMarketScale(s: RawScenario): Problem[] {
     const size = simulationSizeProblem(s.monteCarlo?.runs ?? DEFAULTS.runs, s.periods ?? DEFAULTS.periods, providers.length, 'monteCarlo.runs × periods × providers');
     if (size) problems.push({ path: s.monteCarlo?.runs !== undefined ? ['monteCarlo', 'runs'] : s.periods !== undefined ? ['periods'] : ['providers'], message: size });
   }
+  return problems;
+}
+
+/** Token prices, free quotas and volume tiers: they need a token market, and a quota or tier needs the customers' volume. */
+function checkPriceStructure(s: RawScenario): Problem[] {
+  const problems: Problem[] = [];
+  if (s.tokensPerCustomer !== undefined && !s.tokenMix) problems.push({ path: ['tokensPerCustomer'], message: 'tokensPerCustomer goes with a tokenMix (a token market)' });
+  (s.providers ?? []).forEach((p, i) => {
+    const at = (key: string) => ['providers', i, key];
+    for (const key of ['prices', 'freeTokensPerCustomer', 'volumeTiers'] as const)
+      if (p[key] !== undefined && !s.tokenMix) problems.push({ path: at(key), message: `${key} needs a top-level tokenMix: { inputPerOutput, cacheHitShare } (prices per 1M tokens of each class)` });
+    if (p.prices && p.initialPrice !== undefined) problems.push({ path: at('initialPrice'), message: 'give prices (per token class) or initialPrice (blended), not both: the blended price of prices is the initial price' });
+    if (p.prices && s.tokenMix && !(blendedUsdPerM({ ...p.prices, cachedInput: p.prices.cachedInput ?? p.prices.input }, s.tokenMix) > 0))
+      problems.push({ path: at('prices'), message: 'prices blend to 0 at the token mix: the class ratios a strategy moves them by are undefined; give a price above 0' });
+    if ((p.freeTokensPerCustomer !== undefined || p.volumeTiers) && s.tokensPerCustomer === undefined)
+      problems.push({ path: at(p.freeTokensPerCustomer !== undefined ? 'freeTokensPerCustomer' : 'volumeTiers'), message: 'a free quota or volume tiers need a top-level tokensPerCustomer (blended tokens each customer uses per period)' });
+    if (p.freeTokensPerCustomer !== undefined && s.tokensPerCustomer !== undefined && p.freeTokensPerCustomer >= s.tokensPerCustomer)
+      problems.push({ path: at('freeTokensPerCustomer'), message: `the free quota (${p.freeTokensPerCustomer}) covers every token a customer uses (tokensPerCustomer ${s.tokensPerCustomer}): the provider never bills and its price does nothing` });
+    const froms = (p.volumeTiers ?? []).map((t) => t.fromTokens);
+    if (new Set(froms).size !== froms.length) problems.push({ path: at('volumeTiers'), message: 'two volume tiers start at the same fromTokens' });
+  });
   return problems;
 }
 
@@ -141,7 +162,7 @@ function checkQLearning(s: RawScenario): Problem[] {
   const m = learners.map((p) => (p.strategy.type === 'qlearning' ? (p.strategy.m ?? 15) : 0));
   providers.forEach((p, i) => {
     if (p.strategy.type !== 'qlearning') problems.push({ path: ['providers', i, 'strategy', 'type'], message: `${why}: when one provider uses qlearning all must` });
-    for (const key of ['capacity', 'cash', 'fixedCostPerPeriod', 'entersAt', 'reviewEvery', 'costShocks', 'cost', 'learningCurve'] as const)
+    for (const key of ['capacity', 'cash', 'fixedCostPerPeriod', 'entersAt', 'reviewEvery', 'costShocks', 'cost', 'learningCurve', 'freeTokensPerCustomer', 'volumeTiers'] as const)
       if (p[key] !== undefined) problems.push({ path: ['providers', i, key], message: `${why}: ${key} is not supported with qlearning; remove it` });
   });
   if (new Set(m).size > 1) problems.push({ path: ['providers'], message: `${why}: every agent needs the same price-grid size m (got ${m.join(', ')})` });

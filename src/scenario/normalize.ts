@@ -7,7 +7,8 @@ import type { Device } from '../devices/catalog.ts';
 import { stripControl } from '../util/text.ts';
 import type { Num } from './distribution.ts';
 import type { Provenance } from '../provenance.ts';
-import { TOKEN_UNIT, type TokenClassUsd, type TokenMix } from '../market/tokens.ts';
+import { blendedUsdPerM, TOKEN_UNIT, type TokenClassUsd, type TokenMix } from '../market/tokens.ts';
+import type { VolumeTier } from '../market/price-structure.ts';
 import type { BenchSpec, CostSpec, PlacementSpec, RawProvider, RawScenario, ReferencePrice, ScenarioDevice, StrategySpec } from './schema.ts';
 
 /** Strategy parameters with every default filled (see src/market/strategies.ts for what each does). */
@@ -60,6 +61,12 @@ export interface Provider {
    * marginal cost per unit is then blendedUsdPerM(tokenCostsUsdPerM, tokenMix) (src/market/tokens.ts).
    */
   tokenCostsUsdPerM?: TokenClassUsd;
+  /** Initial list prices per token class (USD per 1M tokens); the strategy's blended price moves them at these ratios. */
+  listPricesUsdPerM?: TokenClassUsd;
+  /** Free blended tokens per customer per period (token markets; 0 when absent). */
+  freeTokensPerCustomer?: number;
+  /** Graduated volume tiers per customer per period, sorted by fromTokens (token markets). */
+  volumeTiers?: VolumeTier[];
   /** Fractional decline of marginal cost per period (learning curve); 0 = none. */
   learningDeclinePerPeriod: Num;
   capacityUnitsPerPeriod: Num;
@@ -91,7 +98,7 @@ export interface Scenario {
    * Present when the scenario has a market (demand + providers). `tokenMix` (from the scenario's
    * top-level `tokenMix`) makes it a token market whose unit is 1M blended tokens (TOKEN_UNIT).
    */
-  market?: { demand: Demand; providers: Provider[]; tokenMix?: TokenMix };
+  market?: { demand: Demand; providers: Provider[]; tokenMix?: TokenMix; tokensPerCustomer?: number };
   monteCarlo: { runs: number; percentiles: number[] };
   references: Reference[];
   bench: Array<BenchSpec & { steps?: number; batch: number; accum: number; seed: number }>;
@@ -183,12 +190,18 @@ function quality(q: RawProvider['quality']): Quality {
   return q;
 }
 
-function provider(p: RawProvider): Provider {
+const classes = (c: { input: number; cachedInput?: number; output: number }): TokenClassUsd => ({ input: c.input, cachedInput: c.cachedInput ?? c.input, output: c.output });
+
+function provider(p: RawProvider, mix: TokenMix | undefined): Provider {
+  const list = p.prices ? classes(p.prices) : undefined;
   return {
     name: stripControl(p.name),
     quality: quality(p.quality),
     cost: cost(p),
-    ...(p.cost?.tokens !== undefined ? { tokenCostsUsdPerM: { input: p.cost.tokens.input, cachedInput: p.cost.tokens.cachedInput ?? p.cost.tokens.input, output: p.cost.tokens.output } } : {}),
+    ...(p.cost?.tokens !== undefined ? { tokenCostsUsdPerM: classes(p.cost.tokens) } : {}),
+    ...(list ? { listPricesUsdPerM: list } : {}),
+    ...(p.freeTokensPerCustomer !== undefined ? { freeTokensPerCustomer: p.freeTokensPerCustomer } : {}),
+    ...(p.volumeTiers ? { volumeTiers: [...p.volumeTiers].sort((a, b) => a.fromTokens - b.fromTokens).map((t) => ({ ...t })) } : {}),
     learningDeclinePerPeriod: p.learningCurve?.declinePerPeriod ?? p.cost?.learningCurve?.declinePerPeriod ?? 0,
     capacityUnitsPerPeriod: p.capacity ?? DEFAULTS.capacityUnitsPerPeriod,
     fixedCostUsdPerPeriod: p.fixedCostPerPeriod ?? DEFAULTS.fixedCostUsdPerPeriod,
@@ -196,7 +209,8 @@ function provider(p: RawProvider): Provider {
     strategy: strategy(p.strategy),
     entersAt: p.entersAt ?? DEFAULTS.entersAt,
     reviewEvery: p.reviewEvery ?? DEFAULTS.reviewEvery,
-    ...(p.initialPrice !== undefined ? { initialPriceUsd: p.initialPrice } : {}),
+    // `prices` are the initial list prices: the blended one is the initial price (check.ts refuses both).
+    ...(p.initialPrice !== undefined ? { initialPriceUsd: p.initialPrice } : list && mix ? { initialPriceUsd: blendedUsdPerM(list, mix) } : {}),
     costShocks: [...(p.costShocks ?? [])].sort((a, b) => a.atPeriod - b.atPeriod),
   };
 }
@@ -239,8 +253,9 @@ export function normalizeScenario(raw: RawScenario, fileName: string): Scenario 
                     referencePriceUsd: demand.referencePrice ?? DEFAULTS.referencePriceUsd,
                   }
                 : { type: 'linear', slope: demand.slope ?? DEFAULTS.linearSlope, substitution: demand.substitution ?? DEFAULTS.linearSubstitution },
-            providers: raw.providers.map(provider),
+            providers: raw.providers.map((p) => provider(p, raw.tokenMix)),
             ...(raw.tokenMix ? { tokenMix: { ...raw.tokenMix } } : {}),
+            ...(raw.tokensPerCustomer !== undefined ? { tokensPerCustomer: raw.tokensPerCustomer } : {}),
           },
         }
       : {}),

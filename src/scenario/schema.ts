@@ -150,6 +150,12 @@ const providerSchema = strictShape({
   reviewEvery: z.number().int().min(1).optional(),
   initialPrice: num({ ...perUnit, exclusiveMin: true }).optional(),
   costShocks: z.array(strictShape({ atPeriod: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods), factor: num({ min: 0, exclusiveMin: true, limit: 1e6 }) })).optional(),
+  /** Initial list prices, USD per 1M input, cached input (default: input) and output tokens; needs tokenMix. The strategy moves the blended price; classes keep these ratios. */
+  prices: strictShape({ input: z.number().min(0).max(L.usdPerUnit), cachedInput: z.number().min(0).max(L.usdPerUnit).optional(), output: z.number().min(0).max(L.usdPerUnit) }).optional(),
+  /** Free blended tokens per customer per period (needs tokensPerCustomer). */
+  freeTokensPerCustomer: z.number().min(0).max(L.units * 1e6).optional(),
+  /** Graduated volume tiers per customer per period: tokens beyond fromTokens billed at (1 − discount) × list. */
+  volumeTiers: z.array(strictShape({ fromTokens: z.number().gt(0).max(L.units * 1e6), discount: z.number().min(0).lt(1) })).min(1).max(20).optional(),
   /** Learning curve for any cost source (a given marginalCost too); cost.learningCurve is the same. */
   learningCurve: strictShape({ declinePerPeriod: num({ min: 0, max: 0.99 }) }).optional(),
 });
@@ -234,6 +240,8 @@ export const scenarioSchema = strictShape({
   unit: name.optional(),
   /** Token mix of an LLM API market: input tokens per output token, share of input served from a prompt cache. The unit becomes 1M blended tokens. */
   tokenMix: strictShape({ inputPerOutput: z.number().min(0).max(1e6), cacheHitShare: z.number().min(0).max(1) }).optional(),
+  /** Blended tokens each (homogeneous) customer uses per period, for free quotas and volume tiers. */
+  tokensPerCustomer: z.number().gt(0).max(L.units * 1e6).optional(),
   calendar: strictShape({ start: isoDate, periodDays: z.number().gt(0).max(36_525) }).optional(),
   demand: demandSchema.optional(),
   providers: z.array(providerSchema).min(1).max(MARKET_LIMITS.maxProviders).optional(),

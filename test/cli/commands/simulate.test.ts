@@ -25,7 +25,7 @@ describe('costsim simulate / equilibrium', () => {
     expect(result.scenario).toMatchObject({ name: 'startup-vs-incumbent', runs: 4, periods: 12 });
     expect(result.rows.length).toBeGreaterThan(0);
     expect(Object.keys(result.rows[0]).sort()).toEqual(
-      ['alive', 'cashUsd', 'fixedCostUsd', 'marginalCostUsd', 'period', 'priceUsd', 'profitUsd', 'provider', 'quantityUnits', 'revenueUsd', 'run', 'unitShare', 'variableCostUsd'].sort(),
+      ['alive', 'cashUsd', 'cachedInputPriceUsd', 'inputPriceUsd', 'outputPriceUsd', 'fixedCostUsd', 'marginalCostUsd', 'period', 'priceUsd', 'profitUsd', 'provider', 'quantityUnits', 'revenueUsd', 'run', 'unitShare', 'variableCostUsd'].sort(),
     );
   });
 
