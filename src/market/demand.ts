@@ -195,3 +195,54 @@ export function hhi(quantity: Float64Array): number {
   for (let i = 0; i < quantity.length; i++) h += ((100 * quantity[i]!) / total) ** 2;
   return h;
 }
+
+/**
+ * Nested logit in the same Calvano form (Berry 1994, RAND J. Econ. 25(2), §4; Cardell 1997):
+ * with δ_j = (a_j − p_j)/μ and the outside good alone in its own nest at δ_0 = a_0/μ,
+ *   s_{j|g} = exp(δ_j/(1−σ)) / D_g,  D_g = Σ_{k∈g} exp(δ_k/(1−σ)),
+ *   s_j = s_{j|g} · D_g^{1−σ} / (exp(δ_0) + Σ_h D_h^{1−σ}).
+ * σ ∈ [0, 1) is the within-nest correlation (0: plain logit). `nestOf[i]` is provider i's nest
+ * (any integers ≥ 0; a provider alone in its nest behaves as in plain logit). Shares go into
+ * `shares`; returns the outside good's share. Overflow-safe (log-sum-exp), allocates nothing.
+ */
+export function nestedLogitShares(quality: Float64Array, price: Float64Array, active: Uint8Array, mu: number, outsideQuality: number, nestOf: ArrayLike<number>, sigma: number, shares: Float64Array): number {
+  const iv = nestedLogitInclusiveValue(quality, price, active, mu, outsideQuality, nestOf, sigma);
+  const lambda = 1 - sigma;
+  for (let i = 0; i < price.length; i++) {
+    if (!active[i]) {
+      shares[i] = 0;
+      continue;
+    }
+    const lnD = nestLogSum(quality, price, active, mu, nestOf, lambda, nestOf[i]!);
+    shares[i] = Math.exp((quality[i]! - price[i]!) / mu / lambda - lnD + lambda * lnD - iv);
+  }
+  return Math.exp(outsideQuality / mu - iv);
+}
+
+/** ln D_g of nest `g` over the active providers (−Infinity when it has none), overflow-safe. */
+function nestLogSum(quality: Float64Array, price: Float64Array, active: Uint8Array, mu: number, nestOf: ArrayLike<number>, lambda: number, g: number): number {
+  let top = -Infinity;
+  for (let k = 0; k < price.length; k++) if (active[k] && nestOf[k] === g) top = Math.max(top, (quality[k]! - price[k]!) / mu / lambda);
+  if (top === -Infinity) return top;
+  let sum = 0;
+  for (let k = 0; k < price.length; k++) if (active[k] && nestOf[k] === g) sum += Math.exp((quality[k]! - price[k]!) / mu / lambda - top);
+  return top + Math.log(sum);
+}
+
+/**
+ * Nested-logit inclusive value ln(exp(δ_0) + Σ_g D_g^{1−σ}) (the log of the shares' denominator);
+ * consumer surplus is `logitConsumerSurplusUsd` of it, as for plain logit (McFadden 1978).
+ */
+export function nestedLogitInclusiveValue(quality: Float64Array, price: Float64Array, active: Uint8Array, mu: number, outsideQuality: number, nestOf: ArrayLike<number>, sigma: number): number {
+  const lambda = 1 - sigma;
+  let top = outsideQuality / mu;
+  // A nest's term is λ·ln D_g; a provider is the first of its nest when no earlier active provider shares it.
+  const firstOfNest = (i: number) => {
+    for (let k = 0; k < i; k++) if (active[k] && nestOf[k] === nestOf[i]) return false;
+    return true;
+  };
+  for (let i = 0; i < price.length; i++) if (active[i] && firstOfNest(i)) top = Math.max(top, lambda * nestLogSum(quality, price, active, mu, nestOf, lambda, nestOf[i]!));
+  let total = Math.exp(outsideQuality / mu - top);
+  for (let i = 0; i < price.length; i++) if (active[i] && firstOfNest(i)) total += Math.exp(lambda * nestLogSum(quality, price, active, mu, nestOf, lambda, nestOf[i]!) - top);
+  return top + Math.log(total);
+}

@@ -148,7 +148,7 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
   const bestEffectiveResponse = (i: number): number => {
     const inMarket = Uint8Array.from(lastActive, (a, j) => (j === i ? 1 : a));
     for (let j = 0; j < n; j++) brPrices[j] = inMarket[j] ? lastPrices[j]! * billed[j]! : 0;
-    if (demand.type === 'logit' && demand.priceElasticity === 0 && capacity.every((c) => c === Infinity)) {
+    if (demand.type === 'logit' && demand.priceElasticity === 0 && !demand.nestedLogit && capacity.every((c) => c === Infinity)) {
       // Fixed size, no capacity: the closed-form first-order condition (exact).
       const idx = [...inMarket.keys()].filter((j) => inMarket[j]);
       return logitBestResponse({ quality: idx.map((j) => quality[j]!), marginalCostUsd: idx.map((j) => mc[j]!), mu: demand.mu, outsideQuality: demand.outsideQuality }, idx.map((j) => brPrices[j]!), idx.indexOf(i));

@@ -8,7 +8,7 @@
  */
 import type { Sampled } from '../scenario/distribution.ts';
 import type { Demand } from '../scenario/normalize.ts';
-import { allocateLinearWithCapacity, allocateWithCapacity, linearQuantities, logitConsumerSurplusUsd, logitInclusiveValue, logitShares, marketSizeAt } from './demand.ts';
+import { allocateLinearWithCapacity, allocateWithCapacity, linearQuantities, logitConsumerSurplusUsd, logitInclusiveValue, logitShares, marketSizeAt, nestedLogitInclusiveValue, nestedLogitShares } from './demand.ts';
 import { linearCollusive, linearNash, logitCollusive, logitNash, type EquilibriumPoint } from './equilibrium.ts';
 import { jointMaximum, nashByBestResponse, type Bounds } from './maximize.ts';
 
@@ -38,7 +38,8 @@ export interface PeriodOutcome {
 /** Quantities at `price` for the `active` providers: exactly what a period of the simulation sells. */
 export function periodOutcome(demand: Sampled<Demand>, quality: Float64Array, price: Float64Array, active: Uint8Array, capacity: Float64Array, w: StageWork): PeriodOutcome {
   if (demand.type === 'logit') {
-    const outside = logitShares(quality, price, active, demand.mu, demand.outsideQuality, w.shares);
+    const nl = demand.nestedLogit;
+    const outside = nl ? nestedLogitShares(quality, price, active, demand.mu, demand.outsideQuality, nl.nestOf, nl.sigma, w.shares) : logitShares(quality, price, active, demand.mu, demand.outsideQuality, w.shares);
     let weighted = 0;
     let inside = 0;
     for (let i = 0; i < price.length; i++) {
@@ -47,7 +48,8 @@ export function periodOutcome(demand: Sampled<Demand>, quality: Float64Array, pr
     }
     const size = marketSizeAt(demand.marketSize, demand.priceElasticity, inside > 0 ? weighted / inside : demand.referencePriceUsd, demand.referencePriceUsd);
     const { outsideUnits, rationedLogWeight } = allocateWithCapacity(w.shares, outside, size, capacity, active, w.quantity, w.full);
-    const iv = logitInclusiveValue(quality, price, active, demand.mu, demand.outsideQuality);
+    // Under nested logit the spill-over re-chooses by the same share weights (an approximation to a nested re-choice).
+    const iv = nl ? nestedLogitInclusiveValue(quality, price, active, demand.mu, demand.outsideQuality, nl.nestOf, nl.sigma) : logitInclusiveValue(quality, price, active, demand.mu, demand.outsideQuality);
     return { marketSizeUnits: size, outsideShare: size > 0 ? outsideUnits / size : outside, consumerSurplusUsd: logitConsumerSurplusUsd(iv, demand.mu, demand.outsideQuality, size) + demand.mu * rationedLogWeight };
   }
   linearQuantities(quality, price, active, demand.slope, demand.substitution, w.quantity, w.out);
@@ -76,7 +78,8 @@ export interface StageEquilibria {
 
 function closedFormApplies(m: StageMarket): boolean {
   const unlimited = m.capacityUnits.every((c) => c === Infinity);
-  return unlimited && (m.demand.type === 'linear' || m.demand.priceElasticity === 0);
+  // Nested logit has no closed form here: its equilibria go through the numeric path.
+  return unlimited && (m.demand.type === 'linear' || (m.demand.priceElasticity === 0 && !m.demand.nestedLogit));
 }
 
 /** Nash and joint-profit prices of the stage game that the period loop simulates. */

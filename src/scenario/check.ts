@@ -81,7 +81,7 @@ export function checkScenario(s: RawScenario): Problem[] {
     if (typeof p.quality === 'object' && 'fromAccuracy' in p.quality && !benchIds.includes(p.quality.fromAccuracy))
       problems.push({ path: ['providers', i, 'quality', 'fromAccuracy'], message: `unknown bench id "${p.quality.fromAccuracy}" (allowed: ${list(benchIds)})` });
   });
-  problems.push(...checkPriceStructure(s), ...checkQLearning(s), ...checkMarketScale(s));
+  problems.push(...checkPriceStructure(s), ...checkQLearning(s), ...checkMarketScale(s), ...checkNests(s, names), ...checkObservations(s, names));
   (s.references ?? []).forEach((r, i) => {
     if (!firstIndex.has(stripControl(r.provider)))
       problems.push({ path: ['references', i, 'provider'], message: `unknown provider ${JSON.stringify(stripControl(r.provider))} (allowed: ${list(names)})` });
@@ -159,6 +159,7 @@ function checkQLearning(s: RawScenario): Problem[] {
   const problems: Problem[] = [];
   const why = 'qlearning agents learn against each other (Calvano et al. 2020)';
   if (s.demand?.type !== 'logit') problems.push({ path: ['demand', 'type'], message: `${why}: demand must be logit` });
+  else if (s.demand.nestedLogit) problems.push({ path: ['demand', 'nestedLogit'], message: `${why}: the learning kernel has plain logit demand only; remove nestedLogit` });
   const m = learners.map((p) => (p.strategy.type === 'qlearning' ? (p.strategy.m ?? 15) : 0));
   providers.forEach((p, i) => {
     if (p.strategy.type !== 'qlearning') problems.push({ path: ['providers', i, 'strategy', 'type'], message: `${why}: when one provider uses qlearning all must` });
@@ -167,5 +168,62 @@ function checkQLearning(s: RawScenario): Problem[] {
   });
   if (new Set(m).size > 1) problems.push({ path: ['providers'], message: `${why}: every agent needs the same price-grid size m (got ${m.join(', ')})` });
   if (learners.length > 3) problems.push({ path: ['providers'], message: `${why}: at most 3 agents (the state space grows as m^n)` });
+  return problems;
+}
+
+/** Nests name known providers, each provider in at most one nest. */
+function checkNests(s: RawScenario, names: readonly string[]): Problem[] {
+  if (s.demand?.type !== 'logit' || !s.demand.nestedLogit) return [];
+  const problems: Problem[] = [];
+  const nestOf = new Map<string, string>();
+  for (const [nest, members] of Object.entries(s.demand.nestedLogit.nests))
+    members.forEach((m, j) => {
+      const shown = stripControl(m);
+      const path = ['demand', 'nestedLogit', 'nests', nest, j];
+      if (!names.includes(shown)) problems.push({ path, message: `unknown provider ${JSON.stringify(shown)} (allowed: ${list(names)})` });
+      else if (nestOf.has(shown)) problems.push({ path, message: `provider ${JSON.stringify(shown)} is already in nest ${JSON.stringify(nestOf.get(shown))}; a provider belongs to one nest` });
+      else nestOf.set(shown, nest);
+    });
+  return problems;
+}
+
+/**
+ * Observations for calibration: known providers, one per provider and period, inside shares of a
+ * period summing to < 1 (the outside good needs a positive share for the Berry inversion), and
+ * under nested logit every member of an observed provider's nest observed in that period (its
+ * within-nest share needs them all).
+ */
+function checkObservations(s: RawScenario, names: readonly string[]): Problem[] {
+  const obs = s.observations ?? [];
+  if (obs.length === 0) return [];
+  const problems: Problem[] = [];
+  if (s.demand?.type !== 'logit') problems.push({ path: ['observations'], message: 'observations calibrate logit demand (Berry 1994 inversion): set demand.type to logit' });
+  const seen = new Set<string>();
+  const sum = new Map<number, { total: number; first: number }>();
+  obs.forEach((o, i) => {
+    const shown = stripControl(o.provider);
+    if (!names.includes(shown)) problems.push({ path: ['observations', i, 'provider'], message: `unknown provider ${JSON.stringify(shown)} (allowed: ${list(names)})` });
+    const key = `${o.period}|${shown}`;
+    if (seen.has(key)) problems.push({ path: ['observations', i], message: `provider ${JSON.stringify(shown)} is observed twice in period ${o.period}; keep one` });
+    seen.add(key);
+    if (o.marginalCostUsd !== undefined && o.margin !== undefined) problems.push({ path: ['observations', i, 'margin'], message: 'give marginalCostUsd or margin, not both' });
+    if (o.marginalCostUsd !== undefined && o.marginalCostUsd > o.priceUsd) problems.push({ path: ['observations', i, 'marginalCostUsd'], message: `a marginal cost above the price (${o.marginalCostUsd} > ${o.priceUsd}) cannot satisfy the pricing first-order condition` });
+    const p = sum.get(o.period) ?? { total: 0, first: i };
+    p.total += o.share;
+    sum.set(o.period, p);
+  });
+  for (const [period, { total, first }] of sum)
+    if (total >= 1) problems.push({ path: ['observations', first, 'share'], message: `the shares observed in period ${period} sum to ${total.toPrecision(6)}; they are shares of all consumers, so they must sum to less than 1 (the outside good takes the rest)` });
+  const nested = s.demand?.type === 'logit' ? s.demand.nestedLogit : undefined;
+  if (nested) {
+    const nestOf = (n: string) => Object.entries(nested.nests).find(([, m]) => m.some((x) => stripControl(x) === n))?.[0];
+    obs.forEach((o, i) => {
+      const g = nestOf(stripControl(o.provider));
+      if (g === undefined) return;
+      for (const m of nested.nests[g] ?? [])
+        if (!seen.has(`${o.period}|${stripControl(m)}`))
+          problems.push({ path: ['observations', i], message: `nested logit: ${JSON.stringify(stripControl(m))} (nest ${JSON.stringify(g)}) has no observation in period ${o.period}; the within-nest share of ${JSON.stringify(stripControl(o.provider))} needs every member of its nest` });
+    });
+  }
   return problems;
 }

@@ -9,7 +9,7 @@ import type { Num } from './distribution.ts';
 import type { Provenance } from '../provenance.ts';
 import { blendedUsdPerM, TOKEN_UNIT, type TokenClassUsd, type TokenMix } from '../market/tokens.ts';
 import type { VolumeTier } from '../market/price-structure.ts';
-import type { BenchSpec, CostSpec, PlacementSpec, RawProvider, RawScenario, ReferencePrice, ScenarioDevice, StrategySpec } from './schema.ts';
+import type { BenchSpec, CostSpec, DemandSpec, PlacementSpec, RawObservation, RawProvider, RawScenario, ReferencePrice, ScenarioDevice, StrategySpec } from './schema.ts';
 
 /** Strategy parameters with every default filled (see src/market/strategies.ts for what each does). */
 export type Strategy =
@@ -24,8 +24,21 @@ export type Strategy =
 
 /** Demand with defaults: logit (Calvano et al. 2020 form) or linear (Shubik–Levitan). */
 export type Demand =
-  | { type: 'logit'; mu: Num; outsideQuality: Num; marketSize: Num; priceElasticity: Num; referencePriceUsd: Num }
+  | { type: 'logit'; mu: Num; outsideQuality: Num; marketSize: Num; priceElasticity: Num; referencePriceUsd: Num; nestedLogit?: NestedLogit }
   | { type: 'linear'; slope: Num; substitution: Num };
+
+/**
+ * Nested logit (src/market/demand.ts nestedLogitShares): σ and each provider's nest index, in
+ * provider order; `nests[g]` names nest g (a provider no nest lists is alone in a nest named after it).
+ */
+export interface NestedLogit {
+  sigma: number;
+  nestOf: number[];
+  nests: string[];
+}
+
+/** An observed price and share of all consumers (0–1) of provider `providerIndex` in `period`. */
+export type Observation = RawObservation & { providerIndex: number };
 
 /** Where a provider's marginal cost comes from. */
 export type ProviderCost =
@@ -101,6 +114,10 @@ export interface Scenario {
   market?: { demand: Demand; providers: Provider[]; tokenMix?: TokenMix; tokensPerCustomer?: number };
   monteCarlo: { runs: number; percentiles: number[] };
   references: Reference[];
+  /** Observed prices and shares for `costsim calibrate` (empty when none). */
+  observations: Observation[];
+  /** Present when `costsim calibrate --write` produced this scenario. */
+  calibrated?: NonNullable<RawScenario['calibrated']>;
   bench: Array<BenchSpec & { steps?: number; batch: number; accum: number; seed: number }>;
   devices: Device[];
   placement: Array<PlacementSpec & { objective: 'time' | 'cost' }>;
@@ -224,6 +241,20 @@ function daysBetween(from: string, to: string): number {
   return Math.round((t(to) - t(from)) / 86_400_000);
 }
 
+/** Nests by provider index; providers in no nest get one each. Names are checked in check.ts. */
+function nestedLogit(spec: NonNullable<Extract<DemandSpec, { type: 'logit' }>['nestedLogit']>, providers: RawProvider[]): NestedLogit {
+  const names = providers.map((p) => stripControl(p.name));
+  const nests = Object.keys(spec.nests);
+  const nestOf = names.map((n) => nests.findIndex((g) => (spec.nests[g] ?? []).some((m) => stripControl(m) === n)));
+  nestOf.forEach((g, i) => {
+    if (g < 0) {
+      nestOf[i] = nests.length;
+      nests.push(names[i] as string);
+    }
+  });
+  return { sigma: spec.sigma, nestOf, nests };
+}
+
 /** Fill every default of a validated scenario. `fileName` names it when `name` is absent. */
 export function normalizeScenario(raw: RawScenario, fileName: string): Scenario {
   const base = fileName.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/i, '');
@@ -251,6 +282,7 @@ export function normalizeScenario(raw: RawScenario, fileName: string): Scenario 
                     marketSize: demand.marketSize ?? DEFAULTS.marketSize,
                     priceElasticity: demand.priceElasticity ?? DEFAULTS.priceElasticity,
                     referencePriceUsd: demand.referencePrice ?? DEFAULTS.referencePriceUsd,
+                    ...(demand.nestedLogit ? { nestedLogit: nestedLogit(demand.nestedLogit, raw.providers) } : {}),
                   }
                 : { type: 'linear', slope: demand.slope ?? DEFAULTS.linearSlope, substitution: demand.substitution ?? DEFAULTS.linearSubstitution },
             providers: raw.providers.map((p) => provider(p, raw.tokenMix)),
@@ -267,6 +299,8 @@ export function normalizeScenario(raw: RawScenario, fileName: string): Scenario 
       ...(r.product !== undefined ? { product: stripControl(r.product) } : {}),
       ...(r.note !== undefined ? { note: stripControl(r.note, true) } : {}),
       period: r.period ?? Math.floor(daysBetween((cal as { start: string }).start, r.date) / (cal as { periodDays: number }).periodDays) })),
+    observations: (raw.observations ?? []).map((o) => ({ ...o, provider: stripControl(o.provider), source: stripControl(o.source), providerIndex: (raw.providers ?? []).findIndex((p) => stripControl(p.name) === stripControl(o.provider)) })),
+    ...(raw.calibrated ? { calibrated: raw.calibrated } : {}),
     bench: (raw.bench ?? []).map((b) => ({ ...b, batch: b.batch ?? DEFAULTS.benchBatch, accum: b.accum ?? DEFAULTS.benchAccum, seed: b.seed ?? DEFAULTS.benchSeed })),
     devices: (raw.devices ?? []).map(asDevice),
     placement: (raw.placement ?? []).map((p) => ({ ...p, objective: p.objective ?? 'time' })),

@@ -105,6 +105,11 @@ const logitDemand = strictShape({
   marketSize: num({ min: 0, exclusiveMin: true, limit: L.units }).optional(),
   priceElasticity: num({ min: 0, limit: 100 }).optional(),
   referencePrice: num({ ...perUnit, exclusiveMin: true }).optional(),
+  /** Nested logit (Berry 1994): nests by name, each a list of provider names; unlisted providers are alone in their nest. */
+  nestedLogit: strictShape({
+    sigma: z.number().min(0).lt(1),
+    nests: z.record(name, z.array(name).min(1)),
+  }).optional(),
 });
 const linearDemand = strictShape({
   type: z.literal('linear'),
@@ -230,6 +235,30 @@ const referenceSchema = strictShape({
   note: note.optional(),
 });
 
+/**
+ * An observed price and share (issue 15 item 3): `share` is the share of all consumers in that
+ * period, the outside good taking the rest; a known marginal cost or margin (Lerner index
+ * (p − c)/p) may be given. Each observation says where it came from.
+ */
+const observationSchema = strictShape({
+  period: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods),
+  provider: name,
+  priceUsd: z.number().min(0).max(L.usdPerUnit),
+  share: z.number().gt(0).lt(1),
+  marginalCostUsd: z.number().min(0).max(L.usdPerUnit).optional(),
+  margin: z.number().min(0).lt(1).optional(),
+  source: note.min(1),
+  /** True when the figure is an assumption rather than a published one (its source says why). */
+  assumed: z.boolean().optional(),
+});
+
+/** Values written by `costsim calibrate --write`: provenance "calibrated", the method, and what each replaced. */
+const calibratedSchema = strictShape({
+  provenance: z.literal('calibrated'),
+  method: note.min(1),
+  values: z.array(strictShape({ path: note.min(1), value: z.number(), was: z.union([z.number(), note]).optional() })),
+});
+
 /** The raw scenario as written (before defaults). */
 export const scenarioSchema = strictShape({
   name: name.optional(),
@@ -247,6 +276,8 @@ export const scenarioSchema = strictShape({
   providers: z.array(providerSchema).min(1).max(MARKET_LIMITS.maxProviders).optional(),
   monteCarlo: strictShape({ runs: z.number().int().min(1).max(MARKET_LIMITS.maxRuns).optional(), percentiles: z.array(z.number().min(0).max(100)).min(1).optional() }).optional(),
   references: z.array(referenceSchema).optional(),
+  observations: z.array(observationSchema).optional(),
+  calibrated: calibratedSchema.optional(),
   bench: z.array(benchSchema).optional(),
   devices: z.array(deviceSchema).optional(),
   placement: z.array(placementSchema).optional(),
@@ -268,6 +299,8 @@ export type QualityMapping = z.infer<typeof qualityMapping>;
 export type BenchSpec = z.infer<typeof benchSchema>;
 /** A placement problem (model shape on devices), validated syntactically here. */
 export type PlacementSpec = z.infer<typeof placementSchema>;
+/** An observed price and consumer share of a provider in one period. */
+export type RawObservation = z.infer<typeof observationSchema>;
 /** A real dated price (USD per unit) of a provider. */
 export type ReferencePrice = z.infer<typeof referenceSchema>;
 /** A user-defined device, in the shape of the catalogue's `Device`. */

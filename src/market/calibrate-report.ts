@@ -1,0 +1,169 @@
+/**
+ * `costsim calibrate`'s result for a scenario: demand calibrated on its `observations`
+ * (./calibrate.ts), and, where the scenario has reference prices dated after the last
+ * observation, how well the calibrated market predicts them out of sample (its Bertrand–Nash
+ * prices at each reference date, nothing fitted to those dates) beside the full-fit version
+ * (the scenario as written, whose initial prices, review dates and markups were typed in
+ * knowing every date). Pure: records and plan costs come in from the pipeline.
+ */
+import { InputError } from '../errors.ts';
+import { pointEstimate, type Sampled } from '../scenario/distribution.ts';
+import type { Demand, Provider, Reference, Scenario } from '../scenario/normalize.ts';
+import { createRng } from '../util/rng.ts';
+import { calibrateDemand, type CalibratedProvider, type Calibration, type MuSource } from './calibrate.ts';
+import { resolveProviderCosts, type BenchRecords, type PlanCosts, type ResolvedProviderCost } from './costs.ts';
+import { simulateRun, stageEquilibria } from './simulate.ts';
+
+/** One calibrated provider as printed. */
+export interface CalibratedProviderReport {
+  name: string;
+  quality: number;
+  /** USD/unit at the provider's last observed period (first-order conditions of the calibrated demand). */
+  impliedMarginalCostUsd: number;
+  observedPeriods: number[];
+  /** The scenario's own marginal cost at that period (central value), for comparison. */
+  scenarioMarginalCostUsd: number;
+  impliedByPeriod: CalibratedProvider['impliedByPeriod'];
+}
+
+/** A reference price beside a model's price for the same provider and period (USD/unit). */
+export interface PredictionRow {
+  provider: string;
+  date: string;
+  period: number;
+  referencePriceUsd: number;
+  /** null when the model has no price there (provider not in the market, Nash refused). */
+  modelPriceUsd: number | null;
+  errorUsd: number | null;
+}
+
+/** A set of predictions and their mean absolute error (USD/unit) over the rows with a model price. */
+export interface PredictionCheck {
+  label: string;
+  rows: PredictionRow[];
+  meanAbsErrorUsd: number | null;
+}
+
+/** What `costsim calibrate --json` prints. */
+export interface CalibrationReport {
+  mu: number;
+  muSource: MuSource;
+  outsideQuality: number;
+  sigma: number | null;
+  providers: CalibratedProviderReport[];
+  /** Providers with no observation: kept at the scenario's quality and cost. */
+  uncalibrated: string[];
+  fitRmsLogShare: number;
+  identifyingAssumption: string;
+  observations: { count: number; assumed: number; periods: number[] };
+  /** Present when some reference price is dated after the last observed period. */
+  outOfSample?: PredictionCheck;
+  fullFit?: PredictionCheck;
+}
+
+const ASSUMPTION: Record<MuSource, string> = {
+  fitted: 'μ fitted by least squares on within-provider price changes: each provider\'s quality is assumed constant across the observed periods, and capacity not binding',
+  costs: 'μ from the pricing first-order conditions at the known marginal costs (a single observed period, fixed market size); capacity not binding',
+  scenario: 'μ taken from the scenario (observations span one period); qualities and costs are relative to it; capacity not binding',
+};
+
+function logitDemand(scenario: Scenario): Sampled<Extract<Demand, { type: 'logit' }>> {
+  const market = scenario.market;
+  if (!market) throw new InputError({ file: scenario.name, path: 'demand' }, 'this scenario has no market: add demand and providers sections');
+  const d = pointEstimate(market.demand);
+  if (d.type !== 'logit') throw new InputError({ file: scenario.name, path: 'demand.type' }, 'calibration inverts logit demand (Berry 1994): set demand.type to logit');
+  return d;
+}
+
+/** Marginal cost of provider `p` at period `t` from a base cost at period `from` (learning curve and shocks after `from`). */
+function costAt(p: Sampled<Provider>, baseUsd: number, from: number, t: number, shocksFromStart: boolean): number {
+  let c = baseUsd * Math.pow(1 - p.learningDeclinePerPeriod, t - from);
+  for (const s of p.costShocks) if (s.atPeriod <= t && (shocksFromStart || s.atPeriod > from)) c *= s.factor;
+  return c;
+}
+
+function check(label: string, rows: PredictionRow[]): PredictionCheck {
+  const errors = rows.flatMap((r) => (r.errorUsd === null ? [] : [Math.abs(r.errorUsd)]));
+  return { label, rows, meanAbsErrorUsd: errors.length > 0 ? errors.reduce((a, b) => a + b, 0) / errors.length : null };
+}
+
+function row(r: Reference, model: number | null | undefined): PredictionRow {
+  const m = model === undefined || model === null || Number.isNaN(model) ? null : model;
+  return { provider: r.provider, date: r.date, period: r.period, referencePriceUsd: r.price, modelPriceUsd: m, errorUsd: m === null ? null : m - r.price };
+}
+
+/** Calibrate the scenario's demand on its observations and check it against later reference prices. */
+export function calibrationReport(scenario: Scenario, records: BenchRecords, plans: PlanCosts = new Map()): CalibrationReport {
+  const demand = logitDemand(scenario);
+  const market = pointEstimate(scenario.market!);
+  const costs = resolveProviderCosts(market, records, scenario.devices, scenario.name, plans);
+  const cal = calibrateDemand({
+    observations: scenario.observations.map((o) => ({ period: o.period, provider: o.providerIndex, priceUsd: o.priceUsd, share: o.share, knownCostUsd: o.marginalCostUsd ?? (o.margin !== undefined ? o.priceUsd * (1 - o.margin) : NaN) })),
+    providers: market.providers.length,
+    mu: demand.mu,
+    outsideQuality: demand.outsideQuality,
+    priceElasticity: demand.priceElasticity,
+    referencePriceUsd: demand.referencePriceUsd,
+    ...(demand.nestedLogit ? { nested: { sigma: demand.nestedLogit.sigma, nestOf: demand.nestedLogit.nestOf } } : {}),
+    file: scenario.name,
+  });
+  const providers: CalibratedProviderReport[] = [];
+  cal.providers.forEach((c, i) => {
+    if (!c) return;
+    const p = market.providers[i]!;
+    providers.push({
+      name: p.name,
+      quality: c.quality,
+      impliedMarginalCostUsd: c.impliedMarginalCostUsd,
+      observedPeriods: c.impliedByPeriod.map((e) => e.period),
+      scenarioMarginalCostUsd: costAt(p, costs[i]!.marginalCostUsd, 0, c.lastPeriod, true),
+      impliedByPeriod: c.impliedByPeriod,
+    });
+  });
+  const last = Math.max(...cal.periods);
+  const later = scenario.references.filter((r) => r.period > last && r.period < scenario.periods);
+  const report: CalibrationReport = {
+    mu: cal.mu,
+    muSource: cal.muSource,
+    outsideQuality: cal.outsideQuality,
+    sigma: cal.sigma,
+    providers,
+    uncalibrated: market.providers.filter((_, i) => !cal.providers[i]).map((p) => p.name),
+    fitRmsLogShare: cal.fitRmsLogShare,
+    identifyingAssumption: ASSUMPTION[cal.muSource],
+    observations: { count: scenario.observations.length, assumed: scenario.observations.filter((o) => o.assumed).length, periods: cal.periods },
+  };
+  if (later.length === 0) return report;
+  report.outOfSample = check(
+    `out of sample: the market calibrated on observations up to period ${last}, its Bertrand–Nash prices at each later reference date (no strategy parameter, review date or price after period ${last} used)`,
+    predictNash(market, costs, cal, later),
+  );
+  report.fullFit = check('full fit: the scenario as written (initial prices, review dates and markups typed in knowing every date), one run at central values', simulateAsWritten(scenario, market, costs, later));
+  return report;
+}
+
+/** The calibrated market's Nash prices at each reference's period, among the providers in the market then. */
+function predictNash(market: Sampled<NonNullable<Scenario['market']>>, costs: ResolvedProviderCost[], cal: Calibration, refs: Reference[]): PredictionRow[] {
+  const demand = { ...(market.demand as Extract<typeof market.demand, { type: 'logit' }>), mu: cal.mu };
+  const n = market.providers.length;
+  const quality = market.providers.map((_, i) => cal.providers[i]?.quality ?? costs[i]!.quality);
+  const capacity = market.providers.map((p) => p.capacityUnitsPerPeriod);
+  return refs.map((r) => {
+    const mc = market.providers.map((p, i) => {
+      const c = cal.providers[i];
+      return c ? costAt(p, c.impliedMarginalCostUsd, c.lastPeriod, r.period, false) : costAt(p, costs[i]!.marginalCostUsd, 0, r.period, true);
+    });
+    const active = market.providers.map((p) => (p.entersAt <= r.period ? 1 : 0));
+    const i = market.providers.findIndex((p) => p.name === r.provider);
+    if (!active[i] || n === 0) return row(r, null);
+    const eq = stageEquilibria(demand, quality, mc, capacity, active);
+    return row(r, eq.nashPriceUsd ? eq.nashPriceUsd[i] : null);
+  });
+}
+
+/** The scenario as written, one run at central values: its price at each reference's period. */
+function simulateAsWritten(scenario: Scenario, market: Sampled<NonNullable<Scenario['market']>>, costs: ResolvedProviderCost[], refs: Reference[]): PredictionRow[] {
+  const rng = createRng(scenario.seed);
+  const run = simulateRun({ run: 0, seed: scenario.seed, periods: scenario.periods, demand: market.demand, providers: market.providers, costs }, rng.fork('sim'));
+  return refs.map((r) => row(r, run.rows.find((x) => x.provider === r.provider && x.period === r.period)?.priceUsd));
+}
