@@ -164,6 +164,7 @@ function predictNash(market: Sampled<NonNullable<Scenario['market']>>, costs: Re
 /** The scenario as written, one run at central values: its price at each reference's period. */
 function simulateAsWritten(scenario: Scenario, market: Sampled<NonNullable<Scenario['market']>>, costs: ResolvedProviderCost[], refs: Reference[]): PredictionRow[] {
   const rng = createRng(scenario.seed);
-  const run = simulateRun({ run: 0, seed: scenario.seed, periods: scenario.periods, demand: market.demand, providers: market.providers, costs }, rng.fork('sim'));
+  const tokens = { ...(market.tokenMix ? { tokenMix: market.tokenMix } : {}), ...(market.tokensPerCustomer !== undefined ? { tokensPerCustomer: market.tokensPerCustomer } : {}) };
+  const run = simulateRun({ run: 0, seed: scenario.seed, periods: scenario.periods, demand: market.demand, providers: market.providers, costs, ...tokens }, rng.fork('sim'));
   return refs.map((r) => row(r, run.rows.find((x) => x.provider === r.provider && x.period === r.period)?.priceUsd));
 }
