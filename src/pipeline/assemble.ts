@@ -11,6 +11,9 @@ import { placementMemoryRows, placementTimeRows } from '../report/adapters/place
 import { marketRows } from '../report/adapters/market.ts';
 import { calibrationRows } from '../report/adapters/calibration.ts';
 import { composeSummary } from '../report/summary.ts';
+import { assumptionRows } from '../report/adapters/assumptions.ts';
+import { scenarioLineLocator } from '../scenario/locate.ts';
+import type { Scenario } from '../scenario/normalize.ts';
 import type { PlanningResult } from '../placement/planner.ts';
 import type { CalibrationResult } from '../placement/calibrate.ts';
 import type { SimulationResult } from '../market/montecarlo.ts';
@@ -30,6 +33,12 @@ export interface AssembleInput {
   market?: SimulationResult;
 }
 
+/** A provider's marginal cost is assumed when the scenario states it, modeled when computed from a record or a plan. */
+function costProvenanceOf(scenario: Scenario): (provider: string) => 'assumed' | 'modeled' {
+  const given = new Set((scenario.market?.providers ?? []).filter((p) => p.cost.kind === 'given').map((p) => p.name));
+  return (provider) => (given.has(provider) ? 'assumed' : 'modeled');
+}
+
 /** The report's results: rows per chart, summary, and where every part came from. */
 export function assembleResults(input: AssembleInput): ReportResults {
   const { loaded, cwd, storePath, bench, placement, calibration, market } = input;
@@ -42,7 +51,7 @@ export function assembleResults(input: AssembleInput): ReportResults {
     placementTime: placementTimeRows(placement),
     placementMemory: placementMemoryRows(placement),
     ...(calibration ? { calibration: calibrationRows(calibration) } : {}),
-    ...(market ? marketRows(market) : {}),
+    ...(market ? marketRows(market, costProvenanceOf(scenario)) : {}),
   };
   const provenance: Record<string, string> = {
     scenario: relative(cwd, loaded.file) || loaded.file,
@@ -54,9 +63,20 @@ export function assembleResults(input: AssembleInput): ReportResults {
     ...(bench.prune ? { 'pruning payoff volume': `${PAYOFF_REQUESTS_PER_MONTH.toLocaleString('en-US')} requests/month (assumed; break-even volumes do not depend on it)` } : {}),
     ...(market ? { market: `${market.summary.runs} Monte Carlo runs × ${market.summary.periods} periods, prices in USD per ${scenario.unit}` } : {}),
   };
+  const file = provenance['scenario'] as string;
+  const calendar = scenario.calendar;
   return {
     version: 1,
-    scenario: { name: scenario.name, question: scenario.question, seed: scenario.seed, file: provenance['scenario'] as string, priceUnit: `USD per ${scenario.unit}` },
+    scenario: {
+      name: scenario.name,
+      question: scenario.question,
+      seed: scenario.seed,
+      file,
+      priceUnit: `USD per ${scenario.unit}`,
+      periodLength: calendar ? `${calendar.periodDays} day${calendar.periodDays === 1 ? '' : 's'}` : '1 period',
+      ...(calendar ? { calendarStart: calendar.start, periodDays: calendar.periodDays } : {}),
+    },
+    assumptions: assumptionRows(scenario, scenarioLineLocator(loaded.text), file),
     summary: composeSummary({ ...(market ? { market } : {}), bench: named, ...(bench.prune ? { prune: bench.prune.levels } : {}), placement, ...(calibration ? { calibration } : {}) }),
     rows,
     provenance,

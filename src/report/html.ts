@@ -50,6 +50,8 @@ table { border-collapse: collapse; margin: 12px 0 20px; }
 table.key-numbers { width: 100%; font-size: 14px; }
 table.key-numbers td:first-child { width: 38%; }
 table.key-numbers td.value { width: 26%; }
+table.assumptions { width: 100%; font-size: 13px; }
+table.assumptions code { font-size: 12px; color: #555; }
 th, td { text-align: left; padding: 4px 12px 4px 0; border-bottom: 1px solid #eee; vertical-align: top; }
 td.value { font-weight: bold; }
 .answer p { margin: 0 0 6px; }
@@ -93,6 +95,29 @@ function summaryHtml(results: ReportResults): string {
   ].join('\n');
 }
 
+/** The assumptions table: every figure the scenario assumes, with where it was stated. */
+function assumptionsHtml(results: ReportResults): string {
+  const rows = results.assumptions ?? [];
+  if (rows.length === 0) return '';
+  const body = rows
+    .map((a) => `<tr><td>${escapeHtml(a.figure)}</td><td class="value">${escapeHtml(a.value)}</td><td>${escapeHtml(a.unit)}</td><td><code>${escapeHtml(a.path)}</code></td><td class="source">${escapeHtml(a.source)}</td></tr>`)
+    .join('\n');
+  return [
+    '<h2 id="assumptions">Assumptions</h2>',
+    `<p class="source">The ${rows.length} figures below are inputs the scenario states (or costsim's defaults where it is silent); nothing in them was measured. Change them in the scenario file to see how the answer moves.</p>`,
+    '<table class="assumptions">',
+    '<tr><th>assumed figure</th><th>value</th><th>unit</th><th>scenario path</th><th>source</th></tr>',
+    body,
+    '</table>',
+  ].join('\n');
+}
+
+/** The page title: the scenario's name and question (never its file name). */
+export function pageTitle(results: ReportResults): string {
+  const question = results.scenario.question.trim();
+  return question ? `${results.scenario.name}: ${question}` : results.scenario.name;
+}
+
 function chartHtml(chart: BuiltChart): string {
   const kinds = chart.provenance.map(kindBadge).join(' ');
   return [
@@ -124,7 +149,7 @@ export function renderHtml(results: ReportResults, charts: readonly BuiltChart[]
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>costsim: ${escapeHtml(results.scenario.name)}</title>`,
+    `<title>${escapeHtml(pageTitle(results))}</title>`,
     `<style>${STYLE}</style>`,
     `<script>${inlineScript(libraries.vega)}</script>`,
     `<script>${inlineScript(libraries.vegaLite)}</script>`,
@@ -135,6 +160,7 @@ export function renderHtml(results: ReportResults, charts: readonly BuiltChart[]
     `<p class="question">${escapeHtml(results.scenario.question)}</p>`,
     summaryHtml(results),
     ...sections,
+    assumptionsHtml(results),
     '<footer>',
     `<p>Scenario seed ${results.scenario.seed}${results.scenario.file ? `, file ${escapeHtml(results.scenario.file)}` : ''}. All artefacts and their provenance: <a href="report.json">report.json</a>; the rows behind every chart: <a href="results.json">results.json</a> (re-render with <code>costsim report &lt;dir&gt;</code>).</p>`,
     `<table class="provenance">${provenance}</table>`,

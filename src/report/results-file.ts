@@ -22,7 +22,11 @@ const resultsSchema = z.strictObject({
     seed: z.number(),
     file: z.string().optional(),
     priceUnit: z.string().optional(),
+    periodLength: z.string().optional(),
+    calendarStart: z.string().optional(),
+    periodDays: z.number().optional(),
   }),
+  assumptions: z.array(z.strictObject({ figure: z.string(), path: z.string(), value: z.string(), unit: z.string(), source: z.string(), provenance: z.literal('assumed') })).optional(),
   summary: z.strictObject({
     answer: z.string(),
     keyNumbers: z.array(z.strictObject({ label: z.string(), value: z.string(), provenance: provenanceKind, source: z.string().optional() })),
@@ -42,6 +46,10 @@ const resultsSchema = z.strictObject({
     profit: table.optional(),
     survival: table.optional(),
     equilibrium: table.optional(),
+    marginalCost: table.optional(),
+    servingFrontier: table.optional(),
+    servingCost: table.optional(),
+    servingMeasured: table.optional(),
   }),
   provenance: z.record(z.string(), z.string()),
 });

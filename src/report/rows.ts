@@ -170,7 +170,6 @@ export interface EquilibriumRow {
   collusivePriceUsd: number;
 }
 
-/** Every table a report can show; a chart is drawn only when its rows are present and non-empty. */
 /** One point of a serving throughput-latency frontier: a device/dtype at one batch (modeled). */
 export interface ServingFrontierRow {
   /** Device and dtype, e.g. "l4 · bf16". */
@@ -200,6 +199,30 @@ export interface ServingMeasuredRow {
   provenance: ProvenanceKind;
 }
 
+/** One provider's marginal cost in one period: the median over runs in which it sells (USD per the scenario's unit). */
+export interface MarginalCostRow {
+  period: number;
+  provider: string;
+  medianMarginalCostUsd: number;
+  /** assumed when the scenario gives the cost; modeled when it comes from a bench record or a placement plan. */
+  provenance: ProvenanceKind;
+}
+
+/** One figure the scenario assumes (see report/adapters/assumptions.ts for what counts). */
+export interface AssumptionRow {
+  /** What it is, e.g. "Incumbent: starting cash". */
+  figure: string;
+  /** Where it is in the scenario document, e.g. "providers[3].cash". */
+  path: string;
+  /** As written: a number, "unlimited", or a distribution, e.g. "lognormal(median 1.5, σ 0.2)". */
+  value: string;
+  unit: string;
+  /** "<scenario file>, line <n>" when the scenario states it, "costsim default" otherwise. */
+  source: string;
+  provenance: 'assumed';
+}
+
+/** Every table a report can show; a chart is drawn only when its rows are present and non-empty. */
 export interface ReportRows {
   pareto?: ParetoRow[];
   pruningAccuracy?: PruningAccuracyRow[];
@@ -215,6 +238,7 @@ export interface ReportRows {
   profit?: ProfitRow[];
   survival?: SurvivalRow[];
   equilibrium?: EquilibriumRow[];
+  marginalCost?: MarginalCostRow[];
   servingFrontier?: ServingFrontierRow[];
   servingCost?: ServingCostRow[];
   servingMeasured?: ServingMeasuredRow[];
@@ -241,7 +265,15 @@ export interface ReportResults {
     file?: string;
     /** Unit of every price in the market tables, e.g. "USD per million tokens". */
     priceUnit?: string;
+    /** What one period is, for axis titles: e.g. "30 days" (from the calendar) or "1 period". */
+    periodLength?: string;
+    /** ISO date period 0 starts on, when the scenario has a calendar. */
+    calendarStart?: string;
+    /** Days per period, when the scenario has a calendar. */
+    periodDays?: number;
   };
+  /** Every figure the scenario assumes, with where it was stated. */
+  assumptions?: AssumptionRow[];
   summary: {
     /** A short answer to the scenario's question from the numbers below: one paragraph per part, separated by newlines. */
     answer: string;

@@ -28,25 +28,68 @@ export interface SummaryInputs {
 const pct = (x: number) => (Number.isFinite(x) ? `${(100 * x).toFixed(0)}%` : 'n/a');
 const usd = (x: number) => (Number.isFinite(x) ? `$${Number(x.toPrecision(3))}` : 'n/a');
 
+/** "a", "a and b", "a, b and c". */
+export function listText(items: readonly string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}
+
+/** Where a final median price sits against the equilibrium levels, for one provider or several. */
+function priceVerdict(median: number, nash: number, collusive: number, several: boolean): string {
+  if (median < nash * 0.98) return several ? 'below their Bertrand–Nash prices, a price war' : 'below its Bertrand–Nash price, a price war';
+  if (median > collusive * 0.98) return 'at or above the collusive level';
+  if (median <= nash * 1.05) return 'at about the competitive (Nash) level';
+  return 'between the Nash and collusive levels';
+}
+
+/** Group `items` by `key`, keeping first-seen order. */
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Array<[string, T[]]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return [...groups];
+}
+
+/**
+ * The market's findings, one per sentence: how it was simulated, who survives (providers with
+ * the same outcome named together), where final prices sit against the equilibria (grouped the
+ * same way), and how the simulation compares with real dated prices.
+ */
 function marketSentences(m: SimulationResult): string[] {
   const s = m.summary;
-  const out: string[] = [];
-  const survivors = s.providers.map((p) => `${p.provider} ${pct(p.survivalProbability)}${p.medianExitPeriod !== null ? ` (median exit at period ${p.medianExitPeriod})` : ''}`);
-  out.push(`Over ${s.runs} simulated run${s.runs === 1 ? '' : 's'} of ${s.periods} periods (modeled), the share of runs in which each provider is still selling at the end is: ${survivors.join('; ')}.`);
+  const out: string[] = [`The market was simulated ${s.runs} time${s.runs === 1 ? '' : 's'} over ${s.periods} periods (modeled).`];
+  const always = s.providers.filter((p) => p.survivalProbability >= 1).map((p) => p.provider);
+  const never = s.providers.filter((p) => p.survivalProbability <= 0);
+  const partly = s.providers.filter((p) => !(p.survivalProbability >= 1) && !(p.survivalProbability <= 0));
+  if (always.length > 0) out.push(`${listText(always)} ${always.length === 1 ? 'survives' : 'survive'} every run.`);
+  if (never.length > 0) {
+    const exits = never.map((p) => `${p.provider}${p.medianExitPeriod !== null ? ` (median exit at period ${p.medianExitPeriod})` : ''}`);
+    out.push(`${listText(exits)} ${never.length === 1 ? 'leaves' : 'leave'} the market in every run.`);
+  }
+  if (partly.length === 1) {
+    const p = partly[0] as (typeof partly)[number];
+    out.push(`${p.provider} is still selling at the end in ${pct(p.survivalProbability)} of runs${p.medianExitPeriod !== null ? ` (median exit at period ${p.medianExitPeriod})` : ''}.`);
+  } else if (partly.length > 1) {
+    const parts = partly.map((p) => `${p.provider} ${pct(p.survivalProbability)}${p.medianExitPeriod !== null ? ` (median exit at period ${p.medianExitPeriod})` : ''}`);
+    out.push(`Share of runs still selling at the end: ${listText(parts)}.`);
+  }
   const last = s.periods - 1;
-  const verdicts = s.providers.flatMap((p) => {
+  const finals = s.providers.flatMap((p) => {
     const band = s.bands.find((b) => b.metric === 'priceUsd' && b.provider === p.provider && b.period === last);
     const nash = m.equilibrium.nash.find((e) => e.provider === p.provider);
     const coll = m.equilibrium.collusive.find((e) => e.provider === p.provider);
-    if (!band || !nash || !coll) return [];
-    const where = band.median < nash.price * 0.98 ? 'below its Bertrand–Nash price (a price war)' : band.median > coll.price * 0.98 ? 'at or above the collusive level' : band.median <= nash.price * 1.05 ? 'at about the competitive (Nash) level' : 'between the Nash and collusive levels';
-    return [`${p.provider} ends at a median ${usd(band.median)} per ${m.scenario.unit}, ${where}`];
+    return band && nash && coll ? [{ provider: p.provider, median: band.median, nash: nash.price, collusive: coll.price }] : [];
   });
-  if (verdicts.length > 0) out.push(`${verdicts.join('; ')}.`);
+  for (const [, group] of groupBy(finals, (f) => priceVerdict(f.median, f.nash, f.collusive, false))) {
+    const several = group.length > 1;
+    const first = group[0] as (typeof group)[number];
+    const where = priceVerdict(first.median, first.nash, first.collusive, several);
+    const prices = several ? `median final prices ${listText(group.map((g) => `${usd(g.median)} (${g.provider})`))}` : `median final price ${usd(first.median)}`;
+    out.push(`${listText(group.map((g) => g.provider))} ${several ? 'end' : 'ends'} ${where} (${prices} per ${m.scenario.unit}).`);
+  }
   const cuts = m.referenceComparison.filter((c) => c.referenceChange !== null && c.simulatedChange !== null && c.period > 0);
   if (cuts.length > 0) {
-    const text = cuts.slice(0, 3).map((c) => `${c.provider} on ${c.date}: real ${pct(c.referenceChange as number)}, simulated ${pct(c.simulatedChange as number)}`);
-    out.push(`Against the real dated prices (change since period 0): ${text.join('; ')}.`);
+    const text = cuts.slice(0, 3).map((c) => `${c.provider} on ${c.date} real ${pct(c.referenceChange as number)} against simulated ${pct(c.simulatedChange as number)}`);
+    out.push(`Price changes since period 0, real against simulated: ${listText(text)}.`);
   }
   return out;
 }
@@ -57,8 +100,9 @@ function benchSentences(bench: readonly NamedRecord[]): string[] {
   const best = frontier[frontier.length - 1];
   const cheapest = frontier[0];
   if (!best || !cheapest) return [];
-  const range = best === cheapest ? `${best.label} reached ${pct(best.testAccuracy)} for ${usd(best.trainCostUsd)}` : `the cheapest configuration (${cheapest.label}) reached ${pct(cheapest.testAccuracy)} for ${usd(cheapest.trainCostUsd)}, the most accurate (${best.label}) ${pct(best.testAccuracy)} for ${usd(best.trainCostUsd)}`;
-  return [`Training was measured on this machine: ${range} (time measured, dollars at the device's catalogue price).`];
+  const note = '(time measured on this machine, dollars at the device\'s catalogue price)';
+  if (best === cheapest) return [`${best.label} reached ${pct(best.testAccuracy)} test accuracy for ${usd(best.trainCostUsd)} of training ${note}.`];
+  return [`The cheapest trained configuration, ${cheapest.label}, reached ${pct(cheapest.testAccuracy)} test accuracy for ${usd(cheapest.trainCostUsd)} ${note}.`, `The most accurate, ${best.label}, reached ${pct(best.testAccuracy)} for ${usd(best.trainCostUsd)}.`];
 }
 
 function pruneSentences(levels: readonly PruneLevel[]): string[] {
@@ -70,12 +114,14 @@ function pruneSentences(levels: readonly PruneLevel[]): string[] {
   const random = levels.find((l) => l.mode === 'random' && l.sparsity === top.sparsity);
   const mode = top.mode.charAt(0).toUpperCase() + top.mode.slice(1);
   const kept = safe
-    ? `${mode} pruning kept accuracy within a point of the dense model (${pct(safe.denseTestAccuracy)}) up to ${pct(safe.sparsity)} sparsity; at ${pct(top.sparsity)} it fell to ${pct(top.testAccuracy)}`
-    : `${mode} pruning lost accuracy at every level tried: ${pct(top.testAccuracy)} at ${pct(top.sparsity)} sparsity against ${pct(top.denseTestAccuracy)} dense`;
+    ? [`${mode} pruning kept accuracy within a point of the dense model (${pct(safe.denseTestAccuracy)}) up to ${pct(safe.sparsity)} sparsity (measured).`, `At ${pct(top.sparsity)} sparsity accuracy fell to ${pct(top.testAccuracy)}${random ? `, and to ${pct(random.testAccuracy)} with random pruning` : ''}.`]
+    : [`${mode} pruning lost accuracy at every level tried: ${pct(top.testAccuracy)} at ${pct(top.sparsity)} sparsity against ${pct(top.denseTestAccuracy)} dense${random ? ` (random pruning: ${pct(random.testAccuracy)})` : ''} (measured).`];
   const faster = top.latencyMs.batchLargeVerdict;
-  const payoff = top.payoff.breakEvenRequests === null ? 'so on measured latency it never pays back its pruning run' : `paying back its pruning run after ${top.payoff.breakEvenRequests.toLocaleString('en-US')} requests`;
+  const payoff = top.payoff.breakEvenRequests === null ? 'On measured latency the pruned model never pays back its pruning run.' : `The pruned model pays back its pruning run after ${top.payoff.breakEvenRequests.toLocaleString('en-US')} requests.`;
   return [
-    `${kept}${random ? ` (random pruning: ${pct(random.testAccuracy)})` : ''} (measured). Measured latency at ${pct(top.sparsity)} sparsity was ${faster === 'no measurable difference' ? 'not measurably different from the dense model' : faster}, ${payoff}.`,
+    ...kept,
+    `Measured latency at ${pct(top.sparsity)} sparsity was ${faster === 'no measurable difference' ? 'not measurably different from the dense model' : faster}.`,
+    payoff,
   ];
 }
 
@@ -84,8 +130,8 @@ export function composeSummary(inputs: SummaryInputs): ReportResults['summary'] 
   // One paragraph per part (market, training, pruning), separated by newlines.
   const sentences = [
     ...(inputs.market ? [marketSentences(inputs.market).join(' ')] : []),
-    ...(inputs.bench ? benchSentences(inputs.bench) : []),
-    ...(inputs.prune ? pruneSentences(inputs.prune) : []),
+    ...(inputs.bench ? [benchSentences(inputs.bench).join(' ')] : []),
+    ...(inputs.prune ? [pruneSentences(inputs.prune).join(' ')] : []),
   ].filter((p) => p.length > 0);
   const keyNumbers: KeyNumber[] = [
     ...(inputs.market ? marketKeyNumbers(inputs.market) : []),

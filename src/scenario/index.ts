@@ -3,4 +3,5 @@ export { parseScenario, formatPath } from './parse.ts';
 export { parseValuePath, formatValuePath, valueAtPath, withValueAtPath, type ValuePath, type ScenarioOverride } from './paths.ts';
 export { normalizeScenario, DEFAULTS, type Scenario, type Provider, type Demand, type Strategy, type ProviderCost, type Quality, type Reference } from './normalize.ts';
 export { scenarioSchema, STRATEGY_TYPES, type RawScenario } from './schema.ts';
+export { scenarioLineLocator } from './locate.ts';
 export { sampleAll, pointEstimate, centralValue, draw, hasDistribution, isDistribution, type Distribution, type Num, type Sampled } from './distribution.ts';

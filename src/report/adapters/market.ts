@@ -4,7 +4,8 @@
  * Numbers are rounded to 6 significant digits so CSVs read well; rounding is deterministic.
  */
 import type { SimulationResult } from '../../market/montecarlo.ts';
-import type { EquilibriumRow, KeyNumber, PriceBandRow, ProfitRow, ReferencePriceRow, ReportRows, ShareRow, SurvivalRow } from '../rows.ts';
+import type { ProvenanceKind } from '../../provenance.ts';
+import type { EquilibriumRow, KeyNumber, MarginalCostRow, PriceBandRow, ProfitRow, ReferencePriceRow, ReportRows, ShareRow, SurvivalRow } from '../rows.ts';
 
 /** `x` to 6 significant digits (null stays null). */
 export function sig6(x: number): number {
@@ -45,8 +46,41 @@ function survival(result: SimulationResult, providers: readonly string[]): Survi
   return out;
 }
 
-/** Rows for the five market charts. */
-export function marketRows(result: SimulationResult): Pick<ReportRows, 'priceBands' | 'referencePrices' | 'shares' | 'profit' | 'survival' | 'equilibrium'> {
+/** Median of a non-empty list. */
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+/** Each provider's median marginal cost per period over the runs in which it sells (it has no cost line before entry or after exit). */
+function marginalCosts(result: SimulationResult, provenance: (provider: string) => ProvenanceKind): MarginalCostRow[] {
+  const costs = new Map<string, number[]>();
+  for (const row of result.rows) {
+    if (row.priceUsd === null) continue;
+    const k = key(row.period, row.provider);
+    const list = costs.get(k) ?? [];
+    list.push(row.marginalCostUsd);
+    costs.set(k, list);
+  }
+  const out: MarginalCostRow[] = [];
+  for (let period = 0; period < result.summary.periods; period++) {
+    for (const p of result.summary.providers) {
+      const list = costs.get(key(period, p.provider));
+      if (list) out.push({ period, provider: p.provider, medianMarginalCostUsd: sig6(median(list)), provenance: provenance(p.provider) });
+    }
+  }
+  return out;
+}
+
+/**
+ * Rows for the market charts. `costProvenance` says what each provider's marginal cost is:
+ * assumed when the scenario gives it, modeled when computed from a record or a plan (the default).
+ */
+export function marketRows(
+  result: SimulationResult,
+  costProvenance: (provider: string) => ProvenanceKind = () => 'modeled',
+): Pick<ReportRows, 'priceBands' | 'referencePrices' | 'shares' | 'profit' | 'survival' | 'equilibrium' | 'marginalCost'> {
   const providers = result.summary.providers.map((p) => p.provider);
   const bands = result.summary.bands.filter((b) => b.provider !== null);
   const priceBands: PriceBandRow[] = bands
@@ -75,7 +109,7 @@ export function marketRows(result: SimulationResult): Pick<ReportRows, 'priceBan
     nashPriceUsd: sig6(n.price),
     collusivePriceUsd: sig6(result.equilibrium.collusive.find((c) => c.provider === n.provider)?.price ?? Number.NaN),
   })).filter((e) => Number.isFinite(e.nashPriceUsd) && Number.isFinite(e.collusivePriceUsd));
-  return { priceBands, referencePrices, shares: meanShares(result, providers), profit, survival: survival(result, providers), equilibrium };
+  return { priceBands, referencePrices, shares: meanShares(result, providers), profit, survival: survival(result, providers), equilibrium, marginalCost: marginalCosts(result, costProvenance) };
 }
 
 // Never "$NaN": a figure that is not finite reads "n/a" (the market refuses such results upstream).
