@@ -5,7 +5,8 @@
  */
 
 /** Where a number came from. */
-export type ProvenanceKind = 'measured' | 'modeled' | 'assumed';
+/** 'calibrated': backed out of observed prices and shares (`costsim calibrate`, Berry 1994 inversion). */
+export type ProvenanceKind = 'measured' | 'modeled' | 'assumed' | 'calibrated';
 
 /** One figure's origin: e.g. { kind: 'modeled', source: 'TDP 155 W × utilisation (catalogue: AMD EPYC 7B13, AMD datasheet, 2021)' }. */
 export interface Provenance {

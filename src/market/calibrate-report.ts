@@ -7,6 +7,7 @@
  * knowing every date). Pure: records and plan costs come in from the pipeline.
  */
 import { InputError } from '../errors.ts';
+import type { Provenance } from '../provenance.ts';
 import { pointEstimate, type Sampled } from '../scenario/distribution.ts';
 import type { Demand, Provider, Reference, Scenario } from '../scenario/normalize.ts';
 import { createRng } from '../util/rng.ts';
@@ -44,6 +45,12 @@ export interface PredictionCheck {
   meanAbsErrorUsd: number | null;
 }
 
+/** A value `costsim calibrate --write` puts into the scenario (document path, number). */
+export interface FittedScenarioValue {
+  path: Array<string | number>;
+  value: number;
+}
+
 /** What `costsim calibrate --json` prints. */
 export interface CalibrationReport {
   mu: number;
@@ -56,6 +63,10 @@ export interface CalibrationReport {
   fitRmsLogShare: number;
   identifyingAssumption: string;
   observations: { count: number; assumed: number; periods: number[] };
+  /** Provenance of every fitted value. */
+  provenance: Provenance;
+  /** What `--write` puts into the scenario: μ when fitted, each observed provider's quality, and a given constant marginal cost replaced by the implied one. */
+  fitted: FittedScenarioValue[];
   /** Present when some reference price is dated after the last observed period. */
   outOfSample?: PredictionCheck;
   fullFit?: PredictionCheck;
@@ -67,11 +78,11 @@ const ASSUMPTION: Record<MuSource, string> = {
   scenario: 'μ taken from the scenario (observations span one period); qualities and costs are relative to it; capacity not binding',
 };
 
-function logitDemand(scenario: Scenario): Sampled<Extract<Demand, { type: 'logit' }>> {
+function logitDemand(scenario: Scenario, file: string): Sampled<Extract<Demand, { type: 'logit' }>> {
   const market = scenario.market;
-  if (!market) throw new InputError({ file: scenario.name, path: 'demand' }, 'this scenario has no market: add demand and providers sections');
+  if (!market) throw new InputError({ file, path: 'demand' }, 'this scenario has no market: add demand and providers sections');
   const d = pointEstimate(market.demand);
-  if (d.type !== 'logit') throw new InputError({ file: scenario.name, path: 'demand.type' }, 'calibration inverts logit demand (Berry 1994): set demand.type to logit');
+  if (d.type !== 'logit') throw new InputError({ file, path: 'demand.type' }, 'calibration inverts logit demand (Berry 1994): set demand.type to logit');
   return d;
 }
 
@@ -93,8 +104,8 @@ function row(r: Reference, model: number | null | undefined): PredictionRow {
 }
 
 /** Calibrate the scenario's demand on its observations and check it against later reference prices. */
-export function calibrationReport(scenario: Scenario, records: BenchRecords, plans: PlanCosts = new Map()): CalibrationReport {
-  const demand = logitDemand(scenario);
+export function calibrationReport(scenario: Scenario, records: BenchRecords, plans: PlanCosts = new Map(), file = scenario.name): CalibrationReport {
+  const demand = logitDemand(scenario, file);
   const market = pointEstimate(scenario.market!);
   const costs = resolveProviderCosts(market, records, scenario.devices, scenario.name, plans);
   const cal = calibrateDemand({
@@ -105,7 +116,7 @@ export function calibrationReport(scenario: Scenario, records: BenchRecords, pla
     priceElasticity: demand.priceElasticity,
     referencePriceUsd: demand.referencePriceUsd,
     ...(demand.nestedLogit ? { nested: { sigma: demand.nestedLogit.sigma, nestOf: demand.nestedLogit.nestOf } } : {}),
-    file: scenario.name,
+    file,
   });
   const providers: CalibratedProviderReport[] = [];
   cal.providers.forEach((c, i) => {
@@ -132,6 +143,11 @@ export function calibrationReport(scenario: Scenario, records: BenchRecords, pla
     fitRmsLogShare: cal.fitRmsLogShare,
     identifyingAssumption: ASSUMPTION[cal.muSource],
     observations: { count: scenario.observations.length, assumed: scenario.observations.filter((o) => o.assumed).length, periods: cal.periods },
+    provenance: {
+      kind: 'calibrated',
+      source: `Berry (1994) ${demand.nestedLogit ? 'nested-logit' : 'logit'} inversion of ${scenario.observations.length} observation(s) in period(s) ${cal.periods.join(', ')}${scenario.observations.some((o) => o.assumed) ? ` (${scenario.observations.filter((o) => o.assumed).length} of them assumed, see their sources)` : ''}; μ ${cal.muSource === 'fitted' ? 'fitted' : cal.muSource === 'costs' ? 'from known costs' : 'from the scenario'}; costs from the pricing first-order conditions`,
+    },
+    fitted: fittedValues(market, cal),
   };
   if (later.length === 0) return report;
   report.outOfSample = check(
@@ -167,4 +183,16 @@ function simulateAsWritten(scenario: Scenario, market: Sampled<NonNullable<Scena
   const tokens = { ...(market.tokenMix ? { tokenMix: market.tokenMix } : {}), ...(market.tokensPerCustomer !== undefined ? { tokensPerCustomer: market.tokensPerCustomer } : {}) };
   const run = simulateRun({ run: 0, seed: scenario.seed, periods: scenario.periods, demand: market.demand, providers: market.providers, costs, ...tokens }, rng.fork('sim'));
   return refs.map((r) => row(r, run.rows.find((x) => x.provider === r.provider && x.period === r.period)?.priceUsd));
+}
+
+/** The values `--write` replaces. A given marginal cost is replaced only when it is constant over time (no learning curve, no shocks). */
+function fittedValues(market: Sampled<NonNullable<Scenario['market']>>, cal: Calibration): FittedScenarioValue[] {
+  const out: FittedScenarioValue[] = cal.muSource === 'scenario' ? [] : [{ path: ['demand', 'mu'], value: cal.mu }];
+  cal.providers.forEach((c, i) => {
+    if (!c) return;
+    out.push({ path: ['providers', i, 'quality'], value: c.quality });
+    const p = market.providers[i]!;
+    if (p.cost.kind === 'given' && p.costShocks.length === 0 && p.learningDeclinePerPeriod === 0) out.push({ path: ['providers', i, 'marginalCost'], value: c.impliedMarginalCostUsd });
+  });
+  return out;
 }

@@ -6,6 +6,7 @@ import { registerBench } from './bench.ts';
 import { registerPlan } from './plan.ts';
 import { registerSimulate } from './simulate.ts';
 import { registerEquilibrium } from './equilibrium.ts';
+import { registerCalibrate } from './calibrate.ts';
 import { registerReport } from './report.ts';
 import { registerRun } from './run.ts';
 import { registerPrune } from './prune.ts';
@@ -18,6 +19,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerPlan(program, ctx);
   registerSimulate(program, ctx);
   registerEquilibrium(program, ctx);
+  registerCalibrate(program, ctx);
   registerRun(program, ctx);
   registerReport(program, ctx);
   registerPrune(program, ctx);

@@ -1,0 +1,88 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/main.ts';
+import type { CliContext } from '../../../src/cli/context.ts';
+import { logitNash } from '../../../src/market/equilibrium.ts';
+import { parseScenario } from '../../../src/scenario/parse.ts';
+
+function capture(): CliContext & { stdout: string[]; stderr: string[] } {
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env: {}, isTTY: false, cwd: process.cwd() };
+}
+
+// Known market: qualities 2, 2.3, 1.8, μ = 0.3, a0 = 0; costs change between the two observed periods.
+const quality = [2, 2.3, 1.8];
+const costs = [
+  [1, 1.2, 0.7],
+  [0.5, 1.2, 0.9],
+];
+const names = ['A', 'B', 'C'];
+
+function scenarioText(extra = ''): string {
+  const obs = costs.flatMap((c, t) =>
+    logitNash({ quality, marginalCostUsd: c, mu: 0.3, outsideQuality: 0 }).map((e, j) => `  - { period: ${t}, provider: ${names[j]}, priceUsd: ${e.price}, share: ${e.consumerShare}, source: "Nash prices of a known market (test)" }`),
+  );
+  return [
+    '# a test market',
+    'demand: { type: logit, mu: 1.0, outsideQuality: 0 }',
+    'providers:',
+    ...names.map((n) => `  - { name: ${n}, quality: 1, marginalCost: 0.1, strategy: { type: costPlus } }`),
+    'observations:',
+    ...obs,
+    extra,
+  ].join('\n');
+}
+
+function write(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'costsim-cal-'));
+  const file = join(dir, 's.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('costsim calibrate', () => {
+  it('--json prints { mu, outsideQuality, providers: [{ name, quality, impliedMarginalCostUsd }] } recovering the known market', async () => {
+    const ctx = capture();
+    expect(await main(['calibrate', write(scenarioText()), '--json'], ctx)).toBe(0);
+    const r = JSON.parse(ctx.stdout[0] as string);
+    expect(r.muSource).toBe('fitted');
+    expect(Math.abs(r.mu - 0.3)).toBeLessThan(1e-6);
+    expect(r.outsideQuality).toBe(0);
+    r.providers.forEach((p: { name: string; quality: number; impliedMarginalCostUsd: number }, j: number) => {
+      expect(p.name).toBe(names[j]);
+      expect(Math.abs(p.quality - quality[j]!)).toBeLessThan(1e-6);
+      expect(p.impliedMarginalCostUsd).toBeCloseTo(costs[1]![j]!, 6);
+    });
+  });
+
+  it('--write writes a scenario that parses, with the fitted values marked calibrated and the comments kept', async () => {
+    const file = write(scenarioText());
+    const out = join(file, '..', 'calibrated.yaml');
+    const ctx = capture();
+    expect(await main(['calibrate', file, '--write', out], ctx)).toBe(0);
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/# a test market/);
+    expect(text).toMatch(/# calibrated/);
+    const s = parseScenario(text, 'calibrated.yaml');
+    expect(s.calibrated?.provenance).toBe('calibrated');
+    expect(s.calibrated?.values.map((v) => v.path)).toEqual(['demand.mu', 'providers[0].quality', 'providers[0].marginalCost', 'providers[1].quality', 'providers[1].marginalCost', 'providers[2].quality', 'providers[2].marginalCost']);
+    const d = s.market!.demand;
+    expect(d.type === 'logit' && Math.abs((d.mu as number) - 0.3)).toBeLessThan(1e-9);
+    expect(s.market!.providers[1]!.quality as number).toBeCloseTo(2.3, 9);
+  });
+
+  for (const [what, extra, edit, message] of [
+    ['an unknown provider', '', (t: string) => t.replace('provider: C', 'provider: Z'), /observations\[2\]\.provider \(line 10\): unknown provider "Z" \(allowed: A, B, C\)/],
+    ['shares summing to 1 or more', '', (t: string) => t.replace(/(period: 0, provider: A, priceUsd: [^,]+, share: )[^,]+/, '$10.95'), /observations\[0\]\.share \(line 8\): the shares observed in period 0 sum to .* must sum to less than 1/],
+    ['a nest member missing in a period', '', (t: string) => t.replace('outsideQuality: 0 }', 'outsideQuality: 0, nestedLogit: { sigma: 0.5, nests: { closed: [A, B] } } }').replace(/ {2}- \{ period: 1, provider: B[^\n]*\n/, ''), /nested logit: "B" \(nest "closed"\) has no observation in period 1/],
+  ] as const)
+    it(`refuses ${what} with file, path and line (exit 2)`, async () => {
+      const ctx = capture();
+      expect(await main(['calibrate', write(edit(scenarioText(extra))), '--json'], ctx)).toBe(2);
+      expect(ctx.stdout).toEqual([]);
+      expect(ctx.stderr.join('\n')).toMatch(message);
+    });
+});
