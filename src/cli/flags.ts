@@ -1,6 +1,8 @@
 /** Number flags shared by the commands: each names the flag and the allowed range when it refuses a value. */
 import { UsageError } from '../errors.ts';
 import { MARKET_LIMITS } from '../scenario/limits.ts';
+import { parseSetFlag } from '../scenario/overrides.ts';
+import type { ScenarioOverride } from '../scenario/paths.ts';
 
 /** Parse a positive integer flag or throw UsageError naming it. */
 export function positiveInt(flag: string, value: string | undefined, min = 1): number | undefined {
@@ -23,4 +25,17 @@ export function periodsFlag(value: string | undefined): number | undefined {
   const n = positiveInt('--periods', value);
   if (n !== undefined && n > MARKET_LIMITS.maxPeriods) throw new UsageError('--periods', `must be at most ${MARKET_LIMITS.maxPeriods.toLocaleString('en-US')}, the same cap as the scenario's periods (got ${value})`);
   return n;
+}
+
+/** Description of `--set`, the same on every scenario command. */
+export const SET_FLAG_HELP = 'override a scenario field before validation, e.g. --set providers[1].cash=5e6 (dotted path, list indexes in brackets, value read as YAML; repeatable, later wins)';
+
+/** Commander's collector for a repeatable flag: every occurrence appended, in order. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** `--set path=value` flags → overrides (UsageError naming a malformed one). */
+export function setFlags(values: readonly string[] | undefined): ScenarioOverride[] {
+  return (values ?? []).map(parseSetFlag);
 }

@@ -5,6 +5,7 @@
  */
 import { parseScenario } from '../scenario/parse.ts';
 import type { Scenario } from '../scenario/normalize.ts';
+import type { ScenarioOverride } from '../scenario/paths.ts';
 import type { BenchRecord } from '../bench/record.ts';
 import { simulateRuns } from './montecarlo.ts';
 import type { RunResult } from './types.ts';
@@ -13,6 +14,8 @@ import type { PlanCost } from './costs.ts';
 /** What every worker needs: the scenario text (re-parsed, so nothing lossy crosses IPC), records and overrides. */
 export interface MarketWorkerSetup {
   scenarioText: string;
+  /** `--set` values the scenario was parsed with (applied again here, so workers see the same scenario). */
+  overrides?: ScenarioOverride[];
   fileName: string;
   seed: number;
   periods: number;
@@ -30,7 +33,7 @@ let loaded: { scenario: Scenario; records: Map<string, BenchRecord>; plans: Map<
 /** Parse the scenario once for this process (`args` is a MarketWorkerSetup). */
 export function setup(args: unknown): void {
   const a = args as MarketWorkerSetup;
-  loaded = { scenario: { ...parseScenario(a.scenarioText, a.fileName), seed: a.seed }, records: new Map(a.records), plans: new Map(a.plans), periods: a.periods };
+  loaded = { scenario: { ...parseScenario(a.scenarioText, a.fileName, a.overrides ?? []), seed: a.seed }, records: new Map(a.records), plans: new Map(a.plans), periods: a.periods };
 }
 
 /** Simulate the runs of one point (a MarketWorkerPoint), in the order given. */

@@ -29,6 +29,7 @@ import { runCalibration } from './calibrate.ts';
 import { checkSimulationSize, simulateScenario } from './simulate.ts';
 import { assembleResults } from './assemble.ts';
 import type { SimulationResult } from '../market/montecarlo.ts';
+import type { ScenarioOverride } from '../scenario/paths.ts';
 
 export type { PipelineContext } from './context.ts';
 export { readScenarioFile, type LoadedScenario } from './read.ts';
@@ -48,6 +49,8 @@ export interface ScenarioRunOptions {
   backend?: string;
   /** Redis URL of a job queue for the pruning and Monte Carlo sweeps (default: local worker processes). */
   queue?: string;
+  /** `--set` overrides, applied before validation. */
+  overrides?: readonly ScenarioOverride[];
   /** Called per rendered chart (progress). */
   onChart?: (chart: BuiltChart, index: number, total: number) => void;
 }
@@ -60,7 +63,7 @@ export function reportDirName(name: string): string {
 /** Run the whole pipeline for the scenario at `path` (relative to ctx.cwd) and write its report; returns what was written. */
 export async function runScenario(path: string, ctx: PipelineContext, options: ScenarioRunOptions = {}): Promise<WrittenReport> {
   // 1–2. read and normalise
-  const loaded = readScenarioFile(path, ctx.cwd);
+  const loaded = readScenarioFile(path, ctx.cwd, options.overrides);
   const scenario = loaded.scenario;
   const outDir = resolve(ctx.cwd, options.out ?? join('reports', reportDirName(scenario.name)));
   const say = (text: string) => ctx.isTTY && ctx.err(text);

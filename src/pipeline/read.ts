@@ -8,16 +8,22 @@ import { resolve } from 'node:path';
 import { InputError } from '../errors.ts';
 import { parseScenario, SCENARIO_LIMITS } from '../scenario/parse.ts';
 import type { Scenario } from '../scenario/normalize.ts';
+import type { ScenarioOverride } from '../scenario/paths.ts';
 
-/** A read scenario: the normalised document, its text (worker processes parse the same text) and its absolute path. */
+/** A read scenario: the normalised document, its text and overrides (worker processes parse the same text with them) and its absolute path. */
 export interface LoadedScenario {
   scenario: Scenario;
   text: string;
   file: string;
+  /** `--set` values applied before validation (empty when none). */
+  overrides?: readonly ScenarioOverride[];
 }
 
-/** Read and parse a scenario file; `path` is resolved against `cwd` and named as given in errors. */
-export function readScenarioFile(path: string, cwd: string): LoadedScenario {
+/**
+ * Read and parse a scenario file; `path` is resolved against `cwd` and named as given in errors.
+ * `overrides` (`--set`) are applied before validation, and kept with the text for worker processes.
+ */
+export function readScenarioFile(path: string, cwd: string, overrides: readonly ScenarioOverride[] = []): LoadedScenario {
   const file = resolve(cwd, path);
   let text: string;
   try {
@@ -31,5 +37,5 @@ export function readScenarioFile(path: string, cwd: string): LoadedScenario {
     if (error instanceof InputError) throw error;
     throw new InputError({ file: path }, `cannot read the scenario (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); check the path`);
   }
-  return { scenario: parseScenario(text, path), text, file };
+  return { scenario: parseScenario(text, path, overrides), text, file, overrides };
 }

@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { PipelineContext } from './context.ts';
 import { UsageError, CostsimError, nonFiniteFromWorker } from '../errors.ts';
 import type { Scenario } from '../scenario/normalize.ts';
+import type { ScenarioOverride } from '../scenario/paths.ts';
 import type { BenchRecord } from '../bench/record.ts';
 import { assembleSimulation, simulateRuns, type SimulationResult } from '../market/montecarlo.ts';
 import type { RunResult } from '../market/types.ts';
@@ -44,7 +45,7 @@ export interface SimulateOptions {
 }
 
 /** Simulate a read scenario (text kept so worker processes parse the same document). */
-export async function simulateScenario(loaded: { scenario: Scenario; text: string; file?: string }, ctx: PipelineContext, options: SimulateOptions): Promise<SimulationResult> {
+export async function simulateScenario(loaded: { scenario: Scenario; text: string; file?: string; overrides?: readonly ScenarioOverride[] }, ctx: PipelineContext, options: SimulateOptions): Promise<SimulationResult> {
   const scenario = options.seed !== undefined ? { ...loaded.scenario, seed: options.seed } : loaded.scenario;
   const runs = options.runs ?? scenario.monteCarlo.runs;
   const periods = options.periods ?? scenario.periods;
@@ -56,7 +57,7 @@ export async function simulateScenario(loaded: { scenario: Scenario; text: strin
   const indices = Array.from({ length: runs }, (_, i) => i);
   if (workers <= 1 && !options.queue) return assembleSimulation(scenario, records, simulateRuns(scenario, records, indices, periods, plans), periods, plans);
   const results: RunResult[] = [];
-  const setupArgs: MarketWorkerSetup = { scenarioText: loaded.text, fileName: scenario.name, seed: scenario.seed, periods, records: [...records], plans: [...plans] };
+  const setupArgs: MarketWorkerSetup = { scenarioText: loaded.text, ...(loaded.overrides && loaded.overrides.length > 0 ? { overrides: [...loaded.overrides] } : {}), fileName: scenario.name, seed: scenario.seed, periods, records: [...records], plans: [...plans] };
   const { onEvent } = sweepProgressPrinter('simulate', runs, ctx);
   const summary = await runSweep<{ runs: number[] }, RunResult[]>({
     points: indices.map((run) => ({ key: `run:${run}`, params: { runs: [run] } })),

@@ -10,6 +10,7 @@ import { InputError } from '../../errors.ts';
 import { equilibriumReport, type EquilibriumReport } from '../../market/montecarlo.ts';
 import { defaultStorePath } from '../../bench/store.ts';
 import { resolveWorkerCount } from '../../sweep/workers.ts';
+import { collect, SET_FLAG_HELP, setFlags } from '../flags.ts';
 import { scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements } from '../../pipeline/index.ts';
 
 function formatEquilibrium(r: EquilibriumReport, unit: string): string {
@@ -36,8 +37,9 @@ export function registerEquilibrium(program: Command, ctx: CliContext): void {
     .option('--json', 'print one JSON object on stdout: { nash: [{ provider, price, consumerShare, profit }], collusive: [...] }')
     .option('--store <path>', 'bench record store the scenario\'s bench entries are read from (default: .costsim/records.jsonl)')
     .option('--train', 'train bench entries missing from the store now (announced on stderr); without it nothing is trained')
-    .action(async (path: string, options: { json?: boolean; store?: string; train?: boolean }) => {
-      const { scenario } = readScenarioFile(path, ctx.cwd);
+    .option('--set <path=value>', SET_FLAG_HELP, collect)
+    .action(async (path: string, options: { json?: boolean; store?: string; train?: boolean; set?: string[] }) => {
+      const { scenario } = readScenarioFile(path, ctx.cwd, setFlags(options.set));
       if (!scenario.market) throw new InputError({ file: path, path: 'demand' }, 'this scenario has no market: add demand and providers sections');
       const records = await scenarioRecords(scenario, path, ctx, { storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd), workers: resolveWorkerCount(undefined, ctx.env), train: options.train === true });
       const plans = planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path);

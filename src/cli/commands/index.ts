@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { registerDoctor } from './doctor.ts';
+import { registerInit } from './init.ts';
 import { registerBench } from './bench.ts';
 import { registerPlan } from './plan.ts';
 import { registerSimulate } from './simulate.ts';
@@ -14,6 +15,7 @@ import { registerServe } from './serve.ts';
 import { registerWorker } from './worker.ts';
 
 export function registerCommands(program: Command, ctx: CliContext): void {
+  registerInit(program, ctx);
   registerDoctor(program, ctx);
   registerBench(program, ctx);
   registerPlan(program, ctx);

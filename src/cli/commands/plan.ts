@@ -19,6 +19,7 @@ import { zooGraph } from '../../placement/zoo.ts';
 import { formatPlanning, planningJson } from '../../placement/format.ts';
 import type { Scenario } from '../../scenario/index.ts';
 import { readScenarioFile } from '../../pipeline/index.ts';
+import { collect as collectRepeated, SET_FLAG_HELP, setFlags } from '../flags.ts';
 
 interface PlanOptions {
   model?: string;
@@ -32,6 +33,7 @@ interface PlanOptions {
   memoryEfficiency?: string;
   localPrice?: string;
   backend?: string;
+  set?: string[];
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
@@ -57,7 +59,7 @@ function requestFrom(options: PlanOptions, ctx: CliContext): { spec: PlacementSp
   let where = '';
   if (options.scenario !== undefined) {
     // One reader for every command: bounded size, regular files only, errors naming the file.
-    const { scenario } = readScenarioFile(options.scenario, ctx.cwd);
+    const { scenario } = readScenarioFile(options.scenario, ctx.cwd, setFlags(options.set));
     extra = scenario.devices;
     const index = options.entry === undefined ? 0 : Number(options.entry);
     if (!Number.isInteger(index) || index < 0) throw new UsageError('--entry', `must be a non-negative integer (got "${options.entry}")`);
@@ -67,6 +69,7 @@ function requestFrom(options: PlanOptions, ctx: CliContext): { spec: PlacementSp
     }
     where = `${options.scenario} placement[${index}]`;
   } else if (options.entry !== undefined) throw new UsageError('--entry', 'needs --scenario');
+  else if (options.set !== undefined) throw new UsageError('--set', 'needs --scenario');
   const model = options.model ?? entry?.model;
   if (!model) throw new UsageError('--model', 'is required', 'a zoo model name or transformer:layers=..,hidden=..,heads=..,seq=..,vocab=..');
   const devices = options.device.length > 0 ? options.device : (entry?.devices ?? []);
@@ -98,6 +101,7 @@ export function registerPlan(program: Command, ctx: CliContext): void {
     .option('--local-price <id|usd>', `price of ${LOCAL_CPU_ID}: a catalogue CPU instance id or $/hour`)
     .option('--scenario <file>', 'scenario YAML: its devices become usable ids; its placement entry fills flags not given')
     .option('--entry <n>', 'which placement entry of the scenario (default 0)')
+    .option('--set <path=value>', `with --scenario: ${SET_FLAG_HELP}`, collectRepeated)
     .option('--backend <name>', `tfjs backend for zoo models and ${LOCAL_CPU_ID} measurement`)
     .option('--json', 'print one JSON object on stdout')
     .action(async (options: PlanOptions) => {

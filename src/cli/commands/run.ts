@@ -9,7 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { runScenario } from '../../pipeline/index.ts';
-import { positiveInt, runsFlag } from '../flags.ts';
+import { collect, positiveInt, runsFlag, SET_FLAG_HELP, setFlags } from '../flags.ts';
 import { resolveQueueUrl } from '../../sweep/queue/url.ts';
 import { reportProgress, reportSummaryLines } from '../report-output.ts';
 
@@ -27,8 +27,10 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--queue <url>', 'run pruning and Monte Carlo points on a Redis job queue, redis://host:port[/db], served by `costsim worker` (default: COSTSIM_QUEUE; else local workers)')
     .option('--store <path>', 'bench record store, also the cache (default: .costsim/records.jsonl)')
     .option('--backend <name>', 'force a tfjs backend (tensorflow, native, wasm, cpu)')
+    .option('--set <path=value>', SET_FLAG_HELP, collect)
     .option('--json', 'print one JSON object on stdout')
-    .action(async (scenario: string | undefined, options: { out?: string; runs?: string; workers?: string; queue?: string; store?: string; backend?: string; json?: boolean }) => {
+    .action(async (scenario: string | undefined, options: { out?: string; runs?: string; workers?: string; queue?: string; store?: string; backend?: string; json?: boolean; set?: string[] }) => {
+      const overrides = setFlags(options.set);
       const runs = runsFlag(options.runs);
       const workers = positiveInt('--workers', options.workers);
       const queue = resolveQueueUrl(options.queue, ctx.env);
@@ -39,6 +41,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
         ...(queue ? { queue } : {}),
         ...(options.store ? { storePath: resolve(ctx.cwd, options.store) } : {}),
         ...(options.backend ? { backend: options.backend } : {}),
+        ...(overrides.length > 0 ? { overrides } : {}),
         ...(reportProgress(ctx) ? { onChart: reportProgress(ctx) } : {}),
       });
       if (options.json) ctx.out(JSON.stringify({ dir: written.dir, index: join(written.dir, 'index.html'), charts: written.charts.map((c) => ({ id: c.id, title: c.title, provenance: c.provenance })), files: written.artefacts.map((a) => a.file) }));

@@ -12,7 +12,7 @@ import { defaultStorePath } from '../../bench/store.ts';
 import { resolveWorkerCount } from '../../sweep/workers.ts';
 import { resolveQueueUrl } from '../../sweep/queue/url.ts';
 import { checkSimulationSize, scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, simulateScenario } from '../../pipeline/index.ts';
-import { periodsFlag, positiveInt, runsFlag } from '../flags.ts';
+import { collect, periodsFlag, positiveInt, runsFlag, SET_FLAG_HELP, setFlags } from '../flags.ts';
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
 const usd = (x: number | null) => (x === null ? '–' : Math.abs(x) >= 100 ? x.toFixed(0) : x.toPrecision(4));
@@ -55,14 +55,15 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--no-rows', 'leave the per-period rows out of --json (summaries only)')
     .option('--store <path>', 'bench record store the scenario\'s bench entries are read from (default: .costsim/records.jsonl)')
     .option('--train', 'train bench entries missing from the store now (announced on stderr); without it nothing is trained')
+    .option('--set <path=value>', SET_FLAG_HELP, collect)
     .option('--json', 'print one JSON object on stdout')
-    .action(async (path: string, options: { runs?: string; seed?: string; periods?: string; workers?: string; queue?: string; rows: boolean; json?: boolean; store?: string; train?: boolean }) => {
+    .action(async (path: string, options: { runs?: string; seed?: string; periods?: string; workers?: string; queue?: string; rows: boolean; json?: boolean; store?: string; train?: boolean; set?: string[] }) => {
       const runs = runsFlag(options.runs);
       const periods = periodsFlag(options.periods);
       const workers = positiveInt('--workers', options.workers);
       const queue = resolveQueueUrl(options.queue, ctx.env);
       const seed = positiveInt('--seed', options.seed, -(2 ** 31));
-      const loaded = readScenarioFile(path, ctx.cwd);
+      const loaded = readScenarioFile(path, ctx.cwd, setFlags(options.set));
       const { scenario } = loaded;
       if (!scenario.market) throw new InputError({ file: path, path: 'demand' }, 'this scenario has no market: add demand and providers sections to simulate it');
       const overrides = { ...(runs !== undefined ? { runs } : {}), ...(seed !== undefined ? { seed } : {}), ...(periods !== undefined ? { periods } : {}), ...(workers !== undefined ? { workers } : {}), ...(queue ? { queue } : {}) };
