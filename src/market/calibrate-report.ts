@@ -70,6 +70,8 @@ export interface CalibrationReport {
   /** Present when some reference price is dated after the last observed period. */
   outOfSample?: PredictionCheck;
   fullFit?: PredictionCheck;
+  /** The naive benchmark: every provider keeps its last observed price (null for one never observed). */
+  noChange?: PredictionCheck;
 }
 
 const ASSUMPTION: Record<MuSource, string> = {
@@ -153,6 +155,14 @@ export function calibrationReport(scenario: Scenario, records: BenchRecords, pla
   report.outOfSample = check(
     `out of sample: the market calibrated on observations up to period ${last}, its Bertrand–Nash prices at each later reference date (no strategy parameter, review date or price after period ${last} used)`,
     predictNash(market, costs, cal, later),
+  );
+  report.noChange = check(
+    `no change: each provider keeps its price observed at period ${last} (the benchmark an out-of-sample model should beat)`,
+    later.map((r) => {
+      const i = market.providers.findIndex((p) => p.name === r.provider);
+      const o = scenario.observations.filter((x) => x.providerIndex === i).sort((a, b) => b.period - a.period)[0];
+      return row(r, o?.priceUsd ?? null);
+    }),
   );
   report.fullFit = check('full fit: the scenario as written (initial prices, review dates and markups typed in knowing every date), one run at central values', simulateAsWritten(scenario, market, costs, later));
   return report;

@@ -33,6 +33,7 @@ function formatCalibration(r: CalibrationReport, unit: string): string {
     ...r.providers.map((p) => `  ${p.name.padEnd(14)} quality ${p.quality.toPrecision(6)}  implied marginal cost ${p.impliedMarginalCostUsd.toPrecision(6)} (scenario's ${p.scenarioMarginalCostUsd.toPrecision(4)})`),
     ...(r.uncalibrated.length > 0 ? [`not observed (scenario values kept): ${r.uncalibrated.join(', ')}`] : []),
     ...(r.outOfSample ? formatCheck(r.outOfSample) : []),
+    ...(r.noChange ? formatCheck(r.noChange) : []),
     ...(r.fullFit ? formatCheck(r.fullFit) : []),
   ].join('\n');
 }
