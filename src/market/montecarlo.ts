@@ -125,6 +125,8 @@ export interface SimulationResult {
   summary: MarketSummary;
   references: Reference[];
   learning: Array<{ run: number } & NonNullable<RunResult['learning']>>;
+  /** Every funding round raised, run by run (amount, dilution, equity the earlier holders retain). */
+  fundingRounds: RunResult['fundingRounds'];
   /** Each real dated price beside the simulated price band of that provider at that period. */
   referenceComparison: ReferenceComparison[];
 }
@@ -187,6 +189,7 @@ export function assembleSimulation(scenario: Scenario, records: BenchRecords, ru
     summary,
     references: scenario.references,
     learning: ordered.flatMap((r) => (r.learning ? [{ run: r.run, ...r.learning }] : [])),
+    fundingRounds: ordered.flatMap((r) => r.fundingRounds ?? []),
     referenceComparison: compareReferences(scenario.references, summary.bands),
   };
 }

@@ -18,6 +18,7 @@ import type { ResolvedProviderCost } from './costs.ts';
 import type { MarketPeriodRow, ProviderPeriodRow, RunResult } from './types.ts';
 import type { TokenMix } from './tokens.ts';
 import { marketPriceStructure } from './price-structure.ts';
+import { applyInertia, demandAt, demandMoves, dueRounds, qualityAt, releaseCostFactorAt, type FundingEvent } from './dynamics.ts';
 
 /** Everything a run needs, numbers drawn. */
 export interface RunInput {
@@ -75,8 +76,18 @@ function trainLearners(input: RunInput, rng: Rng): QLearningResult | undefined {
 
 /** Run one market for `input.periods` periods. */
 export function simulateRun(input: RunInput, rng: Rng): RunResult {
-  const { providers, demand, costs, periods, run } = input;
+  const { providers, costs, periods, run } = input;
   const n = providers.length;
+  // This period's demand (outside-option drift, growth); the loop moves it at the top of each period.
+  let demand = input.demand;
+  const moving = demandMoves(input.demand);
+  const inertia = input.demand.type === 'logit' ? (input.demand.inertia ?? 0) : 0;
+  const lastConsumerShare = new Float64Array(n);
+  let lastOutside = 0;
+  const baseQuality = Float64Array.from(costs, (c) => c.quality);
+  const fundingUsed = providers.map((p) => (p.funding ?? []).map(() => false));
+  const retained = new Float64Array(n).fill(1);
+  const fundingRounds: FundingEvent[] = [];
   const quality = Float64Array.from(costs, (c) => c.quality);
   const capacity = Float64Array.from(providers, (p) => p.capacityUnitsPerPeriod);
   const cash = Float64Array.from(providers, (p) => p.cashUsd);
@@ -98,12 +109,11 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
   let stage: ReturnType<typeof stageEquilibria> | undefined;
   let stageKey = '';
   const stageNow = (t: number, inMarket: Uint8Array) => {
-    const key = `${[...inMarket].join('')}|${[...mc].join(',')}`;
+    const key = `${[...inMarket].join('')}|${[...mc].join(',')}|${[...quality].join(',')}|${moving ? t : ''}`;
     if (!stage || key !== stageKey) {
       stage = stageEquilibria(demand, quality, mc, capacity, inMarket);
       stageKey = key;
     }
-    void t;
     return stage;
   };
   const nashPrice = (t: number, i: number, inMarket: Uint8Array): number => {
@@ -180,8 +190,10 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       const p = providers[i] as Sampled<Provider>;
       let c = (costs[i] as ResolvedProviderCost).marginalCostUsd * Math.pow(1 - p.learningDeclinePerPeriod, t);
       for (const shock of p.costShocks) if (shock.atPeriod <= t) c *= shock.factor;
-      mc[i] = c;
+      mc[i] = c * releaseCostFactorAt(p.releases ?? [], t);
+      quality[i] = qualityAt(baseQuality[i]!, p.releases ?? [], t);
     }
+    demand = demandAt(input.demand, t);
     for (let i = 0; i < n; i++) {
       const p = providers[i] as Sampled<Provider>;
       if (exitPeriods[i] !== null) continue;
@@ -206,7 +218,14 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       price[i] = Math.max(0, (rules[i] as (o: Observation, r: Rng) => number)(obs, rngs[i] as Rng));
     }
     for (let i = 0; i < n; i++) paid[i] = price[i]! * billed[i]!;
-    const { outsideShare, consumerSurplusUsd } = periodOutcome(demand, quality, paid, active, capacity, work);
+    const outcome = periodOutcome(demand, quality, paid, active, capacity, work);
+    let outsideShare = outcome.outsideShare;
+    let consumerSurplusUsd = outcome.consumerSurplusUsd;
+    if (inertia > 0 && t > 0) {
+      // Switching costs: a share λ stays with last period's choice (consumer surplus of such a mix is not computed).
+      outsideShare = applyInertia(quantity, outcome.marketSizeUnits, active, capacity, lastConsumerShare, lastOutside, inertia);
+      consumerSurplusUsd = null;
+    }
     let total = 0;
     let revenueAll = 0;
     for (let i = 0; i < n; i++) {
@@ -228,6 +247,11 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       const fixedCostUsd = p.fixedCostUsdPerPeriod;
       const profitUsd = revenueUsd - variableCostUsd - fixedCostUsd;
       cash[i] = cash[i]! + profitUsd;
+      for (const { round, trigger } of dueRounds(p.funding ?? [], fundingUsed[i]!, t, cash[i]!, -profitUsd)) {
+        cash[i] = cash[i]! + round.amountUsd;
+        retained[i] = retained[i]! * (1 - round.dilution);
+        fundingRounds.push({ run, period: t, provider: name, amountUsd: round.amountUsd, dilution: round.dilution, retainedEquityShare: retained[i]!, trigger });
+      }
       const alive = !(cash[i]! < 0);
       if (!alive) exitPeriods[i] = t;
       const ratio = structure.ratios?.[i];
@@ -240,7 +264,9 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       lastActive[i] = active[i]!;
       lastPrices[i] = active[i] ? price[i]! : NaN;
       lastShares[i] = active[i] && total > 0 ? quantity[i]! / total : 0;
+      lastConsumerShare[i] = active[i] && outcome.marketSizeUnits > 0 ? quantity[i]! / outcome.marketSizeUnits : 0;
     }
+    lastOutside = outsideShare ?? 0;
   }
   return {
     run,
@@ -248,6 +274,7 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
     rows,
     marketRows,
     exitPeriods,
+    fundingRounds,
     ...(learned
       ? {
           learning: {

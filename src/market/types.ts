@@ -4,6 +4,7 @@
  * fractions 0–1, periods are 0-based integers. `null` marks "not applicable" (a price after
  * exit, unlimited cash, consumer surplus under linear demand).
  */
+import type { FundingEvent } from './dynamics.ts';
 
 /** One provider in one period of one run. */
 export interface ProviderPeriodRow {
@@ -39,7 +40,7 @@ export interface MarketPeriodRow {
   avgPriceUsd: number | null;
   /** Herfindahl–Hirschman index of unit shares, 0–10,000. */
   hhi: number;
-  /** Logit consumer surplus vs the outside good (USD); null under linear demand. */
+  /** Logit consumer surplus vs the outside good (USD); null under linear demand or switching inertia. */
   consumerSurplusUsd: number | null;
   /** Share of consumers taking the outside good (logit); null under linear demand. */
   outsideShare: number | null;
@@ -66,6 +67,8 @@ export interface RunResult {
   marketRows: MarketPeriodRow[];
   /** Period each provider exited in, or null if it survived (same order as the scenario). */
   exitPeriods: Array<number | null>;
+  /** Funding rounds raised in this run, in period order (src/market/dynamics.ts). */
+  fundingRounds: FundingEvent[];
   learning?: LearningOutcome;
 }
 

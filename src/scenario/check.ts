@@ -81,7 +81,7 @@ export function checkScenario(s: RawScenario): Problem[] {
     if (typeof p.quality === 'object' && 'fromAccuracy' in p.quality && !benchIds.includes(p.quality.fromAccuracy))
       problems.push({ path: ['providers', i, 'quality', 'fromAccuracy'], message: `unknown bench id "${p.quality.fromAccuracy}" (allowed: ${list(benchIds)})` });
   });
-  problems.push(...checkPriceStructure(s), ...checkQLearning(s), ...checkMarketScale(s), ...checkNests(s, names), ...checkObservations(s, names));
+  problems.push(...checkPriceStructure(s), ...checkEvents(s), ...checkQLearning(s), ...checkMarketScale(s), ...checkNests(s, names), ...checkObservations(s, names));
   (s.references ?? []).forEach((r, i) => {
     if (!firstIndex.has(stripControl(r.provider)))
       problems.push({ path: ['references', i, 'provider'], message: `unknown provider ${JSON.stringify(stripControl(r.provider))} (allowed: ${list(names)})` });
@@ -101,6 +101,31 @@ function checkMarketScale(s: RawScenario): Problem[] {
     const size = simulationSizeProblem(s.monteCarlo?.runs ?? DEFAULTS.runs, s.periods ?? DEFAULTS.periods, providers.length, 'monteCarlo.runs × periods × providers');
     if (size) problems.push({ path: s.monteCarlo?.runs !== undefined ? ['monteCarlo', 'runs'] : s.periods !== undefined ? ['periods'] : ['providers'], message: size });
   }
+  return problems;
+}
+
+/** Dated releases and funding rounds: one date each (a period or a calendar date), something to change, cash to add to. */
+function checkEvents(s: RawScenario): Problem[] {
+  const problems: Problem[] = [];
+  (s.providers ?? []).forEach((p, i) => {
+    (p.releases ?? []).forEach((r, k) => {
+      const at = ['providers', i, 'releases', k];
+      if ((r.atPeriod === undefined) === (r.date === undefined)) problems.push({ path: at, message: 'give a release atPeriod or date (one of them)' });
+      if (r.date !== undefined && !s.calendar) problems.push({ path: [...at, 'date'], message: 'a date needs a top-level calendar: { start, periodDays }; or give atPeriod' });
+      if (r.quality === undefined && r.costFactor === undefined) problems.push({ path: at, message: 'a release changes quality, costFactor or both: give at least one' });
+    });
+    (p.funding ?? []).forEach((f, k) => {
+      const at = ['providers', i, 'funding', k];
+      const triggers = [f.atPeriod, f.date, f.runwayBelowPeriods].filter((x) => x !== undefined).length;
+      if (triggers !== 1) problems.push({ path: at, message: 'a funding round needs exactly one of atPeriod, date or runwayBelowPeriods' });
+      if (f.date !== undefined && !s.calendar) problems.push({ path: [...at, 'date'], message: 'a date needs a top-level calendar: { start, periodDays }; or give atPeriod' });
+    });
+    if (p.funding && p.cash === undefined) problems.push({ path: ['providers', i, 'funding'], message: 'funding adds to cash: give the provider a cash balance (cash is unlimited without one)' });
+  });
+  const d = s.demand;
+  if (d?.type === 'logit' && (s.providers ?? []).some((p) => p.strategy.type === 'qlearning'))
+    for (const key of ['inertia', 'outsideQualityPerPeriod', 'growthPerPeriod'] as const)
+      if (d[key] !== undefined) problems.push({ path: ['demand', key], message: `qlearning agents learn a static market (Calvano et al. 2020): ${key} is not supported with qlearning` });
   return problems;
 }
 
@@ -163,7 +188,7 @@ function checkQLearning(s: RawScenario): Problem[] {
   const m = learners.map((p) => (p.strategy.type === 'qlearning' ? (p.strategy.m ?? 15) : 0));
   providers.forEach((p, i) => {
     if (p.strategy.type !== 'qlearning') problems.push({ path: ['providers', i, 'strategy', 'type'], message: `${why}: when one provider uses qlearning all must` });
-    for (const key of ['capacity', 'cash', 'fixedCostPerPeriod', 'entersAt', 'reviewEvery', 'costShocks', 'cost', 'learningCurve', 'freeTokensPerCustomer', 'volumeTiers'] as const)
+    for (const key of ['capacity', 'cash', 'fixedCostPerPeriod', 'entersAt', 'reviewEvery', 'costShocks', 'cost', 'learningCurve', 'freeTokensPerCustomer', 'volumeTiers', 'releases', 'funding'] as const)
       if (p[key] !== undefined) problems.push({ path: ['providers', i, key], message: `${why}: ${key} is not supported with qlearning; remove it` });
   });
   if (new Set(m).size > 1) problems.push({ path: ['providers'], message: `${why}: every agent needs the same price-grid size m (got ${m.join(', ')})` });

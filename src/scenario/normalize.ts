@@ -24,7 +24,19 @@ export type Strategy =
 
 /** Demand with defaults: logit (Calvano et al. 2020 form) or linear (Shubik–Levitan). */
 export type Demand =
-  | { type: 'logit'; mu: Num; outsideQuality: Num; marketSize: Num; priceElasticity: Num; referencePriceUsd: Num; nestedLogit?: NestedLogit }
+  | {
+      type: 'logit';
+      mu: Num;
+      outsideQuality: Num;
+      marketSize: Num;
+      priceElasticity: Num;
+      referencePriceUsd: Num;
+      /** Present only when given (src/market/dynamics.ts): outside-option drift, base-size growth, switching inertia. */
+      outsideQualityPerPeriod?: Num;
+      growthPerPeriod?: Num;
+      inertia?: Num;
+      nestedLogit?: NestedLogit;
+    }
   | { type: 'linear'; slope: Num; substitution: Num };
 
 /**
@@ -91,6 +103,10 @@ export interface Provider {
   reviewEvery: number;
   /** undefined: the one-shot Bertrand–Nash price at period-0 costs. */
   initialPriceUsd?: Num;
+  /** Model releases, sorted by period (dates mapped through the calendar): quality and cost change together (src/market/dynamics.ts). */
+  releases?: Array<{ atPeriod: number; quality?: Num; costFactor?: Num }>;
+  /** Funding rounds (dates mapped through the calendar); amounts in USD, dilution the share of equity sold. */
+  funding?: Array<{ atPeriod?: number; runwayBelowPeriods?: number; amountUsd: Num; dilution: Num }>;
   /** Marginal cost is multiplied by `factor` from `atPeriod` on (cumulative). */
   costShocks: Array<{ atPeriod: number; factor: Num }>;
 }
@@ -209,7 +225,10 @@ function quality(q: RawProvider['quality']): Quality {
 
 const classes = (c: { input: number; cachedInput?: number; output: number }): TokenClassUsd => ({ input: c.input, cachedInput: c.cachedInput ?? c.input, output: c.output });
 
-function provider(p: RawProvider, mix: TokenMix | undefined): Provider {
+/** Period of a dated entry: `atPeriod`, or its date through the calendar (check.ts requires one, and a calendar for a date). */
+type PeriodOf = (e: { atPeriod?: number; date?: string }) => number | undefined;
+
+function provider(p: RawProvider, mix: TokenMix | undefined, periodOf: PeriodOf): Provider {
   const list = p.prices ? classes(p.prices) : undefined;
   return {
     name: stripControl(p.name),
@@ -229,6 +248,21 @@ function provider(p: RawProvider, mix: TokenMix | undefined): Provider {
     // `prices` are the initial list prices: the blended one is the initial price (check.ts refuses both).
     ...(p.initialPrice !== undefined ? { initialPriceUsd: p.initialPrice } : list && mix ? { initialPriceUsd: blendedUsdPerM(list, mix) } : {}),
     costShocks: [...(p.costShocks ?? [])].sort((a, b) => a.atPeriod - b.atPeriod),
+    ...(p.releases
+      ? {
+          releases: p.releases
+            .map((r) => ({ atPeriod: periodOf(r) as number, ...(r.quality !== undefined ? { quality: r.quality } : {}), ...(r.costFactor !== undefined ? { costFactor: r.costFactor } : {}) }))
+            .sort((a, b) => a.atPeriod - b.atPeriod),
+        }
+      : {}),
+    ...(p.funding
+      ? {
+          funding: p.funding.map((f) => {
+            const at = periodOf(f);
+            return { ...(at !== undefined ? { atPeriod: at } : {}), ...(f.runwayBelowPeriods !== undefined ? { runwayBelowPeriods: f.runwayBelowPeriods } : {}), amountUsd: f.amount, dilution: f.dilution };
+          }),
+        }
+      : {}),
   };
 }
 
@@ -260,6 +294,7 @@ export function normalizeScenario(raw: RawScenario, fileName: string): Scenario 
   const base = fileName.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/i, '');
   const cal = raw.calendar;
   const demand = raw.demand;
+  const periodOf: PeriodOf = (e) => e.atPeriod ?? (e.date !== undefined && cal ? Math.floor(daysBetween(cal.start, e.date) / cal.periodDays) : undefined);
   return {
     // Names and prose are shown in terminals, charts and CSV: control characters never get through.
     name: stripControl(raw.name ?? base) || 'scenario',
@@ -283,9 +318,12 @@ export function normalizeScenario(raw: RawScenario, fileName: string): Scenario 
                     priceElasticity: demand.priceElasticity ?? DEFAULTS.priceElasticity,
                     referencePriceUsd: demand.referencePrice ?? DEFAULTS.referencePriceUsd,
                     ...(demand.nestedLogit ? { nestedLogit: nestedLogit(demand.nestedLogit, raw.providers) } : {}),
+                    ...(demand.outsideQualityPerPeriod !== undefined ? { outsideQualityPerPeriod: demand.outsideQualityPerPeriod } : {}),
+                    ...(demand.growthPerPeriod !== undefined ? { growthPerPeriod: demand.growthPerPeriod } : {}),
+                    ...(demand.inertia !== undefined ? { inertia: demand.inertia } : {}),
                   }
                 : { type: 'linear', slope: demand.slope ?? DEFAULTS.linearSlope, substitution: demand.substitution ?? DEFAULTS.linearSubstitution },
-            providers: raw.providers.map((p) => provider(p, raw.tokenMix)),
+            providers: raw.providers.map((p) => provider(p, raw.tokenMix, periodOf)),
             ...(raw.tokenMix ? { tokenMix: { ...raw.tokenMix } } : {}),
             ...(raw.tokensPerCustomer !== undefined ? { tokensPerCustomer: raw.tokensPerCustomer } : {}),
           },

@@ -110,6 +110,12 @@ const logitDemand = strictShape({
     sigma: z.number().min(0).lt(1),
     nests: z.record(name, z.array(name).min(1)),
   }).optional(),
+  /** The outside option's quality rises by this much per period (open-weights models getting better). */
+  outsideQualityPerPeriod: num(signedPerUnit).optional(),
+  /** Exogenous growth of the base market size per period (0.01 = 1% a period). */
+  growthPerPeriod: num({ min: -0.99, max: 10 }).optional(),
+  /** Switching costs: share of consumers who stay with last period's choice each period (partial adjustment). */
+  inertia: num({ min: 0, max: 0.999 }).optional(),
 });
 const linearDemand = strictShape({
   type: z.literal('linear'),
@@ -161,6 +167,22 @@ const providerSchema = strictShape({
   freeTokensPerCustomer: z.number().min(0).max(L.units * 1e6).optional(),
   /** Graduated volume tiers per customer per period: tokens beyond fromTokens billed at (1 − discount) × list. */
   volumeTiers: z.array(strictShape({ fromTokens: z.number().gt(0).max(L.units * 1e6), discount: z.number().min(0).lt(1) })).min(1).max(20).optional(),
+  /** Dated model releases: quality and marginal cost change together from that period on. */
+  releases: z.array(strictShape({
+    atPeriod: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods).optional(),
+    date: isoDate.optional(),
+    quality: num(signedPerUnit).optional(),
+    costFactor: num({ min: 0, exclusiveMin: true, limit: 1e6 }).optional(),
+    note: note.optional(),
+  })).max(100).optional(),
+  /** Funding rounds: cash at a period or date, or once when runway (periods of cash at last period's loss) falls below a threshold. */
+  funding: z.array(strictShape({
+    atPeriod: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods).optional(),
+    date: isoDate.optional(),
+    runwayBelowPeriods: z.number().gt(0).max(MARKET_LIMITS.maxPeriods).optional(),
+    amount: num({ min: 0, exclusiveMin: true, limit: L.usd }),
+    dilution: num({ min: 0, max: 0.99 }),
+  })).max(100).optional(),
   /** Learning curve for any cost source (a given marginalCost too); cost.learningCurve is the same. */
   learningCurve: strictShape({ declinePerPeriod: num({ min: 0, max: 0.99 }) }).optional(),
 });
