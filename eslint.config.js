@@ -26,6 +26,22 @@ export default tseslint.config(
     },
   },
   {
+    // cli/ parses flags, calls a layer or the pipeline, and prints: it reaches every layer through
+    // the layer's index (or a sub-layer's, such as serve/measure/ or placement/zoo/), never a file inside it.
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          RUNTIME_INTERNALS,
+          {
+            regex: String.raw`^(\.\./)+(bench|devices|market|pipeline|placement|report|runtime|scenario|serve|sweep)/(?!(\w+/)?index\.ts$)`,
+            message: 'cli/ imports a layer only through its index.ts (export what you need there).',
+          },
+        ],
+      }],
+    },
+  },
+  {
     // Layering: the market and the report are pure over records and plans; they never reach the
     // training runtime or TensorFlow.js (a record or a row is all they read).
     files: ['src/market/**/*.ts', 'src/report/**/*.ts'],

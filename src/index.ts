@@ -40,7 +40,7 @@ export {
 } from './placement/index.ts';
 export { calibrate, formatCalibration } from './placement/calibrate.ts';
 export { runMixed, denseChainOf } from './placement/mixed-exec.ts';
-export { zooGraph, graphFromLayersModel } from './placement/zoo.ts';
+export { zooGraph, graphFromLayersModel } from './placement/zoo/index.ts';
 export { measureLocalCpu, localCpuDevice, pricingFromInstance, pricingFromRate, type LocalCpuMeasurement, type LocalPricing } from './devices/local.ts';
 // scenario/ and market/
 export { parseScenario, normalizeScenario, sampleAll, pointEstimate, DEFAULTS as SCENARIO_DEFAULTS, STRATEGY_TYPES, type Scenario, type RawScenario, type Provider as ScenarioProvider, type Distribution, type Num } from './scenario/index.ts';

@@ -1,8 +1,6 @@
 /** Number flags shared by the commands: each names the flag and the allowed range when it refuses a value. */
 import { UsageError } from '../errors.ts';
-import { MARKET_LIMITS } from '../scenario/limits.ts';
-import { parseSetFlag } from '../scenario/overrides.ts';
-import type { ScenarioOverride } from '../scenario/paths.ts';
+import { MARKET_LIMITS, parseSetFlag, type ScenarioOverride } from '../scenario/index.ts';
 
 /** Parse a positive integer flag or throw UsageError naming it. */
 export function positiveInt(flag: string, value: string | undefined, min = 1): number | undefined {

@@ -8,7 +8,7 @@ import { CostsimError } from '../errors.ts';
 import { messages } from './messages.ts';
 import { registerCommands } from './commands/index.ts';
 import type { CliContext } from './context.ts';
-import { tf } from '../runtime/tf.ts';
+import { tf } from '../runtime/index.ts';
 import { stripControl } from '../util/text.ts';
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */

@@ -1,8 +1,7 @@
 /** What `costsim run` and `costsim report` print: progress on a TTY, then where the report is. */
 import { relative } from 'node:path';
 import type { CliContext } from './context.ts';
-import type { BuiltChart } from '../report/charts/index.ts';
-import type { WrittenReport } from '../report/write.ts';
+import type { BuiltChart, WrittenReport } from '../report/index.ts';
 
 export { COSTSIM_VERSION } from '../version.ts';
 

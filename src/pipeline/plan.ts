@@ -12,7 +12,7 @@ import { DEFAULT_EFFICIENCIES } from '../placement/roofline.ts';
 import { isTransformerShape } from '../placement/transformer.ts';
 import { planSpec } from '../placement/spec.ts';
 import type { PlanningResult } from '../placement/planner.ts';
-import { zooGraph } from '../placement/zoo.ts';
+import { zooGraph } from '../placement/zoo/index.ts';
 import { initRuntime } from '../runtime/index.ts';
 
 /** One planned placement entry: its index and id in the scenario, and the planner's result. */

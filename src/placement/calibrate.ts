@@ -16,7 +16,7 @@ import type { LayerPlacement } from './costs.ts';
 import { evaluatePlan } from './plan.ts';
 import { toPlannerDevice, type PlannerDevice } from './roofline.ts';
 import { denseChainOf, runMixed } from './mixed-exec.ts';
-import { graphFromLayersModel } from './zoo.ts';
+import { graphFromLayersModel } from './zoo/index.ts';
 
 /** One row of the calibration table: a plan predicted and measured on this machine. */
 export interface CalibrationRow {

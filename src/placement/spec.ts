@@ -24,7 +24,7 @@ export interface PlacementSpec {
 export interface PlacementContext {
   extraDevices?: readonly Device[];
   efficiencies: Efficiencies;
-  /** Graph of a zoo model spec (e.g. placement/zoo.ts zooGraph); needed for non-transformer models. */
+  /** Graph of a zoo model spec (e.g. placement/zoo/ zooGraph); needed for non-transformer models. */
   zooGraph?: (spec: string, field: string) => CostGraph | Promise<CostGraph>;
   /** Measures this machine as a Device; needed when `local-cpu` is listed. */
   measureLocal?: () => Promise<Device>;

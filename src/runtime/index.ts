@@ -26,3 +26,4 @@ export async function initRuntime(options: { flag?: string; env?: Record<string,
   else if (fromEnv) requested = { name: parseBackendName(fromEnv, 'COSTSIM_BACKEND'), source: 'COSTSIM_BACKEND' };
   return chooseBackend(defaultLoaders(), requested);
 }
+export { runDoctor, type DoctorReport } from './doctor.ts';

@@ -5,3 +5,8 @@ export { normalizeScenario, DEFAULTS, type Scenario, type Provider, type Demand,
 export { scenarioSchema, STRATEGY_TYPES, type RawScenario } from './schema.ts';
 export { scenarioLineLocator } from './locate.ts';
 export { sampleAll, pointEstimate, centralValue, draw, hasDistribution, isDistribution, type Distribution, type Num, type Sampled } from './distribution.ts';
+export { MARKET_LIMITS } from './limits.ts';
+export { parseSetFlag } from './overrides.ts';
+export { TEXT_LIMITS } from './schema.ts';
+export { renderTemplate, schemaFile, templateFile, TEMPLATE_NAMES, type TemplateName } from './templates.ts';
+export { calibratedScenarioText, type FittedValue } from './calibrated.ts';

@@ -5,3 +5,5 @@ export { SERVE_DTYPES, DTYPE_BYTES, computePeak, type ServeDtype } from './dtype
 export { DEFAULT_SERVING_EFFICIENCIES, SERVING_EFFICIENCY_SOURCES, type ServingEfficiencies } from './efficiency.ts';
 export { planServing, evaluateBatch, prepare, maxBatchThatFits, formatBytes, type ServingPlan, type ServingRequest, type ServingWorkload, type ServiceTarget, type Bottleneck, type BatchEvaluation } from './model.ts';
 export { servingFrontier, type FrontierPoint } from './frontier.ts';
+export { resolveShape, GPT2_DECODER, zooTransformerDecoder } from './resolve.ts';
+export { parseCount, parseIntegerList, parseServeDtype } from './check.ts';

@@ -10,13 +10,9 @@ import type { CliContext } from '../context.ts';
 import { parseAccumSweep, runAccumulationSweep } from '../../pipeline/index.ts';
 import { UsageError } from '../../errors.ts';
 import { initRuntime } from '../../runtime/index.ts';
-import { measuredPricingProblem } from '../../devices/pricing.ts';
+import { measuredPricingProblem, deviceIds, findDevice } from '../../devices/index.ts';
 import { isAbsolute, join } from 'node:path';
-import type { BenchConfig, BenchRecord } from '../../bench/record.ts';
-import { makeBenchConfig, type BenchConfigInput } from '../../bench/config.ts';
-import { runBenchmark, type BenchProgress } from '../../bench/run.ts';
-import { deviceIds, findDevice } from '../../devices/catalog.ts';
-import { defaultBenchRuns, TARGET_RUNS_DEFAULT } from '../../bench/runs.ts';
+import { type BenchConfig, type BenchRecord, makeBenchConfig, type BenchConfigInput, runBenchmark, type BenchProgress, defaultBenchRuns, TARGET_RUNS_DEFAULT } from '../../bench/index.ts';
 
 /** The device that prices a run when --device is not given. Printed with every run and recorded in it. */
 export const DEFAULT_BENCH_DEVICE = 'aws-c6a.large';

@@ -8,10 +8,10 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../../errors.ts';
-import { calibrationReport, type CalibrationReport, type PredictionCheck } from '../../market/calibrate-report.ts';
-import { calibratedScenarioText } from '../../scenario/calibrated.ts';
-import { defaultStorePath } from '../../bench/store.ts';
-import { resolveWorkerCount } from '../../sweep/workers.ts';
+import { calibrationReport, type CalibrationReport, type PredictionCheck } from '../../market/index.ts';
+import { calibratedScenarioText } from '../../scenario/index.ts';
+import { defaultStorePath } from '../../bench/index.ts';
+import { resolveWorkerCount } from '../../sweep/index.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements } from '../../pipeline/index.ts';
 

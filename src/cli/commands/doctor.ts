@@ -2,8 +2,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { messages } from '../messages.ts';
-import { initRuntime, defaultLoaders } from '../../runtime/index.ts';
-import { runDoctor, type DoctorReport } from '../../runtime/doctor.ts';
+import { initRuntime, defaultLoaders, runDoctor, type DoctorReport } from '../../runtime/index.ts';
 
 function formatDoctor(report: DoctorReport): string {
   const lines = [

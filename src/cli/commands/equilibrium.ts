@@ -7,9 +7,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { InputError } from '../../errors.ts';
-import { equilibriumReport, type EquilibriumReport } from '../../market/montecarlo.ts';
-import { defaultStorePath } from '../../bench/store.ts';
-import { resolveWorkerCount } from '../../sweep/workers.ts';
+import { equilibriumReport, type EquilibriumReport } from '../../market/index.ts';
+import { defaultStorePath } from '../../bench/index.ts';
+import { resolveWorkerCount } from '../../sweep/index.ts';
 import { collect, SET_FLAG_HELP, setFlags } from '../flags.ts';
 import { scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements } from '../../pipeline/index.ts';
 

@@ -10,8 +10,7 @@ import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { OutputError, UsageError } from '../../errors.ts';
-import { TEXT_LIMITS } from '../../scenario/schema.ts';
-import { renderTemplate, schemaFile, templateFile, TEMPLATE_NAMES, type TemplateName } from '../../scenario/templates.ts';
+import { renderTemplate, schemaFile, templateFile, TEMPLATE_NAMES, TEXT_LIMITS, type TemplateName } from '../../scenario/index.ts';
 import { messages } from '../messages.ts';
 
 /** The file to write and the scenario's name, from the `name` argument (`demo` → demo.yaml, `x/demo.yml` as given). */

@@ -7,19 +7,12 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_LEARNING_RATE } from '../../bench/config.ts';
+import { DEFAULT_LEARNING_RATE, defaultStorePath, numberFlag, parsePruneFlags, PRUNE_DEFAULTS, type PruneFlags, runPruneStudy, summarizeStudy, formatStudy, type StudyHeader } from '../../bench/index.ts';
 import type { CliContext } from '../context.ts';
 import { CostsimError, UsageError } from '../../errors.ts';
-import { deviceIds, findDevice } from '../../devices/catalog.ts';
-import { measuredPricingProblem } from '../../devices/pricing.ts';
+import { deviceIds, findDevice, measuredPricingProblem } from '../../devices/index.ts';
 import { initRuntime } from '../../runtime/index.ts';
-import { resolveWorkerCount } from '../../sweep/workers.ts';
-import { resolveQueueUrl } from '../../sweep/queue/url.ts';
-import { defaultStorePath } from '../../bench/store.ts';
-import { numberFlag, parsePruneFlags, PRUNE_DEFAULTS, type PruneFlags } from '../../bench/prune/options.ts';
-import { runPruneStudy } from '../../bench/prune/study.ts';
-import { summarizeStudy } from '../../bench/prune/summarize.ts';
-import { formatStudy, type StudyHeader } from '../../bench/prune/table.ts';
+import { resolveWorkerCount, resolveQueueUrl } from '../../sweep/index.ts';
 
 /** The device that prices results when --device is not given (a CPU instance like the machines these runs are measured on). */
 export const DEFAULT_PRUNE_DEVICE = 'aws-c6a.large';

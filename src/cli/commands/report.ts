@@ -2,8 +2,7 @@
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import { readResults, RESULTS_FILE } from '../../report/results-file.ts';
-import { writeReport, type WrittenReport } from '../../report/write.ts';
+import { readResults, RESULTS_FILE, writeReport, type WrittenReport } from '../../report/index.ts';
 import { COSTSIM_VERSION, reportProgress, reportSummaryLines } from '../report-output.ts';
 
 /** Re-render `dir` in place (atomically) from `<dir>/results.json`. */

@@ -10,7 +10,7 @@ import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { runScenario } from '../../pipeline/index.ts';
 import { collect, positiveInt, runsFlag, SET_FLAG_HELP, setFlags } from '../flags.ts';
-import { resolveQueueUrl } from '../../sweep/queue/url.ts';
+import { resolveQueueUrl } from '../../sweep/index.ts';
 import { reportProgress, reportSummaryLines } from '../report-output.ts';
 
 /** The scenario `costsim run` uses with no argument: exercises every part on small budgets. */

@@ -8,15 +8,10 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../../errors.ts';
-import { DEVICE_CATALOG, findDevice, deviceIds } from '../../devices/catalog.ts';
-import type { Device } from '../../devices/types.ts';
+import { DEVICE_CATALOG, findDevice, deviceIds, type Device } from '../../devices/index.ts';
 import { probeBackends, defaultLoaders, initRuntime } from '../../runtime/index.ts';
-import { planServing, type ServingPlan } from '../../serve/index.ts';
-import { parseCount, parseIntegerList, parseServeDtype } from '../../serve/check.ts';
-import { GPT2_DECODER, resolveShape, zooTransformerDecoder } from '../../serve/resolve.ts';
-import { measureLocalServing, measureSweep, type MeasuredPoint } from '../../serve/measure/sweep.ts';
-import type { Calibration } from '../../serve/measure/calibrate.ts';
-import type { DecoderShape } from '../../serve/measure/decoder.ts';
+import { planServing, type ServingPlan, parseCount, parseIntegerList, parseServeDtype, GPT2_DECODER, resolveShape, zooTransformerDecoder } from '../../serve/index.ts';
+import { measureLocalServing, measureSweep, type MeasuredPoint, type Calibration, type DecoderShape } from '../../serve/measure/index.ts';
 
 interface ServeOptions {
   model?: string; device?: string; count: string; dtype?: string; kvDtype?: string; promptTokens: string; outputTokens: string; cacheHit: string;

@@ -7,10 +7,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { InputError } from '../../errors.ts';
-import type { SimulationResult } from '../../market/montecarlo.ts';
-import { defaultStorePath } from '../../bench/store.ts';
-import { resolveWorkerCount } from '../../sweep/workers.ts';
-import { resolveQueueUrl } from '../../sweep/queue/url.ts';
+import type { SimulationResult } from '../../market/index.ts';
+import { defaultStorePath } from '../../bench/index.ts';
+import { resolveWorkerCount, resolveQueueUrl } from '../../sweep/index.ts';
 import { checkSimulationSize, scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, simulateScenario } from '../../pipeline/index.ts';
 import { collect, periodsFlag, positiveInt, runsFlag, SET_FLAG_HELP, setFlags } from '../flags.ts';
 

@@ -3,13 +3,11 @@
  * run sweep points from the job queue (src/sweep/queue/) until stopped (Ctrl-C / SIGTERM
  * lets running points finish). Each point runs in a worker process of its own.
  */
-import { resolveWorkerCount } from '../../sweep/workers.ts';
+import { resolveWorkerCount, parseQueueUrl, resolveQueueUrl, type QueueWorkerEvent } from '../../sweep/index.ts';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../../errors.ts';
 import { positiveInt } from '../flags.ts';
-import { parseQueueUrl, resolveQueueUrl } from '../../sweep/queue/url.ts';
-import type { QueueWorkerEvent } from '../../sweep/queue/worker.ts';
 
 function describe(event: QueueWorkerEvent): string {
   switch (event.type) {
@@ -50,7 +48,7 @@ export function registerWorker(program: Command, ctx: CliContext): void {
       process.once('SIGTERM', onSignal);
       try {
         // BullMQ and ioredis load only for this command, not for every costsim invocation.
-        const { runQueueWorker } = await import('../../sweep/queue/worker.ts');
+        const { runQueueWorker } = await import('../../sweep/index.ts');
         await runQueueWorker({
           target: parseQueueUrl(url),
           concurrency,

@@ -1,0 +1,7 @@
+/**
+ * report/: pure chart builders (rows in, Vega-Lite out), rendering to SVG/PNG/HTML, CSV, and
+ * atomic writes of a report directory that costsim owns.
+ */
+export { buildCharts, CHART_IDS, type BuiltChart, type ChartOptions, type TableRow } from './charts/index.ts';
+export { readResults, parseResults, formatResults, RESULTS_FILE } from './results-file.ts';
+export { writeReport, checkReportTarget, formatSpec, type WrittenReport, type WriteOptions, type Artefact } from './write.ts';
