@@ -3,7 +3,8 @@ export type { ProviderPeriodRow, MarketPeriodRow, RunResult, LearningOutcome, Ba
 export { logitShares, logitInclusiveValue, logitConsumerSurplusUsd, marketSizeAt, allocateWithCapacity, allocateLinearWithCapacity, linearQuantities, hhi, nestedLogitShares, nestedLogitInclusiveValue } from './demand.ts';
 export { logitNash, logitCollusive, logitBestResponse, logitSharesAt, linearNash, linearCollusive, linearCournot, type LogitMarket, type LinearMarket, type EquilibriumPoint } from './equilibrium.ts';
 export { createPriceRule, type Observation, type PriceRule } from './strategies.ts';
-export { trainQLearning, priceGrid, type QLearningSpec, type QLearningAgent, type QLearningResult } from './qlearning.ts';
+export { trainQLearning, priceGrid, MAX_QLEARNING_AGENTS, MAX_QLEARNING_CELLS, qLearningCells, type QLearningSpec, type QLearningAgent, type QLearningResult } from './qlearning.ts';
+export { impulseResponse, impulseRows, IMPULSE_PERIODS, type ImpulseResponse, type ImpulseRow } from './impulse.ts';
 export { resolveProviderCosts, type ResolvedProviderCost, type BenchRecords, type PlanCost, type PlanCosts } from './costs.ts';
 export { simulateRun, stageEquilibria, type RunInput } from './simulate.ts';
 export { solveStage, periodOutcome, stageWork, type StageMarket, type StageEquilibria, type PeriodOutcome, type StageWork } from './stage.ts';

@@ -13,6 +13,7 @@ import { linearCournot, type EquilibriumPoint } from './equilibrium.ts';
 import { simulateRun } from './simulate.ts';
 import { solveStage } from './stage.ts';
 import { summarizeRuns } from './summary.ts';
+import { impulseRows, type ImpulseRow } from './impulse.ts';
 import type { TokenMix } from './tokens.ts';
 import { marketPriceStructure } from './price-structure.ts';
 import { assertFiniteRows, guardSolve } from './finite.ts';
@@ -127,6 +128,8 @@ export interface SimulationResult {
   learning: Array<{ run: number } & NonNullable<RunResult['learning']>>;
   /** Every funding round raised, run by run (amount, dilution, equity the earlier holders retain). */
   fundingRounds: RunResult['fundingRounds'];
+  /** The learners' impulse responses (Calvano et al. 2020) as tidy rows: one per run × period around the deviation × provider. */
+  impulseRows: ImpulseRow[];
   /** Each real dated price beside the simulated price band of that provider at that period. */
   referenceComparison: ReferenceComparison[];
 }
@@ -180,6 +183,7 @@ function compareReferences(references: readonly Reference[], bands: MarketSummar
 export function assembleSimulation(scenario: Scenario, records: BenchRecords, runs: readonly RunResult[], periods = scenario.periods, plans: PlanCosts = new Map()): SimulationResult {
   const market = marketOf(scenario);
   const ordered = [...runs].sort((a, b) => a.run - b.run);
+  const learning = ordered.flatMap((r) => (r.learning ? [{ run: r.run, ...r.learning }] : []));
   const summary = summarizeRuns(ordered, market.providers.map((p) => p.name), periods, scenario.monteCarlo.percentiles);
   return {
     scenario: { name: scenario.name, seed: scenario.seed, runs: ordered.length, periods, unit: scenario.unit, question: scenario.question, ...(scenario.calendar ? { calendar: scenario.calendar } : {}) },
@@ -188,7 +192,8 @@ export function assembleSimulation(scenario: Scenario, records: BenchRecords, ru
     marketRows: ordered.flatMap((r) => r.marketRows),
     summary,
     references: scenario.references,
-    learning: ordered.flatMap((r) => (r.learning ? [{ run: r.run, ...r.learning }] : [])),
+    learning,
+    impulseRows: impulseRows(learning, market.providers.map((p) => p.name)),
     fundingRounds: ordered.flatMap((r) => r.fundingRounds ?? []),
     referenceComparison: compareReferences(scenario.references, summary.bands),
   };

@@ -13,7 +13,7 @@ import { periodOutcome, solveStage, stageWork, type StageEquilibria } from './st
 import { maximize1d } from './maximize.ts';
 import { logitBestResponse } from './equilibrium.ts';
 import { createPriceRule, type Observation } from './strategies.ts';
-import { trainQLearning, type QLearningResult } from './qlearning.ts';
+import { finalLearnedPrices, learningOutcome, trainLearners } from './learners.ts';
 import type { ResolvedProviderCost } from './costs.ts';
 import type { MarketPeriodRow, ProviderPeriodRow, RunResult } from './types.ts';
 import type { TokenMix } from './tokens.ts';
@@ -48,30 +48,6 @@ export function stageEquilibria(demand: Sampled<Demand>, quality: ArrayLike<numb
     return out;
   };
   return { nashPriceUsd: solved.nash ? spread(solved.nash) : null, ...(solved.nashRefused ? { nashRefused: solved.nashRefused } : {}), collusivePriceUsd: spread(solved.collusive), solved };
-}
-
-function trainLearners(input: RunInput, rng: Rng): QLearningResult | undefined {
-  const first = input.providers[0]?.strategy;
-  if (first?.type !== 'qlearning' || input.demand.type !== 'logit') return undefined;
-  // Each agent learns with its own α, β, δ (the scenario check requires one grid size m).
-  const agents = input.providers.map((p) => p.strategy as Extract<Sampled<Provider>['strategy'], { type: 'qlearning' }>);
-  return trainQLearning(
-    {
-      quality: input.costs.map((c) => c.quality),
-      marginalCostUsd: input.costs.map((c) => c.marginalCostUsd),
-      mu: input.demand.mu,
-      outsideQuality: input.demand.outsideQuality,
-      m: first.m,
-      xi: first.xi,
-      alpha: first.alpha,
-      beta: first.beta,
-      delta: first.delta,
-      agents: agents.map((a) => ({ alpha: a.alpha, beta: a.beta, delta: a.delta })),
-      convergencePeriods: first.convergencePeriods,
-      maxPeriods: first.maxPeriods,
-    },
-    rng,
-  );
 }
 
 /** Run one market for `input.periods` periods. */
@@ -125,14 +101,9 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
   const learned = trainLearners(input, rng.fork('qlearning'));
   const rules = providers.map((p) => createPriceRule(p.strategy, learned));
   const rngs = providers.map((_, i) => rng.fork(`provider:${i}`));
-  const initial = providers.map((p, i) => {
-    if (learned) {
-      // Continue from the state training ended in: last period's prices are that state's.
-      const m = learned.grids[0]?.length ?? 1;
-      return (learned.grids[i] as number[])[Math.floor(learned.finalState / m ** i) % m] as number;
-    }
-    return p.initialPriceUsd;
-  });
+  // Learners continue from the state training ended in: last period's prices are that state's.
+  const learnedPrices = learned ? finalLearnedPrices(learned) : undefined;
+  const initial = providers.map((p, i) => learnedPrices?.[i] ?? p.initialPriceUsd);
   const rows: ProviderPeriodRow[] = [];
   const marketRows: MarketPeriodRow[] = [];
   const obs: Observation = {
@@ -275,16 +246,6 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
     marketRows,
     exitPeriods,
     fundingRounds,
-    ...(learned
-      ? {
-          learning: {
-            converged: learned.converged,
-            periodsToConvergence: learned.periods,
-            profitGain: learned.profitGain.reduce((a, b) => a + b, 0) / learned.profitGain.length,
-            profitGainByAgent: learned.profitGain,
-            cyclePricesUsd: learned.cycle.prices,
-          },
-        }
-      : {}),
+    ...(learned ? { learning: learningOutcome(learned) } : {}),
   };
 }

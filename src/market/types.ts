@@ -5,6 +5,7 @@
  * exit, unlimited cash, consumer surplus under linear demand).
  */
 import type { FundingEvent } from './dynamics.ts';
+import type { ImpulseResponse } from './impulse.ts';
 
 /** One provider in one period of one run. */
 export interface ProviderPeriodRow {
@@ -57,6 +58,8 @@ export interface LearningOutcome {
   profitGainByAgent: number[];
   /** Prices on the limit cycle (per step, per agent, USD/unit). */
   cyclePricesUsd: number[][];
+  /** Calvano et al.'s test of collusion: the first agent forced to deviate for one period, and the path that follows. */
+  impulseResponse: ImpulseResponse;
 }
 
 /** Everything one run produces. */

@@ -6,11 +6,13 @@
 import { deviceIds } from '../devices/catalog.ts';
 import type { RawScenario } from './schema.ts';
 import { simulationSizeProblem } from './limits.ts';
-import { DEFAULTS } from './normalize.ts';
+import { DEFAULTS, normalizeStrategy, type Strategy } from './normalize.ts';
+import type { Num } from './distribution.ts';
 import { resolveModelOptions } from '../bench/zoo/options.ts';
 import { UsageError } from '../errors.ts';
 import { stripControl } from '../util/text.ts';
 import { blendedUsdPerM, TOKEN_UNIT } from '../market/tokens.ts';
+import { MAX_QLEARNING_AGENTS, MAX_QLEARNING_CELLS, qLearningCells } from '../market/qlearning.ts';
 
 /** One cross-field problem: where (document path) and what, with what is allowed. */
 export interface Problem {
@@ -176,7 +178,25 @@ function checkPlannedCost(s: RawScenario, i: number): Problem[] {
   return problems;
 }
 
-/** Q-learning agents train against each other in a fast kernel (Calvano et al. 2020): only that market is supported. */
+/** True when `value` (a number or a distribution clamped at its max) can be exactly `x`, the top of its range. */
+function canReachTop(value: Num | undefined, x: number): boolean {
+  if (value === undefined) return false;
+  if (typeof value === 'number') return value === x;
+  return value.dist !== 'uniform' && value.max === x;
+}
+
+/** True when `value` can be exactly 0, the bottom of its range. */
+function canBeZero(value: Num | undefined): boolean {
+  if (value === undefined) return false;
+  if (typeof value === 'number') return value === 0;
+  return value.min === 0;
+}
+
+/**
+ * Q-learning agents train against each other in a fast kernel (Calvano et al. 2020): only that
+ * market is supported. Each agent's own α, β, δ, m, ξ are checked where they are written; the
+ * session's stopping rule and size are checked across agents.
+ */
 function checkQLearning(s: RawScenario): Problem[] {
   const providers = s.providers ?? [];
   const learners = providers.filter((p) => p.strategy.type === 'qlearning');
@@ -185,14 +205,41 @@ function checkQLearning(s: RawScenario): Problem[] {
   const why = 'qlearning agents learn against each other (Calvano et al. 2020)';
   if (s.demand?.type !== 'logit') problems.push({ path: ['demand', 'type'], message: `${why}: demand must be logit` });
   else if (s.demand.nestedLogit) problems.push({ path: ['demand', 'nestedLogit'], message: `${why}: the learning kernel has plain logit demand only; remove nestedLogit` });
-  const m = learners.map((p) => (p.strategy.type === 'qlearning' ? (p.strategy.m ?? 15) : 0));
+  const defaults = normalizeStrategy({ type: 'qlearning' }) as Extract<Strategy, { type: 'qlearning' }>;
+  const first = providers[0]?.strategy.type === 'qlearning' ? providers[0].strategy : undefined;
   providers.forEach((p, i) => {
-    if (p.strategy.type !== 'qlearning') problems.push({ path: ['providers', i, 'strategy', 'type'], message: `${why}: when one provider uses qlearning all must` });
+    if (p.strategy.type !== 'qlearning') {
+      problems.push({ path: ['providers', i, 'strategy', 'type'], message: `${why}: when one provider uses qlearning all must` });
+      return;
+    }
     for (const key of ['capacity', 'cash', 'fixedCostPerPeriod', 'entersAt', 'reviewEvery', 'costShocks', 'cost', 'learningCurve', 'freeTokensPerCustomer', 'volumeTiers', 'releases', 'funding'] as const)
       if (p[key] !== undefined) problems.push({ path: ['providers', i, key], message: `${why}: ${key} is not supported with qlearning; remove it` });
+    const q = p.strategy;
+    const at = (key: string) => ['providers', i, 'strategy', key];
+    if (canReachTop(q.delta, 1)) problems.push({ path: at('delta'), message: 'delta must be below 1: Q-values start at the discounted payoff π/(1 − δ), infinite at δ = 1' });
+    if (canBeZero(q.beta)) problems.push({ path: at('beta'), message: 'beta must be above 0: ε = e^(−βt) stays 1 at β = 0, so the agent never stops exploring and the session cannot converge' });
+    const convergence = q.convergencePeriods ?? defaults.convergencePeriods;
+    const max = q.maxPeriods ?? defaults.maxPeriods;
+    if (convergence > max) problems.push({ path: at('convergencePeriods'), message: `convergencePeriods (${convergence}) must not exceed maxPeriods (${max}): the session could never count as converged` });
+    // One session, one stopping rule: every agent states the first agent's.
+    if (i > 0 && first) {
+      for (const key of ['convergencePeriods', 'maxPeriods'] as const) {
+        const own = q[key] ?? defaults[key];
+        const theirs = first[key] ?? defaults[key];
+        if (own !== theirs) problems.push({ path: at(key), message: `${key} is the session's stopping rule and must be the same for every agent (providers[0] has ${theirs}, this one ${own})` });
+      }
+    }
   });
-  if (new Set(m).size > 1) problems.push({ path: ['providers'], message: `${why}: every agent needs the same price-grid size m (got ${m.join(', ')})` });
-  if (learners.length > 3) problems.push({ path: ['providers'], message: `${why}: at most 3 agents (the state space grows as m^n)` });
+  if (learners.length > MAX_QLEARNING_AGENTS) problems.push({ path: ['providers'], message: `${why}: at most ${MAX_QLEARNING_AGENTS} agents (the state space grows as Π m_i; got ${learners.length})` });
+  else {
+    const m = learners.map((p) => (p.strategy.type === 'qlearning' ? (p.strategy.m ?? defaults.m) : 0));
+    const cells = qLearningCells(m);
+    if (cells > MAX_QLEARNING_CELLS)
+      problems.push({
+        path: ['providers'],
+        message: `${why}: grids of sizes ${m.join(' × ')} need ${cells.toLocaleString('en-US')} Q-values (Σ m_i · Π m_j), more than ${MAX_QLEARNING_CELLS.toLocaleString('en-US')} (128 MiB); lower m or the number of agents`,
+      });
+  }
   return problems;
 }
 

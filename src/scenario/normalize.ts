@@ -163,7 +163,8 @@ export const DEFAULTS = {
   benchSeed: 1,
 } as const;
 
-function strategy(s: StrategySpec): Strategy {
+/** A strategy with every default filled (the one place strategy defaults live). */
+export function normalizeStrategy(s: StrategySpec): Strategy {
   switch (s.type) {
     case 'costPlus':
       return { type: s.type, markup: s.markup ?? 0.3 };
@@ -242,7 +243,7 @@ function provider(p: RawProvider, mix: TokenMix | undefined, periodOf: PeriodOf)
     capacityUnitsPerPeriod: p.capacity ?? DEFAULTS.capacityUnitsPerPeriod,
     fixedCostUsdPerPeriod: p.fixedCostPerPeriod ?? DEFAULTS.fixedCostUsdPerPeriod,
     cashUsd: p.cash ?? DEFAULTS.cashUsd,
-    strategy: strategy(p.strategy),
+    strategy: normalizeStrategy(p.strategy),
     entersAt: p.entersAt ?? DEFAULTS.entersAt,
     reviewEvery: p.reviewEvery ?? DEFAULTS.reviewEvery,
     // `prices` are the initial list prices: the blended one is the initial price (check.ts refuses both).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { priceGrid, trainQLearning } from '../../src/market/qlearning.ts';
+import { priceGrid, qLearningCells, trainQLearning } from '../../src/market/qlearning.ts';
+import { logitCollusive, logitNash, logitSharesAt } from '../../src/market/equilibrium.ts';
 import { createRng } from '../../src/util/rng.ts';
 
 // Calvano et al. (2020) baseline except beta: 4e-5 instead of 4e-6, so sessions converge in
@@ -38,4 +39,47 @@ describe('Q-learning (Calvano et al. 2020)', () => {
     expect(a.finalState).toBe(b.finalState);
     expect([...(a.policies[0] as Int32Array)]).toEqual([...(b.policies[0] as Int32Array)]);
   });
+
+  it('gives each agent its own grid: m and ξ per agent (p^N − ξ_i(p^M − p^N) to p^M + ξ_i(p^M − p^N), m_i points)', () => {
+    const agents = [
+      { alpha: 0.15, beta: 1e-3, delta: 0.95, m: 7, xi: 0.1 },
+      { alpha: 0.15, beta: 1e-3, delta: 0.95, m: 4, xi: 0.5 },
+    ];
+    const r = trainQLearning({ ...spec, agents, convergencePeriods: 2_000, maxPeriods: 300_000 }, createRng(4));
+    // The paper's baseline Nash and monopoly prices (Calvano et al. 2020): 1.472927 and 1.924981.
+    expect(r.grids[0]).toHaveLength(7);
+    expect(r.grids[1]).toHaveLength(4);
+    expect(r.grids[1]![0]).toBeCloseTo(1.472927 - 0.5 * 0.452054, 5);
+    expect(r.grids[1]![3]).toBeCloseTo(1.924981 + 0.5 * 0.452054, 5);
+    expect(r.strides).toEqual([1, 7]);
+    expect(r.policies[0]).toHaveLength(28);
+    for (const step of r.cycle.prices) {
+      expect(r.grids[0]).toContain(step[0]);
+      expect(r.grids[1]).toContain(step[1]);
+    }
+    expect(qLearningCells([7, 4])).toBe(28 * 11);
+  });
+
+  it('trains five agents, each with its own α: one with α ≈ 0 keeps the argmax of its Q0 (mean profit against uniform rivals, by hand)', () => {
+    const n = 5;
+    const market = { quality: Array(n).fill(2), marginalCostUsd: Array(n).fill(1), mu: 0.25, outsideQuality: 0 };
+    const agents = Array.from({ length: n }, (_, i) => ({ alpha: i === 4 ? 1e-12 : 0.15, beta: 2e-3, delta: 0.95, m: 3, xi: 0.1 }));
+    const r = trainQLearning({ ...market, m: 3, xi: 0.1, alpha: 0.15, beta: 2e-3, delta: 0.95, agents, convergencePeriods: 1_000, maxPeriods: 400_000 }, createRng(5));
+    expect(r.converged).toBe(true);
+    expect(r.grids).toHaveLength(5);
+    const grid = priceGrid(logitNash(market)[0]!.price, logitCollusive(market)[0]!.price, 3, 0.1);
+    // Q0 of the last agent: its profit averaged over the 3^4 rival price profiles.
+    const q0 = grid.map((p) => {
+      let sum = 0;
+      for (let k = 0; k < 81; k++) {
+        const rivals = [0, 1, 2, 3].map((j) => grid[Math.floor(k / 3 ** j) % 3]!);
+        sum += (logitSharesAt(market, [...rivals, p])[4] as number) * (p - 1);
+      }
+      return sum;
+    });
+    const best = q0.indexOf(Math.max(...q0));
+    expect([...r.policies[4]!].every((a) => a === best)).toBe(true);
+    for (const step of r.cycle.prices) expect(step[4]).toBe(grid[best]);
+  });
 });
+

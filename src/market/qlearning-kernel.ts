@@ -1,0 +1,128 @@
+/**
+ * The Q-learning training loop (Calvano et al. 2020), on flat typed arrays so that one period
+ * allocates nothing and does a handful of array reads per agent. Separate from qlearning.ts,
+ * which builds the tables and reads the result: this file is only the hot loop.
+ *
+ * Layout, for n agents with grid sizes m_i: a state (= last period's joint action) is
+ * s = Σ_j a_j · stride_j with stride_j = Π_{k<j} m_k, S = Π_k m_k states. Agent i's Q-values
+ * for state s are Q[qOffset_i + s·m_i + a]; its per-state caches (row max, argmax, and an upper
+ * bound on the other actions' values) sit at [i·S + s]; its profit for joint action A at
+ * profit[i·S + A].
+ *
+ * The upper bound spares the full row scan when the greedy action's value falls but stays
+ * above every other action's value; the scan, when it happens, is the one the plain algorithm
+ * does, so ties and hence every result are the same as recomputing the argmax each time.
+ */
+import type { Rng } from '../util/rng.ts';
+
+/** The tables the loop reads and updates (all flat; see the file header for the layout). */
+export interface KernelTables {
+  n: number;
+  /** States S = Π m_i. */
+  states: number;
+  /** Grid size per agent. */
+  m: Int32Array;
+  /** stride_i = Π_{k<i} m_k. */
+  stride: Int32Array;
+  /** Start of agent i's Q-values in `q`. */
+  qOffset: Int32Array;
+  q: Float64Array;
+  /** max_a Q_i(s, a), at i·S + s. */
+  rowMax: Float64Array;
+  /** The greedy action of agent i in state s, at i·S + s: the policy. */
+  rowArg: Int32Array;
+  /** An upper bound on max_{a ≠ argmax} Q_i(s, a), at i·S + s. */
+  rowBound: Float64Array;
+  /** π_i(A) at market size 1, at i·S + A. */
+  profit: Float64Array;
+}
+
+/** Per-agent learning rates, discount factors and exploration decay e^(−β_i). */
+export interface KernelParams {
+  alpha: Float64Array;
+  delta: Float64Array;
+  decay: Float64Array;
+  convergencePeriods: number;
+  maxPeriods: number;
+}
+
+/** Rescan agent i's row at state s: exact max, argmax (first index on ties) and second-best value. */
+function rescan(t: KernelTables, i: number, s: number): number {
+  const m = t.m[i]!;
+  const row = t.qOffset[i]! + s * m;
+  const q = t.q;
+  let best = 0;
+  let bestValue = q[row]!;
+  let second = -Infinity;
+  for (let b = 1; b < m; b++) {
+    const v = q[row + b]!;
+    if (v > bestValue) {
+      second = bestValue;
+      bestValue = v;
+      best = b;
+    } else if (v > second) second = v;
+  }
+  const k = i * t.states + s;
+  t.rowMax[k] = bestValue;
+  t.rowArg[k] = best;
+  t.rowBound[k] = second;
+  return best;
+}
+
+/** Fill every row's caches from the Q-values (used once, after Q is initialised). */
+export function initialiseCaches(t: KernelTables): void {
+  for (let i = 0; i < t.n; i++) for (let s = 0; s < t.states; s++) rescan(t, i, s);
+}
+
+/**
+ * Train from `startState` until every greedy policy has been unchanged for
+ * `convergencePeriods` periods or `maxPeriods` pass. Updates the tables in place; returns the
+ * periods played, the periods without a policy change at the end and the last state.
+ */
+export function runKernel(t: KernelTables, p: KernelParams, rng: Rng, startState: number): { periods: number; stable: number; state: number } {
+  const n = t.n;
+  const S = t.states;
+  const { m, stride, qOffset, q, rowMax, rowArg, rowBound, profit } = t;
+  const { alpha, delta, decay, convergencePeriods, maxPeriods } = p;
+  const keep = alpha.map((a) => 1 - a);
+  const eps = new Float64Array(n).fill(1);
+  const action = new Int32Array(n);
+  let state = startState;
+  let stable = 0;
+  let period = 0;
+  for (; period < maxPeriods && stable < convergencePeriods; period++) {
+    let next = 0;
+    for (let i = 0; i < n; i++) {
+      // ε-greedy, drawing exactly as Rng.next() then Rng.int(m) would.
+      const a = rng.next() < eps[i]! ? Math.floor(rng.next() * m[i]!) : rowArg[i * S + state]!;
+      action[i] = a;
+      next += a * stride[i]!;
+    }
+    let changed = false;
+    for (let i = 0; i < n; i++) {
+      const a = action[i]!;
+      const k = i * S + state;
+      const cell = qOffset[i]! + state * m[i]! + a;
+      const value = keep[i]! * q[cell]! + alpha[i]! * (profit[i * S + next]! + delta[i]! * rowMax[i * S + next]!);
+      q[cell] = value;
+      const before = rowArg[k]!;
+      const max = rowMax[k]!;
+      if (value > max) {
+        rowMax[k] = value;
+        if (a !== before) {
+          rowArg[k] = a;
+          rowBound[k] = max;
+          changed = true;
+        }
+      } else if (a !== before) {
+        if (value > rowBound[k]!) rowBound[k] = value;
+      } else if (value > rowBound[k]!) {
+        rowMax[k] = value; // still strictly above every other action
+      } else if (rescan(t, i, state) !== before) changed = true;
+    }
+    stable = changed ? 0 : stable + 1;
+    for (let i = 0; i < n; i++) eps[i] = eps[i]! * decay[i]!;
+    state = next;
+  }
+  return { periods: period, stable, state };
+}
