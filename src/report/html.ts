@@ -61,7 +61,7 @@ td.value { font-weight: bold; }
 h2 { margin-top: 36px; border-bottom: 1px solid #ddd; }
 figure { margin: 16px 0 28px; }
 figcaption { font-size: 13px; color: #555; }
-.chart { min-height: 200px; }
+.chart { min-height: 200px; width: 100%; }
 footer { margin-top: 40px; font-size: 13px; color: #666; }
 `;
 
@@ -90,7 +90,7 @@ function summaryHtml(results: ReportResults): string {
     '<tr><th>key number</th><th>value</th><th>figure is</th><th>from</th></tr>',
     rows,
     '</table>',
-    '<p class="source">Every figure is labelled: <b>measured</b> (timed or counted on this machine, or an observed public price; filled points, solid lines), ',
+    '<p class="source">Click a legend entry to show only that series (shift-click for more, click the background to show all); hover any mark for its numbers. Every figure is labelled: <b>measured</b> (timed or counted on this machine, or an observed public price; filled points, solid lines), ',
     '<b>modeled</b> (a formula over catalogue figures; hollow points, dashed lines) or <b>assumed</b> (an input stated by the scenario; crosses, dotted lines).</p>',
   ].join('\n');
 }
@@ -118,13 +118,26 @@ export function pageTitle(results: ReportResults): string {
   return question ? `${results.scenario.name}: ${question}` : results.scenario.name;
 }
 
+/**
+ * The spec as the page embeds it: a single or layered chart fills its container's width
+ * (`width: "container"`, re-laid out when the window resizes); concatenated and faceted charts,
+ * which Vega-Lite cannot size to a container, keep their fixed widths. SVG and PNG files are
+ * rendered from the fixed-width spec.
+ */
+export function responsiveSpec(spec: BuiltChart['spec']): BuiltChart['spec'] {
+  const s = spec as unknown as Record<string, unknown>;
+  const composed = ['hconcat', 'vconcat', 'concat', 'facet', 'repeat'].some((key) => s[key] !== undefined);
+  if (composed || typeof s['width'] !== 'number') return spec;
+  return { ...spec, width: 'container', autosize: { type: 'fit-x', contains: 'padding' } } as BuiltChart['spec'];
+}
+
 function chartHtml(chart: BuiltChart): string {
   const kinds = chart.provenance.map(kindBadge).join(' ');
   return [
     `<figure id="figure-${chart.id}">`,
     `<div class="chart" id="chart-${chart.id}" role="img" aria-label="${escapeHtml(chart.title)}"></div>`,
     `<figcaption>Data: <a href="${chart.id}.csv">${chart.id}.csv</a> · static: <a href="${chart.id}.svg">SVG</a>, <a href="${chart.id}.png">PNG</a> · spec: <a href="${chart.id}.vl.json">Vega-Lite</a> · figures: ${kinds}</figcaption>`,
-    `<script type="application/json" data-chart="${chart.id}">${inlineJson(chart.spec)}</script>`,
+    `<script type="application/json" data-chart="${chart.id}">${inlineJson(responsiveSpec(chart.spec))}</script>`,
     '</figure>',
   ].join('\n');
 }

@@ -40,6 +40,50 @@ export const PROVENANCE_SHAPES: readonly string[] = ['circle', RING_PATH, 'cross
 /** Legend title shared by every provenance legend, so the reader learns it once. */
 export const PROVENANCE_TITLE = 'figure is';
 
+/** The dash of a line of one provenance kind (solid, dashed or dotted), for marks drawn with one fixed kind. */
+export function provenanceDash(kind: ProvenanceKind): number[] {
+  return [...(PROVENANCE_DASH[PROVENANCE_DOMAIN.indexOf(kind)] as number[])];
+}
+
+/**
+ * Points: a filled disc for measured, a ring (hollow) for modeled, a cross for assumed, with a
+ * legend entry each. A custom ring path rather than fillOpacity, because Vega-Lite draws no
+ * legend for fillOpacity and a legend is what tells the reader which is which.
+ */
+export function provenanceShape(): Record<string, unknown> {
+  return {
+    field: 'provenance',
+    type: 'nominal',
+    title: PROVENANCE_TITLE,
+    scale: { domain: [...PROVENANCE_DOMAIN], range: [...PROVENANCE_SHAPES] },
+  };
+}
+
+/** Lines solid for measured, dashed for modeled, dotted for assumed, with a legend: the one line encoding of every chart. */
+export function provenanceStrokeDash(): Record<string, unknown> {
+  return {
+    field: 'provenance',
+    type: 'nominal',
+    title: PROVENANCE_TITLE,
+    scale: { domain: [...PROVENANCE_DOMAIN], range: PROVENANCE_DASH.map((d) => [...d]) },
+    legend: { symbolType: 'stroke', symbolStrokeColor: '#333', symbolSize: 300 },
+  };
+}
+
+/** Colour of guides (zero lines, the y = x line, a frontier's outline): grey and solid, never read as data. */
+export const GUIDE_COLOUR = '#888';
+
+/** Mark properties of a guide line or rule. */
+export function guideMark(type: 'line' | 'rule', extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { type, color: GUIDE_COLOUR, strokeWidth: 1.2, ...extra };
+}
+
+/** Opacity of everything a legend click did not pick (the picked entries keep their own opacity). */
+export const UNPICKED_OPACITY = 0.1;
+
+/** Name of the legend-bound selection every chart with a colour legend gets (report/charts/interaction.ts). */
+export const LEGEND_PARAM = 'legendPick';
+
 /** Vega-Lite config applied to every spec: fonts, sizes, legend placement. */
 export const BASE_CONFIG: Config = {
   font: FONT_FAMILY,

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OutputError } from '../errors.ts';
-import { buildCharts, type BuiltChart } from './charts/index.ts';
+import { buildCharts, type BuiltChart, type ChartOptions } from './charts/index.ts';
 import { toCsv } from './csv.ts';
 import { loadEmbedLibraries, renderHtml } from './html.ts';
 import { renderSvg, svgToPng } from './render.ts';
@@ -51,6 +51,15 @@ export interface WriteOptions {
   onNotice?: (message: string) => void;
   /** Fault injection for tests: `betweenRenames` runs after the old report moved aside. */
   faults?: { betweenRenames?: () => void };
+}
+
+/** Chart options (labels only) from the saved results: price unit and the calendar of the period axes. */
+export function chartOptionsOf(results: ReportResults): ChartOptions {
+  const s = results.scenario;
+  return {
+    ...(s.priceUnit !== undefined ? { priceUnit: s.priceUnit } : {}),
+    calendar: { ...(s.periodDays !== undefined ? { periodDays: s.periodDays } : {}), ...(s.calendarStart !== undefined ? { start: s.calendarStart } : {}) },
+  };
 }
 
 /** Spec text as written to `<id>.vl.json`: stable, indented, newline-terminated. */
@@ -139,7 +148,7 @@ export function checkReportTarget(dir: string, onNotice?: (message: string) => v
 export async function writeReport(dir: string, results: ReportResults, options: WriteOptions): Promise<WrittenReport> {
   const target = resolve(dir);
   checkReportTarget(dir, options.onNotice);
-  const charts = buildCharts(results.rows, { priceUnit: results.scenario.priceUnit });
+  const charts = buildCharts(results.rows, chartOptionsOf(results));
   for (const chart of charts) {
     const errors = vegaLiteSchemaErrors(chart.spec);
     if (errors.length > 0) throw new Error(`chart ${chart.id}: spec fails the Vega-Lite schema: ${errors.join('; ')}`);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
+import { chromium, type Page } from 'playwright-core';
 
 /** Where .ci/run's `apt-get install chromium` puts the browser. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -20,8 +20,11 @@ export interface PageCheck {
   consoleErrors: string[];
 }
 
-/** Load `indexHtml` from disk (file://, no server, no network) and wait for every chart. */
-export async function checkReportPage(indexHtml: string): Promise<PageCheck> {
+/**
+ * Open `indexHtml` from disk (file://, no server, no network: any other request is aborted and
+ * recorded) in a fresh headless Chromium profile, run `use` on the page, and close everything.
+ */
+export async function withReportPage<T>(indexHtml: string, use: (page: Page, consoleErrors: string[]) => Promise<T>): Promise<T> {
   const profile = mkdtempSync(join(tmpdir(), 'costsim-chromium-'));
   // A fresh profile directory per launch (playwright passes it as --user-data-dir).
   const context = await chromium.launchPersistentContext(profile, {
@@ -42,6 +45,16 @@ export async function checkReportPage(indexHtml: string): Promise<PageCheck> {
       return route.abort();
     });
     await page.goto(pathToFileURL(indexHtml).href, { waitUntil: 'load' });
+    return await use(page, consoleErrors);
+  } finally {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
+
+/** Load `indexHtml` and wait for every chart. */
+export async function checkReportPage(indexHtml: string): Promise<PageCheck> {
+  return withReportPage(indexHtml, async (page, consoleErrors) => {
     const containers = await page.$$eval('div.chart', (nodes) => nodes.map((n) => n.id));
     await page.waitForFunction(
       (count) => document.querySelectorAll('div.chart svg, div.chart canvas').length >= count,
@@ -59,8 +72,5 @@ export async function checkReportPage(indexHtml: string): Promise<PageCheck> {
         .map((n) => n.id),
     );
     return { containers, rendered, consoleErrors };
-  } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
+  });
 }

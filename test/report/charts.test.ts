@@ -7,7 +7,7 @@ import { vegaLiteSchemaErrors } from '../../src/report/validate.ts';
 import { formatSpec } from '../../src/report/write.ts';
 import { fixtureRows } from './fixtures.ts';
 
-const charts = buildCharts(fixtureRows(7), { priceUnit: 'USD per million tokens' });
+const charts = buildCharts(fixtureRows(7), { priceUnit: 'USD per million tokens', calendar: { periodDays: 30, start: '2024-05-01' } });
 
 /** Every value of `key` anywhere in a JSON tree. */
 function collect(node: unknown, key: string, out: unknown[] = []): unknown[] {

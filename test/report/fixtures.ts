@@ -131,6 +131,10 @@ export function fixtureRows(seed = 7): ReportRows {
     }),
   );
   const equilibrium = providers.map((provider, pi) => ({ provider, nashPriceUsd: round(0.5 + 0.1 * pi, 4), collusivePriceUsd: round(1.4 + 0.2 * pi, 4) }));
+  // Incumbent's cost is given by the scenario (assumed); the others' come from records (modeled).
+  const marginalCost = providers.flatMap((provider, pi) =>
+    periods.map((period) => ({ period, provider, medianMarginalCostUsd: round((0.25 + 0.05 * pi) * 0.97 ** period, 5), provenance: (provider === 'Incumbent' ? 'assumed' : 'modeled') as 'assumed' | 'modeled' })),
+  );
   return {
     pareto,
     pruningAccuracy,
@@ -146,6 +150,7 @@ export function fixtureRows(seed = 7): ReportRows {
     profit,
     survival,
     equilibrium,
+    marginalCost,
     servingFrontier,
     servingCost,
     servingMeasured,
@@ -156,7 +161,7 @@ export function fixtureRows(seed = 7): ReportRows {
 export function fixtureResults(seed = 7): ReportResults {
   return {
     version: 1,
-    scenario: { name: 'fixture', question: 'Who survives a price war between three providers?', seed },
+    scenario: { name: 'fixture', question: 'Who survives a price war between three providers?', seed, periodDays: 30, calendarStart: '2024-05-01' },
     summary: {
       answer: 'In this made-up fixture the Challenger exits in about half of the runs by period 11.',
       keyNumbers: [

@@ -32,3 +32,20 @@ describe('renderHtml', () => {
     expect(table).toMatch(/b: starting cash<\/td><td class="value">10<\/td><td>USD<\/td><td><code>providers\[1\]\.cash<\/code><\/td><td class="source">scenarios\/duel-file\.yaml, line 7</);
   });
 });
+
+describe('responsive charts', () => {
+  const results = fixtureResults();
+  const charts = buildCharts(results.rows);
+  const page = renderHtml(results, charts, LIBS);
+  const embedded = [...page.matchAll(/<script type="application\/json" data-chart="([^"]+)">(.*?)<\/script>/g)].map((m) => ({ id: m[1], spec: JSON.parse(m[2] as string) as Record<string, unknown> }));
+
+  it('fills the container width in the page for single and layered charts; files keep fixed widths', () => {
+    expect(embedded).toHaveLength(charts.length);
+    const single = embedded.filter((e) => ['market-prices', 'market-equilibrium', 'cost-to-accuracy'].includes(e.id as string));
+    expect(single).toHaveLength(3);
+    for (const e of single) expect(e.spec['width'], e.id).toBe('container');
+    for (const chart of charts) expect(typeof (chart.spec as { width?: unknown }).width === 'number' || (chart.spec as { width?: unknown }).width === undefined, chart.id).toBe(true);
+    const concat = embedded.find((e) => e.id === 'market-profit');
+    expect(concat?.spec['width']).toBeUndefined();
+  });
+});

@@ -44,7 +44,7 @@ export function accumulationChart(rows: readonly AccumulationRow[]): TopLevelSpe
       data: { values: rows },
       hconcat: [
         panel('peakMiB', 'peak tensor memory (MiB)', 'Peak memory'),
-        panel('stepSeconds', 'seconds per optimizer step', 'Step time'),
+        panel('stepSeconds', 'step time (seconds per optimizer step)', 'Step time'),
       ],
       resolve: { scale: { y: 'independent' } },
     },

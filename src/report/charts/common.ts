@@ -3,14 +3,10 @@
  * encodings that tell measured, modeled and assumed figures apart. Pure functions.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import {
-  BASE_CONFIG,
-  PROVENANCE_DASH,
-  PROVENANCE_DOMAIN,
-  PROVENANCE_SHAPES,
-  PROVENANCE_TITLE,
-  categoryScale,
-} from '../theme.ts';
+import { BASE_CONFIG, categoryScale } from '../theme.ts';
+
+// The provenance encodings live in theme.ts (one place for every chart); re-exported for the builders.
+export { provenanceShape, provenanceStrokeDash, provenanceDash, guideMark } from '../theme.ts';
 
 /** The Vega-Lite version the specs target; must match the installed vega-lite major. */
 export const VEGA_LITE_SCHEMA_URL = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -51,31 +47,6 @@ export function topLevel(heading: ChartTitle, body: Record<string, unknown>): To
 }
 
 /**
- * Points: a filled disc for measured, a ring (hollow) for modeled, a cross for assumed, with a
- * legend entry each. A custom ring path rather than fillOpacity, because Vega-Lite draws no
- * legend for fillOpacity and a legend is what tells the reader which is which.
- */
-export function provenanceShape(): Record<string, unknown> {
-  return {
-    field: 'provenance',
-    type: 'nominal',
-    title: PROVENANCE_TITLE,
-    scale: { domain: [...PROVENANCE_DOMAIN], range: [...PROVENANCE_SHAPES] },
-  };
-}
-
-/** Lines solid for measured, dashed for modeled, dotted for assumed, with a legend. */
-export function provenanceStrokeDash(): Record<string, unknown> {
-  return {
-    field: 'provenance',
-    type: 'nominal',
-    title: PROVENANCE_TITLE,
-    scale: { domain: [...PROVENANCE_DOMAIN], range: PROVENANCE_DASH.map((d) => [...d]) },
-    legend: { symbolType: 'stroke', symbolStrokeColor: '#333', symbolSize: 300 },
-  };
-}
-
-/**
  * A nominal colour encoding pinned to the sorted `domain`, so a category keeps its colour
  * everywhere. Layers and channels (color, fill, stroke) that use the same field share one legend;
  * a `legend: null` on any of them would remove it for all, so none sets it.
@@ -96,6 +67,26 @@ export function axisTitle(title: string): string | string[] {
 /** A quantitative field with a title that names its unit. */
 export function quantity(field: string, title: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { field, type: 'quantitative', title: axisTitle(title), ...extra };
+}
+
+/** What one period is, as the charts' period axes say it. */
+export interface PeriodCalendar {
+  /** Days per period, when the scenario has a calendar. */
+  periodDays?: number;
+  /** ISO date period 0 starts on. */
+  start?: string;
+}
+
+/** Title of a period axis: its length from the calendar ("period (7 days each, from 2026-01-05)"), or that it has none. */
+export function periodTitle(calendar: PeriodCalendar = {}): string {
+  if (calendar.periodDays === undefined) return 'period (no calendar: length not set)';
+  const days = `${calendar.periodDays} day${calendar.periodDays === 1 ? '' : 's'}`;
+  return `period (${days}${calendar.start ? ` each, from ${calendar.start}` : ''})`;
+}
+
+/** A period x axis: whole periods, titled with their length. */
+export function periodAxis(calendar: PeriodCalendar = {}): Record<string, unknown> {
+  return { field: 'period', type: 'quantitative', title: periodTitle(calendar), axis: { tickMinStep: 1, format: 'd' }, scale: { nice: false } };
 }
 
 /** A tooltip entry; `format` is a d3-format string. */

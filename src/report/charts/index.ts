@@ -4,6 +4,7 @@
  * (written as the chart's CSV). Pure.
  */
 import type { TopLevelSpec } from 'vega-lite';
+import type { PeriodCalendar } from './common.ts';
 import type { ProvenanceKind, ReportRows } from '../rows.ts';
 import { paretoChart } from './pareto.ts';
 import { pruningAccuracyChart, pruningComputeChart, pruningPayoffChart } from './pruning.ts';
@@ -11,6 +12,7 @@ import { accumulationChart } from './accumulation.ts';
 import { calibrationChart, placementMemoryChart, placementTimeChart } from './placement.ts';
 import { equilibriumChart, priceBandsChart } from './market-prices.ts';
 import { profitChart, sharesChart, survivalChart } from './market-outcomes.ts';
+import { withInteraction } from './interaction.ts';
 import { servingCostChart, servingFrontierChart, servingMeasuredChart } from './serving.ts';
 
 /** A table row as written to CSV: flat values only. */
@@ -33,6 +35,8 @@ export interface BuiltChart {
 export interface ChartOptions {
   /** Price axis unit, e.g. "USD per million tokens". */
   priceUnit?: string;
+  /** Period length and start for period axes. */
+  calendar?: PeriodCalendar;
 }
 
 interface ChartEntry {
@@ -67,20 +71,26 @@ const ENTRIES: readonly ChartEntry[] = [
     build: (r, o) => {
       if (!has(r.priceBands)) return undefined;
       const refs = r.referencePrices ?? [];
-      const table = [...r.priceBands.map((b) => ({ kind: 'simulated', ...b })), ...refs.map((p) => ({ kind: 'reference', ...p }))];
-      return { spec: priceBandsChart(r.priceBands, refs, o.priceUnit), table, provenance: refs.length > 0 ? ['measured', 'modeled'] : ['modeled'] };
+      const costs = r.marginalCost ?? [];
+      const table = [...r.priceBands.map((b) => ({ kind: 'simulated', ...b })), ...refs.map((p) => ({ kind: 'reference', ...p })), ...costs.map((c) => ({ kind: 'marginal cost', ...c }))];
+      return { spec: priceBandsChart(r.priceBands, refs, o.priceUnit, costs, o.calendar), table, provenance: kinds(costs, refs.length > 0 ? ['measured', 'modeled'] : ['modeled']) };
     },
   },
-  { id: 'market-shares', section: 'market', build: (r) => (has(r.shares) ? { spec: sharesChart(r.shares), table: r.shares, provenance: ['modeled'] } : undefined) },
-  { id: 'market-profit', section: 'market', build: (r) => (has(r.profit) ? { spec: profitChart(r.profit), table: r.profit, provenance: ['modeled'] } : undefined) },
-  { id: 'market-survival', section: 'market', build: (r) => (has(r.survival) ? { spec: survivalChart(r.survival), table: r.survival, provenance: ['modeled'] } : undefined) },
+  { id: 'market-shares', section: 'market', build: (r, o) => (has(r.shares) ? { spec: sharesChart(r.shares, o.calendar), table: r.shares, provenance: ['modeled'] } : undefined) },
+  { id: 'market-profit', section: 'market', build: (r, o) => (has(r.profit) ? { spec: profitChart(r.profit, o.calendar), table: r.profit, provenance: ['modeled'] } : undefined) },
+  { id: 'market-survival', section: 'market', build: (r, o) => (has(r.survival) ? { spec: survivalChart(r.survival, o.calendar), table: r.survival, provenance: ['modeled'] } : undefined) },
   {
     id: 'market-equilibrium',
     section: 'market',
     build: (r, o) => {
       if (!has(r.priceBands) || !has(r.equilibrium)) return undefined;
-      const table = [...r.equilibrium.map((e) => ({ kind: 'equilibrium', ...e })), ...r.priceBands.map((b) => ({ kind: 'simulated', provider: b.provider, period: b.period, medianPriceUsd: b.medianPriceUsd }))];
-      return { spec: equilibriumChart(r.priceBands, r.equilibrium, o.priceUnit), table, provenance: ['modeled'] };
+      const costs = r.marginalCost ?? [];
+      const table = [
+        ...r.equilibrium.map((e) => ({ kind: 'equilibrium', ...e })),
+        ...r.priceBands.map((b) => ({ kind: 'simulated', provider: b.provider, period: b.period, medianPriceUsd: b.medianPriceUsd })),
+        ...costs.map((c) => ({ kind: 'marginal cost', ...c })),
+      ];
+      return { spec: equilibriumChart(r.priceBands, r.equilibrium, o.priceUnit, costs, o.calendar), table, provenance: kinds(costs, ['modeled']) };
     },
   },
 ];
@@ -95,7 +105,7 @@ export function buildCharts(rows: ReportRows, options: ChartOptions = {}): Built
     const built = entry.build(rows, options);
     if (!built) continue;
     const title = (built.spec.title as { text: string }).text;
-    charts.push({ id: entry.id, section: entry.section, title, spec: built.spec, table: built.table as TableRow[], provenance: built.provenance });
+    charts.push({ id: entry.id, section: entry.section, title, spec: withInteraction(built.spec), table: built.table as TableRow[], provenance: built.provenance });
   }
   return charts;
 }

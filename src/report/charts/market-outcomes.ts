@@ -1,10 +1,8 @@
 /** Market outcome charts: shares, profit and cash runway, survival probability. All figures modeled. */
 import type { TopLevelSpec } from 'vega-lite';
 import type { ProfitRow, ShareRow, SurvivalRow } from '../rows.ts';
-import { CHART_HEIGHT_PX, CHART_WIDTH_PX, PANEL_HEIGHT_PX, PANEL_WIDTH_PX, distinct } from '../theme.ts';
-import { categoryColour, quantity, tip, topLevel } from './common.ts';
-
-const periodAxis = () => quantity('period', 'period', { axis: { tickMinStep: 1, format: 'd' }, scale: { nice: false } });
+import { CHART_HEIGHT_PX, CHART_WIDTH_PX, PANEL_HEIGHT_PX, PANEL_WIDTH_PX, distinct, guideMark, provenanceDash } from '../theme.ts';
+import { categoryColour, periodAxis, quantity, tip, topLevel, type PeriodCalendar } from './common.ts';
 
 /** Cash spanning more than this ratio between providers goes on a symlog axis, so a small runway stays visible beside a war chest. */
 const SYMLOG_CASH_RATIO = 30;
@@ -31,7 +29,7 @@ function symlogTicks(scale: Record<string, unknown>, values: readonly number[]):
 }
 
 /** Stacked areas of each provider's share of the units sold per period. */
-export function sharesChart(rows: readonly ShareRow[]): TopLevelSpec {
+export function sharesChart(rows: readonly ShareRow[], calendar: PeriodCalendar = {}): TopLevelSpec {
   const providers = distinct(rows, (r) => r.provider);
   return topLevel(
     {
@@ -42,10 +40,10 @@ export function sharesChart(rows: readonly ShareRow[]): TopLevelSpec {
       width: CHART_WIDTH_PX,
       height: CHART_HEIGHT_PX,
       data: { values: rows },
-      mark: { type: 'area', line: { strokeWidth: 0.8 }, opacity: 0.85 },
+      mark: { type: 'area', opacity: 0.85 },
       encoding: {
-        x: periodAxis(),
-        y: quantity('share', 'share of units sold', { stack: 'zero', axis: { format: '.0%' }, scale: { domain: [0, 1] } }),
+        x: periodAxis(calendar),
+        y: quantity('share', 'share of units sold (%)', { stack: 'zero', axis: { format: '.0%' }, scale: { domain: [0, 1] } }),
         color: categoryColour('provider', 'provider', providers),
         order: { field: 'provider', type: 'nominal', sort: 'ascending' },
         tooltip: [tip('provider', 'provider'), tip('period', 'period'), tip('share', 'share', '.1%')],
@@ -58,7 +56,7 @@ export function sharesChart(rows: readonly ShareRow[]): TopLevelSpec {
  * Two panels: profit per period (left) and cash on hand (right), medians over runs. Cash
  * reaching the zero line is where a provider runs out of runway and exits.
  */
-export function profitChart(rows: readonly ProfitRow[]): TopLevelSpec {
+export function profitChart(rows: readonly ProfitRow[], calendar: PeriodCalendar = {}): TopLevelSpec {
   const providers = distinct(rows, (r) => r.provider);
   const tooltip = [tip('provider', 'provider'), tip('period', 'period'), tip('profitUsd', 'profit (USD)', '$,.0f'), tip('cashUsd', 'cash (USD)', '$,.0f')];
   const cashValues = rows.flatMap((r) => (r.cashUsd === null ? [] : [r.cashUsd]));
@@ -67,11 +65,11 @@ export function profitChart(rows: readonly ProfitRow[]): TopLevelSpec {
     width: PANEL_WIDTH_PX,
     height: PANEL_HEIGHT_PX,
     layer: [
-      { mark: { type: 'rule', color: '#888' }, encoding: { y: { datum: 0, type: 'quantitative' } } },
+      { mark: guideMark('rule'), encoding: { y: { datum: 0, type: 'quantitative' }, tooltip: { value: 'zero: cash below it means exit' } } },
       {
-        mark: { type: 'line' },
+        mark: { type: 'line', strokeDash: provenanceDash('modeled') },
         encoding: {
-          x: periodAxis(),
+          x: periodAxis(calendar),
           y: quantity(field, title, { axis: { format: '$,.2~s', ...(ticks ? { values: ticks } : {}) }, scale }),
           color: categoryColour('provider', 'provider', providers),
           tooltip,
@@ -82,7 +80,7 @@ export function profitChart(rows: readonly ProfitRow[]): TopLevelSpec {
   return topLevel(
     {
       title: 'Profit and cash runway',
-      subtitle: 'Left: profit per period; right: cash on hand. Medians over Monte Carlo runs (modeled); a provider whose cash hits zero leaves the market.',
+      subtitle: 'Left: profit per period; right: cash on hand. Medians over Monte Carlo runs (modeled, dashed); a provider whose cash hits zero leaves the market.',
     },
     {
       data: { values: rows },
@@ -99,7 +97,7 @@ export function profitChart(rows: readonly ProfitRow[]): TopLevelSpec {
  * Fraction of Monte Carlo runs in which each provider is still selling, per period: one small
  * panel per provider (lines at 100% would hide each other in a single panel).
  */
-export function survivalChart(rows: readonly SurvivalRow[]): TopLevelSpec {
+export function survivalChart(rows: readonly SurvivalRow[], calendar: PeriodCalendar = {}): TopLevelSpec {
   const providers = distinct(rows, (r) => r.provider);
   return topLevel(
     {
@@ -113,10 +111,10 @@ export function survivalChart(rows: readonly SurvivalRow[]): TopLevelSpec {
       spec: {
         width: CHART_WIDTH_PX,
         height: 52,
-        mark: { type: 'area', interpolate: 'step-after', line: { strokeWidth: 2 }, opacity: 0.35 },
+        mark: { type: 'area', interpolate: 'step-after', line: { strokeWidth: 2, strokeDash: provenanceDash('modeled') }, opacity: 0.35 },
         encoding: {
-          x: periodAxis(),
-          y: quantity('survivalProbability', 'surviving', { axis: { format: '.0%', values: [0, 0.5, 1] }, scale: { domain: [0, 1] } }),
+          x: periodAxis(calendar),
+          y: quantity('survivalProbability', 'surviving (share of runs)', { axis: { format: '.0%', values: [0, 0.5, 1] }, scale: { domain: [0, 1] } }),
           color: { ...categoryColour('provider', 'provider', providers), legend: null },
           tooltip: [tip('provider', 'provider'), tip('period', 'period'), tip('survivalProbability', 'survival probability', '.0%')],
         },

@@ -1,8 +1,35 @@
 /** Market price charts: Monte Carlo price paths with real reference prices, and prices against equilibrium levels. */
 import type { TopLevelSpec } from 'vega-lite';
-import type { EquilibriumRow, PriceBandRow, ReferencePriceRow } from '../rows.ts';
-import { CHART_HEIGHT_PX, CHART_WIDTH_PX, distinct } from '../theme.ts';
-import { categoryColour, quantity, tip, topLevel } from './common.ts';
+import type { EquilibriumRow, MarginalCostRow, PriceBandRow, ReferencePriceRow } from '../rows.ts';
+import { CHART_HEIGHT_PX, CHART_WIDTH_PX, distinct, provenanceStrokeDash } from '../theme.ts';
+import { categoryColour, periodAxis, quantity, tip, topLevel, type PeriodCalendar } from './common.ts';
+
+/** Line widths that tell a price apart from a cost or an equilibrium level drawn in the same colour and dash. */
+const SERIES_WIDTH = { domain: ['median price', 'Bertrand–Nash', 'collusive (joint profit)', 'marginal cost'], range: [2.8, 1.8, 1.8, 1.2] };
+
+/** strokeWidth and opacity encodings of the `series` field (legend: which line is which). */
+function seriesEncoding(series: readonly string[]): Record<string, unknown> {
+  const index = series.map((s) => SERIES_WIDTH.domain.indexOf(s));
+  return {
+    strokeWidth: { field: 'series', type: 'nominal', title: 'line', scale: { domain: [...series], range: index.map((i) => SERIES_WIDTH.range[i] as number) }, legend: { symbolType: 'stroke', symbolStrokeColor: '#333', symbolSize: 300 } },
+  };
+}
+
+/** Cost rows as lines: one per provider, dashed when modeled, dotted when assumed. */
+function costLayer(costs: readonly MarginalCostRow[], x: Record<string, unknown>, providers: readonly string[]): Record<string, unknown> {
+  return {
+    data: { values: costs.map((c) => ({ ...c, series: 'marginal cost', priceUsd: c.medianMarginalCostUsd })) },
+    mark: { type: 'line', interpolate: 'step-after' },
+    encoding: {
+      x,
+      y: { field: 'priceUsd', type: 'quantitative' },
+      color: categoryColour('provider', 'provider', providers),
+      strokeDash: provenanceStrokeDash(),
+      strokeWidth: { field: 'series', type: 'nominal' },
+      tooltip: [tip('provider', 'provider'), tip('period', 'period'), tip('medianMarginalCostUsd', 'median marginal cost (USD)', '$,.4~g'), tip('provenance', 'cost is')],
+    },
+  };
+}
 
 /** Axis unit when the scenario names none. */
 export const DEFAULT_PRICE_UNIT = 'USD per unit';
@@ -44,11 +71,18 @@ function priceScale(values: readonly number[]): Record<string, unknown> {
  * Per provider: the low–high percentile band over Monte Carlo runs (shaded), the median path
  * (line, modeled) and the scenario's real dated prices (black-edged diamonds, observed).
  */
-export function priceBandsChart(bands: readonly PriceBandRow[], references: readonly ReferencePriceRow[] = [], priceUnit = DEFAULT_PRICE_UNIT): TopLevelSpec {
-  const providers = distinct([...bands, ...references], (r) => r.provider);
-  const priceValues = [...bands.flatMap((b) => [b.lowPriceUsd, b.highPriceUsd]), ...references.map((r) => r.priceUsd)];
+export function priceBandsChart(
+  bands: readonly PriceBandRow[],
+  references: readonly ReferencePriceRow[] = [],
+  priceUnit = DEFAULT_PRICE_UNIT,
+  costs: readonly MarginalCostRow[] = [],
+  calendar: PeriodCalendar = {},
+): TopLevelSpec {
+  const providers = distinct([...bands, ...references, ...costs], (r) => r.provider);
+  const priceValues = [...bands.flatMap((b) => [b.lowPriceUsd, b.highPriceUsd]), ...references.map((r) => r.priceUsd), ...costs.map((c) => c.medianMarginalCostUsd)];
   const scale = priceScale(priceValues);
-  const x = quantity('period', 'period', { axis: { tickMinStep: 1, format: 'd' }, scale: { nice: false } });
+  const x = periodAxis(calendar);
+  const series = costs.length > 0 ? ['median price', 'marginal cost'] : ['median price'];
   const logNote = scale['type'] === 'log' ? ', log scale' : scale['type'] === 'symlog' ? ', symlog scale' : '';
   const lowP = bands[0]?.lowPercentile ?? 10;
   const highP = bands[0]?.highPercentile ?? 90;
@@ -61,15 +95,18 @@ export function priceBandsChart(bands: readonly PriceBandRow[], references: read
         y: quantity('lowPriceUsd', `price (${priceUnit}${logNote})`, { scale, axis: priceAxis(scale, priceValues) }),
         y2: { field: 'highPriceUsd' },
         color: categoryColour('provider', 'provider', providers),
+        tooltip: [tip('provider', 'provider'), tip('period', 'period'), tip('lowPriceUsd', `p${lowP} price (USD)`, '$,.4~g'), tip('highPriceUsd', `p${highP} price (USD)`, '$,.4~g')],
       },
     },
     {
-      data: { values: bands },
-      mark: { type: 'line', strokeDash: [7, 4] },
+      data: { values: bands.map((b) => ({ ...b, series: 'median price', provenance: 'modeled' })) },
+      mark: { type: 'line' },
       encoding: {
         x,
         y: { field: 'medianPriceUsd', type: 'quantitative' },
         color: categoryColour('provider', 'provider', providers),
+        strokeDash: provenanceStrokeDash(),
+        ...seriesEncoding(series),
         tooltip: [
           tip('provider', 'provider'),
           tip('period', 'period'),
@@ -80,6 +117,7 @@ export function priceBandsChart(bands: readonly PriceBandRow[], references: read
       },
     },
   ];
+  if (costs.length > 0) layers.push(costLayer(costs, x, providers));
   if (references.length > 0) {
     layers.push({
       data: { values: references },
@@ -97,59 +135,80 @@ export function priceBandsChart(bands: readonly PriceBandRow[], references: read
   return topLevel(
     {
       title: 'Price paths in the price war',
-      subtitle: `Dashed line = median simulated price (modeled), band = ${lowP}th–${highP}th percentile over Monte Carlo runs${references.length > 0 ? '; diamonds = real dated prices' : ''}.`,
+      subtitle: `Thick dashed line = median simulated price (modeled), band = ${lowP}th–${highP}th percentile over Monte Carlo runs${costs.length > 0 ? ', thin line = the provider’s median marginal cost (dashed modeled, dotted assumed)' : ''}${references.length > 0 ? ', diamonds = real dated prices' : ''}.`,
     },
     { width: CHART_WIDTH_PX, height: CHART_HEIGHT_PX, layer: layers },
   );
 }
 
 /**
- * Median simulated price per provider against its Bertrand–Nash price (dashed) and its
- * joint-profit (collusive) price (dotted). Prices near the dotted line mean tacit collusion;
- * below the dashed line, a price war past the competitive level.
+ * Median simulated price per provider against its Bertrand–Nash price and its joint-profit
+ * (collusive) price, and its marginal cost. Prices near the collusive level mean tacit
+ * collusion; below the Nash level, a price war; below the cost line, selling at a loss.
+ * Every line is one provider's colour, dashed when modeled and dotted when assumed; widths tell
+ * the price from the levels and the cost.
  */
-export function equilibriumChart(bands: readonly PriceBandRow[], equilibrium: readonly EquilibriumRow[], priceUnit = DEFAULT_PRICE_UNIT): TopLevelSpec {
-  const providers = distinct([...bands, ...equilibrium], (r) => r.provider);
-  const levels = ['simulated median', 'Bertrand–Nash', 'collusive (joint profit)'];
+export function equilibriumChart(
+  bands: readonly PriceBandRow[],
+  equilibrium: readonly EquilibriumRow[],
+  priceUnit = DEFAULT_PRICE_UNIT,
+  costs: readonly MarginalCostRow[] = [],
+  calendar: PeriodCalendar = {},
+): TopLevelSpec {
+  const providers = distinct([...bands, ...equilibrium, ...costs], (r) => r.provider);
   const levelRows = equilibrium.flatMap((e) => [
-    { provider: e.provider, level: levels[1], priceUsd: e.nashPriceUsd },
-    { provider: e.provider, level: levels[2], priceUsd: e.collusivePriceUsd },
+    { provider: e.provider, series: 'Bertrand–Nash', priceUsd: e.nashPriceUsd, provenance: 'modeled' },
+    { provider: e.provider, series: 'collusive (joint profit)', priceUsd: e.collusivePriceUsd, provenance: 'modeled' },
   ]);
-  const simRows = bands.map((b) => ({ provider: b.provider, period: b.period, level: levels[0], priceUsd: b.medianPriceUsd }));
-  const priceValues = [...simRows, ...levelRows].map((r) => r.priceUsd);
+  const simRows = bands.map((b) => ({ provider: b.provider, period: b.period, series: 'median price', priceUsd: b.medianPriceUsd, provenance: 'modeled' }));
+  const priceValues = [...simRows, ...levelRows].map((r) => r.priceUsd).concat(costs.map((c) => c.medianMarginalCostUsd));
   const scale = priceScale(priceValues);
-  const dash = { field: 'level', type: 'nominal', title: 'price level', scale: { domain: levels, range: [[1, 0], [7, 4], [2, 3]] }, legend: { symbolType: 'stroke', symbolStrokeColor: '#333', symbolSize: 300 } };
+  const series = ['median price', 'Bertrand–Nash', 'collusive (joint profit)', ...(costs.length > 0 ? ['marginal cost'] : [])];
+  const x = periodAxis(calendar);
+  const logNote = scale['type'] === 'log' ? ', log scale' : scale['type'] === 'symlog' ? ', symlog scale' : '';
+  const layers: Record<string, unknown>[] = [
+    {
+      data: { values: simRows },
+      mark: { type: 'line' },
+      encoding: {
+        x,
+        y: quantity('priceUsd', `price (${priceUnit}${logNote})`, { scale, axis: priceAxis(scale, priceValues) }),
+        color: categoryColour('provider', 'provider', providers),
+        strokeDash: provenanceStrokeDash(),
+        ...seriesEncoding(series),
+        tooltip: [tip('provider', 'provider'), tip('period', 'period'), tip('priceUsd', 'median price (USD)', '$,.4~g')],
+      },
+    },
+    {
+      data: { values: levelRows },
+      mark: { type: 'rule', opacity: 0.75 },
+      encoding: {
+        y: { field: 'priceUsd', type: 'quantitative' },
+        color: categoryColour('provider', 'provider', providers),
+        strokeDash: provenanceStrokeDash(),
+        strokeWidth: { field: 'series', type: 'nominal' },
+        tooltip: [tip('provider', 'provider'), tip('series', 'level'), tip('priceUsd', 'price (USD)', '$,.4~g')],
+      },
+    },
+  ];
+  // Nash and collusive rules look alike: a short label at the right end says which is which.
+  layers.push({
+    data: { values: levelRows.map((r) => ({ ...r, label: r.series === 'Bertrand–Nash' ? 'Nash' : 'collusive' })) },
+    mark: { type: 'text', align: 'left', dx: 4, fontSize: 10 },
+    encoding: {
+      x: { value: CHART_WIDTH_PX },
+      y: { field: 'priceUsd', type: 'quantitative' },
+      text: { field: 'label' },
+      color: categoryColour('provider', 'provider', providers),
+      tooltip: [tip('provider', 'provider'), tip('series', 'level'), tip('priceUsd', 'price (USD)', '$,.4~g')],
+    },
+  });
+  if (costs.length > 0) layers.push(costLayer(costs, x, providers));
   return topLevel(
     {
       title: 'Competitive, collusive or below cost?',
-      subtitle: 'Median simulated price per provider against its Bertrand–Nash and joint-profit (collusive) prices, all modeled.',
+      subtitle: 'Median simulated price per provider (thick) against its Bertrand–Nash and joint-profit (collusive) prices (rules) and its median marginal cost (thin line), all modeled unless dotted (assumed).',
     },
-    {
-      width: CHART_WIDTH_PX,
-      height: CHART_HEIGHT_PX,
-      layer: [
-        {
-          data: { values: simRows },
-          mark: { type: 'line' },
-          encoding: {
-            x: quantity('period', 'period', { axis: { tickMinStep: 1, format: 'd' }, scale: { nice: false } }),
-            y: quantity('priceUsd', `price (${priceUnit}${scale['type'] === 'log' ? ', log scale' : scale['type'] === 'symlog' ? ', symlog scale' : ''})`, { scale, axis: priceAxis(scale, priceValues) }),
-            color: categoryColour('provider', 'provider', providers),
-            strokeDash: dash,
-            tooltip: [tip('provider', 'provider'), tip('period', 'period'), tip('priceUsd', 'median price (USD)', '$,.4~g')],
-          },
-        },
-        {
-          data: { values: levelRows },
-          mark: { type: 'rule', strokeWidth: 1.6 },
-          encoding: {
-            y: { field: 'priceUsd', type: 'quantitative' },
-            color: categoryColour('provider', 'provider', providers),
-            strokeDash: dash,
-            tooltip: [tip('provider', 'provider'), tip('level', 'level'), tip('priceUsd', 'price (USD)', '$,.4~g')],
-          },
-        },
-      ],
-    },
+    { width: CHART_WIDTH_PX, height: CHART_HEIGHT_PX, layer: layers },
   );
 }

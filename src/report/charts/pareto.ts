@@ -2,7 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ParetoRow } from '../rows.ts';
 import { CHART_HEIGHT_PX, CHART_WIDTH_PX, distinct } from '../theme.ts';
-import { categoryColour, provenanceShape, quantity, tip, topLevel } from './common.ts';
+import { categoryColour, guideMark, provenanceShape, quantity, tip, topLevel } from './common.ts';
 
 /**
  * Points: one per configuration (x = training cost in USD on a log scale, y = test accuracy),
@@ -15,7 +15,7 @@ export function paretoChart(rows: readonly ParetoRow[]): TopLevelSpec {
   // Accuracy is a fraction: keep the axis inside [0, 1] with a little room around the points.
   const yDomain = [Math.max(0, Math.min(...accuracies) - 0.02), Math.min(1, Math.max(...accuracies) + 0.02)];
   const x = quantity('trainCostUsd', 'training cost (USD = measured seconds × device $/hour; log scale)', { scale: { type: 'log', nice: false, padding: 12 } });
-  const y = quantity('testAccuracy', 'test accuracy', { axis: { format: '.0%' }, scale: { domain: yDomain, nice: false } });
+  const y = quantity('testAccuracy', 'test accuracy (%)', { axis: { format: '.0%' }, scale: { domain: yDomain, nice: false } });
   return topLevel(
     {
       title: 'What does accuracy cost?',
@@ -28,14 +28,14 @@ export function paretoChart(rows: readonly ParetoRow[]): TopLevelSpec {
       layer: [
         {
           transform: [{ filter: 'datum.onFrontier' }],
-          mark: { type: 'line', interpolate: 'step-after', color: '#999', strokeWidth: 1.5 },
-          encoding: { x, y, order: { field: 'trainCostUsd', type: 'quantitative' } },
+          mark: guideMark('line', { interpolate: 'step-after', strokeWidth: 1.5 }),
+          encoding: { x, y, order: { field: 'trainCostUsd', type: 'quantitative' }, tooltip: [tip('label', 'on the Pareto frontier')] },
         },
         {
           // A frontier of one configuration has no line to draw: the halo keeps it visible.
           transform: [{ filter: 'datum.onFrontier' }],
           mark: { type: 'point', filled: false, size: 380, color: '#999', strokeWidth: 2 },
-          encoding: { x, y },
+          encoding: { x, y, tooltip: [tip('label', 'on the Pareto frontier'), tip('trainCostUsd', 'training cost (USD)', '$.4f'), tip('testAccuracy', 'test accuracy', '.2%')] },
         },
         {
           mark: { type: 'point', filled: true, size: 90 },

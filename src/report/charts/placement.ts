@@ -2,7 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { CalibrationRow, PlacementMemoryRow, PlacementTimeRow } from '../rows.ts';
 import { CHART_HEIGHT_PX, CHART_WIDTH_PX, PROVENANCE_DOMAIN, PROVENANCE_TITLE, distinct } from '../theme.ts';
-import { categoryColour, quantity, tip, topLevel } from './common.ts';
+import { categoryColour, guideMark, quantity, tip, topLevel } from './common.ts';
 
 const COMPONENTS = ['compute', 'memory', 'transfer'];
 const COMPONENT_COLOURS = ['#4c78a8', '#f58518', '#e45756'];
@@ -107,7 +107,7 @@ export function calibrationChart(rows: readonly CalibrationRow[]): TopLevelSpec 
   return topLevel(
     {
       title: 'How good is the placement model?',
-      subtitle: 'Predicted (modeled) against measured seconds per step on this machine’s tfjs backends; on the dashed line the model is exact. Triangles: mixed-backend plans predicted again after fitting one factor per backend.',
+      subtitle: 'Predicted (modeled) against measured seconds per step on this machine’s tfjs backends; on the grey line the model is exact. Triangles: mixed-backend plans predicted again after fitting one factor per backend.',
     },
     {
       width: CHART_HEIGHT_PX + 60,
@@ -115,8 +115,8 @@ export function calibrationChart(rows: readonly CalibrationRow[]): TopLevelSpec 
       layer: [
         {
           data: { values: [{ predictedSeconds: lo, measuredSeconds: lo }, { predictedSeconds: hi, measuredSeconds: hi }] },
-          mark: { type: 'line', color: '#888', strokeDash: [5, 4], strokeWidth: 1.5 },
-          encoding: { x: axis('predictedSeconds', 'predicted seconds per step (modeled, log)'), y: axis('measuredSeconds', 'measured seconds per step (log)') },
+          mark: guideMark('line'),
+          encoding: { x: axis('predictedSeconds', 'predicted seconds per step (modeled, log)'), y: axis('measuredSeconds', 'measured seconds per step (log)'), tooltip: { value: 'predicted = measured' } },
         },
         {
           data: { values: rows.map((r) => ({ ...r, prediction: r.prediction ?? 'roofline' })) },

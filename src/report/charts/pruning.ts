@@ -2,7 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { PruningAccuracyRow, PruningComputeRow, PruningPayoffRow } from '../rows.ts';
 import { CHART_HEIGHT_PX, CHART_WIDTH_PX, distinct } from '../theme.ts';
-import { categoryColour, provenanceShape, provenanceStrokeDash, quantity, tip, topLevel } from './common.ts';
+import { categoryColour, guideMark, provenanceShape, provenanceStrokeDash, quantity, tip, topLevel } from './common.ts';
 
 /**
  * Mean test accuracy per method (line), the min–max spread over seeds (band) and every seed
@@ -26,17 +26,19 @@ export function pruningAccuracyChart(rows: readonly PruningAccuracyRow[]): TopLe
           mark: { type: 'area', opacity: 0.18 },
           encoding: {
             x,
-            y: { aggregate: 'min', field: 'testAccuracy', type: 'quantitative', title: 'test accuracy' },
+            y: { aggregate: 'min', field: 'testAccuracy', type: 'quantitative', title: 'test accuracy (%)' },
             y2: { aggregate: 'max', field: 'testAccuracy' },
             color: categoryColour('method', 'pruning method', methods),
+            tooltip: [tip('method', 'method'), tip('sparsity', 'sparsity', '.0%')],
           },
         },
         {
           mark: { type: 'line', point: false },
           encoding: {
             x,
-            y: { aggregate: 'mean', field: 'testAccuracy', type: 'quantitative', title: 'test accuracy', axis: { format: '.0%' }, scale: { zero: false } },
+            y: { aggregate: 'mean', field: 'testAccuracy', type: 'quantitative', title: 'test accuracy (%)', axis: { format: '.0%' }, scale: { zero: false } },
             color: colour,
+            tooltip: [tip('method', 'method'), tip('sparsity', 'sparsity', '.0%'), { aggregate: 'mean', field: 'testAccuracy', type: 'quantitative', title: 'mean test accuracy', format: '.2%' }],
           },
         },
         {
@@ -78,7 +80,7 @@ export function pruningComputeChart(rows: readonly PruningComputeRow[]): TopLeve
       height: CHART_HEIGHT_PX,
       data: { values: rows },
       layer: [
-        { mark: { type: 'rule', color: '#888', strokeDash: [3, 3] }, encoding: { y: { datum: 1, type: 'quantitative' } } },
+        { mark: guideMark('rule'), encoding: { y: { datum: 1, type: 'quantitative' }, tooltip: { value: 'dense model = 1' } } },
         {
           mark: { type: 'line', point: { filled: true, size: 50 } },
           encoding: {
@@ -118,7 +120,7 @@ export function pruningPayoffChart(rows: readonly PruningPayoffRow[]): TopLevelS
       width: CHART_WIDTH_PX,
       height: CHART_HEIGHT_PX,
       layer: [
-        { mark: { type: 'rule', color: '#888' }, encoding: { y: { datum: 0, type: 'quantitative' } } },
+        { mark: guideMark('rule'), encoding: { y: { datum: 0, type: 'quantitative' }, tooltip: { value: 'break-even: zero net savings' } } },
         {
           data: { values: rows },
           mark: { type: 'line' },

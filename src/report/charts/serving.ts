@@ -2,7 +2,7 @@
 import type { TopLevelSpec } from 'vega-lite';
 import type { ServingCostRow, ServingFrontierRow, ServingMeasuredRow } from '../rows.ts';
 import { CHART_HEIGHT_PX, CHART_WIDTH_PX, distinct } from '../theme.ts';
-import { categoryColour, provenanceShape, quantity, tip, topLevel } from './common.ts';
+import { categoryColour, provenanceShape, provenanceStrokeDash, quantity, tip, topLevel } from './common.ts';
 
 /**
  * USD per 1M output tokens against output tokens/s each user sees, one line per device and
@@ -23,6 +23,7 @@ export function servingFrontierChart(rows: readonly ServingFrontierRow[]): TopLe
         x: quantity('tokensPerSecondPerUser', 'output tokens/s per user (log)', { scale: { type: 'log' } }),
         y: quantity('usdPerMOutputTokens', 'USD per 1M output tokens (log)', { scale: { type: 'log' } }),
         color: categoryColour('series', 'device · dtype', distinct(rows, (r) => r.series)),
+        strokeDash: provenanceStrokeDash(),
         order: { field: 'batch', type: 'quantitative' },
         tooltip: [tip('series', 'device · dtype'), tip('batch', 'batch', ',d'), tip('tokensPerSecondPerUser', 'tokens/s per user', ',.3~g'), tip('usdPerMOutputTokens', 'USD per 1M output tokens', ',.4~g'), tip('provenance', 'figure is')],
       },
@@ -70,7 +71,9 @@ export function servingMeasuredChart(rows: readonly ServingMeasuredRow[]): TopLe
         x: quantity('batch', 'batch (sequences, log)', { scale: { type: 'log', base: 2 } }),
         y: quantity('decodeTokensPerSecond', 'decode tokens/s (log)', { scale: { type: 'log' } }),
         color: categoryColour('backend', 'backend', distinct(rows, (r) => r.backend)),
-        strokeDash: { field: 'figure', type: 'nominal', title: 'figure', scale: { domain: ['measured', 'predicted', 'calibrated'], range: [[1, 0], [7, 4], [2, 3]] } },
+        strokeDash: provenanceStrokeDash(),
+        // Predicted and calibrated are both modeled (dashed): width tells them apart.
+        strokeWidth: { field: 'figure', type: 'nominal', title: 'figure', scale: { domain: ['measured', 'predicted', 'calibrated'], range: [2.5, 1.2, 2.5] }, legend: { symbolType: 'stroke', symbolStrokeColor: '#333', symbolSize: 300 } },
         detail: { field: 'line', type: 'nominal' },
         shape: provenanceShape(),
         tooltip: [tip('backend', 'backend'), tip('figure', 'figure'), tip('batch', 'batch', ',d'), tip('contextTokens', 'context tokens', ',d'), tip('decodeTokensPerSecond', 'decode tokens/s', ',.3~g'), tip('provenance', 'figure is')],
