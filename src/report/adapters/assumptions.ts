@@ -6,7 +6,8 @@
  * (qualities, mapping coefficients, given costs, cash, fixed costs, capacities, strategy
  * parameters, entry periods, cost shocks...), the horizon (`periods`, the calendar's period
  * length) and a scenario device's figures whose source says "assumed". A quality taken from a
- * measured accuracy is not assumed, but its mapping's slope and intercept are.
+ * measured accuracy is not assumed, but its mapping's slope and intercept are. Values listed in
+ * the scenario's `calibrated:` section (written by `costsim calibrate`) are calibrated, not assumed.
  */
 import type { Num } from '../../scenario/distribution.ts';
 import type { Scenario } from '../../scenario/normalize.ts';
@@ -100,6 +101,8 @@ function leaves(node: unknown, path: Array<string | number>, documentPath: Array
   }
   if (typeof node !== 'object' || node === null) return;
   for (const [key, value] of Object.entries(node)) {
+    // Nested logit's nest indices are structure (which nest each provider is in), not figures.
+    if (key === 'nestOf') continue;
     leaves(value, [...path, key], [...documentPath, RAW_NAMES[key] ?? key], out);
   }
 }
@@ -167,7 +170,9 @@ export function assumptionRows(scenario: Scenario, lineOf: (documentPath: Readon
     leaves(scenario.market.demand, ['market', 'demand'], ['demand'], found);
     scenario.market.providers.forEach((p, i) => found.push(...providerLeaves(p, i)));
   }
-  const rows: AssumptionRow[] = found.map((leaf) => {
+  // Values `costsim calibrate --write` fitted are calibrated, not assumed (the `calibrated:` section lists them).
+  const calibrated = new Set((scenario.calibrated?.values ?? []).map((v) => v.path));
+  const rows: AssumptionRow[] = found.filter((leaf) => !calibrated.has(documentPathText(leaf.documentPath))).map((leaf) => {
       const { figure, unit } = describe(leaf, scenario);
       const line = lineOf(leaf.documentPath);
       return { figure, path: documentPathText(leaf.documentPath), value: formatNum(leaf.value), unit, source: line !== undefined ? `${file}, line ${line}` : 'costsim default', provenance: 'assumed' as const };

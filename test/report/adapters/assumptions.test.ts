@@ -82,3 +82,21 @@ describe('assumptionRows', () => {
     });
   }
 });
+
+describe('assumptions table: nested logit and calibrated values', () => {
+  it('lists σ but not nest indices, and leaves out the values a calibrate --write marked calibrated', () => {
+    const text = `demand: { type: logit, mu: 0.3, nestedLogit: { sigma: 0.5, nests: { closed: [A, B] } } }
+providers:
+  - { name: A, quality: 2.1, marginalCost: 0.5, strategy: { type: costPlus } }
+  - { name: B, quality: 1.9, marginalCost: 0.4, strategy: { type: costPlus } }
+calibrated: { provenance: calibrated, method: "test", values: [{ path: demand.mu, value: 0.3 }, { path: "providers[1].quality", value: 1.9 }] }
+`;
+    const s = parseScenario(text, 'n.yaml');
+    const paths = assumptionRows(s, scenarioLineLocator(text), 'n.yaml').map((r) => r.path);
+    expect(paths).toContain('demand.nestedLogit.sigma');
+    expect(paths.some((p) => p.includes('nestOf'))).toBe(false);
+    expect(paths).not.toContain('demand.mu');
+    expect(paths).not.toContain('providers[1].quality');
+    expect(paths).toContain('providers[0].quality');
+  });
+});
