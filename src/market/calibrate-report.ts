@@ -14,6 +14,7 @@ import { createRng } from '../util/rng.ts';
 import { calibrateDemand, type CalibratedProvider, type Calibration, type MuSource } from './calibrate.ts';
 import { resolveProviderCosts, type BenchRecords, type PlanCosts, type ResolvedProviderCost } from './costs.ts';
 import { simulateRun, stageEquilibria } from './simulate.ts';
+import { demandAt, qualityAt, releaseCostFactorAt, type Release } from './dynamics.ts';
 
 /** One calibrated provider as printed. */
 export interface CalibratedProviderReport {
@@ -62,6 +63,8 @@ export interface CalibrationReport {
   uncalibrated: string[];
   fitRmsLogShare: number;
   identifyingAssumption: string;
+  /** What the calibration could not take into account (e.g. switching inertia). */
+  warnings: string[];
   observations: { count: number; assumed: number; periods: number[] };
   /** Provenance of every fitted value. */
   provenance: Provenance;
@@ -92,7 +95,8 @@ function logitDemand(scenario: Scenario, file: string): Sampled<Extract<Demand, 
 function costAt(p: Sampled<Provider>, baseUsd: number, from: number, t: number, shocksFromStart: boolean): number {
   let c = baseUsd * Math.pow(1 - p.learningDeclinePerPeriod, t - from);
   for (const s of p.costShocks) if (s.atPeriod <= t && (shocksFromStart || s.atPeriod > from)) c *= s.factor;
-  return c;
+  const releases = (p.releases ?? []) as Release[];
+  return c * (shocksFromStart ? releaseCostFactorAt(releases, t) : releaseCostFactorAt(releases, t) / releaseCostFactorAt(releases, from));
 }
 
 function check(label: string, rows: PredictionRow[]): PredictionCheck {
@@ -118,6 +122,8 @@ export function calibrationReport(scenario: Scenario, records: BenchRecords, pla
     priceElasticity: demand.priceElasticity,
     referencePriceUsd: demand.referencePriceUsd,
     ...(demand.nestedLogit ? { nested: { sigma: demand.nestedLogit.sigma, nestOf: demand.nestedLogit.nestOf } } : {}),
+    outsideQualityAt: (t) => (demandAt(demand, t) as typeof demand).outsideQuality,
+    epochOf: (j, t) => (market.providers[j]!.releases ?? []).filter((r) => r.atPeriod <= t && r.quality !== undefined).length,
     file,
   });
   const providers: CalibratedProviderReport[] = [];
@@ -144,6 +150,7 @@ export function calibrationReport(scenario: Scenario, records: BenchRecords, pla
     uncalibrated: market.providers.filter((_, i) => !cal.providers[i]).map((p) => p.name),
     fitRmsLogShare: cal.fitRmsLogShare,
     identifyingAssumption: ASSUMPTION[cal.muSource],
+    warnings: (demand.inertia ?? 0) > 0 ? [`demand.inertia is ${demand.inertia}: simulated shares lag their logit targets, but the inversion treats the observed shares as those targets (switching costs are not calibrated)`] : [],
     observations: { count: scenario.observations.length, assumed: scenario.observations.filter((o) => o.assumed).length, periods: cal.periods },
     provenance: {
       kind: 'calibrated',
@@ -170,11 +177,17 @@ export function calibrationReport(scenario: Scenario, records: BenchRecords, pla
 
 /** The calibrated market's Nash prices at each reference's period, among the providers in the market then. */
 function predictNash(market: Sampled<NonNullable<Scenario['market']>>, costs: ResolvedProviderCost[], cal: Calibration, refs: Reference[]): PredictionRow[] {
-  const demand = { ...(market.demand as Extract<typeof market.demand, { type: 'logit' }>), mu: cal.mu };
+  const demand0 = { ...(market.demand as Extract<typeof market.demand, { type: 'logit' }>), mu: cal.mu };
   const n = market.providers.length;
-  const quality = market.providers.map((_, i) => cal.providers[i]?.quality ?? costs[i]!.quality);
   const capacity = market.providers.map((p) => p.capacityUnitsPerPeriod);
   return refs.map((r) => {
+    const demand = demandAt(demand0, r.period);
+    // Calibrated quality in force at the last observation, then any release after it; the others as the scenario has them.
+    const quality = market.providers.map((p, i) => {
+      const c = cal.providers[i];
+      const releases = (p.releases ?? []) as Release[];
+      return c ? qualityAt(c.quality, releases.filter((x) => x.atPeriod > c.lastPeriod), r.period) : qualityAt(costs[i]!.quality, releases, r.period);
+    });
     const mc = market.providers.map((p, i) => {
       const c = cal.providers[i];
       return c ? costAt(p, c.impliedMarginalCostUsd, c.lastPeriod, r.period, false) : costAt(p, costs[i]!.marginalCostUsd, 0, r.period, true);
@@ -200,9 +213,9 @@ function fittedValues(market: Sampled<NonNullable<Scenario['market']>>, cal: Cal
   const out: FittedScenarioValue[] = cal.muSource === 'scenario' ? [] : [{ path: ['demand', 'mu'], value: cal.mu }];
   cal.providers.forEach((c, i) => {
     if (!c) return;
-    out.push({ path: ['providers', i, 'quality'], value: c.quality });
+    if (c.firstEpochQuality !== undefined) out.push({ path: ['providers', i, 'quality'], value: c.firstEpochQuality });
     const p = market.providers[i]!;
-    if (p.cost.kind === 'given' && p.costShocks.length === 0 && p.learningDeclinePerPeriod === 0) out.push({ path: ['providers', i, 'marginalCost'], value: c.impliedMarginalCostUsd });
+    if (p.cost.kind === 'given' && p.costShocks.length === 0 && p.learningDeclinePerPeriod === 0 && !(p.releases ?? []).some((x) => x.costFactor !== undefined)) out.push({ path: ['providers', i, 'marginalCost'], value: c.impliedMarginalCostUsd });
   });
   return out;
 }

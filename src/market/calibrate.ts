@@ -12,6 +12,10 @@
  * every change in its log-share ratio is its price change over μ). Otherwise, with a fixed
  * market size and known marginal costs, μ comes from the first-order conditions; else it is
  * the scenario's. σ is always the scenario's. Implied marginal costs: ./calibrate-costs.ts.
+ * Known changes over time are taken into account: an outside option whose quality drifts
+ * (a_0t, src/market/dynamics.ts) enters the regressor as p_jt + a_0t, and a provider's model
+ * release that sets a new quality starts a new fixed effect (its quality before and after are
+ * separate unknowns).
  * Capacity limits are assumed not to bind at the observations (shares are first choices).
  */
 import { InputError } from '../errors.ts';
@@ -35,6 +39,10 @@ export interface CalibrationInput {
   priceElasticity: number;
   referencePriceUsd: number;
   nested?: { sigma: number; nestOf: readonly number[] };
+  /** Outside quality at period t (default: `outsideQuality` throughout). */
+  outsideQualityAt?: (period: number) => number;
+  /** Quality epoch of provider j at period t: how many quality-setting releases it has had (default 0). */
+  epochOf?: (provider: number, period: number) => number;
   /** Names the scenario in errors. */
   file: string;
 }
@@ -44,7 +52,12 @@ export type MuSource = 'fitted' | 'costs' | 'scenario';
 
 /** A provider's calibrated quality and implied marginal cost (at its last observed period), or null when it was not observed. */
 export interface CalibratedProvider {
+  /** Quality in force at its last observed period (the epoch after its latest release then). */
   quality: number;
+  /** Quality epoch at the last observed period (0: before any quality-setting release). */
+  lastEpoch: number;
+  /** Quality before any release, when observed then (what `providers[i].quality` holds in the scenario). */
+  firstEpochQuality?: number;
   impliedMarginalCostUsd: number;
   /** Implied cost in each period it was observed (USD/unit). */
   impliedByPeriod: Array<{ period: number; impliedMarginalCostUsd: number; knownMarginalCostUsd: number | null }>;
@@ -82,23 +95,26 @@ export function calibrateDemand(input: CalibrationInput): Calibration {
   if (input.observations.length === 0) throw new InputError({ file: input.file, path: 'observations' }, 'no observations to calibrate on: add observations: [{ period, provider, priceUsd, share, source }]');
   const groups = byPeriod(input);
   const sigma = input.nested?.sigma ?? 0;
+  const a0 = input.outsideQualityAt ?? (() => input.outsideQuality);
+  const epochOf = input.epochOf ?? (() => 0);
   // y = ln s_j − ln s_0 − σ ln s_{j|g} = (a_j − a_0 − p_j)/μ
   const rows = groups.flatMap(({ period, obs, m }) => {
     const outside = 1 - m.share.reduce((a, b) => a + b, 0);
-    return obs.map((o, k) => ({ period, provider: o.provider, p: o.priceUsd, y: Math.log(o.share) - Math.log(outside) - sigma * Math.log(withinNestShare(m, k)) }));
+    return obs.map((o, k) => ({ period, provider: o.provider, key: `${o.provider}|${epochOf(o.provider, period)}`, a0: a0(period), p: o.priceUsd, y: Math.log(o.share) - Math.log(outside) - sigma * Math.log(withinNestShare(m, k)) }));
   });
   let mu = input.mu;
   let muSource: MuSource = 'scenario';
   if (groups.length > 1) {
-    const mean = (k: 'p' | 'y', j: number) => {
-      const own = rows.filter((r) => r.provider === j);
-      return own.reduce((s, r) => s + r[k], 0) / own.length;
+    // Within each (provider, quality epoch): y = (a_j − a_0t − p)/μ, so regress y on x = p + a_0t.
+    const mean = (f: (r: (typeof rows)[number]) => number, key: string) => {
+      const own = rows.filter((r) => r.key === key);
+      return own.reduce((s, r) => s + f(r), 0) / own.length;
     };
     let py = 0;
     let pp = 0;
     for (const r of rows) {
-      const dp = r.p - mean('p', r.provider);
-      py += dp * (r.y - mean('y', r.provider));
+      const dp = r.p + r.a0 - mean((x) => x.p + x.a0, r.key);
+      py += dp * (r.y - mean((x) => x.y, r.key));
       pp += dp * dp;
     }
     if (pp > 0) {
@@ -120,22 +136,32 @@ export function calibrateDemand(input: CalibrationInput): Calibration {
       muSource = 'costs';
     }
   }
-  const qualitySum = new Array<number>(input.providers).fill(0);
-  const count = new Array<number>(input.providers).fill(0);
+  // One quality per (provider, epoch): the mean of a_0t + μ y + p over its observations.
+  const sums = new Map<string, { sum: number; count: number }>();
   for (const r of rows) {
-    qualitySum[r.provider] = qualitySum[r.provider]! + input.outsideQuality + mu * r.y + r.p;
-    count[r.provider] = count[r.provider]! + 1;
+    const e = sums.get(r.key) ?? { sum: 0, count: 0 };
+    e.sum += r.a0 + mu * r.y + r.p;
+    e.count += 1;
+    sums.set(r.key, e);
   }
-  const quality = qualitySum.map((s, j) => s / Math.max(1, count[j]!));
+  const qualityOf = (key: string) => sums.get(key)!.sum / sums.get(key)!.count;
   let sse = 0;
-  for (const r of rows) sse += (r.y - (quality[r.provider]! - input.outsideQuality - r.p) / mu) ** 2;
-  const providers: Array<CalibratedProvider | null> = quality.map(() => null);
+  for (const r of rows) sse += (r.y - (qualityOf(r.key) - r.a0 - r.p) / mu) ** 2;
+  const providers: Array<CalibratedProvider | null> = new Array<CalibratedProvider | null>(input.providers).fill(null);
   for (const { period, obs, m } of groups) {
     const costs = impliedMarginalCosts(m, mu, input.priceElasticity, input.referencePriceUsd);
     obs.forEach((o, k) => {
       const entry = { period, impliedMarginalCostUsd: costs[k]!, knownMarginalCostUsd: Number.isNaN(o.knownCostUsd) ? null : o.knownCostUsd };
       const prev = providers[o.provider];
-      providers[o.provider] = { quality: quality[o.provider]!, impliedMarginalCostUsd: costs[k]!, impliedByPeriod: [...(prev?.impliedByPeriod ?? []), entry], lastPeriod: period };
+      const epoch = epochOf(o.provider, period);
+      providers[o.provider] = {
+        quality: qualityOf(`${o.provider}|${epoch}`),
+        impliedMarginalCostUsd: costs[k]!,
+        impliedByPeriod: [...(prev?.impliedByPeriod ?? []), entry],
+        lastPeriod: period,
+        lastEpoch: epoch,
+        ...(sums.has(`${o.provider}|0`) ? { firstEpochQuality: qualityOf(`${o.provider}|0`) } : {}),
+      };
     });
   }
   return { mu, muSource, outsideQuality: input.outsideQuality, sigma: input.nested ? sigma : null, providers, periods: groups.map((g) => g.period), fitRmsLogShare: Math.sqrt(sse / rows.length) };

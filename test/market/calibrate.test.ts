@@ -146,3 +146,26 @@ providers:
       [2, 1.5, 1.1].forEach((a, j) => expect(Math.abs(cal.providers[j]!.quality - a)).toBeLessThan(1e-6));
     });
 });
+
+describe('round trip with a drifting outside option and a model release', () => {
+  it('recovers μ, the qualities before and after the release, and the drift-adjusted qualities to 1e-6', () => {
+    const text = `
+periods: 4
+demand: { type: logit, mu: 0.25, outsideQuality: 0.3, outsideQualityPerPeriod: 0.05, marketSize: 1000, growthPerPeriod: 0.1 }
+providers:
+  - { name: A, quality: 2, marginalCost: 1, strategy: { type: costPlus, markup: 0.3 }, releases: [{ atPeriod: 2, quality: 2.4, costFactor: 0.6 }] }
+  - { name: B, quality: 1.5, marginalCost: 0.6, strategy: { type: costPlus, markup: 0.4 }, costShocks: [{ atPeriod: 1, factor: 0.7 }] }
+  - { name: C, quality: 1.1, marginalCost: 0.3, strategy: { type: costPlus, markup: 0.5 }, costShocks: [{ atPeriod: 3, factor: 0.5 }] }
+`;
+    const scenario = parseScenario(text, 't.yaml');
+    const [run] = simulateRuns(scenario, new Map(), [0]);
+    const size = (t: number) => run!.marketRows[t]!.totalQuantityUnits / (1 - run!.marketRows[t]!.outsideShare!);
+    const obs = run!.rows.map((r) => ({ period: r.period, provider: ['A', 'B', 'C'].indexOf(r.provider), priceUsd: r.priceUsd!, share: r.quantityUnits / size(r.period), knownCostUsd: NaN }));
+    const cal = calibrateDemand({ ...base, observations: obs, providers: 3, mu: 7, outsideQualityAt: (t) => 0.3 + 0.05 * t, epochOf: (j, t) => (j === 0 && t >= 2 ? 1 : 0) });
+    expect(Math.abs(cal.mu - 0.25)).toBeLessThan(1e-6);
+    expect(Math.abs(cal.providers[0]!.quality - 2.4)).toBeLessThan(1e-6);
+    expect(Math.abs(cal.providers[0]!.firstEpochQuality! - 2)).toBeLessThan(1e-6);
+    expect(Math.abs(cal.providers[1]!.quality - 1.5)).toBeLessThan(1e-6);
+    expect(Math.abs(cal.providers[2]!.quality - 1.1)).toBeLessThan(1e-6);
+  });
+});

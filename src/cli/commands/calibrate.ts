@@ -29,6 +29,7 @@ function formatCalibration(r: CalibrationReport, unit: string): string {
   return [
     `μ = ${r.mu.toPrecision(6)} (${r.muSource}); outside quality ${r.outsideQuality} (the normalisation)${r.sigma !== null ? `; nested logit σ = ${r.sigma}` : ''}; prices in USD per ${unit}`,
     `assumption: ${r.identifyingAssumption}`,
+    ...r.warnings.map((w) => `warning: ${w}`),
     `observations: ${r.observations.count} (${r.observations.assumed} assumed) in period(s) ${r.observations.periods.join(', ')}; inversion residual (RMS, log share) ${r.fitRmsLogShare.toPrecision(3)}`,
     ...r.providers.map((p) => `  ${p.name.padEnd(14)} quality ${p.quality.toPrecision(6)}  implied marginal cost ${p.impliedMarginalCostUsd.toPrecision(6)} (scenario's ${p.scenarioMarginalCostUsd.toPrecision(4)})`),
     ...(r.uncalibrated.length > 0 ? [`not observed (scenario values kept): ${r.uncalibrated.join(', ')}`] : []),
