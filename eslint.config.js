@@ -7,7 +7,7 @@ const RUNTIME_INTERNALS = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'reports/', 'native/build/', 'vendor/'] },
+  { ignores: ['node_modules/', 'reports/', 'native/build/', 'vendor/', 'dist/'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -3,7 +3,6 @@
  * per core) merged in run order, so the output is byte-identical whatever the worker count.
  * Records and plan costs are explicit inputs: this phase trains and plans nothing.
  */
-import { fileURLToPath } from 'node:url';
 import type { PipelineContext } from './context.ts';
 import { UsageError, CostsimError, nonFiniteFromWorker } from '../errors.ts';
 import type { Scenario } from '../scenario/normalize.ts';
@@ -17,6 +16,7 @@ import { simulationSizeProblem } from '../scenario/limits.ts';
 import { resolveWorkerCount } from '../sweep/workers.ts';
 import { runSweep } from '../sweep/runner.ts';
 import { sweepProgressPrinter } from '../sweep/progress.ts';
+import { moduleFile } from '../util/module-file.ts';
 
 /**
  * UsageError when --runs/--periods overrides make runs × periods × providers too large (the
@@ -61,7 +61,7 @@ export async function simulateScenario(loaded: { scenario: Scenario; text: strin
   const { onEvent } = sweepProgressPrinter('simulate', runs, ctx);
   const summary = await runSweep<{ runs: number[] }, RunResult[]>({
     points: indices.map((run) => ({ key: `run:${run}`, params: { runs: [run] } })),
-    workerModule: fileURLToPath(new URL('../market/worker.ts', import.meta.url)),
+    workerModule: moduleFile('../market/worker.ts', import.meta.url),
     workers,
     setupArgs,
     ...(options.queue ? { queue: options.queue } : {}),

@@ -12,8 +12,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import type { ParentMessage, WorkerMessage } from './protocol.ts';
+import { isBuiltModule, moduleFile } from '../util/module-file.ts';
 
 /** One point of a sweep: a unique key and JSON parameters for the worker module. */
 export interface SweepPoint<P> {
@@ -69,7 +70,12 @@ export interface SweepSummary {
 }
 
 /** The worker-process entry point (child.ts); the queue backend's workers fork it too. */
-export const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
+export const CHILD = moduleFile('./child.ts', import.meta.url);
+
+/** Node flags for a forked child: the tsx loader when running from the TypeScript sources, none from dist/. */
+export function childExecArgv(): string[] {
+  return isBuiltModule(import.meta.url) ? [] : ['--import', tsxLoader()];
+}
 
 /** The tsx loader, so forked children run TypeScript like this process does. */
 export function tsxLoader(): string {
@@ -109,7 +115,7 @@ export function runSweep<P, R>(options: SweepOptions<P, R>): Promise<SweepSummar
   const slots = Math.min(queue.length, Math.max(1, options.workers ?? defaultWorkerCount()));
   if (slots === 0) return Promise.resolve(summary);
   const retries = options.retries ?? 0;
-  const loader = tsxLoader();
+  const execArgv = childExecArgv();
 
   return new Promise((resolve) => {
     const live = new Map<number, ChildProcess>();
@@ -182,7 +188,7 @@ export function runSweep<P, R>(options: SweepOptions<P, R>): Promise<SweepSummar
     };
     const spawn = (slot: number): void => {
       const child = fork(CHILD, [options.workerModule, String(slot)], {
-        execArgv: ['--import', loader],
+        execArgv,
         env: options.env ?? process.env,
         // Workers' own output never reaches our stdout (it may carry --json): pipe and forward as events.
         stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

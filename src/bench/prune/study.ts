@@ -4,7 +4,7 @@
  * store as it arrives; a rerun skips levels the store already holds and dense parents whose
  * checkpoint exists (or whose levels are all done).
  */
-import { fileURLToPath } from 'node:url';
+import { moduleFile } from '../../util/module-file.ts';
 import { appendRecord, readRecords } from '../store.ts';
 import { runSweep, type SweepEvent, type SweepPoint, type SweepSummary } from '../../sweep/runner.ts';
 import { hasCheckpoint } from './checkpoint.ts';
@@ -13,7 +13,7 @@ import { planPruneStudy, type PruneStudyOptions, type PruneStudyPlan, type Prune
 import { isPruneRecord, type PruneRecord } from './record.ts';
 import type { PruneWorkerSetup } from './worker.ts';
 
-const WORKER_MODULE = fileURLToPath(new URL('./worker.ts', import.meta.url));
+const WORKER_MODULE = moduleFile('./worker.ts', import.meta.url);
 
 /** Where and how to run a study. */
 export interface StudyRunOptions {

@@ -5,7 +5,7 @@
  * points; a point of another sweep restarts it with that sweep's module and setup.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { CHILD, tsxLoader } from '../runner.ts';
+import { CHILD, childExecArgv } from '../runner.ts';
 import type { ParentMessage, WorkerMessage } from '../protocol.ts';
 
 /** Why a point did not produce a result: the module threw (its input), or the process died (retry). */
@@ -56,7 +56,7 @@ export class ChildSlot {
 
   private start(sweepId: string, workerModule: string, setupArgs: unknown): void {
     this.stop();
-    const child = fork(CHILD, [workerModule, String(this.slot)], { execArgv: ['--import', tsxLoader()], stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const child = fork(CHILD, [workerModule, String(this.slot)], { execArgv: childExecArgv(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     this.child = child;
     this.sweepId = sweepId;
     const forward = (chunk: Buffer): void => {

@@ -24,11 +24,13 @@ function filesUnder(dir: string): string[] {
 
 let cached: string | undefined;
 
-/** `<package version>+<12 hex digits of SHA-256 over src/**, package.json and package-lock.json>`. */
+/** `<package version>+<12 hex digits of SHA-256 over src/** (dist/** in an installed package), package.json and package-lock.json>`. */
 export function costsimVersion(): string {
   if (cached) return cached;
   const hash = createHash('sha256');
-  const files = [...filesUnder(join(PROJECT_ROOT, 'src')), ...['package.json', 'package-lock.json'].map((f) => join(PROJECT_ROOT, f)).filter((f) => existsSync(f))];
+  // The sources in a checkout; the built code in an installed package, which ships dist/ only.
+  const code = existsSync(join(PROJECT_ROOT, 'src')) ? 'src' : 'dist';
+  const files = [...filesUnder(join(PROJECT_ROOT, code)), ...['package.json', 'package-lock.json'].map((f) => join(PROJECT_ROOT, f)).filter((f) => existsSync(f))];
   for (const file of files.map((f) => relative(PROJECT_ROOT, f).split('\\').join('/')).sort()) {
     hash.update(file).update('\0').update(readFileSync(join(PROJECT_ROOT, file))).update('\0');
   }
