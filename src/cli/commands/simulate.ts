@@ -33,6 +33,11 @@ export function formatSimulation(r: SimulationResult): string {
   if (s.learning) {
     const l = s.learning;
     lines.push(`Q-learning: ${l.convergedRuns}/${l.runs} sessions converged (mean ${Math.round(l.meanPeriodsToConvergence).toLocaleString('en-US')} periods); profit gain Δ = ${l.meanProfitGain.toFixed(3)} (band ${l.profitGainLow.toFixed(2)}–${l.profitGainHigh.toFixed(2)}); Calvano et al. 2020 report ≈ ${l.paperProfitGain}`);
+    // The impulse response (a forced one-period deviation by the first agent): did the others punish, and did play return?
+    const responses = r.learning.map((x) => x.impulseResponse);
+    const punished = responses.filter((ir) => ir.pricesUsd.slice(1, 4).some((p) => p.some((price, i) => i !== ir.deviator && price < ir.preDeviationPricesUsd[i]!))).length;
+    const returned = responses.filter((ir) => ir.periodsToReturn !== null && ir.periodsToReturn <= 10).length;
+    lines.push(`impulse response (agent 1 forced to deviate for one period): a rival's price fell within 3 periods in ${punished}/${responses.length} sessions; play back on the limit cycle within 10 periods in ${returned}/${responses.length} (learning[].impulseResponse, impulseRows in --json)`);
   }
   for (const c of r.referenceComparison) {
     const change = (x: number | null) => (x === null ? '–' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(0)}%`);
