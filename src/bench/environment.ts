@@ -4,15 +4,12 @@
  */
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { tf } from '../runtime/tf.ts';
 import { readCpuInfo } from '../runtime/cpu-info.ts';
+import { codeVersion, COSTSIM_VERSION, TFJS_VERSION } from '../version.ts';
 import type { BenchConfig, BenchEnvironment } from './record.ts';
 
-const require = createRequire(import.meta.url);
+export { codeVersion } from '../version.ts';
 
 /** The git commit of `cwd`'s checkout, or undefined where git or the repository is missing (never throws). */
 export function gitCommit(cwd: string): string | undefined {
@@ -24,37 +21,6 @@ export function gitCommit(cwd: string): string | undefined {
   }
 }
 
-const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-
-function filesUnder(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== 'build' && entry.name !== 'node_modules') out.push(...filesUnder(path));
-    } else if (entry.isFile()) out.push(path);
-  }
-  return out;
-}
-
-let codeVersionCached: string | undefined;
-
-/**
- * `<package version>+<12 hex digits of SHA-256 over the files of src/ and native/>` (native/build
- * left out): any change to the code that trains or to its kernels gives new cache keys.
- */
-export function codeVersion(root = PROJECT_ROOT): string {
-  if (root === PROJECT_ROOT && codeVersionCached) return codeVersionCached;
-  const hash = createHash('sha256');
-  const files = [...filesUnder(join(root, 'src')), ...filesUnder(join(root, 'native'))].map((f) => relative(root, f).split('\\').join('/')).sort();
-  for (const file of files) hash.update(file).update('\0').update(readFileSync(join(root, file))).update('\0');
-  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
-  const version = `${pkg.version}+${hash.digest('hex').slice(0, 12)}`;
-  if (root === PROJECT_ROOT) codeVersionCached = version;
-  return version;
-}
-
 /** This process's environment (call after the backend is initialised). */
 export function collectEnvironment(options: { backendReason: string; deviceId: string; cwd: string }): BenchEnvironment {
   const cpu = readCpuInfo();
@@ -63,13 +29,13 @@ export function collectEnvironment(options: { backendReason: string; deviceId: s
     backend: tf.getBackend(),
     backendReason: options.backendReason,
     node: process.versions.node,
-    tfjs: (require('@tensorflow/tfjs-core/package.json') as { version: string }).version,
+    tfjs: TFJS_VERSION,
     cpuModel: cpu.model,
     cpuCores: cpu.cores,
     platform: `${process.platform}-${process.arch}`,
     ...(commit ? { gitCommit: commit } : {}),
     deviceId: options.deviceId,
-    costsimVersion: (require('../../package.json') as { version: string }).version,
+    costsimVersion: COSTSIM_VERSION,
     codeVersion: codeVersion(),
   };
 }

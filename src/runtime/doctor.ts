@@ -3,14 +3,13 @@
  * available/not and why, the chosen one, a GEMM rate per available backend, the CPU and its
  * derived peak.
  */
-import { createRequire } from 'node:module';
 import { tf } from './tf.ts';
+import { TFJS_VERSION } from '../version.ts';
 import { probeBackends, type BackendLoader, type BackendName } from './backends.ts';
 import { measureGemm } from './gemm-bench.ts';
 import { readCpuInfo, type CpuInfo } from './cpu-info.ts';
 import { loadNativeAddon } from './native/addon.ts';
 
-const require = createRequire(import.meta.url);
 
 /** The `doctor --json` object. Field names are a public contract. */
 export interface DoctorReport {
@@ -52,7 +51,7 @@ export async function runDoctor(loaders: readonly BackendLoader[], chosen: { nam
   if (chosenLoader) await tf.setBackend(chosenLoader.tfjsName);
   return {
     node: process.versions.node,
-    tfjs: (require('@tensorflow/tfjs-core/package.json') as { version: string }).version,
+    tfjs: TFJS_VERSION,
     backends,
     chosen: chosen.name,
     chosenReason: chosen.reason,

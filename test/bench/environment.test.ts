@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { cacheKeyOf, canonicalJson, codeVersion, gitCommit } from '../../src/bench/environment.ts';
+import { cacheKeyOf, canonicalJson, gitCommit } from '../../src/bench/environment.ts';
 import type { BenchConfig, BenchEnvironment } from '../../src/bench/record.ts';
 
 const config: BenchConfig = { model: 'mlp', modelOptions: { width: 8, depth: 1 }, batchSize: 8, accumulationSteps: 1, maxSteps: 1, learningRate: 0.001, optimizer: 'adam', seed: 0 };
@@ -22,22 +21,6 @@ describe('bench environment and cache key', () => {
     expect(cacheKeyOf(config, { ...environment, deviceId: 'gcp-n2d-standard-2' })).not.toBe(key);
     expect(cacheKeyOf(config, { ...environment, codeVersion: '0.1.0+000000000000' })).not.toBe(key);
     expect(cacheKeyOf(config, environment, 5)).not.toBe(key);
-  });
-
-  it('the code version hashes src/ and native/ (not native/build) beside the package version', () => {
-    const root = mkdtempSync(join(tmpdir(), 'costsim-code-'));
-    for (const dir of ['src', 'native/build']) mkdirSync(join(root, dir), { recursive: true });
-    writeFileSync(join(root, 'package.json'), '{"version":"9.8.7"}');
-    writeFileSync(join(root, 'src', 'a.ts'), 'export const a = 1;');
-    const before = codeVersion(root);
-    expect(before).toMatch(/^9\.8\.7\+[0-9a-f]{12}$/);
-    writeFileSync(join(root, 'native', 'build', 'addon.node'), 'binary');
-    expect(codeVersion(root)).toBe(before);
-    writeFileSync(join(root, 'native', 'kernel.c'), 'int f(void) { return 1; }');
-    const withNative = codeVersion(root);
-    expect(withNative).not.toBe(before);
-    writeFileSync(join(root, 'src', 'a.ts'), 'export const a = 2;');
-    expect(codeVersion(root)).not.toBe(withNative);
   });
 
   it('git commit: a 40-hex id inside this checkout, undefined outside any repository (no throw)', () => {

@@ -5,11 +5,9 @@
  * what was measured.
  */
 import { createHash } from 'node:crypto';
-import { createRequire } from 'node:module';
 import { readCpuInfo } from '../../runtime/cpu-info.ts';
 import { canonicalJson } from '../environment.ts';
-
-const require = createRequire(import.meta.url);
+import { COSTSIM_VERSION, TFJS_VERSION } from '../../version.ts';
 
 /** Environment fields that change measured results (backend, CPU, versions). */
 export interface EnvironmentKey {
@@ -26,8 +24,8 @@ export function environmentKey(backend: string): EnvironmentKey {
     backend,
     cpuModel: readCpuInfo().model,
     node: process.versions.node,
-    tfjs: (require('@tensorflow/tfjs-core/package.json') as { version: string }).version,
-    costsimVersion: (require('../../../package.json') as { version: string }).version,
+    tfjs: TFJS_VERSION,
+    costsimVersion: COSTSIM_VERSION,
   };
 }
 
