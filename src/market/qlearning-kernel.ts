@@ -9,11 +9,16 @@
  * bound on the other actions' values) sit at [i·S + s]; its profit for joint action A at
  * profit[i·S + A].
  *
+ * Random numbers: the kernel steps the run's xoroshiro128+ generator inline (pure-rand's
+ * algorithm, the same words in the same order) and builds each uniform exactly as Rng.next()
+ * does, so it draws the same numbers as calling `rng.next()` without a call or a boxed double
+ * per draw; the generator's state is handed back at the end.
+ *
  * The upper bound spares the full row scan when the greedy action's value falls but stays
  * above every other action's value; the scan, when it happens, is the one the plain algorithm
  * does, so ties and hence every result are the same as recomputing the argmax each time.
  */
-import type { Rng } from '../util/rng.ts';
+import { generatorState, setGeneratorState, type Rng } from '../util/rng.ts';
 
 /** The tables the loop reads and updates (all flat; see the file header for the layout). */
 export interface KernelTables {
@@ -87,14 +92,46 @@ export function runKernel(t: KernelTables, p: KernelParams, rng: Rng, startState
   const keep = alpha.map((a) => 1 - a);
   const eps = new Float64Array(n).fill(1);
   const action = new Int32Array(n);
+  const words = generatorState(rng);
+  let s01 = words[0]!;
+  let s00 = words[1]!;
+  let s11 = words[2]!;
+  let s10 = words[3]!;
   let state = startState;
   let stable = 0;
   let period = 0;
   for (; period < maxPeriods && stable < convergencePeriods; period++) {
     let next = 0;
     for (let i = 0; i < n; i++) {
-      // ε-greedy, drawing exactly as Rng.next() then Rng.int(m) would.
-      const a = rng.next() < eps[i]! ? Math.floor(rng.next() * m[i]!) : rowArg[i * S + state]!;
+      // ε-greedy, drawing exactly as Rng.next() then Rng.int(m) would: u = (hi·2^26 + lo)/2^53 from two 32-bit outputs.
+      let draws = 0;
+      let u = 0;
+      let a = 0;
+      do {
+        let out = (s00 + s10) | 0;
+        let a0 = s10 ^ s00;
+        let a1 = s11 ^ s01;
+        let o00 = s00;
+        let o01 = s01;
+        s00 = (o00 << 24) ^ (o01 >>> 8) ^ a0 ^ (a0 << 16);
+        s01 = (o01 << 24) ^ (o00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
+        s10 = (a1 << 5) ^ (a0 >>> 27);
+        s11 = (a0 << 5) ^ (a1 >>> 27);
+        const hi = (out >>> 0) >>> 5;
+        out = (s00 + s10) | 0;
+        a0 = s10 ^ s00;
+        a1 = s11 ^ s01;
+        o00 = s00;
+        o01 = s01;
+        s00 = (o00 << 24) ^ (o01 >>> 8) ^ a0 ^ (a0 << 16);
+        s01 = (o01 << 24) ^ (o00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
+        s10 = (a1 << 5) ^ (a0 >>> 27);
+        s11 = (a0 << 5) ^ (a1 >>> 27);
+        u = (hi * 67108864 + ((out >>> 0) >>> 6)) / 9007199254740992;
+        draws++;
+        if (draws === 2) a = Math.floor(u * m[i]!);
+      } while (draws === 1 && u < eps[i]!);
+      if (draws === 1) a = rowArg[i * S + state]!;
       action[i] = a;
       next += a * stride[i]!;
     }
@@ -124,5 +161,6 @@ export function runKernel(t: KernelTables, p: KernelParams, rng: Rng, startState
     for (let i = 0; i < n; i++) eps[i] = eps[i]! * decay[i]!;
     state = next;
   }
+  setGeneratorState(rng, Int32Array.of(s01, s00, s11, s10));
   return { periods: period, stable, state };
 }

@@ -2,7 +2,7 @@
  * Seeded random numbers. Everything random in costsim draws from an `Rng` passed in; the
  * core never calls Math.random. Built on pure-rand's xoroshiro128+ (fast, splittable).
  */
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator';
 
 /** A mutable, seeded random source. `fork(label)` derives an independent stream deterministically. */
@@ -76,6 +76,29 @@ class SeededRng implements Rng {
   fork(label: string | number): Rng {
     return new SeededRng(hash32(`${this.seed}/${label}`) | 0);
   }
+  /** The xoroshiro128+ state words [s01, s00, s11, s10] (see `generatorState`). */
+  getState(): Int32Array {
+    return Int32Array.from(this.gen.getState());
+  }
+  setState(state: Int32Array): void {
+    this.gen = xoroshiro128plusFromState([...state]);
+  }
+}
+
+/**
+ * The xoroshiro128+ state of a generator made by `createRng`, as pure-rand orders it
+ * ([s01, s00, s11, s10]), for a hot loop that steps the generator inline (the Q-learning
+ * kernel) and so draws exactly the numbers `next()` would. Hand it back with `setGeneratorState`.
+ */
+export function generatorState(rng: Rng): Int32Array {
+  if (!(rng instanceof SeededRng)) throw new TypeError('generatorState needs a generator made by createRng');
+  return rng.getState();
+}
+
+/** Continue `rng` from a state produced by stepping `generatorState(rng)` inline. */
+export function setGeneratorState(rng: Rng, state: Int32Array): void {
+  if (!(rng instanceof SeededRng)) throw new TypeError('setGeneratorState needs a generator made by createRng');
+  rng.setState(state);
 }
 
 /** A new generator from an integer seed. Same seed → same sequence, on every platform. */
