@@ -6,8 +6,9 @@ import { compile, type TopLevelSpec } from 'vega-lite';
 import { parse, View } from 'vega';
 import { Resvg } from '@resvg/resvg-js';
 
-/** PNG pixels per SVG pixel: 2 keeps labels sharp on high-density screens and in the README. */
-export const PNG_SCALE = 2;
+import { PNG_SCALE } from './theme.ts';
+
+export { PNG_SCALE };
 
 /** Render a Vega-Lite spec to an SVG document string. */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {

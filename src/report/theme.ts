@@ -13,6 +13,9 @@ export const CHART_HEIGHT_PX = 300;
 export const PANEL_WIDTH_PX = 300;
 export const PANEL_HEIGHT_PX = 240;
 
+/** PNG pixels per SVG pixel: 2 keeps labels sharp on high-density screens and in the README. */
+export const PNG_SCALE = 2;
+
 /** DejaVu ships with Debian and is what the PNG renderer finds; browsers fall back down the list. */
 export const FONT_FAMILY = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 

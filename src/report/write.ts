@@ -15,11 +15,19 @@ import { OutputError } from '../errors.ts';
 import { buildCharts, type BuiltChart, type ChartOptions } from './charts/index.ts';
 import { toCsv } from './csv.ts';
 import { loadEmbedLibraries, renderHtml } from './html.ts';
-import { renderSvg, svgToPng } from './render.ts';
+import { PNG_SCALE } from './theme.ts';
+import { readPreviousReport, rendererFingerprint, reusableCsv, reusableRender, tableHash } from './reuse.ts';
 import { formatResults, RESULTS_FILE } from './results-file.ts';
 import { assertReplaceable, formatMarker, recoverInterruptedSwap, REPORT_MARKER } from './ownership.ts';
 import type { ProvenanceKind, ReportResults } from './rows.ts';
-import { vegaLiteSchemaErrors } from './validate.ts';
+
+// vega, vega-lite, resvg and the schema validator take seconds to load and compile: loaded only when a chart must be rendered.
+type Renderer = { render: typeof import('./render.ts'); validate: typeof import('./validate.ts') };
+let renderer: Promise<Renderer> | undefined;
+function loadRenderer(): Promise<Renderer> {
+  renderer ??= Promise.all([import('./render.ts'), import('./validate.ts')]).then(([render, validate]) => ({ render, validate }));
+  return renderer;
+}
 
 /** One file of a report as listed in report.json. */
 export interface Artefact {
@@ -30,6 +38,8 @@ export interface Artefact {
   title?: string;
   /** Kinds of figures it shows. */
   provenance: ProvenanceKind[];
+  /** For a CSV: hash of the rows it was written from (lets a re-render re-use it). */
+  tableSha256?: string;
   bytes: number;
   sha256: string;
 }
@@ -149,21 +159,29 @@ export async function writeReport(dir: string, results: ReportResults, options: 
   const target = resolve(dir);
   checkReportTarget(dir, options.onNotice);
   const charts = buildCharts(results.rows, chartOptionsOf(results));
-  for (const chart of charts) {
-    const errors = vegaLiteSchemaErrors(chart.spec);
-    if (errors.length > 0) throw new Error(`chart ${chart.id}: spec fails the Vega-Lite schema: ${errors.join('; ')}`);
-  }
+  const fingerprint = rendererFingerprint(PNG_SCALE);
+  const previous = readPreviousReport(target, fingerprint);
   // Everything is rendered in memory first: a rendering bug is a bug (exit 1), not an output error.
   const files: Array<{ file: string; data: string | Uint8Array; meta: Omit<Artefact, 'file' | 'bytes' | 'sha256'> }> = [];
   const put = (file: string, data: string | Uint8Array, meta: Omit<Artefact, 'file' | 'bytes' | 'sha256'>) => files.push({ file, data, meta });
   put(RESULTS_FILE, formatResults(results), { kind: 'results', provenance: ['assumed', 'measured', 'modeled'] });
   for (const [index, chart] of charts.entries()) {
     const meta = { chart: chart.id, title: chart.title, provenance: chart.provenance };
-    put(`${chart.id}.vl.json`, formatSpec(chart), { kind: 'spec', ...meta });
-    const svg = await renderSvg(chart.spec);
-    put(`${chart.id}.svg`, svg, { kind: 'svg', ...meta });
-    put(`${chart.id}.png`, svgToPng(svg), { kind: 'png', ...meta });
-    put(`${chart.id}.csv`, await toCsv(chart.table), { kind: 'csv', ...meta });
+    const specText = formatSpec(chart);
+    put(`${chart.id}.vl.json`, specText, { kind: 'spec', ...meta });
+    // An identical spec already rendered by the same renderer was validated then; otherwise validate and render now.
+    let rendered = reusableRender(previous, chart.id, specText);
+    if (!rendered) {
+      const { render, validate } = await loadRenderer();
+      const errors = validate.vegaLiteSchemaErrors(chart.spec);
+      if (errors.length > 0) throw new Error(`chart ${chart.id}: spec fails the Vega-Lite schema: ${errors.join('; ')}`);
+      const svg = await render.renderSvg(chart.spec);
+      rendered = { svg, png: render.svgToPng(svg, PNG_SCALE) };
+    }
+    put(`${chart.id}.svg`, rendered.svg, { kind: 'svg', ...meta });
+    put(`${chart.id}.png`, rendered.png, { kind: 'png', ...meta });
+    const hash = tableHash(chart.table);
+    put(`${chart.id}.csv`, reusableCsv(previous, chart.id, hash) ?? (await toCsv(chart.table)), { kind: 'csv', ...meta, tableSha256: hash });
     options.onChart?.(chart, index, charts.length);
   }
   put('index.html', renderHtml(results, charts, loadEmbedLibraries()), { kind: 'page', provenance: ['assumed', 'measured', 'modeled'] });
@@ -175,6 +193,7 @@ export async function writeReport(dir: string, results: ReportResults, options: 
     version: 1,
     generatedAt: options.now.toISOString(),
     costsimVersion: options.costsimVersion,
+    renderer: fingerprint,
     scenario: results.scenario,
     summary: results.summary,
     provenance: results.provenance,
