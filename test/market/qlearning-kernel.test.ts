@@ -32,7 +32,7 @@ function plain(market: { quality: number[]; marginalCostUsd: number[]; mu: numbe
   };
   const Q = agents.map((ag, i) => {
     const q0 = new Array<number>(ag.m).fill(0);
-    for (let A = 0; A < S; A++) q0[actions(A)[i]!] += profit(A, i) / ((1 - ag.delta) * (S / ag.m));
+    for (let A = 0; A < S; A++) { const k = actions(A)[i]!; q0[k] = q0[k]! + profit(A, i) / ((1 - ag.delta) * (S / ag.m)); }
     return Array.from({ length: S }, () => [...q0]);
   });
   const argmax = (row: number[]) => row.reduce((best, v, k) => (v > row[best]! ? k : best), 0);
