@@ -57,6 +57,7 @@ export function makeBenchConfig(partial: BenchConfigInput): BenchConfig {
   const dataLimit = partial.modelOptions?.dataLimit;
   if (dataLimit !== undefined) config.modelOptions.dataLimit = positiveInteger(Number(dataLimit), 'model option "dataLimit"');
   if (target !== undefined) config.targetAccuracy = target;
+  if (partial.checkpoint) config.checkpoint = true;
   if (partial.pruning) config.pruning = partial.pruning;
   return config;
 }

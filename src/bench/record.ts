@@ -42,6 +42,8 @@ export interface BenchConfig {
   learningRate: number;
   optimizer: string;
   seed: number;
+  /** True: train with gradient checkpointing (each block recomputed during backward), and measure it against plain training. Absent = plain. */
+  checkpoint?: boolean;
   /** Pruning settings when the run pruned (see bench/prune). */
   pruning?: Record<string, unknown>;
 }
@@ -97,6 +99,18 @@ export interface BenchMetrics {
   carbonGrams?: number;
   /** Models with batch norm, k > 1: how far one step of k micro-batches is from one batch of k·b (relative L2, measured). */
   accumulationEquivalence?: { updateRelativeDifference: number; movingStatsRelativeDifference: number };
+  /**
+   * With config.checkpoint: plain vs checkpointed training of the same model, measured in this
+   * process (tfjs peak tensor bytes of one step, median step seconds), the largest relative
+   * gradient difference between them, and the placement model's recompute=full prediction
+   * (transformer only).
+   */
+  checkpoint?: {
+    plain: { peakBytes: number; transientPeakBytes: number; stepSeconds: number };
+    checkpointed: { peakBytes: number; transientPeakBytes: number; stepSeconds: number };
+    gradientMaxRelativeDifference: number;
+    predicted?: { activationBytesRatio: number; stepFlopsRatio: number; graph: string };
+  };
   /** Seconds of validation-split evaluation included in wallSeconds. */
   evalSeconds?: number;
   /** Seconds of test-split scoring, excluded from wallSeconds (reporting, not training). */

@@ -29,6 +29,8 @@ import { summarizeRuns, type RunResult } from './runs.ts';
 import { forgetMnistDigits } from './data/mnist.ts';
 import { measureAccumulationEquivalence, type AccumulationEquivalence } from './train/equivalence.ts';
 import { reachesTarget, type Evaluation } from './train/stopping.ts';
+import { zooSegments } from './zoo/segments.ts';
+import { compareCheckpointing, type CheckpointComparison } from './train/checkpoint-compare.ts';
 
 /** Runs per benchmark when the caller does not say (`costsim run`; MLPerf asks for at least 3 to drop two). `costsim bench` defaults to 5. */
 export const DEFAULT_RUNS = 3;
@@ -126,6 +128,7 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
   progress({ phase: 'gemm', step: 0, wallSeconds: 0 });
   const gemm = await measureGemm(gemmSize(environment.backend), options.gemmSeconds ?? 0.5);
   const equivalence = config.accumulationSteps > 1 && hasBatchNorm(config.model) ? accumulationDifference(config) : undefined;
+  const checkpointing = config.checkpoint ? await checkpointComparison(config) : undefined;
   const singles: Array<SingleRun & { seed: number }> = [];
   for (let i = 0; i < runCount; i++) {
     const seed = config.seed + i;
@@ -147,10 +150,12 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
     carbonGrams: mean((r) => r.energy.carbonGrams),
     costUsd: usdForSeconds(summary.wallSeconds, device.usdPerHour.value),
   };
+  if (checkpointing) metrics.checkpoint = checkpointing;
   if (equivalence) metrics.accumulationEquivalence = { updateRelativeDifference: equivalence.updateRelativeDifference, movingStatsRelativeDifference: equivalence.movingStatsRelativeDifference };
   const provenance: Record<string, Provenance> = {
     ...(equivalence ? { 'metrics.accumulationEquivalence': { kind: 'measured' as const, source: `one SGD step from the same weights over the same ${config.batchSize * config.accumulationSteps} samples, as ${config.accumulationSteps} micro-batches of ${config.batchSize} vs one batch: batch norm normalises each micro-batch with its own statistics and updates its moving averages ${config.accumulationSteps} times per optimizer step, so accumulation here is not one batch of ${config.batchSize * config.accumulationSteps} (relative L2 difference of the weight update and of the moving statistics)` } } : {}),
   };
+  if (checkpointing) Object.assign(provenance, checkpointProvenance(config, checkpointing));
   Object.assign(provenance, buildProvenance({ config, device, gemm, energy: { ...median.energy.provenance, source: `mean over the kept runs; each run: ${median.energy.provenance.source}` }, carbon: { ...median.energy.carbonProvenance, source: `mean over the kept runs; each run: ${median.energy.carbonProvenance.source}` }, backend: environment.backend, task: median.taskDescription, runs: summary.note, ci95: summary.ci95Note, medianSeed: median.seed }));
   const record: BenchRecord = {
     version: BENCH_RECORD_VERSION,
@@ -187,6 +192,30 @@ function accumulationDifference(config: BenchConfig): AccumulationEquivalence {
   }
 }
 
+/** Steps timed per variant when checkpointing is compared with plain training. */
+const CHECKPOINT_TIMED_STEPS = 5;
+
+/** Plain vs checkpointed training on a fresh copy of the model (same seed), measured in this process. */
+async function checkpointComparison(config: BenchConfig): Promise<CheckpointComparison> {
+  const { model, task } = buildZooModel(config.model, { ...config.modelOptions, seed: config.seed });
+  try {
+    return await compareCheckpointing({ model, task, segments: zooSegments(config.model, model), config, timedSteps: CHECKPOINT_TIMED_STEPS, rng: createRng(config.seed).fork('checkpoint') });
+  } finally {
+    model.dispose();
+    task.dispose();
+  }
+}
+
+/** What each figure of metrics.checkpoint is. */
+function checkpointProvenance(config: BenchConfig, c: CheckpointComparison): Record<string, Provenance> {
+  const segments = config.model === 'transformer' ? 'the embedding, each transformer block and the head' : config.model === 'cnn' ? 'each conv → batch norm → ReLU → pool stage and the dense head' : 'each dense layer';
+  return {
+    'metrics.checkpoint': { kind: 'measured', source: `plain training vs gradient checkpointing (segments: ${segments}; each recomputed during backward, batch norm's moving statistics restored after the recomputation) on a fresh copy of the model, this process, after one warm-up step each: peakBytes and transientPeakBytes are tfjs logical tensor bytes at the peak of one profiled step (tf.profile; the tfjs high-water mark, not RSS: the process's peak RSS and the wasm heap only grow, so in one process they cannot tell the two variants apart), stepSeconds the median of ${CHECKPOINT_TIMED_STEPS} timed steps of each, alternating plain and checkpointed so load drift hits both` },
+    'metrics.checkpoint.gradientMaxRelativeDifference': { kind: 'measured', source: 'one batch, same weights: max |g_plain − g_checkpointed| ÷ max(1, max |g_plain|) over every variable (float32 rounding only; 1e-5 is the bound tested)' },
+    ...(c.predicted ? { 'metrics.checkpoint.predicted': { kind: 'modeled' as const, source: `placement model (src/placement/transformer.ts) for ${c.predicted.graph} against recompute=none: activation bytes per Korthikanti et al. 2022 §4.1 (2·s·b·h per block under full recomputation), FLOPs per Narayanan et al. 2021 §5.1 plus one forward per block; the zoo MLP uses ReLU where the model assumes GELU` } } : {}),
+  };
+}
+
 /** One seeded run. The clock starts before the data set is first touched (task build) and stops after the final evaluation. */
 async function runOnce(config: BenchConfig, device: Device, gemmGflops: number, options: RunOptions, progress: (p: Omit<BenchProgress, 'maxSteps'>) => void): Promise<SingleRun> {
   progress({ phase: 'setup', step: 0, wallSeconds: 0 });
@@ -203,7 +232,8 @@ async function runOnce(config: BenchConfig, device: Device, gemmGflops: number, 
     const k = config.accumulationSteps;
     const sampler = new EpochSampler(task.train.count, createRng(config.seed).fork('samples'));
     // Step 1 runs under tf.profile: it is a real update, and it is where traced FLOPs and peak memory come from.
-    const profiled = await profileTrainStep(model, task, optimizer, sampler.next(b * k), k);
+    const segments = config.checkpoint ? zooSegments(config.model, model) : undefined;
+    const profiled = await profileTrainStep(model, task, optimizer, sampler.next(b * k), k, segments);
     const tracedStep = profiled.traced.totalFlops;
     let evalSeconds = 0;
     let testEvalSeconds = 0;
@@ -234,7 +264,7 @@ async function runOnce(config: BenchConfig, device: Device, gemmGflops: number, 
     let kernelSeconds = 0;
     if (!reachedAfterFirst && config.maxSteps > 1) {
       const { result, timing } = await withKernelTiming(() => trainSteps({
-        model, task, optimizer, batchSize: b, accumulationSteps: k, steps: config.maxSteps - 1, stepOffset: 1, rng: createRng(config.seed), sampler,
+        model, task, optimizer, batchSize: b, accumulationSteps: k, steps: config.maxSteps - 1, stepOffset: 1, rng: createRng(config.seed), sampler, ...(segments ? { checkpointSegments: segments } : {}),
         onStep: (info) => { const last = lastEval(); progress({ phase: 'train', step: info.step + 1, wallSeconds: elapsed(), ...(info.loss !== undefined ? { loss: info.loss } : {}), ...(last ? { testAccuracy: last.testAccuracy, validationAccuracy: last.validationAccuracy } : {}) }); },
         stopWhen: (step) => target !== undefined && (step + 1) % evalEvery === 0 && reachesTarget(evaluate(step + 1), target),
       }), { alsoTime: optimizerKernels(optimizer) });

@@ -8,6 +8,7 @@ import { tf, type LayersModel, type Tensor } from '../../runtime/tf.ts';
 import type { Rng } from '../../util/rng.ts';
 import { NonFiniteResultError, UsageError } from '../../errors.ts';
 import type { Task } from '../zoo/task.ts';
+import { checkpointedGradients, type Segment } from '../../runtime/index.ts';
 
 /** Draws sample indices epoch by epoch: a fresh seeded permutation each time one runs out. */
 export class EpochSampler {
@@ -73,6 +74,8 @@ export interface TrainOptions {
   stepOffset?: number;
   /** Reuse a sampler across calls so a run split into segments keeps one sample order. */
   sampler?: EpochSampler;
+  /** Train with gradient checkpointing over these segments (zooSegments): each is recomputed during backward. */
+  checkpointSegments?: readonly Segment[];
 }
 
 export interface TrainResult {
@@ -99,12 +102,32 @@ function batchLoss(model: LayersModel, task: Task, x: Tensor, y: Tensor): tf.Sca
 }
 
 /**
+ * Loss and gradients (by variable name) of one batch: plain backprop, or, with `segments`,
+ * gradient checkpointing (each segment recomputed during backward; batch norm's moving
+ * statistics restored after the recomputation so they move once, as in plain training).
+ */
+export function batchGradients(model: LayersModel, task: Task, x: Tensor, y: Tensor, variables: tf.Variable[], segments?: readonly Segment[]): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+  if (!segments) return tf.variableGrads(() => batchLoss(model, task, x, y), variables);
+  const state = model.nonTrainableWeights.map((w) => (w as unknown as { read(): tf.Variable }).read());
+  return checkpointedGradients(segments, (out) => task.loss(y, out), x, variables, state);
+}
+
+/**
  * One optimizer step over `indices` (length k·b) split into k micro-batches. Returns the mean
  * loss as a scalar tensor when `keepLoss`, else undefined. Leaves no tensors behind besides it.
+ * With `segments` the gradients come from gradient checkpointing (batchGradients).
  */
-export function trainStep(model: LayersModel, task: Task, optimizer: tf.Optimizer, indices: Int32Array, accumulationSteps: number, keepLoss: boolean, variables = trainableVariables(model)): tf.Scalar | undefined {
+export function trainStep(model: LayersModel, task: Task, optimizer: tf.Optimizer, indices: Int32Array, accumulationSteps: number, keepLoss: boolean, variables = trainableVariables(model), segments?: readonly Segment[]): tf.Scalar | undefined {
   const k = accumulationSteps;
   // The batch is gathered outside the gradient tape: on the tape, Gather would save (clone) the whole data set for its backward pass.
+  if (k === 1 && segments) {
+    return tf.tidy(() => {
+      const { x, y } = task.batch(indices);
+      const { value, grads } = batchGradients(model, task, x, y, variables, segments);
+      optimizer.applyGradients(grads);
+      return keepLoss ? value : undefined;
+    });
+  }
   if (k === 1) {
     return tf.tidy(() => {
       const { x, y } = task.batch(indices);
@@ -117,7 +140,7 @@ export function trainStep(model: LayersModel, task: Task, optimizer: tf.Optimize
   for (let i = 0; i < k; i++) {
     const part = indices.subarray(i * b, (i + 1) * b);
     const batch = task.batch(part);
-    const { value, grads } = tf.variableGrads(() => batchLoss(model, task, batch.x, batch.y), variables);
+    const { value, grads } = batchGradients(model, task, batch.x, batch.y, variables, segments);
     batch.x.dispose();
     batch.y.dispose();
     if (!sums) sums = grads;
@@ -174,7 +197,7 @@ export async function trainSteps(options: TrainOptions): Promise<TrainResult> {
     step++;
     const logging = step === 1 || step === steps || step % lossEvery === 0;
     const indices = sampler.next(batchSize * accumulationSteps);
-    const lossTensor = trainStep(model, task, optimizer, indices, accumulationSteps, logging, variables);
+    const lossTensor = trainStep(model, task, optimizer, indices, accumulationSteps, logging, variables, options.checkpointSegments);
     options.onAfterUpdate?.(step);
     const info: StepInfo = { step, samples: step * batchSize * accumulationSteps, wallSeconds: (performance.now() - start) / 1000 };
     if (lossTensor) {

@@ -6,6 +6,7 @@ import { tf, type LayersModel } from '../../runtime/tf.ts';
 import { countKernels, type KernelRecord, type TracedFlops } from '../flops/traced.ts';
 import type { Task } from '../zoo/task.ts';
 import { trainStep, trainableVariables } from './loop.ts';
+import type { Segment } from '../../runtime/index.ts';
 
 /** Bytes of the task's own tensors (the data set held on the backend). */
 export function taskBytes(task: Task): number {
@@ -25,12 +26,12 @@ export interface ProfiledStep {
 }
 
 /** Run one real optimizer step over `indices` (k·b samples) under tf.profile. The step updates the model. */
-export async function profileTrainStep(model: LayersModel, task: Task, optimizer: tf.Optimizer, indices: Int32Array, accumulationSteps: number): Promise<ProfiledStep> {
+export async function profileTrainStep(model: LayersModel, task: Task, optimizer: tf.Optimizer, indices: Int32Array, accumulationSteps: number, segments?: readonly Segment[]): Promise<ProfiledStep> {
   const variables = trainableVariables(model);
   const startBytes = tf.memory().numBytes;
   const start = performance.now();
   const info = await tf.profile(() => {
-    trainStep(model, task, optimizer, indices, accumulationSteps, false, variables);
+    trainStep(model, task, optimizer, indices, accumulationSteps, false, variables, segments);
   });
   const wallMs = performance.now() - start;
   const kernels = info.kernels as unknown as Array<KernelRecord & { kernelTimeMs: number | { error: string } }>;

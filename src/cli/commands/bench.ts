@@ -39,6 +39,7 @@ interface BenchFlags {
   evalEvery?: string;
   runs?: string;
   accumSweep?: string;
+  checkpoint?: boolean;
   json?: boolean;
 }
 
@@ -75,6 +76,7 @@ export function configFromFlags(flags: BenchFlags): BenchConfigInput {
   set('seed', parseNumber(flags.seed, '--seed'));
   set('learningRate', parseNumber(flags.lr, '--lr'));
   set('optimizer', flags.optimizer);
+  if (flags.checkpoint) config.checkpoint = true;
   return config;
 }
 
@@ -96,10 +98,21 @@ function formatRecord(record: BenchRecord, deviceNote: string, storePath: string
     `achieved ${m.achievedGflops.toFixed(2)} GFLOP/s = ${(m.utilisation * 100).toFixed(1)}% of ${m.gemmGflops.toFixed(2)} GFLOP/s GEMM (both measured now)`,
     `peak tensor memory ${(m.peakBytes / 2 ** 20).toFixed(1)} MiB (tfjs logical bytes)` +
       (m.physicalMemory ? `; process peak RSS ${(m.physicalMemory.peakRssBytes / 2 ** 20).toFixed(1)} MiB${m.physicalMemory.wasmHeapBytes !== undefined ? `, wasm heap ${(m.physicalMemory.wasmHeapBytes / 2 ** 20).toFixed(1)} MiB` : ''} (physical, process high-water)` : '') + `; params ${m.params}`,
+    ...(m.checkpoint ? [checkpointLine(m.checkpoint)] : []),
     ...(m.accumulationEquivalence ? [`accumulation is not one batch of ${c.batchSize * c.accumulationSteps}: batch norm per micro-batch changes the update by ${(100 * m.accumulationEquivalence.updateRelativeDifference).toFixed(2)}% and the moving statistics by ${(100 * m.accumulationEquivalence.movingStatsRelativeDifference).toFixed(1)}% (measured, relative L2)`] : []),
     `energy ${m.energyJoules.toFixed(1)} J (${kind('metrics.energyJoules')}); carbon ${(m.carbonGrams ?? Number.NaN).toFixed(3)} g CO2e (${kind('metrics.carbonGrams')}); cost $${m.costUsd.toFixed(6)} (${kind('metrics.costUsd')})`,
     storePath ? `record ${record.id} appended to ${storePath}` : `record ${record.id}`,
   ].join('\n');
+}
+
+/** One line: checkpointed vs plain, measured, and the placement model's prediction. */
+function checkpointLine(c: NonNullable<BenchRecord['metrics']['checkpoint']>): string {
+  const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
+  const predicted = c.predicted ? `; placement model (recompute=full) predicts activations ×${c.predicted.activationBytesRatio.toFixed(2)}, FLOPs ×${c.predicted.stepFlopsRatio.toFixed(2)} (modeled)` : '';
+  return (
+    `checkpointing: peak tensor memory ${mib(c.checkpointed.peakBytes)} vs ${mib(c.plain.peakBytes)} plain (transient ${mib(c.checkpointed.transientPeakBytes)} vs ${mib(c.plain.transientPeakBytes)}; tfjs logical bytes), ` +
+    `step ${(c.checkpointed.stepSeconds * 1000).toFixed(1)} vs ${(c.plain.stepSeconds * 1000).toFixed(1)} ms (measured); gradients differ by at most ${c.gradientMaxRelativeDifference.toExponential(1)} (relative)${predicted}`
+  );
 }
 
 /** A progress bar on stderr (TTY only): steps, loss, accuracy, ETA. */
@@ -136,6 +149,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
     .option('--cache', 'reuse a stored record with the same config and environment instead of training')
     .option('--eval-every <n>', 'evaluate every n steps when a target is set (default 25)')
     .option('--runs <n>', `seeded runs (seed, seed + 1, ...) scored as MLPerf Training does: fastest and slowest dropped, mean with a 95% interval (default ${TARGET_RUNS_DEFAULT} with --target-accuracy, else 1 so a plain run stays fast)`)
+    .option('--checkpoint', 'gradient checkpointing: recompute each block during backward; the record sets it against plain training (memory, step time, gradients) and the placement model\'s recompute=full prediction')
     .option('--accum-sweep <ks>', 'instead of a run: peak memory and time per step for each k (e.g. 1,2,4,8) at --batch samples per step')
     .option('--json', 'print the BenchRecord as one JSON object on stdout')
     .action(async (flags: BenchFlags) => {

@@ -1,0 +1,39 @@
+/**
+ * The zoo models cut into checkpoint segments (the unit gradient checkpointing recomputes):
+ * the transformer's embedding, each pre-norm block (attention + MLP with their residuals) and
+ * the head; the CNN's two conv → batch norm → ReLU → pool stages and its dense head; the MLP's
+ * hidden layers and logits. Applying the segments in order is the model's own forward pass.
+ */
+import type { LayersModel, Tensor } from '../../runtime/tf.ts';
+import type { Segment } from '../../runtime/index.ts';
+import { ZOO_MODELS, type ZooModelName } from './options.ts';
+
+/** Layers applied in sequence, training mode. */
+function chain(model: LayersModel, names: readonly string[]): Segment {
+  const layers = names.map((n) => model.getLayer(n));
+  return (x) => layers.reduce((h, layer) => layer.apply(h, { training: true }) as Tensor, x);
+}
+
+/** The checkpoint segments of a zoo model built by createZooModel (its layer names are the contract). */
+export function zooSegments(name: ZooModelName, model: LayersModel): Segment[] {
+  if (!(ZOO_MODELS as readonly string[]).includes(name)) throw new RangeError(`no segments for model "${name}"`);
+  const has = (layer: string): boolean => model.layers.some((l) => l.name === layer);
+  if (name === 'mlp') {
+    const hidden = model.layers.filter((l) => /^hidden\d+$/.test(l.name)).map((l) => l.name);
+    return [...hidden.map((h) => chain(model, [h])), chain(model, ['logits'])];
+  }
+  if (name === 'cnn') {
+    const stages = [1, 2].filter((n) => has(`conv${n}`)).map((n) => chain(model, [`conv${n}`, `bn${n}`, `relu${n}`, `pool${n}`]));
+    return [...stages, chain(model, ['flatten', 'fc', 'logits'])];
+  }
+  const blocks: Segment[] = [];
+  for (let n = 1; has(`block${n}_ln1`); n++) {
+    const [ln1, attention, residual1, ln2, mlpIn, mlpOut, residual2] = ['ln1', 'attention', 'residual1', 'ln2', 'mlp_in', 'mlp_out', 'residual2'].map((part) => model.getLayer(`block${n}_${part}`));
+    blocks.push((x) => {
+      const call = (layer: typeof ln1, input: Tensor | Tensor[]): Tensor => (layer as NonNullable<typeof ln1>).apply(input, { training: true }) as Tensor;
+      const afterAttention = call(residual1, [x, call(attention, call(ln1, x))]);
+      return call(residual2, [afterAttention, call(mlpOut, call(mlpIn, call(ln2, afterAttention)))]);
+    });
+  }
+  return [chain(model, ['token_embedding', 'position_embedding']), ...blocks, chain(model, ['final_ln', 'logits'])];
+}
