@@ -61,6 +61,7 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
   const lastConsumerShare = new Float64Array(n);
   let lastOutside = 0;
   const baseQuality = Float64Array.from(costs, (c) => c.quality);
+  const releases = providers.map((p) => p.releases ?? []);
   const fundingUsed = providers.map((p) => (p.funding ?? []).map(() => false));
   const retained = new Float64Array(n).fill(1);
   const fundingRounds: FundingEvent[] = [];
@@ -161,8 +162,8 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       const p = providers[i] as Sampled<Provider>;
       let c = (costs[i] as ResolvedProviderCost).marginalCostUsd * Math.pow(1 - p.learningDeclinePerPeriod, t);
       for (const shock of p.costShocks) if (shock.atPeriod <= t) c *= shock.factor;
-      mc[i] = c * releaseCostFactorAt(p.releases ?? [], t);
-      quality[i] = qualityAt(baseQuality[i]!, p.releases ?? [], t);
+      mc[i] = c * releaseCostFactorAt(releases[i]!, t);
+      quality[i] = qualityAt(baseQuality[i]!, releases[i]!, t);
     }
     demand = demandAt(input.demand, t);
     for (let i = 0; i < n; i++) {

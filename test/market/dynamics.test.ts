@@ -32,6 +32,18 @@ describe('model releases change quality and cost together', () => {
   });
 });
 
+describe('equilibria follow the release', () => {
+  it('re-solves the best response at the new quality: markup 3 at quality 4 + ln 2', () => {
+    // Monopoly logit (μ = 1, cost 1, a₀ = 0): p − c = 1/(1 − s). Quality 3 gives p = 3 (s = 1/2, as in
+    // price-structure.test.ts); quality 4 + ln 2 gives p = 4: e^(ln 2) = 2 → s = 2/3, 4 − 1 = 1/(1 − 2/3).
+    const text = market('', `    releases: [{ atPeriod: 2, quality: ${4 + Math.log(2)} }]\n`).replace('    quality: 1\n', '    quality: 3\n').replace('{ type: costPlus, markup: 0 }', '{ type: bestResponse }');
+    const { rows } = rowsOf(text);
+    expect(rows[1]!.priceUsd).toBeCloseTo(3, 6);
+    expect(rows[2]!.priceUsd).toBeCloseTo(4, 6);
+    expect(rows[2]!.quantityUnits).toBeCloseTo(200 / 3, 5);
+  });
+});
+
 describe('the outside option improves and the market grows', () => {
   it('raises the outside quality by 0.1 a period: share 1/(1 + e^0.3) at period 3', () => {
     const { rows, marketRows } = rowsOf(market(', outsideQualityPerPeriod: 0.1', ''));
