@@ -22,6 +22,7 @@ import type { BuiltChart } from '../report/charts/index.ts';
 import { resolveWorkerCount } from '../sweep/workers.ts';
 import { COSTSIM_VERSION } from '../version.ts';
 import type { PipelineContext } from './context.ts';
+import { SILENT_PROGRESS } from './progress.ts';
 import { readScenarioFile } from './read.ts';
 import { runScenarioBench } from './measure.ts';
 import { planCosts, planScenario } from './plan.ts';
@@ -32,6 +33,7 @@ import type { SimulationResult } from '../market/montecarlo.ts';
 import type { ScenarioOverride } from '../scenario/paths.ts';
 
 export type { PipelineContext } from './context.ts';
+export { SILENT_PROGRESS, type Progress } from './progress.ts';
 export { readScenarioFile, type LoadedScenario } from './read.ts';
 export { runScenarioBench, scenarioRecords, storedScenarioRecords, pruneStudyOptionsFor, benchConfigOf, PAYOFF_REQUESTS_PER_MONTH, type BenchPhase, type StoredRecords } from './measure.ts';
 export { planScenario, planCosts, referencedPlacements, type PlannedEntry } from './plan.ts';
@@ -66,7 +68,7 @@ export async function runScenario(path: string, ctx: PipelineContext, options: S
   const loaded = readScenarioFile(path, ctx.cwd, options.overrides);
   const scenario = loaded.scenario;
   const outDir = resolve(ctx.cwd, options.out ?? join('reports', reportDirName(scenario.name)));
-  const say = (text: string) => ctx.isTTY && ctx.err(text);
+  const progress = ctx.progress ?? SILENT_PROGRESS;
   // Checks that touch nothing come first, so a refused run leaves no trace.
   const workers = resolveWorkerCount(options.workers, ctx.env);
   checkSimulationSize(scenario, options.runs !== undefined ? { runs: options.runs } : {});
@@ -76,25 +78,39 @@ export async function runScenario(path: string, ctx: PipelineContext, options: S
   const backend = options.backend ? { backend: options.backend } : {};
   const queue = options.queue ? { queue: options.queue } : {};
 
+  const denseCount = scenario.bench.filter((b) => !b.pruning).length;
+  progress.plan([
+    ...(denseCount > 0 ? ['bench'] : []),
+    ...(scenario.bench.length > denseCount ? ['prune'] : []),
+    ...(scenario.placement.length > 0 ? ['placement', 'calibrate'] : []),
+    ...(scenario.market ? ['market'] : []),
+    'report',
+  ]);
   // 3. measure
-  say(`${scenario.name}: bench (${scenario.bench.length} entries)…`);
   const bench = await runScenarioBench(scenario, path, ctx, { storePath, workers, ...backend, ...queue });
   // 4. plan once (every entry), then calibrate the placement model on this machine
-  say(`${scenario.name}: placement (${scenario.placement.length} entries)…`);
+  if (scenario.placement.length > 0) progress.phase('placement', scenario.placement.length, `planning ${scenario.placement.length} placement entries`);
   const planned = await planScenario(scenario, path, { env: ctx.env, ...backend });
-  if (planned.length > 0) say(`${scenario.name}: calibrating the placement model on this machine's backends…`);
+  progress.advance(undefined, planned.length);
+  if (planned.length > 0) progress.phase('calibrate', 0, "calibrating the placement model on this machine's backends");
   const calibration = planned.length > 0 ? await runCalibration() : undefined;
   // 5. price: plan costs read off the plans above, never planned again
   const plans = planCosts(scenario, planned, path);
   // 6. simulate
   let market: SimulationResult | undefined;
   if (scenario.market) {
-    say(`${scenario.name}: market (${options.runs ?? scenario.monteCarlo.runs} Monte Carlo runs × ${scenario.periods} periods)…`);
+    const runs = options.runs ?? scenario.monteCarlo.runs;
+    progress.phase('market', runs, `${runs} Monte Carlo runs × ${scenario.periods} periods × ${scenario.market.providers.length} providers`);
     market = await simulateScenario(loaded, ctx, { records: bench.records, plans, workers, ...queue, ...(options.runs !== undefined ? { runs: options.runs } : {}) });
   }
   // 7. assemble
   const results = assembleResults({ loaded, cwd: ctx.cwd, storePath, bench, placement: planned.map((p) => p.result), ...(calibration ? { calibration } : {}), ...(market ? { market } : {}) });
   // 8. write
-  say(`${scenario.name}: rendering the report…`);
-  return writeReport(outDir, results, { now: new Date(), costsimVersion: COSTSIM_VERSION, ...(options.onChart ? { onChart: options.onChart } : {}), onNotice: (note) => ctx.err(`costsim: ${note}`) });
+  progress.phase('report', 0, `rendering charts to ${outDir}`);
+  const onChart = (chart: BuiltChart, index: number, total: number) => {
+    options.onChart?.(chart, index, total);
+    if (index === 0) progress.setTotal(total);
+    progress.advance(chart.id);
+  };
+  return writeReport(outDir, results, { now: new Date(), costsimVersion: COSTSIM_VERSION, onChart, onNotice: (note) => ctx.err(`costsim: ${note}`) });
 }

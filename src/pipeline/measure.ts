@@ -11,7 +11,8 @@ import type { BenchRecord } from '../bench/record.ts';
 import { summarizeStudy, type PruneLevel } from '../bench/prune/summarize.ts';
 import type { PruneMethod } from '../bench/prune/experiment.ts';
 import { runPruneStudy } from '../bench/prune/study.ts';
-import { findStoredBenchmark, runBenchmark } from '../bench/run.ts';
+import { findStoredBenchmark, runBenchmark, type BenchProgress } from '../bench/run.ts';
+import { SILENT_PROGRESS } from './progress.ts';
 import { readRecords } from '../bench/store.ts';
 import { planPruneStudy, type PruneStudyOptions } from '../bench/prune/plan.ts';
 import { environmentKey } from '../bench/prune/environment.ts';
@@ -59,9 +60,18 @@ export async function runScenarioBench(scenario: Scenario, file: string, ctx: Pi
   const choice = await initRuntime({ flag: options.backend, env: ctx.env });
   phase.backend = { name: choice.name, reason: choice.reason };
   // The harness's per-model learning rates (the scenario format has no learning-rate field).
-  for (const spec of scenario.bench.filter((b) => !b.pruning)) {
-    if (ctx.isTTY) ctx.err(`bench ${spec.id}: ${spec.model}, k=${spec.accum}, ${spec.steps ?? 'default'} steps on ${choice.name} (cached results are reused)`);
-    const record = await runBenchmark({ ...benchConfigOf(spec), learningRate: DEFAULT_LEARNING_RATE[spec.model] }, { deviceId: spec.device, devices: scenario.devices, storePath: options.storePath, useCache: true, backendReason: choice.reason });
+  const progress = ctx.progress ?? SILENT_PROGRESS;
+  const dense = scenario.bench.filter((b) => !b.pruning);
+  if (dense.length > 0) progress.phase('bench', dense.length, `${dense.length} models to train on ${choice.name} (records already in the store are reused)`);
+  for (const spec of dense) {
+    let cached = false;
+    const onProgress = (p: BenchProgress) => {
+      if (p.phase === 'cached') cached = true;
+      progress.tick();
+    };
+    const record = await runBenchmark({ ...benchConfigOf(spec), learningRate: DEFAULT_LEARNING_RATE[spec.model] }, { deviceId: spec.device, devices: scenario.devices, storePath: options.storePath, useCache: true, backendReason: choice.reason, onProgress });
+    // Says which it was: read from the store, or trained now.
+    progress.advance(`${spec.id}: ${spec.model}, k=${spec.accum}, ${cached ? 'cached' : `trained, ${record.metrics.wallSeconds.toFixed(1)} s`}`);
     phase.records.set(spec.id, record);
   }
   const pruning = scenario.bench.filter((b) => b.pruning);
@@ -138,6 +148,7 @@ export async function storedScenarioRecords(scenario: Scenario, ctx: PipelineCon
 
 /** One study per model over the pruning entries' methods, sparsities and seeds. */
 async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[], phase: BenchPhase, ctx: PipelineContext, options: { storePath: string; backend: string; workers: number; queue?: string }): Promise<BenchPhase['prune']> {
+  const progress = ctx.progress ?? SILENT_PROGRESS;
   const cells: PruneCell[] = [];
   const levels: PruneLevel[] = [];
   for (const model of [...new Set(entries.map((e) => e.model))]) {
@@ -145,8 +156,16 @@ async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[]
     const first = group[0] as BenchSpec;
     const device = findDevice(first.device, scenario.devices);
     if (!device) throw new InputError({ file, path: `bench.${first.id}.device` }, `unknown device "${first.device}"`);
+    const studyOptions = pruneStudyOptionsFor(scenario, model, group, options.storePath);
+    // Points named by what they are (method, sparsity, seed), not by their cache keys.
+    const plan = planPruneStudy(studyOptions, environmentKey(options.backend));
+    const labels = new Map<string, string>([
+      ...plan.dense.map((p): [string, string] => [p.key, `${model} dense parent, seed ${p.params.spec.seed}`]),
+      ...plan.cells.map((c): [string, string] => [c.key, `${model} ${c.method} ${Math.round(100 * c.sparsity)}% seed ${c.seed}`]),
+    ]);
+    progress.phase('prune', plan.dense.length + plan.prune.length, `${model}: ${plan.dense.length} dense parent(s) and ${plan.prune.length} pruned levels (method × sparsity × seed) in ${options.queue ? 'the job queue' : `${options.workers} worker process(es)`}`);
     const study = await runPruneStudy(
-      pruneStudyOptionsFor(scenario, model, group, options.storePath),
+      studyOptions,
       {
         backend: options.backend,
         deviceId: device.id,
@@ -154,7 +173,9 @@ async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[]
         workers: options.workers,
         ...(options.queue ? { queue: options.queue } : {}),
         onEvent: (event: SweepEvent) => {
-          if (ctx.isTTY && event.type === 'finished') ctx.err(`prune ${model}: ${event.key} done in ${event.wallSeconds.toFixed(1)} s`);
+          if (event.type === 'finished') progress.advance(`${labels.get(event.key) ?? event.key}, ${event.wallSeconds.toFixed(1)} s`);
+          else if (event.type === 'skipped') progress.advance(`${labels.get(event.key) ?? event.key}, cached`);
+          else progress.tick();
         },
       },
     );

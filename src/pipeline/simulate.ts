@@ -14,7 +14,7 @@ import type { MarketWorkerSetup } from '../market/worker.ts';
 import type { PlanCost } from '../market/costs.ts';
 import { simulationSizeProblem } from '../scenario/limits.ts';
 import { resolveWorkerCount } from '../sweep/workers.ts';
-import { runSweep } from '../sweep/runner.ts';
+import { runSweep, type SweepEvent } from '../sweep/runner.ts';
 import { sweepProgressPrinter } from '../sweep/progress.ts';
 import { moduleFile } from '../util/module-file.ts';
 
@@ -55,10 +55,17 @@ export async function simulateScenario(loaded: { scenario: Scenario; text: strin
   const plans = new Map(options.plans);
   const workers = Math.min(workerCount, runs);
   const indices = Array.from({ length: runs }, (_, i) => i);
-  if (workers <= 1 && !options.queue) return assembleSimulation(scenario, records, simulateRuns(scenario, records, indices, periods, plans), periods, plans);
+  const progress = ctx.progress;
+  if (workers <= 1 && !options.queue) {
+    const result = assembleSimulation(scenario, records, simulateRuns(scenario, records, indices, periods, plans), periods, plans);
+    progress?.advance(`${runs} runs in this process`, runs);
+    return result;
+  }
   const results: RunResult[] = [];
   const setupArgs: MarketWorkerSetup = { scenarioText: loaded.text, ...(loaded.overrides && loaded.overrides.length > 0 ? { overrides: [...loaded.overrides] } : {}), fileName: scenario.name, seed: scenario.seed, periods, records: [...records], plans: [...plans] };
-  const { onEvent } = sweepProgressPrinter('simulate', runs, ctx);
+  // The caller's progress reporter when it has one; else the sweep's own status line (terminal only).
+  const printer = sweepProgressPrinter('simulate', runs, ctx).onEvent;
+  const onEvent = progress ? (event: SweepEvent) => (event.type === 'finished' ? progress.advance(event.key.replace(':', ' ')) : progress.tick()) : printer;
   const summary = await runSweep<{ runs: number[] }, RunResult[]>({
     points: indices.map((run) => ({ key: `run:${run}`, params: { runs: [run] } })),
     workerModule: moduleFile('../market/worker.ts', import.meta.url),

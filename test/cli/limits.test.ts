@@ -81,7 +81,7 @@ describe('limits with clear errors', () => {
       const dir = mkdtempSync(join(tmpdir(), 'costsim-limits-'));
       writeFileSync(join(dir, 'o.yaml'), overflow);
       const ctx = { ...capture(dir), env: { COSTSIM_MAX_WORKERS: '2' } };
-      const code = await main(['simulate', 'o.yaml', '--workers', workers, '--json'], ctx);
+      const code = await main(['simulate', 'o.yaml', '--workers', workers, '--json', '--quiet'], ctx);
       expect(code, `--workers ${workers}`).toBe(3);
       expect(ctx.stderr.join('\n')).toMatch(/^costsim: run \d is not a finite number \(the solver failed: solveLinear: singular matrix\).*\(quality − cost − outsideQuality\) \/ mu reaches 4\.00e\+4/);
       expect(ctx.stdout).toEqual([]);

@@ -11,7 +11,8 @@ import type { CliContext } from '../context.ts';
 import { runScenario } from '../../pipeline/index.ts';
 import { collect, positiveInt, runsFlag, SET_FLAG_HELP, setFlags } from '../flags.ts';
 import { resolveQueueUrl } from '../../sweep/index.ts';
-import { reportProgress, reportSummaryLines } from '../report-output.ts';
+import { reportSummaryLines } from '../report-output.ts';
+import { commandProgress } from '../progress.ts';
 
 /** The scenario `costsim run` uses with no argument: exercises every part on small budgets. */
 export const DEFAULT_SCENARIO = fileURLToPath(new URL('../../../scenarios/default.yaml', import.meta.url));
@@ -29,12 +30,14 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--backend <name>', 'force a tfjs backend (tensorflow, native, wasm, cpu)')
     .option('--set <path=value>', SET_FLAG_HELP, collect)
     .option('--json', 'print one JSON object on stdout')
-    .action(async (scenario: string | undefined, options: { out?: string; runs?: string; workers?: string; queue?: string; store?: string; backend?: string; json?: boolean; set?: string[] }) => {
+    .option('--quiet', 'no progress on stderr (by default: a bar on a terminal, else a line per phase and one at least every 10 s)')
+    .action(async (scenario: string | undefined, options: { out?: string; runs?: string; workers?: string; queue?: string; store?: string; backend?: string; json?: boolean; set?: string[]; quiet?: boolean }) => {
       const overrides = setFlags(options.set);
       const runs = runsFlag(options.runs);
       const workers = positiveInt('--workers', options.workers);
       const queue = resolveQueueUrl(options.queue, ctx.env);
-      const written = await runScenario(scenario ?? relative(ctx.cwd, DEFAULT_SCENARIO), ctx, {
+      const progress = commandProgress(ctx, options);
+      const written = await runScenario(scenario ?? relative(ctx.cwd, DEFAULT_SCENARIO), { ...ctx, progress }, {
         ...(options.out ? { out: options.out } : {}),
         ...(runs !== undefined ? { runs } : {}),
         ...(workers !== undefined ? { workers } : {}),
@@ -42,8 +45,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
         ...(options.store ? { storePath: resolve(ctx.cwd, options.store) } : {}),
         ...(options.backend ? { backend: options.backend } : {}),
         ...(overrides.length > 0 ? { overrides } : {}),
-        ...(reportProgress(ctx) ? { onChart: reportProgress(ctx) } : {}),
-      });
+      }).finally(() => progress.done());
       if (options.json) ctx.out(JSON.stringify({ dir: written.dir, index: join(written.dir, 'index.html'), charts: written.charts.map((c) => ({ id: c.id, title: c.title, provenance: c.provenance })), files: written.artefacts.map((a) => a.file) }));
       else ctx.out(reportSummaryLines(written, ctx.cwd).join('\n'));
     });

@@ -11,6 +11,7 @@ import type { SimulationResult } from '../../market/index.ts';
 import { defaultStorePath } from '../../bench/index.ts';
 import { resolveWorkerCount, resolveQueueUrl } from '../../sweep/index.ts';
 import { checkSimulationSize, scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, simulateScenario } from '../../pipeline/index.ts';
+import { commandProgress } from '../progress.ts';
 import { collect, periodsFlag, positiveInt, runsFlag, SET_FLAG_HELP, setFlags } from '../flags.ts';
 
 const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
@@ -61,7 +62,8 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--train', 'train bench entries missing from the store now (announced on stderr); without it nothing is trained')
     .option('--set <path=value>', SET_FLAG_HELP, collect)
     .option('--json', 'print one JSON object on stdout')
-    .action(async (path: string, options: { runs?: string; seed?: string; periods?: string; workers?: string; queue?: string; rows: boolean; json?: boolean; store?: string; train?: boolean; set?: string[] }) => {
+    .option('--quiet', 'no progress on stderr (by default: a bar on a terminal, else a line per phase and one at least every 10 s)')
+    .action(async (path: string, options: { runs?: string; seed?: string; periods?: string; workers?: string; queue?: string; rows: boolean; json?: boolean; store?: string; train?: boolean; set?: string[]; quiet?: boolean }) => {
       const runs = runsFlag(options.runs);
       const periods = periodsFlag(options.periods);
       const workers = positiveInt('--workers', options.workers);
@@ -74,7 +76,11 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       checkSimulationSize(scenario, overrides);
       const records = await scenarioRecords(scenario, path, ctx, { storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd), workers: resolveWorkerCount(undefined, ctx.env), train: options.train === true });
       const plans = planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path);
-      const result = await simulateScenario(loaded, ctx, { ...overrides, records, plans });
+      const progress = commandProgress(ctx, options);
+      const runCount = runs ?? scenario.monteCarlo.runs;
+      progress.plan(['market']);
+      progress.phase('market', runCount, `${runCount} Monte Carlo runs × ${periods ?? scenario.periods} periods × ${scenario.market.providers.length} providers`);
+      const result = await simulateScenario(loaded, { ...ctx, progress }, { ...overrides, records, plans }).finally(() => progress.done());
       const published = options.rows ? result : { ...result, rows: [], marketRows: [] };
       ctx.out(options.json ? JSON.stringify(published) : formatSimulation(result));
     });

@@ -54,7 +54,11 @@ describe('costsim init', () => {
     expect(await main(['init', 'demo'], ctx)).toBe(0);
     const run = capture(dir);
     expect(await main(['run', 'demo.yaml', '--workers', '1', '--set', 'monteCarlo.runs=2', '--set', 'periods=8', '--json'], run), run.stderr.join('\n')).toBe(0);
+    // stdout holds the one JSON object; progress went to stderr, a line per phase (no terminal here).
+    expect(run.stdout).toHaveLength(1);
     const out = JSON.parse(run.stdout[0] as string) as { dir: string; charts: Array<{ id: string }> };
+    expect(run.stderr.filter((l) => /^costsim: \[\d\/2\] /.test(l)).map((l) => l.split(':')[1])).toEqual([' [1/2] market', ' [2/2] report']);
+    expect(run.stderr.at(-1)).toMatch(/^costsim: done in \d+ (s|min)$/);
     expect(out.dir).toBe(join(dir, 'reports', 'demo'));
     expect(existsSync(join(dir, 'reports', 'demo', 'index.html'))).toBe(true);
     const results = JSON.parse(readFileSync(join(dir, 'reports', 'demo', 'results.json'), 'utf8')) as { scenario?: { name?: string } };

@@ -30,6 +30,17 @@ describe('--set', () => {
     expect(await run('base.yaml', '1', [])).not.toBe(edited);
   }, 60_000);
 
+  it('simulate reports its phase on stderr without a terminal, and --quiet silences it', async () => {
+    const args = ['simulate', 'scenarios/startup-vs-incumbent.yaml', '--runs', '2', '--periods', '4', '--workers', '1', '--no-rows', '--json'];
+    const loud = capture(process.cwd());
+    expect(await main(args, loud)).toBe(0);
+    expect(loud.stderr[0]).toBe('costsim: [1/1] market: 2 Monte Carlo runs × 4 periods × 3 providers');
+    const quiet = capture(process.cwd());
+    expect(await main([...args, '--quiet'], quiet)).toBe(0);
+    expect(quiet.stderr).toEqual([]);
+    expect(quiet.stdout).toEqual(loud.stdout);
+  });
+
   it('an unknown path exits 2 naming it', async () => {
     const ctx = capture(process.cwd());
     expect(await main(['equilibrium', 'scenarios/startup-vs-incumbent.yaml', '--set', 'providers[0].cahs=1'], ctx)).toBe(2);
