@@ -51,6 +51,9 @@ export interface KernelParams {
   maxPeriods: number;
 }
 
+/** 2^−53: multiplying by it is the same exact scaling as Rng.next()'s division by 2^53, and cheaper. */
+const TWO_TO_MINUS_53 = 1 / 9007199254740992;
+
 /** Rescan agent i's row at state s: exact max, argmax (first index on ties) and second-best value. */
 function rescan(t: KernelTables, i: number, s: number): number {
   const m = t.m[i]!;
@@ -127,7 +130,7 @@ export function runKernel(t: KernelTables, p: KernelParams, rng: Rng, startState
         s01 = (o01 << 24) ^ (o00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
         s10 = (a1 << 5) ^ (a0 >>> 27);
         s11 = (a0 << 5) ^ (a1 >>> 27);
-        u = (hi * 67108864 + ((out >>> 0) >>> 6)) / 9007199254740992;
+        u = (hi * 67108864 + ((out >>> 0) >>> 6)) * TWO_TO_MINUS_53; // exact: scaling by a power of two
         draws++;
         if (draws === 2) a = Math.floor(u * m[i]!);
       } while (draws === 1 && u < eps[i]!);
