@@ -13,6 +13,7 @@ import { UsageError } from '../errors.ts';
 import { stripControl } from '../util/text.ts';
 import { blendedUsdPerM, TOKEN_UNIT } from '../market/tokens.ts';
 import { MAX_QLEARNING_AGENTS, MAX_QLEARNING_CELLS, qLearningCells } from '../market/qlearning.ts';
+import { checkServingCost, checkServingSections } from './check-serving.ts';
 
 /** One cross-field problem: where (document path) and what, with what is allowed. */
 export interface Problem {
@@ -68,9 +69,10 @@ export function checkScenario(s: RawScenario): Problem[] {
       problems.push({ path: ['providers', i], message: 'give exactly one of marginalCost (USD per unit) or cost (derived from a bench record)' });
     if (p.learningCurve && p.cost?.learningCurve) problems.push({ path: ['providers', i, 'learningCurve'], message: 'give learningCurve once: here or in cost.learningCurve, not both' });
     if (p.cost?.tokens !== undefined) problems.push(...checkTokenCost(s, i));
+    else if (p.cost?.serving !== undefined) problems.push(...checkServingCost(s, i));
     else if (p.cost?.placement !== undefined) problems.push(...checkPlannedCost(s, i));
     else if (p.cost) {
-      if (p.cost.device === undefined) problems.push({ path: ['providers', i, 'cost'], message: 'cost needs device (a device id), or placement (a placement id)' });
+      if (p.cost.device === undefined) problems.push({ path: ['providers', i, 'cost'], message: 'cost needs device (a device id), placement (a placement id) or serving (a serving id)' });
       else if (!devices.includes(p.cost.device)) problems.push({ path: ['providers', i, 'cost', 'device'], message: `unknown device "${p.cost.device}" (allowed: ${list(devices)})` });
       if (p.cost.tokensPerUnit !== undefined) problems.push({ path: ['providers', i, 'cost', 'tokensPerUnit'], message: 'tokensPerUnit goes with placement; with a device use flopsPerUnit or samplesPerUnit' });
       if (p.cost.bench !== undefined && !benchIds.includes(p.cost.bench))
@@ -84,6 +86,7 @@ export function checkScenario(s: RawScenario): Problem[] {
       problems.push({ path: ['providers', i, 'quality', 'fromAccuracy'], message: `unknown bench id "${p.quality.fromAccuracy}" (allowed: ${list(benchIds)})` });
   });
   problems.push(...checkPriceStructure(s), ...checkEvents(s), ...checkQLearning(s), ...checkMarketScale(s), ...checkNests(s, names), ...checkObservations(s, names));
+  problems.push(...checkServingSections(s));
   (s.references ?? []).forEach((r, i) => {
     if (!firstIndex.has(stripControl(r.provider)))
       problems.push({ path: ['references', i, 'provider'], message: `unknown provider ${JSON.stringify(stripControl(r.provider))} (allowed: ${list(names)})` });

@@ -10,3 +10,4 @@ export { parseSetFlag } from './overrides.ts';
 export { TEXT_LIMITS } from './schema.ts';
 export { renderTemplate, schemaFile, templateFile, TEMPLATE_NAMES, type TemplateName } from './templates.ts';
 export { calibratedScenarioText, type FittedValue } from './calibrated.ts';
+export type { ServingEntry } from './serving.ts';

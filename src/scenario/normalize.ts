@@ -10,6 +10,8 @@ import type { Provenance } from '../provenance.ts';
 import { blendedUsdPerM, TOKEN_UNIT, type TokenClassUsd, type TokenMix } from '../market/tokens.ts';
 import type { VolumeTier } from '../market/price-structure.ts';
 import type { BenchSpec, CostSpec, DemandSpec, PlacementSpec, RawObservation, RawProvider, RawScenario, ReferencePrice, ScenarioDevice, StrategySpec } from './schema.ts';
+import type { ModelShape } from '../serve/shapes.ts';
+import { normalizeModelShape, normalizeServing, type ServingEntry } from './serving.ts';
 
 /** Strategy parameters with every default filled (see src/market/strategies.ts for what each does). */
 export type Strategy =
@@ -59,6 +61,8 @@ export type ProviderCost =
   | { kind: 'tokens'; provenance: Provenance }
   /** The best plan of a placement entry (USD per million tokens served) × tokensPerUnit / 1e6. */
   | { kind: 'planned'; placement: string; tokensPerUnit: Num }
+  /** USD per 1M input, cached input and output tokens of a `serving:` entry's plan (the serving model), blended at the scenario's token mix. */
+  | { kind: 'serving'; serving: string }
   | {
       kind: 'measured';
       /** Bench id whose record gives FLOPs per sample (and utilisation unless given). */
@@ -137,6 +141,10 @@ export interface Scenario {
   bench: Array<BenchSpec & { steps?: number; batch: number; accum: number; seed: number }>;
   devices: Device[];
   placement: Array<PlacementSpec & { objective: 'time' | 'cost' }>;
+  /** User model shapes (`models:`), for serving entries. */
+  models: ModelShape[];
+  /** Serving entries with the serve layer's defaults filled. */
+  serving: ServingEntry[];
 }
 
 /** Defaults documented in one table (also quoted by the README). */
@@ -199,6 +207,7 @@ function cost(p: RawProvider): ProviderCost {
   if (p.marginalCost !== undefined) return { kind: 'given', marginalCostUsd: p.marginalCost };
   const c = p.cost as CostSpec;
   if (c.tokens !== undefined) return { kind: 'tokens', provenance: { kind: 'assumed', source: 'cost.tokens (USD per 1M input, cached input, output tokens) given in the scenario' } };
+  if (c.serving !== undefined) return { kind: 'serving', serving: c.serving };
   if (c.placement !== undefined) return { kind: 'planned', placement: c.placement, tokensPerUnit: c.tokensPerUnit ?? 1e6 };
   return {
     kind: 'measured',
@@ -343,5 +352,7 @@ export function normalizeScenario(raw: RawScenario, fileName: string): Scenario 
     bench: (raw.bench ?? []).map((b) => ({ ...b, batch: b.batch ?? DEFAULTS.benchBatch, accum: b.accum ?? DEFAULTS.benchAccum, seed: b.seed ?? DEFAULTS.benchSeed })),
     devices: (raw.devices ?? []).map(asDevice),
     placement: (raw.placement ?? []).map((p) => ({ ...p, objective: p.objective ?? 'time' })),
+    models: (raw.models ?? []).map(normalizeModelShape),
+    serving: (raw.serving ?? []).map(normalizeServing),
   };
 }

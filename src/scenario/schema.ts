@@ -8,28 +8,11 @@
 import { z } from 'zod';
 import { num } from './distribution.ts';
 import { MARKET_LIMITS } from './limits.ts';
+import { strictShape, TEXT_LIMITS } from './strict.ts';
+import { modelShapeSchema, servingSchema } from './serving-schema.ts';
 
-/** At most this many unknown keys are quoted in one message (the count says how many more). */
-const QUOTED_KEYS = 5;
+export { strictShape, TEXT_LIMITS } from './strict.ts';
 
-/** `z.strictObject` whose unknown-key error lists the keys that are allowed. */
-export function strictShape<T extends z.ZodRawShape>(shape: T) {
-  const allowed = Object.keys(shape).join(', ');
-  return z.strictObject(shape, {
-    error: (iss) => {
-      if (iss.code !== 'unrecognized_keys') return undefined;
-      const quoted = iss.keys.slice(0, QUOTED_KEYS).map((k) => JSON.stringify(k)).join(', ');
-      const more = iss.keys.length > QUOTED_KEYS ? ` and ${(iss.keys.length - QUOTED_KEYS).toLocaleString('en-US')} more` : '';
-      return `unknown key${iss.keys.length > 1 ? 's' : ''} ${quoted}${more} (allowed: ${allowed})`;
-    },
-  });
-}
-
-/**
- * Text bounds (characters). A name becomes a report directory, a chart label and a CSV cell, so it
- * stays short; prose is bounded so a runaway field cannot take gigabytes through the renderers.
- */
-export const TEXT_LIMITS = { name: 100, prose: 10_000, note: 2_000 } as const;
 const name = z.string().min(1).max(TEXT_LIMITS.name);
 const prose = z.string().max(TEXT_LIMITS.prose);
 const note = z.string().max(TEXT_LIMITS.note);
@@ -131,6 +114,8 @@ const costSchema = strictShape({
   bench: id.optional(),
   /** Cost from a placement plan (an inference plan of a transformer shape) instead of a device. */
   placement: id.optional(),
+  /** Costs per 1M input, cached input and output tokens from a `serving:` entry (the serving model). */
+  serving: id.optional(),
   tokensPerUnit: num({ min: 0, exclusiveMin: true, limit: L.units }).optional(),
   device: id.optional(),
   dtype: z.enum(['fp32', 'tf32', 'fp16', 'bf16', 'fp8', 'int8']).optional(),
@@ -303,6 +288,10 @@ export const scenarioSchema = strictShape({
   bench: z.array(benchSchema).optional(),
   devices: z.array(deviceSchema).optional(),
   placement: z.array(placementSchema).optional(),
+  /** User model shapes for `serving:` entries (besides the built-in ones of src/serve/shapes.ts). */
+  models: z.array(modelShapeSchema).optional(),
+  /** Serving plans (model × device × workload × target) providers price tokens from. */
+  serving: z.array(servingSchema).optional(),
 });
 
 /** A scenario as written (after YAML parsing and schema validation, before defaults). */
@@ -325,5 +314,6 @@ export type PlacementSpec = z.infer<typeof placementSchema>;
 export type RawObservation = z.infer<typeof observationSchema>;
 /** A real dated price (USD per unit) of a provider. */
 export type ReferencePrice = z.infer<typeof referenceSchema>;
+export type { RawModelShape, RawServing } from './serving-schema.ts';
 /** A user-defined device, in the shape of the catalogue's `Device`. */
 export type ScenarioDevice = z.infer<typeof deviceSchema>;

@@ -50,3 +50,14 @@ export function fitCalibration(points: MeasuredPoint[]): Calibration[] {
   }
   return out;
 }
+
+/**
+ * The serving model's efficiencies for this machine after calibration. The sweep predicted at
+ * efficiency 1 with the measured per-layer overhead, so dividing every decode term by the decode
+ * factor (compute, bandwidth and overhead alike) makes the model's decode step exactly
+ * predicted ÷ factor, the calibrated figure; prefill compute is scaled by the prefill factor.
+ * Valid for one device (no links). Factors above 1 (the model was pessimistic) are kept as they are.
+ */
+export function calibratedEfficiencies(c: Calibration, layerOverheadSeconds: number): { prefillCompute: number; decodeCompute: number; memoryBandwidth: number; layerOverheadSeconds: number } {
+  return { prefillCompute: c.prefillFactor, decodeCompute: c.decodeFactor, memoryBandwidth: c.decodeFactor, layerOverheadSeconds: layerOverheadSeconds / c.decodeFactor };
+}
