@@ -15,7 +15,7 @@ import type { BenchRecord } from '../bench/record.ts';
 import type { Provenance } from '../provenance.ts';
 import type { Sampled } from '../scenario/distribution.ts';
 import type { Provider } from '../scenario/normalize.ts';
-import { blendedUsdPerM, type TokenMix } from './tokens.ts';
+import { blendedUsdPerM, type TokenClassUsd, type TokenMix } from './tokens.ts';
 
 /** A provider's period-0 marginal cost and quality as numbers, with where they came from. */
 export interface ResolvedProviderCost {
@@ -31,14 +31,26 @@ export interface ResolvedProviderCost {
 export type BenchRecords = ReadonlyMap<string, BenchRecord>;
 
 /** The best plan of a scenario placement entry, as far as prices go (from placement/, at the CLI edge). */
-export interface PlanCost {
+export interface PlacementPlanCost {
+  kind?: 'placement';
   /** Modeled USD per million tokens served by the plan (roofline model, catalogue figures). */
   usdPerMTokens: number;
   /** How it was obtained: strategy, devices, step time. */
   source: string;
 }
 
-/** Plan costs by placement id (the scenario's `placement[].id`). */
+/** A serving entry's plan, as far as prices go (from serve/ through the pipeline): modeled USD per 1M tokens of each class. */
+export interface ServingPlanCost {
+  kind: 'serving';
+  tokenCostsUsdPerM: TokenClassUsd;
+  /** The plan: model, devices, batch, formula, catalogue figures and efficiencies. */
+  source: string;
+}
+
+/** What a provider's cost may be read from: a placement plan or a serving plan. */
+export type PlanCost = PlacementPlanCost | ServingPlanCost;
+
+/** Plan costs by placement id (`placement[].id`) and serving id (`serving[].id`; the two never share an id, src/scenario/check-serving.ts). */
 export type PlanCosts = ReadonlyMap<string, PlanCost>;
 
 function fmt(x: number): string {
@@ -53,10 +65,11 @@ function recordFor(records: BenchRecords, benchId: string, scenarioName: string,
 
 function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, devices: readonly Device[], scenarioName: string, plans: PlanCosts, mix?: TokenMix): { usd: number; provenance: Provenance } {
   const c = p.cost;
-  if (p.tokenCostsUsdPerM) {
-    const k = p.tokenCostsUsdPerM;
+  const served = c.kind === 'serving' ? plans.get(c.serving) : undefined;
+  const k = p.tokenCostsUsdPerM ?? (served?.kind === 'serving' ? served.tokenCostsUsdPerM : undefined);
+  if (k) {
     if (!mix) throw new InputError({ file: scenarioName, path: `providers[${i}].cost` }, 'per-class token costs need a top-level tokenMix: { inputPerOutput, cacheHitShare }');
-    const why = c.kind === 'tokens' ? c.provenance : { kind: 'modeled' as const, source: 'per-class token costs' };
+    const why = c.kind === 'tokens' ? c.provenance : { kind: 'modeled' as const, source: served?.source ?? 'per-class token costs' };
     return {
       usd: blendedUsdPerM(k, mix),
       provenance: {
@@ -65,11 +78,13 @@ function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, dev
       },
     };
   }
+  if (c.kind === 'serving')
+    throw new InputError({ file: scenarioName, path: `providers[${i}].cost.serving` }, `no serving plan for serving id "${c.serving}"; plan the scenario's serving entries first (costsim run) or pass plan costs`);
   if (c.kind === 'tokens') throw new InputError({ file: scenarioName, path: `providers[${i}].cost.tokens` }, 'cost.tokens without per-class costs');
   if (c.kind === 'given') return { usd: c.marginalCostUsd, provenance: { kind: 'assumed', source: `marginalCost ${fmt(c.marginalCostUsd)} USD/unit given in the scenario` } };
   if (c.kind === 'planned') {
     const plan = plans.get(c.placement);
-    if (!plan) throw new InputError({ file: scenarioName, path: `providers[${i}].cost.placement` }, `no plan for placement id "${c.placement}"; plan the scenario's placement entries first or pass plan costs`);
+    if (!plan || plan.kind === 'serving') throw new InputError({ file: scenarioName, path: `providers[${i}].cost.placement` }, `no plan for placement id "${c.placement}"; plan the scenario's placement entries first or pass plan costs`);
     return {
       usd: (plan.usdPerMTokens * c.tokensPerUnit) / 1e6,
       provenance: { kind: 'modeled', source: `${fmt(plan.usdPerMTokens)} USD per 1M tokens (placement "${c.placement}": ${plan.source}) × ${fmt(c.tokensPerUnit)} tokens/unit` },

@@ -10,6 +10,8 @@ import { pruningAccuracyRows, pruningComputeRows, pruningPayoffRows } from '../r
 import { placementMemoryRows, placementTimeRows } from '../report/adapters/placement.ts';
 import { marketRows } from '../report/adapters/market.ts';
 import { calibrationRows } from '../report/adapters/calibration.ts';
+import { servingCostRows, servingFrontierRows, servingMeasuredRows } from '../report/adapters/serving.ts';
+import { calibrationNote, type LocalServingCalibration, type PlannedServing } from './serving.ts';
 import { composeSummary } from '../report/summary.ts';
 import { assumptionRows } from '../report/adapters/assumptions.ts';
 import { scenarioLineLocator } from '../scenario/locate.ts';
@@ -30,6 +32,8 @@ export interface AssembleInput {
   bench: BenchPhase;
   placement: PlanningResult[];
   calibration?: CalibrationResult;
+  /** Serving plans of the scenario's `serving:` entries, and this machine's measurement when one ran on local-cpu. */
+  serving?: { planned: PlannedServing[]; local?: LocalServingCalibration };
   market?: SimulationResult;
 }
 
@@ -39,9 +43,17 @@ function costProvenanceOf(scenario: Scenario): (provider: string) => 'assumed' |
   return (provider) => (given.has(provider) ? 'assumed' : 'modeled');
 }
 
+/** A frontier line's label: device (× count) · dtype, and the model when the entries serve more than one. */
+function seriesOf(p: PlannedServing, manyModels: boolean): string {
+  const device = `${p.plan.count > 1 ? `${p.plan.count}×` : ''}${p.plan.device} · ${p.plan.dtype}`;
+  return manyModels ? `${device} (${p.plan.model})` : device;
+}
+
 /** The report's results: rows per chart, summary, and where every part came from. */
 export function assembleResults(input: AssembleInput): ReportResults {
-  const { loaded, cwd, storePath, bench, placement, calibration, market } = input;
+  const { loaded, cwd, storePath, bench, placement, calibration, serving, market } = input;
+  const planned = serving?.planned ?? [];
+  const manyModels = new Set(planned.map((p) => p.plan.model)).size > 1;
   const scenario = loaded.scenario;
   const named: NamedRecord[] = [...bench.records].map(([id, record]) => ({ id, record }));
   const rows: ReportRows = {
@@ -51,6 +63,13 @@ export function assembleResults(input: AssembleInput): ReportResults {
     placementTime: placementTimeRows(placement),
     placementMemory: placementMemoryRows(placement),
     ...(calibration ? { calibration: calibrationRows(calibration) } : {}),
+    ...(planned.length > 0
+      ? {
+          servingFrontier: planned.flatMap((p) => servingFrontierRows(seriesOf(p, manyModels), p.frontier)),
+          servingCost: servingCostRows(planned.map((p) => p.plan)),
+          ...(serving?.local ? { servingMeasured: servingMeasuredRows(serving.local.points) } : {}),
+        }
+      : {}),
     ...(market ? marketRows(market, costProvenanceOf(scenario)) : {}),
   };
   const provenance: Record<string, string> = {
@@ -61,6 +80,8 @@ export function assembleResults(input: AssembleInput): ReportResults {
     ...(bench.backend ? { backend: `${bench.backend.name} (${bench.backend.reason})` } : {}),
     ...(bench.records.size > 0 ? { 'bench records': `${named.map((n) => `${n.id}=${n.record.id}`).join(', ')} in ${relative(cwd, storePath)}` } : {}),
     ...(bench.prune ? { 'pruning payoff volume': `${PAYOFF_REQUESTS_PER_MONTH.toLocaleString('en-US')} requests/month (assumed; break-even volumes do not depend on it)` } : {}),
+    ...(planned.length > 0 ? { serving: `${planned.map((p) => `${p.entry.id}: ${p.plan.model} on ${p.plan.count} × ${p.plan.device} ${p.plan.dtype} (modeled${p.plan.fits && p.plan.meetsTarget ? '' : `; ${p.plan.unmet ?? 'no plan'}`})`).join('; ')}` } : {}),
+    ...(serving?.local ? { 'serving on this machine': calibrationNote(serving.local) } : {}),
     ...(market ? { market: `${market.summary.runs} Monte Carlo runs × ${market.summary.periods} periods, prices in USD per ${scenario.unit}` } : {}),
   };
   const file = provenance['scenario'] as string;

@@ -4,9 +4,11 @@
  *
  *   1. read        scenario file → text                                  (./read.ts)
  *   2. normalise   text → Scenario: validated, defaults filled, file/path/line errors (src/scenario/)
- *   3. measure     Scenario → bench records and the pruning study       (./measure.ts)
- *   4. plan once   Scenario → one planning result per placement entry, and the calibration (./plan.ts, ./calibrate.ts)
- *   5. price       planning results → plan costs by placement id          (./plan.ts planCosts)
+ *   3. measure     Scenario → bench records and the pruning study       (./measure.ts);
+ *                  local-cpu serving entries → this machine's decoder timed and calibrated (./serving-measure.ts)
+ *   4. plan once   Scenario → one planning result per placement entry, and the calibration (./plan.ts, ./calibrate.ts);
+ *                  one serving plan and frontier per serving entry      (./serving.ts)
+ *   5. price       planning results → plan costs by placement id, per-class token costs by serving id (./plan.ts planCosts, ./serving.ts servingCosts)
  *   6. simulate    Scenario + records + plan costs → Monte Carlo market   (./simulate.ts)
  *   7. assemble    everything above → report rows, summary, provenance    (./assemble.ts)
  *   8. write       results → reports/<name>/ atomically                   (src/report/write.ts)
@@ -27,6 +29,9 @@ import { readScenarioFile } from './read.ts';
 import { runScenarioBench } from './measure.ts';
 import { planCosts, planScenario } from './plan.ts';
 import { runCalibration } from './calibrate.ts';
+import { planScenarioServing, servingCosts } from './serving.ts';
+import { measureServingHere } from './serving-measure.ts';
+import { LOCAL_DEVICE_ID } from '../serve/defaults.ts';
 import { checkSimulationSize, simulateScenario } from './simulate.ts';
 import { assembleResults } from './assemble.ts';
 import type { SimulationResult } from '../market/montecarlo.ts';
@@ -38,6 +43,8 @@ export { readScenarioFile, type LoadedScenario } from './read.ts';
 export { runScenarioBench, scenarioRecords, storedScenarioRecords, pruneStudyOptionsFor, benchConfigOf, PAYOFF_REQUESTS_PER_MONTH, type BenchPhase, type StoredRecords } from './measure.ts';
 export { planScenario, planCosts, referencedPlacements, type PlannedEntry } from './plan.ts';
 export { runCalibration } from './calibrate.ts';
+export { planScenarioServing, servingCosts, servingRequest, referencedServing, calibrationNote, RUN_MEASURE_SIZES, type PlannedServing, type LocalServingCalibration } from './serving.ts';
+export { measureServingHere, scenarioServingCosts, LOCAL_PRICE_INSTANCE } from './serving-measure.ts';
 export { checkSimulationSize, simulateScenario, type SimulateOptions } from './simulate.ts';
 export { assembleResults, type AssembleInput } from './assemble.ts';
 export { parseAccumSweep, runAccumulationSweep } from './bench-accumulation.ts';
@@ -88,14 +95,17 @@ export async function runScenario(path: string, ctx: PipelineContext, options: S
   ]);
   // 3. measure
   const bench = await runScenarioBench(scenario, path, ctx, { storePath, workers, ...backend, ...queue });
+  if (scenario.serving.some((e) => e.device === LOCAL_DEVICE_ID)) say(`${scenario.name}: timing the KV-cached decoder on this machine (serving on local-cpu)…`);
+  const local = await measureServingHere(scenario, path, { env: ctx.env, ...backend });
   // 4. plan once (every entry), then calibrate the placement model on this machine
   if (scenario.placement.length > 0) progress.phase('placement', scenario.placement.length, `planning ${scenario.placement.length} placement entries`);
   const planned = await planScenario(scenario, path, { env: ctx.env, ...backend });
   progress.advance(undefined, planned.length);
   if (planned.length > 0) progress.phase('calibrate', 0, "calibrating the placement model on this machine's backends");
   const calibration = planned.length > 0 ? await runCalibration() : undefined;
+  const serving = planScenarioServing(scenario, path, local);
   // 5. price: plan costs read off the plans above, never planned again
-  const plans = planCosts(scenario, planned, path);
+  const plans = new Map([...planCosts(scenario, planned, path), ...servingCosts(scenario, serving, path)]);
   // 6. simulate
   let market: SimulationResult | undefined;
   if (scenario.market) {
@@ -104,7 +114,7 @@ export async function runScenario(path: string, ctx: PipelineContext, options: S
     market = await simulateScenario(loaded, ctx, { records: bench.records, plans, workers, ...queue, ...(options.runs !== undefined ? { runs: options.runs } : {}) });
   }
   // 7. assemble
-  const results = assembleResults({ loaded, cwd: ctx.cwd, storePath, bench, placement: planned.map((p) => p.result), ...(calibration ? { calibration } : {}), ...(market ? { market } : {}) });
+  const results = assembleResults({ loaded, cwd: ctx.cwd, storePath, bench, placement: planned.map((p) => p.result), ...(calibration ? { calibration } : {}), serving: { planned: serving, ...(local ? { local } : {}) }, ...(market ? { market } : {}) });
   // 8. write
   progress.phase('report', 0, `rendering charts to ${outDir}`);
   const onChart = (chart: BuiltChart, index: number, total: number) => {

@@ -9,7 +9,8 @@ import { findDevice } from '../devices/catalog.ts';
 import type { Device } from '../devices/types.ts';
 import { initRuntime } from '../runtime/index.ts';
 import { measureSweep } from '../serve/measure/sweep.ts';
-import { localMeasurementShape, RUN_MEASURE_SIZES, type LocalServingCalibration } from './serving.ts';
+import type { PlanCost } from '../market/costs.ts';
+import { localMeasurementShape, planScenarioServing, referencedServing, RUN_MEASURE_SIZES, servingCosts, type LocalServingCalibration } from './serving.ts';
 
 /** The catalogue instance this machine is priced as. */
 export const LOCAL_PRICE_INSTANCE = 'aws-c6a.large';
@@ -25,4 +26,16 @@ export async function measureServingHere(scenario: Scenario, file: string, optio
   const device = result.devices[choice.name];
   if (!calibration || !device) return undefined;
   return { backend: choice.name, device, layerOverheadSeconds: result.overheads[choice.name] ?? 0, calibration, points: result.points };
+}
+
+/**
+ * Per-class token costs by serving id for the entries providers price from, as `simulate` and
+ * `equilibrium` need them: measured here first when one of those entries runs on local-cpu.
+ */
+export async function scenarioServingCosts(scenario: Scenario, file: string, options: { backend?: string; env: Record<string, string | undefined> }): Promise<Map<string, PlanCost>> {
+  const wanted = referencedServing(scenario);
+  if (wanted.size === 0) return new Map();
+  const priced = { ...scenario, serving: scenario.serving.filter((e) => wanted.has(e.id)) };
+  const local = await measureServingHere(priced, file, options);
+  return servingCosts(priced, planScenarioServing(priced, file, local), file);
 }

@@ -30,7 +30,9 @@ export function checkServingSections(s: RawScenario): Problem[] {
   const models = [...new Set([...(s.models ?? []).map((m) => m.id), ...shapeIds()])];
   const devices = [LOCAL_DEVICE_ID, ...deviceIds(s.devices ?? [])];
   const seen = new Set<string>();
+  const placementIds = new Set((s.placement ?? []).flatMap((p) => (p.id ? [p.id] : [])));
   (s.serving ?? []).forEach((e, i) => {
+    if (placementIds.has(e.id)) problems.push({ path: ['serving', i, 'id'], message: `serving id "${e.id}" is also a placement id; a provider's cost names one of them, so give them different ids` });
     if (seen.has(e.id)) problems.push({ path: ['serving', i, 'id'], message: `serving id "${e.id}" is used twice; ids must be unique` });
     seen.add(e.id);
     if (!models.includes(e.model)) problems.push({ path: ['serving', i, 'model'], message: `unknown model "${e.model}" (allowed: ${list(models)}, or a shape of your own under models:)` });
@@ -47,7 +49,8 @@ export function checkServingCost(s: RawScenario, i: number): Problem[] {
   const problems: Problem[] = [];
   const ids = (s.serving ?? []).map((e) => e.id);
   if (!ids.includes(cost.serving)) problems.push({ path: ['providers', i, 'cost', 'serving'], message: `unknown serving id "${cost.serving}" (allowed: ${list(ids)})` });
-  for (const key of ['bench', 'placement', 'tokensPerUnit', 'device', 'dtype', 'utilisation', 'flopsPerUnit', 'samplesPerUnit', 'flops'] as const)
+  if (!s.tokenMix) problems.push({ path: ['providers', i, 'cost', 'serving'], message: 'cost.serving needs a top-level tokenMix: { inputPerOutput, cacheHitShare } to blend the per-class token costs into a cost per 1M tokens' });
+  for (const key of ['tokens', 'bench', 'placement', 'tokensPerUnit', 'device', 'dtype', 'utilisation', 'flopsPerUnit', 'samplesPerUnit', 'flops'] as const)
     if (cost[key] !== undefined) problems.push({ path: ['providers', i, 'cost', key], message: `${key} does not go with serving (the serving entry gives the cost); remove it` });
   return problems;
 }

@@ -10,7 +10,7 @@ import { InputError } from '../../errors.ts';
 import type { SimulationResult } from '../../market/index.ts';
 import { defaultStorePath } from '../../bench/index.ts';
 import { resolveWorkerCount, resolveQueueUrl } from '../../sweep/index.ts';
-import { checkSimulationSize, scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, simulateScenario } from '../../pipeline/index.ts';
+import { checkSimulationSize, scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, scenarioServingCosts, simulateScenario } from '../../pipeline/index.ts';
 import { commandProgress } from '../progress.ts';
 import { collect, periodsFlag, positiveInt, runsFlag, SET_FLAG_HELP, setFlags } from '../flags.ts';
 
@@ -75,7 +75,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       const overrides = { ...(runs !== undefined ? { runs } : {}), ...(seed !== undefined ? { seed } : {}), ...(periods !== undefined ? { periods } : {}), ...(workers !== undefined ? { workers } : {}), ...(queue ? { queue } : {}) };
       checkSimulationSize(scenario, overrides);
       const records = await scenarioRecords(scenario, path, ctx, { storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd), workers: resolveWorkerCount(undefined, ctx.env), train: options.train === true });
-      const plans = planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path);
+      const plans = new Map([...planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path), ...(await scenarioServingCosts(scenario, path, { env: ctx.env }))]);
       const progress = commandProgress(ctx, options);
       const runCount = runs ?? scenario.monteCarlo.runs;
       progress.plan(['market']);
