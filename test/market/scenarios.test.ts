@@ -8,11 +8,22 @@ import { parseScenario } from '../../src/scenario/parse.ts';
 import type { Scenario } from '../../src/scenario/normalize.ts';
 import { assembleSimulation, simulateRuns } from '../../src/market/montecarlo.ts';
 import type { BenchRecord } from '../../src/bench/record.ts';
+import type { PlanCosts } from '../../src/market/costs.ts';
+import { blendedUsdPerM, type TokenMix } from '../../src/market/tokens.ts';
+import { planScenarioServing, servingCosts, type LocalServingCalibration } from '../../src/pipeline/serving.ts';
 import { pruningRecords } from './fixtures.ts';
 
 const load = (name: string) => parseScenario(readFileSync(`scenarios/${name}`, 'utf8'), `scenarios/${name}`);
-const simulate = (s: Scenario, runs: number, records: Map<string, BenchRecord> = new Map()) =>
-  assembleSimulation(s, records, simulateRuns(s, records, Array.from({ length: runs }, (_, i) => i)));
+/** The pipeline's pure "plan once" and "price" phases for the serving entries (local-cpu from a given measurement). */
+const servingPlans = (s: Scenario, local?: LocalServingCalibration): PlanCosts => servingCosts(s, planScenarioServing(s, s.name, local), s.name);
+const simulate = (s: Scenario, runs: number, records: Map<string, BenchRecord> = new Map(), plans: PlanCosts = servingPlans(s)) =>
+  assembleSimulation(s, records, simulateRuns(s, records, Array.from({ length: runs }, (_, i) => i), s.periods, plans), s.periods, plans);
+/** A serving entry's modeled per-class costs blended at the mix. */
+const blended = (s: Scenario, id: string, mix: TokenMix): number => {
+  const plan = planScenarioServing(s, s.name).find((p) => p.entry.id === id)?.plan;
+  if (plan?.usdPerMInputTokens == null || plan.usdPerMCachedInputTokens === null || plan.usdPerMOutputTokens === null) throw new Error(`no priced serving plan ${id}`);
+  return blendedUsdPerM({ input: plan.usdPerMInputTokens, cachedInput: plan.usdPerMCachedInputTokens, output: plan.usdPerMOutputTokens }, mix);
+};
 
 describe('shipped scenarios', () => {
   it.each(readdirSync('scenarios').filter((f) => f.endsWith('.yaml')))('%s parses', (file) => {
@@ -33,15 +44,24 @@ describe('shipped scenarios', () => {
   });
 
   it('china-2024-price-war: the cost shock sets off the cuts in the order of the real dates', () => {
-    const r = simulate(load('china-2024-price-war.yaml'), 8);
+    const s = load('china-2024-price-war.yaml');
+    const plans = servingPlans(s);
+    const mix = s.market!.tokenMix!;
+    // The shock's factor in the YAML is the serving model's V2 ÷ 67B blended cost (copied to 4 digits).
+    const factor = blended(s, 'deepseek-v2-h800', mix) / blended(s, 'deepseek-67b-h800', mix);
+    expect(s.market!.providers[0]!.costShocks[0]!.factor).toBeCloseTo(factor, 4);
+    const r = simulate(s, 8, new Map(), plans);
+    expect(r.equilibrium.costs[0]?.costProvenance.kind).toBe('modeled');
+    expect(r.equilibrium.costs[0]?.marginalCostUsd).toBeCloseTo(blended(s, 'deepseek-67b-h800', mix), 12);
     const median = (provider: string, period: number) => r.summary.bands.find((b) => b.metric === 'priceUsd' && b.provider === provider && b.period === period)?.median as number;
-    expect(median('DeepSeek', 5)).toBeLessThan(0.5 * median('DeepSeek', 4)); // V2 launch
+    // V2 launch: cost-plus, so the price falls by the cost ratio.
+    expect(median('DeepSeek', 5) / median('DeepSeek', 4)).toBeCloseTo(0.5663, 6);
     expect(median('Zhipu', 9)).toBeCloseTo(0.694, 3); // holds ¥5 until its review
     expect(median('Zhipu', 10)).toBeLessThan(0.5 * median('Zhipu', 9));
     expect(median('Alibaba', 20)).toBeLessThan(0.1 * median('Alibaba', 19)); // the −97% cut
     expect(median('Baidu', 20)).toBe(0); // free
     const cut = r.referenceComparison.find((c) => c.provider === 'Alibaba' && c.date === '2024-05-21');
-    expect(cut?.referenceChange).toBeCloseTo(0.069 / 2.78 - 1, 6);
+    expect(cut?.referenceChange).toBeCloseTo(0.1215 / 2.78 - 1, 6); // ¥20 → (3 × ¥0.5 + ¥2) ÷ 4 blended
     expect(cut?.simulatedChange).toBeLessThan(-0.9);
   });
 
