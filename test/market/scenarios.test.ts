@@ -65,6 +65,25 @@ describe('shipped scenarios', () => {
     expect(cut?.simulatedChange).toBeLessThan(-0.9);
   });
 
+  it('open-8b-on-l4-vs-70b-on-h100: every cost is the serving plan blended at the mix; 8B on an L4 undercuts DeepSeek\'s list price', () => {
+    const s = load('open-8b-on-l4-vs-70b-on-h100.yaml');
+    const mix = s.market!.tokenMix!;
+    const r = simulate(s, 8);
+    const [incumbent, fp8, int4] = r.equilibrium.costs;
+    expect(incumbent?.marginalCostUsd).toBeCloseTo(blended(s, 'h100-70b-fp8', mix), 12);
+    expect(fp8?.marginalCostUsd).toBeCloseTo(blended(s, 'l4-8b-fp8', mix), 12);
+    expect(int4?.marginalCostUsd).toBeCloseTo(blended(s, 'l4-8b-int4', mix), 12);
+    for (const c of r.equilibrium.costs) expect(c.costProvenance.kind).toBe('modeled');
+    // DeepSeek's list prices ($0.14 input, $0.014 cached, $0.28 output) blended at 3:1 with 20% cache hits, by hand.
+    const deepseek = (3 * 0.8 * 0.14 + 3 * 0.2 * 0.014 + 0.28) / 4;
+    expect(deepseek).toBeCloseTo(0.1561, 4);
+    expect(fp8?.marginalCostUsd).toBeLessThan(deepseek);
+    expect(int4?.marginalCostUsd).toBeLessThan(fp8?.marginalCostUsd as number); // half the weight bytes per decode step
+    const [big, small] = r.summary.providers;
+    expect(big?.survivalProbability).toBe(1);
+    expect(small?.survivalProbability).toBeGreaterThan(0);
+  });
+
   it('startup-vs-incumbent: the predator outlasts; the startup\'s survival odds are strictly between 0 and 1', () => {
     const r = simulate(load('startup-vs-incumbent.yaml'), 40);
     const [incumbent, startup] = r.summary.providers;
