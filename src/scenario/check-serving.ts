@@ -6,8 +6,13 @@
 import { deviceIds } from '../devices/catalog.ts';
 import { LOCAL_DEVICE_ID } from '../serve/defaults.ts';
 import { shapeIds } from '../serve/shapes.ts';
-import type { Problem } from './check.ts';
 import type { RawScenario } from './schema.ts';
+
+/** A cross-field problem (the shape of check.ts's Problem, declared here so the two files do not import each other). */
+interface Problem {
+  path: Array<string | number>;
+  message: string;
+}
 
 function list(values: readonly string[]): string {
   const shown = values.slice(0, 20).join(', ');
