@@ -7,12 +7,16 @@ import { describe, expect, it } from 'vitest';
 import { calibrationReport } from '../../src/market/calibrate-report.ts';
 import { logitNash } from '../../src/market/equilibrium.ts';
 import { parseScenario } from '../../src/scenario/parse.ts';
+import type { Scenario } from '../../src/scenario/normalize.ts';
+import { planScenarioServing, servingCosts } from '../../src/pipeline/serving.ts';
 
 const file = 'scenarios/china-2024-price-war.yaml';
 const text = readFileSync(file, 'utf8');
+/** DeepSeek's cost comes from the scenario's serving entries (the pipeline's pure plan and price phases). */
+const calibrate = (s: Scenario) => calibrationReport(s, new Map(), servingCosts(s, planScenarioServing(s, file), file));
 
 describe('calibrationReport on china-2024-price-war', () => {
-  const r = calibrationReport(parseScenario(text, file), new Map());
+  const r = calibrate(parseScenario(text, file));
 
   it('calibrates on period 10 (2024-05-11) only and predicts every reference after it out of sample', () => {
     expect(r.observations.periods).toEqual([10]);
@@ -28,11 +32,11 @@ describe('calibrationReport on china-2024-price-war', () => {
 
   it('the out-of-sample prediction does not move when the typed-in strategies, review dates and post-cut prices change; the full fit does', () => {
     const edited = text
-      .replace('initialPrice: 0.111               # Doubao-pro-32k ¥0.8', 'initialPrice: 0.5')
+      .replace('initialPrice: 0.1528              # Doubao-pro-32k', 'initialPrice: 0.5 #')
       .replaceAll('reviewEvery: 20', 'reviewEvery: 3')
       .replace('{ type: undercutLeader, step: 0.35, minMarkup: -0.5 }', '{ type: costPlus, markup: 0.5 }');
     expect(edited).not.toBe(text);
-    const e = calibrationReport(parseScenario(edited, file), new Map());
+    const e = calibrate(parseScenario(edited, file));
     expect(e.outOfSample!.rows.map((x) => x.modelPriceUsd)).toEqual(r.outOfSample!.rows.map((x) => x.modelPriceUsd));
     expect(e.fullFit!.meanAbsErrorUsd).not.toBeCloseTo(r.fullFit!.meanAbsErrorUsd!, 3);
   });
@@ -40,7 +44,7 @@ describe('calibrationReport on china-2024-price-war', () => {
   it('the calibrated market reproduces the observed period-10 prices as its Nash prices (fixed size, a second method: logitNash)', () => {
     // With the market size fixed (elasticity 0) the implied costs make the observed prices a logitNash equilibrium.
     const fixed = parseScenario(text.replace('priceElasticity: 0.5', 'priceElasticity: 0'), file);
-    const c = calibrationReport(fixed, new Map());
+    const c = calibrate(fixed);
     const nash = logitNash({ quality: c.providers.map((p) => p.quality), marginalCostUsd: c.providers.map((p) => p.impliedMarginalCostUsd), mu: c.mu, outsideQuality: c.outsideQuality });
     const observed = fixed.observations.map((o) => o.priceUsd);
     nash.forEach((e, j) => expect(e.price).toBeCloseTo(observed[j]!, 9));

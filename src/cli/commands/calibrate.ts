@@ -13,7 +13,7 @@ import { calibratedScenarioText } from '../../scenario/index.ts';
 import { defaultStorePath } from '../../bench/index.ts';
 import { resolveWorkerCount } from '../../sweep/index.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
-import { scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements } from '../../pipeline/index.ts';
+import { scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, scenarioServingCosts } from '../../pipeline/index.ts';
 
 const usd = (x: number | null) => (x === null ? '–' : x.toPrecision(4));
 
@@ -54,7 +54,7 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
       const target = options.write ?? options.out;
       const { scenario, text } = readScenarioFile(path, ctx.cwd);
       const records = await scenarioRecords(scenario, path, ctx, { storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd), workers: resolveWorkerCount(undefined, ctx.env), train: options.train === true });
-      const plans = planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path);
+      const plans = new Map([...planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path), ...(await scenarioServingCosts(scenario, path, { env: ctx.env }))]);
       const report = calibrationReport(scenario, records, plans, path);
       if (target !== undefined) writeFileAtomic(resolve(ctx.cwd, target), calibratedScenarioText(text, report.fitted, report.provenance.source));
       ctx.out(options.json ? JSON.stringify(report) : formatCalibration(report, scenario.unit));
