@@ -63,7 +63,10 @@ export interface PruneMeasurement {
   /** Structured only: units per producer before → after. */
   units?: Array<{ layer: string; before: number; after: number }>;
   testAccuracy: number;
+  /** Test accuracy of the fine-tuned dense control: the parent fine-tuned for the same steps, never pruned (the baseline). */
   denseTestAccuracy: number;
+  /** Test accuracy of the dense parent before that fine-tuning (absent in older records). */
+  denseParentTestAccuracy?: number;
   params: number;
   nonZeroParams: number;
   denseParams: number;
@@ -135,6 +138,10 @@ export async function runPruneExperiment(spec: PruneSpec, train: Trainer): Promi
   const { model: parent } = loadDense(spec, task);
   const created: LayersModel[] = [model, parent];
   try {
+    const denseParentTestAccuracy = task.evaluate(parent);
+    // The fair baseline: the dense model fine-tuned exactly as the pruned one is (same steps,
+    // seed and trainer) but never pruned. Accuracy, latency and FLOPs are compared against it.
+    await train({ model: parent, task, steps: spec.fineTuneSteps, seed: spec.seed });
     const denseTestAccuracy = task.evaluate(parent);
     const { policy, kept, plan } = policyFor(model, spec);
     const pruner = createPruner(policy, spec.schedule);
@@ -176,6 +183,7 @@ export async function runPruneExperiment(spec: PruneSpec, train: Trainer): Promi
       layers: sparsity.layers,
       testAccuracy,
       denseTestAccuracy,
+      denseParentTestAccuracy,
       params: flops.params,
       nonZeroParams: flops.nonZeroParams,
       denseParams: parentFlops.params,

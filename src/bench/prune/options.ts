@@ -2,6 +2,7 @@
  * `costsim prune` flags → a validated PruneStudyOptions (pure). Every problem is a
  * UsageError naming the flag and what is allowed (exit code 2), raised before any work runs.
  */
+import { LATENCY_ALPHA, minimumSignificantRounds } from './interval.ts';
 import { UsageError } from '../../errors.ts';
 import { DEFAULT_LEARNING_RATE } from '../config.ts';
 import { isZooModel, resolveModelOptions, ZOO_MODELS, type ZooModelName } from '../zoo/index.ts';
@@ -159,6 +160,10 @@ export function parsePruneFlags(flags: PruneFlags, checkpointDir: string): Prune
     latencyRounds: int('--latency-rounds', flags.latencyRounds, 3) ?? PRUNE_DEFAULTS.latencyRounds,
     checkpointDir,
   };
+  const needed = minimumSignificantRounds();
+  if (options.latencyRounds < needed) {
+    throw new UsageError('--latency-rounds', `${options.latencyRounds} rounds can never show a latency difference: the sign test's smallest two-sided p-value with n rounds is 2/2^n (${options.latencyRounds} rounds: ${(2 / 2 ** options.latencyRounds).toFixed(4)} ≥ ${LATENCY_ALPHA})`, `${needed} or more rounds`);
+  }
   const latencyMs = numberFlag('--latency-ms', flags.latencyMs, { min: 1 });
   if (latencyMs !== undefined) options.latencyTargetMs = latencyMs;
   const dataLimit = int('--data-limit', flags.dataLimit, 100);

@@ -107,7 +107,7 @@ export function pruneRecord(point: { key: string; params: PrunePointParams }, m:
       'metrics.gemmGflops': measured('GEMM microbenchmark in the same worker process'),
       'metrics.achievedGflops': measured('traced FLOPs of one training step (tf.profile; matmul/conv exact, other kernels 1 FLOP per element by convention) × fine-tuning steps ÷ fine-tuning wall seconds, mask re-application included'),
       'metrics.utilisation': measured('achievedGflops ÷ gemmGflops, both measured in the same worker process'),
-      'metrics.reachedTarget': measured(`final test accuracy ${m.testAccuracy} ≥ the dense parent's ${m.denseTestAccuracy} (config.targetAccuracy): the pruned model kept the parent's quality`),
+      'metrics.reachedTarget': measured(`final test accuracy ${m.testAccuracy} ≥ the fine-tuned dense control's ${m.denseTestAccuracy} (config.targetAccuracy; the parent fine-tuned for the same ${m.fineTune.steps} steps without pruning): the pruned model kept the dense model's quality`),
       ...priced.provenance,
     },
     prune: { ...m, method: spec.method, scope: spec.scope, denseKey: point.params.denseKey },

@@ -9,6 +9,8 @@ import type { PruneMethod } from './experiment.ts';
 import { latencyVerdict, type LatencyComparison, type LatencyVerdict } from './latency.ts';
 import { computePayoff, type Payoff, type PricedDevice } from './payoff.ts';
 import type { PruneRecord } from './record.ts';
+import { breakEvenCi95, ratioCi95 } from './interval.ts';
+import { usdForSeconds } from '../../devices/pricing.ts';
 
 /** User-facing mode names (CLI --mode) and the method each runs. */
 export const MODE_METHODS = { unstructured: 'magnitude', structured: 'structured', random: 'random' } as const satisfies Record<string, PruneMethod>;
@@ -36,7 +38,9 @@ export interface PruneLevel {
   flops: { dense: number; effective: number; denseParent: number; theoreticalSpeedup: number };
   modelBytes: { float32: number; gzip: number };
   /** Per-sample ms of the pruned model and of its dense parent timed beside it; ratios are means over seeds of the per-run median ratio. */
-  latencyMs: { batch1: number; batchLarge: number; largeBatchSize: number; denseBatch1: number; denseBatchLarge: number; batch1Ratio: number; batchLargeRatio: number; batch1Verdict: LatencyVerdict; batchLargeVerdict: LatencyVerdict };
+  latencyMs: { batch1: number; batchLarge: number; largeBatchSize: number; denseBatch1: number; denseBatchLarge: number; batch1Ratio: number; batchLargeRatio: number; batch1Verdict: LatencyVerdict; batchLargeVerdict: LatencyVerdict; batchLargeRatioCi95?: [number, number] | null };
+  /** Break-even requests at the ends of the large-batch ratio's 95% interval; upper end null = never; null = even the low end saves nothing. */
+  breakEvenRequestsCi95?: [number, number | null] | null;
   trainStepMs: { pruned: number; dense: number };
   fineTuneSeconds: number;
   payoff: Payoff;
@@ -110,6 +114,9 @@ function level(mode: PruneMode, sparsity: number, records: readonly PruneRecord[
     speedupSource: 'measured dense latency × effective ÷ dense FLOPs (an ideal sparse kernel skipping every zero)',
   });
   const nonZeroParams = avg((m) => m.nonZeroParams);
+  const pooledRatios = large.every((l) => Array.isArray(l.ratios)) ? large.flatMap((l) => l.ratios) : [];
+  const batchLargeRatioCi95 = ratioCi95(pooledRatios);
+  const breakEvenRequestsCi95 = breakEvenCi95(batchLargeRatioCi95, payoff.oneOffCostUsd, usdForSeconds(denseSeconds, settings.device.usdPerHour));
   return {
     mode,
     sparsity,
@@ -133,7 +140,9 @@ function level(mode: PruneMode, sparsity: number, records: readonly PruneRecord[
       batch1Ratio: avg((m) => m.latency.batch1.ratio),
       batch1Verdict: combineVerdicts(p.map((m) => m.latency.batch1)),
       batchLargeVerdict,
+      batchLargeRatioCi95,
     },
+    breakEvenRequestsCi95,
     trainStepMs: { pruned: avg((m) => m.trainStep.prunedSeconds) * 1000, dense: avg((m) => m.trainStep.denseSeconds) * 1000 },
     fineTuneSeconds: common.oneOffSeconds,
     payoff,
@@ -147,6 +156,8 @@ function level(mode: PruneMode, sparsity: number, records: readonly PruneRecord[
       latencyMs: { kind: 'measured', source: 'per-sample inference time, interleaved with the dense parent in the same process; verdicts by sign test over all rounds and seeds' },
       trainStepMs: { kind: 'measured', source: 'median of 3 interleaved timings of 3 Adam steps' },
       payoff: { kind: 'modeled', source: 'from measured latency (no measured speed-up → no saving)' },
+      'latencyMs.batchLargeRatioCi95': { kind: 'measured', source: `95% Student t interval of the mean pruned ÷ dense per-round ratio at batch ${largeBatchSize}, ${pooledRatios.length} rounds pooled over ${p.length} seed(s) (src/bench/runs.ts t quantile)` },
+      breakEvenRequestsCi95: { kind: 'modeled', source: 'break-even requests (one-off cost ÷ saving per request) at the two ends of the latency-ratio interval; null upper end: the interval reaches no saving' },
       payoffModeled: { kind: 'modeled', source: 'from the FLOPs ratio: a formula, not a measurement' },
     },
   };

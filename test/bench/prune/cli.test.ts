@@ -31,7 +31,7 @@ describe('costsim prune', () => {
   it('runs a tiny study in worker processes, prints one JSON object, and a rerun reuses the store', async () => {
     const store = join(mkdtempSync(join(tmpdir(), 'prune-cli-')), 'records.jsonl');
     const args = ['prune', '--model', 'cnn', '--opt', 'filters1=2', '--opt', 'filters2=4', '--opt', 'dense=8', '--data-limit', '200', '--dense-steps', '2', '--steps', '2',
-      '--sparsity', '0,0.5', '--mode', 'unstructured,structured', '--latency-rounds', '3', '--latency-ms', '5', '--latency-batch', '8', '--batch-size', '8',
+      '--sparsity', '0,0.5', '--mode', 'unstructured,structured', '--latency-rounds', '6', '--latency-ms', '5', '--latency-batch', '8', '--batch-size', '8',
       '--store', store, '--backend', 'wasm', '--workers', '2', '--volume', '1000', '--accuracy-floor', '0.99', '--json'];
     const first = context();
     expect(await main(args, first)).toBe(0);
