@@ -134,3 +134,39 @@ describe('price structure checks', () => {
     expect(refusal(yuan().replace(/^tokenMix.*\n/m, ''))).toMatch(/prices needs a top-level tokenMix/);
   });
 });
+
+describe('rows and equilibria agree on the blended unit (elastic size, a free quota)', () => {
+  it('iterated best responses in the simulation settle on the reported Nash list prices', () => {
+    const text = `periods: 60
+tokenMix: { inputPerOutput: 3, cacheHitShare: 0.25 }
+tokensPerCustomer: 10000000
+demand: { type: logit, mu: 0.5, marketSize: 1000, priceElasticity: 0.8, referencePrice: 1 }
+providers:
+  - name: A
+    quality: 2
+    cost: { tokens: { input: 0.4, cachedInput: 0.1, output: 1.2 } }
+    prices: { input: 1, cachedInput: 0.25, output: 3 }
+    freeTokensPerCustomer: 2000000
+    strategy: { type: bestResponse }
+  - name: B
+    quality: 1.8
+    marginalCost: 0.5
+    initialPrice: 1
+    strategy: { type: bestResponse }
+`;
+    const s = parseScenario(text, 'e.yaml');
+    const report = equilibriumReport(s, new Map());
+    const rows = simulateRuns(s, new Map(), [0])[0]!.rows;
+    const last = rows.filter((r) => r.period === 59);
+    expect(report.nash).toHaveLength(2);
+    for (const e of report.nash) {
+      const row = last.find((r) => r.provider === e.provider)!;
+      // Two methods: the stage solver's Nash point, and the period loop's myopic best replies iterated.
+      expect(row.priceUsd).toBeCloseTo(e.price, 4);
+      expect(row.revenueUsd / row.quantityUnits).toBeCloseTo(e.effectivePrice ?? e.price, 4);
+    }
+    // A's effective price is 80% of its list (2M of 10M tokens free).
+    const a = report.nash.find((e) => e.provider === 'A')!;
+    expect(a.effectivePrice! / a.price).toBeCloseTo(0.8, 12);
+  });
+});
