@@ -89,13 +89,14 @@ export async function runScenario(path: string, ctx: PipelineContext, options: S
   progress.plan([
     ...(denseCount > 0 ? ['bench'] : []),
     ...(scenario.bench.length > denseCount ? ['prune'] : []),
+    ...(scenario.serving.some((e) => e.device === LOCAL_DEVICE_ID) ? ['serving'] : []),
     ...(scenario.placement.length > 0 ? ['placement', 'calibrate'] : []),
     ...(scenario.market ? ['market'] : []),
     'report',
   ]);
   // 3. measure
   const bench = await runScenarioBench(scenario, path, ctx, { storePath, workers, ...backend, ...queue });
-  if (scenario.serving.some((e) => e.device === LOCAL_DEVICE_ID)) say(`${scenario.name}: timing the KV-cached decoder on this machine (serving on local-cpu)…`);
+  if (scenario.serving.some((e) => e.device === LOCAL_DEVICE_ID)) progress.phase('serving', 0, 'timing the KV-cached decoder on this machine (serving on local-cpu)');
   const local = await measureServingHere(scenario, path, { env: ctx.env, ...backend });
   // 4. plan once (every entry), then calibrate the placement model on this machine
   if (scenario.placement.length > 0) progress.phase('placement', scenario.placement.length, `planning ${scenario.placement.length} placement entries`);
