@@ -60,6 +60,8 @@ export interface ScenarioRunOptions {
   queue?: string;
   /** `--set` overrides, applied before validation. */
   overrides?: readonly ScenarioOverride[];
+  /** Also write report.xlsx (a sheet per chart's data). */
+  xlsx?: boolean;
   /** Called per rendered chart (progress). */
   onChart?: (chart: BuiltChart, index: number, total: number) => void;
 }
@@ -123,5 +125,5 @@ export async function runScenario(path: string, ctx: PipelineContext, options: S
     if (index === 0) progress.setTotal(total);
     progress.advance(chart.id);
   };
-  return writeReport(outDir, results, { now: new Date(), costsimVersion: COSTSIM_VERSION, onChart, onNotice: (note) => ctx.err(`costsim: ${note}`) });
+  return writeReport(outDir, results, { now: new Date(), costsimVersion: COSTSIM_VERSION, ...(options.xlsx ? { xlsx: true } : {}), onChart, onNotice: (note) => ctx.err(`costsim: ${note}`) });
 }

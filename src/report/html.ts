@@ -131,19 +131,19 @@ export function responsiveSpec(spec: BuiltChart['spec']): BuiltChart['spec'] {
   return { ...spec, width: 'container', autosize: { type: 'fit-x', contains: 'padding' } } as BuiltChart['spec'];
 }
 
-function chartHtml(chart: BuiltChart): string {
+function chartHtml(chart: BuiltChart, xlsx: boolean): string {
   const kinds = chart.provenance.map(kindBadge).join(' ');
   return [
     `<figure id="figure-${chart.id}">`,
     `<div class="chart" id="chart-${chart.id}" role="img" aria-label="${escapeHtml(chart.title)}"></div>`,
-    `<figcaption>Data: <a href="${chart.id}.csv">${chart.id}.csv</a> · static: <a href="${chart.id}.svg">SVG</a>, <a href="${chart.id}.png">PNG</a> · spec: <a href="${chart.id}.vl.json">Vega-Lite</a> · figures: ${kinds}</figcaption>`,
+    `<figcaption>Data: <a href="${chart.id}.csv">${chart.id}.csv</a>${xlsx ? ' (and a sheet of <a href="report.xlsx">report.xlsx</a>)' : ''} · static: <a href="${chart.id}.svg">SVG</a>, <a href="${chart.id}.png">PNG</a> · spec: <a href="${chart.id}.vl.json">Vega-Lite</a> · figures: ${kinds}</figcaption>`,
     `<script type="application/json" data-chart="${chart.id}">${inlineJson(responsiveSpec(chart.spec))}</script>`,
     '</figure>',
   ].join('\n');
 }
 
 /** The whole page for `results` and its built `charts`. Deterministic: same input, same bytes. */
-export function renderHtml(results: ReportResults, charts: readonly BuiltChart[], libraries: EmbedLibraries): string {
+export function renderHtml(results: ReportResults, charts: readonly BuiltChart[], libraries: EmbedLibraries, options: { xlsx?: boolean } = {}): string {
   const sections: string[] = [];
   let current = '';
   for (const chart of charts) {
@@ -151,7 +151,7 @@ export function renderHtml(results: ReportResults, charts: readonly BuiltChart[]
       current = chart.section;
       sections.push(`<h2>${escapeHtml(current.charAt(0).toUpperCase() + current.slice(1))}</h2>`);
     }
-    sections.push(chartHtml(chart));
+    sections.push(chartHtml(chart, options.xlsx === true));
   }
   const provenance = Object.entries(results.provenance)
     .map(([key, value]) => `<tr><td>${escapeHtml(key)}</td><td>${escapeHtml(value)}</td></tr>`)

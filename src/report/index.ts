@@ -4,4 +4,5 @@
  */
 export { buildCharts, CHART_IDS, type BuiltChart, type ChartOptions, type TableRow } from './charts/index.ts';
 export { readResults, parseResults, formatResults, RESULTS_FILE } from './results-file.ts';
-export { writeReport, checkReportTarget, formatSpec, type WrittenReport, type WriteOptions, type Artefact } from './write.ts';
+export { toXlsx, type Sheet } from './xlsx.ts';
+export { writeReport, checkReportTarget, formatSpec, XLSX_FILE, type WrittenReport, type WriteOptions, type Artefact } from './write.ts';

@@ -12,7 +12,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { OutputError } from '../errors.ts';
-import { buildCharts, type BuiltChart, type ChartOptions } from './charts/index.ts';
+import { buildCharts, type BuiltChart, type ChartOptions, type TableRow } from './charts/index.ts';
+import { toXlsx } from './xlsx.ts';
 import { toCsv } from './csv.ts';
 import { loadEmbedLibraries, renderHtml } from './html.ts';
 import { PNG_SCALE } from './theme.ts';
@@ -29,10 +30,13 @@ function loadRenderer(): Promise<Renderer> {
   return renderer;
 }
 
+/** File name of the workbook `--xlsx` adds to a report directory. */
+export const XLSX_FILE = 'report.xlsx';
+
 /** One file of a report as listed in report.json. */
 export interface Artefact {
   file: string;
-  kind: 'page' | 'results' | 'spec' | 'svg' | 'png' | 'csv';
+  kind: 'page' | 'results' | 'spec' | 'svg' | 'png' | 'csv' | 'xlsx';
   /** Chart id the file belongs to, when it belongs to one. */
   chart?: string;
   title?: string;
@@ -55,6 +59,8 @@ export interface WrittenReport {
 export interface WriteOptions {
   now: Date;
   costsimVersion: string;
+  /** Also write XLSX_FILE: one workbook, a sheet per chart's data and one of the assumptions. */
+  xlsx?: boolean;
   /** Called once per chart rendered (progress). */
   onChart?: (chart: BuiltChart, index: number, total: number) => void;
   /** Called with what was done to put right an interrupted earlier write (one line each). */
@@ -184,7 +190,11 @@ export async function writeReport(dir: string, results: ReportResults, options: 
     put(`${chart.id}.csv`, reusableCsv(previous, chart.id, hash) ?? (await toCsv(chart.table)), { kind: 'csv', ...meta, tableSha256: hash });
     options.onChart?.(chart, index, charts.length);
   }
-  put('index.html', renderHtml(results, charts, loadEmbedLibraries()), { kind: 'page', provenance: ['assumed', 'measured', 'modeled'] });
+  if (options.xlsx) {
+    const sheets = [...charts.map((c) => ({ name: c.id, rows: c.table })), ...(results.assumptions?.length ? [{ name: 'assumptions', rows: results.assumptions as unknown as TableRow[] }] : [])];
+    put(XLSX_FILE, await toXlsx(sheets), { kind: 'xlsx', provenance: ['assumed', 'measured', 'modeled'] });
+  }
+  put('index.html', renderHtml(results, charts, loadEmbedLibraries(), { xlsx: options.xlsx === true }), { kind: 'page', provenance: ['assumed', 'measured', 'modeled'] });
   const artefacts: Artefact[] = files.map(({ file, data, meta }) => {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     return { file, ...meta, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };

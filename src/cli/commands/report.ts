@@ -6,9 +6,9 @@ import { readResults, RESULTS_FILE, writeReport, type WrittenReport } from '../.
 import { COSTSIM_VERSION, reportProgress, reportSummaryLines } from '../report-output.ts';
 
 /** Re-render `dir` in place (atomically) from `<dir>/results.json`. */
-export async function rerenderReport(dir: string, ctx: CliContext): Promise<WrittenReport> {
+export async function rerenderReport(dir: string, ctx: CliContext, options: { xlsx?: boolean } = {}): Promise<WrittenReport> {
   const results = readResults(join(dir, RESULTS_FILE));
-  return writeReport(dir, results, { now: new Date(), costsimVersion: COSTSIM_VERSION, onChart: reportProgress(ctx), onNotice: (note) => ctx.err(`costsim: ${note}`) });
+  return writeReport(dir, results, { now: new Date(), costsimVersion: COSTSIM_VERSION, ...(options.xlsx ? { xlsx: true } : {}), onChart: reportProgress(ctx), onNotice: (note) => ctx.err(`costsim: ${note}`) });
 }
 
 export function registerReport(program: Command, ctx: CliContext): void {
@@ -16,9 +16,10 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .command('report')
     .description('Re-render a report directory (charts, PNG/SVG, CSV, index.html) from its saved results.json, without re-running anything.')
     .argument('<dir>', 'a report directory written by `costsim run`, e.g. reports/default')
+    .option('--xlsx', 'also write report.xlsx: one workbook, a sheet per chart\'s data and one of the assumptions')
     .option('--json', 'print one JSON object on stdout')
-    .action(async (dir: string, options: { json?: boolean }) => {
-      const written = await rerenderReport(resolve(ctx.cwd, dir), ctx);
+    .action(async (dir: string, options: { json?: boolean; xlsx?: boolean }) => {
+      const written = await rerenderReport(resolve(ctx.cwd, dir), ctx, options.xlsx ? { xlsx: true } : {});
       if (options.json) ctx.out(JSON.stringify({ dir: written.dir, charts: written.charts.map((c) => c.id), files: written.artefacts.length }));
       else ctx.out(reportSummaryLines(written, ctx.cwd).join('\n'));
     });

@@ -29,9 +29,10 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--store <path>', 'bench record store, also the cache (default: .costsim/records.jsonl)')
     .option('--backend <name>', 'force a tfjs backend (tensorflow, native, wasm, cpu)')
     .option('--set <path=value>', SET_FLAG_HELP, collect)
+    .option('--xlsx', 'also write report.xlsx: one workbook, a sheet per chart\'s data and one of the assumptions')
     .option('--json', 'print one JSON object on stdout')
     .option('--quiet', 'no progress on stderr (by default: a bar on a terminal, else a line per phase and one at least every 10 s)')
-    .action(async (scenario: string | undefined, options: { out?: string; runs?: string; workers?: string; queue?: string; store?: string; backend?: string; json?: boolean; set?: string[]; quiet?: boolean }) => {
+    .action(async (scenario: string | undefined, options: { out?: string; runs?: string; workers?: string; queue?: string; store?: string; backend?: string; json?: boolean; set?: string[]; quiet?: boolean; xlsx?: boolean }) => {
       const overrides = setFlags(options.set);
       const runs = runsFlag(options.runs);
       const workers = positiveInt('--workers', options.workers);
@@ -45,6 +46,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
         ...(options.store ? { storePath: resolve(ctx.cwd, options.store) } : {}),
         ...(options.backend ? { backend: options.backend } : {}),
         ...(overrides.length > 0 ? { overrides } : {}),
+        ...(options.xlsx ? { xlsx: true } : {}),
       }).finally(() => progress.done());
       if (options.json) ctx.out(JSON.stringify({ dir: written.dir, index: join(written.dir, 'index.html'), charts: written.charts.map((c) => ({ id: c.id, title: c.title, provenance: c.provenance })), files: written.artefacts.map((a) => a.file) }));
       else ctx.out(reportSummaryLines(written, ctx.cwd).join('\n'));
