@@ -110,10 +110,10 @@ function row(r: Reference, model: number | null | undefined): PredictionRow {
 }
 
 /** Calibrate the scenario's demand on its observations and check it against later reference prices. */
-export function calibrationReport(scenario: Scenario, records: BenchRecords, plans: PlanCosts = new Map(), file = scenario.name): CalibrationReport {
+export function calibrationReport(scenario: Scenario, records: BenchRecords, plans: PlanCosts = new Map(), file = scenario.file): CalibrationReport {
   const demand = logitDemand(scenario, file);
   const market = pointEstimate(scenario.market!);
-  const costs = resolveProviderCosts(market, records, scenario.devices, scenario.name, plans);
+  const costs = resolveProviderCosts(market, records, scenario.devices, file, plans);
   const cal = calibrateDemand({
     observations: scenario.observations.map((o) => ({ period: o.period, provider: o.providerIndex, priceUsd: o.priceUsd, share: o.share, knownCostUsd: o.marginalCostUsd ?? (o.margin !== undefined ? o.priceUsd * (1 - o.margin) : NaN) })),
     providers: market.providers.length,

@@ -57,18 +57,18 @@ function fmt(x: number): string {
   return Number(x.toPrecision(4)).toString();
 }
 
-function recordFor(records: BenchRecords, benchId: string, scenarioName: string, path: string): BenchRecord {
+function recordFor(records: BenchRecords, benchId: string, scenarioFile: string, path: string): BenchRecord {
   const rec = records.get(benchId);
-  if (!rec) throw new InputError({ file: scenarioName, path }, `no bench record for bench id "${benchId}"; run the scenario's bench entries first (costsim run) or pass records for it`);
+  if (!rec) throw new InputError({ file: scenarioFile, path }, `no bench record for bench id "${benchId}"; run the scenario's bench entries first (costsim run) or pass records for it`);
   return rec;
 }
 
-function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, devices: readonly Device[], scenarioName: string, plans: PlanCosts, mix?: TokenMix): { usd: number; provenance: Provenance } {
+function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, devices: readonly Device[], scenarioFile: string, plans: PlanCosts, mix?: TokenMix): { usd: number; provenance: Provenance } {
   const c = p.cost;
   const served = c.kind === 'serving' ? plans.get(c.serving) : undefined;
   const k = p.tokenCostsUsdPerM ?? (served?.kind === 'serving' ? served.tokenCostsUsdPerM : undefined);
   if (k) {
-    if (!mix) throw new InputError({ file: scenarioName, path: `providers[${i}].cost` }, 'per-class token costs need a top-level tokenMix: { inputPerOutput, cacheHitShare }');
+    if (!mix) throw new InputError({ file: scenarioFile, path: `providers[${i}].cost` }, 'per-class token costs need a top-level tokenMix: { inputPerOutput, cacheHitShare }');
     const why = c.kind === 'tokens' ? c.provenance : { kind: 'modeled' as const, source: served?.source ?? 'per-class token costs' };
     return {
       usd: blendedUsdPerM(k, mix),
@@ -79,12 +79,12 @@ function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, dev
     };
   }
   if (c.kind === 'serving')
-    throw new InputError({ file: scenarioName, path: `providers[${i}].cost.serving` }, `no serving plan for serving id "${c.serving}"; plan the scenario's serving entries first (costsim run) or pass plan costs`);
-  if (c.kind === 'tokens') throw new InputError({ file: scenarioName, path: `providers[${i}].cost.tokens` }, 'cost.tokens without per-class costs');
+    throw new InputError({ file: scenarioFile, path: `providers[${i}].cost.serving` }, `no serving plan for serving id "${c.serving}"; plan the scenario's serving entries first (costsim run) or pass plan costs`);
+  if (c.kind === 'tokens') throw new InputError({ file: scenarioFile, path: `providers[${i}].cost.tokens` }, 'cost.tokens without per-class costs');
   if (c.kind === 'given') return { usd: c.marginalCostUsd, provenance: { kind: 'assumed', source: `marginalCost ${fmt(c.marginalCostUsd)} USD/unit given in the scenario` } };
   if (c.kind === 'planned') {
     const plan = plans.get(c.placement);
-    if (!plan || plan.kind === 'serving') throw new InputError({ file: scenarioName, path: `providers[${i}].cost.placement` }, `no plan for placement id "${c.placement}"; plan the scenario's placement entries first or pass plan costs`);
+    if (!plan || plan.kind === 'serving') throw new InputError({ file: scenarioFile, path: `providers[${i}].cost.placement` }, `no plan for placement id "${c.placement}"; plan the scenario's placement entries first or pass plan costs`);
     return {
       usd: (plan.usdPerMTokens * c.tokensPerUnit) / 1e6,
       provenance: { kind: 'modeled', source: `${fmt(plan.usdPerMTokens)} USD per 1M tokens (placement "${c.placement}": ${plan.source}) × ${fmt(c.tokensPerUnit)} tokens/unit` },
@@ -92,10 +92,10 @@ function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, dev
   }
   const path = `providers[${i}].cost`;
   const device = findDevice(c.device, devices);
-  if (!device) throw new InputError({ file: scenarioName, path: `${path}.device` }, `unknown device "${c.device}"`);
+  if (!device) throw new InputError({ file: scenarioFile, path: `${path}.device` }, `unknown device "${c.device}"`);
   const peak = device.peakFlops[c.dtype];
-  if (!peak) throw new InputError({ file: scenarioName, path: `${path}.dtype` }, `device "${device.id}" has no ${c.dtype} peak (allowed: ${Object.keys(device.peakFlops).join(', ')})`);
-  const rec = c.bench !== undefined ? recordFor(records, c.bench, scenarioName, `${path}.bench`) : undefined;
+  if (!peak) throw new InputError({ file: scenarioFile, path: `${path}.dtype` }, `device "${device.id}" has no ${c.dtype} peak (allowed: ${Object.keys(device.peakFlops).join(', ')})`);
+  const rec = c.bench !== undefined ? recordFor(records, c.bench, scenarioFile, `${path}.bench`) : undefined;
   let flopsPerUnit: number;
   let flopsWhy: string;
   if (c.flopsPerUnit !== undefined) {
@@ -113,12 +113,12 @@ function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, dev
     const r = rec as BenchRecord;
     if (device.id !== r.environment.deviceId) {
       throw new InputError(
-        { file: scenarioName, path: `${path}.device` },
+        { file: scenarioFile, path: `${path}.device` },
         `bench "${c.bench}" ran on this machine (priced as ${r.environment.deviceId}); its measured speed cannot price "${device.id}", which never ran it. ` +
           `Use device: ${r.environment.deviceId}, or give cost.utilisation (an assumed share of ${device.id}'s peak), or a serving/placement cost for a modeled figure`,
       );
     }
-    if (!(r.metrics.achievedGflops > 0)) throw new InputError({ file: scenarioName, path: `${path}.bench` }, `bench "${c.bench}" has no measured FLOP rate (achievedGflops ${r.metrics.achievedGflops}); rerun it or give cost.utilisation`);
+    if (!(r.metrics.achievedGflops > 0)) throw new InputError({ file: scenarioFile, path: `${path}.bench` }, `bench "${c.bench}" has no measured FLOP rate (achievedGflops ${r.metrics.achievedGflops}); rerun it or give cost.utilisation`);
     const seconds = flopsPerUnit / (r.metrics.achievedGflops * 1e9);
     return {
       usd: usdForSeconds(seconds, device.usdPerHour.value),
@@ -131,7 +131,7 @@ function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, dev
     };
   }
   const utilisation = c.utilisation;
-  if (!(utilisation > 0)) throw new InputError({ file: scenarioName, path: `${path}.utilisation` }, `utilisation must be > 0 (got ${utilisation})`);
+  if (!(utilisation > 0)) throw new InputError({ file: scenarioFile, path: `${path}.utilisation` }, `utilisation must be > 0 (got ${utilisation})`);
   const seconds = flopsPerUnit / (peak.value * utilisation);
   return {
     usd: usdForSeconds(seconds, device.usdPerHour.value),
@@ -144,10 +144,10 @@ function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, dev
   };
 }
 
-function resolveQuality(p: Sampled<Provider>, i: number, records: BenchRecords, scenarioName: string): { value: number; provenance: Provenance } {
+function resolveQuality(p: Sampled<Provider>, i: number, records: BenchRecords, scenarioFile: string): { value: number; provenance: Provenance } {
   const q = p.quality;
   if (typeof q === 'number') return { value: q, provenance: { kind: 'assumed', source: `quality ${fmt(q)} given in the scenario` } };
-  const acc = recordFor(records, q.fromAccuracy, scenarioName, `providers[${i}].quality.fromAccuracy`).metrics.testAccuracy;
+  const acc = recordFor(records, q.fromAccuracy, scenarioFile, `providers[${i}].quality.fromAccuracy`).metrics.testAccuracy;
   const m = q.mapping;
   if (m.type === 'linear') {
     return { value: m.intercept + m.slope * acc, provenance: { kind: 'modeled', source: `${fmt(m.intercept)} + ${fmt(m.slope)} × test accuracy ${fmt(acc)} (bench "${q.fromAccuracy}", measured)` } };
@@ -168,12 +168,12 @@ export function resolveProviderCosts(
   market: { providers: Array<Sampled<Provider>>; tokenMix?: TokenMix },
   records: BenchRecords,
   devices: readonly Device[],
-  scenarioName = 'scenario',
+  scenarioFile = 'scenario',
   plans: PlanCosts = new Map(),
 ): ResolvedProviderCost[] {
   return market.providers.map((p, i) => {
-    const cost = resolveCost(p, i, records, devices, scenarioName, plans, market.tokenMix);
-    const quality = resolveQuality(p, i, records, scenarioName);
+    const cost = resolveCost(p, i, records, devices, scenarioFile, plans, market.tokenMix);
+    const quality = resolveQuality(p, i, records, scenarioFile);
     return { provider: p.name, marginalCostUsd: cost.usd, quality: quality.value, costProvenance: cost.provenance, qualityProvenance: quality.provenance };
   });
 }

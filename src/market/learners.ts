@@ -6,16 +6,23 @@
  */
 import type { Rng } from '../util/rng.ts';
 import type { Sampled } from '../scenario/distribution.ts';
-import type { Provider } from '../scenario/normalize.ts';
 import { pricesOfState, trainQLearning, type QLearningResult } from './qlearning.ts';
 import { impulseResponse } from './impulse.ts';
 import type { LearningOutcome } from './types.ts';
-import type { RunInput } from './simulate.ts';
+import type { Demand, Provider } from '../scenario/normalize.ts';
+import type { ResolvedProviderCost } from './costs.ts';
 
 type QLearningStrategy = Extract<Sampled<Provider>['strategy'], { type: 'qlearning' }>;
 
+/** What training reads of a run (the fields of simulate.ts's RunInput; named here so the two modules do not import each other). */
+export interface LearnersInput {
+  demand: Sampled<Demand>;
+  providers: ReadonlyArray<Sampled<Provider>>;
+  costs: readonly ResolvedProviderCost[];
+}
+
 /** Train the run's Q-learning agents, or undefined when the run has none (the scenario check makes it all or none, logit demand). */
-export function trainLearners(input: RunInput, rng: Rng): QLearningResult | undefined {
+export function trainLearners(input: LearnersInput, rng: Rng): QLearningResult | undefined {
   const first = input.providers[0]?.strategy;
   if (first?.type !== 'qlearning' || input.demand.type !== 'logit') return undefined;
   const agents = input.providers.map((p) => p.strategy as QLearningStrategy);

@@ -25,7 +25,7 @@ export function runSeed(scenarioSeed: number, run: number): number {
 }
 
 function marketOf(scenario: Scenario): NonNullable<Scenario['market']> {
-  if (!scenario.market) throw new InputError({ file: scenario.name, path: 'demand' }, 'this scenario has no market: add demand and providers sections');
+  if (!scenario.market) throw new InputError({ file: scenario.file, path: 'demand' }, 'this scenario has no market: add demand and providers sections');
   return scenario.market;
 }
 
@@ -41,7 +41,7 @@ export function simulateRuns(scenario: Scenario, records: BenchRecords, runs: re
     const seed = runSeed(scenario.seed, run);
     const rng = createRng(seed);
     const sampled = sampleAll(market, rng.fork('params'));
-    const costs = resolveProviderCosts(sampled, records, scenario.devices, scenario.name, plans);
+    const costs = resolveProviderCosts(sampled, records, scenario.devices, scenario.file, plans);
     const inputs = { demand: sampled.demand, costs };
     const result = guardSolve(`run ${run}`, inputs, () => simulateRun({ run, seed, periods, demand: sampled.demand, providers: sampled.providers, costs, ...tokenMarket(sampled) }, rng.fork('sim')));
     assertFiniteRows(`run ${run}`, result.rows, inputs, (r) => `${r.provider}, period ${r.period}`);
@@ -80,7 +80,7 @@ export interface EquilibriumReport {
 /** Nash and joint-profit prices (and Cournot under linear demand) of the scenario's market. */
 export function equilibriumReport(scenario: Scenario, records: BenchRecords, plans: PlanCosts = new Map()): EquilibriumReport {
   const market = pointEstimate(marketOf(scenario));
-  const costs = resolveProviderCosts(market, records, scenario.devices, scenario.name, plans);
+  const costs = resolveProviderCosts(market, records, scenario.devices, scenario.file, plans);
   const inputs = { demand: market.demand, costs };
   const stage = guardSolve('the stage-game equilibrium', inputs, () =>
     solveStage({ demand: market.demand, quality: costs.map((c) => c.quality), marginalCostUsd: costs.map((c) => c.marginalCostUsd), capacityUnits: market.providers.map((p) => p.capacityUnitsPerPeriod) }),

@@ -62,7 +62,7 @@ export async function simulateScenario(loaded: { scenario: Scenario; text: strin
     return result;
   }
   const results: RunResult[] = [];
-  const setupArgs: MarketWorkerSetup = { scenarioText: loaded.text, ...(loaded.overrides && loaded.overrides.length > 0 ? { overrides: [...loaded.overrides] } : {}), fileName: scenario.name, seed: scenario.seed, periods, records: [...records], plans: [...plans] };
+  const setupArgs: MarketWorkerSetup = { scenarioText: loaded.text, ...(loaded.overrides && loaded.overrides.length > 0 ? { overrides: [...loaded.overrides] } : {}), fileName: scenario.file, seed: scenario.seed, periods, records: [...records], plans: [...plans] };
   // The caller's progress reporter when it has one; else the sweep's own status line (terminal only).
   const printer = sweepProgressPrinter('simulate', runs, ctx).onEvent;
   const onEvent = progress ? (event: SweepEvent) => (event.type === 'finished' ? progress.advance(event.key.replace(':', ' ')) : progress.tick()) : printer;

@@ -10,6 +10,7 @@ import { DEFAULTS, normalizeStrategy, type Strategy } from './normalize.ts';
 import type { Num } from './distribution.ts';
 import { resolveModelOptions } from '../bench/zoo/options.ts';
 import { UsageError } from '../errors.ts';
+import { isTransformerShape, parseTransformerShape } from '../placement/index.ts';
 import { stripControl } from '../util/text.ts';
 import { blendedUsdPerM, TOKEN_UNIT } from '../market/tokens.ts';
 import { MAX_QLEARNING_AGENTS, MAX_QLEARNING_CELLS, qLearningCells } from '../market/qlearning.ts';
@@ -48,11 +49,23 @@ export function checkScenario(s: RawScenario): Problem[] {
       problems.push({ path: ['bench', i, 'modelOptions', ...(key ? [key] : [])], message: error.message.replace(/^model option "[^"]+": /, '') });
     }
   });
-  (s.placement ?? []).forEach((p, i) =>
+  (s.placement ?? []).forEach((p, i) => {
     p.devices.forEach((d, j) => {
       if (!devices.includes(d)) problems.push({ path: ['placement', i, 'devices', j], message: `unknown device "${d}" (allowed: ${list(devices)})` });
-    }),
-  );
+    });
+    // The shape and the caps are checked now, with the line, not when the planner reaches them.
+    if (isTransformerShape(p.model)) {
+      try {
+        parseTransformerShape(p.model, 'model');
+      } catch (error) {
+        if (!(error instanceof UsageError)) throw error;
+        problems.push({ path: ['placement', i, 'model'], message: error.message.replace(/^model: /, '') });
+      }
+    }
+    for (const id of Object.keys(p.maxMemory ?? {})) {
+      if (!p.devices.includes(id)) problems.push({ path: ['placement', i, 'maxMemory', id], message: `"${id}" is not one of this entry's devices (${list(p.devices)})` });
+    }
+  });
   if (s.tokenMix && s.unit !== undefined && s.unit !== TOKEN_UNIT)
     problems.push({ path: ['unit'], message: `with tokenMix the unit is "${TOKEN_UNIT}" (prices and costs are USD per 1M tokens blended at the mix); remove unit` });
   if (s.providers && !s.demand) problems.push({ path: ['providers'], message: 'providers need a demand section (demand: { type: logit, mu: ... })' });

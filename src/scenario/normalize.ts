@@ -120,6 +120,8 @@ export type Reference = ReferencePrice & { period: number };
 
 /** A scenario with every default filled. */
 export interface Scenario {
+  /** The file the scenario was read from, as given (errors name it, with the path and line). */
+  file: string;
   name: string;
   description: string;
   question: string;
@@ -306,6 +308,7 @@ export function normalizeScenario(raw: RawScenario, fileName: string): Scenario 
   const demand = raw.demand;
   const periodOf: PeriodOf = (e) => e.atPeriod ?? (e.date !== undefined && cal ? Math.floor(daysBetween(cal.start, e.date) / cal.periodDays) : undefined);
   return {
+    file: fileName,
     // Names and prose are shown in terminals, charts and CSV: control characters never get through.
     name: stripControl(raw.name ?? base) || 'scenario',
     description: stripControl(raw.description ?? '', true),
