@@ -170,6 +170,24 @@ export interface EquilibriumRow {
   collusivePriceUsd: number;
 }
 
+/** One grid point × provider of a grid sweep (`simulate --sweep`): the swept values and the market's outcome (modeled). */
+export interface GridSweepRow {
+  /** 0-based grid point. */
+  point: number;
+  /** Swept value by scenario path, e.g. { "demand.mu": 0.25 }. */
+  parameters: Record<string, number>;
+  provider: string;
+  /** Monte Carlo runs at this point. */
+  runs: number;
+  /** In [0, 1]. */
+  survivalProbability: number;
+  /** Mean last-period price over the runs it survived, same unit as PriceBandRow; null if it never survived. */
+  meanFinalPriceUsd: number | null;
+  /** USD per period; null if it never entered. */
+  meanProfitUsdPerPeriod: number | null;
+}
+
+/** Every table a report can show; a chart is drawn only when its rows are present and non-empty. */
 /** One point of a serving throughput-latency frontier: a device/dtype at one batch (modeled). */
 export interface ServingFrontierRow {
   /** Device and dtype, e.g. "l4 · bf16". */
@@ -242,6 +260,7 @@ export interface ReportRows {
   servingFrontier?: ServingFrontierRow[];
   servingCost?: ServingCostRow[];
   servingMeasured?: ServingMeasuredRow[];
+  gridSweep?: GridSweepRow[];
 }
 
 /** A headline figure for the summary at the top of the page. */

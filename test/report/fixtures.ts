@@ -131,11 +131,18 @@ export function fixtureRows(seed = 7): ReportRows {
     }),
   );
   const equilibrium = providers.map((provider, pi) => ({ provider, nashPriceUsd: round(0.5 + 0.1 * pi, 4), collusivePriceUsd: round(1.4 + 0.2 * pi, 4) }));
+  // A 2 × 3 grid: survival rises with the challenger's cash, prices fall as μ falls (hand-made, not simulated).
+  const gridSweep = [0.1, 0.3].flatMap((mu, mi) =>
+    [1e6, 3e6, 5e6].flatMap((cash, ci) =>
+      providers.map((provider, pi) => ({ point: mi * 3 + ci, parameters: { 'demand.mu': mu, 'providers[2].cash': cash }, provider, runs: 20, survivalProbability: pi === 2 ? round(0.2 + 0.15 * ci, 4) : 1, meanFinalPriceUsd: round((0.6 + pi * 0.1) * (1 + mu), 4), meanProfitUsdPerPeriod: round(1e4 * (1 + pi) * (1 + mu), 2) })),
+    ),
+  );
   // Incumbent's cost is given by the scenario (assumed); the others' come from records (modeled).
   const marginalCost = providers.flatMap((provider, pi) =>
     periods.map((period) => ({ period, provider, medianMarginalCostUsd: round((0.25 + 0.05 * pi) * 0.97 ** period, 5), provenance: (provider === 'Incumbent' ? 'assumed' : 'modeled') as 'assumed' | 'modeled' })),
   );
   return {
+    gridSweep,
     pareto,
     pruningAccuracy,
     pruningCompute,

@@ -1,16 +1,19 @@
 /**
- * `costsim simulate <scenario> [--runs N] [--seed S] [--periods N] [--workers N] [--queue URL] [--no-rows] [--json]`:
+ * `costsim simulate <scenario> [--runs N] [--seed S] [--periods N] [--workers N] [--queue URL] [--sweep key=v1,v2,... [--out dir]] [--no-rows] [--json]`:
  * Monte Carlo runs of the scenario's market (src/pipeline/simulate.ts) in worker processes (one
  * per core), merged in run order, so the output is byte-identical whatever the worker count.
  */
-import { resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { checkReportTarget } from '../../report/write.ts';
+import { gridSweepTable } from '../../report/charts/sensitivity.ts';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { InputError } from '../../errors.ts';
 import type { SimulationResult } from '../../market/index.ts';
 import { defaultStorePath } from '../../bench/index.ts';
 import { resolveWorkerCount, resolveQueueUrl } from '../../sweep/index.ts';
-import { checkSimulationSize, scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, scenarioServingCosts, simulateScenario } from '../../pipeline/index.ts';
+import { checkSimulationSize, scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, scenarioServingCosts, simulateScenario, runGridSweep, writeGridReport, reportDirName, type GridSweepResult } from '../../pipeline/index.ts';
+import { parseSweepAxes } from '../../scenario/grid.ts';
 import { commandProgress } from '../progress.ts';
 import { collect, periodsFlag, positiveInt, runsFlag, SET_FLAG_HELP, setFlags } from '../flags.ts';
 
@@ -47,6 +50,18 @@ export function formatSimulation(r: SimulationResult): string {
   return lines.join('\n');
 }
 
+/** Human-readable table of a grid sweep: one line per grid point × provider. */
+export function formatGridSweep(r: GridSweepResult, dir: string): string {
+  const names = r.axes.map((a) => a.name);
+  const lines = [`${r.scenario.name}: grid sweep, ${r.axes.map((a) => a.values.length).join(' × ')} points × ${r.scenario.runs} run(s) × ${r.scenario.periods} periods (seed ${r.scenario.seed}); prices in USD per ${r.scenario.unit}`];
+  lines.push(`${names.map((n) => n.padStart(14)).join(' ')}  provider              survival  mean final p  mean profit/period`);
+  for (const row of r.rows) {
+    lines.push(`${names.map((n) => String(row.parameters[n]).padStart(14)).join(' ')}  ${row.provider.padEnd(20)} ${pct(row.survivalProbability).padStart(9)} ${usd(row.meanFinalPriceUsd).padStart(13)} ${usd(row.meanProfitUsdPerPeriod).padStart(19)}`);
+  }
+  lines.push(`report: ${dir}/index.html (tornado chart market-sensitivity.svg; tidy rows in market-sensitivity.csv)`);
+  return lines.join('\n');
+}
+
 /** Register `costsim simulate`. */
 export function registerSimulate(program: Command, ctx: CliContext): void {
   program
@@ -57,18 +72,21 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--periods <n>', 'periods per run (default: the scenario\'s periods)')
     .option('--workers <n>', 'worker processes (default: one per core)')
     .option('--queue <url>', 'run the Monte Carlo runs on a Redis job queue, redis://host:port[/db], served by `costsim worker` (default: COSTSIM_QUEUE; else local workers)')
+    .option('--sweep <key=v1,v2,...>', 'grid sweep over a scenario number, e.g. demand.mu=0.1,0.25 or providers[1].cash=1e6,5e6; repeat for more axes (the grid is their product); writes a report with a tornado chart', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--out <dir>', 'report directory of a --sweep (default: reports/<scenario-name>-sweep)')
     .option('--no-rows', 'leave the per-period rows out of --json (summaries only)')
     .option('--store <path>', 'bench record store the scenario\'s bench entries are read from (default: .costsim/records.jsonl)')
     .option('--train', 'train bench entries missing from the store now (announced on stderr); without it nothing is trained')
     .option('--set <path=value>', SET_FLAG_HELP, collect)
     .option('--json', 'print one JSON object on stdout')
     .option('--quiet', 'no progress on stderr (by default: a bar on a terminal, else a line per phase and one at least every 10 s)')
-    .action(async (path: string, options: { runs?: string; seed?: string; periods?: string; workers?: string; queue?: string; rows: boolean; json?: boolean; store?: string; train?: boolean; set?: string[]; quiet?: boolean }) => {
+    .action(async (path: string, options: { runs?: string; seed?: string; periods?: string; workers?: string; queue?: string; rows: boolean; json?: boolean; store?: string; train?: boolean; set?: string[]; quiet?: boolean; sweep: string[]; out?: string }) => {
       const runs = runsFlag(options.runs);
       const periods = periodsFlag(options.periods);
       const workers = positiveInt('--workers', options.workers);
       const queue = resolveQueueUrl(options.queue, ctx.env);
       const seed = positiveInt('--seed', options.seed, -(2 ** 31));
+      const axes = options.sweep.length > 0 ? parseSweepAxes(options.sweep) : undefined;
       const loaded = readScenarioFile(path, ctx.cwd, setFlags(options.set));
       const { scenario } = loaded;
       if (!scenario.market) throw new InputError({ file: path, path: 'demand' }, 'this scenario has no market: add demand and providers sections to simulate it');
@@ -76,6 +94,15 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       checkSimulationSize(scenario, overrides);
       const records = await scenarioRecords(scenario, path, ctx, { storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd), workers: resolveWorkerCount(undefined, ctx.env), train: options.train === true });
       const plans = new Map([...planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path), ...(await scenarioServingCosts(scenario, path, { env: ctx.env }))]);
+      if (axes) {
+        const dir = resolve(ctx.cwd, options.out ?? join('reports', `${reportDirName(scenario.name)}-sweep`));
+        checkReportTarget(dir, (note) => ctx.err(`costsim: ${note}`));
+        const grid = await runGridSweep(loaded, axes, ctx, { ...overrides, records, plans });
+        const written = await writeGridReport(dir, grid, scenario, path, ctx);
+        const shown = relative(ctx.cwd, written.dir) || '.';
+        ctx.out(options.json ? JSON.stringify({ ...grid, rows: gridSweepTable(grid.rows), dir: written.dir }) : formatGridSweep(grid, shown));
+        return;
+      }
       const progress = commandProgress(ctx, options);
       const runCount = runs ?? scenario.monteCarlo.runs;
       progress.plan(['market']);

@@ -13,6 +13,7 @@ import { calibrationChart, placementMemoryChart, placementTimeChart } from './pl
 import { equilibriumChart, priceBandsChart } from './market-prices.ts';
 import { profitChart, sharesChart, survivalChart } from './market-outcomes.ts';
 import { withInteraction } from './interaction.ts';
+import { gridSweepTable, sensitivityChart } from './sensitivity.ts';
 import { servingCostChart, servingFrontierChart, servingMeasuredChart } from './serving.ts';
 
 /** A table row as written to CSV: flat values only. */
@@ -93,6 +94,7 @@ const ENTRIES: readonly ChartEntry[] = [
       return { spec: equilibriumChart(r.priceBands, r.equilibrium, o.priceUnit, costs, o.calendar), table, provenance: kinds(costs, ['modeled']) };
     },
   },
+  { id: 'market-sensitivity', section: 'market', build: (r, o) => (has(r.gridSweep) ? { spec: sensitivityChart(r.gridSweep, o.priceUnit), table: gridSweepTable(r.gridSweep), provenance: ['modeled'] } : undefined) },
 ];
 
 /** Every chart id in page order (whether or not a given report has its rows). */
