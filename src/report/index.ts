@@ -3,6 +3,7 @@
  * atomic writes of a report directory that costsim owns.
  */
 export { buildCharts, CHART_IDS, type BuiltChart, type ChartOptions, type TableRow } from './charts/index.ts';
+export { gridSweepTable, sensitivityChart, tornadoBars, type TornadoBar } from './charts/sensitivity.ts';
 export { readResults, parseResults, formatResults, RESULTS_FILE } from './results-file.ts';
 export { toXlsx, type Sheet } from './xlsx.ts';
 export { writeReport, checkReportTarget, formatSpec, XLSX_FILE, type WrittenReport, type WriteOptions, type Artefact } from './write.ts';

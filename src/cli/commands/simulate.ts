@@ -4,8 +4,7 @@
  * per core), merged in run order, so the output is byte-identical whatever the worker count.
  */
 import { join, relative, resolve } from 'node:path';
-import { checkReportTarget } from '../../report/write.ts';
-import { gridSweepTable } from '../../report/charts/sensitivity.ts';
+import { checkReportTarget, gridSweepTable } from '../../report/index.ts';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { InputError } from '../../errors.ts';
@@ -13,7 +12,7 @@ import type { SimulationResult } from '../../market/index.ts';
 import { defaultStorePath } from '../../bench/index.ts';
 import { resolveWorkerCount, resolveQueueUrl } from '../../sweep/index.ts';
 import { checkSimulationSize, scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, scenarioServingCosts, simulateScenario, runGridSweep, writeGridReport, reportDirName, type GridSweepResult } from '../../pipeline/index.ts';
-import { parseSweepAxes } from '../../scenario/grid.ts';
+import { parseSweepAxes } from '../../scenario/index.ts';
 import { commandProgress } from '../progress.ts';
 import { collect, periodsFlag, positiveInt, runsFlag, SET_FLAG_HELP, setFlags } from '../flags.ts';
 
@@ -72,7 +71,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--periods <n>', 'periods per run (default: the scenario\'s periods)')
     .option('--workers <n>', 'worker processes (default: one per core)')
     .option('--queue <url>', 'run the Monte Carlo runs on a Redis job queue, redis://host:port[/db], served by `costsim worker` (default: COSTSIM_QUEUE; else local workers)')
-    .option('--sweep <key=v1,v2,...>', 'grid sweep over a scenario number, e.g. demand.mu=0.1,0.25 or providers[1].cash=1e6,5e6; repeat for more axes (the grid is their product); writes a report with a tornado chart', (value: string, previous: string[]) => [...previous, value], [] as string[])
+    .option('--sweep <key=v1,v2,...>', 'grid sweep over a scenario number, e.g. demand.mu=0.1,0.25 or providers[1].cash=1e6,5e6; repeat for more axes (the grid is their product); writes a report with a tornado chart', collect, [] as string[])
     .option('--out <dir>', 'report directory of a --sweep (default: reports/<scenario-name>-sweep)')
     .option('--no-rows', 'leave the per-period rows out of --json (summaries only)')
     .option('--store <path>', 'bench record store the scenario\'s bench entries are read from (default: .costsim/records.jsonl)')
