@@ -7,3 +7,5 @@ export { gridSweepTable, sensitivityChart, tornadoBars, type TornadoBar } from '
 export { readResults, parseResults, formatResults, RESULTS_FILE } from './results-file.ts';
 export { toXlsx, type Sheet } from './xlsx.ts';
 export { writeReport, checkReportTarget, formatSpec, XLSX_FILE, type WrittenReport, type WriteOptions, type Artefact } from './write.ts';
+export { compareResults, type Comparison, type ComparedNumber } from './compare.ts';
+export type { ReportResults } from './rows.ts';

@@ -9,6 +9,7 @@ import { registerSimulate } from './simulate.ts';
 import { registerEquilibrium } from './equilibrium.ts';
 import { registerCalibrate } from './calibrate.ts';
 import { registerReport } from './report.ts';
+import { registerCompare } from './compare.ts';
 import { registerRun } from './run.ts';
 import { registerPrune } from './prune.ts';
 import { registerServe } from './serve.ts';
@@ -24,6 +25,7 @@ export function registerCommands(program: Command, ctx: CliContext): void {
   registerCalibrate(program, ctx);
   registerRun(program, ctx);
   registerReport(program, ctx);
+  registerCompare(program, ctx);
   registerPrune(program, ctx);
   registerServe(program, ctx);
   registerWorker(program, ctx);
