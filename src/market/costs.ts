@@ -12,6 +12,8 @@ import { InputError } from '../errors.ts';
 import { findDevice, type Device } from '../devices/catalog.ts';
 import { usdForSeconds } from '../devices/pricing.ts';
 import type { BenchRecord } from '../bench/record.ts';
+import type { Rng } from '../util/rng.ts';
+import { drawTimingFactor, timingSigma } from './timing-noise.ts';
 import type { Provenance } from '../provenance.ts';
 import type { Sampled } from '../scenario/distribution.ts';
 import type { Provider } from '../scenario/normalize.ts';
@@ -63,7 +65,7 @@ function recordFor(records: BenchRecords, benchId: string, scenarioFile: string,
   return rec;
 }
 
-function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, devices: readonly Device[], scenarioFile: string, plans: PlanCosts, mix?: TokenMix): { usd: number; provenance: Provenance } {
+function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, devices: readonly Device[], scenarioFile: string, plans: PlanCosts, mix?: TokenMix, timingRng?: Rng): { usd: number; provenance: Provenance } {
   const c = p.cost;
   const served = c.kind === 'serving' ? plans.get(c.serving) : undefined;
   const k = p.tokenCostsUsdPerM ?? (served?.kind === 'serving' ? served.tokenCostsUsdPerM : undefined);
@@ -119,13 +121,21 @@ function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, dev
       );
     }
     if (!(r.metrics.achievedGflops > 0)) throw new InputError({ file: scenarioFile, path: `${path}.bench` }, `bench "${c.bench}" has no measured FLOP rate (achievedGflops ${r.metrics.achievedGflops}); rerun it or give cost.utilisation`);
-    const seconds = flopsPerUnit / (r.metrics.achievedGflops * 1e9);
+    // Timing noise: with a Monte Carlo RNG, the seconds move by a lognormal factor whose σ is the spread of the record's repeated runs.
+    const noise = timingSigma(r);
+    const factor = timingRng ? drawTimingFactor(noise.sigma, timingRng.fork(`timing:${p.name}`)) : 1;
+    const seconds = (flopsPerUnit / (r.metrics.achievedGflops * 1e9)) * factor;
+    const noiseWhy = timingRng
+      ? noise.sigma > 0
+        ? ` × timing factor ${fmt(factor)} (this run's draw from lognormal(median 1, σ ${fmt(noise.sigma)}), σ = sd of ln wallSeconds over the record's ${noise.runs} runs)`
+        : ` (no timing spread: the record has ${noise.runs} run${noise.runs === 1 ? '' : 's'}; pass --runs 3 or more for one)`
+      : '';
     return {
       usd: usdForSeconds(seconds, device.usdPerHour.value),
       provenance: {
         kind: 'modeled',
         source:
-          `${flopsWhy} ÷ ${fmt(r.metrics.achievedGflops)} GFLOP/s achieved (bench "${c.bench}" metrics.achievedGflops, measured on ${r.environment.backend} on this machine) × ` +
+          `${flopsWhy} ÷ ${fmt(r.metrics.achievedGflops)} GFLOP/s achieved (bench "${c.bench}" metrics.achievedGflops, measured on ${r.environment.backend} on this machine)${noiseWhy} × ` +
           `${fmt(device.usdPerHour.value)} USD/h [${device.id}: ${device.usdPerHour.source}, ${device.usdPerHour.date}] ÷ 3600`,
       },
     };
@@ -162,6 +172,8 @@ function resolveQuality(p: Sampled<Provider>, i: number, records: BenchRecords, 
 /**
  * Period-0 marginal cost (USD/unit) and quality of every provider, from numbers given in the
  * scenario or from bench records and the device catalogue (plus `devices`, the scenario's own).
+ * With `timingRng` (one per Monte Carlo run), a cost from a record's measured speed carries a
+ * draw of its timing noise (src/market/timing-noise.ts); without it the central figure is used.
  * Throws InputError naming the provider field when a record or device is missing.
  */
 export function resolveProviderCosts(
@@ -170,9 +182,10 @@ export function resolveProviderCosts(
   devices: readonly Device[],
   scenarioFile = 'scenario',
   plans: PlanCosts = new Map(),
+  timingRng?: Rng,
 ): ResolvedProviderCost[] {
   return market.providers.map((p, i) => {
-    const cost = resolveCost(p, i, records, devices, scenarioFile, plans, market.tokenMix);
+    const cost = resolveCost(p, i, records, devices, scenarioFile, plans, market.tokenMix, timingRng);
     const quality = resolveQuality(p, i, records, scenarioFile);
     return { provider: p.name, marginalCostUsd: cost.usd, quality: quality.value, costProvenance: cost.provenance, qualityProvenance: quality.provenance };
   });

@@ -41,7 +41,7 @@ export function simulateRuns(scenario: Scenario, records: BenchRecords, runs: re
     const seed = runSeed(scenario.seed, run);
     const rng = createRng(seed);
     const sampled = sampleAll(market, rng.fork('params'));
-    const costs = resolveProviderCosts(sampled, records, scenario.devices, scenario.file, plans);
+    const costs = resolveProviderCosts(sampled, records, scenario.devices, scenario.file, plans, rng.fork('timing'));
     const inputs = { demand: sampled.demand, costs };
     const result = guardSolve(`run ${run}`, inputs, () => simulateRun({ run, seed, periods, demand: sampled.demand, providers: sampled.providers, costs, ...tokenMarket(sampled) }, rng.fork('sim')));
     assertFiniteRows(`run ${run}`, result.rows, inputs, (r) => `${r.provider}, period ${r.period}`);

@@ -1,0 +1,24 @@
+/**
+ * Timing noise of a bench record as a Monte Carlo distribution: the repeated runs' wall seconds
+ * (`record.runs`, MLPerf-style repeats) give the spread of a measured rate. A provider whose
+ * cost comes from the record's measured speed has its seconds per unit multiplied, once per
+ * Monte Carlo run, by a lognormal factor with median 1 and σ = the sample standard deviation
+ * of ln(wallSeconds) over the runs, so the report's bands show how far the answer moves with
+ * timing noise. Pure: the RNG comes in.
+ */
+import type { BenchRecord } from '../bench/record.ts';
+import { draw } from '../scenario/distribution.ts';
+import type { Rng } from '../util/rng.ts';
+
+/** σ of ln(wallSeconds) over the record's runs (sample sd, n − 1), and how many runs it is from; σ = 0 with fewer than 2 runs. */
+export function timingSigma(record: BenchRecord): { sigma: number; runs: number } {
+  const logs = (record.runs ?? []).map((r) => r.wallSeconds).filter((s) => s > 0).map(Math.log);
+  if (logs.length < 2) return { sigma: 0, runs: logs.length };
+  const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
+  return { sigma: Math.sqrt(logs.reduce((a, x) => a + (x - mean) ** 2, 0) / (logs.length - 1)), runs: logs.length };
+}
+
+/** One draw of the multiplicative timing factor (lognormal, median 1), or 1 when the record has no spread. */
+export function drawTimingFactor(sigma: number, rng: Rng): number {
+  return sigma > 0 ? draw({ dist: 'lognormal', median: 1, sigma }, rng) : 1;
+}
