@@ -122,6 +122,9 @@ function checkMarketScale(s: RawScenario): Problem[] {
   return problems;
 }
 
+/** Milliseconds of an ISO date (a month means its first day), for ordering dates. */
+const dayOf = (d: string) => Date.parse(d.length === 7 ? `${d}-01T00:00:00Z` : `${d}T00:00:00Z`);
+
 /** Dated releases and funding rounds: one date each (a period or a calendar date), something to change, cash to add to. */
 function checkEvents(s: RawScenario): Problem[] {
   const problems: Problem[] = [];
@@ -130,6 +133,7 @@ function checkEvents(s: RawScenario): Problem[] {
       const at = ['providers', i, 'releases', k];
       if ((r.atPeriod === undefined) === (r.date === undefined)) problems.push({ path: at, message: 'give a release atPeriod or date (one of them)' });
       if (r.date !== undefined && !s.calendar) problems.push({ path: [...at, 'date'], message: 'a date needs a top-level calendar: { start, periodDays }; or give atPeriod' });
+      if (r.date !== undefined && s.calendar && dayOf(r.date) < dayOf(s.calendar.start)) problems.push({ path: [...at, 'date'], message: `release date ${r.date} is before the calendar start ${s.calendar.start}` });
       if (r.quality === undefined && r.costFactor === undefined) problems.push({ path: at, message: 'a release changes quality, costFactor or both: give at least one' });
     });
     (p.funding ?? []).forEach((f, k) => {
@@ -137,6 +141,7 @@ function checkEvents(s: RawScenario): Problem[] {
       const triggers = [f.atPeriod, f.date, f.runwayBelowPeriods].filter((x) => x !== undefined).length;
       if (triggers !== 1) problems.push({ path: at, message: 'a funding round needs exactly one of atPeriod, date or runwayBelowPeriods' });
       if (f.date !== undefined && !s.calendar) problems.push({ path: [...at, 'date'], message: 'a date needs a top-level calendar: { start, periodDays }; or give atPeriod' });
+      if (f.date !== undefined && s.calendar && dayOf(f.date) < dayOf(s.calendar.start)) problems.push({ path: [...at, 'date'], message: `funding date ${f.date} is before the calendar start ${s.calendar.start}` });
     });
     if (p.funding && p.cash === undefined) problems.push({ path: ['providers', i, 'funding'], message: 'funding adds to cash: give the provider a cash balance (cash is unlimited without one)' });
   });

@@ -30,6 +30,10 @@ describe('model releases change quality and cost together', () => {
     expect(rows[2]!.priceUsd).toBe(0.5);
     expect(rows[2]!.quantityUnits).toBeCloseTo(75, 9);
   });
+  it('refuses a release dated before the calendar starts, or one that changes nothing', () => {
+    expect(() => parseScenario(market('', '    releases: [{ date: 2024-04-30, costFactor: 0.5 }]\n'), 'r.yaml')).toThrow(/before the calendar start 2024-05-01/);
+    expect(() => parseScenario(market('', '    releases: [{ atPeriod: 3 }]\n'), 'r.yaml')).toThrow(/changes quality, costFactor or both/);
+  });
 });
 
 describe('equilibria follow the release', () => {
