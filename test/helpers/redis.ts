@@ -34,11 +34,15 @@ export interface TestRedis {
   stop(): Promise<void>;
 }
 
-/** Start redis-server on a free loopback port; resolves once it accepts connections. */
-export async function startRedis(): Promise<TestRedis> {
+/**
+ * Start redis-server on a free loopback port (or `port`); resolves once it accepts connections.
+ * With `dir` it keeps an append-only file there, so a restart on the same port and dir has the data back.
+ */
+export async function startRedis(options: { port?: number; dir?: string } = {}): Promise<TestRedis> {
   if (!redisServerPath) throw new Error('redis-server is not installed');
-  const port = await freePort();
-  const child: ChildProcess = spawn(redisServerPath, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const port = options.port ?? (await freePort());
+  const persistence = options.dir ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', options.dir] : ['--appendonly', 'no'];
+  const child: ChildProcess = spawn(redisServerPath, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence], { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let output = '';
     const onData = (chunk: Buffer): void => {
