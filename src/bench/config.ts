@@ -6,6 +6,7 @@ import { UsageError } from '../errors.ts';
 import type { BenchConfig } from './record.ts';
 import { ZOO_MODELS, isZooModel, resolveModelOptions, type ZooModelName } from './zoo/index.ts';
 import { OPTIMIZER_FLOPS_PER_PARAM } from './flops/analytic.ts';
+import { BENCH_DEFAULTS } from './defaults.ts';
 
 /** Optimizers the harness can build (tf.train.<name>). */
 export const BENCH_OPTIMIZERS = ['adam', 'sgd'] as const;
@@ -13,8 +14,7 @@ export const BENCH_OPTIMIZERS = ['adam', 'sgd'] as const;
 /** Default learning rate per model (Adam), chosen so the default runs converge in a few hundred steps. */
 export const DEFAULT_LEARNING_RATE: Record<ZooModelName, number> = { mlp: 1e-3, cnn: 2e-3, transformer: 3e-3 };
 
-/** Defaults: micro-batch 64, no accumulation, 200 steps, seed 0, Adam. */
-export const BENCH_DEFAULTS = { batchSize: 64, accumulationSteps: 1, maxSteps: 200, seed: 0, optimizer: 'adam' } as const;
+export { BENCH_DEFAULTS } from './defaults.ts';
 
 /** Step budget when only a target accuracy is given. */
 export const DEFAULT_TARGET_STEP_BUDGET = 2000;

@@ -3,6 +3,7 @@
  * nothing downstream second-guesses. Every default is documented here (and in the README's
  * scenario section). Numbers may still be distributions (`Num`); a Monte Carlo run draws them.
  */
+import { BENCH_DEFAULTS } from '../bench/defaults.ts';
 import type { Device } from '../devices/catalog.ts';
 import { stripControl } from '../util/text.ts';
 import type { Num } from './distribution.ts';
@@ -168,9 +169,10 @@ export const DEFAULTS = {
   entersAt: 0,
   reviewEvery: 1,
   qualityMapping: { type: 'linear', slope: 1, intercept: 0 },
-  benchBatch: 64,
-  benchAccum: 1,
-  benchSeed: 1,
+  // The harness's own defaults (src/bench/defaults.ts), so `costsim run` and `costsim bench`/`prune` run the same study.
+  benchBatch: BENCH_DEFAULTS.batchSize,
+  benchAccum: BENCH_DEFAULTS.accumulationSteps,
+  benchSeed: BENCH_DEFAULTS.seed,
 } as const;
 
 /** A strategy with every default filled (the one place strategy defaults live). */

@@ -5,6 +5,7 @@ import { parseScenario } from '../../src/scenario/parse.ts';
 import { pruneStudyOptionsFor } from '../../src/pipeline/measure.ts';
 import { parsePruneFlags } from '../../src/bench/prune/options.ts';
 import { planPruneStudy } from '../../src/bench/prune/plan.ts';
+import { makeBenchConfig } from '../../src/bench/config.ts';
 
 const scenario = (model: string, schedule = '') => parseScenario(
   `name: prune-options
@@ -28,6 +29,14 @@ describe('one pruning-study options builder', () => {
       expect(planPruneStudy(fromRun, env).cells.map((c) => c.key)).toEqual(planPruneStudy(fromPrune, env).cells.map((c) => c.key));
     });
   }
+
+  it('with no seed anywhere, a scenario entry, costsim bench and costsim prune use the same seed (one defaults table)', () => {
+    const s = parseScenario('name: no-seed\nbench:\n  - { id: d, model: mlp, steps: 10, device: aws-c6a.large }\n  - { id: p, model: mlp, steps: 10, device: aws-c6a.large, pruning: { mode: unstructured, sparsity: 0.5 } }\n', 'no-seed.yaml');
+    expect(s.bench[0]?.seed).toBe(makeBenchConfig({ model: 'mlp' }).seed);
+    const fromRun = pruneStudyOptionsFor(s, 'mlp', s.bench.slice(1), '/store/records.jsonl');
+    const fromPrune = parsePruneFlags({ model: 'mlp', sparsity: '0.5', mode: 'unstructured', steps: '10' }, '/store/prune-checkpoints');
+    expect(fromRun.seeds).toEqual(fromPrune.seeds);
+  });
 
   it('a schedule with overrides reaches the study as costsim prune flags would; unknown schedule keys are refused with file and line', () => {
     const s = scenario('mlp', ', schedule: { kind: polynomial, beginStep: 10, endStep: 80, frequency: 5 }');

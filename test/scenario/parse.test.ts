@@ -87,7 +87,7 @@ devices:
 placement:
   - { model: "transformer:layers=2,hidden=64,heads=2,seq=16,vocab=100", devices: [my-gpu] }
 `, 'all.yaml');
-    expect(s.bench[0]).toMatchObject({ id: 'd', batch: 64, accum: 1, seed: 1 });
+    expect(s.bench[0]).toMatchObject({ id: 'd', batch: 64, accum: 1, seed: 0 }); // the harness's defaults (costsim bench: batch 64, no accumulation, seed 0)
     expect(s.devices[0]?.id).toBe('my-gpu');
     expect(s.placement[0]?.objective).toBe('time');
     expect(s.market).toBeUndefined();
