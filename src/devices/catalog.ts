@@ -14,6 +14,13 @@ export type { Device, Dtype, Sourced } from './types.ts';
 /** The built-in devices: CPU instances first, then GPUs. */
 export const DEVICE_CATALOG: readonly Device[] = [...CPU_CATALOG, ...GPU_CATALOG];
 
+/**
+ * The catalogue instance that prices seconds measured here when nothing else is said
+ * (`--device`, `--local-price`, a scenario's local-cpu serving): AWS c6a.large, 2 vCPUs of an AMD
+ * EPYC, the instance this project's 2-core machines match. One constant, so every command agrees.
+ */
+export const DEFAULT_LOCAL_INSTANCE = 'aws-c6a.large';
+
 /** Look a device up by id in the built-in catalogue plus `extra` (scenario devices win). */
 export function findDevice(id: string, extra: readonly Device[] = []): Device | undefined {
   return extra.find((d) => d.id === id) ?? DEVICE_CATALOG.find((d) => d.id === id);

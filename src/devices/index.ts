@@ -3,6 +3,6 @@
  * its source and date), pricing of measured seconds, carbon, and this machine measured at run
  * time (local.ts, the one module here that runs TensorFlow.js).
  */
-export { DEVICE_CATALOG, findDevice, deviceIds, type Device, type Dtype, type Sourced } from './catalog.ts';
+export { DEVICE_CATALOG, DEFAULT_LOCAL_INSTANCE, findDevice, deviceIds, type Device, type Dtype, type Sourced } from './catalog.ts';
 export { usdForSeconds, measuredPricingProblem, type PricedDevice } from './pricing.ts';
 export { localCpuDevice, measureLocalCpu, pricingFromInstance, pricingFromRate, type LocalPricing, type LocalCpuMeasurement, type LocalMeasureOptions } from './local.ts';

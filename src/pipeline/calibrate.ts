@@ -5,7 +5,7 @@
  * a few training steps at batch 64.
  */
 import { calibrate, type CalibrationResult } from '../placement/calibrate.ts';
-import { findDevice } from '../devices/catalog.ts';
+import { DEFAULT_LOCAL_INSTANCE, findDevice } from '../devices/catalog.ts';
 import { tf } from '../runtime/tf.ts';
 import { probeBackends, defaultLoaders, initRuntime } from '../runtime/index.ts';
 import { buildZooModel } from '../bench/zoo/index.ts';
@@ -31,7 +31,7 @@ export async function runCalibration(options: { steps?: number } = {}): Promise<
     const plans: string[][] = present.map((b) => [b, b, b]);
     const [first, second] = present;
     if (first && second) plans.push([first, second, first]);
-    const instance = findDevice('aws-c6a.large');
+    const instance = findDevice(DEFAULT_LOCAL_INSTANCE);
     if (!instance) return undefined;
     return await calibrate({
       model,

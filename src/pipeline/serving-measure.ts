@@ -5,7 +5,7 @@
  * priced as the catalogue CPU instance aws-c6a.large, as `costsim serve --local-price` defaults.
  */
 import type { Scenario } from '../scenario/normalize.ts';
-import { findDevice } from '../devices/catalog.ts';
+import { DEFAULT_LOCAL_INSTANCE, findDevice } from '../devices/catalog.ts';
 import type { Device } from '../devices/types.ts';
 import { initRuntime } from '../runtime/index.ts';
 import { measureSweep } from '../serve/measure/sweep.ts';
@@ -13,7 +13,7 @@ import type { PlanCost } from '../market/costs.ts';
 import { localMeasurementShape, planScenarioServing, referencedServing, RUN_MEASURE_SIZES, servingCosts, type LocalServingCalibration } from './serving.ts';
 
 /** The catalogue instance this machine is priced as. */
-export const LOCAL_PRICE_INSTANCE = 'aws-c6a.large';
+export const LOCAL_PRICE_INSTANCE = DEFAULT_LOCAL_INSTANCE;
 
 /** Measure and calibrate this machine for the scenario's local-cpu entries; undefined when it has none. */
 export async function measureServingHere(scenario: Scenario, file: string, options: { backend?: string; env: Record<string, string | undefined> }): Promise<LocalServingCalibration | undefined> {

@@ -10,12 +10,12 @@ import type { CliContext } from '../context.ts';
 import { parseAccumSweep, runAccumulationSweep } from '../../pipeline/index.ts';
 import { UsageError } from '../../errors.ts';
 import { initRuntime } from '../../runtime/index.ts';
-import { measuredPricingProblem, deviceIds, findDevice } from '../../devices/index.ts';
+import { DEFAULT_LOCAL_INSTANCE, measuredPricingProblem, deviceIds, findDevice } from '../../devices/index.ts';
 import { isAbsolute, join } from 'node:path';
 import { type BenchConfig, type BenchRecord, makeBenchConfig, type BenchConfigInput, runBenchmark, type BenchProgress, defaultBenchRuns, TARGET_RUNS_DEFAULT } from '../../bench/index.ts';
 
 /** The device that prices a run when --device is not given. Printed with every run and recorded in it. */
-export const DEFAULT_BENCH_DEVICE = 'aws-c6a.large';
+export const DEFAULT_BENCH_DEVICE = DEFAULT_LOCAL_INSTANCE;
 
 const description =
   'Train a zoo model for real (to a target validation accuracy or a step budget) and record wall time, ' +

@@ -10,12 +10,12 @@ import type { Command } from 'commander';
 import { DEFAULT_LEARNING_RATE, defaultStorePath, numberFlag, parsePruneFlags, PRUNE_DEFAULTS, type PruneFlags, runPruneStudy, summarizeStudy, formatStudy, type StudyHeader } from '../../bench/index.ts';
 import type { CliContext } from '../context.ts';
 import { CostsimError, UsageError } from '../../errors.ts';
-import { deviceIds, findDevice, measuredPricingProblem } from '../../devices/index.ts';
+import { DEFAULT_LOCAL_INSTANCE, deviceIds, findDevice, measuredPricingProblem } from '../../devices/index.ts';
 import { initRuntime } from '../../runtime/index.ts';
 import { resolveWorkerCount, resolveQueueUrl } from '../../sweep/index.ts';
 
 /** The device that prices results when --device is not given (a CPU instance like the machines these runs are measured on). */
-export const DEFAULT_PRUNE_DEVICE = 'aws-c6a.large';
+export const DEFAULT_PRUNE_DEVICE = DEFAULT_LOCAL_INSTANCE;
 const DEFAULT_VOLUME = 1_000_000;
 
 interface PruneCommandFlags extends PruneFlags {

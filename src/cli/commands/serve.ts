@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../../errors.ts';
-import { DEVICE_CATALOG, findDevice, deviceIds, type Device } from '../../devices/index.ts';
+import { DEFAULT_LOCAL_INSTANCE, DEVICE_CATALOG, findDevice, deviceIds, type Device } from '../../devices/index.ts';
 import { probeBackends, defaultLoaders, initRuntime } from '../../runtime/index.ts';
 import { planServing, type ServingPlan, parseCount, parseIntegerList, parseServeDtype, GPT2_DECODER, resolveShape, zooTransformerDecoder } from '../../serve/index.ts';
 import { measureLocalServing, measureSweep, type MeasuredPoint, type Calibration, type DecoderShape } from '../../serve/measure/index.ts';
@@ -66,7 +66,7 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--contexts <list>', 'context lengths (prompt tokens) for --measure', '64,256')
     .option('--steps <n>', 'decode steps timed per --measure point', '8')
     .option('--cpu-max-batch <n>', 'largest batch measured on the pure-JS cpu backend', '4')
-    .option('--local-price <id>', `catalogue CPU instance that prices ${LOCAL}`, 'aws-c6a.large')
+    .option('--local-price <id>', `catalogue CPU instance that prices ${LOCAL}`, DEFAULT_LOCAL_INSTANCE)
     .option('--json', 'print { plans, measured? } as JSON on stdout')
     .action(async (options: ServeOptions) => {
       // Check every flag before any work.

@@ -6,7 +6,7 @@
  */
 import { initRuntime, tf } from '../../runtime/index.ts';
 import { measureLocalCpu, localCpuDevice, pricingFromInstance } from '../../devices/local.ts';
-import { findDevice } from '../../devices/catalog.ts';
+import { DEFAULT_LOCAL_INSTANCE, findDevice } from '../../devices/catalog.ts';
 import type { Device } from '../../devices/types.ts';
 import { evaluateBatch } from '../model.ts';
 import type { ModelShape } from '../shapes.ts';
@@ -96,7 +96,7 @@ export async function measureSweep(shape: DecoderShape, shapeId: string, options
   const devices: Record<string, Device> = {};
   const overheads: Record<string, number> = {};
   const serveShape = decoderAsShape(shape, shapeId);
-  const instance = options.instance ?? (findDevice('aws-c6a.large') as Device);
+  const instance = options.instance ?? (findDevice(DEFAULT_LOCAL_INSTANCE) as Device);
   for (const backend of options.backends) {
     const local = await measureLocalServing(instance, backend);
     const device = { ...local.device, id: `local-cpu@${backend}` };
