@@ -78,8 +78,12 @@ export interface AccumulationRow {
   accumulationSteps: number;
   /** Micro-batch size in samples. */
   microBatchSize: number;
-  /** Peak tensor memory in mebibytes. */
+  /** Peak tensor memory in mebibytes (tfjs logical bytes). */
   peakMiB: number;
+  /** Physical peak in mebibytes: the wasm heap's high-water mark where the backend has one, else the process's peak RSS (absent in older records). */
+  physicalPeakMiB?: number;
+  /** Which physical figure physicalPeakMiB is. */
+  physicalMemory?: 'wasm heap high-water mark' | 'process peak RSS';
   /** Seconds per optimizer step (all k micro-batches). */
   stepSeconds: number;
   provenance: ProvenanceKind;

@@ -61,6 +61,8 @@ export function fixtureRows(seed = 7): ReportRows {
       accumulationSteps: k,
       microBatchSize: 32,
       peakMiB: round(12 + 6 * m + 0.3 * rng.next(), 3),
+      physicalPeakMiB: round(64 + 16 * m, 1),
+      physicalMemory: 'wasm heap high-water mark' as const,
       stepSeconds: round(0.01 * (m + 1) * k * (1 + 0.05 * rng.next()), 5),
       provenance: 'measured' as const,
     })),

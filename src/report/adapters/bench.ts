@@ -48,6 +48,19 @@ export function paretoRows(named: readonly NamedRecord[]): ParetoRow[] {
   return markFrontier(rows);
 }
 
+/** True when every record of a group has a wasm heap figure (then the group's rows use it; else peak RSS, so one chart line is one kind of figure). */
+function allHaveHeap(records: readonly BenchRecord[]): boolean {
+  return records.every((r) => r.metrics.physicalMemory?.wasmHeapBytes !== undefined);
+}
+
+/** Mean physical peak of records (the wasm heap high-water mark or peak RSS, as `heap` says); nothing for records made before physical memory was recorded. */
+function physicalPeak(records: readonly BenchRecord[], heap: boolean): Pick<AccumulationRow, 'physicalPeakMiB' | 'physicalMemory'> {
+  const memories = records.map((r) => r.metrics.physicalMemory);
+  if (!memories.every((m) => m !== undefined)) return {};
+  const bytes = memories.map((m) => (heap ? (m?.wasmHeapBytes as number) : (m?.peakRssBytes as number)));
+  return { physicalPeakMiB: sig6(bytes.reduce((a, b) => a + b, 0) / bytes.length / MIB), physicalMemory: heap ? 'wasm heap high-water mark' : 'process peak RSS' };
+}
+
 /** Records of the same model, options and micro-batch at two or more k: one row per k (mean when repeated). */
 export function accumulationRows(named: readonly NamedRecord[]): AccumulationRow[] {
   const groups = new Map<string, BenchRecord[]>();
@@ -71,6 +84,7 @@ export function accumulationRows(named: readonly NamedRecord[]): AccumulationRow
         peakMiB: sig6(mean((r) => r.metrics.peakBytes) / MIB),
         stepSeconds: sig6(mean((r) => r.metrics.stepSeconds)),
         provenance: kindOf(first, 'metrics.stepSeconds', 'measured'),
+        ...physicalPeak(at, allHaveHeap(records)),
       });
     }
   }
