@@ -346,6 +346,86 @@ Napi::Value BatchNormGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// layerNorm(x, gamma | null, beta | null, epsilon, rms (0/1), y, mean, rstd, outer, channels)
+Napi::Value LayerNorm(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 10) return Fail(env, "layerNorm expects 10 arguments"), env.Undefined();
+  FloatView x, gamma, beta, y, mean, rstd;
+  float epsilon = 0;
+  int rms = 0, outer = 0, channels = 0;
+  if (!ReadFloats(info, 0, "x", false, x) || !ReadFloats(info, 1, "gamma", true, gamma) || !ReadFloats(info, 2, "beta", true, beta) ||
+      !ReadFloat(info, 3, "epsilon", epsilon) || !ReadInt(info, 4, "rms", rms) || !ReadFloats(info, 5, "y", false, y) ||
+      !ReadFloats(info, 6, "mean", false, mean) || !ReadFloats(info, 7, "rstd", false, rstd) || !ReadInt(info, 8, "outer", outer) ||
+      !ReadInt(info, 9, "channels", channels)) {
+    return env.Undefined();
+  }
+  const std::size_t total = static_cast<std::size_t>(outer) * channels;
+  if (!Fits(env, "x", 0, total, x) || !Fits(env, "y", 0, total, y) || !Fits(env, "mean", 0, outer, mean) || !Fits(env, "rstd", 0, outer, rstd) ||
+      (gamma.data && !Fits(env, "gamma", 0, channels, gamma)) || (beta.data && !Fits(env, "beta", 0, channels, beta))) {
+    return env.Undefined();
+  }
+  costsim::LayerNormForward(x.data, gamma.data, beta.data, epsilon, rms != 0, y.data, mean.data, rstd.data, outer, channels);
+  return env.Undefined();
+}
+
+// layerNormGrad(x, dy, gamma | null, mean, rstd, rms (0/1), outer, channels, dx, dGamma | null, dBeta | null)
+Napi::Value LayerNormGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 11) return Fail(env, "layerNormGrad expects 11 arguments"), env.Undefined();
+  FloatView x, dy, gamma, mean, rstd, dx, dGamma, dBeta;
+  int rms = 0, outer = 0, channels = 0;
+  if (!ReadFloats(info, 0, "x", false, x) || !ReadFloats(info, 1, "dy", false, dy) || !ReadFloats(info, 2, "gamma", true, gamma) ||
+      !ReadFloats(info, 3, "mean", false, mean) || !ReadFloats(info, 4, "rstd", false, rstd) || !ReadInt(info, 5, "rms", rms) ||
+      !ReadInt(info, 6, "outer", outer) || !ReadInt(info, 7, "channels", channels) || !ReadFloats(info, 8, "dx", false, dx) ||
+      !ReadFloats(info, 9, "dGamma", true, dGamma) || !ReadFloats(info, 10, "dBeta", true, dBeta)) {
+    return env.Undefined();
+  }
+  const std::size_t total = static_cast<std::size_t>(outer) * channels;
+  if (!Fits(env, "x", 0, total, x) || !Fits(env, "dy", 0, total, dy) || !Fits(env, "dx", 0, total, dx) || !Fits(env, "mean", 0, outer, mean) ||
+      !Fits(env, "rstd", 0, outer, rstd) || (gamma.data && !Fits(env, "gamma", 0, channels, gamma)) ||
+      (dGamma.data && !Fits(env, "dGamma", 0, channels, dGamma)) || (dBeta.data && !Fits(env, "dBeta", 0, channels, dBeta))) {
+    return env.Undefined();
+  }
+  costsim::LayerNormBackward(x.data, dy.data, gamma.data, mean.data, rstd.data, rms != 0, outer, channels, dx.data, dGamma.data, dBeta.data);
+  return env.Undefined();
+}
+
+// biasGelu(x, bias | null, y, outer, channels)
+Napi::Value BiasGelu(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 5) return Fail(env, "biasGelu expects 5 arguments"), env.Undefined();
+  FloatView x, bias, y;
+  int outer = 0, channels = 0;
+  if (!ReadFloats(info, 0, "x", false, x) || !ReadFloats(info, 1, "bias", true, bias) || !ReadFloats(info, 2, "y", false, y) ||
+      !ReadInt(info, 3, "outer", outer) || !ReadInt(info, 4, "channels", channels)) {
+    return env.Undefined();
+  }
+  const std::size_t total = static_cast<std::size_t>(outer) * channels;
+  if (!Fits(env, "x", 0, total, x) || !Fits(env, "y", 0, total, y) || (bias.data && !Fits(env, "bias", 0, channels, bias))) return env.Undefined();
+  costsim::BiasGeluForward(x.data, bias.data, y.data, outer, channels);
+  return env.Undefined();
+}
+
+// biasGeluGrad(x, bias | null, dy, dx, dBias | null, outer, channels)
+Napi::Value BiasGeluGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 7) return Fail(env, "biasGeluGrad expects 7 arguments"), env.Undefined();
+  FloatView x, bias, dy, dx, dBias;
+  int outer = 0, channels = 0;
+  if (!ReadFloats(info, 0, "x", false, x) || !ReadFloats(info, 1, "bias", true, bias) || !ReadFloats(info, 2, "dy", false, dy) ||
+      !ReadFloats(info, 3, "dx", false, dx) || !ReadFloats(info, 4, "dBias", true, dBias) || !ReadInt(info, 5, "outer", outer) ||
+      !ReadInt(info, 6, "channels", channels)) {
+    return env.Undefined();
+  }
+  const std::size_t total = static_cast<std::size_t>(outer) * channels;
+  if (!Fits(env, "x", 0, total, x) || !Fits(env, "dy", 0, total, dy) || !Fits(env, "dx", 0, total, dx) ||
+      (bias.data && !Fits(env, "bias", 0, channels, bias)) || (dBias.data && !Fits(env, "dBias", 0, channels, dBias))) {
+    return env.Undefined();
+  }
+  costsim::BiasGeluBackward(x.data, bias.data, dy.data, dx.data, dBias.data, outer, channels);
+  return env.Undefined();
+}
+
 // reluGrad(dy, x, dx)
 Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -385,6 +465,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("binary", Napi::Function::New(env, Binary));
   exports.Set("batchNorm", Napi::Function::New(env, BatchNorm));
   exports.Set("batchNormGrad", Napi::Function::New(env, BatchNormGrad));
+  exports.Set("layerNorm", Napi::Function::New(env, LayerNorm));
+  exports.Set("layerNormGrad", Napi::Function::New(env, LayerNormGrad));
+  exports.Set("biasGelu", Napi::Function::New(env, BiasGelu));
+  exports.Set("biasGeluGrad", Napi::Function::New(env, BiasGeluGrad));
   exports.Set("reluGrad", Napi::Function::New(env, ReluGrad));
   exports.Set("tile", Napi::Function::New(env, Tile));
   exports.Set("adam", Napi::Function::New(env, Adam));

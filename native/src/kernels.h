@@ -64,6 +64,18 @@ void BatchNormBackward(const float* x, const float* dy, const float* mean, const
 // dx = dy · step(x) (the ReLU gradient).
 void ReluGrad(const float* dy, const float* x, float* dx, std::size_t n);
 
+// Layer norm (rms = false) or RMSNorm (rms = true, no centring) over the last axis (`channels` wide, `outer` rows):
+// y = (x − mean)·rstd·γ + β; writes each row's mean (0 for RMSNorm) and rstd = 1/√(var + ε). γ, β may be null (1, 0).
+void LayerNormForward(const float* x, const float* gamma, const float* beta, float epsilon, bool rms, float* y, float* mean,
+                      float* rstd, std::size_t outer, int channels);
+// Its gradients wrt x, γ and β given dy and the forward's per-row mean and rstd; γ, dGamma, dBeta may be null.
+void LayerNormBackward(const float* x, const float* dy, const float* gamma, const float* mean, const float* rstd, bool rms,
+                       std::size_t outer, int channels, float* dx, float* dGamma, float* dBeta);
+// y = gelu(x + bias) (exact erf GELU), bias over the last axis (may be null).
+void BiasGeluForward(const float* x, const float* bias, float* y, std::size_t outer, int channels);
+// dx = dy·gelu'(x + bias) (the gradient wrt the pre-activation, so also wrt x) and dBias = Σ_rows dx (may be null).
+void BiasGeluBackward(const float* x, const float* bias, const float* dy, float* dx, float* dBias, std::size_t outer, int channels);
+
 // out = x tiled reps[d] times along each of `rank` dims (row-major), as tf.tile.
 void Tile(const float* x, float* out, const int32_t* xShape, const int32_t* reps, int rank);
 

@@ -4,6 +4,7 @@
  * `costsim>` prefix so they cannot clash with tfjs's built-ins.
  */
 import { tf, type Tensor } from '../../runtime/tf.ts';
+import { layerNorm } from '../../runtime/index.ts';
 
 type LayerArgs = ConstructorParameters<typeof tf.layers.Layer>[0];
 type Shape = Array<number | null>;
@@ -138,7 +139,8 @@ export class CausalSelfAttention extends tf.layers.Layer {
  * broadcasting ops. tfjs-layers' LayerNormalization tiles its statistics to the full
  * activation shape, and tfjs-core's Tile gradient is a loop of one Slice + Add per repetition:
  * 7,040 kernel pairs per training step of the default transformer (measured: ~70% of its step
- * time on wasm). Broadcasting gradients are single Sum reductions instead. Parameters: 2d.
+ * time on wasm). Broadcasting gradients are single Sum reductions instead; on the native
+ * backend forward and backward are one fused kernel each (runtime/fused-ops.ts). Parameters: 2d.
  */
 export class LayerNorm extends tf.layers.Layer {
   static className = 'costsim>LayerNormalization';
@@ -159,12 +161,8 @@ export class LayerNorm extends tf.layers.Layer {
   }
 
   override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
-    return tf.tidy(() => {
-      const x = single(inputs);
-      const { mean, variance } = tf.moments(x, -1, true);
-      const normed = tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, this.epsilon)));
-      return tf.add(tf.mul(normed, this.gamma.read()), this.beta.read());
-    });
+    // One fused kernel each way on the native backend; the broadcasting ops elsewhere.
+    return layerNorm(single(inputs), this.gamma.read(), this.beta.read(), this.epsilon);
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {

@@ -46,6 +46,20 @@ export interface NativeAddon {
     x: Float32Array, dy: Float32Array, mean: Float32Array, variance: Float32Array, scale: Float32Array | null, epsilon: number, outer: number, channels: number,
     dx: Float32Array, dMean: Float32Array, dVariance: Float32Array, dScale: Float32Array, dOffset: Float32Array,
   ): void;
+  /**
+   * Layer norm (rms 0) or RMSNorm (rms 1) over the last axis: y = (x − mean)·rstd·γ + β, writing each
+   * row's mean (0 for RMSNorm) and rstd = 1/√(var + ε); γ and β null mean 1 and 0.
+   */
+  layerNorm(x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, rms: number, y: Float32Array, mean: Float32Array, rstd: Float32Array, outer: number, channels: number): void;
+  /** Its gradients wrt x, γ and β from the forward's per-row mean and rstd. */
+  layerNormGrad(
+    x: Float32Array, dy: Float32Array, gamma: Float32Array | null, mean: Float32Array, rstd: Float32Array, rms: number, outer: number, channels: number,
+    dx: Float32Array, dGamma: Float32Array | null, dBeta: Float32Array | null,
+  ): void;
+  /** y = gelu(x + bias) (exact erf form), bias over the last axis (null: none). */
+  biasGelu(x: Float32Array, bias: Float32Array | null, y: Float32Array, outer: number, channels: number): void;
+  /** dx = dy·gelu′(x + bias), dBias = Σ over rows of dx. */
+  biasGeluGrad(x: Float32Array, bias: Float32Array | null, dy: Float32Array, dx: Float32Array, dBias: Float32Array | null, outer: number, channels: number): void;
   /** dx = dy · step(x) over x.length elements. */
   reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   /** out = x tiled reps[d] times along each dim (tf.tile), row-major. */

@@ -16,6 +16,7 @@ import { registerTileGradient, tileKernel } from './tile.ts';
 import { elementwiseKernels } from './elementwise.ts';
 import { batchNormKernels, registerBatchNormGradient } from './batchnorm.ts';
 import { gradientKernels, registerReductionGradients } from './reduce-grads.ts';
+import { fusedKernels } from './fused.ts';
 
 /** The tfjs backend name costsim registers. */
 export const NATIVE_BACKEND = 'native';
@@ -23,7 +24,7 @@ export const NATIVE_BACKEND = 'native';
 /** Kernel names the addon implements (everything else is the wasm kernel, shared). */
 export function nativeKernelConfigs(addon: NativeAddon, backendName = NATIVE_BACKEND): KernelConfig[] {
   return [...matMulKernels(addon, backendName), ...convKernels(addon, backendName), ...trainingKernels(addon, backendName), ...elementwiseKernels(addon, backendName),
-    ...batchNormKernels(addon, backendName), ...gradientKernels(addon, backendName), tileKernel(addon, backendName)];
+    ...batchNormKernels(addon, backendName), ...gradientKernels(addon, backendName), ...fusedKernels(addon, backendName), tileKernel(addon, backendName)];
 }
 
 /**

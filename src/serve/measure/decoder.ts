@@ -5,7 +5,7 @@
  * Prefill runs the prompt with a causal mask and returns each layer's K and V; every decode
  * step appends one position to the cache and attends to every cached key.
  */
-import { tf } from '../../runtime/index.ts';
+import { tf, rmsNorm as fusedRmsNorm } from '../../runtime/index.ts';
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 
 /** The shape of the measured decoder (GPT-style, K/V heads = heads). */
@@ -66,7 +66,7 @@ export function disposeCache(cache: LayerCache[]): void {
 }
 
 function rmsNorm(x: Tensor): Tensor {
-  return tf.tidy(() => tf.div(x, tf.sqrt(tf.add(tf.mean(tf.square(x), -1, true), 1e-5))));
+  return fusedRmsNorm(x, 1e-5); // one native kernel on `native`, the broadcasting ops elsewhere
 }
 
 /** [B·T, H] → [B, heads, T, headDim] */

@@ -1,0 +1,95 @@
+/**
+ * Fused transformer kernels for the `native` backend, each one addon call: layer norm / RMSNorm
+ * forward (y plus each row's mean and rstd) and backward (dx, dγ, dβ), and bias + GELU forward
+ * and backward (dx, dbias). tfjs has no such kernels, so these are registered under costsim's
+ * own names for the native backend only and reached through runtime/fused-ops.ts, which falls
+ * back to tfjs's broadcasting ops on every other backend.
+ */
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { tf } from '../tf.ts';
+import type { BackendWasm } from '../wasm-kernels/heap.ts';
+import type { NativeAddon } from './addon.ts';
+import { floats, type KernelArgs } from './matmul.ts';
+
+/** Kernel names (native backend only). */
+export const FUSED_KERNELS = {
+  layerNorm: 'CostsimNativeLayerNorm',
+  layerNormGrad: 'CostsimNativeLayerNormGrad',
+  biasGelu: 'CostsimNativeBiasGelu',
+  biasGeluGrad: 'CostsimNativeBiasGeluGrad',
+} as const;
+
+/** Rows and width of x over its last axis. */
+function rows(x: TensorInfo): { outer: number; channels: number } {
+  const channels = x.shape[x.shape.length - 1] as number;
+  return { outer: tf.util.sizeFromShape(x.shape) / channels, channels };
+}
+
+function view(backend: BackendWasm, t: TensorInfo | undefined): Float32Array | null {
+  return t ? floats(backend, t) : null;
+}
+
+/** Inputs x, gamma?, beta?; attrs epsilon, rms (boolean). Outputs y, mean [outer], rstd [outer]. */
+function layerNorm(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const { x, gamma, beta } = args.inputs as { x: TensorInfo; gamma?: TensorInfo; beta?: TensorInfo };
+  const { epsilon, rms } = args.attrs as unknown as { epsilon: number; rms: boolean };
+  const { outer, channels } = rows(x);
+  const y = backend.makeOutput(x.shape, 'float32');
+  const mean = backend.makeOutput([outer], 'float32');
+  const rstd = backend.makeOutput([outer], 'float32');
+  addon.layerNorm(floats(backend, x), view(backend, gamma), view(backend, beta), epsilon, rms ? 1 : 0, floats(backend, y), floats(backend, mean), floats(backend, rstd), outer, channels);
+  return [y, mean, rstd];
+}
+
+/** Inputs x, dy, mean, rstd, gamma?; attrs rms. Outputs dx, dgamma [channels], dbeta [channels]. */
+function layerNormGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const { x, dy, mean, rstd, gamma } = args.inputs as { x: TensorInfo; dy: TensorInfo; mean: TensorInfo; rstd: TensorInfo; gamma?: TensorInfo };
+  const { rms } = args.attrs as unknown as { rms: boolean };
+  const { outer, channels } = rows(x);
+  const dx = backend.makeOutput(x.shape, 'float32');
+  const dGamma = backend.makeOutput([channels], 'float32');
+  const dBeta = backend.makeOutput([channels], 'float32');
+  addon.layerNormGrad(
+    floats(backend, x), floats(backend, dy), view(backend, gamma), floats(backend, mean), floats(backend, rstd), rms ? 1 : 0, outer, channels,
+    floats(backend, dx), floats(backend, dGamma), floats(backend, dBeta),
+  );
+  return [dx, dGamma, dBeta];
+}
+
+/** Inputs x, bias. Output gelu(x + bias). */
+function biasGelu(addon: NativeAddon, args: KernelArgs): TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { x, bias } = args.inputs as { x: TensorInfo; bias: TensorInfo };
+  const { outer, channels } = rows(x);
+  const y = backend.makeOutput(x.shape, 'float32');
+  addon.biasGelu(floats(backend, x), floats(backend, bias), floats(backend, y), outer, channels);
+  return y;
+}
+
+/** Inputs x, bias, dy. Outputs dx, dbias. */
+function biasGeluGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const { x, bias, dy } = args.inputs as { x: TensorInfo; bias: TensorInfo; dy: TensorInfo };
+  const { outer, channels } = rows(x);
+  const dx = backend.makeOutput(x.shape, 'float32');
+  const dBias = backend.makeOutput([channels], 'float32');
+  addon.biasGeluGrad(floats(backend, x), floats(backend, bias), floats(backend, dy), floats(backend, dx), floats(backend, dBias), outer, channels);
+  return [dx, dBias];
+}
+
+/** The fused-kernel configs for backend `backendName`. */
+export function fusedKernels(addon: NativeAddon, backendName: string): KernelConfig[] {
+  const config = (kernelName: string, run: (args: KernelArgs) => TensorInfo | TensorInfo[]): KernelConfig => ({
+    kernelName,
+    backendName,
+    kernelFunc: run as unknown as KernelFunc,
+  });
+  return [
+    config(FUSED_KERNELS.layerNorm, (args) => layerNorm(addon, args)),
+    config(FUSED_KERNELS.layerNormGrad, (args) => layerNormGrad(addon, args)),
+    config(FUSED_KERNELS.biasGelu, (args) => biasGelu(addon, args)),
+    config(FUSED_KERNELS.biasGeluGrad, (args) => biasGeluGrad(addon, args)),
+  ];
+}

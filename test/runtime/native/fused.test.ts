@@ -1,0 +1,68 @@
+/**
+ * The fused transformer ops (runtime/fused-ops.ts): on the native backend one addon kernel each
+ * way, checked against tfjs's broadcasting ops on the cpu backend at 1e-4 relative (forward and
+ * every gradient), against hand-worked values, and that native really ran the fused kernels.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../../../src/runtime/tf.ts';
+import { biasGelu, layerNorm, rmsNorm } from '../../../src/runtime/fused-ops.ts';
+import { FUSED_KERNELS } from '../../../src/runtime/native/fused.ts';
+import { expectNativeMatchesCpu, nativeBuilt, setUpBackends, skipReason } from './helpers.ts';
+
+/** f's output and the gradients of sum(f(xs) · w) wrt every input, for a fixed weighting w. */
+function withGrads(f: (...xs: tf.Tensor[]) => tf.Tensor): (...xs: tf.Tensor[]) => tf.Tensor[] {
+  return (...xs) => {
+    const y = f(...xs);
+    const weights = tf.linspace(-1, 2, y.size).reshape(y.shape);
+    return [y, ...tf.grads((...inner: tf.Tensor[]) => f(...inner).mul(weights).sum())(xs)];
+  };
+}
+
+/** Names of the kernels `f` runs on the native backend (forward and gradients). */
+async function nativeKernelNames(f: () => tf.Tensor | tf.Tensor[]): Promise<string[]> {
+  await tf.setBackend('native');
+  const info = await tf.profile(() => f());
+  return info.kernelNames;
+}
+
+describe.skipIf(!nativeBuilt)(`native fused transformer kernels${skipReason}`, () => {
+  beforeAll(setUpBackends);
+
+  it('layer norm with scale and offset: output and the gradients wrt x, γ and β match cpu', async () => {
+    await expectNativeMatchesCpu([[3, 5, 24], [24], [24]], withGrads((x, gamma, beta) => layerNorm(x, gamma, beta, 1e-3)));
+  });
+
+  it('RMSNorm (the decoder\'s): output and gradient match cpu', async () => {
+    await expectNativeMatchesCpu([[6, 32]], withGrads((x) => rmsNorm(x, 1e-5)));
+  });
+
+  it('bias + GELU: output and the gradients wrt x and bias match cpu', async () => {
+    await expectNativeMatchesCpu([[4, 7, 16], [16]], withGrads((x, bias) => biasGelu(x, bias)));
+  });
+
+  it('hand-worked values: layer norm of [1,2,3,4] (mean 2.5, var 1.25), GELU and its slope at 1', async () => {
+    await tf.setBackend('native');
+    const normed = await layerNorm(tf.tensor2d([[1, 2, 3, 4]]), tf.ones([4]), tf.zeros([4]), 0).data();
+    const expected = [-1.5, -0.5, 0.5, 1.5].map((c) => c / Math.sqrt(1.25));
+    normed.forEach((v, i) => expect(v).toBeCloseTo(expected[i] as number, 5));
+    // gelu(1) = Φ(1) = 0.8413447; gelu'(1) = Φ(1) + φ(1) = 0.8413447 + 0.2419707 (normal tables).
+    const [value] = await biasGelu(tf.tensor2d([[1]]), tf.zeros([1])).data();
+    expect(value).toBeCloseTo(0.8413447, 5);
+    const [slope] = await tf.grad((x: tf.Tensor) => biasGelu(x, tf.zeros([1])).sum())(tf.tensor2d([[1]])).data();
+    expect(slope).toBeCloseTo(1.0833154, 5);
+  });
+
+  it('on native each op is one kernel forward and one backward', async () => {
+    const x = tf.randomNormal([4, 8]);
+    const gamma = tf.ones([8]);
+    const beta = tf.zeros([8]);
+    const names = await nativeKernelNames(() => tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => layerNorm(a, g, b, 1e-3).sum())([x, gamma, beta]));
+    expect(names).toContain(FUSED_KERNELS.layerNorm);
+    expect(names).toContain(FUSED_KERNELS.layerNormGrad);
+    expect(names).not.toContain('Rsqrt');
+    const gelu = await nativeKernelNames(() => tf.grads((a: tf.Tensor, b: tf.Tensor) => biasGelu(a, b).sum())([x, beta]));
+    expect(gelu).toContain(FUSED_KERNELS.biasGeluGrad);
+    expect(gelu).not.toContain('Erf');
+    tf.dispose([x, gamma, beta]);
+  });
+});
