@@ -11,6 +11,7 @@ import type { BenchRecord } from '../../src/bench/record.ts';
 import type { PlanCosts } from '../../src/market/costs.ts';
 import { blendedUsdPerM, type TokenMix } from '../../src/market/tokens.ts';
 import { planScenarioServing, servingCosts, type LocalServingCalibration } from '../../src/pipeline/serving.ts';
+import { findDevice } from '../../src/devices/catalog.ts';
 import { pruningRecords } from './fixtures.ts';
 
 const load = (name: string) => parseScenario(readFileSync(`scenarios/${name}`, 'utf8'), `scenarios/${name}`);
@@ -82,6 +83,29 @@ describe('shipped scenarios', () => {
     const [big, small] = r.summary.providers;
     expect(big?.survivalProbability).toBe(1);
     expect(small?.survivalProbability).toBeGreaterThan(0);
+  });
+
+  it('default: an LLM API market whose costs come from the serving model, one provider calibrated on this machine (a stated stand-in here)', () => {
+    const s = load('default.yaml');
+    // costsim run measures this machine; the test states one instead: 20 GFLOP/s, 10 GB/s, priced as aws-c6a.large, the model 2× optimistic.
+    const instance = findDevice('aws-c6a.large')!;
+    const figure = (value: number) => ({ value, source: 'stated by the test', date: '2026-01' });
+    const device = { ...instance, id: 'local-cpu', peakFlops: { fp32: figure(20e9) }, memoryBandwidthBytesPerSecond: figure(10e9), memoryBytes: figure(4e9) };
+    const calibration = { backend: 'test', decodeFactor: 0.5, prefillFactor: 0.5, fitBatches: [1, 4], checkBatches: [2], rawMaxError: 2, outOfSampleMaxError: 1.1, inSampleMaxError: 1.05 };
+    const local: LocalServingCalibration = { backend: 'test', device, layerOverheadSeconds: 0, calibration, points: [] };
+    const planned = planScenarioServing(s, s.name, local);
+    const here = planned.find((p) => p.entry.id === 'here-gpt2')!.plan;
+    expect(here.meetsTarget).toBe(true);
+    expect(here.provenance.join(' ')).toMatch(/calibrated on this machine \(tfjs test\): measured ÷ predicted decode tokens\/s 0\.500/);
+    // GPT-2 at batch B on this stand-in: every step reads 124M fp32 weights (0.5 GB) at 10 GB/s × 0.5 (calibrated), at least 0.1 s.
+    expect(here.tpotSeconds as number).toBeGreaterThanOrEqual((124e6 * 4) / (10e9 * 0.5) * 0.99);
+    const plans = servingCosts(s, planned, s.name);
+    const r = simulate(s, 4, new Map(), plans);
+    const mix = s.market!.tokenMix!;
+    const [gpt2] = r.equilibrium.costs;
+    expect(gpt2?.marginalCostUsd).toBeCloseTo(blendedUsdPerM({ input: here.usdPerMInputTokens!, cachedInput: here.usdPerMCachedInputTokens!, output: here.usdPerMOutputTokens! }, mix), 12);
+    for (const c of r.equilibrium.costs) expect(c.costProvenance.kind).toBe('modeled');
+    expect(s.unit).toBe('1M tokens (blended at the mix)');
   });
 
   it('startup-vs-incumbent: the predator outlasts; the startup\'s survival odds are strictly between 0 and 1', () => {
