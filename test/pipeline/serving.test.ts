@@ -9,6 +9,10 @@ import { InputError } from '../../src/errors.ts';
 import { parseScenario } from '../../src/scenario/parse.ts';
 import { planScenarioServing, servingCosts } from '../../src/pipeline/serving.ts';
 import { resolveProviderCosts } from '../../src/market/costs.ts';
+import { assembleResults } from '../../src/pipeline/assemble.ts';
+import { buildCharts } from '../../src/report/charts/index.ts';
+import type { LocalServingCalibration } from '../../src/pipeline/serving.ts';
+import { findDevice } from '../../src/devices/catalog.ts';
 
 const scenario = (serving: string, extra = '') => `name: s
 tokenMix: { inputPerOutput: 3, cacheHitShare: 0.5 }
@@ -105,5 +109,36 @@ describe('a plan that cannot be priced fails the run with the serve layer\'s rea
   it('a per-user speed no batch reaches on an L4 (bf16 8B tops out near 15 tokens/s)', () => {
     const text = scenario('  - { id: l4, model: llama-3.1-8b, device: l4, dtype: bf16, minTokensPerSecond: 20 }');
     expect(() => price(text)).toThrow(/serving\[0\]: .*no batch meets the target: best per-user speed 1[45]\.\d+ tokens\/s \(batch 1\) < 20 wanted/);
+  });
+});
+
+describe('the report draws the three serving charts from a scenario\'s serving entries', () => {
+  it('frontier per device · dtype, cost by class, measured vs predicted here', () => {
+    const text = `name: charts
+serving:
+  - { id: l4, model: llama-3.1-8b, device: l4, dtype: fp8 }
+  - { id: l4b, model: llama-3.1-8b, device: l4, dtype: bf16 }
+  - { id: here, model: gpt2, device: local-cpu, promptTokens: 100, outputTokens: 50 }
+`;
+    const s = parseScenario(text, 'c.yaml');
+    const figure = (value: number) => ({ value, source: 'stated by the test', date: '2026-01' });
+    const device = { ...findDevice('aws-c6a.large')!, id: 'local-cpu', peakFlops: { fp32: figure(20e9) }, memoryBandwidthBytesPerSecond: figure(10e9), memoryBytes: figure(4e9) };
+    const point = (batch: number, measured: number, predicted: number) => ({ backend: 'test', batch, contextTokens: 16, measuredPrefillTokensPerSecond: 100, measuredDecodeTokensPerSecond: measured, predictedPrefillTokensPerSecond: 200, predictedDecodeTokensPerSecond: predicted, calibratedDecodeTokensPerSecond: predicted / 2, inFit: batch !== 2 });
+    const local: LocalServingCalibration = {
+      backend: 'test', device, layerOverheadSeconds: 0, points: [point(1, 5, 10), point(2, 9, 20), point(4, 20, 40)],
+      calibration: { backend: 'test', decodeFactor: 0.5, prefillFactor: 0.5, fitBatches: [1, 4], checkBatches: [2], rawMaxError: 2.2, outOfSampleMaxError: 1.1, inSampleMaxError: 1 },
+    };
+    const planned = planScenarioServing(s, 'c.yaml', local);
+    const results = assembleResults({ loaded: { scenario: s, text, file: '/tmp/c.yaml' }, cwd: '/tmp', storePath: '/tmp/store', bench: { records: new Map() }, placement: [], serving: { planned, local } });
+    const charts = buildCharts(results.rows);
+    expect(charts.filter((c) => c.section === 'serving').map((c) => c.id)).toEqual(['serving-frontier', 'serving-cost', 'serving-measured']);
+    // One frontier line per device · dtype; batches double along it.
+    const series = [...new Set(results.rows.servingFrontier!.map((r) => r.series))].sort();
+    expect(series).toEqual(['l4 · bf16', 'l4 · fp8', 'local-cpu · fp32'].map((d) => `${d} (${d.startsWith('local') ? 'gpt2' : 'llama-3.1-8b'})`).sort());
+    expect(results.rows.servingFrontier!.filter((r) => r.series.startsWith('l4 · fp8')).map((r) => r.batch).slice(0, 4)).toEqual([1, 2, 4, 8]);
+    // Three token classes per priced plan, measured rows labelled measured, predictions modeled.
+    expect(results.rows.servingCost!.length).toBe(3 * planned.filter((p) => p.plan.meetsTarget).length);
+    expect(results.rows.servingMeasured!.filter((r) => r.figure === 'measured').every((r) => r.provenance === 'measured')).toBe(true);
+    expect(results.provenance['serving on this machine']).toMatch(/calibrated on this machine \(tfjs test\)/);
   });
 });
