@@ -1,6 +1,7 @@
 /**
- * `npm run bench:queue [-- --runs N]`: the same Monte Carlo sweep (startup-vs-incumbent,
- * N runs of 52 periods, one run per point) on the local worker pool and through the BullMQ
+ * `npm run bench:queue [-- --runs N] [--periods P]`: the same Monte Carlo sweep (startup-vs-incumbent,
+ * N runs of P periods, one run per point; default 200 runs of 8 periods, about a minute or two:
+ * short jobs, so the queue's own cost per job is a large part of the time and is measured well) on the local worker pool and through the BullMQ
  * queue on a loopback redis-server this script starts, with 1 and with 2 worker processes.
  * Prints jobs/s of each and the queue's overhead per job: (queue wall − local-pool wall) /
  * jobs at the same number of worker processes, so both pay the same process start-up and
@@ -21,13 +22,18 @@ import { runQueueWorker } from '../src/sweep/queue/worker.ts';
 import { parseQueueUrl } from '../src/sweep/queue/url.ts';
 import { startRedis } from '../test/helpers/redis.ts';
 
-const runsFlag = process.argv.indexOf('--runs');
-const runs = runsFlag >= 0 ? Number(process.argv[runsFlag + 1]) : 400;
-if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer (got ${process.argv[runsFlag + 1]})`);
+/** A positive integer flag's value, or `fallback`. */
+function intFlag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(name);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (got ${process.argv[at + 1]})`);
+  return value;
+}
+const runs = intFlag('--runs', 200);
 const file = 'scenarios/startup-vs-incumbent.yaml';
 const text = readFileSync(file, 'utf8');
 const scenario = parseScenario(text, file);
-const periods = scenario.periods;
+const periods = intFlag('--periods', 8);
 const setupArgs: MarketWorkerSetup = { scenarioText: text, fileName: file, seed: scenario.seed, periods, records: [], plans: [] };
 const workerModule = fileURLToPath(new URL('../src/market/worker.ts', import.meta.url));
 const points = Array.from({ length: runs }, (_, run) => ({ key: `run:${run}`, params: { runs: [run] } }));

@@ -78,9 +78,14 @@ if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then
 end
 return 0`;
 
+/** The script as a command of its own, so after the first call Redis runs it by its SHA (EVALSHA) and the text is not resent per result. */
+type StoringRedis = Redis & { costsimStoreOnce?: (...args: string[]) => Promise<number> };
+
 /** Store a point's result unless one is stored already; true if this call stored it. */
 export async function storeResultOnce(redis: Redis, sweepId: string, stored: StoredResult): Promise<boolean> {
-  const added = await redis.eval(STORE_ONCE, 2, keyOf(sweepId, 'done'), keyOf(sweepId, 'results'), stored.key, JSON.stringify(stored.result), stored.worker, String(stored.attempt), String(SWEEP_TTL_SECONDS), String(stored.wallSeconds));
+  const client = redis as StoringRedis;
+  if (!client.costsimStoreOnce) client.defineCommand('costsimStoreOnce', { numberOfKeys: 2, lua: STORE_ONCE });
+  const added = await (client.costsimStoreOnce as (...args: string[]) => Promise<number>)(keyOf(sweepId, 'done'), keyOf(sweepId, 'results'), stored.key, JSON.stringify(stored.result), stored.worker, String(stored.attempt), String(SWEEP_TTL_SECONDS), String(stored.wallSeconds));
   return added === 1;
 }
 

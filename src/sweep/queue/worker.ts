@@ -38,6 +38,12 @@ export interface QueueWorkerOptions {
   lockMs?: number;
   /** Times a job may be taken over from a worker that vanished before it fails (default 2). */
   maxStalledCount?: number;
+  /**
+   * Jobs taken from the queue beyond `concurrency`, waiting (locked) for a free worker process
+   * (default 1): their Redis round trips (fetch, duplicate check) overlap the running point, so a
+   * worker process never idles between points waiting on Redis.
+   */
+  prefetch?: number;
   onEvent?: (event: QueueWorkerEvent) => void;
   /** Stop taking jobs, let running ones finish, and resolve. */
   signal?: AbortSignal;
@@ -51,8 +57,19 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   let lost: ((error: QueueUnavailableError) => void) | undefined;
   const redis: Redis = await connectChecked(options.target, (error) => lost?.(error));
   const descriptions = new Map<string, SweepDescription>();
+  const prefetch = Math.max(0, options.prefetch ?? 1);
   const free = Array.from({ length: concurrency }, (_, slot) => new ChildSlot(slot, (line) => options.onEvent?.({ type: 'log', slot, line })));
   const slots = [...free];
+  const waiting: Array<(slot: ChildSlot) => void> = [];
+  const acquire = (): Promise<ChildSlot> => {
+    const slot = free.pop();
+    return slot ? Promise.resolve(slot) : new Promise((resolve) => waiting.push(resolve));
+  };
+  const release = (slot: ChildSlot): void => {
+    const next = waiting.shift();
+    if (next) next(slot);
+    else free.push(slot);
+  };
 
   const processJob = async (job: Job<QueueJobData>): Promise<{ stored: boolean }> => {
     const { sweepId, key, params } = job.data;
@@ -71,8 +88,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
       if (!description) throw new UnrecoverableError(`sweep ${sweepId} has no description in the queue's Redis (was it deleted?); rerun the submitting command`);
       descriptions.set(sweepId, description);
     }
-    const slot = free.pop();
-    if (!slot) throw new Error('queue worker: more jobs than slots (BullMQ concurrency and slots disagree)');
+    const slot = await acquire();
     const started = performance.now();
     options.onEvent?.({ type: 'started', key, sweepId, attempt: job.attemptsStarted, slot: slot.slot });
     try {
@@ -90,7 +106,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
       if (error instanceof PointError && error.kind !== 'died') throw new UnrecoverableError(message);
       throw error;
     } finally {
-      free.push(slot);
+      release(slot);
     }
   };
 
@@ -98,7 +114,7 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
   connection.on('error', () => undefined);
   const worker = new Worker<QueueJobData, { stored: boolean }>(QUEUE_NAME, processJob, {
     connection,
-    concurrency,
+    concurrency: concurrency + prefetch,
     lockDuration: lockMs,
     stalledInterval: lockMs,
     maxStalledCount: options.maxStalledCount ?? 2,
