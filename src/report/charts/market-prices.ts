@@ -4,28 +4,22 @@ import type { EquilibriumRow, MarginalCostRow, PriceBandRow, ReferencePriceRow }
 import { CHART_HEIGHT_PX, CHART_WIDTH_PX, distinct, provenanceStrokeDash } from '../theme.ts';
 import { categoryColour, periodAxis, quantity, tip, topLevel, type PeriodCalendar } from './common.ts';
 
-/** Line widths that tell a price apart from a cost or an equilibrium level drawn in the same colour and dash. */
-const SERIES_WIDTH = { domain: ['median price', 'Bertrand–Nash', 'collusive (joint profit)', 'marginal cost'], range: [2.8, 1.8, 1.8, 1.2] };
-
-/** strokeWidth and opacity encodings of the `series` field (legend: which line is which). */
-function seriesEncoding(series: readonly string[]): Record<string, unknown> {
-  const index = series.map((s) => SERIES_WIDTH.domain.indexOf(s));
-  return {
-    strokeWidth: { field: 'series', type: 'nominal', title: 'line', scale: { domain: [...series], range: index.map((i) => SERIES_WIDTH.range[i] as number) }, legend: { symbolType: 'stroke', symbolStrokeColor: '#333', symbolSize: 300 } },
-  };
-}
+/**
+ * Line widths that tell a price apart from a cost or an equilibrium level drawn in the same
+ * colour and dash. Fixed per layer: Vega-Lite draws one width per line mark, not per group.
+ */
+const WIDTH_PX = { medianPrice: 2.8, level: 1.8, marginalCost: 1.1 };
 
 /** Cost rows as lines: one per provider, dashed when modeled, dotted when assumed. */
 function costLayer(costs: readonly MarginalCostRow[], x: Record<string, unknown>, providers: readonly string[]): Record<string, unknown> {
   return {
     data: { values: costs.map((c) => ({ ...c, series: 'marginal cost', priceUsd: c.medianMarginalCostUsd })) },
-    mark: { type: 'line', interpolate: 'step-after' },
+    mark: { type: 'line', interpolate: 'step-after', strokeWidth: WIDTH_PX.marginalCost },
     encoding: {
       x,
       y: { field: 'priceUsd', type: 'quantitative' },
       color: categoryColour('provider', 'provider', providers),
       strokeDash: provenanceStrokeDash(),
-      strokeWidth: { field: 'series', type: 'nominal' },
       tooltip: [tip('provider', 'provider'), tip('period', 'period'), tip('medianMarginalCostUsd', 'median marginal cost (USD)', '$,.4~g'), tip('provenance', 'cost is')],
     },
   };
@@ -82,7 +76,6 @@ export function priceBandsChart(
   const priceValues = [...bands.flatMap((b) => [b.lowPriceUsd, b.highPriceUsd]), ...references.map((r) => r.priceUsd), ...costs.map((c) => c.medianMarginalCostUsd)];
   const scale = priceScale(priceValues);
   const x = periodAxis(calendar);
-  const series = costs.length > 0 ? ['median price', 'marginal cost'] : ['median price'];
   const logNote = scale['type'] === 'log' ? ', log scale' : scale['type'] === 'symlog' ? ', symlog scale' : '';
   const lowP = bands[0]?.lowPercentile ?? 10;
   const highP = bands[0]?.highPercentile ?? 90;
@@ -100,13 +93,12 @@ export function priceBandsChart(
     },
     {
       data: { values: bands.map((b) => ({ ...b, series: 'median price', provenance: 'modeled' })) },
-      mark: { type: 'line' },
+      mark: { type: 'line', strokeWidth: WIDTH_PX.medianPrice },
       encoding: {
         x,
         y: { field: 'medianPriceUsd', type: 'quantitative' },
         color: categoryColour('provider', 'provider', providers),
         strokeDash: provenanceStrokeDash(),
-        ...seriesEncoding(series),
         tooltip: [
           tip('provider', 'provider'),
           tip('period', 'period'),
@@ -163,30 +155,27 @@ export function equilibriumChart(
   const simRows = bands.map((b) => ({ provider: b.provider, period: b.period, series: 'median price', priceUsd: b.medianPriceUsd, provenance: 'modeled' }));
   const priceValues = [...simRows, ...levelRows].map((r) => r.priceUsd).concat(costs.map((c) => c.medianMarginalCostUsd));
   const scale = priceScale(priceValues);
-  const series = ['median price', 'Bertrand–Nash', 'collusive (joint profit)', ...(costs.length > 0 ? ['marginal cost'] : [])];
   const x = periodAxis(calendar);
   const logNote = scale['type'] === 'log' ? ', log scale' : scale['type'] === 'symlog' ? ', symlog scale' : '';
   const layers: Record<string, unknown>[] = [
     {
       data: { values: simRows },
-      mark: { type: 'line' },
+      mark: { type: 'line', strokeWidth: WIDTH_PX.medianPrice },
       encoding: {
         x,
         y: quantity('priceUsd', `price (${priceUnit}${logNote})`, { scale, axis: priceAxis(scale, priceValues) }),
         color: categoryColour('provider', 'provider', providers),
         strokeDash: provenanceStrokeDash(),
-        ...seriesEncoding(series),
         tooltip: [tip('provider', 'provider'), tip('period', 'period'), tip('priceUsd', 'median price (USD)', '$,.4~g')],
       },
     },
     {
       data: { values: levelRows },
-      mark: { type: 'rule', opacity: 0.75 },
+      mark: { type: 'rule', opacity: 0.75, strokeWidth: WIDTH_PX.level },
       encoding: {
         y: { field: 'priceUsd', type: 'quantitative' },
         color: categoryColour('provider', 'provider', providers),
         strokeDash: provenanceStrokeDash(),
-        strokeWidth: { field: 'series', type: 'nominal' },
         tooltip: [tip('provider', 'provider'), tip('series', 'level'), tip('priceUsd', 'price (USD)', '$,.4~g')],
       },
     },

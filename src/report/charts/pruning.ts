@@ -121,16 +121,15 @@ export function pruningPayoffChart(rows: readonly PruningPayoffRow[]): TopLevelS
       height: CHART_HEIGHT_PX,
       layer: [
         { mark: guideMark('rule'), encoding: { y: { datum: 0, type: 'quantitative' }, tooltip: { value: 'break-even: zero net savings' } } },
-        {
-          data: { values: rows },
-          mark: { type: 'line' },
+        // One width per layer (Vega-Lite draws one width per line mark, whatever strokeWidth encodes).
+        ...(['measured latency', 'FLOPs ratio'] as const).map((from) => ({
+          data: { values: rows.filter((r) => r.savingFrom === from) },
+          mark: { type: 'line', strokeWidth: from === 'measured latency' ? 3 : 1 },
           encoding: {
             x,
             y: quantity('netSavingsUsd', 'net savings (USD)'),
             color: categoryColour('label', 'pruned configuration', labels),
             strokeDash: provenanceStrokeDash(),
-            detail: { field: 'savingFrom', type: 'nominal' },
-            strokeWidth: { field: 'savingFrom', type: 'nominal', title: 'saving from', scale: { domain: ['measured latency', 'FLOPs ratio'], range: [3, 1] } },
             tooltip: [
               tip('label', 'configuration'),
               tip('savingFrom', 'saving from'),
@@ -140,7 +139,7 @@ export function pruningPayoffChart(rows: readonly PruningPayoffRow[]): TopLevelS
               tip('breakEvenRequests', 'break-even (requests)', ',.0f'),
             ],
           },
-        },
+        })),
         {
           data: { values: breakEven.map((r) => ({ label: r.label, requests: r.breakEvenRequests, netSavingsUsd: 0, savingFrom: r.savingFrom, provenance: r.provenance })) },
           mark: { type: 'point', filled: true, size: 80, stroke: 'black', strokeWidth: 1 },
