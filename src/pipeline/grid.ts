@@ -13,6 +13,7 @@ import type { PipelineContext } from './context.ts';
 import { CostsimError, UsageError, nonFiniteFromWorker } from '../errors.ts';
 import type { Scenario } from '../scenario/normalize.ts';
 import { parseScenario } from '../scenario/parse.ts';
+import type { ScenarioOverride } from '../scenario/paths.ts';
 import { checkAxesAgainst, gridPoints, SWEEP_FLAG, type GridAxis } from '../scenario/grid.ts';
 import { simulationSizeProblem } from '../scenario/limits.ts';
 import { gridRows, runOutcome, type GridRow, type RunOutcome } from '../market/grid.ts';
@@ -37,18 +38,20 @@ export interface GridSweepResult {
 }
 
 /** Run `axes`' grid over a read scenario. */
-export async function runGridSweep(loaded: { scenario: Scenario; text: string }, axes: readonly GridAxis[], ctx: PipelineContext, options: SimulateOptions): Promise<GridSweepResult> {
+export async function runGridSweep(loaded: { scenario: Scenario; text: string; overrides?: readonly ScenarioOverride[] }, axes: readonly GridAxis[], ctx: PipelineContext, options: SimulateOptions): Promise<GridSweepResult> {
   const base = loaded.scenario;
   const seed = options.seed ?? base.seed;
   const runs = options.runs ?? base.monteCarlo.runs;
   const periods = options.periods ?? base.periods;
   // 1. check: every axis names a number, every grid point is a valid scenario.
   checkAxesAgainst(parseYaml(loaded.text) as unknown, axes);
-  const points = gridPoints(axes);
+  // `--set` values first, so a swept number overrides a set one; every point keeps the others.
+  const sets = loaded.overrides ?? [];
+  const points = gridPoints(axes).map((p) => ({ ...p, overrides: [...sets, ...p.overrides] }));
   const scenarios = new Map<number, Scenario>();
   const providers = new Map<number, string[]>();
   for (const point of points) {
-    const scenario = { ...parseScenario(loaded.text, base.name, point.overrides), seed };
+    const scenario = { ...parseScenario(loaded.text, base.file, point.overrides), seed };
     const names = (scenario.market?.providers ?? []).map((p) => p.name);
     const size = simulationSizeProblem(runs, periods, names.length, `grid point ${point.index}`);
     if (size) throw new UsageError(SWEEP_FLAG, size);
@@ -65,7 +68,7 @@ export async function runGridSweep(loaded: { scenario: Scenario; text: string },
   }
   const setupArgs: GridWorkerSetup = {
     scenarioText: loaded.text,
-    fileName: base.name,
+    fileName: base.file,
     seed,
     periods,
     records: [...options.records],

@@ -47,6 +47,14 @@ describe('grid sweep', () => {
     expect(grid.rows[1]?.meanFinalPriceUsd).not.toBe(grid.rows[7]?.meanFinalPriceUsd);
   });
 
+  it('keeps --set values at every grid point', async () => {
+    const sets = [{ path: ['demand', 'mu'], value: 0.2, flag: '--set' }];
+    const withSet = await runGridSweep({ ...loaded, overrides: sets }, parseSweepAxes(['providers[1].cash=4e6']), ctx, { ...base, runs: 2, workers: 1 });
+    const swept = await runGridSweep(loaded, parseSweepAxes(['demand.mu=0.2', 'providers[1].cash=4e6']), ctx, { ...base, runs: 2, workers: 1 });
+    const figures = (rows: typeof swept.rows) => rows.map((r) => [r.provider, r.survivalProbability, r.meanFinalPriceUsd, r.meanProfitUsdPerPeriod]);
+    expect(figures(withSet.rows)).toEqual(figures(swept.rows));
+  });
+
   it('refuses bad keys and values naming --sweep (exit code 2)', async () => {
     for (const bad of ['demand.mu', 'demand.mu=', 'demand.mu=0.1,x', 'demand.mu=0.1,0.1', 'demand..mu=1']) expect(() => parseSweepAxes([bad]), bad).toThrow(/^--sweep: /);
     expect(() => parseSweepAxes(['demand.mu=1', 'demand.mu=2'])).toThrow('--sweep: demand.mu is swept twice');
