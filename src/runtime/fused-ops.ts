@@ -9,9 +9,13 @@ import { tf, type Tensor } from './tf.ts';
 import { FUSED_KERNELS } from './native/fused.ts';
 import { NATIVE_BACKEND } from './native/backend.ts';
 
-/** Whether the fused native kernels apply: native backend active, float32, non-empty, last axis matching `widths`. */
+/**
+ * Whether the fused native kernels apply: native backend active with them registered (a stale
+ * addon build has none), x float32 and non-empty, each per-channel tensor rank 1 of x's last-axis width.
+ */
 function nativeApplies(x: Tensor, ...perChannel: Tensor[]): boolean {
   if (tf.getBackend() !== NATIVE_BACKEND || x.dtype !== 'float32' || x.rank < 1 || x.size === 0) return false;
+  if (!tf.getKernel(FUSED_KERNELS.layerNorm, NATIVE_BACKEND)) return false;
   const channels = x.shape[x.rank - 1];
   return perChannel.every((t) => t.dtype === 'float32' && t.rank === 1 && t.shape[0] === channels);
 }

@@ -79,8 +79,13 @@ function biasGeluGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
   return [dx, dBias];
 }
 
-/** The fused-kernel configs for backend `backendName`. */
+/**
+ * The fused-kernel configs for backend `backendName`; none when the addon predates them (an
+ * addon built before these kernels existed: `node native/build.mjs` rebuilds it), so the ops
+ * fall back to tfjs's instead of failing.
+ */
 export function fusedKernels(addon: NativeAddon, backendName: string): KernelConfig[] {
+  if (typeof addon.layerNorm !== 'function' || typeof addon.biasGelu !== 'function') return [];
   const config = (kernelName: string, run: (args: KernelArgs) => TensorInfo | TensorInfo[]): KernelConfig => ({
     kernelName,
     backendName,

@@ -66,3 +66,10 @@ describe.skipIf(!nativeBuilt)(`native fused transformer kernels${skipReason}`, (
     tf.dispose([x, gamma, beta]);
   });
 });
+
+describe('fused kernels and a stale addon build', () => {
+  it('an addon without the fused functions registers none of them (the ops then use tfjs\'s)', async () => {
+    const { fusedKernels } = await import('../../../src/runtime/native/fused.ts');
+    expect(fusedKernels({} as never, 'native')).toEqual([]);
+  });
+});
