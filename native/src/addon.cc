@@ -426,6 +426,52 @@ Napi::Value BiasGeluGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// attention(q, k, v, out, probs, slices, tq, tk, d, scale, causal (0/1))
+Napi::Value Attention(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 11) return Fail(env, "attention expects 11 arguments"), env.Undefined();
+  FloatView q, k, v, out, probs;
+  int slices = 0, tq = 0, tk = 0, d = 0, causal = 0;
+  float scale = 0;
+  if (!ReadFloats(info, 0, "q", false, q) || !ReadFloats(info, 1, "k", false, k) || !ReadFloats(info, 2, "v", false, v) ||
+      !ReadFloats(info, 3, "out", false, out) || !ReadFloats(info, 4, "probs", false, probs) || !ReadInt(info, 5, "slices", slices) ||
+      !ReadInt(info, 6, "tq", tq) || !ReadInt(info, 7, "tk", tk) || !ReadInt(info, 8, "d", d) || !ReadFloat(info, 9, "scale", scale) ||
+      !ReadInt(info, 10, "causal", causal)) {
+    return env.Undefined();
+  }
+  const std::size_t queries = static_cast<std::size_t>(slices) * tq * d, keys = static_cast<std::size_t>(slices) * tk * d;
+  if (tq > tk || !Fits(env, "q", 0, queries, q) || !Fits(env, "out", 0, queries, out) || !Fits(env, "k", 0, keys, k) || !Fits(env, "v", 0, keys, v) ||
+      !Fits(env, "probs", 0, static_cast<std::size_t>(slices) * tq * tk, probs)) {
+    if (tq > tk) Fail(env, "attention needs tq <= tk");
+    return env.Undefined();
+  }
+  costsim::AttentionForward(q.data, k.data, v.data, out.data, probs.data, slices, tq, tk, d, scale, causal != 0);
+  return env.Undefined();
+}
+
+// attentionGrad(q, k, v, probs, dOut, dq, dk, dv, slices, tq, tk, d, scale)
+Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 13) return Fail(env, "attentionGrad expects 13 arguments"), env.Undefined();
+  FloatView q, k, v, probs, dOut, dq, dk, dv;
+  int slices = 0, tq = 0, tk = 0, d = 0;
+  float scale = 0;
+  if (!ReadFloats(info, 0, "q", false, q) || !ReadFloats(info, 1, "k", false, k) || !ReadFloats(info, 2, "v", false, v) ||
+      !ReadFloats(info, 3, "probs", false, probs) || !ReadFloats(info, 4, "dOut", false, dOut) || !ReadFloats(info, 5, "dq", false, dq) ||
+      !ReadFloats(info, 6, "dk", false, dk) || !ReadFloats(info, 7, "dv", false, dv) || !ReadInt(info, 8, "slices", slices) ||
+      !ReadInt(info, 9, "tq", tq) || !ReadInt(info, 10, "tk", tk) || !ReadInt(info, 11, "d", d) || !ReadFloat(info, 12, "scale", scale)) {
+    return env.Undefined();
+  }
+  const std::size_t queries = static_cast<std::size_t>(slices) * tq * d, keys = static_cast<std::size_t>(slices) * tk * d;
+  if (!Fits(env, "q", 0, queries, q) || !Fits(env, "dOut", 0, queries, dOut) || !Fits(env, "dq", 0, queries, dq) || !Fits(env, "k", 0, keys, k) ||
+      !Fits(env, "v", 0, keys, v) || !Fits(env, "dk", 0, keys, dk) || !Fits(env, "dv", 0, keys, dv) ||
+      !Fits(env, "probs", 0, static_cast<std::size_t>(slices) * tq * tk, probs)) {
+    return env.Undefined();
+  }
+  costsim::AttentionBackward(q.data, k.data, v.data, probs.data, dOut.data, dq.data, dk.data, dv.data, slices, tq, tk, d, scale);
+  return env.Undefined();
+}
+
 // reluGrad(dy, x, dx)
 Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -469,6 +515,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("layerNormGrad", Napi::Function::New(env, LayerNormGrad));
   exports.Set("biasGelu", Napi::Function::New(env, BiasGelu));
   exports.Set("biasGeluGrad", Napi::Function::New(env, BiasGeluGrad));
+  exports.Set("attention", Napi::Function::New(env, Attention));
+  exports.Set("attentionGrad", Napi::Function::New(env, AttentionGrad));
   exports.Set("reluGrad", Napi::Function::New(env, ReluGrad));
   exports.Set("tile", Napi::Function::New(env, Tile));
   exports.Set("adam", Napi::Function::New(env, Adam));

@@ -4,7 +4,7 @@
  * `costsim>` prefix so they cannot clash with tfjs's built-ins.
  */
 import { tf, type Tensor } from '../../runtime/tf.ts';
-import { layerNorm } from '../../runtime/index.ts';
+import { attention, causalMaskFor, layerNorm } from '../../runtime/index.ts';
 
 type LayerArgs = ConstructorParameters<typeof tf.layers.Layer>[0];
 type Shape = Array<number | null>;
@@ -62,9 +62,7 @@ export class PositionEmbedding extends tf.layers.Layer {
 
 /** [T, T] additive mask: 0 where key position ≤ query position, −1e9 above the diagonal. */
 export function causalMask(length: number): Tensor {
-  const values = new Float32Array(length * length);
-  for (let q = 0; q < length; q++) for (let k = q + 1; k < length; k++) values[q * length + k] = -1e9;
-  return tf.tensor2d(values, [length, length]);
+  return causalMaskFor(length, length);
 }
 
 /**
@@ -114,12 +112,9 @@ export class CausalSelfAttention extends tf.layers.Layer {
       const q = split(this.project(x2d, 'query'));
       const k = split(this.project(x2d, 'key'));
       const v = split(this.project(x2d, 'value'));
-      const scores = tf.mul(tf.matMul(q as tf.Tensor4D, k as tf.Tensor4D, false, true), 1 / Math.sqrt(headWidth));
-      // Future positions get −1e9 before the softmax, so their weight underflows to exactly 0.
-      // Built on the host: one upload instead of the ~10 kernels of linalg.bandPart.
-      const masked = tf.add(scores, causalMask(length));
-      const attention = tf.softmax(masked);
-      const mixed = tf.matMul(attention as tf.Tensor4D, v as tf.Tensor4D);
+      // Scores, causal mask (−1e9 before the softmax, built on the host), softmax and the weighted
+      // sum of V: one fused kernel each way on the native backend, tfjs's ops elsewhere.
+      const mixed = attention(q, k, v, 1 / Math.sqrt(headWidth), true);
       const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch * length, d]);
       return tf.reshape(this.project(merged, 'output'), [batch, length, d]);
     });

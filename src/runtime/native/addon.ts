@@ -60,6 +60,16 @@ export interface NativeAddon {
   biasGelu(x: Float32Array, bias: Float32Array | null, y: Float32Array, outer: number, channels: number): void;
   /** dx = dy·gelu′(x + bias), dBias = Σ over rows of dx. */
   biasGeluGrad(x: Float32Array, bias: Float32Array | null, dy: Float32Array, dx: Float32Array, dBias: Float32Array | null, outer: number, channels: number): void;
+  /**
+   * Attention over `slices` (batch·head) slices: probs = softmax(scale·Q·Kᵀ) [slices, tq, tk], causal
+   * (causal 1: query i sees keys j ≤ tk − tq + i), out = probs·V [slices, tq, d]; K, V are [slices, tk, d].
+   */
+  attention(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, probs: Float32Array, slices: number, tq: number, tk: number, d: number, scale: number, causal: number): void;
+  /** dQ, dK, dV of {@link attention} from its probs and dOut. */
+  attentionGrad(
+    q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, dOut: Float32Array, dq: Float32Array, dk: Float32Array, dv: Float32Array,
+    slices: number, tq: number, tk: number, d: number, scale: number,
+  ): void;
   /** dx = dy · step(x) over x.length elements. */
   reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   /** out = x tiled reps[d] times along each dim (tf.tile), row-major. */

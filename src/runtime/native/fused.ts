@@ -1,7 +1,8 @@
 /**
  * Fused transformer kernels for the `native` backend, each one addon call: layer norm / RMSNorm
  * forward (y plus each row's mean and rstd) and backward (dx, dγ, dβ), and bias + GELU forward
- * and backward (dx, dbias). tfjs has no such kernels, so these are registered under costsim's
+ * and backward (dx, dbias), and (causal) attention: scores, mask, softmax and weighted sum
+ * forward (plus the probabilities, saved for the gradient) and dQ, dK, dV backward. tfjs has no such kernels, so these are registered under costsim's
  * own names for the native backend only and reached through runtime/fused-ops.ts, which falls
  * back to tfjs's broadcasting ops on every other backend.
  */
@@ -17,7 +18,43 @@ export const FUSED_KERNELS = {
   layerNormGrad: 'CostsimNativeLayerNormGrad',
   biasGelu: 'CostsimNativeBiasGelu',
   biasGeluGrad: 'CostsimNativeBiasGeluGrad',
+  attention: 'CostsimNativeAttention',
+  attentionGrad: 'CostsimNativeAttentionGrad',
 } as const;
+
+/** Slices (all leading dims), query rows, key rows and width of rank-≥3 q [.., Tq, D] and k [.., Tk, D]. */
+function attentionDims(q: TensorInfo, k: TensorInfo): { slices: number; tq: number; tk: number; d: number } {
+  const rank = q.shape.length;
+  const tq = q.shape[rank - 2] as number;
+  const d = q.shape[rank - 1] as number;
+  return { slices: tf.util.sizeFromShape(q.shape) / (tq * d), tq, tk: k.shape[rank - 2] as number, d };
+}
+
+/** Inputs q, k, v; attrs scale, causal. Outputs out (q's shape) and probs [.., Tq, Tk]. */
+function attention(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const { q, k, v } = args.inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo };
+  const { scale, causal } = args.attrs as unknown as { scale: number; causal: boolean };
+  const { slices, tq, tk, d } = attentionDims(q, k);
+  const out = backend.makeOutput(q.shape, 'float32');
+  const probs = backend.makeOutput([...q.shape.slice(0, -1), tk], 'float32');
+  addon.attention(floats(backend, q), floats(backend, k), floats(backend, v), floats(backend, out), floats(backend, probs), slices, tq, tk, d, scale, causal ? 1 : 0);
+  return [out, probs];
+}
+
+/** Inputs q, k, v, probs, dy; attrs scale. Outputs dq, dk, dv. */
+function attentionGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const { q, k, v, probs, dy } = args.inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo; probs: TensorInfo; dy: TensorInfo };
+  const { scale } = args.attrs as unknown as { scale: number };
+  const { slices, tq, tk, d } = attentionDims(q, k);
+  const [dq, dk, dv] = [q, k, v].map((t) => backend.makeOutput(t.shape, 'float32')) as [TensorInfo, TensorInfo, TensorInfo];
+  addon.attentionGrad(
+    floats(backend, q), floats(backend, k), floats(backend, v), floats(backend, probs), floats(backend, dy),
+    floats(backend, dq), floats(backend, dk), floats(backend, dv), slices, tq, tk, d, scale,
+  );
+  return [dq, dk, dv];
+}
 
 /** Rows and width of x over its last axis. */
 function rows(x: TensorInfo): { outer: number; channels: number } {
@@ -85,7 +122,7 @@ function biasGeluGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
  * fall back to tfjs's instead of failing.
  */
 export function fusedKernels(addon: NativeAddon, backendName: string): KernelConfig[] {
-  if (typeof addon.layerNorm !== 'function' || typeof addon.biasGelu !== 'function') return [];
+  if (typeof addon.layerNorm !== 'function' || typeof addon.biasGelu !== 'function' || typeof addon.attention !== 'function') return [];
   const config = (kernelName: string, run: (args: KernelArgs) => TensorInfo | TensorInfo[]): KernelConfig => ({
     kernelName,
     backendName,
@@ -96,5 +133,7 @@ export function fusedKernels(addon: NativeAddon, backendName: string): KernelCon
     config(FUSED_KERNELS.layerNormGrad, (args) => layerNormGrad(addon, args)),
     config(FUSED_KERNELS.biasGelu, (args) => biasGelu(addon, args)),
     config(FUSED_KERNELS.biasGeluGrad, (args) => biasGeluGrad(addon, args)),
+    config(FUSED_KERNELS.attention, (args) => attention(addon, args)),
+    config(FUSED_KERNELS.attentionGrad, (args) => attentionGrad(addon, args)),
   ];
 }

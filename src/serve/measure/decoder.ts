@@ -5,7 +5,7 @@
  * Prefill runs the prompt with a causal mask and returns each layer's K and V; every decode
  * step appends one position to the cache and attends to every cached key.
  */
-import { tf, rmsNorm as fusedRmsNorm } from '../../runtime/index.ts';
+import { tf, attention, rmsNorm as fusedRmsNorm } from '../../runtime/index.ts';
 import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
 
 /** The shape of the measured decoder (GPT-style, K/V heads = heads). */
@@ -87,8 +87,6 @@ export function forward(d: Decoder, tokens: number[][], cache: LayerCache[] | un
   const logits = tf.tidy(() => {
     const ids = tf.tensor2d(tokens, [batch, T], 'int32');
     let x = tf.reshape(tf.gather(d.embed, tf.reshape(ids, [-1])), [batch * T, s.hidden]);
-    // Causal mask: new position i sees cached positions and new positions ≤ i.
-    const mask = T > 1 ? tf.mul(tf.sub(1, tf.linalg.bandPart(tf.ones([T, past + T]), -1, past)), -1e9) : undefined;
     for (const [i, b] of d.blocks.entries()) {
       const h = rmsNorm(x);
       const q = splitHeads(tf.matMul(h, b.wq), batch, T, s);
@@ -100,9 +98,9 @@ export function forward(d: Decoder, tokens: number[][], cache: LayerCache[] | un
         v = tf.concat([old.v, v], 2);
       }
       newCache.push({ k: tf.keep(k), v: tf.keep(v) });
-      let scores = tf.div(tf.matMul(q, k, false, true), Math.sqrt(s.hidden / s.heads));
-      if (mask) scores = tf.add(scores, mask);
-      const attn = tf.matMul(tf.softmax(scores), v); // [B, heads, T, hd]
+      // Causal over the cache: new position i sees the cached positions and new positions ≤ i.
+      // One fused kernel on the native backend (scores, mask, softmax, weighted sum).
+      const attn = attention(q, k, v, 1 / Math.sqrt(s.hidden / s.heads), true); // [B, heads, T, hd]
       const merged = tf.reshape(tf.transpose(attn, [0, 2, 1, 3]), [batch * T, s.hidden]);
       x = tf.add(x, tf.matMul(merged, b.wo));
       x = tf.add(x, tf.matMul(tf.relu(tf.matMul(rmsNorm(x), b.w1)), b.w2));

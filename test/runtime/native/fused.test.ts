@@ -6,6 +6,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/runtime/tf.ts';
 import { biasGelu, layerNorm, rmsNorm } from '../../../src/runtime/fused-ops.ts';
+import { attention } from '../../../src/runtime/fused-attention.ts';
+import { createDecoder, disposeCache, disposeDecoder, forward } from '../../../src/serve/measure/decoder.ts';
 import { FUSED_KERNELS } from '../../../src/runtime/native/fused.ts';
 import { expectNativeMatchesCpu, nativeBuilt, setUpBackends, skipReason } from './helpers.ts';
 
@@ -71,5 +73,58 @@ describe('fused kernels and a stale addon build', () => {
   it('an addon without the fused functions registers none of them (the ops then use tfjs\'s)', async () => {
     const { fusedKernels } = await import('../../../src/runtime/native/fused.ts');
     expect(fusedKernels({} as never, 'native')).toEqual([]);
+  });
+});
+
+describe.skipIf(!nativeBuilt)(`native fused attention${skipReason}`, () => {
+  beforeAll(setUpBackends);
+
+  it('causal self-attention [B, h, T, D]: output and dQ, dK, dV match cpu', async () => {
+    await expectNativeMatchesCpu([[2, 3, 6, 8], [2, 3, 6, 8], [2, 3, 6, 8]], withGrads((q, k, v) => attention(q, k, v, 1 / Math.sqrt(8), true)));
+  });
+
+  it('decode over a cache (1 and 3 new queries after 5 cached keys) and unmasked attention match cpu', async () => {
+    await expectNativeMatchesCpu([[2, 2, 1, 4], [2, 2, 6, 4], [2, 2, 6, 4]], withGrads((q, k, v) => attention(q, k, v, 0.5, true)));
+    await expectNativeMatchesCpu([[1, 2, 3, 4], [1, 2, 8, 4], [1, 2, 8, 4]], withGrads((q, k, v) => attention(q, k, v, 0.5, true)));
+    await expectNativeMatchesCpu([[3, 5, 4], [3, 7, 4], [3, 7, 4]], withGrads((q, k, v) => attention(q, k, v, 0.5, false)));
+  });
+
+  it('hand-worked: the first query of a causal pair sees only itself; equal scores average V', async () => {
+    await tf.setBackend('native');
+    const k = tf.tensor3d([[[1, 0], [0, 1]]]);
+    const v = tf.tensor3d([[[2, 4], [6, 8]]]);
+    // q = 0: equal scores. Row 0 sees key 0 only → v0; row 1 sees both equally → (v0 + v1)/2.
+    const out = await attention(tf.zeros([1, 2, 2]), k, v, 1, true).data();
+    expect(Array.from(out)).toEqual([2, 4, 4, 6]);
+  });
+
+  it('on native attention is one kernel forward and one backward', async () => {
+    const q = tf.randomNormal([1, 2, 4, 4]);
+    const names = await nativeKernelNames(() => tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => attention(a, b, c, 0.5, true).sum())([q, q, q]));
+    expect(names).toContain(FUSED_KERNELS.attentionGrad);
+    expect(names).not.toContain('Softmax');
+    expect(names).not.toContain('BatchMatMul');
+    q.dispose();
+  });
+});
+
+describe.skipIf(!nativeBuilt)(`the KV-cached decoder on the native backend${skipReason}`, () => {
+  beforeAll(setUpBackends);
+
+  it('prefill and two cached decode steps give cpu\'s logits (fused RMSNorm and attention over the growing cache)', async () => {
+    await expectNativeMatchesCpu([], () => {
+      const d = createDecoder({ layers: 2, hidden: 16, heads: 4, ffn: 32, vocab: 11 }, 3);
+      let { logits, cache } = forward(d, [[1, 2, 3], [4, 5, 6]], undefined);
+      const all = [logits];
+      for (const next of [[7, 8], [9, 10]]) {
+        const step = forward(d, next.map((t) => [t]), cache);
+        disposeCache(cache);
+        ({ logits, cache } = step);
+        all.push(logits);
+      }
+      disposeCache(cache);
+      disposeDecoder(d);
+      return all;
+    });
   });
 });
