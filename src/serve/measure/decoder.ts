@@ -82,7 +82,6 @@ export function forward(d: Decoder, tokens: number[][], cache: LayerCache[] | un
   const s = d.shape;
   const batch = tokens.length;
   const T = tokens[0]?.length ?? 0;
-  const past = cache?.[0]?.k.shape[2] ?? 0;
   const newCache: LayerCache[] = [];
   const logits = tf.tidy(() => {
     const ids = tf.tensor2d(tokens, [batch, T], 'int32');
