@@ -21,6 +21,7 @@ const RAW_NAMES: Readonly<Record<string, string>> = {
   capacityUnitsPerPeriod: 'capacity',
   initialPriceUsd: 'initialPrice',
   referencePriceUsd: 'referencePrice',
+  listPricesUsdPerM: 'prices',
 };
 
 /** Plain-language names of the normalised fields, with their units. */
@@ -51,6 +52,12 @@ const LABELS: Readonly<Record<string, { label: string; unit: (unit: string) => s
   factor: { label: 'cost shock factor', unit: () => '× marginal cost' },
   periods: { label: 'horizon', unit: () => 'periods' },
   periodDays: { label: 'period length', unit: () => 'days' },
+  input: { label: 'list price of input tokens', unit: () => 'USD per 1M tokens' },
+  cachedInput: { label: 'list price of cached input tokens', unit: () => 'USD per 1M tokens' },
+  output: { label: 'list price of output tokens', unit: () => 'USD per 1M tokens' },
+  tokensPerCustomer: { label: 'tokens each customer uses', unit: () => 'tokens per period' },
+  inputPerOutput: { label: 'token mix: input tokens per output token', unit: () => 'tokens per token' },
+  cacheHitShare: { label: 'token mix: share of input tokens served from cache', unit: () => 'fraction' },
 };
 
 /** Units of a device's catalogue figures. */
@@ -168,6 +175,8 @@ export function assumptionRows(scenario: Scenario, lineOf: (documentPath: Readon
   if (scenario.calendar) found.push({ path: ['calendar', 'periodDays'], documentPath: ['calendar', 'periodDays'], value: scenario.calendar.periodDays });
   if (scenario.market) {
     leaves(scenario.market.demand, ['market', 'demand'], ['demand'], found);
+    if (scenario.market.tokenMix) leaves(scenario.market.tokenMix, ['market', 'tokenMix'], ['tokenMix'], found);
+    if (scenario.market.tokensPerCustomer !== undefined) found.push({ path: ['market', 'tokensPerCustomer'], documentPath: ['tokensPerCustomer'], value: scenario.market.tokensPerCustomer });
     scenario.market.providers.forEach((p, i) => found.push(...providerLeaves(p, i)));
   }
   // Values `costsim calibrate --write` fitted are calibrated, not assumed (the `calibrated:` section lists them).
@@ -175,7 +184,9 @@ export function assumptionRows(scenario: Scenario, lineOf: (documentPath: Readon
   const rows: AssumptionRow[] = found.filter((leaf) => !calibrated.has(documentPathText(leaf.documentPath))).map((leaf) => {
       const { figure, unit } = describe(leaf, scenario);
       const line = lineOf(leaf.documentPath);
-      return { figure, path: documentPathText(leaf.documentPath), value: formatNum(leaf.value), unit, source: line !== undefined ? `${file}, line ${line}` : 'costsim default', provenance: 'assumed' as const };
+      // An initial price the scenario does not give, in a token market, is its list prices blended at the token mix.
+      const derived = line === undefined && leaf.path[leaf.path.length - 1] === 'initialPriceUsd' ? 'computed: the list prices blended at the token mix' : undefined;
+      return { figure, path: documentPathText(leaf.documentPath), value: formatNum(leaf.value), unit, source: line !== undefined ? `${file}, line ${line}` : (derived ?? 'costsim default'), provenance: 'assumed' as const };
     });
   scenario.devices.forEach((device, i) => {
     for (const [key, value] of Object.entries(device)) {

@@ -39,7 +39,8 @@ function countLeaves(node: unknown): number {
 }
 
 function marketLeaves(s: Scenario): number {
-  return s.market ? countLeaves(s.market.demand) + s.market.providers.reduce((n, p) => n + countLeaves({ ...p, name: undefined }), 0) : 0;
+  if (!s.market) return 0;
+  return countLeaves(s.market.demand) + countLeaves(s.market.tokenMix ?? null) + countLeaves(s.market.tokensPerCustomer ?? null) + s.market.providers.reduce((n, p) => n + countLeaves({ ...p, name: undefined }), 0);
 }
 
 describe('assumptionRows', () => {
