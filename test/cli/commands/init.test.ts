@@ -31,6 +31,15 @@ describe('costsim init', () => {
     expect(ctx.stdout.join('\n')).toContain(`costsim run my-study.yaml`);
   });
 
+  it('the calibration template also calibrates as written', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'costsim-init-'));
+    expect(await main(['init', 'cal', '--template', 'calibration'], capture(dir))).toBe(0);
+    const ctx = capture(dir);
+    expect(await main(['calibrate', 'cal.yaml', '--json'], ctx), ctx.stderr.join('\n')).toBe(0);
+    const fit = JSON.parse(ctx.stdout[0] as string) as { providers: Array<{ name: string }> };
+    expect(fit.providers.map((p) => p.name)).toEqual(['DeepSeek', 'Zhipu']);
+  });
+
   it('refuses to overwrite an existing file (exit 2), leaving it as it was', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'costsim-init-'));
     writeFileSync(join(dir, 'demo.yaml'), 'mine\n');
