@@ -74,16 +74,18 @@ export function sensitivityChart(rows: readonly GridSweepRow[], priceUnit = 'USD
     spec: {
       width: Math.round(CHART_WIDTH_PX / 2),
       height: { step: 18 },
-      mark: { type: 'bar', cornerRadius: 2, minBandSize: 0 },
       encoding: {
-        y: { field: 'parameter', type: 'nominal', title: 'swept number', sort: parameters },
-        x: quantity('low', title, extra),
-        x2: { field: 'high' },
+        y: { field: 'parameter', type: 'nominal', title: null, sort: parameters },
         color: { ...categoryColour('provider', 'provider', providers), legend: null },
         tooltip: [tip('provider', 'provider'), tip('parameter', 'swept number'), tip('low', 'lowest mean', format), tip('atLow', 'at value', '~g'), tip('high', 'highest mean', format), tip('atHigh', 'at value', '~g')],
       },
+      // The bar spans low–high; ticks at both ends keep a swing of zero (no effect) visible.
+      layer: [
+        { mark: { type: 'bar', cornerRadius: 2, opacity: 0.8 }, encoding: { x: quantity('low', title, extra), x2: { field: 'high' } } },
+        { mark: { type: 'tick', thickness: 2 }, encoding: { x: { field: 'low', type: 'quantitative' } } },
+        { mark: { type: 'tick', thickness: 2 }, encoding: { x: { field: 'high', type: 'quantitative' } } },
+      ],
     },
-    resolve: { scale: { y: 'independent' } },
   });
   return topLevel(
     {
