@@ -2,11 +2,12 @@
  * Cost graphs of real tfjs models: any tf.LayersModel through the harness's analytic FLOP
  * counter, and zoo models named on the command line (`mlp`, `cnn:filters1=8,batch=64`...).
  * This is the edge that touches tfjs (building a model reads its weights), a sub-layer of its own
- * so that placement/index.ts (the planner) stays pure; it reaches the harness through bench/index.ts.
+ * so that placement/index.ts (the planner) stays pure; it reaches the zoo and the FLOP counter through their sub-layer indexes (not the training harness).
  */
 import { UsageError } from '../../errors.ts';
 import type { LayersModel } from '../../runtime/index.ts';
-import { buildZooModel, countFlops, isZooModel, ZOO_MODELS } from '../../bench/index.ts';
+import { countFlops } from '../../bench/flops/index.ts';
+import { buildZooModel, isZooModel, ZOO_MODELS } from '../../bench/zoo/index.ts';
 import { graphFromFlopRows } from '../from-model.ts';
 import type { CostGraph, OptimizerName, WeightDtype } from '../graph.ts';
 
