@@ -47,12 +47,44 @@ async function sweep(extra: { workers?: number; queue?: string }): Promise<{ sec
   return { seconds, output: JSON.stringify(assembleSimulation(scenario, new Map(), results, periods)) };
 }
 
-async function queued(db: number, processes: number): Promise<{ seconds: number; output: string }> {
+/**
+ * Where a queued job's time goes inside the workers, from their events: storing the result
+ * (finished − started − the point's own wall time) and a worker process idle between its
+ * points (next started − previous finished). The rest of the overhead is the submitter's.
+ */
+interface WorkerSplit {
+  storeMs: number;
+  idleMs: number;
+}
+
+async function queued(db: number, processes: number): Promise<{ seconds: number; output: string; split: WorkerSplit }> {
   const url = `redis://127.0.0.1:${redis.port}/${db}`;
   const stop = new AbortController();
-  const workers = Array.from({ length: processes }, () => runQueueWorker({ target: parseQueueUrl(url), concurrency: 1, signal: stop.signal }));
+  const store: number[] = [];
+  const idle: number[] = [];
+  const workers = Array.from({ length: processes }, () => {
+    let startedAt = 0;
+    let finishedAt: number | undefined;
+    return runQueueWorker({
+      target: parseQueueUrl(url),
+      concurrency: 1,
+      signal: stop.signal,
+      onEvent: (e) => {
+        const now = performance.now();
+        if (e.type === 'started') {
+          if (finishedAt !== undefined) idle.push(now - finishedAt);
+          startedAt = now;
+        } else if (e.type === 'finished') {
+          store.push(now - startedAt - 1000 * e.wallSeconds);
+          finishedAt = now;
+        }
+      },
+    });
+  });
+  const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
   try {
-    return await sweep({ queue: url });
+    const result = await sweep({ queue: url });
+    return { ...result, split: { storeMs: mean(store), idleMs: mean(idle) } };
   } finally {
     stop.abort();
     await Promise.all(workers);
@@ -77,6 +109,7 @@ try {
   console.log(`queue, 1 worker      : ${rate(queue1).toFixed(1)} jobs/s (${queue1.seconds.toFixed(2)} s); ${(rate(queue1) / rate(local1)).toFixed(2)}× the local pool; overhead ${overheadMs(queue1, local1).toFixed(2)} ms/job`);
   console.log(`local pool, 2 workers: ${rate(local2).toFixed(1)} jobs/s (${local2.seconds.toFixed(2)} s)`);
   console.log(`queue, 2 workers     : ${rate(queue2).toFixed(1)} jobs/s (${queue2.seconds.toFixed(2)} s); ${(rate(queue2) / rate(local2)).toFixed(2)}× the local pool; overhead ${overheadMs(queue2, local2).toFixed(2)} ms/job; ${(rate(queue2) / rate(queue1)).toFixed(2)}× 1 queue worker`);
+  for (const [name, q] of [['1 worker', queue1], ['2 workers', queue2]] as const) console.log(`  in the workers (${name}): storing a result ${q.split.storeMs.toFixed(2)} ms, a process idle between points ${q.split.idleMs.toFixed(2)} ms (per job)`);
   console.log('goal: queue overhead < 5 ms per job on loopback (issue #17); all outputs byte-identical to the local pool');
 } finally {
   await redis.stop();
