@@ -6,9 +6,15 @@
  * architectures rebuilt in perf/peer_torch.py) at 1 and 2 threads; samples/s and the ratio
  * costsim / PyTorch are printed, then GEMM 1024² against numpy (same OpenBLAS) and a profile of
  * one native training step (GEMM/conv kernels vs other kernels vs fused Adam vs JS overhead).
+ * Then the transformer at the GPT-2-small shape (perf/peer/transformer.ts): training samples/s
+ * and KV-cached decode tokens/s at batch 1 and 16 on the native configurations against the
+ * PyTorch twins (perf/peer_torch.py), and for every transformer row where its time goes
+ * (inside kernels vs outside them, src/runtime/kernel-timer.ts).
  *
  * Flags: --models mlp,cnn,transformer  --seconds 3 (per measurement)  --rounds 1 (best of)
  *        --threads 1,2  --backends native,wasm  --no-torch  --no-install  --no-profile  --json
+ *        --no-gpt2  --gpt2-shape layers,hidden,heads,ffn,vocab,sequence,trainBatch (default GPT-2 small, 128 tokens, batch 4)
+ *        --decode-batches 1,16  --decode-context 128  --decode-steps 16
  * Measured numbers only; the machine is shared, so compare ratios from the same run.
  */
 import { cpus, loadavg } from 'node:os';
@@ -18,6 +24,7 @@ import { loadNativeAddon } from '../src/runtime/native/addon.ts';
 import { loadTask, resolveModelOptions, type ZooModelName } from '../src/bench/zoo/index.ts';
 import { additionLayout, ADDITION_VOCAB_SIZE } from '../src/bench/data/addition.ts';
 import { profileStep, timeCostsim, type CostsimConfig, type StepProfile } from './peer/costsim.ts';
+import { GPT2_SMALL, timeDecode, timeGptTraining, zooStepSplit, type GptShape, type TimeSplit } from './peer/transformer.ts';
 import { findTorchPython, runTorch, torchDefaultThreads, type TorchReport } from './peer/torch.ts';
 
 const BATCH: Record<ZooModelName, number> = { mlp: 256, cnn: 64, transformer: 64 };
@@ -35,6 +42,14 @@ const rounds = Number(flag('rounds') ?? 1);
 const threadCounts = list(flag('threads') ?? '1,2').map(Number);
 const backends = list(flag('backends') ?? 'native,wasm');
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const gpt2Shape = ((value?: string): GptShape => {
+  if (!value) return GPT2_SMALL;
+  const [layers, hidden, heads, ffn, vocab, sequence, trainBatch] = list(value).map(Number) as number[];
+  return { layers, hidden, heads, ffn, vocab, sequence, trainBatch } as GptShape;
+})(flag('gpt2-shape'));
+const decodeBatches = list(flag('decode-batches') ?? '1,16').map(Number);
+const decodeContext = Number(flag('decode-context') ?? 128);
+const decodeSteps = Number(flag('decode-steps') ?? 16);
 
 /** The PyTorch twin of a zoo model: architecture numbers read from the zoo's own defaults. */
 function torchSpec(name: ZooModelName): object {
@@ -112,8 +127,9 @@ async function main(): Promise<void> {
       gemm.wasm = Math.max(gemm.wasm ?? 0, (await measureGemm(1024, seconds / 2)).gflops);
     }
   }
+  const { gpt, splits } = await transformerRows(configs, torchPython.python);
   const loadAfter = loadavg();
-  const report = { machine: { cpu: cpus()[0]?.model, vcpus: cpus().length, loadBefore, loadAfter }, blas: native.ok ? native.blas : undefined, torch: torchInfo, seconds, rounds, results, gemm, profiles };
+  const report = { machine: { cpu: cpus()[0]?.model, vcpus: cpus().length, loadBefore, loadAfter }, blas: native.ok ? native.blas : undefined, torch: torchInfo, seconds, rounds, results, gemm, profiles, gpt2Shape, gpt, splits };
   if (has('json')) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
@@ -121,7 +137,69 @@ async function main(): Promise<void> {
   printTables(report);
 }
 
-function printTables(r: { machine: { cpu?: string; vcpus: number; loadBefore: number[]; loadAfter: number[] }; blas?: string; torch: Partial<TorchReport>; results: Record<string, Record<string, number>>; gemm: Record<string, number>; profiles: StepProfile[] }): void {
+/**
+ * The transformer rows: the zoo transformer's step split (batch 64), and at the GPT-2-small shape
+ * training samples/s and decode tokens/s per native configuration and PyTorch thread count.
+ * A row that fails (e.g. out of wasm memory) is logged and left out; the run goes on.
+ */
+async function transformerRows(configs: CostsimConfig[], python: string | undefined): Promise<{ gpt: Record<string, Record<string, number>>; splits: Array<{ label: string; split: TimeSplit }> }> {
+  const gpt: Record<string, Record<string, number>> = {};
+  const splits: Array<{ label: string; split: TimeSplit }> = [];
+  const nativeConfigs = configs.filter((c) => c.backend === 'native' && c.adam === 'fused');
+  const attempt = async (what: string, fn: () => Promise<void>): Promise<void> => {
+    try {
+      await fn();
+    } catch (error) {
+      log(`bench:peer: ${what} failed: ${(error as Error).message.split('\n')[0]}`);
+    }
+  };
+  if (models.includes('transformer')) {
+    const task = loadTask('transformer', { seed: 0, digits: resolveModelOptions('transformer').digits });
+    for (const config of nativeConfigs) {
+      await attempt(`transformer split on ${config.label}`, async () => {
+        splits.push({ label: `transformer b${BATCH.transformer} train ${config.label}`, split: await zooStepSplit('transformer', task, BATCH.transformer, config) });
+      });
+    }
+    task.dispose();
+  }
+  if (has('no-gpt2')) return { gpt, splits };
+  const s = gpt2Shape;
+  const trainRow = `train b${s.trainBatch}×${s.sequence}`;
+  for (const config of nativeConfigs) {
+    log(`GPT-2-small shape: training on ${config.label}...`);
+    await attempt(`GPT-2-small training on ${config.label}`, async () => {
+      const run = await timeGptTraining(s, config, seconds);
+      (gpt[trainRow] ??= {})[config.label] = run.samplesPerSecond;
+      splits.push({ label: `gpt2 ${trainRow} ${config.label}`, split: run.split });
+    });
+    for (const batch of decodeBatches) {
+      log(`GPT-2-small shape: decode batch ${batch} on ${config.label}...`);
+      await attempt(`GPT-2-small decode b${batch} on ${config.label}`, async () => {
+        const run = await timeDecode(s, batch, decodeContext, decodeSteps, config);
+        (gpt[`decode b${batch} (tokens/s)`] ??= {})[config.label] = run.tokensPerSecond;
+        splits.push({ label: `gpt2 decode b${batch} ${config.label}`, split: run.split });
+      });
+    }
+  }
+  if (python) {
+    const base = { layers: s.layers, hidden: s.hidden, heads: s.heads, ffn: s.ffn, vocab: s.vocab };
+    const train = { name: 'transformer', label: 'gpt2-train', batch: s.trainBatch, length: s.sequence, vocab: s.vocab, answerLength: s.sequence, dModel: s.hidden, heads: s.heads, layers: s.layers, mlpRatio: s.ffn / s.hidden };
+    const decodes = decodeBatches.map((batch) => ({ name: 'decode', label: `decode-b${batch}`, ...base, batch, context: decodeContext, steps: decodeSteps }));
+    for (const threads of threadCounts) {
+      log(`GPT-2-small shape in PyTorch, ${threads} thread(s)...`);
+      await attempt(`GPT-2-small in PyTorch at ${threads} thread(s)`, async () => {
+        const report = runTorch(python, threads, { seconds, gemm: false, models: [train, ...decodes] });
+        for (const r of report.runs) {
+          const row = r.what === 'gpt2-train' ? trainRow : `decode b${r.what.replace('decode-b', '')} (tokens/s)`;
+          (gpt[row] ??= {})[`torch ${threads}t`] = r.tokensPerSecond ?? r.samplesPerSecond ?? 0;
+        }
+      });
+    }
+  }
+  return { gpt, splits };
+}
+
+function printTables(r: { machine: { cpu?: string; vcpus: number; loadBefore: number[]; loadAfter: number[] }; blas?: string; torch: Partial<TorchReport>; results: Record<string, Record<string, number>>; gemm: Record<string, number>; profiles: StepProfile[]; gpt2Shape: GptShape; gpt: Record<string, Record<string, number>>; splits: Array<{ label: string; split: TimeSplit }> }): void {
   const out = (line = ''): void => void process.stdout.write(`${line}\n`);
   const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
   out(`bench:peer (measured now): ${r.machine.cpu}, ${r.machine.vcpus} vCPUs; load average before ${load(r.machine.loadBefore)}, after ${load(r.machine.loadAfter)}`);
@@ -152,6 +230,26 @@ function printTables(r: { machine: { cpu?: string; vcpus: number; loadBefore: nu
     for (const p of r.profiles) {
       out([p.label.padEnd(30), ...[p.stepMs, p.gemmConvMs, p.nativeMemoryMs, p.wasmKernelsMs, p.adamMs, p.outsideKernelsMs].map((v) => v.toFixed(1).padStart(16))].join(''));
       out(`${''.padEnd(30)}top kernels: ${p.topKernels.map((k) => `${k.name} ${k.ms.toFixed(1)}`).join(', ')}`);
+    }
+  }
+  const g = r.gpt2Shape;
+  if (Object.keys(r.gpt).length) {
+    out();
+    out(`GPT-2-small shape (${g.layers} layers, ${g.hidden} wide, ${g.heads} heads, FFN ${g.ffn}, vocab ${g.vocab}): training samples/s, KV-cached decode tokens/s after ${decodeContext} tokens`);
+    const labels = [...new Set(Object.values(r.gpt).flatMap((row) => Object.keys(row)))];
+    out(['row'.padEnd(24), ...labels.map((l) => l.padStart(18)), 'costsim/PyTorch'.padStart(17)].join(''));
+    for (const [name, row] of Object.entries(r.gpt)) {
+      const costsim = Math.max(0, ...Object.entries(row).filter(([l]) => !l.startsWith('torch')).map(([, v]) => v));
+      const torch = Math.max(0, ...Object.entries(row).filter(([l]) => l.startsWith('torch')).map(([, v]) => v));
+      out([name.padEnd(24), ...labels.map((l) => (row[l] === undefined ? '-' : (row[l] as number).toFixed(1)).padStart(18)), (torch ? (costsim / torch).toFixed(2) : '-').padStart(17)].join(''));
+    }
+  }
+  if (r.splits.length) {
+    out();
+    out('where the time goes (one step, kernel timer): wall ms, inside kernels ms (incl. fused Adam), outside kernels %');
+    for (const { label, split } of r.splits) {
+      out(`${label.padEnd(44)}${(split.wallSeconds * 1000).toFixed(1).padStart(10)}${(split.kernelSeconds * 1000).toFixed(1).padStart(10)}${(split.outsideFraction * 100).toFixed(1).padStart(8)}%`);
+      out(`${''.padEnd(44)}top kernels: ${split.topKernels.map((k) => `${k.name} ${k.ms.toFixed(1)}×${k.count}`).join(', ')}`);
     }
   }
 }

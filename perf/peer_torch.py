@@ -1,9 +1,12 @@
 """PyTorch CPU side of `npm run bench:peer`: the costsim zoo models rebuilt layer for layer
 (src/bench/zoo/models.ts), trained with the same batch and optimizer (Adam), timed the same way
-(warm-up steps, then steps to fill a time budget). Also times numpy's 1024^2 float32 GEMM.
+(warm-up steps, then steps to fill a time budget), and the KV-cached decoder of
+src/serve/measure/decoder.ts with its own cache (Decoder below). Also times numpy's 1024^2 float32 GEMM.
 
 Usage: python3 peer_torch.py '<json config>'  ->  prints one JSON object on stdout.
 Config: {"threads": [1, 2], "seconds": 4, "models": [{"name": "mlp", "batch": 256, ...}, ...]}
+A model named "decode" is the KV-cached decoder twin ({"layers", "hidden", "heads", "ffn", "vocab", "batch",
+"context", "steps"}): its run reports tokensPerSecond. An optional "label" names the run.
 """
 import json
 import math
@@ -122,6 +125,62 @@ def time_training(spec, seconds):
     return {"steps": steps, "wallSeconds": wall, "samplesPerSecond": steps * spec["batch"] / wall}
 
 
+class Decoder:
+    """KV-cached decoder twin of src/serve/measure/decoder.ts: pre-norm blocks (RMSNorm without a
+    scale, eps 1e-5), bias-free q/k/v/o projections, ReLU MLP, tied embeddings, weights normal(0, 0.02);
+    the cache is each layer's K and V [batch, heads, tokens, headDim], grown by concatenation."""
+
+    def __init__(self, spec):
+        g = torch.Generator().manual_seed(1)
+        w = lambda rows, cols: torch.randn(rows, cols, generator=g) * 0.02
+        h, f = spec["hidden"], spec["ffn"]
+        self.heads, self.hidden = spec["heads"], h
+        self.blocks = [dict(wq=w(h, h), wk=w(h, h), wv=w(h, h), wo=w(h, h), w1=w(h, f), w2=w(f, h)) for _ in range(spec["layers"])]
+        self.embed = w(spec["vocab"], h)
+
+    @staticmethod
+    def rms_norm(x):
+        return x / torch.sqrt((x * x).mean(-1, keepdim=True) + 1e-5)
+
+    def forward(self, tokens, cache):
+        b, t = tokens.shape
+        hd = self.hidden // self.heads
+        split = lambda y: y.view(b, t, self.heads, hd).transpose(1, 2)
+        x = self.embed[tokens.reshape(-1)].view(b * t, self.hidden)
+        past = cache[0][0].shape[2] if cache else 0
+        mask = torch.triu(torch.ones(t, past + t, dtype=torch.bool), past + 1) if t > 1 else None
+        new_cache = []
+        for i, blk in enumerate(self.blocks):
+            n = self.rms_norm(x)
+            q, k, v = split(n @ blk["wq"]), split(n @ blk["wk"]), split(n @ blk["wv"])
+            if cache:
+                k, v = torch.cat([cache[i][0], k], 2), torch.cat([cache[i][1], v], 2)
+            new_cache.append((k, v))
+            scores = q @ k.transpose(-1, -2) / math.sqrt(hd)
+            if mask is not None:
+                scores = scores.masked_fill(mask, -1e9)
+            attn = (torch.softmax(scores, -1) @ v).transpose(1, 2).reshape(b * t, self.hidden)
+            x = x + attn @ blk["wo"]
+            x = x + torch.relu(self.rms_norm(x) @ blk["w1"]) @ blk["w2"]
+        last = self.rms_norm(x).view(b, t, self.hidden)[:, -1, :]
+        return last @ self.embed.T, new_cache
+
+
+def time_decode(spec):
+    """Decode tokens/s: prefill `context` tokens per sequence, one warm-up step, then `steps` timed steps (greedy)."""
+    model, b = Decoder(spec), spec["batch"]
+    prompt = torch.tensor([[(i * 31 + t * 7) % spec["vocab"] for t in range(spec["context"])] for i in range(b)])
+    with torch.no_grad():
+        logits, cache = model.forward(prompt, None)
+        logits, cache = model.forward(logits.argmax(-1, keepdim=True), cache)
+        start = time.perf_counter()
+        for _ in range(spec["steps"]):
+            logits, cache = model.forward(logits.argmax(-1, keepdim=True), cache)
+        logits.sum().item()
+        wall = time.perf_counter() - start
+    return {"steps": spec["steps"], "wallSeconds": wall, "tokensPerSecond": b * spec["steps"] / wall}
+
+
 def time_gemm(n, seconds):
     a = np.random.default_rng(1).uniform(-1, 1, (n, n)).astype(np.float32)
     b = np.random.default_rng(2).uniform(-1, 1, (n, n)).astype(np.float32)
@@ -141,7 +200,8 @@ def main():
         if config.get("gemm"):
             out["runs"].append({"what": "gemm", "threads": threads, "n": 1024, "gflops": time_gemm(1024, config["seconds"] / 2)})
         for spec in config["models"]:
-            out["runs"].append({"what": spec["name"], "threads": threads, **time_training(spec, config["seconds"])})
+            timed = time_decode(spec) if spec["name"] == "decode" else time_training(spec, config["seconds"])
+            out["runs"].append({"what": spec.get("label", spec["name"]), "threads": threads, **timed})
     print(json.dumps(out))
 
 

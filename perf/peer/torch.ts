@@ -11,7 +11,7 @@ export interface TorchReport {
   torch: string;
   numpy: string;
   defaultThreads: number;
-  runs: Array<{ what: string; threads: number; samplesPerSecond?: number; gflops?: number; steps?: number; wallSeconds?: number }>;
+  runs: Array<{ what: string; threads: number; samplesPerSecond?: number; tokensPerSecond?: number; gflops?: number; steps?: number; wallSeconds?: number }>;
 }
 
 const script = fileURLToPath(new URL('../peer_torch.py', import.meta.url));
