@@ -17,7 +17,7 @@ function shortUsage(program: Command): string {
   const names = program.commands.map((c) => c.name());
   const width = Math.max(...names.map((n) => n.length));
   return [
-    `${messages.programDescription} Version ${COSTSIM_VERSION}.`,
+    `${messages.programDescription}`,
     'usage: costsim <command> [options]',
     '',
     ...program.commands.map((c) => `  ${c.name().padEnd(width)}  ${firstSentence(c.description())}`),
