@@ -106,8 +106,8 @@ export interface BenchMetrics {
    * (transformer only).
    */
   checkpoint?: {
-    plain: { peakBytes: number; transientPeakBytes: number; stepSeconds: number };
-    checkpointed: { peakBytes: number; transientPeakBytes: number; stepSeconds: number };
+    plain: { peakBytes: number; transientPeakBytes: number; stepSeconds: number; physical?: CheckpointPhysical };
+    checkpointed: { peakBytes: number; transientPeakBytes: number; stepSeconds: number; physical?: CheckpointPhysical };
     gradientMaxRelativeDifference: number;
     predicted?: { activationBytesRatio: number; stepFlopsRatio: number; graph: string };
   };
@@ -126,6 +126,14 @@ export interface BenchEvaluation {
   step: number;
   validationAccuracy: number;
   testAccuracy: number;
+}
+
+/** Physical high-water marks of one training variant run alone in a fresh process, after building the model and after the steps (bytes). */
+export interface CheckpointPhysical {
+  baselineRssBytes: number;
+  peakRssBytes: number;
+  baselineWasmHeapBytes?: number;
+  wasmHeapBytes?: number;
 }
 
 /** A complete record as stored, one per line, in the JSONL store. */

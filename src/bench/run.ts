@@ -31,6 +31,7 @@ import { measureAccumulationEquivalence, type AccumulationEquivalence } from './
 import { reachesTarget, type Evaluation } from './train/stopping.ts';
 import { zooSegments } from './zoo/segments.ts';
 import { compareCheckpointing, type CheckpointComparison } from './train/checkpoint-compare.ts';
+import { measurePhysicalCheckpointing } from './train/checkpoint-physical.ts';
 
 /** Runs per benchmark when the caller does not say (`costsim run`; MLPerf asks for at least 3 to drop two). `costsim bench` defaults to 5. */
 export const DEFAULT_RUNS = 3;
@@ -129,6 +130,12 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
   const gemm = await measureGemm(gemmSize(environment.backend), options.gemmSeconds ?? 0.5);
   const equivalence = config.accumulationSteps > 1 && hasBatchNorm(config.model) ? accumulationDifference(config) : undefined;
   const checkpointing = config.checkpoint ? await checkpointComparison(config) : undefined;
+  if (checkpointing) {
+    // Physical marks only grow within a process: each variant runs alone in a fresh one, one after the other.
+    const physical = await measurePhysicalCheckpointing(config, environment.backend, CHECKPOINT_TIMED_STEPS);
+    checkpointing.plain.physical = physical.plain;
+    checkpointing.checkpointed.physical = physical.checkpointed;
+  }
   const singles: Array<SingleRun & { seed: number }> = [];
   for (let i = 0; i < runCount; i++) {
     const seed = config.seed + i;
@@ -210,7 +217,9 @@ async function checkpointComparison(config: BenchConfig): Promise<CheckpointComp
 function checkpointProvenance(config: BenchConfig, c: CheckpointComparison): Record<string, Provenance> {
   const segments = config.model === 'transformer' ? 'the embedding, each transformer block and the head' : config.model === 'cnn' ? 'each conv → batch norm → ReLU → pool stage and the dense head' : 'each dense layer';
   return {
-    'metrics.checkpoint': { kind: 'measured', source: `plain training vs gradient checkpointing (segments: ${segments}; each recomputed during backward, batch norm's moving statistics restored after the recomputation) on a fresh copy of the model, this process, after one warm-up step each: peakBytes and transientPeakBytes are tfjs logical tensor bytes at the peak of one profiled step (tf.profile; the tfjs high-water mark, not RSS: the process's peak RSS and the wasm heap only grow, so in one process they cannot tell the two variants apart), stepSeconds the median of ${CHECKPOINT_TIMED_STEPS} timed steps of each, alternating plain and checkpointed so load drift hits both` },
+    'metrics.checkpoint': { kind: 'measured', source: `plain training vs gradient checkpointing (segments: ${segments}; each recomputed during backward, batch norm's moving statistics restored after the recomputation) on a fresh copy of the model, this process, after one warm-up step each: peakBytes and transientPeakBytes are tfjs logical tensor bytes at the peak of one profiled step (tf.profile; the tfjs high-water mark, not RSS: the process's peak RSS and the wasm heap only grow, so in one process they cannot tell the two variants apart; physical figures: plain.physical and checkpointed.physical, from fresh processes), stepSeconds the fastest of ${CHECKPOINT_TIMED_STEPS} timed steps of each (the least disturbed by other load), alternating plain and checkpointed so load drift hits both` },
+    'metrics.checkpoint.checkpointed.physical': { kind: 'measured', source: 'as metrics.checkpoint.plain.physical, for the checkpointed variant' },
+    'metrics.checkpoint.plain.physical': { kind: 'measured', source: `physical: each variant alone in a fresh worker process (plain first, then checkpointed, never side by side), ${CHECKPOINT_TIMED_STEPS} steps on the same backend: process peak RSS (getrusage ru_maxrss) and wasm heap size read after building the model (baseline*) and after the steps; both are high-water marks, so the growth over the baseline is the variant's own; RSS includes the process start-up and is noisier than the wasm heap` },
     'metrics.checkpoint.gradientMaxRelativeDifference': { kind: 'measured', source: 'one batch, same weights: max |g_plain − g_checkpointed| ÷ max(1, max |g_plain|) over every variable (float32 rounding only; 1e-5 is the bound tested)' },
     ...(c.predicted ? { 'metrics.checkpoint.predicted': { kind: 'modeled' as const, source: `placement model (src/placement/transformer.ts) for ${c.predicted.graph} against recompute=none: activation bytes per Korthikanti et al. 2022 §4.1 (2·s·b·h per block under full recomputation), FLOPs per Narayanan et al. 2021 §5.1 plus one forward per block; the zoo MLP uses ReLU where the model assumes GELU` } } : {}),
   };

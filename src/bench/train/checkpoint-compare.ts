@@ -1,7 +1,7 @@
 /**
  * Gradient checkpointing measured against plain training on the same model, in this process:
  * for each variant a warm-up step and one profiled step (tfjs peak tensor bytes), then
- * `timedSteps` timed steps of each, alternating (median seconds); the gradients of both from the
+ * `timedSteps` timed steps of each, alternating (the fastest, as least disturbed by other load); the gradients of both from the
  * same weights on one batch (largest difference); and, for the transformer, the placement
  * model's prediction for `recompute=full` set beside the measurement.
  */
@@ -10,18 +10,20 @@ import { createAdamOptimizer, type Segment } from '../../runtime/index.ts';
 import { transformerGraph, type TransformerShape } from '../../placement/index.ts';
 import { additionLayout } from '../data/addition.ts';
 import type { Task } from '../zoo/task.ts';
-import type { BenchConfig } from '../record.ts';
+import type { BenchConfig, CheckpointPhysical } from '../record.ts';
 import { EpochSampler, batchGradients, trainStep, trainableVariables } from './loop.ts';
 import { profileTrainStep } from './profile.ts';
 import type { Rng } from '../../util/rng.ts';
 
-/** One variant's measurement: tfjs logical bytes at the step's peak and median seconds per optimizer step. */
+/** One variant's measurement: tfjs logical bytes at the step's peak and the fastest seconds per optimizer step. */
 export interface CheckpointVariant {
   /** tfjs peak tensor bytes during one step, the data set excluded (tf.profile). */
   peakBytes: number;
   /** Peak bytes above what was held when the step began (activations, gradients). */
   transientPeakBytes: number;
   stepSeconds: number;
+  /** Physical high-water marks of this variant run alone in a fresh process (see checkpoint-physical.ts). */
+  physical?: CheckpointPhysical;
 }
 
 /** The placement model's prediction for the same shape: ratios of recompute=full to recompute=none. */
@@ -105,7 +107,8 @@ export async function compareCheckpointing(options: { model: LayersModel; task: 
     await step(withSegments); // warm-up: kernel set-up, optimizer state
     return profileTrainStep(model, task, optimizer, sampler.next(n), config.accumulationSteps, withSegments);
   };
-  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  // The fastest of the alternating steps: on a shared machine, the one least disturbed by other load.
+  const fastest = (xs: number[]): number => Math.min(...xs);
   try {
     const plainProfile = await profile(undefined);
     const checkpointedProfile = await profile(segments);
@@ -116,7 +119,7 @@ export async function compareCheckpointing(options: { model: LayersModel; task: 
       plainTimes.push(await step(undefined));
       checkpointedTimes.push(await step(segments));
     }
-    const variant = (p: typeof plainProfile, times: number[]): CheckpointVariant => ({ peakBytes: p.peakBytes, transientPeakBytes: p.transientPeakBytes, stepSeconds: median(times) });
+    const variant = (p: typeof plainProfile, times: number[]): CheckpointVariant => ({ peakBytes: p.peakBytes, transientPeakBytes: p.transientPeakBytes, stepSeconds: fastest(times) });
     const predicted = predictCheckpointing(config);
     return { plain: variant(plainProfile, plainTimes), checkpointed: variant(checkpointedProfile, checkpointedTimes), gradientMaxRelativeDifference, ...(predicted ? { predicted } : {}) };
   } finally {

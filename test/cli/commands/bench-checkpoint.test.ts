@@ -28,6 +28,11 @@ describe('costsim bench --checkpoint', () => {
     expect(c.checkpointed.stepSeconds).toBeGreaterThan(c.plain.stepSeconds);
     expect(c.checkpointed.stepSeconds).toBeLessThan(4 * c.plain.stepSeconds);
     expect(c.gradientMaxRelativeDifference).toBeLessThan(1e-5);
+    // Physical: each variant alone in a fresh process; the wasm heap's growth over the model build is that variant's own.
+    const growth = (v: { physical: { wasmHeapBytes: number; baselineWasmHeapBytes: number } }) => v.physical.wasmHeapBytes - v.physical.baselineWasmHeapBytes;
+    expect(c.checkpointed.physical.wasmHeapBytes).toBeLessThanOrEqual(c.plain.physical.wasmHeapBytes);
+    expect(growth(c.checkpointed)).toBeLessThan(growth(c.plain));
+    expect(c.plain.physical.peakRssBytes).toBeGreaterThan(0);
     // The placement model's prediction, labelled modeled: fewer activation bytes, ×(1 + 1/3) block FLOPs at most.
     expect(c.predicted.activationBytesRatio).toBeLessThan(1);
     expect(c.predicted.stepFlopsRatio).toBeGreaterThan(1);
