@@ -426,17 +426,25 @@ Napi::Value BiasGeluGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// attention(q, k, v, out, probs, slices, tq, tk, d, scale, causal (0/1))
+// Optional trailing `heads` argument (default 1), see AttentionForward.
+bool ReadHeads(const Napi::CallbackInfo& info, std::size_t index, int slices, int& heads) {
+  heads = 1;
+  if (info.Length() > index && !ReadInt(info, index, "heads", heads)) return false;
+  if (heads < 1 || slices % heads != 0) return Fail(info.Env(), "heads must be >= 1 and divide slices");
+  return true;
+}
+
+// attention(q, k, v, out, probs, slices, tq, tk, d, scale, causal (0/1), heads = 1)
 Napi::Value Attention(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 11) return Fail(env, "attention expects 11 arguments"), env.Undefined();
   FloatView q, k, v, out, probs;
-  int slices = 0, tq = 0, tk = 0, d = 0, causal = 0;
+  int slices = 0, tq = 0, tk = 0, d = 0, causal = 0, heads = 1;
   float scale = 0;
   if (!ReadFloats(info, 0, "q", false, q) || !ReadFloats(info, 1, "k", false, k) || !ReadFloats(info, 2, "v", false, v) ||
       !ReadFloats(info, 3, "out", false, out) || !ReadFloats(info, 4, "probs", false, probs) || !ReadInt(info, 5, "slices", slices) ||
       !ReadInt(info, 6, "tq", tq) || !ReadInt(info, 7, "tk", tk) || !ReadInt(info, 8, "d", d) || !ReadFloat(info, 9, "scale", scale) ||
-      !ReadInt(info, 10, "causal", causal)) {
+      !ReadInt(info, 10, "causal", causal) || !ReadHeads(info, 11, slices, heads)) {
     return env.Undefined();
   }
   const std::size_t queries = static_cast<std::size_t>(slices) * tq * d, keys = static_cast<std::size_t>(slices) * tk * d;
@@ -445,21 +453,22 @@ Napi::Value Attention(const Napi::CallbackInfo& info) {
     if (tq > tk) Fail(env, "attention needs tq <= tk");
     return env.Undefined();
   }
-  costsim::AttentionForward(q.data, k.data, v.data, out.data, probs.data, slices, tq, tk, d, scale, causal != 0);
+  costsim::AttentionForward(q.data, k.data, v.data, out.data, probs.data, slices, tq, tk, d, scale, causal != 0, heads);
   return env.Undefined();
 }
 
-// attentionGrad(q, k, v, probs, dOut, dq, dk, dv, slices, tq, tk, d, scale)
+// attentionGrad(q, k, v, probs, dOut, dq, dk, dv, slices, tq, tk, d, scale, heads = 1)
 Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 13) return Fail(env, "attentionGrad expects 13 arguments"), env.Undefined();
   FloatView q, k, v, probs, dOut, dq, dk, dv;
-  int slices = 0, tq = 0, tk = 0, d = 0;
+  int slices = 0, tq = 0, tk = 0, d = 0, heads = 1;
   float scale = 0;
   if (!ReadFloats(info, 0, "q", false, q) || !ReadFloats(info, 1, "k", false, k) || !ReadFloats(info, 2, "v", false, v) ||
       !ReadFloats(info, 3, "probs", false, probs) || !ReadFloats(info, 4, "dOut", false, dOut) || !ReadFloats(info, 5, "dq", false, dq) ||
       !ReadFloats(info, 6, "dk", false, dk) || !ReadFloats(info, 7, "dv", false, dv) || !ReadInt(info, 8, "slices", slices) ||
-      !ReadInt(info, 9, "tq", tq) || !ReadInt(info, 10, "tk", tk) || !ReadInt(info, 11, "d", d) || !ReadFloat(info, 12, "scale", scale)) {
+      !ReadInt(info, 9, "tq", tq) || !ReadInt(info, 10, "tk", tk) || !ReadInt(info, 11, "d", d) || !ReadFloat(info, 12, "scale", scale) ||
+      !ReadHeads(info, 13, slices, heads)) {
     return env.Undefined();
   }
   const std::size_t queries = static_cast<std::size_t>(slices) * tq * d, keys = static_cast<std::size_t>(slices) * tk * d;
@@ -468,7 +477,7 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
       !Fits(env, "probs", 0, static_cast<std::size_t>(slices) * tq * tk, probs)) {
     return env.Undefined();
   }
-  costsim::AttentionBackward(q.data, k.data, v.data, probs.data, dOut.data, dq.data, dk.data, dv.data, slices, tq, tk, d, scale);
+  costsim::AttentionBackward(q.data, k.data, v.data, probs.data, dOut.data, dq.data, dk.data, dv.data, slices, tq, tk, d, scale, heads);
   return env.Undefined();
 }
 

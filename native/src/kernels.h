@@ -76,13 +76,13 @@ void BiasGeluForward(const float* x, const float* bias, float* y, std::size_t ou
 // dx = dy·gelu'(x + bias) (the gradient wrt the pre-activation, so also wrt x) and dBias = Σ_rows dx (may be null).
 void BiasGeluBackward(const float* x, const float* bias, const float* dy, float* dx, float* dBias, std::size_t outer, int channels);
 
-// Attention over `slices` (batch·head) slices: probs = softmax(scale·Q·Kᵀ, causal-masked when `causal`:
+// Attention over `slices` (batch·head) slices of [batch, rows, heads·d] Q, K, V, out (heads = 1: packed [slices, rows, d]): probs = softmax(scale·Q·Kᵀ, causal-masked when `causal`:
 // query i sees keys j ≤ (tk − tq) + i) [slices, tq, tk], out = probs·V [slices, tq, d]; Q [slices, tq, d], K and V [slices, tk, d].
 void AttentionForward(const float* q, const float* k, const float* v, float* out, float* probs, int slices, int tq, int tk, int d,
-                      float scale, bool causal);
+                      float scale, bool causal, int heads);
 // Its gradients dQ, dK, dV from the forward's probs and dOut.
 void AttentionBackward(const float* q, const float* k, const float* v, const float* probs, const float* dOut, float* dq, float* dk,
-                       float* dv, int slices, int tq, int tk, int d, float scale);
+                       float* dv, int slices, int tq, int tk, int d, float scale, int heads);
 
 // out = x tiled reps[d] times along each of `rank` dims (row-major), as tf.tile.
 void Tile(const float* x, float* out, const int32_t* xShape, const int32_t* reps, int rank);

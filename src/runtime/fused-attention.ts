@@ -28,10 +28,13 @@ function attentionOps(q: Tensor, k: Tensor, v: Tensor, scale: number, causal: bo
   });
 }
 
-function nativeApplies(q: Tensor, k: Tensor, v: Tensor): boolean {
+/** What the applicability check reads of a tensor. */
+type Shaped = Pick<Tensor, 'rank' | 'shape' | 'dtype' | 'size'>;
+
+function nativeApplies(q: Shaped, k: Shaped, v: Shaped): boolean {
   if (tf.getBackend() !== NATIVE_BACKEND || !tf.getKernel(FUSED_KERNELS.attention, NATIVE_BACKEND)) return false;
   const rank = q.rank;
-  const sameLead = (t: Tensor): boolean => t.rank === rank && t.shape.slice(0, -2).every((d, i) => d === q.shape[i]);
+  const sameLead = (t: Shaped): boolean => t.rank === rank && t.shape.slice(0, -2).every((d, i) => d === q.shape[i]);
   return (
     rank >= 3 && [q, k, v].every((t) => t.dtype === 'float32' && t.size > 0) && sameLead(k) && sameLead(v) &&
     k.shape[rank - 1] === q.shape[rank - 1] && v.shape[rank - 1] === q.shape[rank - 1] && k.shape[rank - 2] === v.shape[rank - 2] &&
@@ -59,4 +62,47 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, scale: number, causal
     };
   });
   return fused(q, k, v);
+}
+
+/** [B, T, heads·D] → [B, heads, T, D] */
+function splitHeads(x: Tensor, heads: number): Tensor {
+  const [batch, length, width] = x.shape as [number, number, number];
+  return tf.transpose(tf.reshape(x, [batch, length, heads, width / heads]), [0, 2, 1, 3]);
+}
+
+/**
+ * Multi-head attention on the projections' own layout: q [B, Tq, heads·D], k and v [B, Tk, heads·D]
+ * → [B, Tq, heads·D], head h reading columns h·D…(h+1)·D. On native one kernel each way with no
+ * head-splitting transposes (the GEMMs stride over the interleaved heads); elsewhere the split
+ * (reshape + transpose), {@link attention}, and the merge. Differentiable wrt q, k and v.
+ */
+export function multiHeadAttention(q: Tensor, k: Tensor, v: Tensor, heads: number, scale: number, causal: boolean): Tensor {
+  const rank3 = [q, k, v].every((t) => t.rank === 3 && t.shape[2] === q.shape[2] && t.shape[0] === q.shape[0]) && (q.shape[2] as number) % heads === 0;
+  const [batch, tq, width] = q.shape as [number, number, number];
+  if (!rank3 || !nativeApplies(splitShape(q, heads), splitShape(k, heads), splitShape(v, heads))) {
+    return tf.tidy(() => {
+      const mixed = attention(splitHeads(q, heads), splitHeads(k, heads), splitHeads(v, heads), scale, causal);
+      return tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, tq, width]);
+    });
+  }
+  const attrs = { scale, causal, heads };
+  const fused = tf.customGrad((qIn, kIn, vIn, save) => {
+    const inputs = { q: qIn as Tensor, k: kIn as Tensor, v: vIn as Tensor };
+    const [out, probs] = tf.engine().runKernel(FUSED_KERNELS.attention, inputs, attrs) as Tensor[] as [Tensor, Tensor];
+    (save as tf.GradSaveFunc)([inputs.q, inputs.k, inputs.v, probs]);
+    return {
+      value: out,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [sq, sk, sv, sProbs] = saved as [Tensor, Tensor, Tensor, Tensor];
+        return tf.engine().runKernel(FUSED_KERNELS.attentionGrad, { q: sq, k: sk, v: sv, probs: sProbs, dy }, attrs) as Tensor[];
+      },
+    };
+  });
+  return fused(q, k, v);
+}
+
+/** The shape x would have split into heads, for the applicability check. */
+function splitShape(x: Tensor, heads: number): Shaped {
+  const [batch, length, width] = x.shape as [number, number, number];
+  return { rank: 4, shape: [batch, heads, length, width / heads], dtype: x.dtype, size: x.size };
 }

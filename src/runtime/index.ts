@@ -15,7 +15,7 @@ export { checkpointedGradients, type Segment } from './checkpoint.ts';
 /** Fused transformer ops: one native kernel each way on `native`, tfjs's broadcasting ops elsewhere. */
 export { layerNorm, rmsNorm, biasGelu } from './fused-ops.ts';
 /** Scaled dot-product attention (optionally causal, also over a KV cache): one native kernel each way on `native`. */
-export { attention, causalMaskFor } from './fused-attention.ts';
+export { attention, multiHeadAttention, causalMaskFor } from './fused-attention.ts';
 export { withKernelTiming, optimizerKernels, type KernelTiming, type TimedMethod } from './kernel-timer.ts';
 /** Adam for training: one fused native pass per variable on the `native` backend, tf.train.adam elsewhere (same state and arithmetic). */
 export { nativeAdam as createAdamOptimizer } from './native/adam.ts';

@@ -4,7 +4,7 @@
  * `costsim>` prefix so they cannot clash with tfjs's built-ins.
  */
 import { tf, type Tensor } from '../../runtime/tf.ts';
-import { attention, causalMaskFor, layerNorm } from '../../runtime/index.ts';
+import { causalMaskFor, layerNorm, multiHeadAttention } from '../../runtime/index.ts';
 
 type LayerArgs = ConstructorParameters<typeof tf.layers.Layer>[0];
 type Shape = Array<number | null>;
@@ -107,15 +107,12 @@ export class CausalSelfAttention extends tf.layers.Layer {
       const heads = this.numHeads;
       const headWidth = d / heads;
       const x2d = tf.reshape(x, [batch * length, d]);
-      // [B·T, d] → [B, h, T, d/h]
-      const split = (t: Tensor): Tensor => tf.transpose(tf.reshape(t, [batch, length, heads, headWidth]), [0, 2, 1, 3]);
-      const q = split(this.project(x2d, 'query'));
-      const k = split(this.project(x2d, 'key'));
-      const v = split(this.project(x2d, 'value'));
-      // Scores, causal mask (−1e9 before the softmax, built on the host), softmax and the weighted
-      // sum of V: one fused kernel each way on the native backend, tfjs's ops elsewhere.
-      const mixed = attention(q, k, v, 1 / Math.sqrt(headWidth), true);
-      const merged = tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch * length, d]);
+      const project = (name: string): Tensor => tf.reshape(this.project(x2d, name), [batch, length, d]);
+      // Per head (columns h·d/h…): scores, causal mask (−1e9 before the softmax, built on the host),
+      // softmax and the weighted sum of V. On the native backend one fused kernel each way that
+      // reads the heads in place; elsewhere split into [B, h, T, d/h], tfjs's ops, and merged.
+      const mixed = multiHeadAttention(project('query'), project('key'), project('value'), heads, 1 / Math.sqrt(headWidth), true);
+      const merged = tf.reshape(mixed, [batch * length, d]);
       return tf.reshape(this.project(merged, 'output'), [batch, length, d]);
     });
   }

@@ -63,12 +63,13 @@ export interface NativeAddon {
   /**
    * Attention over `slices` (batch·head) slices: probs = softmax(scale·Q·Kᵀ) [slices, tq, tk], causal
    * (causal 1: query i sees keys j ≤ tk − tq + i), out = probs·V [slices, tq, d]; K, V are [slices, tk, d].
+   * With `heads` > 1 Q, K, V and out are [slices/heads, rows, heads·d] instead (the projections' layout).
    */
-  attention(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, probs: Float32Array, slices: number, tq: number, tk: number, d: number, scale: number, causal: number): void;
+  attention(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, probs: Float32Array, slices: number, tq: number, tk: number, d: number, scale: number, causal: number, heads?: number): void;
   /** dQ, dK, dV of {@link attention} from its probs and dOut. */
   attentionGrad(
     q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, dOut: Float32Array, dq: Float32Array, dk: Float32Array, dv: Float32Array,
-    slices: number, tq: number, tk: number, d: number, scale: number,
+    slices: number, tq: number, tk: number, d: number, scale: number, heads?: number,
   ): void;
   /** dx = dy · step(x) over x.length elements. */
   reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;

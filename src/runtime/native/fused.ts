@@ -22,36 +22,43 @@ export const FUSED_KERNELS = {
   attentionGrad: 'CostsimNativeAttentionGrad',
 } as const;
 
-/** Slices (all leading dims), query rows, key rows and width of rank-≥3 q [.., Tq, D] and k [.., Tk, D]. */
-function attentionDims(q: TensorInfo, k: TensorInfo): { slices: number; tq: number; tk: number; d: number } {
+/**
+ * Slices, query rows, key rows and head width: of rank-≥3 q [.., Tq, D] and k [.., Tk, D] (heads 0,
+ * packed), or of q [B, Tq, heads·D] and k [B, Tk, heads·D] (heads ≥ 1: slices B·heads).
+ */
+function attentionDims(q: TensorInfo, k: TensorInfo, heads: number): { slices: number; tq: number; tk: number; d: number } {
+  if (heads >= 1) {
+    const [batch, tq, width] = q.shape as [number, number, number];
+    return { slices: batch * heads, tq, tk: k.shape[1] as number, d: width / heads };
+  }
   const rank = q.shape.length;
   const tq = q.shape[rank - 2] as number;
   const d = q.shape[rank - 1] as number;
   return { slices: tf.util.sizeFromShape(q.shape) / (tq * d), tq, tk: k.shape[rank - 2] as number, d };
 }
 
-/** Inputs q, k, v; attrs scale, causal. Outputs out (q's shape) and probs [.., Tq, Tk]. */
+/** Inputs q, k, v; attrs scale, causal, heads (0: packed). Outputs out (q's shape) and probs [.., Tq, Tk] ([B, heads, Tq, Tk]). */
 function attention(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
   const backend = args.backend as BackendWasm;
   const { q, k, v } = args.inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo };
-  const { scale, causal } = args.attrs as unknown as { scale: number; causal: boolean };
-  const { slices, tq, tk, d } = attentionDims(q, k);
+  const { scale, causal, heads = 0 } = args.attrs as unknown as { scale: number; causal: boolean; heads?: number };
+  const { slices, tq, tk, d } = attentionDims(q, k, heads);
   const out = backend.makeOutput(q.shape, 'float32');
-  const probs = backend.makeOutput([...q.shape.slice(0, -1), tk], 'float32');
-  addon.attention(floats(backend, q), floats(backend, k), floats(backend, v), floats(backend, out), floats(backend, probs), slices, tq, tk, d, scale, causal ? 1 : 0);
+  const probs = backend.makeOutput(heads >= 1 ? [q.shape[0] as number, heads, tq, tk] : [...q.shape.slice(0, -1), tk], 'float32');
+  addon.attention(floats(backend, q), floats(backend, k), floats(backend, v), floats(backend, out), floats(backend, probs), slices, tq, tk, d, scale, causal ? 1 : 0, Math.max(heads, 1));
   return [out, probs];
 }
 
-/** Inputs q, k, v, probs, dy; attrs scale. Outputs dq, dk, dv. */
+/** Inputs q, k, v, probs, dy; attrs scale, heads. Outputs dq, dk, dv. */
 function attentionGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
   const backend = args.backend as BackendWasm;
   const { q, k, v, probs, dy } = args.inputs as { q: TensorInfo; k: TensorInfo; v: TensorInfo; probs: TensorInfo; dy: TensorInfo };
-  const { scale } = args.attrs as unknown as { scale: number };
-  const { slices, tq, tk, d } = attentionDims(q, k);
+  const { scale, heads = 0 } = args.attrs as unknown as { scale: number; heads?: number };
+  const { slices, tq, tk, d } = attentionDims(q, k, heads);
   const [dq, dk, dv] = [q, k, v].map((t) => backend.makeOutput(t.shape, 'float32')) as [TensorInfo, TensorInfo, TensorInfo];
   addon.attentionGrad(
     floats(backend, q), floats(backend, k), floats(backend, v), floats(backend, probs), floats(backend, dy),
-    floats(backend, dq), floats(backend, dk), floats(backend, dv), slices, tq, tk, d, scale,
+    floats(backend, dq), floats(backend, dk), floats(backend, dv), slices, tq, tk, d, scale, Math.max(heads, 1),
   );
   return [dq, dk, dv];
 }

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/runtime/tf.ts';
 import { biasGelu, layerNorm, rmsNorm } from '../../../src/runtime/fused-ops.ts';
-import { attention } from '../../../src/runtime/fused-attention.ts';
+import { attention, multiHeadAttention } from '../../../src/runtime/fused-attention.ts';
 import { createDecoder, disposeCache, disposeDecoder, forward } from '../../../src/serve/measure/decoder.ts';
 import { FUSED_KERNELS } from '../../../src/runtime/native/fused.ts';
 import { expectNativeMatchesCpu, nativeBuilt, setUpBackends, skipReason } from './helpers.ts';
@@ -126,5 +126,26 @@ describe.skipIf(!nativeBuilt)(`the KV-cached decoder on the native backend${skip
       disposeDecoder(d);
       return all;
     });
+  });
+});
+
+describe.skipIf(!nativeBuilt)(`native fused multi-head attention on [B, T, heads·D]${skipReason}`, () => {
+  beforeAll(setUpBackends);
+
+  it('causal, 3 heads of width 4: output and dQ, dK, dV match cpu (which splits and merges heads)', async () => {
+    await expectNativeMatchesCpu([[2, 5, 12], [2, 5, 12], [2, 5, 12]], withGrads((q, k, v) => multiHeadAttention(q, k, v, 3, 0.5, true)));
+  });
+
+  it('equals the packed attention of the split heads on native, and runs no Transpose', async () => {
+    await tf.setBackend('native');
+    const [q, k, v] = [1, 2, 3].map((seed) => tf.randomNormal([2, 4, 8], 0, 1, 'float32', seed));
+    const split = (t: tf.Tensor): tf.Tensor => tf.transpose(tf.reshape(t, [2, 4, 2, 4]), [0, 2, 1, 3]);
+    const packed = tf.reshape(tf.transpose(attention(split(q as tf.Tensor), split(k as tf.Tensor), split(v as tf.Tensor), 0.5, true), [0, 2, 1, 3]), [2, 4, 8]);
+    const heads = multiHeadAttention(q as tf.Tensor, k as tf.Tensor, v as tf.Tensor, 2, 0.5, true);
+    const gap = (await tf.max(tf.abs(tf.sub(packed, heads))).data())[0] as number;
+    expect(gap).toBeLessThan(1e-6);
+    const names = await nativeKernelNames(() => tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => multiHeadAttention(a, b, c, 2, 0.5, true).sum())([q as tf.Tensor, k as tf.Tensor, v as tf.Tensor]));
+    expect(names).toContain(FUSED_KERNELS.attentionGrad);
+    expect(names).not.toContain('Transpose');
   });
 });
