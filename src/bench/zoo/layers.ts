@@ -97,7 +97,8 @@ export class CausalSelfAttention extends tf.layers.Layer {
   private project(x2d: Tensor, name: string): Tensor {
     const kernel = this.weightsByName[`${name}Kernel`]?.read() as Tensor;
     const bias = this.weightsByName[`${name}Bias`]?.read() as Tensor;
-    return tf.add(tf.matMul(x2d as tf.Tensor2D, kernel as tf.Tensor2D), bias);
+    // One _FusedMatMul with the bias (one GEMM with its epilogue on native) instead of MatMul + Add.
+    return tf.fused.matMul({ a: x2d as tf.Tensor2D, b: kernel as tf.Tensor2D, bias });
   }
 
   override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
