@@ -16,8 +16,9 @@ describe('KV-cached decoder', () => {
       const out = forward(d, next.map((t) => [t]), cache);
       disposeCache(cache);
       ({ logits, cache } = out);
-      // the cache grew by one position per step and holds every earlier key
-      expect(cache[0]!.k.shape).toEqual([2, 4, 4 + step, 4]);
+      // the cache grew by one position per step and holds every earlier key ([batch, tokens, hidden]:
+      // heads interleaved since the fused multi-head attention reads them in place)
+      expect(cache[0]!.k.shape).toEqual([2, 4 + step, 16]);
       const full = forward(d, seqs, undefined);
       const diff = (await tf.max(tf.abs(tf.sub(full.logits, logits))).data())[0]!;
       expect(diff).toBeLessThan(1e-5);

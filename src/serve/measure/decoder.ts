@@ -5,8 +5,8 @@
  * Prefill runs the prompt with a causal mask and returns each layer's K and V; every decode
  * step appends one position to the cache and attends to every cached key.
  */
-import { tf, attention, rmsNorm as fusedRmsNorm } from '../../runtime/index.ts';
-import type { Tensor, Tensor2D, Tensor4D } from '@tensorflow/tfjs';
+import { tf, multiHeadAttention, rmsNorm as fusedRmsNorm } from '../../runtime/index.ts';
+import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 
 /** The shape of the measured decoder (GPT-style, K/V heads = heads). */
 export interface DecoderShape {
@@ -32,10 +32,13 @@ export interface Decoder {
   blocks: Block[];
 }
 
-/** One layer's cached keys and values, [batch, heads, tokens, headDim]. */
+/**
+ * One layer's cached keys and values, [batch, tokens, hidden] with the heads interleaved (head h
+ * in columns h·headDim…(h+1)·headDim, the projections' own layout: no per-step head transposes).
+ */
 export interface LayerCache {
-  k: Tensor4D;
-  v: Tensor4D;
+  k: Tensor3D;
+  v: Tensor3D;
 }
 
 /** Random weights (normal, std 0.02 as GPT-2's initialisation) from `seed`. */
@@ -69,9 +72,9 @@ function rmsNorm(x: Tensor): Tensor {
   return fusedRmsNorm(x, 1e-5); // one native kernel on `native`, the broadcasting ops elsewhere
 }
 
-/** [B·T, H] → [B, heads, T, headDim] */
-function splitHeads(x: Tensor, batch: number, tokens: number, d: DecoderShape): Tensor4D {
-  return tf.transpose(tf.reshape(x, [batch, tokens, d.heads, d.hidden / d.heads]), [0, 2, 1, 3]) as Tensor4D;
+/** [B·T, H] → [B, T, H] */
+function byPosition(x: Tensor, batch: number, tokens: number, d: DecoderShape): Tensor3D {
+  return tf.reshape(x, [batch, tokens, d.hidden]) as Tensor3D;
 }
 
 /**
@@ -88,19 +91,19 @@ export function forward(d: Decoder, tokens: number[][], cache: LayerCache[] | un
     let x = tf.reshape(tf.gather(d.embed, tf.reshape(ids, [-1])), [batch * T, s.hidden]);
     for (const [i, b] of d.blocks.entries()) {
       const h = rmsNorm(x);
-      const q = splitHeads(tf.matMul(h, b.wq), batch, T, s);
-      let k = splitHeads(tf.matMul(h, b.wk), batch, T, s);
-      let v = splitHeads(tf.matMul(h, b.wv), batch, T, s);
+      const q = byPosition(tf.matMul(h, b.wq), batch, T, s);
+      let k = byPosition(tf.matMul(h, b.wk), batch, T, s);
+      let v = byPosition(tf.matMul(h, b.wv), batch, T, s);
       const old = cache?.[i];
       if (old) {
-        k = tf.concat([old.k, k], 2);
-        v = tf.concat([old.v, v], 2);
+        k = tf.concat([old.k, k], 1);
+        v = tf.concat([old.v, v], 1);
       }
       newCache.push({ k: tf.keep(k), v: tf.keep(v) });
       // Causal over the cache: new position i sees the cached positions and new positions ≤ i.
       // One fused kernel on the native backend (scores, mask, softmax, weighted sum).
-      const attn = attention(q, k, v, 1 / Math.sqrt(s.hidden / s.heads), true); // [B, heads, T, hd]
-      const merged = tf.reshape(tf.transpose(attn, [0, 2, 1, 3]), [batch * T, s.hidden]);
+      const attn = multiHeadAttention(q, k, v, s.heads, 1 / Math.sqrt(s.hidden / s.heads), true); // [B, T, H]
+      const merged = tf.reshape(attn, [batch * T, s.hidden]);
       x = tf.add(x, tf.matMul(merged, b.wo));
       x = tf.add(x, tf.matMul(tf.relu(tf.matMul(rmsNorm(x), b.w1)), b.w2));
     }
