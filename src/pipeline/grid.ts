@@ -14,7 +14,7 @@ import { CostsimError, UsageError, nonFiniteFromWorker } from '../errors.ts';
 import type { Scenario } from '../scenario/normalize.ts';
 import { parseScenario } from '../scenario/parse.ts';
 import type { ScenarioOverride } from '../scenario/paths.ts';
-import { checkAxesAgainst, gridPoints, SWEEP_FLAG, type GridAxis } from '../scenario/grid.ts';
+import { checkAxesAgainst, gridPoints, SWEEP_FLAG, type GridAxis, type GridPoint } from '../scenario/grid.ts';
 import { simulationSizeProblem } from '../scenario/limits.ts';
 import { gridRows, runOutcome, type GridRow, type RunOutcome } from '../market/grid.ts';
 import { simulateRuns } from '../market/montecarlo.ts';
@@ -48,13 +48,25 @@ export async function runGridSweep(loaded: { scenario: Scenario; text: string; o
   // `--set` values first, so a swept number overrides a set one; every point keeps the others.
   const sets = loaded.overrides ?? [];
   const points = gridPoints(axes).map((p) => ({ ...p, overrides: [...sets, ...p.overrides] }));
+  const rows = await runGridPoints(loaded, points, ctx, { ...options, seed, runs, periods }, SWEEP_FLAG);
+  return { scenario: { name: base.name, seed, runs, periods, unit: base.unit }, axes: axes.map((a) => ({ name: a.name, values: [...a.values] })), rows };
+}
+
+/**
+ * Simulate each of `points` (every point's overrides complete, `--set` values included) with
+ * the same run seeds, in parallel through src/sweep/ when more than one worker would help; rows
+ * in point order. A point that is not a valid scenario is refused naming `flag`.
+ */
+export async function runGridPoints(loaded: { scenario: Scenario; text: string }, points: readonly GridPoint[], ctx: PipelineContext, options: SimulateOptions & { seed: number; runs: number; periods: number }, flag: string): Promise<GridRow[]> {
+  const base = loaded.scenario;
+  const { seed, runs, periods } = options;
   const scenarios = new Map<number, Scenario>();
   const providers = new Map<number, string[]>();
   for (const point of points) {
     const scenario = { ...parseScenario(loaded.text, base.file, point.overrides), seed };
     const names = (scenario.market?.providers ?? []).map((p) => p.name);
     const size = simulationSizeProblem(runs, periods, names.length, `grid point ${point.index}`);
-    if (size) throw new UsageError(SWEEP_FLAG, size);
+    if (size) throw new UsageError(flag, size);
     scenarios.set(point.index, scenario);
     providers.set(point.index, names);
   }
@@ -87,7 +99,7 @@ export async function runGridSweep(loaded: { scenario: Scenario; text: string; o
       outcomes.get(job.params.point)?.push(...simulateRuns(scenario, records, job.params.runs, periods, plans).map((r) => runOutcome(r, names)));
     }
   } else {
-    const { onEvent } = sweepProgressPrinter('simulate --sweep', jobs.length, ctx);
+    const { onEvent } = sweepProgressPrinter(`simulate ${flag}`, jobs.length, ctx);
     const summary = await runSweep<GridWorkerPoint, RunOutcome[]>({
       points: jobs,
       workerModule: fileURLToPath(new URL('../market/grid-worker.ts', import.meta.url)),
@@ -105,8 +117,7 @@ export async function runGridSweep(loaded: { scenario: Scenario; text: string; o
     }
   }
   // 4. rows, in grid order.
-  const rows = points.flatMap((p) => gridRows(p.index, p.values, providers.get(p.index) ?? [], outcomes.get(p.index) ?? []));
-  return { scenario: { name: base.name, seed, runs, periods, unit: base.unit }, axes: axes.map((a) => ({ name: a.name, values: [...a.values] })), rows };
+  return points.flatMap((p) => gridRows(p.index, p.values, providers.get(p.index) ?? [], outcomes.get(p.index) ?? []));
 }
 
 /** The grid sweep as a report (the tornado chart, its CSV of tidy rows, report.json) written to `dir`. */

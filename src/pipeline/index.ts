@@ -46,7 +46,8 @@ export { runCalibration } from './calibrate.ts';
 export { planScenarioServing, servingCosts, servingRequest, referencedServing, calibrationNote, RUN_MEASURE_SIZES, type PlannedServing, type LocalServingCalibration } from './serving.ts';
 export { measureServingHere, scenarioServingCosts, LOCAL_PRICE_INSTANCE } from './serving-measure.ts';
 export { checkSimulationSize, simulateScenario, type SimulateOptions } from './simulate.ts';
-export { runGridSweep, writeGridReport, RUNS_PER_GRID_JOB, type GridSweepResult } from './grid.ts';
+export { runGridSweep, runGridPoints, writeGridReport, RUNS_PER_GRID_JOB, type GridSweepResult } from './grid.ts';
+export { runSensitivity, writeSensitivityReport, type SensitivityResult } from './sensitivity.ts';
 export { assembleResults, type AssembleInput } from './assemble.ts';
 export { parseAccumSweep, runAccumulationSweep } from './bench-accumulation.ts';
 

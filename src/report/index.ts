@@ -4,6 +4,7 @@
  */
 export { buildCharts, CHART_IDS, type BuiltChart, type ChartOptions, type TableRow } from './charts/index.ts';
 export { gridSweepTable, sensitivityChart, tornadoBars, type TornadoBar } from './charts/sensitivity.ts';
+export { inputSensitivityChart, inputTornadoBars, sensitivityTable } from './charts/sensitivity-inputs.ts';
 export { readResults, parseResults, formatResults, RESULTS_FILE } from './results-file.ts';
 export { toXlsx, type Sheet } from './xlsx.ts';
 export { writeReport, checkReportTarget, formatSpec, XLSX_FILE, type WrittenReport, type WriteOptions, type Artefact } from './write.ts';

@@ -191,6 +191,24 @@ export interface GridSweepRow {
   meanProfitUsdPerPeriod: number | null;
 }
 
+/** One uncertain input at one level × provider of a sensitivity analysis (`simulate --sensitivity`, modeled). */
+export interface SensitivityRow {
+  /** The input's scenario path, e.g. "providers[1].cash"; null for the baseline (every input central). */
+  input: string | null;
+  /** low = the input's 10th percentile, high = its 90th; the baseline is central. */
+  level: 'low' | 'central' | 'high';
+  /** The input's value at this level; null for the baseline. */
+  value: number | null;
+  provider: string;
+  runs: number;
+  /** In [0, 1]. */
+  survivalProbability: number;
+  /** Same unit as PriceBandRow; null if it never survived. */
+  meanFinalPriceUsd: number | null;
+  /** USD per period; null if it never entered. */
+  meanProfitUsdPerPeriod: number | null;
+}
+
 /** Every table a report can show; a chart is drawn only when its rows are present and non-empty. */
 /** One point of a serving throughput-latency frontier: a device/dtype at one batch (modeled). */
 export interface ServingFrontierRow {
@@ -265,6 +283,7 @@ export interface ReportRows {
   servingCost?: ServingCostRow[];
   servingMeasured?: ServingMeasuredRow[];
   gridSweep?: GridSweepRow[];
+  sensitivity?: SensitivityRow[];
 }
 
 /** A headline figure for the summary at the top of the page. */

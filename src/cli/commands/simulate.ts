@@ -1,5 +1,5 @@
 /**
- * `costsim simulate <scenario> [--runs N] [--seed S] [--periods N] [--workers N] [--queue URL] [--sweep key=v1,v2,... [--out dir]] [--no-rows] [--json]`:
+ * `costsim simulate <scenario> [--runs N] [--seed S] [--periods N] [--workers N] [--queue URL] [--sweep key=v1,v2,... | --sensitivity [--out dir]] [--no-rows] [--json]`:
  * Monte Carlo runs of the scenario's market (src/pipeline/simulate.ts) in worker processes (one
  * per core), merged in run order, so the output is byte-identical whatever the worker count.
  */
@@ -7,11 +7,11 @@ import { join, relative, resolve } from 'node:path';
 import { checkReportTarget, gridSweepTable } from '../../report/index.ts';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import { InputError } from '../../errors.ts';
+import { InputError, UsageError } from '../../errors.ts';
 import type { SimulationResult } from '../../market/index.ts';
 import { defaultStorePath } from '../../bench/index.ts';
 import { resolveWorkerCount, resolveQueueUrl } from '../../sweep/index.ts';
-import { checkSimulationSize, scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, scenarioServingCosts, simulateScenario, runGridSweep, writeGridReport, reportDirName, type GridSweepResult } from '../../pipeline/index.ts';
+import { checkSimulationSize, scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, scenarioServingCosts, simulateScenario, runGridSweep, writeGridReport, runSensitivity, writeSensitivityReport, reportDirName, type GridSweepResult, type SensitivityResult } from '../../pipeline/index.ts';
 import { parseSweepAxes } from '../../scenario/index.ts';
 import { commandProgress } from '../progress.ts';
 import { collect, periodsFlag, positiveInt, runsFlag, SET_FLAG_HELP, setFlags } from '../flags.ts';
@@ -61,6 +61,19 @@ export function formatGridSweep(r: GridSweepResult, dir: string): string {
   return lines.join('\n');
 }
 
+/** Human-readable table of a sensitivity analysis: each input's p10/p90, one line per input level × provider, then the warnings. */
+export function formatSensitivity(r: SensitivityResult, dir: string): string {
+  const lines = [`${r.scenario.name}: sensitivity to ${r.inputs.length} uncertain input(s), each at its p10 and p90 with the others central; ${r.scenario.runs} run(s) × ${r.scenario.periods} periods per setting (seed ${r.scenario.seed}); prices in USD per ${r.scenario.unit}`];
+  for (const i of r.inputs) lines.push(`input ${i.name}: ${i.dist.dist}, p10 ${usd(i.low)}, central ${usd(i.central)}, p90 ${usd(i.high)}`);
+  lines.push(`${'input'.padEnd(24)} level    ${'value'.padStart(10)}  provider              survival  mean final p  mean profit/period`);
+  for (const row of r.rows) {
+    lines.push(`${(row.input ?? '(all central)').padEnd(24)} ${row.level.padEnd(8)} ${usd(row.value).padStart(10)}  ${row.provider.padEnd(20)} ${pct(row.survivalProbability).padStart(9)} ${usd(row.meanFinalPriceUsd).padStart(13)} ${usd(row.meanProfitUsdPerPeriod).padStart(19)}`);
+  }
+  lines.push(r.warnings.length === 0 ? 'no sign or rank changes within any input\'s range' : `${r.warnings.length} warning(s) (also on stderr and in the report summary)`);
+  lines.push(`report: ${dir}/index.html (tornado chart market-input-sensitivity.svg; tidy rows in market-input-sensitivity.csv)`);
+  return lines.join('\n');
+}
+
 /** Register `costsim simulate`. */
 export function registerSimulate(program: Command, ctx: CliContext): void {
   program
@@ -72,20 +85,22 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
     .option('--workers <n>', 'worker processes (default: one per core)')
     .option('--queue <url>', 'run the Monte Carlo runs on a Redis job queue, redis://host:port[/db], served by `costsim worker` (default: COSTSIM_QUEUE; else local workers)')
     .option('--sweep <key=v1,v2,...>', 'grid sweep over a scenario number, e.g. demand.mu=0.1,0.25 or providers[1].cash=1e6,5e6; repeat for more axes (the grid is their product); writes a report with a tornado chart', collect, [] as string[])
-    .option('--out <dir>', 'report directory of a --sweep (default: reports/<scenario-name>-sweep)')
+    .option('--sensitivity', 'set each number the scenario gives as a distribution to its 10th and 90th percentile (the others central) and report how survival, final prices and profits move: tornado chart, tidy rows, and a warning when a profit changes sign or a price or survival order changes')
+    .option('--out <dir>', 'report directory of a --sweep or --sensitivity (default: reports/<scenario-name>-sweep or -sensitivity)')
     .option('--no-rows', 'leave the per-period rows out of --json (summaries only)')
     .option('--store <path>', 'bench record store the scenario\'s bench entries are read from (default: .costsim/records.jsonl)')
     .option('--train', 'train bench entries missing from the store now (announced on stderr); without it nothing is trained')
     .option('--set <path=value>', SET_FLAG_HELP, collect)
     .option('--json', 'print one JSON object on stdout')
     .option('--quiet', 'no progress on stderr (by default: a bar on a terminal, else a line per phase and one at least every 10 s)')
-    .action(async (path: string, options: { runs?: string; seed?: string; periods?: string; workers?: string; queue?: string; rows: boolean; json?: boolean; store?: string; train?: boolean; set?: string[]; quiet?: boolean; sweep: string[]; out?: string }) => {
+    .action(async (path: string, options: { runs?: string; seed?: string; periods?: string; workers?: string; queue?: string; rows: boolean; json?: boolean; store?: string; train?: boolean; set?: string[]; quiet?: boolean; sweep: string[]; sensitivity?: boolean; out?: string }) => {
       const runs = runsFlag(options.runs);
       const periods = periodsFlag(options.periods);
       const workers = positiveInt('--workers', options.workers);
       const queue = resolveQueueUrl(options.queue, ctx.env);
       const seed = positiveInt('--seed', options.seed, -(2 ** 31));
       const axes = options.sweep.length > 0 ? parseSweepAxes(options.sweep) : undefined;
+      if (axes && options.sensitivity) throw new UsageError('--sensitivity', 'cannot be combined with --sweep; run them separately');
       const loaded = readScenarioFile(path, ctx.cwd, setFlags(options.set));
       const { scenario } = loaded;
       if (!scenario.market) throw new InputError({ file: path, path: 'demand' }, 'this scenario has no market: add demand and providers sections to simulate it');
@@ -93,6 +108,16 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
       checkSimulationSize(scenario, overrides);
       const records = await scenarioRecords(scenario, path, ctx, { storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd), workers: resolveWorkerCount(undefined, ctx.env), train: options.train === true });
       const plans = new Map([...planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path), ...(await scenarioServingCosts(scenario, path, { env: ctx.env }))]);
+      if (options.sensitivity) {
+        const dir = resolve(ctx.cwd, options.out ?? join('reports', `${reportDirName(scenario.name)}-sensitivity`));
+        checkReportTarget(dir, (note) => ctx.err(`costsim: ${note}`));
+        const result = await runSensitivity(loaded, ctx, { ...overrides, records, plans });
+        for (const w of result.warnings) ctx.err(`costsim: warning: ${w.message}`);
+        const written = await writeSensitivityReport(dir, result, scenario, path, ctx);
+        const shown = relative(ctx.cwd, written.dir) || '.';
+        ctx.out(options.json ? JSON.stringify({ ...result, dir: written.dir }) : formatSensitivity(result, shown));
+        return;
+      }
       if (axes) {
         const dir = resolve(ctx.cwd, options.out ?? join('reports', `${reportDirName(scenario.name)}-sweep`));
         checkReportTarget(dir, (note) => ctx.err(`costsim: ${note}`));

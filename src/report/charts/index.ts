@@ -14,6 +14,7 @@ import { equilibriumChart, priceBandsChart } from './market-prices.ts';
 import { profitChart, sharesChart, survivalChart } from './market-outcomes.ts';
 import { withInteraction } from './interaction.ts';
 import { gridSweepTable, sensitivityChart } from './sensitivity.ts';
+import { inputSensitivityChart, sensitivityTable } from './sensitivity-inputs.ts';
 import { servingCostChart, servingFrontierChart, servingMeasuredChart } from './serving.ts';
 
 /** A table row as written to CSV: flat values only. */
@@ -95,6 +96,7 @@ const ENTRIES: readonly ChartEntry[] = [
     },
   },
   { id: 'market-sensitivity', section: 'market', build: (r, o) => (has(r.gridSweep) ? { spec: sensitivityChart(r.gridSweep, o.priceUnit), table: gridSweepTable(r.gridSweep), provenance: ['modeled'] } : undefined) },
+  { id: 'market-input-sensitivity', section: 'market', build: (r, o) => (has(r.sensitivity) ? { spec: inputSensitivityChart(r.sensitivity, o.priceUnit), table: sensitivityTable(r.sensitivity), provenance: ['modeled'] } : undefined) },
 ];
 
 /** Every chart id in page order (whether or not a given report has its rows). */

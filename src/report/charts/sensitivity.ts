@@ -12,7 +12,7 @@ import { categoryColour, quantity, tip, topLevel } from './common.ts';
 
 /** One bar: the range of one metric's marginal means as one parameter varies, for one provider. */
 export interface TornadoBar {
-  metric: 'survival probability' | 'mean final price';
+  metric: 'survival probability' | 'mean final price' | 'mean profit per period';
   provider: string;
   parameter: string;
   low: number;
@@ -64,10 +64,23 @@ export function gridSweepTable(rows: readonly GridSweepRow[]): Array<Record<stri
 export function sensitivityChart(rows: readonly GridSweepRow[], priceUnit = 'USD per unit'): TopLevelSpec {
   const bars = tornadoBars(rows);
   const providers = distinct(rows, (r) => r.provider);
-  // Parameters ordered by their largest survival swing over providers (then price swing), largest first.
-  const swingOf = (parameter: string, metric: TornadoBar['metric']) => Math.max(0, ...bars.filter((b) => b.parameter === parameter && b.metric === metric).map((b) => b.swing));
+  return topLevel(
+    {
+      title: 'What moves survival and prices?',
+      subtitle: 'Each bar spans the mean outcome over the grid as one swept number runs over its values (the others averaged over); longest on top. Monte Carlo means, modeled.',
+    },
+    {
+      data: { values: bars },
+      hconcat: [tornadoPanel(bars, providers, 'survival probability', 'survival probability (0–1)', { scale: { domain: [0, 1] }, axis: { format: '.0%' } }, '.0%'), tornadoPanel(bars, providers, 'mean final price', `mean final price (${priceUnit})`, { scale: { zero: false } }, '.4~g')],
+    },
+  );
+}
+
+/** One panel of a tornado chart: `metric`'s bars, a row per provider, parameters ordered by their largest survival swing (then price swing), largest first. */
+export function tornadoPanel(bars: readonly TornadoBar[], providers: readonly string[], metric: TornadoBar['metric'], title: string, extra: Record<string, unknown>, format: string): Record<string, unknown> {
+  const swingOf = (parameter: string, m: TornadoBar['metric']) => Math.max(0, ...bars.filter((b) => b.parameter === parameter && b.metric === m).map((b) => b.swing));
   const parameters = [...new Set(bars.map((b) => b.parameter))].sort((a, b) => swingOf(b, 'survival probability') - swingOf(a, 'survival probability') || swingOf(b, 'mean final price') - swingOf(a, 'mean final price') || a.localeCompare(b));
-  const panel = (metric: TornadoBar['metric'], title: string, extra: Record<string, unknown>, format: string) => ({
+  return {
     transform: [{ filter: { field: 'metric', equal: metric } }],
     facet: { row: { field: 'provider', type: 'nominal', title: null, sort: providers, header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 12 } } },
     spacing: 6,
@@ -86,15 +99,5 @@ export function sensitivityChart(rows: readonly GridSweepRow[], priceUnit = 'USD
         { mark: { type: 'tick', thickness: 2 }, encoding: { x: { field: 'high', type: 'quantitative' } } },
       ],
     },
-  });
-  return topLevel(
-    {
-      title: 'What moves survival and prices?',
-      subtitle: 'Each bar spans the mean outcome over the grid as one swept number runs over its values (the others averaged over); longest on top. Monte Carlo means, modeled.',
-    },
-    {
-      data: { values: bars },
-      hconcat: [panel('survival probability', 'survival probability (0–1)', { scale: { domain: [0, 1] }, axis: { format: '.0%' } }, '.0%'), panel('mean final price', `mean final price (${priceUnit})`, { scale: { zero: false } }, '.4~g')],
-    },
-  );
+  };
 }

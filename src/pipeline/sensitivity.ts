@@ -1,0 +1,68 @@
+/**
+ * Pipeline phase "sensitivity" (`simulate --sensitivity`): find the scenario's uncertain inputs
+ * (every number written as a distribution: scenario/sensitivity.ts) → one grid point per input
+ * at its 10th and at its 90th percentile, the other inputs at their central values, plus a
+ * baseline with all of them central → simulate them through the grid sweep's machinery
+ * (grid.ts: parallel, --workers, --queue, common run seeds) → tidy rows and sign/rank warnings
+ * (market/sensitivity.ts). Timing noise of measured costs stays a per-run draw at every point
+ * (common random numbers), so it widens every point alike rather than being an input here.
+ */
+import { parse as parseYaml } from 'yaml';
+import type { PipelineContext } from './context.ts';
+import type { Scenario } from '../scenario/normalize.ts';
+import type { ScenarioOverride } from '../scenario/paths.ts';
+import { sensitivityPoints, SENSITIVITY_FLAG, uncertainInputs, type UncertainInput } from '../scenario/sensitivity.ts';
+import { sensitivityRows, sensitivityWarnings, type SensitivityRow, type SensitivityWarning } from '../market/sensitivity.ts';
+import { runGridPoints } from './grid.ts';
+import type { SimulateOptions } from './simulate.ts';
+import { writeReport, type WrittenReport } from '../report/write.ts';
+import type { ReportResults } from '../report/rows.ts';
+import { COSTSIM_VERSION } from '../version.ts';
+
+/** What a sensitivity analysis publishes. */
+export interface SensitivityResult {
+  scenario: { name: string; seed: number; runs: number; periods: number; unit: string };
+  /** Every uncertain input with its p10 (low), central and p90 (high) value. */
+  inputs: Array<Omit<UncertainInput, 'path'>>;
+  rows: SensitivityRow[];
+  warnings: SensitivityWarning[];
+}
+
+/** Run the one-at-a-time sensitivity analysis of a read scenario (no distributions: only the baseline). */
+export async function runSensitivity(loaded: { scenario: Scenario; text: string; overrides?: readonly ScenarioOverride[] }, ctx: PipelineContext, options: SimulateOptions): Promise<SensitivityResult> {
+  const base = loaded.scenario;
+  const seed = options.seed ?? base.seed;
+  const runs = options.runs ?? base.monteCarlo.runs;
+  const periods = options.periods ?? base.periods;
+  const sets = loaded.overrides ?? [];
+  // A --set value replaces what the document says, so a distribution overridden by --set is no input.
+  const setPaths = new Set(sets.map((s) => JSON.stringify(s.path)));
+  const inputs = uncertainInputs(parseYaml(loaded.text) as unknown).filter((i) => !setPaths.has(JSON.stringify(i.path)));
+  const points = sensitivityPoints(inputs).map((p) => ({ ...p, overrides: [...sets, ...p.overrides] }));
+  const gridRows = await runGridPoints(loaded, points, ctx, { ...options, seed, runs, periods }, SENSITIVITY_FLAG);
+  const rows = sensitivityRows(gridRows, points);
+  return {
+    scenario: { name: base.name, seed, runs, periods, unit: base.unit },
+    inputs: inputs.map(({ path: _path, ...rest }) => rest),
+    rows,
+    warnings: sensitivityWarnings(rows),
+  };
+}
+
+/** The analysis as a report (tornado chart, its CSV of tidy rows, report.json; warnings in the summary) written to `dir`. */
+export async function writeSensitivityReport(dir: string, result: SensitivityResult, scenario: Scenario, file: string, ctx: PipelineContext): Promise<WrittenReport> {
+  const s = result.scenario;
+  const intro =
+    result.inputs.length === 0
+      ? 'The scenario gives no number as a distribution, so there is no uncertain input to move; only the baseline was simulated.'
+      : `Each of ${result.inputs.length} uncertain input${result.inputs.length === 1 ? '' : 's'} (${result.inputs.map((i) => i.name).join(', ')}) was set to its 10th and its 90th percentile with the others at their central values: ${s.runs} Monte Carlo runs of ${s.periods} periods per setting (seed ${s.seed}, the same run seeds throughout). Modeled.`;
+  const verdict = result.inputs.length === 0 ? [] : result.warnings.length === 0 ? ['No provider\'s profit changes sign, and no price or survival order changes, within any input\'s range.'] : result.warnings.map((w) => `Warning: ${w.message}.`);
+  const results: ReportResults = {
+    version: 1,
+    scenario: { name: scenario.name, question: scenario.question, seed: s.seed, file, priceUnit: `USD per ${scenario.unit}` },
+    summary: { answer: [intro, ...verdict].join('\n'), keyNumbers: [] },
+    rows: { sensitivity: result.rows },
+    provenance: { scenario: file, sensitivity: result.inputs.map((i) => `${i.name}=${i.low},${i.high}`).join(' ') },
+  };
+  return writeReport(dir, results, { now: new Date(), costsimVersion: COSTSIM_VERSION, onNotice: (note) => ctx.err(`costsim: ${note}`) });
+}
