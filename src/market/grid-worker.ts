@@ -9,11 +9,14 @@ import type { Scenario } from '../scenario/normalize.ts';
 import type { ScenarioOverride } from '../scenario/paths.ts';
 import { simulateRuns } from './montecarlo.ts';
 import { runOutcome, type RunOutcome } from './grid.ts';
+import { pinTimingFactors } from './timing-noise.ts';
 import type { MarketWorkerSetup } from './worker.ts';
 
 /** The Monte Carlo setup plus the overrides of every grid point (by point index). */
 export interface GridWorkerSetup extends MarketWorkerSetup {
   grid: ScenarioOverride[][];
+  /** Sensitivity analysis only: per grid point, the measured timing factor of each bench record (timing-noise.ts pinTimingFactors). */
+  timingFactors?: Array<Record<string, number>>;
 }
 
 /** One job: some runs of one grid point. */
@@ -49,5 +52,7 @@ export function runPoint(job: unknown): RunOutcome[] {
   const { point, runs } = job as GridWorkerPoint;
   const scenario = scenarioOf(setupArgs, point);
   const providers = (scenario.market?.providers ?? []).map((p) => p.name);
-  return simulateRuns(scenario, new Map(setupArgs.records), runs, setupArgs.periods, new Map(setupArgs.plans)).map((r) => runOutcome(r, providers));
+  const factors = setupArgs.timingFactors?.[point];
+  const records = factors ? pinTimingFactors(new Map(setupArgs.records), factors) : new Map(setupArgs.records);
+  return simulateRuns(scenario, records, runs, setupArgs.periods, new Map(setupArgs.plans)).map((r) => runOutcome(r, providers));
 }

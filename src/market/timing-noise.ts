@@ -22,3 +22,19 @@ export function timingSigma(record: BenchRecord): { sigma: number; runs: number 
 export function drawTimingFactor(sigma: number, rng: Rng): number {
   return sigma > 0 ? draw({ dist: 'lognormal', median: 1, sigma }, rng) : 1;
 }
+
+/**
+ * `records` with their timing noise pinned, for a sensitivity analysis: every record with a
+ * spread loses its repeated runs (so no per-run factor is drawn) and has its measured FLOP rate
+ * divided by `factors[benchId]` (default 1, the median), so the seconds it prices are exactly
+ * that factor × the median. Records without a spread are returned as they are.
+ */
+export function pinTimingFactors(records: ReadonlyMap<string, BenchRecord>, factors: Readonly<Record<string, number>>): Map<string, BenchRecord> {
+  return new Map(
+    [...records].map(([id, r]) => {
+      if (timingSigma(r).sigma === 0) return [id, r];
+      const { runs: _runs, ...rest } = r;
+      return [id, { ...rest, metrics: { ...r.metrics, achievedGflops: r.metrics.achievedGflops / (factors[id] ?? 1) } }];
+    }),
+  );
+}

@@ -18,6 +18,7 @@ import { checkAxesAgainst, gridPoints, SWEEP_FLAG, type GridAxis, type GridPoint
 import { simulationSizeProblem } from '../scenario/limits.ts';
 import { gridRows, runOutcome, type GridRow, type RunOutcome } from '../market/grid.ts';
 import { simulateRuns } from '../market/montecarlo.ts';
+import { pinTimingFactors } from '../market/timing-noise.ts';
 import type { GridWorkerPoint, GridWorkerSetup } from '../market/grid-worker.ts';
 import type { SimulateOptions } from './simulate.ts';
 import { resolveWorkerCount } from '../sweep/workers.ts';
@@ -55,9 +56,10 @@ export async function runGridSweep(loaded: { scenario: Scenario; text: string; o
 /**
  * Simulate each of `points` (every point's overrides complete, `--set` values included) with
  * the same run seeds, in parallel through src/sweep/ when more than one worker would help; rows
- * in point order. A point that is not a valid scenario is refused naming `flag`.
+ * in point order. A point that is not a valid scenario is refused naming `flag`. With
+ * `timingFactors` (by point index), each point's bench records have their timing noise pinned.
  */
-export async function runGridPoints(loaded: { scenario: Scenario; text: string }, points: readonly GridPoint[], ctx: PipelineContext, options: SimulateOptions & { seed: number; runs: number; periods: number }, flag: string): Promise<GridRow[]> {
+export async function runGridPoints(loaded: { scenario: Scenario; text: string }, points: readonly GridPoint[], ctx: PipelineContext, options: SimulateOptions & { seed: number; runs: number; periods: number }, flag: string, timingFactors?: Array<Record<string, number>>): Promise<GridRow[]> {
   const base = loaded.scenario;
   const { seed, runs, periods } = options;
   const scenarios = new Map<number, Scenario>();
@@ -86,14 +88,16 @@ export async function runGridPoints(loaded: { scenario: Scenario; text: string }
     records: [...options.records],
     plans: [...options.plans],
     grid: points.map((p) => p.overrides),
+    ...(timingFactors ? { timingFactors } : {}),
   };
   // 3. run: in this process when one worker would do it anyway, else through src/sweep/.
   const outcomes = new Map<number, RunOutcome[]>(points.map((p) => [p.index, []]));
   const workers = Math.min(resolveWorkerCount(options.workers, ctx.env), jobs.length);
   if (workers <= 1 && !options.queue) {
-    const records = new Map(options.records);
     const plans = new Map(options.plans);
     for (const job of jobs) {
+      const factors = timingFactors?.[job.params.point];
+      const records = factors ? pinTimingFactors(options.records, factors) : new Map(options.records);
       const scenario = scenarios.get(job.params.point) as Scenario;
       const names = providers.get(job.params.point) ?? [];
       outcomes.get(job.params.point)?.push(...simulateRuns(scenario, records, job.params.runs, periods, plans).map((r) => runOutcome(r, names)));

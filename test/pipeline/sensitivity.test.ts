@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import { runSensitivity } from '../../src/pipeline/sensitivity.ts';
 import { parseScenario } from '../../src/scenario/parse.ts';
+import { mlpRecord } from '../market/fixtures.ts';
 
 const scenarioText = (fixedCostA: string, cashB: string) => `
 name: tiny-sensitivity
@@ -78,5 +79,34 @@ describe('sensitivity analysis', () => {
     const result = await runSensitivity({ ...load(text), overrides: [{ path: ['providers', 0, 'fixedCostPerPeriod'], value: 50, flag: '--set' }] }, ctx, options);
     expect(result.inputs).toEqual([]);
     expect(result.rows.map((r) => r.level)).toEqual(['central', 'central']);
+  });
+
+  it('makes a measured cost with a timing spread an input: its seconds × e^(∓1.2816 σ) at p10/p90', async () => {
+    // As in test/market/timing-noise.test.ts: three runs of 10·e^−0.1, 10 and 10·e^0.1 s give σ = 0.1 by hand,
+    // and the central cost is 203,264 FLOPs/sample × 1000 samples/unit at the record's rate, priced at 0.0765 USD/h.
+    const record = mlpRecord('dense', 128, 0.9, 0.2);
+    record.runs = [10 * Math.exp(-0.1), 10, 10 * Math.exp(0.1)].map((wallSeconds, i) => ({ seed: i, wallSeconds, steps: 10, reachedTarget: false, testAccuracy: 0.9 }));
+    const text = `
+periods: 2
+monteCarlo: { runs: 2 }
+bench:
+  - { id: dense, model: mlp, steps: 10, device: aws-c6a.large }
+demand: { type: logit, mu: 0.1 }
+providers:
+  - { name: measured, quality: 1, cost: { bench: dense, device: aws-c6a.large, samplesPerUnit: 1000 }, strategy: { type: costPlus, markup: 0.2 } }
+`;
+    const result = await runSensitivity(load(text), ctx, { ...options, records: new Map([['dense', record]]) });
+    const z = 1.2816;
+    expect(result.inputs.map((i) => [i.name, i.kind])).toEqual([['providers[0].cost timing', 'measured']]);
+    expect(result.inputs[0]?.low).toBeCloseTo(Math.exp(-z * 0.1), 4);
+    expect(result.inputs[0]?.high).toBeCloseTo(Math.exp(z * 0.1), 4);
+    const central = ((203_264 * 1000) / 1e9) * (0.0765 / 3600);
+    const price = (level: string) => result.rows.find((r) => r.level === level)?.meanFinalPriceUsd as number;
+    expect(price('central') / (1.2 * central)).toBeCloseTo(1, 9);
+    expect(price('low') / (1.2 * central)).toBeCloseTo(Math.exp(-z * 0.1), 4);
+    expect(price('high') / (1.2 * central)).toBeCloseTo(Math.exp(z * 0.1), 4);
+    // Worker processes pin the same factors: identical rows.
+    const pooled = await runSensitivity(load(text), ctx, { ...options, workers: 2, records: new Map([['dense', record]]) });
+    expect(pooled.rows).toEqual(result.rows);
   });
 });

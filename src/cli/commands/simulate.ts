@@ -64,7 +64,7 @@ export function formatGridSweep(r: GridSweepResult, dir: string): string {
 /** Human-readable table of a sensitivity analysis: each input's p10/p90, one line per input level × provider, then the warnings. */
 export function formatSensitivity(r: SensitivityResult, dir: string): string {
   const lines = [`${r.scenario.name}: sensitivity to ${r.inputs.length} uncertain input(s), each at its p10 and p90 with the others central; ${r.scenario.runs} run(s) × ${r.scenario.periods} periods per setting (seed ${r.scenario.seed}); prices in USD per ${r.scenario.unit}`];
-  for (const i of r.inputs) lines.push(`input ${i.name}: ${i.dist.dist}, p10 ${usd(i.low)}, central ${usd(i.central)}, p90 ${usd(i.high)}`);
+  for (const i of r.inputs) lines.push(`input ${i.name}: ${i.kind === 'measured' ? `measured timing factor of bench "${i.bench}", lognormal(median 1, σ ${i.dist.dist === 'lognormal' ? i.dist.sigma.toPrecision(3) : '?'})` : i.dist.dist}, p10 ${usd(i.low)}, central ${usd(i.central)}, p90 ${usd(i.high)}`);
   lines.push(`${'input'.padEnd(24)} level    ${'value'.padStart(10)}  provider              survival  mean final p  mean profit/period`);
   for (const row of r.rows) {
     lines.push(`${(row.input ?? '(all central)').padEnd(24)} ${row.level.padEnd(8)} ${usd(row.value).padStart(10)}  ${row.provider.padEnd(20)} ${pct(row.survivalProbability).padStart(9)} ${usd(row.meanFinalPriceUsd).padStart(13)} ${usd(row.meanProfitUsdPerPeriod).padStart(19)}`);
