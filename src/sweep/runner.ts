@@ -72,9 +72,14 @@ export interface SweepSummary {
 /** The worker-process entry point (child.ts); the queue backend's workers fork it too. */
 export const CHILD = moduleFile('./child.ts', import.meta.url);
 
-/** Node flags for a forked child: the tsx loader when running from the TypeScript sources, none from dist/. */
-export function childExecArgv(): string[] {
-  return isBuiltModule(import.meta.url) ? [] : ['--import', tsxLoader()];
+/**
+ * Node flags for a forked child: the tsx loader when running from the TypeScript sources or when
+ * the worker module it loads is TypeScript (a checkout whose dist/ is built still runs a .ts
+ * worker module, e.g. a test's fixture), none when both are built JavaScript.
+ */
+export function childExecArgv(workerModule?: string): string[] {
+  const typescript = !isBuiltModule(import.meta.url) || (workerModule !== undefined && /\.[cm]?ts$/.test(workerModule));
+  return typescript ? ['--import', tsxLoader()] : [];
 }
 
 /** The tsx loader, so forked children run TypeScript like this process does. */
@@ -115,7 +120,7 @@ export function runSweep<P, R>(options: SweepOptions<P, R>): Promise<SweepSummar
   const slots = Math.min(queue.length, Math.max(1, options.workers ?? defaultWorkerCount()));
   if (slots === 0) return Promise.resolve(summary);
   const retries = options.retries ?? 0;
-  const execArgv = childExecArgv();
+  const execArgv = childExecArgv(options.workerModule);
 
   return new Promise((resolve) => {
     const live = new Map<number, ChildProcess>();

@@ -56,7 +56,7 @@ export class ChildSlot {
 
   private start(sweepId: string, workerModule: string, setupArgs: unknown): void {
     this.stop();
-    const child = fork(CHILD, [workerModule, String(this.slot)], { execArgv: childExecArgv(), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const child = fork(CHILD, [workerModule, String(this.slot)], { execArgv: childExecArgv(workerModule), stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     this.child = child;
     this.sweepId = sweepId;
     const forward = (chunk: Buffer): void => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -92,8 +92,6 @@ describe('costsim plan', () => {
         `  - model: ${SEVEN_B}`,
         '    devices: [my-gpu, aws-r6a.4xlarge]',
         '    maxMemory: { my-gpu: 40000000000 }',
-        '  - model: transformer:layers=0,hidden=64,heads=4,seq=8,vocab=10',
-        '    devices: [l4]',
       ].join('\n'),
     );
     const ctx = capture();
@@ -101,9 +99,15 @@ describe('costsim plan', () => {
     const out = JSON.parse(ctx.stdout[0] as string);
     const gpu = out.plans[0].devices.find((d: { id: string }) => d.id === 'my-gpu');
     expect(gpu.capacityBytes).toBe(40e9);
-    const bad = capture();
-    expect(await main(['plan', '--scenario', file, '--entry', '1'], bad)).toBe(2);
-    expect(bad.stderr.join('\n')).toMatch(/placement\[1\]\.model: shape field "layers" must be a positive integer/);
+    // A bad shape in any entry is refused when the scenario is read (issue 12: checked at parse
+    // time, with the line), whichever entry is asked for.
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, `${text}\n  - model: transformer:layers=0,hidden=64,heads=4,seq=8,vocab=10\n    devices: [l4]\n`);
+    for (const entry of ['0', '1']) {
+      const bad = capture();
+      expect(await main(['plan', '--scenario', file, '--entry', entry], bad)).toBe(2);
+      expect(bad.stderr.join('\n')).toMatch(/placement\[1\]\.model \(line \d+\): shape field "layers" must be a positive integer/);
+    }
   });
 
   it('local-cpu is measured now and priced as the named instance; its capacity is this machine\'s memory', async () => {
