@@ -28,6 +28,7 @@ import { SILENT_PROGRESS } from './progress.ts';
 import { readScenarioFile } from './read.ts';
 import { runScenarioBench } from './measure.ts';
 import { planCosts, planScenario } from './plan.ts';
+import { runSensitivity, sensitivitySentences, type SensitivityResult } from './sensitivity.ts';
 import { runCalibration } from './calibrate.ts';
 import { planScenarioServing, servingCosts } from './serving.ts';
 import { measureServingHere } from './serving-measure.ts';
@@ -47,7 +48,7 @@ export { planScenarioServing, servingCosts, servingRequest, referencedServing, c
 export { measureServingHere, scenarioServingCosts, LOCAL_PRICE_INSTANCE } from './serving-measure.ts';
 export { checkSimulationSize, simulateScenario, type SimulateOptions } from './simulate.ts';
 export { runGridSweep, runGridPoints, writeGridReport, RUNS_PER_GRID_JOB, type GridSweepResult } from './grid.ts';
-export { runSensitivity, writeSensitivityReport, type SensitivityResult } from './sensitivity.ts';
+export { runSensitivity, writeSensitivityReport, sensitivitySentences, measuredTimingInputs, type SensitivityResult } from './sensitivity.ts';
 export { assembleResults, type AssembleInput } from './assemble.ts';
 export { parseAccumSweep, runAccumulationSweep } from './bench-accumulation.ts';
 
@@ -64,6 +65,8 @@ export interface ScenarioRunOptions {
   overrides?: readonly ScenarioOverride[];
   /** Also write report.xlsx (a sheet per chart's data). */
   xlsx?: boolean;
+  /** Also run the one-at-a-time sensitivity analysis of the market (sensitivity.ts) into the report (opt-in: it simulates 2 settings per uncertain input). */
+  sensitivity?: boolean;
   /** Called per rendered chart (progress). */
   onChart?: (chart: BuiltChart, index: number, total: number) => void;
 }
@@ -96,6 +99,7 @@ export async function runScenario(path: string, ctx: PipelineContext, options: S
     ...(scenario.serving.some((e) => e.device === LOCAL_DEVICE_ID) ? ['serving'] : []),
     ...(scenario.placement.length > 0 ? ['placement', 'calibrate'] : []),
     ...(scenario.market ? ['market'] : []),
+    ...(scenario.market && options.sensitivity ? ['sensitivity'] : []),
     'report',
   ]);
   // 3. measure
@@ -118,8 +122,18 @@ export async function runScenario(path: string, ctx: PipelineContext, options: S
     progress.phase('market', runs, `${runs} Monte Carlo runs × ${scenario.periods} periods × ${scenario.market.providers.length} providers`);
     market = await simulateScenario(loaded, ctx, { records: bench.records, plans, workers, ...queue, ...(options.runs !== undefined ? { runs: options.runs } : {}) });
   }
+  // 6b. sensitivity (opt-in): each uncertain input at its p10 and p90, warnings on stderr and in the summary
+  let sensitivity: SensitivityResult | undefined;
+  if (scenario.market && options.sensitivity) {
+    progress.phase('sensitivity', 0, 'each uncertain input at its 10th and 90th percentile, the others central');
+    sensitivity = await runSensitivity(loaded, ctx, { records: bench.records, plans, workers, ...queue, ...(options.runs !== undefined ? { runs: options.runs } : {}) });
+    for (const w of sensitivity.warnings) ctx.err(`costsim: warning: ${w.message}`);
+  }
   // 7. assemble
-  const results = assembleResults({ loaded, cwd: ctx.cwd, storePath, bench, placement: planned.map((p) => p.result), ...(calibration ? { calibration } : {}), serving: { planned: serving, ...(local ? { local } : {}) }, ...(market ? { market } : {}) });
+  const assembled = assembleResults({ loaded, cwd: ctx.cwd, storePath, bench, placement: planned.map((p) => p.result), ...(calibration ? { calibration } : {}), serving: { planned: serving, ...(local ? { local } : {}) }, ...(market ? { market } : {}) });
+  const results = sensitivity
+    ? { ...assembled, rows: { ...assembled.rows, sensitivity: sensitivity.rows }, summary: { ...assembled.summary, answer: [assembled.summary.answer, ...sensitivitySentences(sensitivity)].join('\n') } }
+    : assembled;
   // 8. write
   progress.phase('report', 0, `rendering charts to ${outDir}`);
   const onChart = (chart: BuiltChart, index: number, total: number) => {

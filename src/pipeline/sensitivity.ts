@@ -80,18 +80,24 @@ export async function runSensitivity(loaded: { scenario: Scenario; text: string;
   };
 }
 
-/** The analysis as a report (tornado chart, its CSV of tidy rows, report.json; warnings in the summary) written to `dir`. */
-export async function writeSensitivityReport(dir: string, result: SensitivityResult, scenario: Scenario, file: string, ctx: PipelineContext): Promise<WrittenReport> {
+/** The summary's paragraphs about a sensitivity analysis: what was moved, then each warning (or that there is none). */
+export function sensitivitySentences(result: SensitivityResult): string[] {
   const s = result.scenario;
   const intro =
     result.inputs.length === 0
       ? 'The scenario gives no number as a distribution and no measured cost with a timing spread, so there is no uncertain input to move; only the baseline was simulated.'
       : `Each of ${result.inputs.length} uncertain input${result.inputs.length === 1 ? '' : 's'} (${result.inputs.map((i) => i.name).join(', ')}) was set to its 10th and its 90th percentile with the others at their central values (a measured cost's timing factor at its median, 1): ${s.runs} Monte Carlo runs of ${s.periods} periods per setting (seed ${s.seed}, the same run seeds throughout). Modeled.`;
   const verdict = result.inputs.length === 0 ? [] : result.warnings.length === 0 ? ['No provider\'s profit changes sign, and no price or survival order changes, within any input\'s range.'] : result.warnings.map((w) => `Warning: ${w.message}.`);
+  return [intro, ...verdict];
+}
+
+/** The analysis as a report (tornado chart, its CSV of tidy rows, report.json; warnings in the summary) written to `dir`. */
+export async function writeSensitivityReport(dir: string, result: SensitivityResult, scenario: Scenario, file: string, ctx: PipelineContext): Promise<WrittenReport> {
+  const s = result.scenario;
   const results: ReportResults = {
     version: 1,
     scenario: { name: scenario.name, question: scenario.question, seed: s.seed, file, priceUnit: `USD per ${scenario.unit}` },
-    summary: { answer: [intro, ...verdict].join('\n'), keyNumbers: [] },
+    summary: { answer: sensitivitySentences(result).join('\n'), keyNumbers: [] },
     rows: { sensitivity: result.rows },
     provenance: { scenario: file, sensitivity: result.inputs.map((i) => `${i.name}=${i.low},${i.high}`).join(' ') },
   };

@@ -1,5 +1,5 @@
 /**
- * `costsim run [scenario] [--out dir] [--runs N] [--workers N] [--queue URL] [--store path] [--backend X] [--json]`:
+ * `costsim run [scenario] [--out dir] [--runs N] [--workers N] [--queue URL] [--store path] [--backend X] [--sensitivity] [--json]`:
  * the main job. Parses the flags, runs the scenario pipeline (src/pipeline/: read → normalise →
  * measure → plan once → price → simulate → assemble → write) and prints where the report is.
  * Bad input (missing or malformed scenario, unwritable output) fails before any work, exit 2.
@@ -29,10 +29,11 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('--store <path>', 'bench record store, also the cache (default: .costsim/records.jsonl)')
     .option('--backend <name>', 'force a tfjs backend (tensorflow, native, wasm, cpu)')
     .option('--set <path=value>', SET_FLAG_HELP, collect)
+    .option('--sensitivity', 'also set each uncertain input (a scenario distribution, a measured cost\'s timing spread) to its 10th and 90th percentile and add a tornado chart and sign/rank warnings to the report (opt-in: 2 more simulations per input)')
     .option('--xlsx', 'also write report.xlsx: one workbook, a sheet per chart\'s data and one of the assumptions')
     .option('--json', 'print one JSON object on stdout')
     .option('--quiet', 'no progress on stderr (by default: a bar on a terminal, else a line per phase and one at least every 10 s)')
-    .action(async (scenario: string | undefined, options: { out?: string; runs?: string; workers?: string; queue?: string; store?: string; backend?: string; json?: boolean; set?: string[]; quiet?: boolean; xlsx?: boolean }) => {
+    .action(async (scenario: string | undefined, options: { out?: string; runs?: string; workers?: string; queue?: string; store?: string; backend?: string; json?: boolean; set?: string[]; quiet?: boolean; xlsx?: boolean; sensitivity?: boolean }) => {
       const overrides = setFlags(options.set);
       const runs = runsFlag(options.runs);
       const workers = positiveInt('--workers', options.workers);
@@ -47,6 +48,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
         ...(options.backend ? { backend: options.backend } : {}),
         ...(overrides.length > 0 ? { overrides } : {}),
         ...(options.xlsx ? { xlsx: true } : {}),
+        ...(options.sensitivity ? { sensitivity: true } : {}),
       }).finally(() => progress.done());
       if (options.json) ctx.out(JSON.stringify({ dir: written.dir, index: join(written.dir, 'index.html'), charts: written.charts.map((c) => ({ id: c.id, title: c.title, provenance: c.provenance })), files: written.artefacts.map((a) => a.file) }));
       else ctx.out(reportSummaryLines(written, ctx.cwd).join('\n'));

@@ -46,6 +46,17 @@ describe('costsim simulate --sensitivity', () => {
     expect(readFileSync(join(out.dir, 'index.html'), 'utf8')).toContain('Warning: A&#39;s mean profit per period changes sign');
   });
 
+  it('costsim run --sensitivity adds the tornado chart and the warning to the main report', async () => {
+    const ctx = context();
+    writeFileSync(join(ctx.cwd, 'tiny.yaml'), yaml);
+    expect(await main(['run', 'tiny.yaml', '--sensitivity', '--workers', '1', '--json', '--quiet'], ctx)).toBe(0);
+    const out = JSON.parse(ctx.stdout[0] as string) as { dir: string; charts: Array<{ id: string }> };
+    expect(out.charts.map((c) => c.id)).toContain('market-input-sensitivity');
+    expect(ctx.stderr.join('\n')).toContain("costsim: warning: A's mean profit per period changes sign");
+    expect(readFileSync(join(out.dir, 'market-input-sensitivity.csv'), 'utf8').trim().split('\n')).toHaveLength(1 + 6);
+    expect(readFileSync(join(out.dir, 'index.html'), 'utf8')).toContain('Warning: A&#39;s mean profit per period changes sign');
+  });
+
   it('refuses --sensitivity with --sweep (exit 2)', async () => {
     const ctx = context();
     writeFileSync(join(ctx.cwd, 'tiny.yaml'), yaml);
