@@ -24,7 +24,7 @@ function collect(node: unknown, key: string, out: unknown[] = []): unknown[] {
 describe('chart builders', () => {
   it('build every chart the issue lists when all rows are present', () => {
     expect(charts.map((c) => c.id)).toEqual([...CHART_IDS]);
-    expect(charts).toHaveLength(17);
+    expect(charts).toHaveLength(18);
   });
 
   it('produce specs that validate against the Vega-Lite schema shipped in the vega-lite package', () => {

@@ -139,12 +139,20 @@ export function fixtureRows(seed = 7): ReportRows {
       providers.map((provider, pi) => ({ point: mi * 3 + ci, parameters: { 'demand.mu': mu, 'providers[2].cash': cash }, provider, runs: 20, survivalProbability: pi === 2 ? round(0.2 + 0.15 * ci, 4) : 1, meanFinalPriceUsd: round((0.6 + pi * 0.1) * (1 + mu), 4), meanProfitUsdPerPeriod: round(1e4 * (1 + pi) * (1 + mu), 2) })),
     ),
   );
+  // Sensitivity: the challenger's cost at its p10/p90 moves its survival and price (hand-made, not simulated).
+  const sensitivity = [
+    ...providers.map((provider, pi) => ({ input: null, level: 'central' as const, value: null, provider, runs: 20, survivalProbability: pi === 2 ? 0.5 : 1, meanFinalPriceUsd: round(0.6 + pi * 0.1, 4), meanProfitUsdPerPeriod: round(1e4 * (1 + pi), 2) })),
+    ...(['low', 'high'] as const).flatMap((level, li) =>
+      providers.map((provider, pi) => ({ input: 'providers[2].marginalCost', level, value: li ? 0.8 : 0.4, provider, runs: 20, survivalProbability: pi === 2 ? (li ? 0.2 : 0.8) : 1, meanFinalPriceUsd: round((0.6 + pi * 0.1) * (pi === 2 ? (li ? 1.3 : 0.8) : 1), 4), meanProfitUsdPerPeriod: round(1e4 * (1 + pi) * (pi === 2 ? (li ? -0.5 : 1.2) : 1), 2) })),
+    ),
+  ];
   // Incumbent's cost is given by the scenario (assumed); the others' come from records (modeled).
   const marginalCost = providers.flatMap((provider, pi) =>
     periods.map((period) => ({ period, provider, medianMarginalCostUsd: round((0.25 + 0.05 * pi) * 0.97 ** period, 5), provenance: (provider === 'Incumbent' ? 'assumed' : 'modeled') as 'assumed' | 'modeled' })),
   );
   return {
     gridSweep,
+    sensitivity,
     pareto,
     pruningAccuracy,
     pruningCompute,

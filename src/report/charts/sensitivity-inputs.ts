@@ -7,7 +7,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import type { SensitivityRow } from '../rows.ts';
-import { distinct } from '../theme.ts';
+import { CHART_WIDTH_PX, distinct } from '../theme.ts';
 import { topLevel } from './common.ts';
 import { tornadoPanel, type TornadoBar } from './sensitivity.ts';
 
@@ -44,6 +44,7 @@ export function sensitivityTable(rows: readonly SensitivityRow[]): Array<Record<
 export function inputSensitivityChart(rows: readonly SensitivityRow[], priceUnit = 'USD per unit'): TopLevelSpec {
   const bars = inputTornadoBars(rows);
   const providers = distinct(rows, (r) => r.provider);
+  const layout = { widthPx: Math.round(CHART_WIDTH_PX / 3), labelLimitPx: 260 };
   return topLevel(
     {
       title: 'Which uncertain input moves the answer?',
@@ -51,10 +52,11 @@ export function inputSensitivityChart(rows: readonly SensitivityRow[], priceUnit
     },
     {
       data: { values: bars },
+      // Three panels share one chart width; input paths are long, so their labels get room.
       hconcat: [
-        tornadoPanel(bars, providers, 'survival probability', 'survival probability (0–1)', { scale: { domain: [0, 1] }, axis: { format: '.0%' } }, '.0%'),
-        tornadoPanel(bars, providers, 'mean final price', `mean final price (${priceUnit})`, { scale: { zero: false } }, '.4~g'),
-        tornadoPanel(bars, providers, 'mean profit per period', 'mean profit (USD per period)', { scale: { zero: true } }, '.4~g'),
+        tornadoPanel(bars, providers, 'survival probability', 'survival probability (0–1)', { scale: { domain: [0, 1] }, axis: { format: '.0%' } }, '.0%', layout),
+        tornadoPanel(bars, providers, 'mean final price', `mean final price (${priceUnit})`, { scale: { zero: false } }, '.4~g', layout),
+        tornadoPanel(bars, providers, 'mean profit per period', 'mean profit (USD per period)', { scale: { zero: true } }, '.4~g', layout),
       ],
     },
   );

@@ -77,7 +77,7 @@ export function sensitivityChart(rows: readonly GridSweepRow[], priceUnit = 'USD
 }
 
 /** One panel of a tornado chart: `metric`'s bars, a row per provider, parameters ordered by their largest survival swing (then price swing), largest first. */
-export function tornadoPanel(bars: readonly TornadoBar[], providers: readonly string[], metric: TornadoBar['metric'], title: string, extra: Record<string, unknown>, format: string): Record<string, unknown> {
+export function tornadoPanel(bars: readonly TornadoBar[], providers: readonly string[], metric: TornadoBar['metric'], title: string, extra: Record<string, unknown>, format: string, layout: { widthPx?: number; labelLimitPx?: number } = {}): Record<string, unknown> {
   const swingOf = (parameter: string, m: TornadoBar['metric']) => Math.max(0, ...bars.filter((b) => b.parameter === parameter && b.metric === m).map((b) => b.swing));
   const parameters = [...new Set(bars.map((b) => b.parameter))].sort((a, b) => swingOf(b, 'survival probability') - swingOf(a, 'survival probability') || swingOf(b, 'mean final price') - swingOf(a, 'mean final price') || a.localeCompare(b));
   return {
@@ -85,10 +85,10 @@ export function tornadoPanel(bars: readonly TornadoBar[], providers: readonly st
     facet: { row: { field: 'provider', type: 'nominal', title: null, sort: providers, header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 12 } } },
     spacing: 6,
     spec: {
-      width: Math.round(CHART_WIDTH_PX / 2),
+      width: layout.widthPx ?? Math.round(CHART_WIDTH_PX / 2),
       height: { step: 18 },
       encoding: {
-        y: { field: 'parameter', type: 'nominal', title: null, sort: parameters },
+        y: { field: 'parameter', type: 'nominal', title: null, sort: parameters, ...(layout.labelLimitPx ? { axis: { labelLimit: layout.labelLimitPx } } : {}) },
         color: { ...categoryColour('provider', 'provider', providers), legend: null },
         tooltip: [tip('provider', 'provider'), tip('parameter', 'swept number'), tip('low', 'lowest mean', format), tip('atLow', 'at value', '~g'), tip('high', 'highest mean', format), tip('atHigh', 'at value', '~g')],
       },
