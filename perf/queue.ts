@@ -1,7 +1,9 @@
 /**
  * `npm run bench:queue [-- --runs N] [--periods P]`: the same Monte Carlo sweep (startup-vs-incumbent,
- * N runs of P periods, one run per point; default 200 runs of 8 periods, about a minute or two:
- * short jobs, so the queue's own cost per job is a large part of the time and is measured well) on the local worker pool and through the BullMQ
+ * N runs of P periods, one run per point; default 1,000 runs of 1 period, about 10 s in all:
+ * jobs of about a millisecond, so the queue's own cost per job dominates the wall time and the
+ * difference of walls measures it; with 8-period jobs of ~0.3 s, run-to-run noise of a few
+ * percent of the wall swamped a few milliseconds per job) on the local worker pool and through the BullMQ
  * queue on a loopback redis-server this script starts, with 1 and with 2 worker processes.
  * Prints jobs/s of each and the queue's overhead per job: (queue wall − local-pool wall) /
  * jobs at the same number of worker processes, so both pay the same process start-up and
@@ -29,11 +31,11 @@ function intFlag(name: string, fallback: number): number {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer (got ${process.argv[at + 1]})`);
   return value;
 }
-const runs = intFlag('--runs', 200);
+const runs = intFlag('--runs', 1000);
 const file = 'scenarios/startup-vs-incumbent.yaml';
 const text = readFileSync(file, 'utf8');
 const scenario = parseScenario(text, file);
-const periods = intFlag('--periods', 8);
+const periods = intFlag('--periods', 1);
 const setupArgs: MarketWorkerSetup = { scenarioText: text, fileName: file, seed: scenario.seed, periods, records: [], plans: [] };
 const workerModule = fileURLToPath(new URL('../src/market/worker.ts', import.meta.url));
 const points = Array.from({ length: runs }, (_, run) => ({ key: `run:${run}`, params: { runs: [run] } }));
