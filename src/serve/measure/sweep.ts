@@ -40,6 +40,13 @@ export interface SweepOptions {
   instance?: Device;
   /** Called after each point, for progress on stderr. */
   onPoint?: (p: MeasuredPoint) => void;
+  /**
+   * Largest batch × context prefilled at once (default: no limit). The decoder computes logits at
+   * every prompt position, so GPT-2's prefill at 32 × 256 tokens needs 8,192 × 50,257 × 4 B = 1.6 GB
+   * of logits alone beside the weights and cache, past what the 4 GiB wasm heap holds; such points
+   * are skipped (and not fitted), never attempted.
+   */
+  maxPrefillTokens?: number;
 }
 
 export interface SweepResult {
@@ -108,6 +115,7 @@ export async function measureSweep(shape: DecoderShape, shapeId: string, options
       await timePoint(decoder, 1, 4, 1); // warm-up: kernel compilation and first allocations are not serving
       for (const context of options.contexts) {
         for (const batch of batches) {
+          if (options.maxPrefillTokens !== undefined && batch * context > options.maxPrefillTokens) continue;
           const m = await timePoint(decoder, batch, context, options.steps);
           const e = evaluateBatch(
             { shape: serveShape, device, count: 1, dtype: 'fp32', kvDtype: 'fp32', workload: { promptTokens: context, outputTokens: options.steps, cacheHitShare: 0 }, target: {}, efficiencies: { prefillCompute: 1, decodeCompute: 1, memoryBandwidth: 1, layerOverheadSeconds: local.layerOverheadSeconds } },
