@@ -30,15 +30,18 @@ export default tseslint.config(
     // the layer's index (or a sub-layer's, such as serve/measure/ or placement/zoo/), never a file inside it.
     files: ['src/cli/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          RUNTIME_INTERNALS,
-          {
-            regex: String.raw`^(\.\./)+(bench|devices|market|pipeline|placement|report|runtime|scenario|serve|sweep)/(?!(\w+/)?index\.ts$)`,
-            message: 'cli/ imports a layer only through its index.ts (export what you need there).',
-          },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            RUNTIME_INTERNALS,
+            {
+              regex: String.raw`^(\.\./)+(bench|devices|market|pipeline|placement|report|runtime|scenario|serve|sweep)/(?!(\w+/)?index\.ts$)`,
+              message: 'cli/ imports a layer only through its index.ts (export what you need there).',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -46,13 +49,16 @@ export default tseslint.config(
     // training runtime or TensorFlow.js (a record or a row is all they read).
     files: ['src/market/**/*.ts', 'src/report/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          RUNTIME_INTERNALS,
-          { group: ['**/runtime', '**/runtime/**'], message: 'market/ and report/ never import runtime/: take measured figures from bench records.' },
-          { group: ['@tensorflow/*'], message: 'market/ and report/ never import TensorFlow.js: they are pure over records and plans.' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            RUNTIME_INTERNALS,
+            { group: ['**/runtime', '**/runtime/**'], message: 'market/ and report/ never import runtime/: take measured figures from bench records.' },
+            { group: ['@tensorflow/*'], message: 'market/ and report/ never import TensorFlow.js: they are pure over records and plans.' },
+          ],
+        },
+      ],
     },
   },
 );

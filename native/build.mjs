@@ -53,7 +53,11 @@ function nodeDirArgs() {
 }
 
 function lastLines(text, count) {
-  return (text ?? '').split('\n').filter((line) => line.trim() && !line.startsWith('gyp info')).slice(-count).join('\n');
+  return (text ?? '')
+    .split('\n')
+    .filter((line) => line.trim() && !line.startsWith('gyp info'))
+    .slice(-count)
+    .join('\n');
 }
 
 function main() {

@@ -59,14 +59,17 @@ for (const { model: name, batch, ks } of CASES) {
   const localGemm = await measureGemm(tf.getBackend() === 'cpu' ? 256 : 1024, 0.5);
   const stepTimes: number[] = [];
   const start = performance.now();
-  const { timing } = await withKernelTiming(async () => {
-    for (let i = 0; i < TIMED_STEPS; i++) {
-      const t0 = performance.now();
-      trainStep(model, task, optimizer, sampler.next(batch), 1, false, variables);
-      stepTimes.push((performance.now() - t0) / 1000); // cpu, wasm and native kernels are synchronous
-    }
-    await (variables[0] as tf.Variable).data();
-  }, { alsoTime: optimizerKernels(optimizer) });
+  const { timing } = await withKernelTiming(
+    async () => {
+      for (let i = 0; i < TIMED_STEPS; i++) {
+        const t0 = performance.now();
+        trainStep(model, task, optimizer, sampler.next(batch), 1, false, variables);
+        stepTimes.push((performance.now() - t0) / 1000); // cpu, wasm and native kernels are synchronous
+      }
+      await (variables[0] as tf.Variable).data();
+    },
+    { alsoTime: optimizerKernels(optimizer) },
+  );
   const wallSeconds = (performance.now() - start) / 1000;
   const stepSeconds = median(stepTimes);
   const kernelSecondsPerStep = timing.kernelSeconds / TIMED_STEPS;
@@ -75,10 +78,22 @@ for (const { model: name, batch, ks } of CASES) {
   const analytic = countFlops(model, { batchSize: batch }).totals;
   // Where the kernel time goes: the three slowest kernels, with their share of traced FLOPs.
   const topKernels = Object.entries(timing.byKernel)
-    .map(([kernel, v]) => ({ kernel, launchesPerStep: v.count / TIMED_STEPS, timeShare: v.seconds / timing.kernelSeconds, flopShare: (profiled.traced.byKernel[kernel]?.flops ?? 0) / profiled.traced.totalFlops }))
+    .map(([kernel, v]) => ({
+      kernel,
+      launchesPerStep: v.count / TIMED_STEPS,
+      timeShare: v.seconds / timing.kernelSeconds,
+      flopShare: (profiled.traced.byKernel[kernel]?.flops ?? 0) / profiled.traced.totalFlops,
+    }))
     .sort((a, b) => b.timeShare - a.timeShare)
     .slice(0, 3);
-  const accumulation = await measureAccumulation({ model, task, samplesPerStep: batch, ks, timedSteps: Math.max(1, Math.ceil(TIMED_STEPS / 2)), rng: createRng(1) });
+  const accumulation = await measureAccumulation({
+    model,
+    task,
+    samplesPerStep: batch,
+    ks,
+    timedSteps: Math.max(1, Math.ceil(TIMED_STEPS / 2)),
+    rng: createRng(1),
+  });
   const row = {
     model: name,
     batch,
@@ -97,11 +112,19 @@ for (const { model: name, batch, ks } of CASES) {
   };
   results.push(row);
   log(`${name} batch ${batch}: ${(stepSeconds * 1000).toFixed(1)} ms/step (median of ${TIMED_STEPS}), ${row.samplesPerSecond.toFixed(0)} samples/s`);
-  log(`  FLOPs/step traced ${row.tracedGflopPerStep.toFixed(3)} G (matmul/conv ${row.tracedMatmulGflopPerStep.toFixed(3)} G; analytic ${row.analyticMatmulGflopPerStep.toFixed(3)} G)`);
+  log(
+    `  FLOPs/step traced ${row.tracedGflopPerStep.toFixed(3)} G (matmul/conv ${row.tracedMatmulGflopPerStep.toFixed(3)} G; analytic ${row.analyticMatmulGflopPerStep.toFixed(3)} G)`,
+  );
   log(`  outside tfjs kernels: ${(outsideShare * 100).toFixed(1)}% of step time (goal < 10%) ${outsideShare < 0.1 ? 'OK' : 'MISSED'}`);
-  log(`  slowest kernels: ${topKernels.map((k) => `${k.kernel} ${(k.timeShare * 100).toFixed(0)}% of kernel time for ${(k.flopShare * 100).toFixed(0)}% of FLOPs`).join('; ')}`);
-  log(`  achieved ${achievedGflops.toFixed(2)} GFLOP/s (median step) = ${row.utilisation.toFixed(3)} × GEMM ${localGemm.gflops.toFixed(2)} GFLOP/s measured just before${name === 'mlp' ? ` (goal ≥ 0.5) ${row.utilisation >= 0.5 ? 'OK' : 'MISSED'}` : ''}`);
-  log(`  accumulation at ${batch} samples/step: ${accumulation.map((p) => `k=${p.accumulationSteps}: ${(p.peakBytes / 2 ** 20).toFixed(1)} MiB peak, ${(p.stepSeconds * 1000).toFixed(0)} ms/step`).join('; ')}\n`);
+  log(
+    `  slowest kernels: ${topKernels.map((k) => `${k.kernel} ${(k.timeShare * 100).toFixed(0)}% of kernel time for ${(k.flopShare * 100).toFixed(0)}% of FLOPs`).join('; ')}`,
+  );
+  log(
+    `  achieved ${achievedGflops.toFixed(2)} GFLOP/s (median step) = ${row.utilisation.toFixed(3)} × GEMM ${localGemm.gflops.toFixed(2)} GFLOP/s measured just before${name === 'mlp' ? ` (goal ≥ 0.5) ${row.utilisation >= 0.5 ? 'OK' : 'MISSED'}` : ''}`,
+  );
+  log(
+    `  accumulation at ${batch} samples/step: ${accumulation.map((p) => `k=${p.accumulationSteps}: ${(p.peakBytes / 2 ** 20).toFixed(1)} MiB peak, ${(p.stepSeconds * 1000).toFixed(0)} ms/step`).join('; ')}\n`,
+  );
   optimizer.dispose();
   model.dispose();
   task.dispose();

@@ -24,7 +24,19 @@ import { trainQLearning, priceGrid } from '../src/market/qlearning.ts';
 import { logitCollusive, logitNash, logitSharesAt } from '../src/market/equilibrium.ts';
 import { createRng, type Rng } from '../src/util/rng.ts';
 
-const spec = { quality: [2, 2], marginalCostUsd: [1, 1], mu: 0.25, outsideQuality: 0, m: 15, xi: 0.1, alpha: 0.15, beta: 4e-6, delta: 0.95, convergencePeriods: 100_000, maxPeriods: 10_000_000 };
+const spec = {
+  quality: [2, 2],
+  marginalCostUsd: [1, 1],
+  mu: 0.25,
+  outsideQuality: 0,
+  m: 15,
+  xi: 0.1,
+  alpha: 0.15,
+  beta: 4e-6,
+  delta: 0.95,
+  convergencePeriods: 100_000,
+  maxPeriods: 10_000_000,
+};
 
 /** The same algorithm written plainly: arrays of arrays, a fresh max over actions each period. */
 function plainQLearning(periods: number, rng: Rng): number {
@@ -66,7 +78,10 @@ function time<T>(f: () => T): { result: T; seconds: number } {
   return { result, seconds: (performance.now() - t0) / 1000 };
 }
 
-const { values: flags } = parseArgs({ options: { sessions: { type: 'string', default: '1000' }, workers: { type: 'string' }, 'sessions-only': { type: 'boolean', default: false } }, allowPositionals: false });
+const { values: flags } = parseArgs({
+  options: { sessions: { type: 'string', default: '1000' }, workers: { type: 'string' }, 'sessions-only': { type: 'boolean', default: false } },
+  allowPositionals: false,
+});
 
 if (!flags['sessions-only']) {
   const china = parseScenario(readFileSync('scenarios/china-2024-price-war.yaml', 'utf8'), 'scenarios/china-2024-price-war.yaml');
@@ -74,16 +89,24 @@ if (!flags['sessions-only']) {
   simulateRuns(china, new Map(), [0], 200); // warm-up
   const market = time(() => simulateRuns(china, new Map(), [0], periods));
   const providerPeriods = market.result[0]!.rows.length;
-  console.log(`logit market (6 providers, China scenario, rows kept): ${providerPeriods.toLocaleString('en-US')} provider-periods in ${market.seconds.toFixed(2)} s = ${Math.round(providerPeriods / market.seconds).toLocaleString('en-US')} provider-periods/s`);
+  console.log(
+    `logit market (6 providers, China scenario, rows kept): ${providerPeriods.toLocaleString('en-US')} provider-periods in ${market.seconds.toFixed(2)} s = ${Math.round(providerPeriods / market.seconds).toLocaleString('en-US')} provider-periods/s`,
+  );
 
   const fast = time(() => trainQLearning(spec, createRng(1)));
   const fastRate = fast.result.periods / fast.seconds;
-  console.log(`Q-learning kernel: ${fast.result.periods.toLocaleString('en-US')} periods (converged: ${fast.result.converged}) in ${fast.seconds.toFixed(2)} s = ${Math.round(fastRate).toLocaleString('en-US')} periods/s`);
+  console.log(
+    `Q-learning kernel: ${fast.result.periods.toLocaleString('en-US')} periods (converged: ${fast.result.converged}) in ${fast.seconds.toFixed(2)} s = ${Math.round(fastRate).toLocaleString('en-US')} periods/s`,
+  );
   const plainPeriods = 200_000;
   const plain = time(() => plainQLearning(plainPeriods, createRng(1)));
   const plainRate = plainPeriods / plain.seconds;
-  console.log(`Q-learning plain arrays: ${plainPeriods.toLocaleString('en-US')} periods in ${plain.seconds.toFixed(2)} s = ${Math.round(plainRate).toLocaleString('en-US')} periods/s`);
-  console.log(`kernel / plain: ${(fastRate / plainRate).toFixed(1)}× (same process, one core); one baseline session to convergence takes ${fast.seconds.toFixed(2)} s`);
+  console.log(
+    `Q-learning plain arrays: ${plainPeriods.toLocaleString('en-US')} periods in ${plain.seconds.toFixed(2)} s = ${Math.round(plainRate).toLocaleString('en-US')} periods/s`,
+  );
+  console.log(
+    `kernel / plain: ${(fastRate / plainRate).toFixed(1)}× (same process, one core); one baseline session to convergence takes ${fast.seconds.toFixed(2)} s`,
+  );
 }
 
 // 3. Baseline sessions over the worker pool: what `costsim simulate scenarios/calvano-baseline.yaml --runs N` trains.

@@ -34,7 +34,11 @@ function flag(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 const has = (name: string): boolean => process.argv.includes(`--${name}`);
-const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 const models = list(flag('models') ?? 'mlp,cnn,transformer') as ZooModelName[];
 const seconds = Number(flag('seconds') ?? 3);
@@ -57,7 +61,17 @@ function torchSpec(name: ZooModelName): object {
   if (name === 'mlp') return { name, batch: BATCH.mlp, inputSize: 784, classes: 10, width: o.width, depth: o.depth };
   if (name === 'cnn') return { name, batch: BATCH.cnn, side: 28, classes: 10, filters1: o.filters1, filters2: o.filters2, dense: o.dense };
   const layout = additionLayout(o.digits as number);
-  return { name, batch: BATCH.transformer, length: layout.inputLength, vocab: ADDITION_VOCAB_SIZE, answerLength: layout.answerLength, dModel: o.dModel, heads: o.heads, layers: o.layers, mlpRatio: o.mlpRatio };
+  return {
+    name,
+    batch: BATCH.transformer,
+    length: layout.inputLength,
+    vocab: ADDITION_VOCAB_SIZE,
+    answerLength: layout.answerLength,
+    dModel: o.dModel,
+    heads: o.heads,
+    layers: o.layers,
+    mlpRatio: o.mlpRatio,
+  };
 }
 
 async function main(): Promise<void> {
@@ -129,7 +143,19 @@ async function main(): Promise<void> {
   }
   const { gpt, splits } = await transformerRows(configs, torchPython.python);
   const loadAfter = loadavg();
-  const report = { machine: { cpu: cpus()[0]?.model, vcpus: cpus().length, loadBefore, loadAfter }, blas: native.ok ? native.blas : undefined, torch: torchInfo, seconds, rounds, results, gemm, profiles, gpt2Shape, gpt, splits };
+  const report = {
+    machine: { cpu: cpus()[0]?.model, vcpus: cpus().length, loadBefore, loadAfter },
+    blas: native.ok ? native.blas : undefined,
+    torch: torchInfo,
+    seconds,
+    rounds,
+    results,
+    gemm,
+    profiles,
+    gpt2Shape,
+    gpt,
+    splits,
+  };
   if (has('json')) {
     process.stdout.write(`${JSON.stringify(report)}\n`);
     return;
@@ -142,7 +168,10 @@ async function main(): Promise<void> {
  * training samples/s and decode tokens/s per native configuration and PyTorch thread count.
  * A row that fails (e.g. out of wasm memory) is logged and left out; the run goes on.
  */
-async function transformerRows(configs: CostsimConfig[], python: string | undefined): Promise<{ gpt: Record<string, Record<string, number>>; splits: Array<{ label: string; split: TimeSplit }> }> {
+async function transformerRows(
+  configs: CostsimConfig[],
+  python: string | undefined,
+): Promise<{ gpt: Record<string, Record<string, number>>; splits: Array<{ label: string; split: TimeSplit }> }> {
   const gpt: Record<string, Record<string, number>> = {};
   const splits: Array<{ label: string; split: TimeSplit }> = [];
   const nativeConfigs = configs.filter((c) => c.backend === 'native' && c.adam === 'fused');
@@ -157,7 +186,10 @@ async function transformerRows(configs: CostsimConfig[], python: string | undefi
     const task = loadTask('transformer', { seed: 0, digits: resolveModelOptions('transformer').digits });
     for (const config of nativeConfigs) {
       await attempt(`transformer split on ${config.label}`, async () => {
-        splits.push({ label: `transformer b${BATCH.transformer} train ${config.label}`, split: await zooStepSplit('transformer', task, BATCH.transformer, config) });
+        splits.push({
+          label: `transformer b${BATCH.transformer} train ${config.label}`,
+          split: await zooStepSplit('transformer', task, BATCH.transformer, config),
+        });
       });
     }
     task.dispose();
@@ -183,7 +215,18 @@ async function transformerRows(configs: CostsimConfig[], python: string | undefi
   }
   if (python) {
     const base = { layers: s.layers, hidden: s.hidden, heads: s.heads, ffn: s.ffn, vocab: s.vocab };
-    const train = { name: 'transformer', label: 'gpt2-train', batch: s.trainBatch, length: s.sequence, vocab: s.vocab, answerLength: s.sequence, dModel: s.hidden, heads: s.heads, layers: s.layers, mlpRatio: s.ffn / s.hidden };
+    const train = {
+      name: 'transformer',
+      label: 'gpt2-train',
+      batch: s.trainBatch,
+      length: s.sequence,
+      vocab: s.vocab,
+      answerLength: s.sequence,
+      dModel: s.hidden,
+      heads: s.heads,
+      layers: s.layers,
+      mlpRatio: s.ffn / s.hidden,
+    };
     const decodes = decodeBatches.map((batch) => ({ name: 'decode', label: `decode-b${batch}`, ...base, batch, context: decodeContext, steps: decodeSteps }));
     for (const threads of threadCounts) {
       log(`GPT-2-small shape in PyTorch, ${threads} thread(s)...`);
@@ -199,25 +242,53 @@ async function transformerRows(configs: CostsimConfig[], python: string | undefi
   return { gpt, splits };
 }
 
-function printTables(r: { machine: { cpu?: string; vcpus: number; loadBefore: number[]; loadAfter: number[] }; blas?: string; torch: Partial<TorchReport>; results: Record<string, Record<string, number>>; gemm: Record<string, number>; profiles: StepProfile[]; gpt2Shape: GptShape; gpt: Record<string, Record<string, number>>; splits: Array<{ label: string; split: TimeSplit }> }): void {
+function printTables(r: {
+  machine: { cpu?: string; vcpus: number; loadBefore: number[]; loadAfter: number[] };
+  blas?: string;
+  torch: Partial<TorchReport>;
+  results: Record<string, Record<string, number>>;
+  gemm: Record<string, number>;
+  profiles: StepProfile[];
+  gpt2Shape: GptShape;
+  gpt: Record<string, Record<string, number>>;
+  splits: Array<{ label: string; split: TimeSplit }>;
+}): void {
   const out = (line = ''): void => void process.stdout.write(`${line}\n`);
   const load = (l: number[]): string => l.map((x) => x.toFixed(2)).join(' ');
-  out(`bench:peer (measured now): ${r.machine.cpu}, ${r.machine.vcpus} vCPUs; load average before ${load(r.machine.loadBefore)}, after ${load(r.machine.loadAfter)}`);
-  out(`OpenBLAS: ${r.blas ?? 'native addon not loaded'}; PyTorch ${r.torch.torch ?? '-'} (default threads ${r.torch.defaultThreads ?? '-'}), numpy ${r.torch.numpy ?? '-'}`);
+  out(
+    `bench:peer (measured now): ${r.machine.cpu}, ${r.machine.vcpus} vCPUs; load average before ${load(r.machine.loadBefore)}, after ${load(r.machine.loadAfter)}`,
+  );
+  out(
+    `OpenBLAS: ${r.blas ?? 'native addon not loaded'}; PyTorch ${r.torch.torch ?? '-'} (default threads ${r.torch.defaultThreads ?? '-'}), numpy ${r.torch.numpy ?? '-'}`,
+  );
   out();
   out('training samples/s (Adam, best of rounds)');
   const labels = [...new Set(Object.values(r.results).flatMap((row) => Object.keys(row)))];
   out(['model'.padEnd(12), ...labels.map((l) => l.padStart(18)), 'costsim/PyTorch'.padStart(17)].join(''));
   for (const [model, row] of Object.entries(r.results)) {
-    const costsim = Math.max(0, ...Object.entries(row).filter(([l]) => !l.startsWith('torch')).map(([, v]) => v));
-    const torch = Math.max(0, ...Object.entries(row).filter(([l]) => l.startsWith('torch')).map(([, v]) => v));
+    const costsim = Math.max(
+      0,
+      ...Object.entries(row)
+        .filter(([l]) => !l.startsWith('torch'))
+        .map(([, v]) => v),
+    );
+    const torch = Math.max(
+      0,
+      ...Object.entries(row)
+        .filter(([l]) => l.startsWith('torch'))
+        .map(([, v]) => v),
+    );
     const cells = labels.map((l) => (row[l] === undefined ? '-' : (row[l] as number).toFixed(0)).padStart(18));
     out([`${model} b${BATCH[model as ZooModelName]}`.padEnd(12), ...cells, (torch ? (costsim / torch).toFixed(2) : '-').padStart(17)].join(''));
   }
   out('(ratio: best costsim configuration / best PyTorch thread count)');
   out();
   out('GEMM 1024² float32, GFLOP/s');
-  out(Object.entries(r.gemm).map(([k, v]) => `${k}: ${v.toFixed(1)}`).join('   '));
+  out(
+    Object.entries(r.gemm)
+      .map(([k, v]) => `${k}: ${v.toFixed(1)}`)
+      .join('   '),
+  );
   for (const t of threadCounts) {
     const n = r.gemm[`native ${t}t`];
     const p = r.gemm[`numpy ${t}t`];
@@ -228,27 +299,52 @@ function printTables(r: { machine: { cpu?: string; vcpus: number; loadBefore: nu
     out('one profiled training step, ms (tf.profile; fused Adam is not a kernel, so it is timed apart)');
     out(['step'.padEnd(30), 'total', 'GEMM/conv', 'other native', 'wasm kernels', 'Adam', 'outside kernels'].map((s, i) => (i ? s.padStart(16) : s)).join(''));
     for (const p of r.profiles) {
-      out([p.label.padEnd(30), ...[p.stepMs, p.gemmConvMs, p.nativeMemoryMs, p.wasmKernelsMs, p.adamMs, p.outsideKernelsMs].map((v) => v.toFixed(1).padStart(16))].join(''));
+      out(
+        [
+          p.label.padEnd(30),
+          ...[p.stepMs, p.gemmConvMs, p.nativeMemoryMs, p.wasmKernelsMs, p.adamMs, p.outsideKernelsMs].map((v) => v.toFixed(1).padStart(16)),
+        ].join(''),
+      );
       out(`${''.padEnd(30)}top kernels: ${p.topKernels.map((k) => `${k.name} ${k.ms.toFixed(1)}`).join(', ')}`);
     }
   }
   const g = r.gpt2Shape;
   if (Object.keys(r.gpt).length) {
     out();
-    out(`GPT-2-small shape (${g.layers} layers, ${g.hidden} wide, ${g.heads} heads, FFN ${g.ffn}, vocab ${g.vocab}): training samples/s, KV-cached decode tokens/s after ${decodeContext} tokens`);
+    out(
+      `GPT-2-small shape (${g.layers} layers, ${g.hidden} wide, ${g.heads} heads, FFN ${g.ffn}, vocab ${g.vocab}): training samples/s, KV-cached decode tokens/s after ${decodeContext} tokens`,
+    );
     const labels = [...new Set(Object.values(r.gpt).flatMap((row) => Object.keys(row)))];
     out(['row'.padEnd(24), ...labels.map((l) => l.padStart(18)), 'costsim/PyTorch'.padStart(17)].join(''));
     for (const [name, row] of Object.entries(r.gpt)) {
-      const costsim = Math.max(0, ...Object.entries(row).filter(([l]) => !l.startsWith('torch')).map(([, v]) => v));
-      const torch = Math.max(0, ...Object.entries(row).filter(([l]) => l.startsWith('torch')).map(([, v]) => v));
-      out([name.padEnd(24), ...labels.map((l) => (row[l] === undefined ? '-' : (row[l] as number).toFixed(1)).padStart(18)), (torch ? (costsim / torch).toFixed(2) : '-').padStart(17)].join(''));
+      const costsim = Math.max(
+        0,
+        ...Object.entries(row)
+          .filter(([l]) => !l.startsWith('torch'))
+          .map(([, v]) => v),
+      );
+      const torch = Math.max(
+        0,
+        ...Object.entries(row)
+          .filter(([l]) => l.startsWith('torch'))
+          .map(([, v]) => v),
+      );
+      out(
+        [
+          name.padEnd(24),
+          ...labels.map((l) => (row[l] === undefined ? '-' : (row[l] as number).toFixed(1)).padStart(18)),
+          (torch ? (costsim / torch).toFixed(2) : '-').padStart(17),
+        ].join(''),
+      );
     }
   }
   if (r.splits.length) {
     out();
     out('where the time goes (one step, kernel timer): wall ms, inside kernels ms (incl. fused Adam), outside kernels %');
     for (const { label, split } of r.splits) {
-      out(`${label.padEnd(44)}${(split.wallSeconds * 1000).toFixed(1).padStart(10)}${(split.kernelSeconds * 1000).toFixed(1).padStart(10)}${(split.outsideFraction * 100).toFixed(1).padStart(8)}%`);
+      out(
+        `${label.padEnd(44)}${(split.wallSeconds * 1000).toFixed(1).padStart(10)}${(split.kernelSeconds * 1000).toFixed(1).padStart(10)}${(split.outsideFraction * 100).toFixed(1).padStart(8)}%`,
+      );
       out(`${''.padEnd(44)}top kernels: ${split.topKernels.map((k) => `${k.name} ${k.ms.toFixed(1)}×${k.count}`).join(', ')}`);
     }
   }

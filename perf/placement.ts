@@ -85,7 +85,11 @@ for (const backend of present) {
   transposeRatios[backend] = flags / explicit;
   tf.dispose([a, b]);
 }
-log(`matMul(aᵀ·b) with transposeA flag ÷ explicit transpose + matMul, ${'per backend'}: ${Object.entries(transposeRatios).map(([k, v]) => `${k} ${v.toFixed(1)}×`).join(', ')}`);
+log(
+  `matMul(aᵀ·b) with transposeA flag ÷ explicit transpose + matMul, ${'per backend'}: ${Object.entries(transposeRatios)
+    .map(([k, v]) => `${k} ${v.toFixed(1)}×`)
+    .join(', ')}`,
+);
 
 // 2. the 7B fine-tune, modeled
 const setups: Record<string, string[]> = {
@@ -101,12 +105,20 @@ for (const accum of [1, 16]) {
     const label = `${setup}, accum ${accum}`;
     const devices = ids.map((id) => toPlannerDevice(findDevice(id)!, seven.dtype));
     const result = planPlacements(seven, devices, 'time');
-    const rows = result.plans.map((p) => ({ strategy: p.strategy, fits: p.fits, stepSeconds: p.stepSeconds, usdPerMTokens: p.usdPerMTokens, devices: p.devices.map((d) => ({ id: d.id, bytesUsed: d.bytesUsed, capacityBytes: d.capacityBytes })) }));
+    const rows = result.plans.map((p) => ({
+      strategy: p.strategy,
+      fits: p.fits,
+      stepSeconds: p.stepSeconds,
+      usdPerMTokens: p.usdPerMTokens,
+      devices: p.devices.map((d) => ({ id: d.id, bytesUsed: d.bytesUsed, capacityBytes: d.capacityBytes })),
+    }));
     sevenB[label] = rows;
     log(`  ${label}:`);
     for (const r of rows) {
       const mem = r.devices.map((d) => `${d.id} ${(d.bytesUsed / 1e9).toFixed(1)}/${(d.capacityBytes / 1e9).toFixed(1)} GB`).join(', ');
-      log(`    ${r.strategy.padEnd(17)} ${r.fits ? 'fits  ' : 'NO FIT'} ${r.stepSeconds.toFixed(2).padStart(8)} s/step  $${r.usdPerMTokens.toFixed(2).padStart(7)}/1M tokens  ${mem}`);
+      log(
+        `    ${r.strategy.padEnd(17)} ${r.fits ? 'fits  ' : 'NO FIT'} ${r.stepSeconds.toFixed(2).padStart(8)} s/step  $${r.usdPerMTokens.toFixed(2).padStart(7)}/1M tokens  ${mem}`,
+      );
     }
   }
 }
@@ -129,4 +141,7 @@ log(
     `${dp?.notes.some((n) => n.includes('thinned')) ? ' [frontier thinned: near-optimal]' : ''}`,
 );
 
-if (json) process.stdout.write(`${JSON.stringify({ calibration: { ...calibration, graph: undefined }, transposeRatios, sevenB, plannerSeconds: { dp: dpSeconds, greedy: greedySeconds } })}\n`);
+if (json)
+  process.stdout.write(
+    `${JSON.stringify({ calibration: { ...calibration, graph: undefined }, transposeRatios, sevenB, plannerSeconds: { dp: dpSeconds, greedy: greedySeconds } })}\n`,
+  );

@@ -100,18 +100,34 @@ try {
   const queue1 = await queued(1, 1);
   const local2 = await sweep({ workers: 2 });
   const queue2 = await queued(2, 2);
-  for (const [name, r] of [['queue, 1 worker', queue1], ['local pool, 2 workers', local2], ['queue, 2 workers', queue2]] as const) {
+  for (const [name, r] of [
+    ['queue, 1 worker', queue1],
+    ['local pool, 2 workers', local2],
+    ['queue, 2 workers', queue2],
+  ] as const) {
     if (r.output !== local1.output) throw new Error(`${name}: result differs from the local pool's (must be byte-identical)`);
   }
   const rate = (r: { seconds: number }) => runs / r.seconds;
   const overheadMs = (q: { seconds: number }, l: { seconds: number }) => (1000 * (q.seconds - l.seconds)) / runs;
-  console.log(`bench:queue: ${runs} Monte Carlo runs of ${scenario.name} (${periods} periods), one job per run; redis-server on loopback; measured on this machine`);
+  console.log(
+    `bench:queue: ${runs} Monte Carlo runs of ${scenario.name} (${periods} periods), one job per run; redis-server on loopback; measured on this machine`,
+  );
   console.log(`load average (1 min): ${loadBefore.toFixed(2)} before, ${(loadavg()[0] ?? 0).toFixed(2)} after`);
   console.log(`local pool, 1 worker : ${rate(local1).toFixed(1)} jobs/s (${local1.seconds.toFixed(2)} s)`);
-  console.log(`queue, 1 worker      : ${rate(queue1).toFixed(1)} jobs/s (${queue1.seconds.toFixed(2)} s); ${(rate(queue1) / rate(local1)).toFixed(2)}× the local pool; overhead ${overheadMs(queue1, local1).toFixed(2)} ms/job`);
+  console.log(
+    `queue, 1 worker      : ${rate(queue1).toFixed(1)} jobs/s (${queue1.seconds.toFixed(2)} s); ${(rate(queue1) / rate(local1)).toFixed(2)}× the local pool; overhead ${overheadMs(queue1, local1).toFixed(2)} ms/job`,
+  );
   console.log(`local pool, 2 workers: ${rate(local2).toFixed(1)} jobs/s (${local2.seconds.toFixed(2)} s)`);
-  console.log(`queue, 2 workers     : ${rate(queue2).toFixed(1)} jobs/s (${queue2.seconds.toFixed(2)} s); ${(rate(queue2) / rate(local2)).toFixed(2)}× the local pool; overhead ${overheadMs(queue2, local2).toFixed(2)} ms/job; ${(rate(queue2) / rate(queue1)).toFixed(2)}× 1 queue worker`);
-  for (const [name, q] of [['1 worker', queue1], ['2 workers', queue2]] as const) console.log(`  in the workers (${name}): storing a result ${q.split.storeMs.toFixed(2)} ms, a process idle between points ${q.split.idleMs.toFixed(2)} ms (per job)`);
+  console.log(
+    `queue, 2 workers     : ${rate(queue2).toFixed(1)} jobs/s (${queue2.seconds.toFixed(2)} s); ${(rate(queue2) / rate(local2)).toFixed(2)}× the local pool; overhead ${overheadMs(queue2, local2).toFixed(2)} ms/job; ${(rate(queue2) / rate(queue1)).toFixed(2)}× 1 queue worker`,
+  );
+  for (const [name, q] of [
+    ['1 worker', queue1],
+    ['2 workers', queue2],
+  ] as const)
+    console.log(
+      `  in the workers (${name}): storing a result ${q.split.storeMs.toFixed(2)} ms, a process idle between points ${q.split.idleMs.toFixed(2)} ms (per job)`,
+    );
   console.log('goal: queue overhead < 5 ms per job on loopback (issue #17); all outputs byte-identical to the local pool');
 } finally {
   await redis.stop();

@@ -18,7 +18,12 @@ import { parseArgs } from 'node:util';
 const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const bin = join(repo, 'bin', 'costsim.js');
 const { values } = parseArgs({
-  options: { scenario: { type: 'string' }, repeats: { type: 'string', default: '3' }, cold: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+  options: {
+    scenario: { type: 'string' },
+    repeats: { type: 'string', default: '3' },
+    cold: { type: 'boolean', default: false },
+    json: { type: 'boolean', default: false },
+  },
 });
 const scenario = resolve(values.scenario ?? join(repo, 'scenarios', 'default.yaml'));
 const repeats = Math.max(1, Number.parseInt(values.repeats ?? '3', 10) || 1);

@@ -37,7 +37,12 @@ const shapes = [
 ];
 const results = [];
 for (const { id, shape, ...limits } of shapes) {
-  const r = await measureSweep(shape, id, { backends, ...settings, ...limits, onPoint: (p) => log(`${id} ${p.backend} b${p.batch} c${p.contextTokens}: decode ${p.measuredDecodeTokensPerSecond.toPrecision(3)} tok/s`) });
+  const r = await measureSweep(shape, id, {
+    backends,
+    ...settings,
+    ...limits,
+    onPoint: (p) => log(`${id} ${p.backend} b${p.batch} c${p.contextTokens}: decode ${p.measuredDecodeTokensPerSecond.toPrecision(3)} tok/s`),
+  });
   results.push({ model: id, ...r });
 }
 const loadAfter = loadavg();
@@ -49,9 +54,16 @@ if (json) {
     console.log('backend  batch  context  prefill  decode  decode calibrated');
     for (const p of r.points) {
       const cal = p.calibratedDecodeTokensPerSecond === null ? 'n/a' : (p.measuredDecodeTokensPerSecond / p.calibratedDecodeTokensPerSecond).toFixed(3);
-      console.log(`${p.backend.padEnd(8)} ${String(p.batch).padStart(5)} ${String(p.contextTokens).padStart(8)} ${(p.measuredPrefillTokensPerSecond / p.predictedPrefillTokensPerSecond).toFixed(3).padStart(8)} ${(p.measuredDecodeTokensPerSecond / p.predictedDecodeTokensPerSecond).toFixed(3).padStart(7)} ${cal.padStart(8)}${p.inFit ? ' (fit)' : ''}`);
+      console.log(
+        `${p.backend.padEnd(8)} ${String(p.batch).padStart(5)} ${String(p.contextTokens).padStart(8)} ${(p.measuredPrefillTokensPerSecond / p.predictedPrefillTokensPerSecond).toFixed(3).padStart(8)} ${(p.measuredDecodeTokensPerSecond / p.predictedDecodeTokensPerSecond).toFixed(3).padStart(7)} ${cal.padStart(8)}${p.inFit ? ' (fit)' : ''}`,
+      );
     }
-    for (const c of r.calibrations) console.log(`${c.backend}: decode factor ${c.decodeFactor.toFixed(3)} (fit on ${c.fitBatches.join(',')}), prefill factor ${c.prefillFactor.toFixed(3)}; raw max error ×${c.rawMaxError.toFixed(2)}, out-of-sample ×${c.outOfSampleMaxError.toFixed(2)} on ${c.checkBatches.join(',') || 'none'}, in-sample ×${c.inSampleMaxError.toFixed(2)}`);
+    for (const c of r.calibrations)
+      console.log(
+        `${c.backend}: decode factor ${c.decodeFactor.toFixed(3)} (fit on ${c.fitBatches.join(',')}), prefill factor ${c.prefillFactor.toFixed(3)}; raw max error ×${c.rawMaxError.toFixed(2)}, out-of-sample ×${c.outOfSampleMaxError.toFixed(2)} on ${c.checkBatches.join(',') || 'none'}, in-sample ×${c.inSampleMaxError.toFixed(2)}`,
+      );
   }
-  console.log(`\nload average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (2 vCPUs: above ~2 the figures are contended)`);
+  console.log(
+    `\nload average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (2 vCPUs: above ~2 the figures are contended)`,
+  );
 }

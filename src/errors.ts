@@ -38,11 +38,7 @@ export class InputError extends CostsimError {
     readonly location: InputLocation,
     problem: string,
   ) {
-    const where = [
-      location.file,
-      location.path ? ` ${location.path}` : '',
-      location.line !== undefined ? ` (line ${location.line})` : '',
-    ].join('');
+    const where = [location.file, location.path ? ` ${location.path}` : '', location.line !== undefined ? ` (line ${location.line})` : ''].join('');
     super(`${where}: ${problem}`);
   }
 }

@@ -33,18 +33,79 @@ export { summarizeStudy, type PruneLevel } from './bench/prune/summarize.ts';
 export { runSweep, defaultWorkerCount, type SweepPoint, type SweepSummary, type SweepEvent } from './sweep/runner.ts';
 // placement/
 export {
-  parseTransformerShape, transformerGraph, graphFromFlopRows, toPlannerDevice, resolveDevices, planPlacements, planSpec, optimalPlan, evaluatePlan,
-  formatPlanning, planningJson, parseBytes as parseByteSize, parseMaxMemory, DEFAULT_EFFICIENCIES, LOCAL_CPU_ID,
-  type CostGraph, type LayerCost, type TransformerShape, type PlannerDevice, type Plan as PlacementPlan, type PlanDeviceRow, type PlanLayerRow,
-  type PlanningResult, type PlanningJson, type PlacementSpec as PlacementRequest, type Objective as PlacementObjective, type CalibrationRow, type CalibrationResult, type StrategyName as PlacementStrategy,
+  parseTransformerShape,
+  transformerGraph,
+  graphFromFlopRows,
+  toPlannerDevice,
+  resolveDevices,
+  planPlacements,
+  planSpec,
+  optimalPlan,
+  evaluatePlan,
+  formatPlanning,
+  planningJson,
+  parseBytes as parseByteSize,
+  parseMaxMemory,
+  DEFAULT_EFFICIENCIES,
+  LOCAL_CPU_ID,
+  type CostGraph,
+  type LayerCost,
+  type TransformerShape,
+  type PlannerDevice,
+  type Plan as PlacementPlan,
+  type PlanDeviceRow,
+  type PlanLayerRow,
+  type PlanningResult,
+  type PlanningJson,
+  type PlacementSpec as PlacementRequest,
+  type Objective as PlacementObjective,
+  type CalibrationRow,
+  type CalibrationResult,
+  type StrategyName as PlacementStrategy,
 } from './placement/index.ts';
 export { calibrate, formatCalibration } from './placement/calibrate.ts';
 export { runMixed, denseChainOf } from './placement/mixed-exec.ts';
 export { zooGraph, graphFromLayersModel } from './placement/zoo/index.ts';
 export { measureLocalCpu, localCpuDevice, pricingFromInstance, pricingFromRate, type LocalCpuMeasurement, type LocalPricing } from './devices/local.ts';
 // scenario/ and market/
-export { parseScenario, normalizeScenario, sampleAll, pointEstimate, DEFAULTS as SCENARIO_DEFAULTS, STRATEGY_TYPES, type Scenario, type RawScenario, type Provider as ScenarioProvider, type Distribution, type Num } from './scenario/index.ts';
-export { simulateRuns, assembleSimulation, equilibriumReport, runSeed, resolveProviderCosts, simulateRun, summarizeRuns, trainQLearning, logitNash, logitCollusive, linearCournot, type SimulationResult, type EquilibriumReport, type ReferenceComparison, type ProviderPeriodRow, type MarketPeriodRow, type RunResult, type BandRow, type MarketSummary, type ProviderSummary, type LearningOutcome, type ResolvedProviderCost, type BenchRecords } from './market/index.ts';
+export {
+  parseScenario,
+  normalizeScenario,
+  sampleAll,
+  pointEstimate,
+  DEFAULTS as SCENARIO_DEFAULTS,
+  STRATEGY_TYPES,
+  type Scenario,
+  type RawScenario,
+  type Provider as ScenarioProvider,
+  type Distribution,
+  type Num,
+} from './scenario/index.ts';
+export {
+  simulateRuns,
+  assembleSimulation,
+  equilibriumReport,
+  runSeed,
+  resolveProviderCosts,
+  simulateRun,
+  summarizeRuns,
+  trainQLearning,
+  logitNash,
+  logitCollusive,
+  linearCournot,
+  type SimulationResult,
+  type EquilibriumReport,
+  type ReferenceComparison,
+  type ProviderPeriodRow,
+  type MarketPeriodRow,
+  type RunResult,
+  type BandRow,
+  type MarketSummary,
+  type ProviderSummary,
+  type LearningOutcome,
+  type ResolvedProviderCost,
+  type BenchRecords,
+} from './market/index.ts';
 // report/
 export { buildCharts, CHART_IDS, type BuiltChart, type ChartOptions } from './report/charts/index.ts';
 export { writeReport, checkReportTarget, type WrittenReport, type Artefact } from './report/write.ts';

@@ -52,7 +52,11 @@ export function codeVersion(root = PROJECT_ROOT): string {
   const code = existsSync(join(root, 'src')) ? 'src' : 'dist';
   const files = [...filesUnder(join(root, code)), ...filesUnder(join(root, 'native')), ...CODE_FILES.map((f) => join(root, f)).filter((f) => existsSync(f))];
   for (const file of files.map((f) => relative(root, f).split('\\').join('/')).sort()) {
-    hash.update(file).update('\0').update(readFileSync(join(root, file))).update('\0');
+    hash
+      .update(file)
+      .update('\0')
+      .update(readFileSync(join(root, file)))
+      .update('\0');
   }
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
   const version = `${pkg.version}+${hash.digest('hex').slice(0, 12)}`;

@@ -9,7 +9,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '..');
 
 function newestMs(dir: string): number {
-  return Math.max(0, ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newestMs(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)));
+  return Math.max(
+    0,
+    ...readdirSync(dir, { withFileTypes: true }).map((e) => (e.isDirectory() ? newestMs(join(dir, e.name)) : statSync(join(dir, e.name)).mtimeMs)),
+  );
 }
 
 /** Build dist/ unless it is there and newer than every source (the bin's own rule). */
@@ -21,9 +24,23 @@ function ensureBuilt(): void {
 
 describe('npm pack', () => {
   it('lists the built code, bin, templates, schema and scenarios, and no test, benchmark or source files', () => {
-    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, npm_config_loglevel: 'silent' } });
+    const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, npm_config_loglevel: 'silent' },
+    });
     const files = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0]?.files.map((f) => f.path) ?? [];
-    expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'bin/costsim.js', 'scenario.schema.json', 'templates/llm-price-war.yaml', 'scenarios/default.yaml', 'native/build.mjs']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'bin/costsim.js',
+        'scenario.schema.json',
+        'templates/llm-price-war.yaml',
+        'scenarios/default.yaml',
+        'native/build.mjs',
+      ]),
+    );
     const unwanted = files.filter((f) => /^(test|perf|scripts|src|reports|docs|\.costsim)\//.test(f) || /\.test\.[jt]s$|vitest|eslint|tsconfig/.test(f));
     expect(unwanted).toEqual([]);
   });
@@ -44,7 +61,9 @@ describe('the built package', () => {
     const out = execFileSync(process.execPath, ['example.mjs'], { cwd: dir, encoding: 'utf8' });
     // Symmetric logit Bertrand–Nash with an outside option (quality 0): p = c + mu / (1 − s),
     // s = e^((q−p)/mu) / (1 + 2 e^((q−p)/mu)); solved here by plain fixed-point iteration.
-    const q = 2, c = 1, mu = 0.25;
+    const q = 2,
+      c = 1,
+      mu = 0.25;
     let p = c + mu;
     for (let i = 0; i < 500; i++) {
       const e = Math.exp((q - p) / mu);

@@ -29,7 +29,14 @@ export interface CostsimRun {
 
 const GEMM_KERNELS = new Set(['BatchMatMul', '_FusedMatMul', 'Conv2D', 'FusedConv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter']);
 /** The other kernels the native backend runs itself (the rest of its kernels are the wasm ones). */
-const NATIVE_MEMORY_KERNELS = ((state) => new Set(state.ok ? nativeKernelConfigs(state.addon).map((c) => c.kernelName).filter((k) => !GEMM_KERNELS.has(k)) : []))(loadNativeAddon());
+const NATIVE_MEMORY_KERNELS = ((state) =>
+  new Set(
+    state.ok
+      ? nativeKernelConfigs(state.addon)
+          .map((c) => c.kernelName)
+          .filter((k) => !GEMM_KERNELS.has(k))
+      : [],
+  ))(loadNativeAddon());
 
 async function activate(config: CostsimConfig): Promise<void> {
   if (!(await tf.setBackend(config.backend))) throw new Error(`backend ${config.backend} did not initialise`);
@@ -128,7 +135,10 @@ export async function profileStep(name: string, task: Task, batchSize: number, c
       ...groups,
       adamMs,
       outsideKernelsMs: Math.max(0, stepMs - kernelsMs - fusedAdamMs),
-      topKernels: [...byKernel].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([kernel, ms]) => ({ name: kernel, ms })),
+      topKernels: [...byKernel]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([kernel, ms]) => ({ name: kernel, ms })),
     };
   } finally {
     optimizer.dispose();

@@ -59,6 +59,7 @@ export function runTorch(python: string, threads: number, config: { seconds: num
     env: { ...process.env, OPENBLAS_NUM_THREADS: String(threads), OMP_NUM_THREADS: String(threads) },
     maxBuffer: 1 << 24,
   });
-  if (result.status !== 0) throw new Error(`perf/peer_torch.py failed (exit ${result.status}): ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
+  if (result.status !== 0)
+    throw new Error(`perf/peer_torch.py failed (exit ${result.status}): ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' | ')}`);
   return JSON.parse(result.stdout) as TorchReport;
 }

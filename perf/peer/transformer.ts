@@ -66,7 +66,12 @@ function gptStep(model: LayersModel, shape: GptShape, optimizer: tf.Optimizer): 
 /** Training samples/s of the GPT-shaped transformer under `config` (after 2 warm-up steps), with one step's time split. */
 export async function timeGptTraining(shape: GptShape, config: CostsimConfig, seconds: number): Promise<{ samplesPerSecond: number; split: TimeSplit }> {
   await activate(config);
-  const model = buildTransformer(shape.sequence, shape.vocab, { dModel: shape.hidden, heads: shape.heads, layers: shape.layers, mlpRatio: shape.ffn / shape.hidden }, 0);
+  const model = buildTransformer(
+    shape.sequence,
+    shape.vocab,
+    { dModel: shape.hidden, heads: shape.heads, layers: shape.layers, mlpRatio: shape.ffn / shape.hidden },
+    0,
+  );
   const optimizer = config.adam === 'fused' ? nativeAdam(1e-4) : tf.train.adam(1e-4);
   try {
     const step = gptStep(model, shape, optimizer);
@@ -91,7 +96,13 @@ export async function timeGptTraining(shape: GptShape, config: CostsimConfig, se
  * KV-cached decode tokens/s (batch × new tokens / wall) after a `context`-token prefill, for
  * `steps` decode steps, with the time split of one more decode step.
  */
-export async function timeDecode(shape: DecoderShape, batch: number, context: number, steps: number, config: CostsimConfig): Promise<{ tokensPerSecond: number; split: TimeSplit }> {
+export async function timeDecode(
+  shape: DecoderShape,
+  batch: number,
+  context: number,
+  steps: number,
+  config: CostsimConfig,
+): Promise<{ tokensPerSecond: number; split: TimeSplit }> {
   await activate(config);
   const decoder = createDecoder(shape, 1);
   const prompt = Array.from({ length: batch }, (_, b) => Array.from({ length: context }, (_, t) => (b * 31 + t * 7) % shape.vocab));
@@ -99,7 +110,11 @@ export async function timeDecode(shape: DecoderShape, batch: number, context: nu
   const next = (): void => {
     const ids = tf.tidy(() => tf.argMax(logits, -1)).dataSync();
     logits.dispose();
-    const out = forward(decoder, Array.from(ids, (t) => [t]), cache);
+    const out = forward(
+      decoder,
+      Array.from(ids, (t) => [t]),
+      cache,
+    );
     disposeCache(cache);
     ({ logits, cache } = out);
   };

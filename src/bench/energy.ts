@@ -69,7 +69,16 @@ export interface GridOptions {
  * × wall seconds, which RAPL's package counters do not include. Carbon = energy × PUE × grid
  * intensity of the region.
  */
-export function estimateEnergy(input: { device: Device; wallSeconds: number; cpuSeconds: number; cpus: number; raplBefore?: RaplSnapshot; raplAfter?: RaplSnapshot; grid?: GridOptions; loadNote?: string }): EnergyEstimate {
+export function estimateEnergy(input: {
+  device: Device;
+  wallSeconds: number;
+  cpuSeconds: number;
+  cpus: number;
+  raplBefore?: RaplSnapshot;
+  raplAfter?: RaplSnapshot;
+  grid?: GridOptions;
+  loadNote?: string;
+}): EnergyEstimate {
   const { device, wallSeconds } = input;
   const ramWatts = device.memoryBytes.value * RAM_WATTS_PER_BYTE;
   const ramJoules = ramWatts * wallSeconds;
@@ -78,7 +87,10 @@ export function estimateEnergy(input: { device: Device; wallSeconds: number; cpu
   let provenance: Provenance;
   if (input.raplBefore && input.raplAfter) {
     cpuJoules = raplJoules(input.raplBefore, input.raplAfter);
-    provenance = { kind: 'measured', source: `RAPL package energy counters (${input.raplBefore.zones.map((z) => z.path).join(', ')}): whole package, all processes, over the run ${ramWhy}` };
+    provenance = {
+      kind: 'measured',
+      source: `RAPL package energy counters (${input.raplBefore.zones.map((z) => z.path).join(', ')}): whole package, all processes, over the run ${ramWhy}`,
+    };
   } else {
     const load = Math.min(1, Math.max(0, input.cpuSeconds / (wallSeconds * input.cpus)));
     const power = device.powerWatts;
@@ -102,7 +114,7 @@ export function estimateEnergy(input: { device: Device; wallSeconds: number; cpu
     carbonGrams: carbonGrams(energyJoules, intensity.value, pue),
     carbonProvenance: {
       kind: 'modeled',
-      source: `energy ÷ 3.6e6 J/kWh × PUE ${pue}${input.grid?.pue === undefined ? ' (default, CodeCarbon\'s)' : ''} × ${intensity.value} gCO2e/kWh (${region}${input.grid?.region === undefined ? ', default region' : ''}: ${intensity.source}, ${intensity.date}${intensity.unverified ? ', unverified' : ''})`,
+      source: `energy ÷ 3.6e6 J/kWh × PUE ${pue}${input.grid?.pue === undefined ? " (default, CodeCarbon's)" : ''} × ${intensity.value} gCO2e/kWh (${region}${input.grid?.region === undefined ? ', default region' : ''}: ${intensity.source}, ${intensity.date}${intensity.unverified ? ', unverified' : ''})`,
     },
   };
 }

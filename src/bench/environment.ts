@@ -14,7 +14,9 @@ export { codeVersion } from '../version.ts';
 /** The git commit of `cwd`'s checkout, or undefined where git or the repository is missing (never throws). */
 export function gitCommit(cwd: string): string | undefined {
   try {
-    const out = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).toString().trim();
+    const out = execFileSync('git', ['rev-parse', 'HEAD'], { cwd, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 })
+      .toString()
+      .trim();
     return /^[0-9a-f]{40}$/.test(out) ? out : undefined;
   } catch {
     return undefined;
@@ -59,6 +61,10 @@ export function canonicalJson(value: unknown): string {
  */
 export function cacheKeyOf(config: BenchConfig, environment: BenchEnvironment, runs = 1): string {
   const { backend, node, tfjs, cpuModel, cpuCores, platform, deviceId, costsimVersion, codeVersion: code } = environment;
-  const material = canonicalJson({ config, ...(runs !== 1 ? { runs } : {}), environment: { backend, node, tfjs, cpuModel, cpuCores, platform, deviceId, costsimVersion, code } });
+  const material = canonicalJson({
+    config,
+    ...(runs !== 1 ? { runs } : {}),
+    environment: { backend, node, tfjs, cpuModel, cpuCores, platform, deviceId, costsimVersion, code },
+  });
   return createHash('sha256').update(material).digest('hex').slice(0, 32);
 }

@@ -149,7 +149,15 @@ export interface BenchRecord {
   /** Per metric path (e.g. "metrics.costUsd"): how it was obtained. */
   provenance: Record<string, Provenance>;
   /** Every seeded run (time from first touch of the data set); the spread of wallSeconds is the timing noise. */
-  runs?: Array<{ seed: number; wallSeconds: number; steps: number; reachedTarget: boolean; testAccuracy: number; validationAccuracy?: number; evaluations?: BenchEvaluation[] }>;
+  runs?: Array<{
+    seed: number;
+    wallSeconds: number;
+    steps: number;
+    reachedTarget: boolean;
+    testAccuracy: number;
+    validationAccuracy?: number;
+    evaluations?: BenchEvaluation[];
+  }>;
   /** Validation and test accuracy at every evaluation of the median run. */
   evaluations?: BenchEvaluation[];
   /** Optional per-step trace for charts: loss and accuracy over steps. */

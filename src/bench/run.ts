@@ -95,12 +95,17 @@ interface SingleRun {
 function benchmarkKey(input: BenchConfig | BenchConfigInput, options: RunOptions) {
   const config = makeBenchConfig(input);
   const runCount = options.runs ?? DEFAULT_RUNS;
-  if (!(Number.isInteger(runCount) && runCount >= 1 && runCount <= MAX_RUNS)) throw new UsageError('--runs', `must be an integer from 1 to ${MAX_RUNS} (got ${runCount})`, 'MLPerf Training scores 5 or more runs');
+  if (!(Number.isInteger(runCount) && runCount >= 1 && runCount <= MAX_RUNS))
+    throw new UsageError('--runs', `must be an integer from 1 to ${MAX_RUNS} (got ${runCount})`, 'MLPerf Training scores 5 or more runs');
   const device = findDevice(options.deviceId, options.devices);
   if (!device) throw new UsageError('--device', `unknown device "${options.deviceId}"`, deviceIds(options.devices).join(', '));
   const notHere = measuredPricingProblem(device);
   if (notHere) throw new UsageError('--device', notHere);
-  const environment = collectEnvironment({ backendReason: options.backendReason ?? 'active tfjs backend chosen by the caller', deviceId: device.id, cwd: options.cwd ?? process.cwd() });
+  const environment = collectEnvironment({
+    backendReason: options.backendReason ?? 'active tfjs backend chosen by the caller',
+    deviceId: device.id,
+    cwd: options.cwd ?? process.cwd(),
+  });
   return { config, runCount, device, environment, cacheKey: cacheKeyOf(config, environment, runCount) };
 }
 
@@ -142,7 +147,15 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
     singles.push({ seed, ...(await runOnce({ ...config, seed }, device, gemm.gflops, options, progress)) });
   }
   const targeted = config.targetAccuracy !== undefined;
-  const runs: RunResult[] = singles.map((r) => ({ seed: r.seed, wallSeconds: r.metrics.wallSeconds, steps: r.metrics.steps, reachedTarget: r.metrics.reachedTarget, testAccuracy: r.metrics.testAccuracy, validationAccuracy: r.metrics.validationAccuracy ?? 0, evaluations: r.evaluations }));
+  const runs: RunResult[] = singles.map((r) => ({
+    seed: r.seed,
+    wallSeconds: r.metrics.wallSeconds,
+    steps: r.metrics.steps,
+    reachedTarget: r.metrics.reachedTarget,
+    testAccuracy: r.metrics.testAccuracy,
+    validationAccuracy: r.metrics.validationAccuracy ?? 0,
+    evaluations: r.evaluations,
+  }));
   const summary = summarizeRuns(runs, targeted);
   const kept = singles.filter((r) => summary.keptSeeds.includes(r.seed));
   // The figures other than time come from the kept run in the middle (the median run).
@@ -158,12 +171,37 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
     costUsd: usdForSeconds(summary.wallSeconds, device.usdPerHour.value),
   };
   if (checkpointing) metrics.checkpoint = checkpointing;
-  if (equivalence) metrics.accumulationEquivalence = { updateRelativeDifference: equivalence.updateRelativeDifference, movingStatsRelativeDifference: equivalence.movingStatsRelativeDifference };
+  if (equivalence)
+    metrics.accumulationEquivalence = {
+      updateRelativeDifference: equivalence.updateRelativeDifference,
+      movingStatsRelativeDifference: equivalence.movingStatsRelativeDifference,
+    };
   const provenance: Record<string, Provenance> = {
-    ...(equivalence ? { 'metrics.accumulationEquivalence': { kind: 'measured' as const, source: `one SGD step from the same weights over the same ${config.batchSize * config.accumulationSteps} samples, as ${config.accumulationSteps} micro-batches of ${config.batchSize} vs one batch: batch norm normalises each micro-batch with its own statistics and updates its moving averages ${config.accumulationSteps} times per optimizer step, so accumulation here is not one batch of ${config.batchSize * config.accumulationSteps} (relative L2 difference of the weight update and of the moving statistics)` } } : {}),
+    ...(equivalence
+      ? {
+          'metrics.accumulationEquivalence': {
+            kind: 'measured' as const,
+            source: `one SGD step from the same weights over the same ${config.batchSize * config.accumulationSteps} samples, as ${config.accumulationSteps} micro-batches of ${config.batchSize} vs one batch: batch norm normalises each micro-batch with its own statistics and updates its moving averages ${config.accumulationSteps} times per optimizer step, so accumulation here is not one batch of ${config.batchSize * config.accumulationSteps} (relative L2 difference of the weight update and of the moving statistics)`,
+          },
+        }
+      : {}),
   };
   if (checkpointing) Object.assign(provenance, checkpointProvenance(config, checkpointing));
-  Object.assign(provenance, buildProvenance({ config, device, gemm, energy: { ...median.energy.provenance, source: `mean over the kept runs; each run: ${median.energy.provenance.source}` }, carbon: { ...median.energy.carbonProvenance, source: `mean over the kept runs; each run: ${median.energy.carbonProvenance.source}` }, backend: environment.backend, task: median.taskDescription, runs: summary.note, ci95: summary.ci95Note, medianSeed: median.seed }));
+  Object.assign(
+    provenance,
+    buildProvenance({
+      config,
+      device,
+      gemm,
+      energy: { ...median.energy.provenance, source: `mean over the kept runs; each run: ${median.energy.provenance.source}` },
+      carbon: { ...median.energy.carbonProvenance, source: `mean over the kept runs; each run: ${median.energy.carbonProvenance.source}` },
+      backend: environment.backend,
+      task: median.taskDescription,
+      runs: summary.note,
+      ci95: summary.ci95Note,
+      medianSeed: median.seed,
+    }),
+  );
   const record: BenchRecord = {
     version: BENCH_RECORD_VERSION,
     id: randomUUID(),
@@ -192,7 +230,12 @@ function accumulationDifference(config: BenchConfig): AccumulationEquivalence {
   const { model, task } = buildZooModel(config.model, { ...config.modelOptions, seed: config.seed });
   try {
     const n = Math.min(task.train.count - (task.train.count % config.accumulationSteps), config.batchSize * config.accumulationSteps);
-    return measureAccumulationEquivalence(model, task, Int32Array.from({ length: n }, (_, i) => i), config.accumulationSteps);
+    return measureAccumulationEquivalence(
+      model,
+      task,
+      Int32Array.from({ length: n }, (_, i) => i),
+      config.accumulationSteps,
+    );
   } finally {
     model.dispose();
     task.dispose();
@@ -206,7 +249,14 @@ const CHECKPOINT_TIMED_STEPS = 5;
 async function checkpointComparison(config: BenchConfig): Promise<CheckpointComparison> {
   const { model, task } = buildZooModel(config.model, { ...config.modelOptions, seed: config.seed });
   try {
-    return await compareCheckpointing({ model, task, segments: zooSegments(config.model, model), config, timedSteps: CHECKPOINT_TIMED_STEPS, rng: createRng(config.seed).fork('checkpoint') });
+    return await compareCheckpointing({
+      model,
+      task,
+      segments: zooSegments(config.model, model),
+      config,
+      timedSteps: CHECKPOINT_TIMED_STEPS,
+      rng: createRng(config.seed).fork('checkpoint'),
+    });
   } finally {
     model.dispose();
     task.dispose();
@@ -215,18 +265,46 @@ async function checkpointComparison(config: BenchConfig): Promise<CheckpointComp
 
 /** What each figure of metrics.checkpoint is. */
 function checkpointProvenance(config: BenchConfig, c: CheckpointComparison): Record<string, Provenance> {
-  const segments = config.model === 'transformer' ? 'the embedding, each transformer block and the head' : config.model === 'cnn' ? 'each conv → batch norm → ReLU → pool stage and the dense head' : 'each dense layer';
+  const segments =
+    config.model === 'transformer'
+      ? 'the embedding, each transformer block and the head'
+      : config.model === 'cnn'
+        ? 'each conv → batch norm → ReLU → pool stage and the dense head'
+        : 'each dense layer';
   return {
-    'metrics.checkpoint': { kind: 'measured', source: `plain training vs gradient checkpointing (segments: ${segments}; each recomputed during backward, batch norm's moving statistics restored after the recomputation) on a fresh copy of the model, this process, after one warm-up step each: peakBytes and transientPeakBytes are tfjs logical tensor bytes at the peak of one profiled step (tf.profile; the tfjs high-water mark, not RSS: the process's peak RSS and the wasm heap only grow, so in one process they cannot tell the two variants apart; physical figures: plain.physical and checkpointed.physical, from fresh processes), stepSeconds the fastest of ${CHECKPOINT_TIMED_STEPS} timed steps of each (the least disturbed by other load), alternating plain and checkpointed so load drift hits both` },
+    'metrics.checkpoint': {
+      kind: 'measured',
+      source: `plain training vs gradient checkpointing (segments: ${segments}; each recomputed during backward, batch norm's moving statistics restored after the recomputation) on a fresh copy of the model, this process, after one warm-up step each: peakBytes and transientPeakBytes are tfjs logical tensor bytes at the peak of one profiled step (tf.profile; the tfjs high-water mark, not RSS: the process's peak RSS and the wasm heap only grow, so in one process they cannot tell the two variants apart; physical figures: plain.physical and checkpointed.physical, from fresh processes), stepSeconds the fastest of ${CHECKPOINT_TIMED_STEPS} timed steps of each (the least disturbed by other load), alternating plain and checkpointed so load drift hits both`,
+    },
     'metrics.checkpoint.checkpointed.physical': { kind: 'measured', source: 'as metrics.checkpoint.plain.physical, for the checkpointed variant' },
-    'metrics.checkpoint.plain.physical': { kind: 'measured', source: `physical: each variant alone in a fresh worker process (plain first, then checkpointed, never side by side), ${CHECKPOINT_TIMED_STEPS} steps on the same backend: process peak RSS (getrusage ru_maxrss) and wasm heap size read after building the model (baseline*) and after the steps; both are high-water marks, so the growth over the baseline is the variant's own; RSS includes the process start-up and is noisier than the wasm heap` },
-    'metrics.checkpoint.gradientMaxRelativeDifference': { kind: 'measured', source: 'one batch, same weights: max |g_plain − g_checkpointed| ÷ max(1, max |g_plain|) over every variable (float32 rounding only; 1e-5 is the bound tested)' },
-    ...(c.predicted ? { 'metrics.checkpoint.predicted': { kind: 'modeled' as const, source: `placement model (src/placement/transformer.ts) for ${c.predicted.graph} against recompute=none: activation bytes per Korthikanti et al. 2022 §4.1 (2·s·b·h per block under full recomputation), FLOPs per Narayanan et al. 2021 §5.1 plus one forward per block; the zoo MLP uses ReLU where the model assumes GELU` } } : {}),
+    'metrics.checkpoint.plain.physical': {
+      kind: 'measured',
+      source: `physical: each variant alone in a fresh worker process (plain first, then checkpointed, never side by side), ${CHECKPOINT_TIMED_STEPS} steps on the same backend: process peak RSS (getrusage ru_maxrss) and wasm heap size read after building the model (baseline*) and after the steps; both are high-water marks, so the growth over the baseline is the variant's own; RSS includes the process start-up and is noisier than the wasm heap`,
+    },
+    'metrics.checkpoint.gradientMaxRelativeDifference': {
+      kind: 'measured',
+      source:
+        'one batch, same weights: max |g_plain − g_checkpointed| ÷ max(1, max |g_plain|) over every variable (float32 rounding only; 1e-5 is the bound tested)',
+    },
+    ...(c.predicted
+      ? {
+          'metrics.checkpoint.predicted': {
+            kind: 'modeled' as const,
+            source: `placement model (src/placement/transformer.ts) for ${c.predicted.graph} against recompute=none: activation bytes per Korthikanti et al. 2022 §4.1 (2·s·b·h per block under full recomputation), FLOPs per Narayanan et al. 2021 §5.1 plus one forward per block; the zoo MLP uses ReLU where the model assumes GELU`,
+          },
+        }
+      : {}),
   };
 }
 
 /** One seeded run. The clock starts before the data set is first touched (task build) and stops after the final evaluation. */
-async function runOnce(config: BenchConfig, device: Device, gemmGflops: number, options: RunOptions, progress: (p: Omit<BenchProgress, 'maxSteps'>) => void): Promise<SingleRun> {
+async function runOnce(
+  config: BenchConfig,
+  device: Device,
+  gemmGflops: number,
+  options: RunOptions,
+  progress: (p: Omit<BenchProgress, 'maxSteps'>) => void,
+): Promise<SingleRun> {
   progress({ phase: 'setup', step: 0, wallSeconds: 0 });
   // Every run loads its data set inside its own clock, as a fresh process would (MLPerf: timing starts at the first touch of the data).
   forgetMnistDigits();
@@ -272,11 +350,33 @@ async function runOnce(config: BenchConfig, device: Device, gemmGflops: number, 
     let curve: SingleRun['curve'] = [];
     let kernelSeconds = 0;
     if (!reachedAfterFirst && config.maxSteps > 1) {
-      const { result, timing } = await withKernelTiming(() => trainSteps({
-        model, task, optimizer, batchSize: b, accumulationSteps: k, steps: config.maxSteps - 1, stepOffset: 1, rng: createRng(config.seed), sampler, ...(segments ? { checkpointSegments: segments } : {}),
-        onStep: (info) => { const last = lastEval(); progress({ phase: 'train', step: info.step + 1, wallSeconds: elapsed(), ...(info.loss !== undefined ? { loss: info.loss } : {}), ...(last ? { testAccuracy: last.testAccuracy, validationAccuracy: last.validationAccuracy } : {}) }); },
-        stopWhen: (step) => target !== undefined && (step + 1) % evalEvery === 0 && reachesTarget(evaluate(step + 1), target),
-      }), { alsoTime: optimizerKernels(optimizer) });
+      const { result, timing } = await withKernelTiming(
+        () =>
+          trainSteps({
+            model,
+            task,
+            optimizer,
+            batchSize: b,
+            accumulationSteps: k,
+            steps: config.maxSteps - 1,
+            stepOffset: 1,
+            rng: createRng(config.seed),
+            sampler,
+            ...(segments ? { checkpointSegments: segments } : {}),
+            onStep: (info) => {
+              const last = lastEval();
+              progress({
+                phase: 'train',
+                step: info.step + 1,
+                wallSeconds: elapsed(),
+                ...(info.loss !== undefined ? { loss: info.loss } : {}),
+                ...(last ? { testAccuracy: last.testAccuracy, validationAccuracy: last.validationAccuracy } : {}),
+              });
+            },
+            stopWhen: (step) => target !== undefined && (step + 1) % evalEvery === 0 && reachesTarget(evaluate(step + 1), target),
+          }),
+        { alsoTime: optimizerKernels(optimizer) },
+      );
       kernelSeconds = timing.kernelSeconds;
       steps += result.steps;
       curve = result.curve.map((c) => ({ step: c.step + 1, loss: c.loss, wallSeconds: c.wallSeconds + (loopStart - start) / 1000 }));
@@ -294,8 +394,15 @@ async function runOnce(config: BenchConfig, device: Device, gemmGflops: number, 
 
     // Achieved rate over the unprofiled training steps only (evaluation and profiling excluded).
     const timedSteps = steps - 1;
-    const achievedGflops = timedSteps > 0 ? (tracedStep * timedSteps) / trainSeconds / 1e9 : (tracedStep / (profiled.wallMs / 1000)) / 1e9;
-    const energy = estimateEnergy({ device, wallSeconds, cpuSeconds: (cpuUsage.user + cpuUsage.system) / 1e6, cpus: cpus().length, ...(raplBefore ? { raplBefore } : {}), ...(raplAfter ? { raplAfter } : {}) });
+    const achievedGflops = timedSteps > 0 ? (tracedStep * timedSteps) / trainSeconds / 1e9 : tracedStep / (profiled.wallMs / 1000) / 1e9;
+    const energy = estimateEnergy({
+      device,
+      wallSeconds,
+      cpuSeconds: (cpuUsage.user + cpuUsage.system) / 1e6,
+      cpus: cpus().length,
+      ...(raplBefore ? { raplBefore } : {}),
+      ...(raplAfter ? { raplAfter } : {}),
+    });
 
     const metrics: BenchMetrics = {
       testAccuracy,
@@ -337,38 +444,86 @@ async function runOnce(config: BenchConfig, device: Device, gemmGflops: number, 
   }
 }
 
-function buildProvenance(input: { config: BenchConfig; device: Device; gemm: { n: number; gflops: number; repeats: number }; energy: Provenance; carbon: Provenance; backend: string; task: string; runs: string; ci95: string; medianSeed: number }): Record<string, Provenance> {
+function buildProvenance(input: {
+  config: BenchConfig;
+  device: Device;
+  gemm: { n: number; gflops: number; repeats: number };
+  energy: Provenance;
+  carbon: Provenance;
+  backend: string;
+  task: string;
+  runs: string;
+  ci95: string;
+  medianSeed: number;
+}): Record<string, Provenance> {
   const { device, gemm, backend, config } = input;
   const measured = (source: string): Provenance => ({ kind: 'measured', source });
   const usd = device.usdPerHour;
   return {
-    'metrics.testAccuracy': measured(`${config.model === 'transformer' ? 'exact match of all answer digits' : 'top-1 accuracy'} on the held-out test split at the last step, inference mode, ${backend} backend; reported only: stopping is decided on the validation split. Task: ${input.task}`),
-    'metrics.validationAccuracy': measured(`${config.model === 'transformer' ? 'exact match of all answer digits' : 'top-1 accuracy'} on the validation split (held out of the training data) at the last step; time-to-accuracy stops when it reaches config.targetAccuracy, and reachedTarget is judged on it`),
+    'metrics.testAccuracy': measured(
+      `${config.model === 'transformer' ? 'exact match of all answer digits' : 'top-1 accuracy'} on the held-out test split at the last step, inference mode, ${backend} backend; reported only: stopping is decided on the validation split. Task: ${input.task}`,
+    ),
+    'metrics.validationAccuracy': measured(
+      `${config.model === 'transformer' ? 'exact match of all answer digits' : 'top-1 accuracy'} on the validation split (held out of the training data) at the last step; time-to-accuracy stops when it reaches config.targetAccuracy, and reachedTarget is judged on it`,
+    ),
     'metrics.testEvalSeconds': measured('seconds spent scoring the test split at every evaluation; taken out of wallSeconds (reporting, not training)'),
-    'metrics.wallSeconds': measured(`time to train, scored as MLPerf Training does: ${input.runs}. Each run: wall clock (performance.now) from the first touch of the data set to the end of the final evaluation: reading and parsing the data files (each run reads them again; the OS page cache is not cleared) or generating the task, the split, the model build, training and periodic validation evaluations are inside it; the GEMM measurement, done once before the runs, and the test-split scoring (metrics.testEvalSeconds) are outside it`),
+    'metrics.wallSeconds': measured(
+      `time to train, scored as MLPerf Training does: ${input.runs}. Each run: wall clock (performance.now) from the first touch of the data set to the end of the final evaluation: reading and parsing the data files (each run reads them again; the OS page cache is not cleared) or generating the task, the split, the model build, training and periodic validation evaluations are inside it; the GEMM measurement, done once before the runs, and the test-split scoring (metrics.testEvalSeconds) are outside it`,
+    ),
     'metrics.wallSecondsCi95': measured(`${input.ci95} (src/bench/runs.ts; t quantile from the closed-form integer-df t CDF); runs: ${input.runs}`),
-    runs: measured('every seeded run (seeds seed, seed + 1, ...): its wall seconds, steps, whether its validation accuracy reached the target, its final test and validation accuracy, and both accuracies at every evaluation'),
-    evaluations: measured(`validation and test accuracy at every evaluation of the median run (seed ${input.medianSeed}); the figures other than time, energy and cost come from that run`),
+    runs: measured(
+      'every seeded run (seeds seed, seed + 1, ...): its wall seconds, steps, whether its validation accuracy reached the target, its final test and validation accuracy, and both accuracies at every evaluation',
+    ),
+    evaluations: measured(
+      `validation and test accuracy at every evaluation of the median run (seed ${input.medianSeed}); the figures other than time, energy and cost come from that run`,
+    ),
     'metrics.stepSeconds': measured('wall seconds of the unprofiled training steps ÷ their number (evaluation excluded)'),
-    'metrics.flops.analyticTrainStep': { kind: 'modeled', source: 'countFlops: per-layer formulas (1 multiply-add = 2 FLOPs; backward of matmul/conv = 2× forward, input gradient skipped where tfjs skips it); k micro-batches + accumulation adds + optimizer update (assumed per-parameter cost)' },
+    'metrics.flops.analyticTrainStep': {
+      kind: 'modeled',
+      source:
+        'countFlops: per-layer formulas (1 multiply-add = 2 FLOPs; backward of matmul/conv = 2× forward, input gradient skipped where tfjs skips it); k micro-batches + accumulation adds + optimizer update (assumed per-parameter cost)',
+    },
     'metrics.flops.tracedTrainStep': measured(
       `kernels that executed in the first training step under tf.profile on ${backend}: matmul/conv exact from shapes, other kernels 1 FLOP per element (convention)` +
         (backend === 'native' && config.optimizer === 'adam' ? '; the native fused Adam update runs outside tfjs kernels and is not in this figure' : ''),
     ),
     'metrics.flops.forwardPerSample': { kind: 'modeled', source: 'countFlops at batch 1, inference forward pass' },
-    'metrics.flops.effectiveForwardPerSample': { kind: 'modeled', source: 'countFlops at batch 1 of the trained weights, matmul/conv counted over non-zero weights only' },
+    'metrics.flops.effectiveForwardPerSample': {
+      kind: 'modeled',
+      source: 'countFlops at batch 1 of the trained weights, matmul/conv counted over non-zero weights only',
+    },
     'metrics.nonZeroParams': measured('non-zero entries of the trained weights'),
-    ...(config.pruning ? { 'config.pruning': { kind: 'assumed' as const, source: 'not applied: runBenchmark trains the dense model; pruned runs are made by `costsim prune` (src/bench/prune)' } } : {}),
+    ...(config.pruning
+      ? {
+          'config.pruning': {
+            kind: 'assumed' as const,
+            source: 'not applied: runBenchmark trains the dense model; pruned runs are made by `costsim prune` (src/bench/prune)',
+          },
+        }
+      : {}),
     'metrics.flops.total': { kind: 'modeled', source: 'traced FLOPs of one step × steps' },
     'metrics.achievedGflops': measured('traced FLOPs per step × unprofiled steps ÷ their wall seconds'),
     'metrics.gemmGflops': measured(`${gemm.n}×${gemm.n} fp32 matmul on ${backend}, ${gemm.repeats} repeats, this process, just before training`),
     'metrics.utilisation': measured('achievedGflops ÷ gemmGflops, both measured in this process'),
     'metrics.outsideKernelShare': measured('1 − Σ kernel wall time (every kernel wrapped in a timer) ÷ wall time of the timed loop'),
-    'metrics.peakBytes': measured('logical tensor bytes: tfjs engine peak during the profiled step (tf.profile peakBytes) minus the data set held on the backend; a reshape view counts again, and the wasm heap slack, native scratch and JS heap are not in it'),
-    'metrics.physicalMemory.peakRssBytes': measured('physical: peak resident set size of this process since it started (getrusage ru_maxrss), read at the end of the median run; includes everything the process did before it'),
-    ...(backend === 'wasm' || backend === 'native' ? { 'metrics.physicalMemory.wasmHeapBytes': measured('physical: size of the wasm linear memory at the end of the median run; it never shrinks, so it is the heap high-water mark of the process') } : {}),
+    'metrics.peakBytes': measured(
+      'logical tensor bytes: tfjs engine peak during the profiled step (tf.profile peakBytes) minus the data set held on the backend; a reshape view counts again, and the wasm heap slack, native scratch and JS heap are not in it',
+    ),
+    'metrics.physicalMemory.peakRssBytes': measured(
+      'physical: peak resident set size of this process since it started (getrusage ru_maxrss), read at the end of the median run; includes everything the process did before it',
+    ),
+    ...(backend === 'wasm' || backend === 'native'
+      ? {
+          'metrics.physicalMemory.wasmHeapBytes': measured(
+            'physical: size of the wasm linear memory at the end of the median run; it never shrinks, so it is the heap high-water mark of the process',
+          ),
+        }
+      : {}),
     'metrics.energyJoules': input.energy,
     'metrics.carbonGrams': input.carbon,
-    'metrics.costUsd': { kind: 'modeled', source: `wallSeconds (trimmed mean) ÷ 3600 × ${usd.value} USD/hour (${device.id} usdPerHour: ${usd.source}, ${usd.date}${usd.unverified ? ', unverified' : ''})` },
+    'metrics.costUsd': {
+      kind: 'modeled',
+      source: `wallSeconds (trimmed mean) ÷ 3600 × ${usd.value} USD/hour (${device.id} usdPerHour: ${usd.source}, ${usd.date}${usd.unverified ? ', unverified' : ''})`,
+    },
   };
 }

@@ -129,7 +129,9 @@ export function summarizeRuns(runs: readonly RunResult[], targeted: boolean): Ru
   const keptMisses = targeted ? kept.filter((r) => !r.reachedTarget).length : 0;
   const valid = keptMisses === 0;
   const { mean, ci95 } = meanCi95(kept.map((r) => r.wallSeconds));
-  const what = trim ? `mean of ${kept.length} run${kept.length === 1 ? '' : 's'} after dropping the fastest and the slowest of ${runs.length}` : `mean of ${runs.length} run${runs.length === 1 ? '' : 's'} (fewer than 3: nothing dropped)`;
+  const what = trim
+    ? `mean of ${kept.length} run${kept.length === 1 ? '' : 's'} after dropping the fastest and the slowest of ${runs.length}`
+    : `mean of ${runs.length} run${runs.length === 1 ? '' : 's'} (fewer than 3: nothing dropped)`;
   const missNote = !targeted
     ? '; no target accuracy: the time of a step budget, not a time-to-target'
     : misses === 0

@@ -41,7 +41,7 @@ export async function main(argv: string[], ctx: CliContext): Promise<number> {
   program
     .description(messages.programDescription)
     .exitOverride()
-    .version(COSTSIM_VERSION, '-V, --version', 'print costsim\'s version')
+    .version(COSTSIM_VERSION, '-V, --version', "print costsim's version")
     .configureOutput({ writeOut: (s) => ctx.out(s.replace(/\n$/, '')), writeErr: (s) => ctx.err(s.replace(/\n$/, '')) })
     // A typo gets one line and a suggestion ("Did you mean run?"), not the whole help.
     .showSuggestionAfterError(true)

@@ -92,7 +92,10 @@ export class LineProgress implements Progress {
   private status(): string {
     const elapsedSeconds = (this.clock.nowMs() - this.phaseStartMs) / 1000;
     const count = this.total > 0 ? ` ${this.doneUnits}/${this.total}` : '';
-    const eta = this.total > 0 && this.doneUnits > 0 && this.doneUnits < this.total ? `, ETA ${formatSeconds((elapsedSeconds / this.doneUnits) * (this.total - this.doneUnits))}` : '';
+    const eta =
+      this.total > 0 && this.doneUnits > 0 && this.doneUnits < this.total
+        ? `, ETA ${formatSeconds((elapsedSeconds / this.doneUnits) * (this.total - this.doneUnits))}`
+        : '';
     return `${this.prefix}: ${this.name}${count}${this.label ? ` (last: ${this.label})` : ''}, ${formatSeconds(elapsedSeconds)} in this phase${eta}`;
   }
 
@@ -112,7 +115,14 @@ export class BarProgress implements Progress {
 
   constructor(stream: NodeJS.WritableStream = process.stderr) {
     this.bars = new MultiBar(
-      { stream: stream as NodeJS.WriteStream, hideCursor: true, clearOnComplete: false, stopOnComplete: false, etaBuffer: 20, format: '{title} {bar} {value}/{total} | {info}' },
+      {
+        stream: stream as NodeJS.WriteStream,
+        hideCursor: true,
+        clearOnComplete: false,
+        stopOnComplete: false,
+        etaBuffer: 20,
+        format: '{title} {bar} {value}/{total} | {info}',
+      },
       Presets.shades_classic,
     );
   }
@@ -126,7 +136,13 @@ export class BarProgress implements Progress {
     const index = this.phases.indexOf(name);
     this.overall?.update(Math.max(0, index), { info: `${name}: ${detail}` });
     this.value = 0;
-    if (!this.current) this.current = this.bars.create(Math.max(1, total), 0, { title: name.padEnd(8), info: '' }, { format: '{title} {bar} {value}/{total} | ETA {eta_formatted} | {info}' });
+    if (!this.current)
+      this.current = this.bars.create(
+        Math.max(1, total),
+        0,
+        { title: name.padEnd(8), info: '' },
+        { format: '{title} {bar} {value}/{total} | ETA {eta_formatted} | {info}' },
+      );
     else {
       this.current.setTotal(Math.max(1, total));
       this.current.update(0, { title: name.padEnd(8), info: '' });

@@ -16,11 +16,25 @@ export const CPU_CATALOG: readonly Device[] = [
     name: 'AWS c6a.large (2 vCPU AMD EPYC 7R13, 4 GiB)',
     kind: 'cpu',
     peakFlops: {
-      fp32: { value: 2 * 32 * 3.6e9, source: '2 vCPUs × 32 fp32 FLOP/cycle (Zen 3: 2×256-bit FMA) × 3.6 GHz all-core turbo (AWS c6a product page)', date: '2024-01' },
+      fp32: {
+        value: 2 * 32 * 3.6e9,
+        source: '2 vCPUs × 32 fp32 FLOP/cycle (Zen 3: 2×256-bit FMA) × 3.6 GHz all-core turbo (AWS c6a product page)',
+        date: '2024-01',
+      },
     },
     memoryBytes: { value: 4 * 1024 ** 3, source: 'AWS EC2 c6a instance types table', date: '2024-01' },
-    memoryBandwidthBytesPerSecond: { value: 204.8 * GB * (2 / 96), source: 'EPYC 7R13 8×DDR4-3200 = 204.8 GB/s per socket, pro-rated to 2 of 96 vCPUs', date: '2024-01', unverified: true },
-    powerWatts: { value: 280 * (2 / 96), source: 'EPYC 7R13-class 280 W TDP pro-rated to 2 of 96 vCPUs (CodeCarbon-style TDP share)', date: '2024-01', unverified: true },
+    memoryBandwidthBytesPerSecond: {
+      value: 204.8 * GB * (2 / 96),
+      source: 'EPYC 7R13 8×DDR4-3200 = 204.8 GB/s per socket, pro-rated to 2 of 96 vCPUs',
+      date: '2024-01',
+      unverified: true,
+    },
+    powerWatts: {
+      value: 280 * (2 / 96),
+      source: 'EPYC 7R13-class 280 W TDP pro-rated to 2 of 96 vCPUs (CodeCarbon-style TDP share)',
+      date: '2024-01',
+      unverified: true,
+    },
     usdPerHour: { value: 0.0765, source: 'AWS EC2 on-demand price, us-east-1, Linux', date: '2024-06' },
   },
   {
@@ -31,7 +45,12 @@ export const CPU_CATALOG: readonly Device[] = [
       fp32: { value: 2 * 32 * 3.5e9, source: '2 vCPUs × 32 fp32 FLOP/cycle (Zen 3) × 3.5 GHz max boost (GCP CPU platforms page)', date: '2024-01' },
     },
     memoryBytes: { value: 8 * GB, source: 'GCP machine types table', date: '2024-01' },
-    memoryBandwidthBytesPerSecond: { value: 204.8 * GB * (2 / 64), source: 'EPYC Milan 8×DDR4-3200 = 204.8 GB/s per socket, pro-rated to 2 of 64 vCPUs', date: '2024-01', unverified: true },
+    memoryBandwidthBytesPerSecond: {
+      value: 204.8 * GB * (2 / 64),
+      source: 'EPYC Milan 8×DDR4-3200 = 204.8 GB/s per socket, pro-rated to 2 of 64 vCPUs',
+      date: '2024-01',
+      unverified: true,
+    },
     powerWatts: { value: 240 * (2 / 64), source: 'EPYC 7B13 240 W TDP pro-rated to 2 of 64 vCPUs', date: '2024-01', unverified: true },
     usdPerHour: { value: 0.0845, source: 'GCP on-demand price, us-central1', date: '2024-06', unverified: true },
   },
@@ -42,11 +61,25 @@ export const CPU_CATALOG: readonly Device[] = [
     name: 'AWS r6a.4xlarge (16 vCPU AMD EPYC 7R13, 128 GiB)',
     kind: 'cpu',
     peakFlops: {
-      fp32: { value: 16 * 32 * 3.6e9, source: '16 vCPUs × 32 fp32 FLOP/cycle (Zen 3: 2×256-bit FMA) × 3.6 GHz all-core turbo (AWS r6a product page)', date: '2024-01' },
+      fp32: {
+        value: 16 * 32 * 3.6e9,
+        source: '16 vCPUs × 32 fp32 FLOP/cycle (Zen 3: 2×256-bit FMA) × 3.6 GHz all-core turbo (AWS r6a product page)',
+        date: '2024-01',
+      },
     },
     memoryBytes: { value: 128 * 1024 ** 3, source: 'AWS EC2 r6a instance types table', date: '2024-01' },
-    memoryBandwidthBytesPerSecond: { value: 204.8 * GB * (16 / 96), source: 'EPYC 7R13 8×DDR4-3200 = 204.8 GB/s per socket, pro-rated to 16 of 96 vCPUs', date: '2024-01', unverified: true },
-    powerWatts: { value: 280 * (16 / 96), source: 'EPYC 7R13-class 280 W TDP pro-rated to 16 of 96 vCPUs (CodeCarbon-style TDP share)', date: '2024-01', unverified: true },
+    memoryBandwidthBytesPerSecond: {
+      value: 204.8 * GB * (16 / 96),
+      source: 'EPYC 7R13 8×DDR4-3200 = 204.8 GB/s per socket, pro-rated to 16 of 96 vCPUs',
+      date: '2024-01',
+      unverified: true,
+    },
+    powerWatts: {
+      value: 280 * (16 / 96),
+      source: 'EPYC 7R13-class 280 W TDP pro-rated to 16 of 96 vCPUs (CodeCarbon-style TDP share)',
+      date: '2024-01',
+      unverified: true,
+    },
     usdPerHour: { value: 0.9072, source: 'AWS EC2 on-demand price, us-east-1, Linux', date: '2024-06', unverified: true },
   },
 ];

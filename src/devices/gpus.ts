@@ -11,9 +11,21 @@ import type { Device, Sourced } from './types.ts';
 const T = 1e12;
 const GB = 1e9;
 
-const PCIE3: Sourced = { value: 15.75 * GB, source: 'PCIe 3.0 x16: 8 GT/s × 16 lanes × 128/130 encoding = 15.75 GB/s per direction (PCI-SIG base spec 3.0)', date: '2010-11' };
-const PCIE4: Sourced = { value: 31.5 * GB, source: 'PCIe 4.0 x16: 16 GT/s × 16 × 128/130 = 31.5 GB/s per direction (NVIDIA datasheets: "64 GB/s" bidirectional)', date: '2017-10' };
-const PCIE5: Sourced = { value: 63 * GB, source: 'PCIe 5.0 x16: 32 GT/s × 16 × 128/130 = 63 GB/s per direction (NVIDIA/AMD datasheets: "128 GB/s" bidirectional)', date: '2019-05' };
+const PCIE3: Sourced = {
+  value: 15.75 * GB,
+  source: 'PCIe 3.0 x16: 8 GT/s × 16 lanes × 128/130 encoding = 15.75 GB/s per direction (PCI-SIG base spec 3.0)',
+  date: '2010-11',
+};
+const PCIE4: Sourced = {
+  value: 31.5 * GB,
+  source: 'PCIe 4.0 x16: 16 GT/s × 16 × 128/130 = 31.5 GB/s per direction (NVIDIA datasheets: "64 GB/s" bidirectional)',
+  date: '2017-10',
+};
+const PCIE5: Sourced = {
+  value: 63 * GB,
+  source: 'PCIe 5.0 x16: 32 GT/s × 16 × 128/130 = 63 GB/s per direction (NVIDIA/AMD datasheets: "128 GB/s" bidirectional)',
+  date: '2019-05',
+};
 
 function s(value: number, source: string, date: string, unverified?: boolean): Sourced {
   return unverified ? { value, source, date, unverified } : { value, source, date };
@@ -146,7 +158,12 @@ export const GPU_CATALOG: readonly Device[] = [
     devicesPerNode: s(8, 'NVIDIA DGX H100 datasheet: 8 H100 GPUs per system', '2022-09'),
     networkBytesPerSecond: s(400e9 / 8, 'NVIDIA DGX H100 datasheet: 8 × 400 Gb/s ConnectX-7 network ports (one per GPU)', '2022-09'),
     powerWatts: s(700, 'NVIDIA H100 datasheet: up to 700 W configurable TDP (SXM)', '2022-09'),
-    usdPerHour: s(2.5, 'assumed: midpoint of tier-2 cloud on-demand H100 SXM rates ($2–3 per GPU-hour on provider price pages); AWS p5.48xlarge on-demand list $98.32/h for 8 GPUs before the June 2025 cut (AWS EC2 pricing page)', '2025-06', true),
+    usdPerHour: s(
+      2.5,
+      'assumed: midpoint of tier-2 cloud on-demand H100 SXM rates ($2–3 per GPU-hour on provider price pages); AWS p5.48xlarge on-demand list $98.32/h for 8 GPUs before the June 2025 cut (AWS EC2 pricing page)',
+      '2025-06',
+      true,
+    ),
   },
   {
     // The export variant DeepSeek trained and served V2/V3 on: H100 SXM compute and memory, NVLink cut to 400 GB/s.
@@ -164,7 +181,11 @@ export const GPU_CATALOG: readonly Device[] = [
     memoryBytes: s(80 * GB, 'NVIDIA H800 SXM5 datasheet: 80 GB HBM3', '2023-03', true),
     memoryBandwidthBytesPerSecond: s(3.35e12, 'NVIDIA H800 SXM5 datasheet: 3.35 TB/s', '2023-03', true),
     hostLinkBytesPerSecond: PCIE5,
-    deviceLinkBytesPerSecond: s(160 * GB, 'DeepSeek-AI, "DeepSeek-V3 Technical Report" (arXiv:2412.19437) §3.2.2: NVLink 160 GB/s achievable on their H800 nodes (datasheet: 400 GB/s both directions)', '2024-12'),
+    deviceLinkBytesPerSecond: s(
+      160 * GB,
+      'DeepSeek-AI, "DeepSeek-V3 Technical Report" (arXiv:2412.19437) §3.2.2: NVLink 160 GB/s achievable on their H800 nodes (datasheet: 400 GB/s both directions)',
+      '2024-12',
+    ),
     devicesPerNode: s(8, 'DeepSeek-V3 Technical Report §3.1: 8 H800 GPUs per node', '2024-12'),
     networkBytesPerSecond: s(50 * GB, 'DeepSeek-V3 Technical Report §3.2.2: InfiniBand 50 GB/s per GPU', '2024-12'),
     powerWatts: s(700, 'NVIDIA H800 SXM5 datasheet: up to 700 W', '2023-03', true),

@@ -5,4 +5,12 @@
  */
 export { DEVICE_CATALOG, DEFAULT_LOCAL_INSTANCE, findDevice, deviceIds, type Device, type Dtype, type Sourced } from './catalog.ts';
 export { usdForSeconds, measuredPricingProblem, type PricedDevice } from './pricing.ts';
-export { localCpuDevice, measureLocalCpu, pricingFromInstance, pricingFromRate, type LocalPricing, type LocalCpuMeasurement, type LocalMeasureOptions } from './local.ts';
+export {
+  localCpuDevice,
+  measureLocalCpu,
+  pricingFromInstance,
+  pricingFromRate,
+  type LocalPricing,
+  type LocalCpuMeasurement,
+  type LocalMeasureOptions,
+} from './local.ts';

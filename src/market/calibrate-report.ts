@@ -78,7 +78,8 @@ export interface CalibrationReport {
 }
 
 const ASSUMPTION: Record<MuSource, string> = {
-  fitted: 'μ fitted by least squares on within-provider price changes: each provider\'s quality is assumed constant across the observed periods, and capacity not binding',
+  fitted:
+    "μ fitted by least squares on within-provider price changes: each provider's quality is assumed constant across the observed periods, and capacity not binding",
   costs: 'μ from the pricing first-order conditions at the known marginal costs (a single observed period, fixed market size); capacity not binding',
   scenario: 'μ taken from the scenario (observations span one period); qualities and costs are relative to it; capacity not binding',
 };
@@ -115,7 +116,13 @@ export function calibrationReport(scenario: Scenario, records: BenchRecords, pla
   const market = pointEstimate(scenario.market!);
   const costs = resolveProviderCosts(market, records, scenario.devices, file, plans);
   const cal = calibrateDemand({
-    observations: scenario.observations.map((o) => ({ period: o.period, provider: o.providerIndex, priceUsd: o.priceUsd, share: o.share, knownCostUsd: o.marginalCostUsd ?? (o.margin !== undefined ? o.priceUsd * (1 - o.margin) : NaN) })),
+    observations: scenario.observations.map((o) => ({
+      period: o.period,
+      provider: o.providerIndex,
+      priceUsd: o.priceUsd,
+      share: o.share,
+      knownCostUsd: o.marginalCostUsd ?? (o.margin !== undefined ? o.priceUsd * (1 - o.margin) : NaN),
+    })),
     providers: market.providers.length,
     mu: demand.mu,
     outsideQuality: demand.outsideQuality,
@@ -150,7 +157,12 @@ export function calibrationReport(scenario: Scenario, records: BenchRecords, pla
     uncalibrated: market.providers.filter((_, i) => !cal.providers[i]).map((p) => p.name),
     fitRmsLogShare: cal.fitRmsLogShare,
     identifyingAssumption: ASSUMPTION[cal.muSource],
-    warnings: (demand.inertia ?? 0) > 0 ? [`demand.inertia is ${demand.inertia}: simulated shares lag their logit targets, but the inversion treats the observed shares as those targets (switching costs are not calibrated)`] : [],
+    warnings:
+      (demand.inertia ?? 0) > 0
+        ? [
+            `demand.inertia is ${demand.inertia}: simulated shares lag their logit targets, but the inversion treats the observed shares as those targets (switching costs are not calibrated)`,
+          ]
+        : [],
     observations: { count: scenario.observations.length, assumed: scenario.observations.filter((o) => o.assumed).length, periods: cal.periods },
     provenance: {
       kind: 'calibrated',
@@ -171,7 +183,10 @@ export function calibrationReport(scenario: Scenario, records: BenchRecords, pla
       return row(r, o?.priceUsd ?? null);
     }),
   );
-  report.fullFit = check('full fit: the scenario as written (initial prices, review dates and markups typed in knowing every date), one run at central values', simulateAsWritten(scenario, market, costs, later));
+  report.fullFit = check(
+    'full fit: the scenario as written (initial prices, review dates and markups typed in knowing every date), one run at central values',
+    simulateAsWritten(scenario, market, costs, later),
+  );
   return report;
 }
 
@@ -186,7 +201,13 @@ function predictNash(market: Sampled<NonNullable<Scenario['market']>>, costs: Re
     const quality = market.providers.map((p, i) => {
       const c = cal.providers[i];
       const releases = (p.releases ?? []) as Release[];
-      return c ? qualityAt(c.quality, releases.filter((x) => x.atPeriod > c.lastPeriod), r.period) : qualityAt(costs[i]!.quality, releases, r.period);
+      return c
+        ? qualityAt(
+            c.quality,
+            releases.filter((x) => x.atPeriod > c.lastPeriod),
+            r.period,
+          )
+        : qualityAt(costs[i]!.quality, releases, r.period);
     });
     const mc = market.providers.map((p, i) => {
       const c = cal.providers[i];
@@ -201,10 +222,21 @@ function predictNash(market: Sampled<NonNullable<Scenario['market']>>, costs: Re
 }
 
 /** The scenario as written, one run at central values: its price at each reference's period. */
-function simulateAsWritten(scenario: Scenario, market: Sampled<NonNullable<Scenario['market']>>, costs: ResolvedProviderCost[], refs: Reference[]): PredictionRow[] {
+function simulateAsWritten(
+  scenario: Scenario,
+  market: Sampled<NonNullable<Scenario['market']>>,
+  costs: ResolvedProviderCost[],
+  refs: Reference[],
+): PredictionRow[] {
   const rng = createRng(scenario.seed);
-  const tokens = { ...(market.tokenMix ? { tokenMix: market.tokenMix } : {}), ...(market.tokensPerCustomer !== undefined ? { tokensPerCustomer: market.tokensPerCustomer } : {}) };
-  const run = simulateRun({ run: 0, seed: scenario.seed, periods: scenario.periods, demand: market.demand, providers: market.providers, costs, ...tokens }, rng.fork('sim'));
+  const tokens = {
+    ...(market.tokenMix ? { tokenMix: market.tokenMix } : {}),
+    ...(market.tokensPerCustomer !== undefined ? { tokensPerCustomer: market.tokensPerCustomer } : {}),
+  };
+  const run = simulateRun(
+    { run: 0, seed: scenario.seed, periods: scenario.periods, demand: market.demand, providers: market.providers, costs, ...tokens },
+    rng.fork('sim'),
+  );
   return refs.map((r) => row(r, run.rows.find((x) => x.provider === r.provider && x.period === r.period)?.priceUsd));
 }
 
@@ -215,7 +247,8 @@ function fittedValues(market: Sampled<NonNullable<Scenario['market']>>, cal: Cal
     if (!c) return;
     if (c.firstEpochQuality !== undefined) out.push({ path: ['providers', i, 'quality'], value: c.firstEpochQuality });
     const p = market.providers[i]!;
-    if (p.cost.kind === 'given' && p.costShocks.length === 0 && p.learningDeclinePerPeriod === 0 && !(p.releases ?? []).some((x) => x.costFactor !== undefined)) out.push({ path: ['providers', i, 'marginalCost'], value: c.impliedMarginalCostUsd });
+    if (p.cost.kind === 'given' && p.costShocks.length === 0 && p.learningDeclinePerPeriod === 0 && !(p.releases ?? []).some((x) => x.costFactor !== undefined))
+      out.push({ path: ['providers', i, 'marginalCost'], value: c.impliedMarginalCostUsd });
   });
   return out;
 }

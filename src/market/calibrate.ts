@@ -92,7 +92,11 @@ function byPeriod(input: CalibrationInput): Array<{ period: number; obs: Calibra
 
 /** Calibrate qualities, μ and implied marginal costs from the observations. */
 export function calibrateDemand(input: CalibrationInput): Calibration {
-  if (input.observations.length === 0) throw new InputError({ file: input.file, path: 'observations' }, 'no observations to calibrate on: add observations: [{ period, provider, priceUsd, share, source }]');
+  if (input.observations.length === 0)
+    throw new InputError(
+      { file: input.file, path: 'observations' },
+      'no observations to calibrate on: add observations: [{ period, provider, priceUsd, share, source }]',
+    );
   const groups = byPeriod(input);
   const sigma = input.nested?.sigma ?? 0;
   const a0 = input.outsideQualityAt ?? (() => input.outsideQuality);
@@ -100,7 +104,14 @@ export function calibrateDemand(input: CalibrationInput): Calibration {
   // y = ln s_j − ln s_0 − σ ln s_{j|g} = (a_j − a_0 − p_j)/μ
   const rows = groups.flatMap(({ period, obs, m }) => {
     const outside = 1 - m.share.reduce((a, b) => a + b, 0);
-    return obs.map((o, k) => ({ period, provider: o.provider, key: `${o.provider}|${epochOf(o.provider, period)}`, a0: a0(period), p: o.priceUsd, y: Math.log(o.share) - Math.log(outside) - sigma * Math.log(withinNestShare(m, k)) }));
+    return obs.map((o, k) => ({
+      period,
+      provider: o.provider,
+      key: `${o.provider}|${epochOf(o.provider, period)}`,
+      a0: a0(period),
+      p: o.priceUsd,
+      y: Math.log(o.share) - Math.log(outside) - sigma * Math.log(withinNestShare(m, k)),
+    }));
   });
   let mu = input.mu;
   let muSource: MuSource = 'scenario';
@@ -131,7 +142,11 @@ export function calibrateDemand(input: CalibrationInput): Calibration {
   if (muSource === 'scenario' && input.priceElasticity === 0) {
     const fromCosts = muFromKnownCosts(groups.map(({ obs, m }) => ({ m, knownCostUsd: obs.map((o) => o.knownCostUsd) })));
     if (fromCosts !== undefined) {
-      if (!(fromCosts > 0)) throw new InputError({ file: input.file, path: 'observations' }, `the known marginal costs imply μ = ${fromCosts.toPrecision(4)} ≤ 0 (prices at or below cost cannot be profit-maximising logit prices)`);
+      if (!(fromCosts > 0))
+        throw new InputError(
+          { file: input.file, path: 'observations' },
+          `the known marginal costs imply μ = ${fromCosts.toPrecision(4)} ≤ 0 (prices at or below cost cannot be profit-maximising logit prices)`,
+        );
       mu = fromCosts;
       muSource = 'costs';
     }
@@ -164,5 +179,13 @@ export function calibrateDemand(input: CalibrationInput): Calibration {
       };
     });
   }
-  return { mu, muSource, outsideQuality: input.outsideQuality, sigma: input.nested ? sigma : null, providers, periods: groups.map((g) => g.period), fitRmsLogShare: Math.sqrt(sse / rows.length) };
+  return {
+    mu,
+    muSource,
+    outsideQuality: input.outsideQuality,
+    sigma: input.nested ? sigma : null,
+    providers,
+    periods: groups.map((g) => g.period),
+    fitRmsLogShare: Math.sqrt(sse / rows.length),
+  };
 }

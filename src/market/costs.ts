@@ -61,16 +61,33 @@ function fmt(x: number): string {
 
 function recordFor(records: BenchRecords, benchId: string, scenarioFile: string, path: string): BenchRecord {
   const rec = records.get(benchId);
-  if (!rec) throw new InputError({ file: scenarioFile, path }, `no bench record for bench id "${benchId}"; run the scenario's bench entries first (costsim run) or pass records for it`);
+  if (!rec)
+    throw new InputError(
+      { file: scenarioFile, path },
+      `no bench record for bench id "${benchId}"; run the scenario's bench entries first (costsim run) or pass records for it`,
+    );
   return rec;
 }
 
-function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, devices: readonly Device[], scenarioFile: string, plans: PlanCosts, mix?: TokenMix, timingRng?: Rng): { usd: number; provenance: Provenance } {
+function resolveCost(
+  p: Sampled<Provider>,
+  i: number,
+  records: BenchRecords,
+  devices: readonly Device[],
+  scenarioFile: string,
+  plans: PlanCosts,
+  mix?: TokenMix,
+  timingRng?: Rng,
+): { usd: number; provenance: Provenance } {
   const c = p.cost;
   const served = c.kind === 'serving' ? plans.get(c.serving) : undefined;
   const k = p.tokenCostsUsdPerM ?? (served?.kind === 'serving' ? served.tokenCostsUsdPerM : undefined);
   if (k) {
-    if (!mix) throw new InputError({ file: scenarioFile, path: `providers[${i}].cost` }, 'per-class token costs need a top-level tokenMix: { inputPerOutput, cacheHitShare }');
+    if (!mix)
+      throw new InputError(
+        { file: scenarioFile, path: `providers[${i}].cost` },
+        'per-class token costs need a top-level tokenMix: { inputPerOutput, cacheHitShare }',
+      );
     const why = c.kind === 'tokens' ? c.provenance : { kind: 'modeled' as const, source: served?.source ?? 'per-class token costs' };
     return {
       usd: blendedUsdPerM(k, mix),
@@ -81,22 +98,37 @@ function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, dev
     };
   }
   if (c.kind === 'serving')
-    throw new InputError({ file: scenarioFile, path: `providers[${i}].cost.serving` }, `no serving plan for serving id "${c.serving}"; plan the scenario's serving entries first (costsim run) or pass plan costs`);
+    throw new InputError(
+      { file: scenarioFile, path: `providers[${i}].cost.serving` },
+      `no serving plan for serving id "${c.serving}"; plan the scenario's serving entries first (costsim run) or pass plan costs`,
+    );
   if (c.kind === 'tokens') throw new InputError({ file: scenarioFile, path: `providers[${i}].cost.tokens` }, 'cost.tokens without per-class costs');
-  if (c.kind === 'given') return { usd: c.marginalCostUsd, provenance: { kind: 'assumed', source: `marginalCost ${fmt(c.marginalCostUsd)} USD/unit given in the scenario` } };
+  if (c.kind === 'given')
+    return { usd: c.marginalCostUsd, provenance: { kind: 'assumed', source: `marginalCost ${fmt(c.marginalCostUsd)} USD/unit given in the scenario` } };
   if (c.kind === 'planned') {
     const plan = plans.get(c.placement);
-    if (!plan || plan.kind === 'serving') throw new InputError({ file: scenarioFile, path: `providers[${i}].cost.placement` }, `no plan for placement id "${c.placement}"; plan the scenario's placement entries first or pass plan costs`);
+    if (!plan || plan.kind === 'serving')
+      throw new InputError(
+        { file: scenarioFile, path: `providers[${i}].cost.placement` },
+        `no plan for placement id "${c.placement}"; plan the scenario's placement entries first or pass plan costs`,
+      );
     return {
       usd: (plan.usdPerMTokens * c.tokensPerUnit) / 1e6,
-      provenance: { kind: 'modeled', source: `${fmt(plan.usdPerMTokens)} USD per 1M tokens (placement "${c.placement}": ${plan.source}) × ${fmt(c.tokensPerUnit)} tokens/unit` },
+      provenance: {
+        kind: 'modeled',
+        source: `${fmt(plan.usdPerMTokens)} USD per 1M tokens (placement "${c.placement}": ${plan.source}) × ${fmt(c.tokensPerUnit)} tokens/unit`,
+      },
     };
   }
   const path = `providers[${i}].cost`;
   const device = findDevice(c.device, devices);
   if (!device) throw new InputError({ file: scenarioFile, path: `${path}.device` }, `unknown device "${c.device}"`);
   const peak = device.peakFlops[c.dtype];
-  if (!peak) throw new InputError({ file: scenarioFile, path: `${path}.dtype` }, `device "${device.id}" has no ${c.dtype} peak (allowed: ${Object.keys(device.peakFlops).join(', ')})`);
+  if (!peak)
+    throw new InputError(
+      { file: scenarioFile, path: `${path}.dtype` },
+      `device "${device.id}" has no ${c.dtype} peak (allowed: ${Object.keys(device.peakFlops).join(', ')})`,
+    );
   const rec = c.bench !== undefined ? recordFor(records, c.bench, scenarioFile, `${path}.bench`) : undefined;
   let flopsPerUnit: number;
   let flopsWhy: string;
@@ -120,7 +152,11 @@ function resolveCost(p: Sampled<Provider>, i: number, records: BenchRecords, dev
           `Use device: ${r.environment.deviceId}, or give cost.utilisation (an assumed share of ${device.id}'s peak), or a serving/placement cost for a modeled figure`,
       );
     }
-    if (!(r.metrics.achievedGflops > 0)) throw new InputError({ file: scenarioFile, path: `${path}.bench` }, `bench "${c.bench}" has no measured FLOP rate (achievedGflops ${r.metrics.achievedGflops}); rerun it or give cost.utilisation`);
+    if (!(r.metrics.achievedGflops > 0))
+      throw new InputError(
+        { file: scenarioFile, path: `${path}.bench` },
+        `bench "${c.bench}" has no measured FLOP rate (achievedGflops ${r.metrics.achievedGflops}); rerun it or give cost.utilisation`,
+      );
     // Timing noise: with a Monte Carlo RNG, the seconds move by a lognormal factor whose σ is the spread of the record's repeated runs.
     const noise = timingSigma(r);
     const factor = timingRng ? drawTimingFactor(noise.sigma, timingRng.fork(`timing:${p.name}`)) : 1;
@@ -160,12 +196,18 @@ function resolveQuality(p: Sampled<Provider>, i: number, records: BenchRecords, 
   const acc = recordFor(records, q.fromAccuracy, scenarioFile, `providers[${i}].quality.fromAccuracy`).metrics.testAccuracy;
   const m = q.mapping;
   if (m.type === 'linear') {
-    return { value: m.intercept + m.slope * acc, provenance: { kind: 'modeled', source: `${fmt(m.intercept)} + ${fmt(m.slope)} × test accuracy ${fmt(acc)} (bench "${q.fromAccuracy}", measured)` } };
+    return {
+      value: m.intercept + m.slope * acc,
+      provenance: { kind: 'modeled', source: `${fmt(m.intercept)} + ${fmt(m.slope)} × test accuracy ${fmt(acc)} (bench "${q.fromAccuracy}", measured)` },
+    };
   }
   const clipped = Math.min(1 - 1e-6, Math.max(1e-6, acc));
   return {
     value: m.intercept + m.scale * Math.log(clipped / (1 - clipped)),
-    provenance: { kind: 'modeled', source: `${fmt(m.intercept)} + ${fmt(m.scale)} × ln(acc/(1−acc)), test accuracy ${fmt(acc)} (bench "${q.fromAccuracy}", measured)` },
+    provenance: {
+      kind: 'modeled',
+      source: `${fmt(m.intercept)} + ${fmt(m.scale)} × ln(acc/(1−acc)), test accuracy ${fmt(acc)} (bench "${q.fromAccuracy}", measured)`,
+    },
   };
 }
 

@@ -65,7 +65,15 @@ export function marketSizeAt(baseSize: number, elasticity: number, avgPriceUsd: 
  * they chose; a consumer re-choosing over the open set has inclusive value IV + ln W_k, so
  * consumer surplus under rationing is μ·(M·(IV − a0/μ) + rationedLogWeight).
  */
-export function allocateWithCapacity(shares: Float64Array, outsideShare: number, marketSize: number, capacity: Float64Array, active: Uint8Array, quantity: Float64Array, full: Uint8Array): { outsideUnits: number; rationedLogWeight: number } {
+export function allocateWithCapacity(
+  shares: Float64Array,
+  outsideShare: number,
+  marketSize: number,
+  capacity: Float64Array,
+  active: Uint8Array,
+  quantity: Float64Array,
+  full: Uint8Array,
+): { outsideUnits: number; rationedLogWeight: number } {
   const n = shares.length;
   for (let i = 0; i < n; i++) {
     quantity[i] = active[i] ? marketSize * shares[i]! : 0;
@@ -142,7 +150,15 @@ export function countActive(active: Uint8Array): number {
  * solve (1+γ) v_j = a_j + g (P + V) with V = Σ_E v = (A_E + e g P)/(1 + γ − e g). `out` is
  * scratch space (0/1 per provider) marking the priced-out set.
  */
-export function linearQuantities(quality: Float64Array, price: Float64Array, active: Uint8Array, slope: number, substitution: number, quantity: Float64Array, out: Uint8Array = new Uint8Array(price.length)): void {
+export function linearQuantities(
+  quality: Float64Array,
+  price: Float64Array,
+  active: Uint8Array,
+  slope: number,
+  substitution: number,
+  quantity: Float64Array,
+  out: Uint8Array = new Uint8Array(price.length),
+): void {
   const n = countActive(active);
   const g = substitution / Math.max(1, n);
   for (let i = 0; i < price.length; i++) out[i] = 0;
@@ -205,7 +221,16 @@ export function hhi(quantity: Float64Array): number {
  * (any integers ≥ 0; a provider alone in its nest behaves as in plain logit). Shares go into
  * `shares`; returns the outside good's share. Overflow-safe (log-sum-exp), allocates nothing.
  */
-export function nestedLogitShares(quality: Float64Array, price: Float64Array, active: Uint8Array, mu: number, outsideQuality: number, nestOf: ArrayLike<number>, sigma: number, shares: Float64Array): number {
+export function nestedLogitShares(
+  quality: Float64Array,
+  price: Float64Array,
+  active: Uint8Array,
+  mu: number,
+  outsideQuality: number,
+  nestOf: ArrayLike<number>,
+  sigma: number,
+  shares: Float64Array,
+): number {
   const iv = nestedLogitInclusiveValue(quality, price, active, mu, outsideQuality, nestOf, sigma);
   const lambda = 1 - sigma;
   for (let i = 0; i < price.length; i++) {
@@ -233,7 +258,15 @@ function nestLogSum(quality: Float64Array, price: Float64Array, active: Uint8Arr
  * Nested-logit inclusive value ln(exp(δ_0) + Σ_g D_g^{1−σ}) (the log of the shares' denominator);
  * consumer surplus is `logitConsumerSurplusUsd` of it, as for plain logit (McFadden 1978).
  */
-export function nestedLogitInclusiveValue(quality: Float64Array, price: Float64Array, active: Uint8Array, mu: number, outsideQuality: number, nestOf: ArrayLike<number>, sigma: number): number {
+export function nestedLogitInclusiveValue(
+  quality: Float64Array,
+  price: Float64Array,
+  active: Uint8Array,
+  mu: number,
+  outsideQuality: number,
+  nestOf: ArrayLike<number>,
+  sigma: number,
+): number {
   const lambda = 1 - sigma;
   let top = outsideQuality / mu;
   // A nest's term is λ·ln D_g; a provider is the first of its nest when no earlier active provider shares it.
@@ -241,8 +274,10 @@ export function nestedLogitInclusiveValue(quality: Float64Array, price: Float64A
     for (let k = 0; k < i; k++) if (active[k] && nestOf[k] === nestOf[i]) return false;
     return true;
   };
-  for (let i = 0; i < price.length; i++) if (active[i] && firstOfNest(i)) top = Math.max(top, lambda * nestLogSum(quality, price, active, mu, nestOf, lambda, nestOf[i]!));
+  for (let i = 0; i < price.length; i++)
+    if (active[i] && firstOfNest(i)) top = Math.max(top, lambda * nestLogSum(quality, price, active, mu, nestOf, lambda, nestOf[i]!));
   let total = Math.exp(outsideQuality / mu - top);
-  for (let i = 0; i < price.length; i++) if (active[i] && firstOfNest(i)) total += Math.exp(lambda * nestLogSum(quality, price, active, mu, nestOf, lambda, nestOf[i]!) - top);
+  for (let i = 0; i < price.length; i++)
+    if (active[i] && firstOfNest(i)) total += Math.exp(lambda * nestLogSum(quality, price, active, mu, nestOf, lambda, nestOf[i]!) - top);
   return top + Math.log(total);
 }

@@ -70,7 +70,11 @@ export function demandMoves(d: Sampled<Demand>): boolean {
 /** Demand at period `t`: the outside option's quality and the base market size moved by their drift and growth. */
 export function demandAt(d: Sampled<Demand>, t: number): Sampled<Demand> {
   if (!demandMoves(d) || d.type !== 'logit') return d;
-  return { ...d, outsideQuality: d.outsideQuality + (d.outsideQualityPerPeriod ?? 0) * t, marketSize: d.marketSize * Math.pow(1 + (d.growthPerPeriod ?? 0), t) };
+  return {
+    ...d,
+    outsideQuality: d.outsideQuality + (d.outsideQualityPerPeriod ?? 0) * t,
+    marketSize: d.marketSize * Math.pow(1 + (d.growthPerPeriod ?? 0), t),
+  };
 }
 
 /**
@@ -79,7 +83,15 @@ export function demandAt(d: Sampled<Demand>, t: number): Sampled<Demand> {
  * per provider (0 for one out of the market now) and `lastOutside` the outside good's. Rewrites
  * `quantity` and returns the outside share.
  */
-export function applyInertia(quantity: Float64Array, marketSize: number, active: Uint8Array, capacity: Float64Array, lastShare: Float64Array, lastOutside: number, inertia: number): number {
+export function applyInertia(
+  quantity: Float64Array,
+  marketSize: number,
+  active: Uint8Array,
+  capacity: Float64Array,
+  lastShare: Float64Array,
+  lastOutside: number,
+  inertia: number,
+): number {
   if (!(marketSize > 0)) return 1;
   let locked = inertia * lastOutside;
   for (let i = 0; i < quantity.length; i++) if (active[i]) locked += inertia * lastShare[i]!;
@@ -100,7 +112,13 @@ export function applyInertia(quantity: Float64Array, marketSize: number, active:
  * The rounds of `rounds` (not yet `used`) that raise cash at the end of period `t`, given the
  * cash after this period's profit and the loss per period (burn, > 0 when losing money). Marks them used.
  */
-export function dueRounds(rounds: readonly FundingRound[], used: boolean[], t: number, cashUsd: number, burnUsd: number): Array<{ round: FundingRound; trigger: 'date' | 'runway' }> {
+export function dueRounds(
+  rounds: readonly FundingRound[],
+  used: boolean[],
+  t: number,
+  cashUsd: number,
+  burnUsd: number,
+): Array<{ round: FundingRound; trigger: 'date' | 'runway' }> {
   const due: Array<{ round: FundingRound; trigger: 'date' | 'runway' }> = [];
   rounds.forEach((r, k) => {
     if (used[k]) return;

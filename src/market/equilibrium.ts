@@ -96,7 +96,9 @@ export function logitNash(m: LogitMarket, tolerance = 1e-12): EquilibriumPoint[]
     if (Math.max(...F.map(Math.abs)) < tolerance) break;
     const J = p.map((_, i) =>
       p.map((__, j) =>
-        i === j ? 1 - (s[i] as number) + ((markup[i] as number) * (s[i] as number) * (1 - (s[i] as number))) / m.mu : (-(markup[i] as number) * (s[i] as number) * (s[j] as number)) / m.mu,
+        i === j
+          ? 1 - (s[i] as number) + ((markup[i] as number) * (s[i] as number) * (1 - (s[i] as number))) / m.mu
+          : (-(markup[i] as number) * (s[i] as number) * (s[j] as number)) / m.mu,
       ),
     );
     const step = solveLinear(J, F);
@@ -109,12 +111,18 @@ export function logitNash(m: LogitMarket, tolerance = 1e-12): EquilibriumPoint[]
 export function logitCollusive(m: LogitMarket): EquilibriumPoint[] {
   const c = m.marginalCostUsd;
   const excess = (mk: number) => {
-    const s = logitSharesAt(m, c.map((ci) => ci + mk));
+    const s = logitSharesAt(
+      m,
+      c.map((ci) => ci + mk),
+    );
     return mk * (1 - s.reduce((a, b) => a + b, 0)) - m.mu;
   };
   // m(1 − S(m)) rises from −μ at m = 0 without bound.
   const mk = risingRoot(excess, m.mu);
-  return logitPoints(m, c.map((ci) => ci + mk));
+  return logitPoints(
+    m,
+    c.map((ci) => ci + mk),
+  );
 }
 
 /**
@@ -135,7 +143,12 @@ function linearPoints(m: LinearMarket, p: readonly number[]): EquilibriumPoint[]
   const q = new Float64Array(p.length);
   linearQuantities(Float64Array.from(m.quality), Float64Array.from(p), new Uint8Array(p.length).fill(1), m.slope, m.substitution, q);
   const total = q.reduce((a, b) => a + b, 0);
-  return p.map((pi, i) => ({ price: pi, quantity: q[i]!, consumerShare: total > 0 ? q[i]! / total : 0, profit: q[i]! * (pi - (m.marginalCostUsd[i] as number)) }));
+  return p.map((pi, i) => ({
+    price: pi,
+    quantity: q[i]!,
+    consumerShare: total > 0 ? q[i]! / total : 0,
+    profit: q[i]! * (pi - (m.marginalCostUsd[i] as number)),
+  }));
 }
 
 /** True when every firm sells and prices at or above cost (the interior closed form holds). */
@@ -210,7 +223,7 @@ export function linearCollusive(m: LinearMarket): EquilibriumPoint[] {
   for (let i = 0; i < n; i++) {
     const high = m.quality.map((a, j) => Math.max(a, c[j] as number) * 10 + 10);
     const pr = Float64Array.from(high);
-    high[i] = maximize1d((x) => ((pr[i] = x), joint(pr)), 0, (high[i] as number));
+    high[i] = maximize1d((x) => ((pr[i] = x), joint(pr)), 0, high[i] as number);
     starts.push(high);
   }
   let best: number[] = [];

@@ -46,14 +46,19 @@ export function overflowSuspects({ demand, costs }: MarketInputs): string[] {
   if (demand.type === 'logit') {
     const spread = Math.max(...costs.map((c) => Math.abs(c.quality - c.marginalCostUsd - demand.outsideQuality)));
     if (spread / demand.mu > LOGIT_EXPONENT_LIMIT)
-      out.push(`(quality − cost − outsideQuality) / mu reaches ${(spread / demand.mu).toPrecision(3)}, beyond the ${LOGIT_EXPONENT_LIMIT} that exp() can take (mu = ${String(demand.mu)})`);
+      out.push(
+        `(quality − cost − outsideQuality) / mu reaches ${(spread / demand.mu).toPrecision(3)}, beyond the ${LOGIT_EXPONENT_LIMIT} that exp() can take (mu = ${String(demand.mu)})`,
+      );
   }
   return out;
 }
 
 function refuse(what: string, inputs: MarketInputs, detail: string): never {
   const suspects = overflowSuspects(inputs);
-  const blame = suspects.length > 0 ? `the inputs most likely to blame: ${suspects.join('; ')}` : 'no single input is extreme; check the scale of qualities, costs and mu against each other';
+  const blame =
+    suspects.length > 0
+      ? `the inputs most likely to blame: ${suspects.join('; ')}`
+      : 'no single input is extreme; check the scale of qualities, costs and mu against each other';
   throw new NonFiniteResultError(
     `${what} is not a finite number (${detail}), so it is not published. ${blame}. Rescale them (e.g. prices in USD per 1M tokens, mu a fraction of a typical price).`,
   );
@@ -80,7 +85,8 @@ export function assertFiniteRows<R extends object>(what: string, rows: readonly 
   for (const row of rows) {
     for (const [field, value] of Object.entries(row)) {
       if (typeof value === 'number' && !Number.isFinite(value)) refuse(what, inputs, `${field} = ${value} at ${label(row)}`);
-      if (Array.isArray(value)) for (const v of value.flat(2)) if (typeof v === 'number' && !Number.isFinite(v)) refuse(what, inputs, `${field} holds ${v} at ${label(row)}`);
+      if (Array.isArray(value))
+        for (const v of value.flat(2)) if (typeof v === 'number' && !Number.isFinite(v)) refuse(what, inputs, `${field} holds ${v} at ${label(row)}`);
     }
   }
 }

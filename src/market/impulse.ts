@@ -43,7 +43,8 @@ export function impulseResponse(learned: QLearningResult, deviator = 0, periods 
   const rivalsPart = greedy - own;
   const profit = profitTables[deviator] as Float64Array;
   let best = 0;
-  for (let a = 1; a < grids[deviator]!.length; a++) if (profit[rivalsPart + a * strides[deviator]!]! > profit[rivalsPart + best * strides[deviator]!]!) best = a;
+  for (let a = 1; a < grids[deviator]!.length; a++)
+    if (profit[rivalsPart + a * strides[deviator]!]! > profit[rivalsPart + best * strides[deviator]!]!) best = a;
   const path = [rivalsPart + best * strides[deviator]!];
   for (let k = 1; k <= periods; k++) path.push(greedyNext(policies, strides, path[k - 1] as number));
   const back = path.findIndex((A, k) => k > 0 && onCycle.has(A));
@@ -76,7 +77,16 @@ export function impulseRows(sessions: ReadonlyArray<{ run: number; impulseRespon
     if (!r) continue;
     const steps = [r.preDeviationPricesUsd, ...r.pricesUsd];
     steps.forEach((prices, k) =>
-      prices.forEach((priceUsd, i) => rows.push({ run, period: k - 1, provider: providers[i] ?? `agent-${i + 1}`, deviator: i === r.deviator, priceUsd, preDeviationPriceUsd: r.preDeviationPricesUsd[i]! })),
+      prices.forEach((priceUsd, i) =>
+        rows.push({
+          run,
+          period: k - 1,
+          provider: providers[i] ?? `agent-${i + 1}`,
+          deviator: i === r.deviator,
+          priceUsd,
+          preDeviationPriceUsd: r.preDeviationPricesUsd[i]!,
+        }),
+      ),
     );
   }
   return rows;

@@ -58,10 +58,14 @@ function coordinateSweep(p: Float64Array, objective: (i: number, prices: Float64
   for (let i = 0; i < p.length; i++) {
     const old = p[i]!;
     const [lo, hi] = bounds(i, p);
-    const x = maximize1d((v) => {
-      p[i] = v;
-      return objective(i, p);
-    }, lo, hi);
+    const x = maximize1d(
+      (v) => {
+        p[i] = v;
+        return objective(i, p);
+      },
+      lo,
+      hi,
+    );
     p[i] = x;
     change = Math.max(change, Math.abs(x - old));
   }
@@ -73,7 +77,12 @@ function coordinateSweep(p: Float64Array, objective: (i: number, prices: Float64
  * iteration does not settle (change < 1e-10) within `sweeps`: then no pure-strategy equilibrium
  * was found (e.g. Edgeworth cycles under tight capacity).
  */
-export function nashByBestResponse(start: readonly number[], profit: (i: number, prices: Float64Array) => number, bounds: Bounds, sweeps = 300): number[] | null {
+export function nashByBestResponse(
+  start: readonly number[],
+  profit: (i: number, prices: Float64Array) => number,
+  bounds: Bounds,
+  sweeps = 300,
+): number[] | null {
   const p = Float64Array.from(start);
   for (let s = 0; s < sweeps; s++) {
     const change = coordinateSweep(p, profit, bounds);

@@ -35,7 +35,13 @@ function tokenMarket(m: { tokenMix?: TokenMix; tokensPerCustomer?: number }): { 
 }
 
 /** Simulate the given runs of `scenario` (any subset, any order); results come back in the order asked. */
-export function simulateRuns(scenario: Scenario, records: BenchRecords, runs: readonly number[], periods = scenario.periods, plans: PlanCosts = new Map()): RunResult[] {
+export function simulateRuns(
+  scenario: Scenario,
+  records: BenchRecords,
+  runs: readonly number[],
+  periods = scenario.periods,
+  plans: PlanCosts = new Map(),
+): RunResult[] {
   const market = marketOf(scenario);
   return runs.map((run) => {
     const seed = runSeed(scenario.seed, run);
@@ -43,7 +49,9 @@ export function simulateRuns(scenario: Scenario, records: BenchRecords, runs: re
     const sampled = sampleAll(market, rng.fork('params'));
     const costs = resolveProviderCosts(sampled, records, scenario.devices, scenario.file, plans, rng.fork('timing'));
     const inputs = { demand: sampled.demand, costs };
-    const result = guardSolve(`run ${run}`, inputs, () => simulateRun({ run, seed, periods, demand: sampled.demand, providers: sampled.providers, costs, ...tokenMarket(sampled) }, rng.fork('sim')));
+    const result = guardSolve(`run ${run}`, inputs, () =>
+      simulateRun({ run, seed, periods, demand: sampled.demand, providers: sampled.providers, costs, ...tokenMarket(sampled) }, rng.fork('sim')),
+    );
     assertFiniteRows(`run ${run}`, result.rows, inputs, (r) => `${r.provider}, period ${r.period}`);
     assertFiniteRows(`run ${run}`, result.marketRows, inputs, (r) => `period ${r.period}`);
     return result;
@@ -83,7 +91,12 @@ export function equilibriumReport(scenario: Scenario, records: BenchRecords, pla
   const costs = resolveProviderCosts(market, records, scenario.devices, scenario.file, plans);
   const inputs = { demand: market.demand, costs };
   const stage = guardSolve('the stage-game equilibrium', inputs, () =>
-    solveStage({ demand: market.demand, quality: costs.map((c) => c.quality), marginalCostUsd: costs.map((c) => c.marginalCostUsd), capacityUnits: market.providers.map((p) => p.capacityUnitsPerPeriod) }),
+    solveStage({
+      demand: market.demand,
+      quality: costs.map((c) => c.quality),
+      marginalCostUsd: costs.map((c) => c.marginalCostUsd),
+      capacityUnits: market.providers.map((p) => p.capacityUnitsPerPeriod),
+    }),
   );
   const nash = stage.nash ?? [];
   const collusive = stage.collusive;
@@ -105,15 +118,29 @@ export function equilibriumReport(scenario: Scenario, records: BenchRecords, pla
     ...(d.type === 'linear'
       ? {
           cournot: ((points) => entries(points).map((e, i) => ({ ...e, quantity: (points[i] as EquilibriumPoint).quantity })))(
-            linearCournot({ quality: costs.map((c) => c.quality), marginalCostUsd: costs.map((c) => c.marginalCostUsd), slope: d.slope, substitution: d.substitution }),
+            linearCournot({
+              quality: costs.map((c) => c.quality),
+              marginalCostUsd: costs.map((c) => c.marginalCostUsd),
+              slope: d.slope,
+              substitution: d.substitution,
+            }),
           ),
         }
       : {}),
     costs,
   };
-  for (const [kind, list] of [['Bertrand–Nash', report.nash], ['joint-profit', report.collusive], ['Cournot', report.cournot ?? []]] as const)
+  for (const [kind, list] of [
+    ['Bertrand–Nash', report.nash],
+    ['joint-profit', report.collusive],
+    ['Cournot', report.cournot ?? []],
+  ] as const)
     assertFiniteRows(`the ${kind} equilibrium`, list, inputs, (e) => e.provider);
-  assertFiniteRows('the provider costs', costs.map((c) => ({ provider: c.provider, marginalCostUsd: c.marginalCostUsd, quality: c.quality })), inputs, (c) => c.provider);
+  assertFiniteRows(
+    'the provider costs',
+    costs.map((c) => ({ provider: c.provider, marginalCostUsd: c.marginalCostUsd, quality: c.quality })),
+    inputs,
+    (c) => c.provider,
+  );
   return report;
 }
 
@@ -180,20 +207,42 @@ function compareReferences(references: readonly Reference[], bands: MarketSummar
 }
 
 /** Merge runs (sorted by run index) into the published result. */
-export function assembleSimulation(scenario: Scenario, records: BenchRecords, runs: readonly RunResult[], periods = scenario.periods, plans: PlanCosts = new Map()): SimulationResult {
+export function assembleSimulation(
+  scenario: Scenario,
+  records: BenchRecords,
+  runs: readonly RunResult[],
+  periods = scenario.periods,
+  plans: PlanCosts = new Map(),
+): SimulationResult {
   const market = marketOf(scenario);
   const ordered = [...runs].sort((a, b) => a.run - b.run);
   const learning = ordered.flatMap((r) => (r.learning ? [{ run: r.run, ...r.learning }] : []));
-  const summary = summarizeRuns(ordered, market.providers.map((p) => p.name), periods, scenario.monteCarlo.percentiles);
+  const summary = summarizeRuns(
+    ordered,
+    market.providers.map((p) => p.name),
+    periods,
+    scenario.monteCarlo.percentiles,
+  );
   return {
-    scenario: { name: scenario.name, seed: scenario.seed, runs: ordered.length, periods, unit: scenario.unit, question: scenario.question, ...(scenario.calendar ? { calendar: scenario.calendar } : {}) },
+    scenario: {
+      name: scenario.name,
+      seed: scenario.seed,
+      runs: ordered.length,
+      periods,
+      unit: scenario.unit,
+      question: scenario.question,
+      ...(scenario.calendar ? { calendar: scenario.calendar } : {}),
+    },
     equilibrium: equilibriumReport(scenario, records, plans),
     rows: ordered.flatMap((r) => r.rows),
     marketRows: ordered.flatMap((r) => r.marketRows),
     summary,
     references: scenario.references,
     learning,
-    impulseRows: impulseRows(learning, market.providers.map((p) => p.name)),
+    impulseRows: impulseRows(
+      learning,
+      market.providers.map((p) => p.name),
+    ),
     fundingRounds: ordered.flatMap((r) => r.fundingRounds ?? []),
     referenceComparison: compareReferences(scenario.references, summary.bands),
   };

@@ -62,7 +62,9 @@ export function marketPriceStructure(
   tokensPerCustomer: number | undefined,
 ): MarketPriceStructure {
   const billed = Float64Array.from(providers, (p) =>
-    tokensPerCustomer !== undefined && (p.freeTokensPerCustomer !== undefined || p.volumeTiers) ? billedShare(tokensPerCustomer, p.freeTokensPerCustomer ?? 0, p.volumeTiers ?? []) : 1,
+    tokensPerCustomer !== undefined && (p.freeTokensPerCustomer !== undefined || p.volumeTiers)
+      ? billedShare(tokensPerCustomer, p.freeTokensPerCustomer ?? 0, p.volumeTiers ?? [])
+      : 1,
   );
   return { billed, ratios: mix ? providers.map((p) => classRatios(p.listPricesUsdPerM, mix)) : null };
 }

@@ -137,11 +137,16 @@ export function trainQLearning(spec: QLearningSpec, rng: Rng): QLearningResult {
   if (n > MAX_QLEARNING_AGENTS) throw new RangeError(`Q-learning trains at most ${MAX_QLEARNING_AGENTS} agents (got ${n})`);
   const agents = spec.quality.map((_, i) => agentOf(spec, i));
   const cells = qLearningCells(agents.map((a) => a.m));
-  if (cells > MAX_QLEARNING_CELLS) throw new RangeError(`Q-learning session too large: ${cells} Q-values (at most ${MAX_QLEARNING_CELLS}); lower m or the number of agents`);
+  if (cells > MAX_QLEARNING_CELLS)
+    throw new RangeError(`Q-learning session too large: ${cells} Q-values (at most ${MAX_QLEARNING_CELLS}); lower m or the number of agents`);
   const nash = logitNash(spec);
   const mono = logitCollusive(spec);
   const grids = nash.map((e, i) => priceGrid(e.price, mono[i]!.price, agents[i]!.m, agents[i]!.xi));
-  const tables = buildTables(spec, grids, agents.map((a) => a.delta));
+  const tables = buildTables(
+    spec,
+    grids,
+    agents.map((a) => a.delta),
+  );
   const S = tables.states;
   const params = {
     alpha: Float64Array.from(agents, (a) => a.alpha),

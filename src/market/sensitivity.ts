@@ -32,11 +32,23 @@ export interface SensitivityWarning {
 }
 
 /** The rows of a sensitivity grid: `points[i]` says which input and level grid point i set. */
-export function sensitivityRows(rows: readonly GridRow[], points: ReadonlyArray<{ index: number; input: string | null; level: SensitivityRow['level']; values: Record<string, number> }>): SensitivityRow[] {
+export function sensitivityRows(
+  rows: readonly GridRow[],
+  points: ReadonlyArray<{ index: number; input: string | null; level: SensitivityRow['level']; values: Record<string, number> }>,
+): SensitivityRow[] {
   return points.flatMap((p) =>
     rows
       .filter((r) => r.point === p.index)
-      .map((r) => ({ input: p.input, level: p.level, value: p.input === null ? null : (p.values[p.input] ?? null), provider: r.provider, runs: r.runs, survivalProbability: r.survivalProbability, meanFinalPriceUsd: r.meanFinalPriceUsd, meanProfitUsdPerPeriod: r.meanProfitUsdPerPeriod })),
+      .map((r) => ({
+        input: p.input,
+        level: p.level,
+        value: p.input === null ? null : (p.values[p.input] ?? null),
+        provider: r.provider,
+        runs: r.runs,
+        survivalProbability: r.survivalProbability,
+        meanFinalPriceUsd: r.meanFinalPriceUsd,
+        meanProfitUsdPerPeriod: r.meanProfitUsdPerPeriod,
+      })),
   );
 }
 
@@ -65,7 +77,12 @@ export function sensitivityWarnings(rows: readonly SensitivityRow[]): Sensitivit
       const profits = levels.map((l) => l.rows.find((r) => r.provider === provider)?.meanProfitUsdPerPeriod ?? null);
       const known = profits.filter((x): x is number => x !== null);
       if (known.some((x) => x > 0) && known.some((x) => x < 0))
-        warnings.push({ input, kind: 'profit sign', subject: provider, message: `${provider}'s mean profit per period changes sign as ${range}: ${profits.map(fmt).join(' → ')} USD (low → central → high)` });
+        warnings.push({
+          input,
+          kind: 'profit sign',
+          subject: provider,
+          message: `${provider}'s mean profit per period changes sign as ${range}: ${profits.map(fmt).join(' → ')} USD (low → central → high)`,
+        });
     }
     const metrics = [
       { kind: 'price rank', label: 'mean final price', of: (r?: SensitivityRow) => r?.meanFinalPriceUsd ?? null },

@@ -38,16 +38,32 @@ export interface RunInput {
  * loop would sell (elastic size, capacity). Result arrays are over all providers, NaN for the
  * ones not in the market.
  */
-export function stageEquilibria(demand: Sampled<Demand>, quality: ArrayLike<number>, mc: ArrayLike<number>, capacity: ArrayLike<number>, active: ArrayLike<number>): { nashPriceUsd: number[] | null; nashRefused?: string; collusivePriceUsd: number[]; solved: StageEquilibria } {
+export function stageEquilibria(
+  demand: Sampled<Demand>,
+  quality: ArrayLike<number>,
+  mc: ArrayLike<number>,
+  capacity: ArrayLike<number>,
+  active: ArrayLike<number>,
+): { nashPriceUsd: number[] | null; nashRefused?: string; collusivePriceUsd: number[]; solved: StageEquilibria } {
   const idx: number[] = [];
   for (let i = 0; i < active.length; i++) if (active[i]) idx.push(i);
-  const solved = solveStage({ demand, quality: idx.map((i) => quality[i]!), marginalCostUsd: idx.map((i) => mc[i]!), capacityUnits: idx.map((i) => capacity[i]!) });
+  const solved = solveStage({
+    demand,
+    quality: idx.map((i) => quality[i]!),
+    marginalCostUsd: idx.map((i) => mc[i]!),
+    capacityUnits: idx.map((i) => capacity[i]!),
+  });
   const spread = (points: Array<{ price: number }>) => {
     const out = new Array<number>(active.length).fill(NaN);
     idx.forEach((i, k) => (out[i] = points[k]!.price));
     return out;
   };
-  return { nashPriceUsd: solved.nash ? spread(solved.nash) : null, ...(solved.nashRefused ? { nashRefused: solved.nashRefused } : {}), collusivePriceUsd: spread(solved.collusive), solved };
+  return {
+    nashPriceUsd: solved.nash ? spread(solved.nash) : null,
+    ...(solved.nashRefused ? { nashRefused: solved.nashRefused } : {}),
+    collusivePriceUsd: spread(solved.collusive),
+    solved,
+  };
 }
 
 /** Run one market for `input.periods` periods. */
@@ -96,7 +112,10 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
   const nashPrice = (t: number, i: number, inMarket: Uint8Array): number => {
     const s = stageNow(t, inMarket);
     if (!s.nashPriceUsd)
-      throw new InputError({ file: 'scenario', path: `providers[${i}]` }, `no Bertrand–Nash price for "${providers[i]!.name}" at period ${t}: ${s.nashRefused}; give initialPrice and a strategy that does not use the Nash price`);
+      throw new InputError(
+        { file: 'scenario', path: `providers[${i}]` },
+        `no Bertrand–Nash price for "${providers[i]!.name}" at period ${t}: ${s.nashRefused}; give initialPrice and a strategy that does not use the Nash price`,
+      );
     return s.nashPriceUsd[i]! / billed[i]!;
   };
   const learned = trainLearners(input, rng.fork('qlearning'));
@@ -133,7 +152,11 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
     if (demand.type === 'logit' && demand.priceElasticity === 0 && !demand.nestedLogit && capacity.every((c) => c === Infinity)) {
       // Fixed size, no capacity: the closed-form first-order condition (exact).
       const idx = [...inMarket.keys()].filter((j) => inMarket[j]);
-      return logitBestResponse({ quality: idx.map((j) => quality[j]!), marginalCostUsd: idx.map((j) => mc[j]!), mu: demand.mu, outsideQuality: demand.outsideQuality }, idx.map((j) => brPrices[j]!), idx.indexOf(i));
+      return logitBestResponse(
+        { quality: idx.map((j) => quality[j]!), marginalCostUsd: idx.map((j) => mc[j]!), mu: demand.mu, outsideQuality: demand.outsideQuality },
+        idx.map((j) => brPrices[j]!),
+        idx.indexOf(i),
+      );
     }
     if (demand.type === 'linear' && capacity.every((c) => c === Infinity)) {
       // Interior closed form p_i = (a_i + g Σ_{j≠i} p_j + k c_i)/2k, g = γ/n, k = 1 + γ − g, when the firm then sells.
@@ -150,11 +173,15 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
     const s = stageNow(obs.period, inMarket).solved;
     const top = Math.max(mc[i]!, ...s.collusive.map((e) => e.price), ...brPrices);
     const hi = demand.type === 'logit' ? top + 40 * demand.mu : top + quality[i]! + 1;
-    return maximize1d((x) => {
-      brPrices[i] = x;
-      periodOutcome(demand, quality, brPrices, inMarket, capacity, brWork);
-      return brWork.quantity[i]! * (x - mc[i]!);
-    }, Math.max(0, mc[i]!), hi);
+    return maximize1d(
+      (x) => {
+        brPrices[i] = x;
+        periodOutcome(demand, quality, brPrices, inMarket, capacity, brWork);
+        return brWork.quantity[i]! * (x - mc[i]!);
+      },
+      Math.max(0, mc[i]!),
+      hi,
+    );
   };
 
   for (let t = 0; t < periods; t++) {
@@ -210,7 +237,24 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       const p = providers[i] as Sampled<Provider>;
       const name = p.name;
       if (!active[i]) {
-        rows.push({ run, period: t, provider: name, priceUsd: null, inputPriceUsd: null, cachedInputPriceUsd: null, outputPriceUsd: null, unitShare: 0, quantityUnits: 0, revenueUsd: 0, variableCostUsd: 0, fixedCostUsd: 0, profitUsd: 0, cashUsd: Number.isFinite(cash[i]!) ? cash[i]! : null, alive: false, marginalCostUsd: mc[i]! });
+        rows.push({
+          run,
+          period: t,
+          provider: name,
+          priceUsd: null,
+          inputPriceUsd: null,
+          cachedInputPriceUsd: null,
+          outputPriceUsd: null,
+          unitShare: 0,
+          quantityUnits: 0,
+          revenueUsd: 0,
+          variableCostUsd: 0,
+          fixedCostUsd: 0,
+          profitUsd: 0,
+          cashUsd: Number.isFinite(cash[i]!) ? cash[i]! : null,
+          alive: false,
+          marginalCostUsd: mc[i]!,
+        });
         continue;
       }
       const q = quantity[i]!;
@@ -222,14 +266,48 @@ export function simulateRun(input: RunInput, rng: Rng): RunResult {
       for (const { round, trigger } of dueRounds(p.funding ?? [], fundingUsed[i]!, t, cash[i]!, -profitUsd)) {
         cash[i] = cash[i]! + round.amountUsd;
         retained[i] = retained[i]! * (1 - round.dilution);
-        fundingRounds.push({ run, period: t, provider: name, amountUsd: round.amountUsd, dilution: round.dilution, retainedEquityShare: retained[i]!, trigger });
+        fundingRounds.push({
+          run,
+          period: t,
+          provider: name,
+          amountUsd: round.amountUsd,
+          dilution: round.dilution,
+          retainedEquityShare: retained[i]!,
+          trigger,
+        });
       }
       const alive = !(cash[i]! < 0);
       if (!alive) exitPeriods[i] = t;
       const ratio = structure.ratios?.[i];
-      rows.push({ run, period: t, provider: name, priceUsd: price[i]!, inputPriceUsd: ratio ? price[i]! * ratio.input : null, cachedInputPriceUsd: ratio ? price[i]! * ratio.cachedInput : null, outputPriceUsd: ratio ? price[i]! * ratio.output : null, unitShare: total > 0 ? q / total : 0, quantityUnits: q, revenueUsd, variableCostUsd, fixedCostUsd, profitUsd, cashUsd: Number.isFinite(cash[i]!) ? cash[i]! : null, alive, marginalCostUsd: mc[i]! });
+      rows.push({
+        run,
+        period: t,
+        provider: name,
+        priceUsd: price[i]!,
+        inputPriceUsd: ratio ? price[i]! * ratio.input : null,
+        cachedInputPriceUsd: ratio ? price[i]! * ratio.cachedInput : null,
+        outputPriceUsd: ratio ? price[i]! * ratio.output : null,
+        unitShare: total > 0 ? q / total : 0,
+        quantityUnits: q,
+        revenueUsd,
+        variableCostUsd,
+        fixedCostUsd,
+        profitUsd,
+        cashUsd: Number.isFinite(cash[i]!) ? cash[i]! : null,
+        alive,
+        marginalCostUsd: mc[i]!,
+      });
     }
-    marketRows.push({ run, period: t, avgPriceUsd: total > 0 ? revenueAll / total : null, hhi: hhi(quantity), consumerSurplusUsd, outsideShare, totalQuantityUnits: total, activeProviders: nActive });
+    marketRows.push({
+      run,
+      period: t,
+      avgPriceUsd: total > 0 ? revenueAll / total : null,
+      hhi: hhi(quantity),
+      consumerSurplusUsd,
+      outsideShare,
+      totalQuantityUnits: total,
+      activeProviders: nActive,
+    });
     // What strategies see next period: a provider that exited this period is out of the market.
     for (let i = 0; i < n; i++) {
       if (exitPeriods[i] !== null) active[i] = 0;

@@ -8,7 +8,17 @@
  */
 import type { Sampled } from '../scenario/distribution.ts';
 import type { Demand } from '../scenario/normalize.ts';
-import { allocateLinearWithCapacity, allocateWithCapacity, linearQuantities, logitConsumerSurplusUsd, logitInclusiveValue, logitShares, marketSizeAt, nestedLogitInclusiveValue, nestedLogitShares } from './demand.ts';
+import {
+  allocateLinearWithCapacity,
+  allocateWithCapacity,
+  linearQuantities,
+  logitConsumerSurplusUsd,
+  logitInclusiveValue,
+  logitShares,
+  marketSizeAt,
+  nestedLogitInclusiveValue,
+  nestedLogitShares,
+} from './demand.ts';
 import { linearCollusive, linearNash, logitCollusive, logitNash, type EquilibriumPoint } from './equilibrium.ts';
 import { jointMaximum, nashByBestResponse, type Bounds } from './maximize.ts';
 
@@ -36,10 +46,19 @@ export interface PeriodOutcome {
 }
 
 /** Quantities at `price` for the `active` providers: exactly what a period of the simulation sells. */
-export function periodOutcome(demand: Sampled<Demand>, quality: Float64Array, price: Float64Array, active: Uint8Array, capacity: Float64Array, w: StageWork): PeriodOutcome {
+export function periodOutcome(
+  demand: Sampled<Demand>,
+  quality: Float64Array,
+  price: Float64Array,
+  active: Uint8Array,
+  capacity: Float64Array,
+  w: StageWork,
+): PeriodOutcome {
   if (demand.type === 'logit') {
     const nl = demand.nestedLogit;
-    const outside = nl ? nestedLogitShares(quality, price, active, demand.mu, demand.outsideQuality, nl.nestOf, nl.sigma, w.shares) : logitShares(quality, price, active, demand.mu, demand.outsideQuality, w.shares);
+    const outside = nl
+      ? nestedLogitShares(quality, price, active, demand.mu, demand.outsideQuality, nl.nestOf, nl.sigma, w.shares)
+      : logitShares(quality, price, active, demand.mu, demand.outsideQuality, w.shares);
     let weighted = 0;
     let inside = 0;
     for (let i = 0; i < price.length; i++) {
@@ -49,8 +68,14 @@ export function periodOutcome(demand: Sampled<Demand>, quality: Float64Array, pr
     const size = marketSizeAt(demand.marketSize, demand.priceElasticity, inside > 0 ? weighted / inside : demand.referencePriceUsd, demand.referencePriceUsd);
     const { outsideUnits, rationedLogWeight } = allocateWithCapacity(w.shares, outside, size, capacity, active, w.quantity, w.full);
     // Under nested logit the spill-over re-chooses by the same share weights (an approximation to a nested re-choice).
-    const iv = nl ? nestedLogitInclusiveValue(quality, price, active, demand.mu, demand.outsideQuality, nl.nestOf, nl.sigma) : logitInclusiveValue(quality, price, active, demand.mu, demand.outsideQuality);
-    return { marketSizeUnits: size, outsideShare: size > 0 ? outsideUnits / size : outside, consumerSurplusUsd: logitConsumerSurplusUsd(iv, demand.mu, demand.outsideQuality, size) + demand.mu * rationedLogWeight };
+    const iv = nl
+      ? nestedLogitInclusiveValue(quality, price, active, demand.mu, demand.outsideQuality, nl.nestOf, nl.sigma)
+      : logitInclusiveValue(quality, price, active, demand.mu, demand.outsideQuality);
+    return {
+      marketSizeUnits: size,
+      outsideShare: size > 0 ? outsideUnits / size : outside,
+      consumerSurplusUsd: logitConsumerSurplusUsd(iv, demand.mu, demand.outsideQuality, size) + demand.mu * rationedLogWeight,
+    };
   }
   linearQuantities(quality, price, active, demand.slope, demand.substitution, w.quantity, w.out);
   allocateLinearWithCapacity(w.quantity, capacity, active, demand.substitution, w.full);
@@ -88,8 +113,20 @@ export function solveStage(m: StageMarket): StageEquilibria {
   const d = m.demand;
   const base =
     d.type === 'logit'
-      ? { nash: logitNash({ quality: m.quality, marginalCostUsd: m.marginalCostUsd, mu: d.mu, outsideQuality: d.outsideQuality, marketSize: d.marketSize }), collusive: logitCollusive({ quality: m.quality, marginalCostUsd: m.marginalCostUsd, mu: d.mu, outsideQuality: d.outsideQuality, marketSize: d.marketSize }) }
-      : { nash: linearNash({ quality: m.quality, marginalCostUsd: m.marginalCostUsd, slope: d.slope, substitution: d.substitution }), collusive: linearCollusive({ quality: m.quality, marginalCostUsd: m.marginalCostUsd, slope: d.slope, substitution: d.substitution }) };
+      ? {
+          nash: logitNash({ quality: m.quality, marginalCostUsd: m.marginalCostUsd, mu: d.mu, outsideQuality: d.outsideQuality, marketSize: d.marketSize }),
+          collusive: logitCollusive({
+            quality: m.quality,
+            marginalCostUsd: m.marginalCostUsd,
+            mu: d.mu,
+            outsideQuality: d.outsideQuality,
+            marketSize: d.marketSize,
+          }),
+        }
+      : {
+          nash: linearNash({ quality: m.quality, marginalCostUsd: m.marginalCostUsd, slope: d.slope, substitution: d.substitution }),
+          collusive: linearCollusive({ quality: m.quality, marginalCostUsd: m.marginalCostUsd, slope: d.slope, substitution: d.substitution }),
+        };
   if (closedFormApplies(m)) return base;
   const quality = Float64Array.from(m.quality);
   const capacity = Float64Array.from(m.capacityUnits);
@@ -109,7 +146,11 @@ export function solveStage(m: StageMarket): StageEquilibria {
   };
   const bounds: Bounds = (i, p) => {
     const top = Math.max(c[i]!, ...p);
-    if (d.type === 'logit') return [Math.max(0, c[i]!), Math.max(top, m.quality[i]! - d.outsideQuality) + 40 * d.mu + (d.priceElasticity > 0 ? (3 * d.referencePriceUsd) / d.priceElasticity : 0)];
+    if (d.type === 'logit')
+      return [
+        Math.max(0, c[i]!),
+        Math.max(top, m.quality[i]! - d.outsideQuality) + 40 * d.mu + (d.priceElasticity > 0 ? (3 * d.referencePriceUsd) / d.priceElasticity : 0),
+      ];
     const g = d.substitution / n;
     let others = 0;
     for (let j = 0; j < n; j++) if (j !== i) others += p[j]!;
@@ -127,8 +168,23 @@ export function solveStage(m: StageMarket): StageEquilibria {
       profit: w.quantity[j]! * (pi - c[j]!),
     }));
   };
-  const nash = nashByBestResponse(base.nash.map((e) => e.price), profit, bounds);
-  const collusive = points(jointMaximum(base.collusive.map((e) => e.price), joint, bounds));
-  if (!nash) return { nash: null, nashRefused: 'best responses do not settle (capacity limits can rule out a pure-strategy price equilibrium, as in Bertrand–Edgeworth)', collusive };
+  const nash = nashByBestResponse(
+    base.nash.map((e) => e.price),
+    profit,
+    bounds,
+  );
+  const collusive = points(
+    jointMaximum(
+      base.collusive.map((e) => e.price),
+      joint,
+      bounds,
+    ),
+  );
+  if (!nash)
+    return {
+      nash: null,
+      nashRefused: 'best responses do not settle (capacity limits can rule out a pure-strategy price equilibrium, as in Bertrand–Edgeworth)',
+      collusive,
+    };
   return { nash: points(nash), collusive };
 }

@@ -112,8 +112,14 @@ export function summarizeRuns(runs: readonly RunResult[], providers: readonly st
             convergedRuns: learned.filter((l) => l.converged).length,
             meanPeriodsToConvergence: mean(learned.map((l) => l.periodsToConvergence)),
             meanProfitGain: mean(learned.map((l) => l.profitGain)),
-            profitGainLow: percentile(learned.map((l) => l.profitGain), lowP),
-            profitGainHigh: percentile(learned.map((l) => l.profitGain), highP),
+            profitGainLow: percentile(
+              learned.map((l) => l.profitGain),
+              lowP,
+            ),
+            profitGainHigh: percentile(
+              learned.map((l) => l.profitGain),
+              highP,
+            ),
             paperProfitGain: CALVANO_PAPER_PROFIT_GAIN,
           },
         }

@@ -12,7 +12,10 @@ import type { Rng } from '../util/rng.ts';
 
 /** σ of ln(wallSeconds) over the record's runs (sample sd, n − 1), and how many runs it is from; σ = 0 with fewer than 2 runs. */
 export function timingSigma(record: BenchRecord): { sigma: number; runs: number } {
-  const logs = (record.runs ?? []).map((r) => r.wallSeconds).filter((s) => s > 0).map(Math.log);
+  const logs = (record.runs ?? [])
+    .map((r) => r.wallSeconds)
+    .filter((s) => s > 0)
+    .map(Math.log);
   if (logs.length < 2) return { sigma: 0, runs: logs.length };
   const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
   return { sigma: Math.sqrt(logs.reduce((a, x) => a + (x - mean) ** 2, 0) / (logs.length - 1)), runs: logs.length };

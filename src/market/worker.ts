@@ -33,7 +33,12 @@ let loaded: { scenario: Scenario; records: Map<string, BenchRecord>; plans: Map<
 /** Parse the scenario once for this process (`args` is a MarketWorkerSetup). */
 export function setup(args: unknown): void {
   const a = args as MarketWorkerSetup;
-  loaded = { scenario: { ...parseScenario(a.scenarioText, a.fileName, a.overrides ?? []), seed: a.seed }, records: new Map(a.records), plans: new Map(a.plans), periods: a.periods };
+  loaded = {
+    scenario: { ...parseScenario(a.scenarioText, a.fileName, a.overrides ?? []), seed: a.seed },
+    records: new Map(a.records),
+    plans: new Map(a.plans),
+    periods: a.periods,
+  };
 }
 
 /** Simulate the runs of one point (a MarketWorkerPoint), in the order given. */

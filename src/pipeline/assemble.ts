@@ -59,7 +59,13 @@ export function assembleResults(input: AssembleInput): ReportResults {
   const rows: ReportRows = {
     pareto: paretoRows(named),
     accumulation: accumulationRows(named),
-    ...(bench.prune ? { pruningAccuracy: pruningAccuracyRows(bench.prune.cells), pruningCompute: pruningComputeRows(bench.prune.levels), pruningPayoff: pruningPayoffRows(bench.prune.levels) } : {}),
+    ...(bench.prune
+      ? {
+          pruningAccuracy: pruningAccuracyRows(bench.prune.cells),
+          pruningCompute: pruningComputeRows(bench.prune.levels),
+          pruningPayoff: pruningPayoffRows(bench.prune.levels),
+        }
+      : {}),
     placementTime: placementTimeRows(placement),
     placementMemory: placementMemoryRows(placement),
     ...(calibration ? { calibration: calibrationRows(calibration) } : {}),
@@ -79,8 +85,14 @@ export function assembleResults(input: AssembleInput): ReportResults {
     node: process.versions.node,
     ...(bench.backend ? { backend: `${bench.backend.name} (${bench.backend.reason})` } : {}),
     ...(bench.records.size > 0 ? { 'bench records': `${named.map((n) => `${n.id}=${n.record.id}`).join(', ')} in ${relative(cwd, storePath)}` } : {}),
-    ...(bench.prune ? { 'pruning payoff volume': `${PAYOFF_REQUESTS_PER_MONTH.toLocaleString('en-US')} requests/month (assumed; break-even volumes do not depend on it)` } : {}),
-    ...(planned.length > 0 ? { serving: `${planned.map((p) => `${p.entry.id}: ${p.plan.model} on ${p.plan.count} × ${p.plan.device} ${p.plan.dtype} (modeled${p.plan.fits && p.plan.meetsTarget ? '' : `; ${p.plan.unmet ?? 'no plan'}`})`).join('; ')}` } : {}),
+    ...(bench.prune
+      ? { 'pruning payoff volume': `${PAYOFF_REQUESTS_PER_MONTH.toLocaleString('en-US')} requests/month (assumed; break-even volumes do not depend on it)` }
+      : {}),
+    ...(planned.length > 0
+      ? {
+          serving: `${planned.map((p) => `${p.entry.id}: ${p.plan.model} on ${p.plan.count} × ${p.plan.device} ${p.plan.dtype} (modeled${p.plan.fits && p.plan.meetsTarget ? '' : `; ${p.plan.unmet ?? 'no plan'}`})`).join('; ')}`,
+        }
+      : {}),
     ...(serving?.local ? { 'serving on this machine': calibrationNote(serving.local) } : {}),
     ...(market ? { market: `${market.summary.runs} Monte Carlo runs × ${market.summary.periods} periods, prices in USD per ${scenario.unit}` } : {}),
   };
@@ -98,7 +110,13 @@ export function assembleResults(input: AssembleInput): ReportResults {
       ...(calendar ? { calendarStart: calendar.start, periodDays: calendar.periodDays } : {}),
     },
     assumptions: assumptionRows(scenario, scenarioLineLocator(loaded.text), file),
-    summary: composeSummary({ ...(market ? { market } : {}), bench: named, ...(bench.prune ? { prune: bench.prune.levels } : {}), placement, ...(calibration ? { calibration } : {}) }),
+    summary: composeSummary({
+      ...(market ? { market } : {}),
+      bench: named,
+      ...(bench.prune ? { prune: bench.prune.levels } : {}),
+      placement,
+      ...(calibration ? { calibration } : {}),
+    }),
     rows,
     provenance,
   };

@@ -16,7 +16,8 @@ export function parseAccumSweep(text: string, samplesPerStep: number): number[] 
   const ks = text.split(',').map((part) => Number(part.trim()));
   for (const k of ks) {
     if (!Number.isInteger(k) || k <= 0) throw new UsageError('--accum-sweep', `every entry must be a positive integer (got "${text}")`, 'e.g. 1,2,4,8');
-    if (samplesPerStep % k !== 0) throw new UsageError('--accum-sweep', `${k} does not divide --batch ${samplesPerStep} (the samples per step)`, `divisors of ${samplesPerStep}`);
+    if (samplesPerStep % k !== 0)
+      throw new UsageError('--accum-sweep', `${k} does not divide --batch ${samplesPerStep} (the samples per step)`, `divisors of ${samplesPerStep}`);
   }
   return [...new Set(ks)];
 }
@@ -25,14 +26,34 @@ export function parseAccumSweep(text: string, samplesPerStep: number): number[] 
 export async function runAccumulationSweep(config: BenchConfig, ks: number[], timedSteps: number, ctx: CliContext, json: boolean): Promise<void> {
   const { model, task } = buildZooModel(config.model, { ...config.modelOptions, seed: config.seed });
   try {
-    const points = await measureAccumulation({ model, task, samplesPerStep: config.batchSize, ks, timedSteps, rng: createRng(config.seed), learningRate: config.learningRate });
+    const points = await measureAccumulation({
+      model,
+      task,
+      samplesPerStep: config.batchSize,
+      ks,
+      timedSteps,
+      rng: createRng(config.seed),
+      learningRate: config.learningRate,
+    });
     if (json) {
-      ctx.out(JSON.stringify({ model: config.model, modelOptions: config.modelOptions, samplesPerStep: config.batchSize, backend: tf.getBackend(), timedSteps, provenance: 'measured: peak bytes from tf.profile of one step (data set excluded), seconds per step over the timed steps', points }));
+      ctx.out(
+        JSON.stringify({
+          model: config.model,
+          modelOptions: config.modelOptions,
+          samplesPerStep: config.batchSize,
+          backend: tf.getBackend(),
+          timedSteps,
+          provenance: 'measured: peak bytes from tf.profile of one step (data set excluded), seconds per step over the timed steps',
+          points,
+        }),
+      );
       return;
     }
     ctx.out(`${config.model} at ${config.batchSize} samples per step on ${tf.getBackend()} (measured, ${timedSteps} timed steps per k):`);
     for (const p of points) {
-      ctx.out(`  k=${String(p.accumulationSteps).padEnd(3)} micro-batch ${String(p.microBatchSize).padEnd(5)} peak ${(p.peakBytes / 2 ** 20).toFixed(1).padStart(7)} MiB  ${(p.stepSeconds * 1000).toFixed(1).padStart(8)} ms/step`);
+      ctx.out(
+        `  k=${String(p.accumulationSteps).padEnd(3)} micro-batch ${String(p.microBatchSize).padEnd(5)} peak ${(p.peakBytes / 2 ** 20).toFixed(1).padStart(7)} MiB  ${(p.stepSeconds * 1000).toFixed(1).padStart(8)} ms/step`,
+      );
     }
   } finally {
     model.dispose();

@@ -39,7 +39,12 @@ export interface GridSweepResult {
 }
 
 /** Run `axes`' grid over a read scenario. */
-export async function runGridSweep(loaded: { scenario: Scenario; text: string; overrides?: readonly ScenarioOverride[] }, axes: readonly GridAxis[], ctx: PipelineContext, options: SimulateOptions): Promise<GridSweepResult> {
+export async function runGridSweep(
+  loaded: { scenario: Scenario; text: string; overrides?: readonly ScenarioOverride[] },
+  axes: readonly GridAxis[],
+  ctx: PipelineContext,
+  options: SimulateOptions,
+): Promise<GridSweepResult> {
   const base = loaded.scenario;
   const seed = options.seed ?? base.seed;
   const runs = options.runs ?? base.monteCarlo.runs;
@@ -59,7 +64,14 @@ export async function runGridSweep(loaded: { scenario: Scenario; text: string; o
  * in point order. A point that is not a valid scenario is refused naming `flag`. With
  * `timingFactors` (by point index), each point's bench records have their timing noise pinned.
  */
-export async function runGridPoints(loaded: { scenario: Scenario; text: string }, points: readonly GridPoint[], ctx: PipelineContext, options: SimulateOptions & { seed: number; runs: number; periods: number }, flag: string, timingFactors?: Array<Record<string, number>>): Promise<GridRow[]> {
+export async function runGridPoints(
+  loaded: { scenario: Scenario; text: string },
+  points: readonly GridPoint[],
+  ctx: PipelineContext,
+  options: SimulateOptions & { seed: number; runs: number; periods: number },
+  flag: string,
+  timingFactors?: Array<Record<string, number>>,
+): Promise<GridRow[]> {
   const base = loaded.scenario;
   const { seed, runs, periods } = options;
   const scenarios = new Map<number, Scenario>();
@@ -77,7 +89,10 @@ export async function runGridPoints(loaded: { scenario: Scenario; text: string }
   for (const point of points) {
     for (let from = 0; from < runs; from += RUNS_PER_GRID_JOB) {
       const to = Math.min(runs, from + RUNS_PER_GRID_JOB);
-      jobs.push({ key: `point:${point.index}:runs:${from}-${to - 1}`, params: { point: point.index, runs: Array.from({ length: to - from }, (_, i) => from + i) } });
+      jobs.push({
+        key: `point:${point.index}:runs:${from}-${to - 1}`,
+        params: { point: point.index, runs: Array.from({ length: to - from }, (_, i) => from + i) },
+      });
     }
   }
   const setupArgs: GridWorkerSetup = {

@@ -41,10 +41,28 @@ import type { ScenarioOverride } from '../scenario/paths.ts';
 export type { PipelineContext } from './context.ts';
 export { SILENT_PROGRESS, type Progress } from './progress.ts';
 export { readScenarioFile, type LoadedScenario } from './read.ts';
-export { runScenarioBench, scenarioRecords, storedScenarioRecords, pruneStudyOptionsFor, benchConfigOf, PAYOFF_REQUESTS_PER_MONTH, type BenchPhase, type StoredRecords } from './measure.ts';
+export {
+  runScenarioBench,
+  scenarioRecords,
+  storedScenarioRecords,
+  pruneStudyOptionsFor,
+  benchConfigOf,
+  PAYOFF_REQUESTS_PER_MONTH,
+  type BenchPhase,
+  type StoredRecords,
+} from './measure.ts';
 export { planScenario, planCosts, referencedPlacements, type PlannedEntry } from './plan.ts';
 export { runCalibration } from './calibrate.ts';
-export { planScenarioServing, servingCosts, servingRequest, referencedServing, calibrationNote, RUN_MEASURE_SIZES, type PlannedServing, type LocalServingCalibration } from './serving.ts';
+export {
+  planScenarioServing,
+  servingCosts,
+  servingRequest,
+  referencedServing,
+  calibrationNote,
+  RUN_MEASURE_SIZES,
+  type PlannedServing,
+  type LocalServingCalibration,
+} from './serving.ts';
 export { measureServingHere, scenarioServingCosts, LOCAL_PRICE_INSTANCE } from './serving-measure.ts';
 export { checkSimulationSize, simulateScenario, type SimulateOptions } from './simulate.ts';
 export { runGridSweep, runGridPoints, writeGridReport, RUNS_PER_GRID_JOB, type GridSweepResult } from './grid.ts';
@@ -104,7 +122,8 @@ export async function runScenario(path: string, ctx: PipelineContext, options: S
   ]);
   // 3. measure
   const bench = await runScenarioBench(scenario, path, ctx, { storePath, workers, ...backend, ...queue });
-  if (scenario.serving.some((e) => e.device === LOCAL_DEVICE_ID)) progress.phase('serving', 0, 'timing the KV-cached decoder on this machine (serving on local-cpu)');
+  if (scenario.serving.some((e) => e.device === LOCAL_DEVICE_ID))
+    progress.phase('serving', 0, 'timing the KV-cached decoder on this machine (serving on local-cpu)');
   const local = await measureServingHere(scenario, path, { env: ctx.env, ...backend });
   // 4. plan once (every entry), then calibrate the placement model on this machine
   if (scenario.placement.length > 0) progress.phase('placement', scenario.placement.length, `planning ${scenario.placement.length} placement entries`);
@@ -120,19 +139,44 @@ export async function runScenario(path: string, ctx: PipelineContext, options: S
   if (scenario.market) {
     const runs = options.runs ?? scenario.monteCarlo.runs;
     progress.phase('market', runs, `${runs} Monte Carlo runs × ${scenario.periods} periods × ${scenario.market.providers.length} providers`);
-    market = await simulateScenario(loaded, ctx, { records: bench.records, plans, workers, ...queue, ...(options.runs !== undefined ? { runs: options.runs } : {}) });
+    market = await simulateScenario(loaded, ctx, {
+      records: bench.records,
+      plans,
+      workers,
+      ...queue,
+      ...(options.runs !== undefined ? { runs: options.runs } : {}),
+    });
   }
   // 6b. sensitivity (opt-in): each uncertain input at its p10 and p90, warnings on stderr and in the summary
   let sensitivity: SensitivityResult | undefined;
   if (scenario.market && options.sensitivity) {
     progress.phase('sensitivity', 0, 'each uncertain input at its 10th and 90th percentile, the others central');
-    sensitivity = await runSensitivity(loaded, ctx, { records: bench.records, plans, workers, ...queue, ...(options.runs !== undefined ? { runs: options.runs } : {}) });
+    sensitivity = await runSensitivity(loaded, ctx, {
+      records: bench.records,
+      plans,
+      workers,
+      ...queue,
+      ...(options.runs !== undefined ? { runs: options.runs } : {}),
+    });
     for (const w of sensitivity.warnings) ctx.err(`costsim: warning: ${w.message}`);
   }
   // 7. assemble
-  const assembled = assembleResults({ loaded, cwd: ctx.cwd, storePath, bench, placement: planned.map((p) => p.result), ...(calibration ? { calibration } : {}), serving: { planned: serving, ...(local ? { local } : {}) }, ...(market ? { market } : {}) });
+  const assembled = assembleResults({
+    loaded,
+    cwd: ctx.cwd,
+    storePath,
+    bench,
+    placement: planned.map((p) => p.result),
+    ...(calibration ? { calibration } : {}),
+    serving: { planned: serving, ...(local ? { local } : {}) },
+    ...(market ? { market } : {}),
+  });
   const results = sensitivity
-    ? { ...assembled, rows: { ...assembled.rows, sensitivity: sensitivity.rows }, summary: { ...assembled.summary, answer: [assembled.summary.answer, ...sensitivitySentences(sensitivity)].join('\n') } }
+    ? {
+        ...assembled,
+        rows: { ...assembled.rows, sensitivity: sensitivity.rows },
+        summary: { ...assembled.summary, answer: [assembled.summary.answer, ...sensitivitySentences(sensitivity)].join('\n') },
+      }
     : assembled;
   // 8. write
   progress.phase('report', 0, `rendering charts to ${outDir}`);
@@ -141,5 +185,11 @@ export async function runScenario(path: string, ctx: PipelineContext, options: S
     if (index === 0) progress.setTotal(total);
     progress.advance(chart.id);
   };
-  return writeReport(outDir, results, { now: new Date(), costsimVersion: COSTSIM_VERSION, ...(options.xlsx ? { xlsx: true } : {}), onChart, onNotice: (note) => ctx.err(`costsim: ${note}`) });
+  return writeReport(outDir, results, {
+    now: new Date(),
+    costsimVersion: COSTSIM_VERSION,
+    ...(options.xlsx ? { xlsx: true } : {}),
+    onChart,
+    onNotice: (note) => ctx.err(`costsim: ${note}`),
+  });
 }

@@ -54,7 +54,12 @@ export const PAYOFF_REQUESTS_PER_MONTH = 1_000_000;
 const MODE_TO_METHOD: Record<string, PruneMethod> = { unstructured: 'magnitude', structured: 'structured', random: 'random' };
 
 /** Train (or fetch) every bench entry and run the pruning study. `storePath` is the JSONL record store. */
-export async function runScenarioBench(scenario: Scenario, file: string, ctx: PipelineContext, options: { storePath: string; backend?: string; workers: number; queue?: string }): Promise<BenchPhase> {
+export async function runScenarioBench(
+  scenario: Scenario,
+  file: string,
+  ctx: PipelineContext,
+  options: { storePath: string; backend?: string; workers: number; queue?: string },
+): Promise<BenchPhase> {
   const phase: BenchPhase = { records: new Map() };
   if (scenario.bench.length === 0) return phase;
   const choice = await initRuntime({ flag: options.backend, env: ctx.env });
@@ -69,7 +74,10 @@ export async function runScenarioBench(scenario: Scenario, file: string, ctx: Pi
       if (p.phase === 'cached') cached = true;
       progress.tick();
     };
-    const record = await runBenchmark({ ...benchConfigOf(spec), learningRate: DEFAULT_LEARNING_RATE[spec.model] }, { deviceId: spec.device, devices: scenario.devices, storePath: options.storePath, useCache: true, backendReason: choice.reason, onProgress });
+    const record = await runBenchmark(
+      { ...benchConfigOf(spec), learningRate: DEFAULT_LEARNING_RATE[spec.model] },
+      { deviceId: spec.device, devices: scenario.devices, storePath: options.storePath, useCache: true, backendReason: choice.reason, onProgress },
+    );
     // Says which it was: read from the store, or trained now.
     progress.advance(`${spec.id}: ${spec.model}, k=${spec.accum}, ${cached ? 'cached' : `trained, ${record.metrics.wallSeconds.toFixed(1)} s`}`);
     phase.records.set(spec.id, record);
@@ -120,12 +128,19 @@ export interface StoredRecords {
  * machine's backend (dense entries: the harness's key; pruned entries: the pruning study's
  * point keys). Nothing is trained or written.
  */
-export async function storedScenarioRecords(scenario: Scenario, ctx: PipelineContext, options: { storePath: string; backend?: string }): Promise<StoredRecords> {
+export async function storedScenarioRecords(
+  scenario: Scenario,
+  ctx: PipelineContext,
+  options: { storePath: string; backend?: string },
+): Promise<StoredRecords> {
   const found: StoredRecords = { records: new Map(), missing: [] };
   if (scenario.bench.length === 0) return found;
   const choice = await initRuntime({ flag: options.backend, env: ctx.env });
   for (const spec of scenario.bench.filter((b) => !b.pruning)) {
-    const record = findStoredBenchmark({ ...benchConfigOf(spec), learningRate: DEFAULT_LEARNING_RATE[spec.model] }, { deviceId: spec.device, devices: scenario.devices, storePath: options.storePath, backendReason: choice.reason });
+    const record = findStoredBenchmark(
+      { ...benchConfigOf(spec), learningRate: DEFAULT_LEARNING_RATE[spec.model] },
+      { deviceId: spec.device, devices: scenario.devices, storePath: options.storePath, backendReason: choice.reason },
+    );
     if (record) found.records.set(spec.id, record);
     else found.missing.push(spec);
   }
@@ -147,7 +162,14 @@ export async function storedScenarioRecords(scenario: Scenario, ctx: PipelineCon
 }
 
 /** One study per model over the pruning entries' methods, sparsities and seeds. */
-async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[], phase: BenchPhase, ctx: PipelineContext, options: { storePath: string; backend: string; workers: number; queue?: string }): Promise<BenchPhase['prune']> {
+async function runPruning(
+  scenario: Scenario,
+  file: string,
+  entries: BenchSpec[],
+  phase: BenchPhase,
+  ctx: PipelineContext,
+  options: { storePath: string; backend: string; workers: number; queue?: string },
+): Promise<BenchPhase['prune']> {
   const progress = ctx.progress ?? SILENT_PROGRESS;
   const cells: PruneCell[] = [];
   const levels: PruneLevel[] = [];
@@ -163,22 +185,23 @@ async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[]
       ...plan.dense.map((p): [string, string] => [p.key, `${model} dense parent, seed ${p.params.spec.seed}`]),
       ...plan.cells.map((c): [string, string] => [c.key, `${model} ${c.method} ${Math.round(100 * c.sparsity)}% seed ${c.seed}`]),
     ]);
-    progress.phase('prune', plan.dense.length + plan.prune.length, `${model}: ${plan.dense.length} dense parent(s) and ${plan.prune.length} pruned levels (method × sparsity × seed) in ${options.queue ? 'the job queue' : `${options.workers} worker process(es)`}`);
-    const study = await runPruneStudy(
-      studyOptions,
-      {
-        backend: options.backend,
-        deviceId: device.id,
-        storePath: options.storePath,
-        workers: options.workers,
-        ...(options.queue ? { queue: options.queue } : {}),
-        onEvent: (event: SweepEvent) => {
-          if (event.type === 'finished') progress.advance(`${labels.get(event.key) ?? event.key}, ${event.wallSeconds.toFixed(1)} s`);
-          else if (event.type === 'skipped') progress.advance(`${labels.get(event.key) ?? event.key}, cached`);
-          else progress.tick();
-        },
-      },
+    progress.phase(
+      'prune',
+      plan.dense.length + plan.prune.length,
+      `${model}: ${plan.dense.length} dense parent(s) and ${plan.prune.length} pruned levels (method × sparsity × seed) in ${options.queue ? 'the job queue' : `${options.workers} worker process(es)`}`,
     );
+    const study = await runPruneStudy(studyOptions, {
+      backend: options.backend,
+      deviceId: device.id,
+      storePath: options.storePath,
+      workers: options.workers,
+      ...(options.queue ? { queue: options.queue } : {}),
+      onEvent: (event: SweepEvent) => {
+        if (event.type === 'finished') progress.advance(`${labels.get(event.key) ?? event.key}, ${event.wallSeconds.toFixed(1)} s`);
+        else if (event.type === 'skipped') progress.advance(`${labels.get(event.key) ?? event.key}, cached`);
+        else progress.tick();
+      },
+    });
     const failed = study.summary.failed[0];
     if (failed) throw nonFiniteFromWorker(failed.message) ?? new Error(`pruning study point ${failed.key} failed: ${failed.message}`);
     for (const cell of study.plan.cells) {
@@ -202,11 +225,18 @@ async function runPruning(scenario: Scenario, file: string, entries: BenchSpec[]
  * missing from the store are an InputError that lists them and names the command that
  * produces them. Empty map when the scenario has no bench entries.
  */
-export async function scenarioRecords(scenario: Scenario, file: string, ctx: PipelineContext, options: { storePath: string; workers: number; train: boolean; backend?: string }): Promise<Map<string, BenchRecord>> {
+export async function scenarioRecords(
+  scenario: Scenario,
+  file: string,
+  ctx: PipelineContext,
+  options: { storePath: string; workers: number; train: boolean; backend?: string },
+): Promise<Map<string, BenchRecord>> {
   if (scenario.bench.length === 0) return new Map();
   const ids = (list: readonly BenchSpec[]) => list.map((b) => b.id).join(', ');
   if (options.train) {
-    ctx.err(`costsim: --train: training the ${scenario.bench.length} bench entries of ${file} (${ids(scenario.bench)}); records already in the store are reused`);
+    ctx.err(
+      `costsim: --train: training the ${scenario.bench.length} bench entries of ${file} (${ids(scenario.bench)}); records already in the store are reused`,
+    );
     return (await runScenarioBench(scenario, file, ctx, options)).records;
   }
   const { records, missing } = await storedScenarioRecords(scenario, ctx, options);

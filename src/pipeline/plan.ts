@@ -33,7 +33,11 @@ export function referencedPlacements(scenario: Scenario): Set<string> {
  * Plan the scenario's placement entries, in order (each once). `only` restricts planning to the
  * entries with those ids (what `simulate` and `equilibrium` need for plan costs).
  */
-export async function planScenario(scenario: Scenario, file: string, options: { backend?: string; env: Record<string, string | undefined>; only?: ReadonlySet<string> }): Promise<PlannedEntry[]> {
+export async function planScenario(
+  scenario: Scenario,
+  file: string,
+  options: { backend?: string; env: Record<string, string | undefined>; only?: ReadonlySet<string> },
+): Promise<PlannedEntry[]> {
   const planned: PlannedEntry[] = [];
   for (const [index, entry] of scenario.placement.entries()) {
     if (options.only && !(entry.id !== undefined && options.only.has(entry.id))) continue;
@@ -58,7 +62,10 @@ export function planCosts(scenario: Scenario, planned: readonly PlannedEntry[], 
     if (id === undefined || !wanted.has(id)) continue;
     const best = result.plans[0];
     if (!best || !best.fits)
-      throw new InputError({ file, path: `placement[${index}]` }, `the model fits on none of the devices (${result.fitsNowhere?.missingBytes ?? '?'} bytes missing); add devices or memory`);
+      throw new InputError(
+        { file, path: `placement[${index}]` },
+        `the model fits on none of the devices (${result.fitsNowhere?.missingBytes ?? '?'} bytes missing); add devices or memory`,
+      );
     plans.set(id, {
       usdPerMTokens: best.usdPerMTokens,
       source: `${best.strategy} plan (${best.label}) of ${result.graph.name}, ${best.stepSeconds.toPrecision(4)} s per forward step of ${best.tokensPerStep} tokens, roofline model with catalogue figures`,

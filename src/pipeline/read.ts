@@ -30,8 +30,15 @@ export function readScenarioFile(path: string, cwd: string, overrides: readonly 
     // Size and kind first: /dev/zero or a FIFO would otherwise be read without end.
     const stat = statSync(file);
     if (stat.isFile() && stat.size > SCENARIO_LIMITS.maxBytes)
-      throw new InputError({ file: path }, `the file is ${stat.size.toLocaleString('en-US')} bytes; a scenario may be at most ${SCENARIO_LIMITS.maxBytes.toLocaleString('en-US')} bytes (1 MiB), which bounds parse time and memory`);
-    if (!stat.isFile()) throw new InputError({ file: path }, stat.isDirectory() ? 'is a directory, not a scenario file; check the path' : 'is not a regular file (a device, pipe or socket); give a YAML file');
+      throw new InputError(
+        { file: path },
+        `the file is ${stat.size.toLocaleString('en-US')} bytes; a scenario may be at most ${SCENARIO_LIMITS.maxBytes.toLocaleString('en-US')} bytes (1 MiB), which bounds parse time and memory`,
+      );
+    if (!stat.isFile())
+      throw new InputError(
+        { file: path },
+        stat.isDirectory() ? 'is a directory, not a scenario file; check the path' : 'is not a regular file (a device, pipe or socket); give a YAML file',
+      );
     text = readFileSync(file, 'utf8');
   } catch (error) {
     if (error instanceof InputError) throw error;

@@ -34,7 +34,10 @@ export interface SensitivityResult {
 }
 
 /** The measured-timing inputs: one per bench record with a timing spread that prices a provider from its measured speed (named by the first such provider). */
-export function measuredTimingInputs(scenario: Scenario, records: ReadonlyMap<string, BenchRecord>): Array<{ name: string; bench: string; sigma: number; low: number; central: number; high: number }> {
+export function measuredTimingInputs(
+  scenario: Scenario,
+  records: ReadonlyMap<string, BenchRecord>,
+): Array<{ name: string; bench: string; sigma: number; low: number; central: number; high: number }> {
   const found = new Map<string, { name: string; bench: string; sigma: number; low: number; central: number; high: number }>();
   for (const [i, p] of (scenario.market?.providers ?? []).entries()) {
     const c = p.cost;
@@ -49,7 +52,11 @@ export function measuredTimingInputs(scenario: Scenario, records: ReadonlyMap<st
 }
 
 /** Run the one-at-a-time sensitivity analysis of a read scenario (no distributions: only the baseline). */
-export async function runSensitivity(loaded: { scenario: Scenario; text: string; overrides?: readonly ScenarioOverride[] }, ctx: PipelineContext, options: SimulateOptions): Promise<SensitivityResult> {
+export async function runSensitivity(
+  loaded: { scenario: Scenario; text: string; overrides?: readonly ScenarioOverride[] },
+  ctx: PipelineContext,
+  options: SimulateOptions,
+): Promise<SensitivityResult> {
   const base = loaded.scenario;
   const seed = options.seed ?? base.seed;
   const runs = options.runs ?? base.monteCarlo.runs;
@@ -73,7 +80,15 @@ export async function runSensitivity(loaded: { scenario: Scenario; text: string;
     scenario: { name: base.name, seed, runs, periods, unit: base.unit },
     inputs: [
       ...inputs.map(({ path: _path, ...rest }) => ({ ...rest, kind: 'distribution' as const })),
-      ...measured.map((m) => ({ name: m.name, dist: { dist: 'lognormal' as const, median: 1, sigma: m.sigma }, low: m.low, central: m.central, high: m.high, kind: 'measured' as const, bench: m.bench })),
+      ...measured.map((m) => ({
+        name: m.name,
+        dist: { dist: 'lognormal' as const, median: 1, sigma: m.sigma },
+        low: m.low,
+        central: m.central,
+        high: m.high,
+        kind: 'measured' as const,
+        bench: m.bench,
+      })),
     ],
     rows,
     warnings: sensitivityWarnings(rows),
@@ -87,12 +102,23 @@ export function sensitivitySentences(result: SensitivityResult): string[] {
     result.inputs.length === 0
       ? 'The scenario gives no number as a distribution and no measured cost with a timing spread, so there is no uncertain input to move; only the baseline was simulated.'
       : `Each of ${result.inputs.length} uncertain input${result.inputs.length === 1 ? '' : 's'} (${result.inputs.map((i) => i.name).join(', ')}) was set to its 10th and its 90th percentile with the others at their central values (a measured cost's timing factor at its median, 1): ${s.runs} Monte Carlo runs of ${s.periods} periods per setting (seed ${s.seed}, the same run seeds throughout). Modeled.`;
-  const verdict = result.inputs.length === 0 ? [] : result.warnings.length === 0 ? ['No provider\'s profit changes sign, and no price or survival order changes, within any input\'s range.'] : result.warnings.map((w) => `Warning: ${w.message}.`);
+  const verdict =
+    result.inputs.length === 0
+      ? []
+      : result.warnings.length === 0
+        ? ["No provider's profit changes sign, and no price or survival order changes, within any input's range."]
+        : result.warnings.map((w) => `Warning: ${w.message}.`);
   return [intro, ...verdict];
 }
 
 /** The analysis as a report (tornado chart, its CSV of tidy rows, report.json; warnings in the summary) written to `dir`. */
-export async function writeSensitivityReport(dir: string, result: SensitivityResult, scenario: Scenario, file: string, ctx: PipelineContext): Promise<WrittenReport> {
+export async function writeSensitivityReport(
+  dir: string,
+  result: SensitivityResult,
+  scenario: Scenario,
+  file: string,
+  ctx: PipelineContext,
+): Promise<WrittenReport> {
   const s = result.scenario;
   const results: ReportResults = {
     version: 1,

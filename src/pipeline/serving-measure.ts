@@ -16,12 +16,22 @@ import { localMeasurementShape, planScenarioServing, referencedServing, RUN_MEAS
 export const LOCAL_PRICE_INSTANCE = DEFAULT_LOCAL_INSTANCE;
 
 /** Measure and calibrate this machine for the scenario's local-cpu entries; undefined when it has none. */
-export async function measureServingHere(scenario: Scenario, file: string, options: { backend?: string; env: Record<string, string | undefined> }): Promise<LocalServingCalibration | undefined> {
+export async function measureServingHere(
+  scenario: Scenario,
+  file: string,
+  options: { backend?: string; env: Record<string, string | undefined> },
+): Promise<LocalServingCalibration | undefined> {
   const shape = localMeasurementShape(scenario, file);
   if (!shape) return undefined;
   const choice = await initRuntime({ flag: options.backend, env: options.env });
   const instance = findDevice(LOCAL_PRICE_INSTANCE) as Device;
-  const result = await measureSweep(shape, `decoder ${shape.layers}×${shape.hidden}`, { backends: [choice.name], ...RUN_MEASURE_SIZES, batches: [...RUN_MEASURE_SIZES.batches], contexts: [...RUN_MEASURE_SIZES.contexts], instance });
+  const result = await measureSweep(shape, `decoder ${shape.layers}×${shape.hidden}`, {
+    backends: [choice.name],
+    ...RUN_MEASURE_SIZES,
+    batches: [...RUN_MEASURE_SIZES.batches],
+    contexts: [...RUN_MEASURE_SIZES.contexts],
+    instance,
+  });
   const calibration = result.calibrations[0];
   const device = result.devices[choice.name];
   if (!calibration || !device) return undefined;
@@ -32,7 +42,11 @@ export async function measureServingHere(scenario: Scenario, file: string, optio
  * Per-class token costs by serving id for the entries providers price from, as `simulate` and
  * `equilibrium` need them: measured here first when one of those entries runs on local-cpu.
  */
-export async function scenarioServingCosts(scenario: Scenario, file: string, options: { backend?: string; env: Record<string, string | undefined> }): Promise<Map<string, PlanCost>> {
+export async function scenarioServingCosts(
+  scenario: Scenario,
+  file: string,
+  options: { backend?: string; env: Record<string, string | undefined> },
+): Promise<Map<string, PlanCost>> {
   const wanted = referencedServing(scenario);
   if (wanted.size === 0) return new Map();
   const priced = { ...scenario, serving: scenario.serving.filter((e) => wanted.has(e.id)) };

@@ -56,7 +56,10 @@ export const RUN_MEASURE_SIZES = { batches: [1, 2, 4], contexts: [16], steps: 4,
 export function decoderFor(shape: ModelShape, file: string, path: string): DecoderShape {
   if (shape.id === 'gpt2') return GPT2_DECODER;
   if (shape.moe || shape.mla || shape.kvHeads !== shape.heads || shape.mlp !== 'plain')
-    throw new InputError({ file, path }, `${LOCAL_DEVICE_ID} is measured with a dense GPT-style decoder; "${shape.id}" (MoE, MLA, grouped KV heads or a gated MLP) cannot be measured here. Serve gpt2 or a plain shape on ${LOCAL_DEVICE_ID}, or this model on a catalogue device`);
+    throw new InputError(
+      { file, path },
+      `${LOCAL_DEVICE_ID} is measured with a dense GPT-style decoder; "${shape.id}" (MoE, MLA, grouped KV heads or a gated MLP) cannot be measured here. Serve gpt2 or a plain shape on ${LOCAL_DEVICE_ID}, or this model on a catalogue device`,
+    );
   return { layers: shape.layers, hidden: shape.hiddenSize, heads: shape.heads, ffn: shape.intermediateSize, vocab: shape.vocabSize };
 }
 
@@ -83,8 +86,16 @@ export function servingRequest(scenario: Scenario, entry: ServingEntry, index: n
   } else device = findDevice(entry.device, scenario.devices);
   if (!device) throw new InputError({ file, path: `serving[${index}].device` }, `unknown device "${entry.device}"`);
   return {
-    shape, device, count: entry.count, dtype: entry.dtype, kvDtype: entry.kvDtype, workload: entry.workload, target: entry.target,
-    ...(entry.batch !== undefined ? { batch: entry.batch } : {}), offload: entry.offload, efficiencies,
+    shape,
+    device,
+    count: entry.count,
+    dtype: entry.dtype,
+    kvDtype: entry.kvDtype,
+    workload: entry.workload,
+    target: entry.target,
+    ...(entry.batch !== undefined ? { batch: entry.batch } : {}),
+    offload: entry.offload,
+    efficiencies,
   };
 }
 
@@ -124,9 +135,13 @@ export function servingCosts(scenario: Scenario, planned: readonly PlannedServin
   for (const { index, entry, plan } of planned) {
     if (!wanted.has(entry.id)) continue;
     const what = `${plan.model} on ${plan.count} × ${plan.device} (${plan.dtype} weights, ${plan.kvDtype} KV)`;
-    if (!plan.fits) throw new InputError({ file, path: `serving[${index}]` }, `${what} ${plan.unmet ?? 'does not fit'}. Would fit with: ${plan.fitOptions.join('; ')}`);
+    if (!plan.fits)
+      throw new InputError({ file, path: `serving[${index}]` }, `${what} ${plan.unmet ?? 'does not fit'}. Would fit with: ${plan.fitOptions.join('; ')}`);
     if (!plan.meetsTarget || plan.usdPerMInputTokens === null || plan.usdPerMCachedInputTokens === null || plan.usdPerMOutputTokens === null)
-      throw new InputError({ file, path: `serving[${index}]` }, `${what}: ${plan.unmet ?? 'no batch meets the target'}; relax minTokensPerSecond / maxTtftSeconds, or serve on a faster device`);
+      throw new InputError(
+        { file, path: `serving[${index}]` },
+        `${what}: ${plan.unmet ?? 'no batch meets the target'}; relax minTokensPerSecond / maxTtftSeconds, or serve on a faster device`,
+      );
     costs.set(entry.id, {
       kind: 'serving',
       tokenCostsUsdPerM: { input: plan.usdPerMInputTokens, cachedInput: plan.usdPerMCachedInputTokens, output: plan.usdPerMOutputTokens },

@@ -26,7 +26,12 @@ export function checkSimulationSize(scenario: Scenario, options: { runs?: number
   if (options.runs === undefined && options.periods === undefined) return;
   const providers = scenario.market?.providers.length ?? 0;
   const flags = [options.runs !== undefined ? '--runs' : '', options.periods !== undefined ? '--periods' : ''].filter(Boolean).join(' and ');
-  const size = simulationSizeProblem(options.runs ?? scenario.monteCarlo.runs, options.periods ?? scenario.periods, providers, `${flags} with ${providers} providers`);
+  const size = simulationSizeProblem(
+    options.runs ?? scenario.monteCarlo.runs,
+    options.periods ?? scenario.periods,
+    providers,
+    `${flags} with ${providers} providers`,
+  );
   if (size) throw new UsageError(flags, size);
 }
 
@@ -45,7 +50,11 @@ export interface SimulateOptions {
 }
 
 /** Simulate a read scenario (text kept so worker processes parse the same document). */
-export async function simulateScenario(loaded: { scenario: Scenario; text: string; file?: string; overrides?: readonly ScenarioOverride[] }, ctx: PipelineContext, options: SimulateOptions): Promise<SimulationResult> {
+export async function simulateScenario(
+  loaded: { scenario: Scenario; text: string; file?: string; overrides?: readonly ScenarioOverride[] },
+  ctx: PipelineContext,
+  options: SimulateOptions,
+): Promise<SimulationResult> {
   const scenario = options.seed !== undefined ? { ...loaded.scenario, seed: options.seed } : loaded.scenario;
   const runs = options.runs ?? scenario.monteCarlo.runs;
   const periods = options.periods ?? scenario.periods;
@@ -62,7 +71,15 @@ export async function simulateScenario(loaded: { scenario: Scenario; text: strin
     return result;
   }
   const results: RunResult[] = [];
-  const setupArgs: MarketWorkerSetup = { scenarioText: loaded.text, ...(loaded.overrides && loaded.overrides.length > 0 ? { overrides: [...loaded.overrides] } : {}), fileName: scenario.file, seed: scenario.seed, periods, records: [...records], plans: [...plans] };
+  const setupArgs: MarketWorkerSetup = {
+    scenarioText: loaded.text,
+    ...(loaded.overrides && loaded.overrides.length > 0 ? { overrides: [...loaded.overrides] } : {}),
+    fileName: scenario.file,
+    seed: scenario.seed,
+    periods,
+    records: [...records],
+    plans: [...plans],
+  };
   // The caller's progress reporter when it has one; else the sweep's own status line (terminal only).
   const printer = sweepProgressPrinter('simulate', runs, ctx).onEvent;
   const onEvent = progress ? (event: SweepEvent) => (event.type === 'finished' ? progress.advance(event.key.replace(':', ' ')) : progress.tick()) : printer;

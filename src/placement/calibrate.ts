@@ -89,7 +89,10 @@ export interface CalibrationOptions {
 }
 
 /** Measure each backend's GEMM rate and the JS bandwidths now; one device per backend. */
-async function backendDevices(options: CalibrationOptions, backends: readonly string[]): Promise<{ devices: PlannerDevice[]; figures: BackendFigures[]; base: LocalCpuMeasurement }> {
+async function backendDevices(
+  options: CalibrationOptions,
+  backends: readonly string[],
+): Promise<{ devices: PlannerDevice[]; figures: BackendFigures[]; base: LocalCpuMeasurement }> {
   const devices: PlannerDevice[] = [];
   const figures: BackendFigures[] = [];
   const previous = tf.getBackend();
@@ -119,7 +122,8 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
   const backends = [...new Set(options.plans.flat())];
   const graph = graphFromLayersModel(options.model, 'calibration mlp', { batchSize: options.batchSize, dtype: 'fp32', optimizer: 'sgd' });
   const chain = denseChainOf(options.model);
-  if (graph.layers.length !== chain.length) throw new UnsupportedError(`calibration needs a model of Dense layers only (${graph.layers.length} layers, ${chain.length} Dense)`);
+  if (graph.layers.length !== chain.length)
+    throw new UnsupportedError(`calibration needs a model of Dense layers only (${graph.layers.length} layers, ${chain.length} Dense)`);
   const rows: CalibrationRow[] = [];
   const checks: Check[] = [];
   const fitDevices = new Map<string, PlannerDevice>(); // `${backend}|${mode}` → device figures of its fit run
@@ -132,7 +136,16 @@ export async function calibrate(options: CalibrationOptions): Promise<Calibratio
     for (const mode of options.modes) {
       const g = mode === 'forward' ? inferenceGraph(graph) : graph;
       const predicted = evaluatePlan(g, devices, placements, { strategy: 'fixed', label: plan.join(',') });
-      const measured = await runMixed(chain, { backends: plan, input: options.input, labels: options.labels, batchSize: options.batchSize, mode, steps: options.steps, budgetSeconds: options.budgetSeconds ?? 0, warmupSteps: 1 });
+      const measured = await runMixed(chain, {
+        backends: plan,
+        input: options.input,
+        labels: options.labels,
+        batchSize: options.batchSize,
+        mode,
+        steps: options.steps,
+        budgetSeconds: options.budgetSeconds ?? 0,
+        warmupSteps: 1,
+      });
       const row: CalibrationRow = {
         plan: plan.join(','),
         mode,
@@ -171,12 +184,19 @@ interface Check {
  * reproduces that run. Each mixed plan is predicted again from those fitted devices, transfers
  * modeled as before: an out-of-sample check of the model.
  */
-function applyFactors(rows: readonly CalibrationRow[], checks: readonly Check[], backends: readonly string[], fitDevices: ReadonlyMap<string, PlannerDevice>): void {
+function applyFactors(
+  rows: readonly CalibrationRow[],
+  checks: readonly Check[],
+  backends: readonly string[],
+  fitDevices: ReadonlyMap<string, PlannerDevice>,
+): void {
   for (const check of checks) {
     const fitted = backends.map((b) => {
       const device = fitDevices.get(`${b}|${check.row.mode}`);
       const fit = rows.find((r) => r.role === 'fit' && r.mode === check.row.mode && r.plan.split(',').every((x) => x === b));
-      return device && fit ? { ...device, computeEfficiency: device.computeEfficiency / fit.ratio, memoryEfficiency: device.memoryEfficiency / fit.ratio } : undefined;
+      return device && fit
+        ? { ...device, computeEfficiency: device.computeEfficiency / fit.ratio, memoryEfficiency: device.memoryEfficiency / fit.ratio }
+        : undefined;
     });
     if (check.placements.some((p) => fitted[p.device] === undefined)) continue;
     // A backend this plan does not use may lack a fit; evaluatePlan never reads it, so any device will do.

@@ -97,8 +97,10 @@ export function optimalPlan(graph: CostGraph, devices: readonly PlannerDevice[],
   const leanest = table.bytes.reduce((sum, perOption) => sum + Math.min(...perOption.map((b) => b.reduce((x, y) => x + y, 0))), 0);
   if (leanest > capacities.reduce((a, b) => a + b, 0)) return undefined;
 
-  const maskOf = (path: readonly number[]): number => path.reduce((m, k, i) => m | (table.bytes[i]?.[k] ?? []).reduce((mm, b, d) => (b > 0 ? mm | (1 << d) : mm), 1 << (options[k] as LayerPlacement).device), 0);
-  const scorePath = (path: number[], totals: { seconds: number }): number => (objective === 'time' ? totals.seconds : totals.seconds * usdPerHourOf(maskOf(path), devices));
+  const maskOf = (path: readonly number[]): number =>
+    path.reduce((m, k, i) => m | (table.bytes[i]?.[k] ?? []).reduce((mm, b, d) => (b > 0 ? mm | (1 << d) : mm), 1 << (options[k] as LayerPlacement).device), 0);
+  const scorePath = (path: number[], totals: { seconds: number }): number =>
+    objective === 'time' ? totals.seconds : totals.seconds * usdPerHourOf(maskOf(path), devices);
   const relaxation = lagrangianCandidates(table, capacities, scorePath);
   const incumbentPath = relaxation.paths[0];
   const incumbent = incumbentPath ? scorePath(incumbentPath, pathTotals(table, incumbentPath, D)) : Infinity;
@@ -142,7 +144,10 @@ export function optimalPlan(graph: CostGraph, devices: readonly PlannerDevice[],
   const notes = [`dynamic programme over ${graph.layers.length} layers × ${options.length} options, objective ${objective}, pruned by bounds`];
   const plan = evaluatePlan(graph, devices, placements, { strategy: 'optimal-dp', label: `optimal (${objective})`, hostIndex: host, notes });
   if (truncated) {
-    const gap = objective === 'time' && relaxation.dualSeconds > 0 ? `; at most ${((plan.stepSeconds / relaxation.dualSeconds - 1) * 100).toFixed(1)}% above the Lagrangian lower bound of ${relaxation.dualSeconds.toPrecision(4)} s` : '';
+    const gap =
+      objective === 'time' && relaxation.dualSeconds > 0
+        ? `; at most ${((plan.stepSeconds / relaxation.dualSeconds - 1) * 100).toFixed(1)}% above the Lagrangian lower bound of ${relaxation.dualSeconds.toPrecision(4)} s`
+        : '';
     plan.notes.splice(1, 0, `a Pareto frontier was thinned to ${MAX_FRONTIER} states: near-optimal, not proven optimal${gap}`);
   }
   return plan;

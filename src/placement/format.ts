@@ -13,7 +13,9 @@ const secs = (s: number): string => (s >= 100 ? s.toFixed(0) : s >= 1 ? s.toFixe
 const usd = (v: number): string => (v >= 1 ? `$${v.toFixed(2)}` : `$${v.toPrecision(3)}`);
 
 /** Fold consecutive layers with the same device and optimizer device into `first–last` rows. */
-export function foldLayerRows(rows: readonly PlanLayerRow[]): Array<{ layers: string; count: number; deviceId: string; optimizerDeviceId: string; deviceBytes: number; seconds: number }> {
+export function foldLayerRows(
+  rows: readonly PlanLayerRow[],
+): Array<{ layers: string; count: number; deviceId: string; optimizerDeviceId: string; deviceBytes: number; seconds: number }> {
   const folded: Array<{ first: string; last: string; count: number; deviceId: string; optimizerDeviceId: string; deviceBytes: number; seconds: number }> = [];
   for (const r of rows) {
     const seconds = r.passSeconds + r.optimizerSeconds + r.transferSeconds;
@@ -24,7 +26,15 @@ export function foldLayerRows(rows: readonly PlanLayerRow[]): Array<{ layers: st
       tail.deviceBytes += r.deviceBytes;
       tail.seconds += seconds;
     } else {
-      folded.push({ first: r.layer, last: r.layer, count: 1, deviceId: r.deviceId, optimizerDeviceId: r.optimizerDeviceId, deviceBytes: r.deviceBytes, seconds });
+      folded.push({
+        first: r.layer,
+        last: r.layer,
+        count: 1,
+        deviceId: r.deviceId,
+        optimizerDeviceId: r.optimizerDeviceId,
+        deviceBytes: r.deviceBytes,
+        seconds,
+      });
     }
   }
   return folded.map((f) => ({ ...f, layers: f.count === 1 ? f.first : `${f.first} … ${f.last}` }));
@@ -70,7 +80,9 @@ export function formatPlanning(result: PlanningResult, devices: readonly Planner
     lines.push(`best plan: ${best.strategy} (${best.label})`, '  layers → device:');
     for (const row of foldLayerRows(best.layers)) {
       const opt = row.optimizerDeviceId === row.deviceId ? '' : `, optimizer on ${row.optimizerDeviceId}`;
-      lines.push(`    ${row.layers.padEnd(28)} → ${row.deviceId}${opt}  (${row.count} layer${row.count > 1 ? 's' : ''}, ${gb(row.deviceBytes)}, ${secs(row.seconds)} s)`);
+      lines.push(
+        `    ${row.layers.padEnd(28)} → ${row.deviceId}${opt}  (${row.count} layer${row.count > 1 ? 's' : ''}, ${gb(row.deviceBytes)}, ${secs(row.seconds)} s)`,
+      );
     }
     for (const note of best.notes) lines.push(`  note: ${note}`);
   }

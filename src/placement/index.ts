@@ -11,10 +11,32 @@
  * Row types for reports (units in field names): Plan, PlanDeviceRow (bytes), PlanLayerRow
  * (seconds per step, bytes), CalibrationRow (seconds per step, ratio measured ÷ predicted).
  */
-export { DTYPE_BYTES, layerBytes, stateBytesPerParam, optimizerStepCost, totalParams, inferenceGraph, type CostGraph, type LayerCost, type LayerBytes, type WeightDtype, type OptimizerName } from './graph.ts';
+export {
+  DTYPE_BYTES,
+  layerBytes,
+  stateBytesPerParam,
+  optimizerStepCost,
+  totalParams,
+  inferenceGraph,
+  type CostGraph,
+  type LayerCost,
+  type LayerBytes,
+  type WeightDtype,
+  type OptimizerName,
+} from './graph.ts';
 export { parseTransformerShape, transformerGraph, isTransformerShape, type TransformerShape } from './transformer.ts';
 export { graphFromFlopRows, type FlopRow } from './from-model.ts';
-export { DEFAULT_EFFICIENCIES, peakFor, toPlannerDevice, rooflineSeconds, transferSeconds, linkBytesPerSecond, type PlannerDevice, type Efficiencies, type RooflineTime } from './roofline.ts';
+export {
+  DEFAULT_EFFICIENCIES,
+  peakFor,
+  toPlannerDevice,
+  rooflineSeconds,
+  transferSeconds,
+  linkBytesPerSecond,
+  type PlannerDevice,
+  type Efficiencies,
+  type RooflineTime,
+} from './roofline.ts';
 export { layerOptionCost, boundarySeconds, type LayerPlacement, type LayerOptionCost } from './costs.ts';
 export { evaluatePlan, type Plan, type PlanDeviceRow, type PlanLayerRow, type StrategyName } from './plan.ts';
 export { allCpuPlan, allGpuPlans, greedyPlan, offloadPlans } from './strategies.ts';

@@ -31,7 +31,9 @@ export function denseChainOf(model: LayersModel): DenseSpec[] {
     if (className === 'InputLayer') continue;
     const config = layer.getConfig() as { activation?: string; useBias?: boolean; units?: number };
     if (className !== 'Dense' || (config.activation !== 'relu' && config.activation !== 'linear') || config.useBias === false) {
-      throw new UnsupportedError(`mixed execution runs chains of Dense layers with relu/linear activation and bias; "${layer.name}" is a ${className} (${config.activation ?? 'no activation'})`);
+      throw new UnsupportedError(
+        `mixed execution runs chains of Dense layers with relu/linear activation and bias; "${layer.name}" is a ${className} (${config.activation ?? 'no activation'})`,
+      );
     }
     const [kernel, bias] = layer.getWeights();
     if (!kernel || !bias) throw new UnsupportedError(`Dense layer "${layer.name}" has no kernel/bias`);
@@ -110,7 +112,8 @@ async function step(segments: Segment[], options: MixedRunOptions): Promise<numb
       x = a;
       width = layer.spec.units;
     }
-    if (s < segments.length - 1) carry = x.dataSync() as Float32Array; // the boundary move, read side
+    if (s < segments.length - 1)
+      carry = x.dataSync() as Float32Array; // the boundary move, read side
     else {
       // softmax cross-entropy and its gradient (p − y)/batch, on the last backend
       const logits = x;
@@ -121,7 +124,7 @@ async function step(segments: Segment[], options: MixedRunOptions): Promise<numb
         if (train) dCarry = tf.div(tf.sub(p, labels), options.batchSize).dataSync() as Float32Array;
       });
     }
-    if (!train || x !== (saved[s]?.at(-1)?.z)) x.dispose();
+    if (!train || x !== saved[s]?.at(-1)?.z) x.dispose();
   }
   if (!train || !dCarry) return lossValue;
   const lr = options.learningRate ?? 0.01;

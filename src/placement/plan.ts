@@ -119,7 +119,15 @@ export function evaluatePlan(
   devices.forEach((d, i) => {
     const bytesUsed = used[i] ?? 0;
     if (bytesUsed > 0 || (layerCounts[i] ?? 0) > 0) {
-      deviceRows.push({ id: d.id, kind: d.kind, bytesUsed, capacityBytes: d.capacityBytes, layers: layerCounts[i] ?? 0, usdPerHour: d.usdPerHour, provenance: d.provenance });
+      deviceRows.push({
+        id: d.id,
+        kind: d.kind,
+        bytesUsed,
+        capacityBytes: d.capacityBytes,
+        layers: layerCounts[i] ?? 0,
+        usdPerHour: d.usdPerHour,
+        provenance: d.provenance,
+      });
     }
   });
   const missingBytes = deviceRows.reduce((sum, d) => sum + Math.max(0, d.bytesUsed - d.capacityBytes), 0);

@@ -78,7 +78,10 @@ export function isTransformerShape(text: string): boolean {
 export function parseTransformerShape(text: string, flag = '--model'): TransformerShape {
   if (!isTransformerShape(text)) throw new UsageError(flag, `a transformer shape starts with "${PREFIX}" (got "${text}")`);
   const fields = new Map<string, string>();
-  for (const part of text.slice(PREFIX.length).split(',').filter((p) => p.trim() !== '')) {
+  for (const part of text
+    .slice(PREFIX.length)
+    .split(',')
+    .filter((p) => p.trim() !== '')) {
     const [key, value, ...rest] = part.split('=').map((t) => t.trim());
     if (!key || value === undefined || rest.length) throw new UsageError(flag, `shape field "${part}" must look like key=value`, ALLOWED_KEYS.join(', '));
     if (!ALLOWED_KEYS.includes(key)) throw new UsageError(flag, `unknown shape field "${key}"`, ALLOWED_KEYS.join(', '));
@@ -96,12 +99,17 @@ export function parseTransformerShape(text: string, flag = '--model'): Transform
       throw new UsageError(flag, `shape field "${key}" must be a positive integer (got "${raw}")`);
     }
     const max = SHAPE_LIMITS[key as (typeof INTEGER_KEYS)[number]];
-    if (value > max) throw new UsageError(flag, `shape field "${key}" must be <= ${max.toLocaleString('en-US')} (got ${raw}); the bound keeps the layer graph and the planner small, an order of magnitude above the largest published models`);
+    if (value > max)
+      throw new UsageError(
+        flag,
+        `shape field "${key}" must be <= ${max.toLocaleString('en-US')} (got ${raw}); the bound keeps the layer graph and the planner small, an order of magnitude above the largest published models`,
+      );
     return value;
   };
   const choice = <K extends keyof typeof CHOICES>(key: K, fallback: (typeof CHOICES)[K][number]): (typeof CHOICES)[K][number] => {
     const raw = fields.get(key) ?? fallback;
-    if (!(CHOICES[key] as readonly string[]).includes(raw)) throw new UsageError(flag, `shape field "${key}" must be one of ${CHOICES[key].join(', ')} (got "${raw}")`);
+    if (!(CHOICES[key] as readonly string[]).includes(raw))
+      throw new UsageError(flag, `shape field "${key}" must be one of ${CHOICES[key].join(', ')} (got "${raw}")`);
     return raw as (typeof CHOICES)[K][number];
   };
   const hidden = integer('hidden');

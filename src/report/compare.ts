@@ -73,7 +73,15 @@ export function compareResults(a: ReportResults, b: ReportResults): Comparison {
       const y = mb.get(provider)?.get(metric) ?? null;
       if (x === null && y === null) continue;
       const difference = x !== null && y !== null ? y - x : null;
-      numbers.push({ provider, metric, unit: unit(x !== null ? a : b), a: x, b: y, difference, relativeDifference: difference !== null && x !== null && x !== 0 ? difference / Math.abs(x) : null });
+      numbers.push({
+        provider,
+        metric,
+        unit: unit(x !== null ? a : b),
+        a: x,
+        b: y,
+        difference,
+        relativeDifference: difference !== null && x !== null && x !== 0 ? difference / Math.abs(x) : null,
+      });
     }
   return {
     a: { name: a.scenario.name, question: a.scenario.question },

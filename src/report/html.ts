@@ -82,10 +82,16 @@ function kindBadge(kind: string): string {
 
 function summaryHtml(results: ReportResults): string {
   const rows = results.summary.keyNumbers
-    .map((k) => `<tr><td>${escapeHtml(k.label)}</td><td class="value">${escapeHtml(k.value)}</td><td>${kindBadge(k.provenance)}</td><td class="source">${escapeHtml(k.source ?? '')}</td></tr>`)
+    .map(
+      (k) =>
+        `<tr><td>${escapeHtml(k.label)}</td><td class="value">${escapeHtml(k.value)}</td><td>${kindBadge(k.provenance)}</td><td class="source">${escapeHtml(k.source ?? '')}</td></tr>`,
+    )
     .join('\n');
   return [
-    `<div class="answer">${results.summary.answer.split('\n').map((line) => `<p>${escapeHtml(line)}</p>`).join('')}</div>`,
+    `<div class="answer">${results.summary.answer
+      .split('\n')
+      .map((line) => `<p>${escapeHtml(line)}</p>`)
+      .join('')}</div>`,
     '<table class="key-numbers">',
     '<tr><th>key number</th><th>value</th><th>figure is</th><th>from</th></tr>',
     rows,
@@ -100,7 +106,10 @@ function assumptionsHtml(results: ReportResults): string {
   const rows = results.assumptions ?? [];
   if (rows.length === 0) return '';
   const body = rows
-    .map((a) => `<tr><td>${escapeHtml(a.figure)}</td><td class="value">${escapeHtml(a.value)}</td><td>${escapeHtml(a.unit)}</td><td><code>${escapeHtml(a.path)}</code></td><td class="source">${escapeHtml(a.source)}</td></tr>`)
+    .map(
+      (a) =>
+        `<tr><td>${escapeHtml(a.figure)}</td><td class="value">${escapeHtml(a.value)}</td><td>${escapeHtml(a.unit)}</td><td><code>${escapeHtml(a.path)}</code></td><td class="source">${escapeHtml(a.source)}</td></tr>`,
+    )
     .join('\n');
   return [
     '<h2 id="assumptions">Assumptions</h2>',

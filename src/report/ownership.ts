@@ -47,7 +47,8 @@ function readJson(path: string): unknown {
 /** Files costsim claims in `dir` (marker, or a legacy report.json's artefact list), or undefined when it claims none. */
 function ownedFiles(dir: string): Set<string> | undefined {
   const marker = readJson(join(dir, REPORT_MARKER)) as Partial<ReportMarker> | undefined;
-  if (marker?.signature === MARKER_SIGNATURE && Array.isArray(marker.files)) return new Set([REPORT_MARKER, ...marker.files.filter((f) => typeof f === 'string')]);
+  if (marker?.signature === MARKER_SIGNATURE && Array.isArray(marker.files))
+    return new Set([REPORT_MARKER, ...marker.files.filter((f) => typeof f === 'string')]);
   const legacy = readJson(join(dir, 'report.json')) as { costsimVersion?: unknown; artefacts?: Array<{ file?: unknown }> } | undefined;
   if (typeof legacy?.costsimVersion === 'string' && Array.isArray(legacy.artefacts)) {
     return new Set(['report.json', ...legacy.artefacts.map((a) => a.file).filter((f): f is string => typeof f === 'string')]);
@@ -80,11 +81,15 @@ export function assertReplaceable(target: string, shown: string): void {
   if (entries.length === 0) return;
   const foreign = foreignEntries(target);
   if (foreign === undefined) {
-    throw new OutputError(`${shown} is not empty and was not written by costsim (no ${REPORT_MARKER} marker): refusing to replace it. Choose an empty or new directory with --out.`);
+    throw new OutputError(
+      `${shown} is not empty and was not written by costsim (no ${REPORT_MARKER} marker): refusing to replace it. Choose an empty or new directory with --out.`,
+    );
   }
   if (foreign.length > 0) {
     const listed = foreign.slice(0, 5).join(', ') + (foreign.length > 5 ? `, … (${foreign.length} in all)` : '');
-    throw new OutputError(`${shown} is a costsim report but also holds files costsim did not write (${listed}): refusing to replace it, which would delete them. Move them out, or choose another directory with --out.`);
+    throw new OutputError(
+      `${shown} is a costsim report but also holds files costsim did not write (${listed}): refusing to replace it, which would delete them. Move them out, or choose another directory with --out.`,
+    );
   }
 }
 

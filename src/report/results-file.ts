@@ -26,7 +26,9 @@ const resultsSchema = z.strictObject({
     calendarStart: z.string().optional(),
     periodDays: z.number().optional(),
   }),
-  assumptions: z.array(z.strictObject({ figure: z.string(), path: z.string(), value: z.string(), unit: z.string(), source: z.string(), provenance: z.literal('assumed') })).optional(),
+  assumptions: z
+    .array(z.strictObject({ figure: z.string(), path: z.string(), value: z.string(), unit: z.string(), source: z.string(), provenance: z.literal('assumed') }))
+    .optional(),
   summary: z.strictObject({
     answer: z.string(),
     keyNumbers: z.array(z.strictObject({ label: z.string(), value: z.string(), provenance: provenanceKind, source: z.string().optional() })),
@@ -71,7 +73,10 @@ export function parseResults(text: string, file: string): ReportResults {
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const path = issue ? issue.path.map(String).join('.') : '';
-    throw new InputError({ file, path: path || undefined }, `${issue?.message ?? 'does not match the results format'}. This file is written by \`costsim run\`; re-run it to re-create the file.`);
+    throw new InputError(
+      { file, path: path || undefined },
+      `${issue?.message ?? 'does not match the results format'}. This file is written by \`costsim run\`; re-run it to re-create the file.`,
+    );
   }
   return parsed.data as unknown as ReportResults;
 }
@@ -83,7 +88,8 @@ export function readResults(path: string): ReportResults {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const problem = code === 'ENOENT' ? 'not found: is this a report directory written by `costsim run`?' : `cannot be read (${code ?? (error as Error).message})`;
+    const problem =
+      code === 'ENOENT' ? 'not found: is this a report directory written by `costsim run`?' : `cannot be read (${code ?? (error as Error).message})`;
     throw new InputError({ file: path }, problem);
   }
   return parseResults(text, path);

@@ -67,9 +67,13 @@ function marketSentences(m: SimulationResult): string[] {
   }
   if (partly.length === 1) {
     const p = partly[0] as (typeof partly)[number];
-    out.push(`${p.provider} is still selling at the end in ${pct(p.survivalProbability)} of runs${p.medianExitPeriod !== null ? ` (median exit at period ${p.medianExitPeriod})` : ''}.`);
+    out.push(
+      `${p.provider} is still selling at the end in ${pct(p.survivalProbability)} of runs${p.medianExitPeriod !== null ? ` (median exit at period ${p.medianExitPeriod})` : ''}.`,
+    );
   } else if (partly.length > 1) {
-    const parts = partly.map((p) => `${p.provider} ${pct(p.survivalProbability)}${p.medianExitPeriod !== null ? ` (median exit at period ${p.medianExitPeriod})` : ''}`);
+    const parts = partly.map(
+      (p) => `${p.provider} ${pct(p.survivalProbability)}${p.medianExitPeriod !== null ? ` (median exit at period ${p.medianExitPeriod})` : ''}`,
+    );
     out.push(`Share of runs still selling at the end: ${listText(parts)}.`);
   }
   const last = s.periods - 1;
@@ -83,26 +87,35 @@ function marketSentences(m: SimulationResult): string[] {
     const several = group.length > 1;
     const first = group[0] as (typeof group)[number];
     const where = priceVerdict(first.median, first.nash, first.collusive, several);
-    const prices = several ? `median final prices ${listText(group.map((g) => `${usd(g.median)} (${g.provider})`))}` : `median final price ${usd(first.median)}`;
+    const prices = several
+      ? `median final prices ${listText(group.map((g) => `${usd(g.median)} (${g.provider})`))}`
+      : `median final price ${usd(first.median)}`;
     out.push(`${listText(group.map((g) => g.provider))} ${several ? 'end' : 'ends'} ${where} (${prices} per ${m.scenario.unit}).`);
   }
   const cuts = m.referenceComparison.filter((c) => c.referenceChange !== null && c.simulatedChange !== null && c.period > 0);
   if (cuts.length > 0) {
-    const text = cuts.slice(0, 3).map((c) => `${c.provider} on ${c.date} real ${pct(c.referenceChange as number)} against simulated ${pct(c.simulatedChange as number)}`);
+    const text = cuts
+      .slice(0, 3)
+      .map((c) => `${c.provider} on ${c.date} real ${pct(c.referenceChange as number)} against simulated ${pct(c.simulatedChange as number)}`);
     out.push(`Price changes since period 0, real against simulated: ${listText(text)}.`);
   }
   return out;
 }
 
 function benchSentences(bench: readonly NamedRecord[]): string[] {
-  const frontier = paretoRows(bench).filter((r) => r.onFrontier).sort((a, b) => a.trainCostUsd - b.trainCostUsd);
+  const frontier = paretoRows(bench)
+    .filter((r) => r.onFrontier)
+    .sort((a, b) => a.trainCostUsd - b.trainCostUsd);
   if (frontier.length === 0) return [];
   const best = frontier[frontier.length - 1];
   const cheapest = frontier[0];
   if (!best || !cheapest) return [];
-  const note = '(time measured on this machine, dollars at the device\'s catalogue price)';
+  const note = "(time measured on this machine, dollars at the device's catalogue price)";
   if (best === cheapest) return [`${best.label} reached ${pct(best.testAccuracy)} test accuracy for ${usd(best.trainCostUsd)} of training ${note}.`];
-  return [`The cheapest trained configuration, ${cheapest.label}, reached ${pct(cheapest.testAccuracy)} test accuracy for ${usd(cheapest.trainCostUsd)} ${note}.`, `The most accurate, ${best.label}, reached ${pct(best.testAccuracy)} for ${usd(best.trainCostUsd)}.`];
+  return [
+    `The cheapest trained configuration, ${cheapest.label}, reached ${pct(cheapest.testAccuracy)} test accuracy for ${usd(cheapest.trainCostUsd)} ${note}.`,
+    `The most accurate, ${best.label}, reached ${pct(best.testAccuracy)} for ${usd(best.trainCostUsd)}.`,
+  ];
 }
 
 function pruneSentences(levels: readonly PruneLevel[]): string[] {
@@ -114,10 +127,18 @@ function pruneSentences(levels: readonly PruneLevel[]): string[] {
   const random = levels.find((l) => l.mode === 'random' && l.sparsity === top.sparsity);
   const mode = top.mode.charAt(0).toUpperCase() + top.mode.slice(1);
   const kept = safe
-    ? [`${mode} pruning kept accuracy within a point of the dense model (${pct(safe.denseTestAccuracy)}) up to ${pct(safe.sparsity)} sparsity (measured).`, `At ${pct(top.sparsity)} sparsity accuracy fell to ${pct(top.testAccuracy)}${random ? `, and to ${pct(random.testAccuracy)} with random pruning` : ''}.`]
-    : [`${mode} pruning lost accuracy at every level tried: ${pct(top.testAccuracy)} at ${pct(top.sparsity)} sparsity against ${pct(top.denseTestAccuracy)} dense${random ? ` (random pruning: ${pct(random.testAccuracy)})` : ''} (measured).`];
+    ? [
+        `${mode} pruning kept accuracy within a point of the dense model (${pct(safe.denseTestAccuracy)}) up to ${pct(safe.sparsity)} sparsity (measured).`,
+        `At ${pct(top.sparsity)} sparsity accuracy fell to ${pct(top.testAccuracy)}${random ? `, and to ${pct(random.testAccuracy)} with random pruning` : ''}.`,
+      ]
+    : [
+        `${mode} pruning lost accuracy at every level tried: ${pct(top.testAccuracy)} at ${pct(top.sparsity)} sparsity against ${pct(top.denseTestAccuracy)} dense${random ? ` (random pruning: ${pct(random.testAccuracy)})` : ''} (measured).`,
+      ];
   const faster = top.latencyMs.batchLargeVerdict;
-  const payoff = top.payoff.breakEvenRequests === null ? 'On measured latency the pruned model never pays back its pruning run.' : `The pruned model pays back its pruning run after ${top.payoff.breakEvenRequests.toLocaleString('en-US')} requests.`;
+  const payoff =
+    top.payoff.breakEvenRequests === null
+      ? 'On measured latency the pruned model never pays back its pruning run.'
+      : `The pruned model pays back its pruning run after ${top.payoff.breakEvenRequests.toLocaleString('en-US')} requests.`;
   return [
     ...kept,
     `Measured latency at ${pct(top.sparsity)} sparsity was ${faster === 'no measurable difference' ? 'not measurably different from the dense model' : faster}.`,

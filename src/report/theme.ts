@@ -20,16 +20,17 @@ export const PNG_SCALE = 2;
 export const FONT_FAMILY = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 
 /** Tableau 10: distinguishable, colour-blind tolerant, and the Vega default people recognise. */
-export const PALETTE: readonly string[] = [
-  '#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2',
-  '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac',
-];
+export const PALETTE: readonly string[] = ['#4c78a8', '#f58518', '#54a24b', '#e45756', '#72b7b2', '#eeca3b', '#b279a2', '#ff9da6', '#9d755d', '#bab0ac'];
 
 /** Order provenance kinds appear in legends. */
 export const PROVENANCE_DOMAIN: readonly ProvenanceKind[] = ['measured', 'modeled', 'assumed'];
 
 /** Lines: solid = measured, dashed = modeled, dotted = assumed. */
-export const PROVENANCE_DASH: readonly number[][] = [[1, 0], [7, 4], [2, 3]];
+export const PROVENANCE_DASH: readonly number[][] = [
+  [1, 0],
+  [7, 4],
+  [2, 3],
+];
 
 /**
  * A ring in Vega's unit symbol box: outer circle clockwise, inner circle counter-clockwise, so
@@ -95,7 +96,16 @@ export const BASE_CONFIG: Config = {
   view: { stroke: '#ddd' },
   title: { fontSize: 15, anchor: 'start', offset: 10, subtitleFontSize: 12, subtitleColor: '#555' },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', gridColor: '#eee' },
-  legend: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', orient: 'right', symbolStrokeWidth: 2, symbolOpacity: 1, titleLimit: 260, labelLimit: 260 },
+  legend: {
+    labelFontSize: 11,
+    titleFontSize: 12,
+    titleFontWeight: 'normal',
+    orient: 'right',
+    symbolStrokeWidth: 2,
+    symbolOpacity: 1,
+    titleLimit: 260,
+    labelLimit: 260,
+  },
   line: { strokeWidth: 2 },
   point: { size: 60, strokeWidth: 1.8, filled: true, opacity: 0.9 },
 };

@@ -147,7 +147,8 @@ export function checkReportTarget(dir: string, onNotice?: (message: string) => v
   }
   assertReplaceable(target, dir);
   const ancestor = nearestExisting(dirname(target));
-  if (!statSync(ancestor).isDirectory()) throw new OutputError(`cannot write the report to ${dir}: ${ancestor} is a file, not a directory. Choose another output path.`);
+  if (!statSync(ancestor).isDirectory())
+    throw new OutputError(`cannot write the report to ${dir}: ${ancestor} is a file, not a directory. Choose another output path.`);
   const probe = join(ancestor, `.costsim-probe-${process.pid}`);
   try {
     mkdirSync(probe);
@@ -191,10 +192,16 @@ export async function writeReport(dir: string, results: ReportResults, options: 
     options.onChart?.(chart, index, charts.length);
   }
   if (options.xlsx) {
-    const sheets = [...charts.map((c) => ({ name: c.id, rows: c.table })), ...(results.assumptions?.length ? [{ name: 'assumptions', rows: results.assumptions as unknown as TableRow[] }] : [])];
+    const sheets = [
+      ...charts.map((c) => ({ name: c.id, rows: c.table })),
+      ...(results.assumptions?.length ? [{ name: 'assumptions', rows: results.assumptions as unknown as TableRow[] }] : []),
+    ];
     put(XLSX_FILE, await toXlsx(sheets), { kind: 'xlsx', provenance: ['assumed', 'measured', 'modeled'] });
   }
-  put('index.html', renderHtml(results, charts, loadEmbedLibraries(), { xlsx: options.xlsx === true }), { kind: 'page', provenance: ['assumed', 'measured', 'modeled'] });
+  put('index.html', renderHtml(results, charts, loadEmbedLibraries(), { xlsx: options.xlsx === true }), {
+    kind: 'page',
+    provenance: ['assumed', 'measured', 'modeled'],
+  });
   const artefacts: Artefact[] = files.map(({ file, data, meta }) => {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     return { file, ...meta, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
@@ -217,7 +224,15 @@ export async function writeReport(dir: string, results: ReportResults, options: 
   put('report.json', `${JSON.stringify(reportJson, null, 1)}\n`, { kind: 'results', provenance: [] });
 
   // The marker goes in last: a staging directory that has it is complete (see ownership.ts).
-  put(REPORT_MARKER, formatMarker(files.map((f) => f.file), options.costsimVersion, options.now), { kind: 'results', provenance: [] });
+  put(
+    REPORT_MARKER,
+    formatMarker(
+      files.map((f) => f.file),
+      options.costsimVersion,
+      options.now,
+    ),
+    { kind: 'results', provenance: [] },
+  );
 
   const staging = join(dirname(target), `.${basename(target)}.staging-${process.pid}`);
   let created: string[] = [];

@@ -32,10 +32,15 @@ export async function toXlsx(sheets: readonly Sheet[]): Promise<Uint8Array> {
   const taken = new Set<string>();
   for (const sheet of sheets) {
     const columns = tableColumns(sheet.rows);
-    const cells: unknown[][] = [columns, ...sheet.rows.map((row) => columns.map((c) => {
-      const v = row[c];
-      return v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v;
-    }))];
+    const cells: unknown[][] = [
+      columns,
+      ...sheet.rows.map((row) =>
+        columns.map((c) => {
+          const v = row[c];
+          return v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : v;
+        }),
+      ),
+    ];
     const name = sheetName(sheet.name, taken);
     taken.add(name.toLowerCase());
     XLSX.utils.book_append_sheet(book, XLSX.utils.aoa_to_sheet(cells), name);

@@ -75,10 +75,7 @@ export function parseBackendName(value: string, source: string): BackendName {
  * Choose and activate a backend. `requested` (from --backend or COSTSIM_BACKEND) forces one;
  * otherwise the first available in registry order wins.
  */
-export async function chooseBackend(
-  loaders: readonly BackendLoader[],
-  requested?: { name: BackendName; source: string },
-): Promise<BackendChoice> {
+export async function chooseBackend(loaders: readonly BackendLoader[], requested?: { name: BackendName; source: string }): Promise<BackendChoice> {
   const probes = await probeBackends(loaders);
   const available = probes.filter((p) => p.available);
   let chosen: BackendProbe | undefined;
@@ -88,8 +85,7 @@ export async function chooseBackend(
     if (!chosen?.available) {
       const why = chosen?.reason ?? 'not registered';
       throw new BackendUnavailableError(
-        `${requested.source}: backend "${requested.name}" is not available here (${why}). ` +
-          `Available: ${available.map((p) => p.name).join(', ') || 'none'}`,
+        `${requested.source}: backend "${requested.name}" is not available here (${why}). ` + `Available: ${available.map((p) => p.name).join(', ') || 'none'}`,
       );
     }
     reason = `forced by ${requested.source}`;

@@ -20,7 +20,13 @@ export type Segment = (x: Tensor) => Tensor;
  * norm's moving statistics): restored after the recomputations, so they move once per step, as
  * in plain training. The caller owns the returned tensors; nothing else is left behind.
  */
-export function checkpointedGradients(segments: readonly Segment[], loss: (out: Tensor) => tf.Scalar, input: Tensor, variables: readonly tf.Variable[], state: readonly tf.Variable[] = []): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+export function checkpointedGradients(
+  segments: readonly Segment[],
+  loss: (out: Tensor) => tf.Scalar,
+  input: Tensor,
+  variables: readonly tf.Variable[],
+  state: readonly tf.Variable[] = [],
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
   if (segments.length === 0) throw new RangeError('checkpointedGradients: no segments');
   const engine = tf.engine();
   // Forward, off the tape (no gradients call is active): only the segment inputs survive.

@@ -10,7 +10,6 @@ import { measureGemm } from './gemm-bench.ts';
 import { readCpuInfo, type CpuInfo } from './cpu-info.ts';
 import { loadNativeAddon } from './native/addon.ts';
 
-
 /** The `doctor --json` object. Field names are a public contract. */
 export interface DoctorReport {
   node: string;
@@ -30,7 +29,11 @@ function gemmSizeFor(name: BackendName): number {
  * Probe all backends, measure GEMM on each available one (about `secondsPerBackend` each),
  * and leave the best (or requested) backend active.
  */
-export async function runDoctor(loaders: readonly BackendLoader[], chosen: { name: BackendName; reason: string }, secondsPerBackend = 0.6): Promise<DoctorReport> {
+export async function runDoctor(
+  loaders: readonly BackendLoader[],
+  chosen: { name: BackendName; reason: string },
+  secondsPerBackend = 0.6,
+): Promise<DoctorReport> {
   const probes = await probeBackends(loaders);
   const backends: DoctorReport['backends'] = [];
   for (const probe of probes) {

@@ -36,8 +36,13 @@ function nativeApplies(q: Shaped, k: Shaped, v: Shaped): boolean {
   const rank = q.rank;
   const sameLead = (t: Shaped): boolean => t.rank === rank && t.shape.slice(0, -2).every((d, i) => d === q.shape[i]);
   return (
-    rank >= 3 && [q, k, v].every((t) => t.dtype === 'float32' && t.size > 0) && sameLead(k) && sameLead(v) &&
-    k.shape[rank - 1] === q.shape[rank - 1] && v.shape[rank - 1] === q.shape[rank - 1] && k.shape[rank - 2] === v.shape[rank - 2] &&
+    rank >= 3 &&
+    [q, k, v].every((t) => t.dtype === 'float32' && t.size > 0) &&
+    sameLead(k) &&
+    sameLead(v) &&
+    k.shape[rank - 1] === q.shape[rank - 1] &&
+    v.shape[rank - 1] === q.shape[rank - 1] &&
+    k.shape[rank - 2] === v.shape[rank - 2] &&
     (q.shape[rank - 2] as number) <= (k.shape[rank - 2] as number)
   );
 }

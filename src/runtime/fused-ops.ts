@@ -37,7 +37,13 @@ export function layerNorm(x: Tensor, gamma: Tensor, beta: Tensor, epsilon: numbe
   if (!nativeApplies(x, gamma, beta)) return layerNormOps(x, gamma, beta, epsilon);
   const attrs = { epsilon, rms: false };
   const fused = tf.customGrad((xIn, gammaIn, betaIn, save) => {
-    const [y, mean, rstd] = tf.engine().runKernel(FUSED_KERNELS.layerNorm, { x: xIn as Tensor, gamma: gammaIn as Tensor, beta: betaIn as Tensor }, attrs) as Tensor[] as [Tensor, Tensor, Tensor];
+    const [y, mean, rstd] = tf
+      .engine()
+      .runKernel(FUSED_KERNELS.layerNorm, { x: xIn as Tensor, gamma: gammaIn as Tensor, beta: betaIn as Tensor }, attrs) as Tensor[] as [
+      Tensor,
+      Tensor,
+      Tensor,
+    ];
     (save as tf.GradSaveFunc)([xIn as Tensor, gammaIn as Tensor, mean, rstd]);
     return {
       value: y,
@@ -61,7 +67,11 @@ export function rmsNorm(x: Tensor, epsilon: number): Tensor {
       value: y,
       gradFunc: (dy: Tensor, saved: Tensor[]) => {
         const [sx, sMean, sRstd] = saved as [Tensor, Tensor, Tensor];
-        const [dx, dGamma, dBeta] = tf.engine().runKernel(FUSED_KERNELS.layerNormGrad, { x: sx, dy, mean: sMean, rstd: sRstd }, attrs) as Tensor[] as [Tensor, Tensor, Tensor];
+        const [dx, dGamma, dBeta] = tf.engine().runKernel(FUSED_KERNELS.layerNormGrad, { x: sx, dy, mean: sMean, rstd: sRstd }, attrs) as Tensor[] as [
+          Tensor,
+          Tensor,
+          Tensor,
+        ];
         tf.dispose([dGamma, dBeta]);
         return [dx];
       },

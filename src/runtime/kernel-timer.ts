@@ -29,7 +29,9 @@ type AnyFunction = (...args: unknown[]) => unknown;
  * fused Adam update runs one native pass per variable without launching registered kernels.
  */
 export function optimizerKernels(optimizer: tf.Optimizer): TimedMethod[] {
-  return optimizer instanceof NativeAdamOptimizer && tf.getBackend() === NATIVE_BACKEND ? [{ target: optimizer, method: 'applyGradients', label: 'NativeAdam' }] : [];
+  return optimizer instanceof NativeAdamOptimizer && tf.getBackend() === NATIVE_BACKEND
+    ? [{ target: optimizer, method: 'applyGradients', label: 'NativeAdam' }]
+    : [];
 }
 
 /**

@@ -63,11 +63,15 @@ export function checkScenario(s: RawScenario): Problem[] {
       }
     }
     for (const id of Object.keys(p.maxMemory ?? {})) {
-      if (!p.devices.includes(id)) problems.push({ path: ['placement', i, 'maxMemory', id], message: `"${id}" is not one of this entry's devices (${list(p.devices)})` });
+      if (!p.devices.includes(id))
+        problems.push({ path: ['placement', i, 'maxMemory', id], message: `"${id}" is not one of this entry's devices (${list(p.devices)})` });
     }
   });
   if (s.tokenMix && s.unit !== undefined && s.unit !== TOKEN_UNIT)
-    problems.push({ path: ['unit'], message: `with tokenMix the unit is "${TOKEN_UNIT}" (prices and costs are USD per 1M tokens blended at the mix); remove unit` });
+    problems.push({
+      path: ['unit'],
+      message: `with tokenMix the unit is "${TOKEN_UNIT}" (prices and costs are USD per 1M tokens blended at the mix); remove unit`,
+    });
   if (s.providers && !s.demand) problems.push({ path: ['providers'], message: 'providers need a demand section (demand: { type: logit, mu: ... })' });
   if (s.demand && !s.providers) problems.push({ path: ['demand'], message: 'demand needs a providers list' });
   // Names are compared as shown: control characters are stripped in normalize.ts.
@@ -77,17 +81,25 @@ export function checkScenario(s: RawScenario): Problem[] {
   (s.providers ?? []).forEach((p, i) => {
     const shown = names[i] as string;
     if (shown === '') problems.push({ path: ['providers', i, 'name'], message: 'a provider name needs at least one printable character' });
-    if (firstIndex.get(shown) !== i) problems.push({ path: ['providers', i, 'name'], message: `provider name ${JSON.stringify(shown)} is used twice; names must be unique` });
+    if (firstIndex.get(shown) !== i)
+      problems.push({ path: ['providers', i, 'name'], message: `provider name ${JSON.stringify(shown)} is used twice; names must be unique` });
     if ((p.marginalCost === undefined) === (p.cost === undefined))
       problems.push({ path: ['providers', i], message: 'give exactly one of marginalCost (USD per unit) or cost (derived from a bench record)' });
-    if (p.learningCurve && p.cost?.learningCurve) problems.push({ path: ['providers', i, 'learningCurve'], message: 'give learningCurve once: here or in cost.learningCurve, not both' });
+    if (p.learningCurve && p.cost?.learningCurve)
+      problems.push({ path: ['providers', i, 'learningCurve'], message: 'give learningCurve once: here or in cost.learningCurve, not both' });
     if (p.cost?.tokens !== undefined) problems.push(...checkTokenCost(s, i));
     else if (p.cost?.serving !== undefined) problems.push(...checkServingCost(s, i));
     else if (p.cost?.placement !== undefined) problems.push(...checkPlannedCost(s, i));
     else if (p.cost) {
-      if (p.cost.device === undefined) problems.push({ path: ['providers', i, 'cost'], message: 'cost needs device (a device id), placement (a placement id) or serving (a serving id)' });
-      else if (!devices.includes(p.cost.device)) problems.push({ path: ['providers', i, 'cost', 'device'], message: `unknown device "${p.cost.device}" (allowed: ${list(devices)})` });
-      if (p.cost.tokensPerUnit !== undefined) problems.push({ path: ['providers', i, 'cost', 'tokensPerUnit'], message: 'tokensPerUnit goes with placement; with a device use flopsPerUnit or samplesPerUnit' });
+      if (p.cost.device === undefined)
+        problems.push({ path: ['providers', i, 'cost'], message: 'cost needs device (a device id), placement (a placement id) or serving (a serving id)' });
+      else if (!devices.includes(p.cost.device))
+        problems.push({ path: ['providers', i, 'cost', 'device'], message: `unknown device "${p.cost.device}" (allowed: ${list(devices)})` });
+      if (p.cost.tokensPerUnit !== undefined)
+        problems.push({
+          path: ['providers', i, 'cost', 'tokensPerUnit'],
+          message: 'tokensPerUnit goes with placement; with a device use flopsPerUnit or samplesPerUnit',
+        });
       if (p.cost.bench !== undefined && !benchIds.includes(p.cost.bench))
         problems.push({ path: ['providers', i, 'cost', 'bench'], message: `unknown bench id "${p.cost.bench}" (allowed: ${list(benchIds)})` });
       if (p.cost.bench === undefined && p.cost.flopsPerUnit === undefined)
@@ -96,14 +108,25 @@ export function checkScenario(s: RawScenario): Problem[] {
         problems.push({ path: ['providers', i, 'cost'], message: 'without a bench record, cost needs utilisation (achieved ÷ peak FLOP/s, 0–1)' });
     }
     if (typeof p.quality === 'object' && 'fromAccuracy' in p.quality && !benchIds.includes(p.quality.fromAccuracy))
-      problems.push({ path: ['providers', i, 'quality', 'fromAccuracy'], message: `unknown bench id "${p.quality.fromAccuracy}" (allowed: ${list(benchIds)})` });
+      problems.push({
+        path: ['providers', i, 'quality', 'fromAccuracy'],
+        message: `unknown bench id "${p.quality.fromAccuracy}" (allowed: ${list(benchIds)})`,
+      });
   });
-  problems.push(...checkPriceStructure(s), ...checkEvents(s), ...checkQLearning(s), ...checkMarketScale(s), ...checkNests(s, names), ...checkObservations(s, names));
+  problems.push(
+    ...checkPriceStructure(s),
+    ...checkEvents(s),
+    ...checkQLearning(s),
+    ...checkMarketScale(s),
+    ...checkNests(s, names),
+    ...checkObservations(s, names),
+  );
   problems.push(...checkServingSections(s));
   (s.references ?? []).forEach((r, i) => {
     if (!firstIndex.has(stripControl(r.provider)))
       problems.push({ path: ['references', i, 'provider'], message: `unknown provider ${JSON.stringify(stripControl(r.provider))} (allowed: ${list(names)})` });
-    if (r.period === undefined && !s.calendar) problems.push({ path: ['references', i], message: 'give period, or a top-level calendar: { start, periodDays } so the date maps to a period' });
+    if (r.period === undefined && !s.calendar)
+      problems.push({ path: ['references', i], message: 'give period, or a top-level calendar: { start, periodDays } so the date maps to a period' });
   });
   return problems;
 }
@@ -116,8 +139,14 @@ function checkMarketScale(s: RawScenario): Problem[] {
   const problems: Problem[] = [];
   const providers = s.providers ?? [];
   if (providers.length > 0) {
-    const size = simulationSizeProblem(s.monteCarlo?.runs ?? DEFAULTS.runs, s.periods ?? DEFAULTS.periods, providers.length, 'monteCarlo.runs × periods × providers');
-    if (size) problems.push({ path: s.monteCarlo?.runs !== undefined ? ['monteCarlo', 'runs'] : s.periods !== undefined ? ['periods'] : ['providers'], message: size });
+    const size = simulationSizeProblem(
+      s.monteCarlo?.runs ?? DEFAULTS.runs,
+      s.periods ?? DEFAULTS.periods,
+      providers.length,
+      'monteCarlo.runs × periods × providers',
+    );
+    if (size)
+      problems.push({ path: s.monteCarlo?.runs !== undefined ? ['monteCarlo', 'runs'] : s.periods !== undefined ? ['periods'] : ['providers'], message: size });
   }
   return problems;
 }
@@ -132,41 +161,66 @@ function checkEvents(s: RawScenario): Problem[] {
     (p.releases ?? []).forEach((r, k) => {
       const at = ['providers', i, 'releases', k];
       if ((r.atPeriod === undefined) === (r.date === undefined)) problems.push({ path: at, message: 'give a release atPeriod or date (one of them)' });
-      if (r.date !== undefined && !s.calendar) problems.push({ path: [...at, 'date'], message: 'a date needs a top-level calendar: { start, periodDays }; or give atPeriod' });
-      if (r.date !== undefined && s.calendar && dayOf(r.date) < dayOf(s.calendar.start)) problems.push({ path: [...at, 'date'], message: `release date ${r.date} is before the calendar start ${s.calendar.start}` });
-      if (r.quality === undefined && r.costFactor === undefined) problems.push({ path: at, message: 'a release changes quality, costFactor or both: give at least one' });
+      if (r.date !== undefined && !s.calendar)
+        problems.push({ path: [...at, 'date'], message: 'a date needs a top-level calendar: { start, periodDays }; or give atPeriod' });
+      if (r.date !== undefined && s.calendar && dayOf(r.date) < dayOf(s.calendar.start))
+        problems.push({ path: [...at, 'date'], message: `release date ${r.date} is before the calendar start ${s.calendar.start}` });
+      if (r.quality === undefined && r.costFactor === undefined)
+        problems.push({ path: at, message: 'a release changes quality, costFactor or both: give at least one' });
     });
     (p.funding ?? []).forEach((f, k) => {
       const at = ['providers', i, 'funding', k];
       const triggers = [f.atPeriod, f.date, f.runwayBelowPeriods].filter((x) => x !== undefined).length;
       if (triggers !== 1) problems.push({ path: at, message: 'a funding round needs exactly one of atPeriod, date or runwayBelowPeriods' });
-      if (f.date !== undefined && !s.calendar) problems.push({ path: [...at, 'date'], message: 'a date needs a top-level calendar: { start, periodDays }; or give atPeriod' });
-      if (f.date !== undefined && s.calendar && dayOf(f.date) < dayOf(s.calendar.start)) problems.push({ path: [...at, 'date'], message: `funding date ${f.date} is before the calendar start ${s.calendar.start}` });
+      if (f.date !== undefined && !s.calendar)
+        problems.push({ path: [...at, 'date'], message: 'a date needs a top-level calendar: { start, periodDays }; or give atPeriod' });
+      if (f.date !== undefined && s.calendar && dayOf(f.date) < dayOf(s.calendar.start))
+        problems.push({ path: [...at, 'date'], message: `funding date ${f.date} is before the calendar start ${s.calendar.start}` });
     });
-    if (p.funding && p.cash === undefined) problems.push({ path: ['providers', i, 'funding'], message: 'funding adds to cash: give the provider a cash balance (cash is unlimited without one)' });
+    if (p.funding && p.cash === undefined)
+      problems.push({ path: ['providers', i, 'funding'], message: 'funding adds to cash: give the provider a cash balance (cash is unlimited without one)' });
   });
   const d = s.demand;
   if (d?.type === 'logit' && (s.providers ?? []).some((p) => p.strategy.type === 'qlearning'))
     for (const key of ['inertia', 'outsideQualityPerPeriod', 'growthPerPeriod'] as const)
-      if (d[key] !== undefined) problems.push({ path: ['demand', key], message: `qlearning agents learn a static market (Calvano et al. 2020): ${key} is not supported with qlearning` });
+      if (d[key] !== undefined)
+        problems.push({
+          path: ['demand', key],
+          message: `qlearning agents learn a static market (Calvano et al. 2020): ${key} is not supported with qlearning`,
+        });
   return problems;
 }
 
 /** Token prices, free quotas and volume tiers: they need a token market, and a quota or tier needs the customers' volume. */
 function checkPriceStructure(s: RawScenario): Problem[] {
   const problems: Problem[] = [];
-  if (s.tokensPerCustomer !== undefined && !s.tokenMix) problems.push({ path: ['tokensPerCustomer'], message: 'tokensPerCustomer goes with a tokenMix (a token market)' });
+  if (s.tokensPerCustomer !== undefined && !s.tokenMix)
+    problems.push({ path: ['tokensPerCustomer'], message: 'tokensPerCustomer goes with a tokenMix (a token market)' });
   (s.providers ?? []).forEach((p, i) => {
     const at = (key: string) => ['providers', i, key];
     for (const key of ['prices', 'freeTokensPerCustomer', 'volumeTiers'] as const)
-      if (p[key] !== undefined && !s.tokenMix) problems.push({ path: at(key), message: `${key} needs a top-level tokenMix: { inputPerOutput, cacheHitShare } (prices per 1M tokens of each class)` });
-    if (p.prices && p.initialPrice !== undefined) problems.push({ path: at('initialPrice'), message: 'give prices (per token class) or initialPrice (blended), not both: the blended price of prices is the initial price' });
+      if (p[key] !== undefined && !s.tokenMix)
+        problems.push({ path: at(key), message: `${key} needs a top-level tokenMix: { inputPerOutput, cacheHitShare } (prices per 1M tokens of each class)` });
+    if (p.prices && p.initialPrice !== undefined)
+      problems.push({
+        path: at('initialPrice'),
+        message: 'give prices (per token class) or initialPrice (blended), not both: the blended price of prices is the initial price',
+      });
     if (p.prices && s.tokenMix && !(blendedUsdPerM({ ...p.prices, cachedInput: p.prices.cachedInput ?? p.prices.input }, s.tokenMix) > 0))
-      problems.push({ path: at('prices'), message: 'prices blend to 0 at the token mix: the class ratios a strategy moves them by are undefined; give a price above 0' });
+      problems.push({
+        path: at('prices'),
+        message: 'prices blend to 0 at the token mix: the class ratios a strategy moves them by are undefined; give a price above 0',
+      });
     if ((p.freeTokensPerCustomer !== undefined || p.volumeTiers) && s.tokensPerCustomer === undefined)
-      problems.push({ path: at(p.freeTokensPerCustomer !== undefined ? 'freeTokensPerCustomer' : 'volumeTiers'), message: 'a free quota or volume tiers need a top-level tokensPerCustomer (blended tokens each customer uses per period)' });
+      problems.push({
+        path: at(p.freeTokensPerCustomer !== undefined ? 'freeTokensPerCustomer' : 'volumeTiers'),
+        message: 'a free quota or volume tiers need a top-level tokensPerCustomer (blended tokens each customer uses per period)',
+      });
     if (p.freeTokensPerCustomer !== undefined && s.tokensPerCustomer !== undefined && p.freeTokensPerCustomer >= s.tokensPerCustomer)
-      problems.push({ path: at('freeTokensPerCustomer'), message: `the free quota (${p.freeTokensPerCustomer}) covers every token a customer uses (tokensPerCustomer ${s.tokensPerCustomer}): the provider never bills and its price does nothing` });
+      problems.push({
+        path: at('freeTokensPerCustomer'),
+        message: `the free quota (${p.freeTokensPerCustomer}) covers every token a customer uses (tokensPerCustomer ${s.tokensPerCustomer}): the provider never bills and its price does nothing`,
+      });
     const froms = (p.volumeTiers ?? []).map((t) => t.fromTokens);
     if (new Set(froms).size !== froms.length) problems.push({ path: at('volumeTiers'), message: 'two volume tiers start at the same fromTokens' });
   });
@@ -178,9 +232,14 @@ function checkTokenCost(s: RawScenario, i: number): Problem[] {
   const cost = s.providers?.[i]?.cost;
   const problems: Problem[] = [];
   if (!cost?.tokens) return problems;
-  if (!s.tokenMix) problems.push({ path: ['providers', i, 'cost', 'tokens'], message: 'cost.tokens needs a top-level tokenMix: { inputPerOutput, cacheHitShare } to blend the classes into a cost per 1M tokens' });
+  if (!s.tokenMix)
+    problems.push({
+      path: ['providers', i, 'cost', 'tokens'],
+      message: 'cost.tokens needs a top-level tokenMix: { inputPerOutput, cacheHitShare } to blend the classes into a cost per 1M tokens',
+    });
   for (const key of ['bench', 'placement', 'tokensPerUnit', 'device', 'dtype', 'utilisation', 'flopsPerUnit', 'samplesPerUnit', 'flops'] as const)
-    if (cost[key] !== undefined) problems.push({ path: ['providers', i, 'cost', key], message: `${key} does not go with cost.tokens (the per-class costs are the cost); remove it` });
+    if (cost[key] !== undefined)
+      problems.push({ path: ['providers', i, 'cost', key], message: `${key} does not go with cost.tokens (the per-class costs are the cost); remove it` });
   return problems;
 }
 
@@ -193,9 +252,13 @@ function checkPlannedCost(s: RawScenario, i: number): Problem[] {
   const plan = (s.placement ?? []).find((p) => p.id === cost.placement);
   if (!plan) problems.push({ path: ['providers', i, 'cost', 'placement'], message: `unknown placement id "${cost.placement}" (allowed: ${list(ids)})` });
   else if (!/^transformer:/.test(plan.model) || !/(^|[:,])mode=infer(,|$)/.test(plan.model))
-    problems.push({ path: ['providers', i, 'cost', 'placement'], message: `placement "${cost.placement}" must be an inference plan of a transformer shape (transformer:...,mode=infer) to price tokens served` });
+    problems.push({
+      path: ['providers', i, 'cost', 'placement'],
+      message: `placement "${cost.placement}" must be an inference plan of a transformer shape (transformer:...,mode=infer) to price tokens served`,
+    });
   for (const key of ['bench', 'device', 'dtype', 'utilisation', 'flopsPerUnit', 'samplesPerUnit', 'flops'] as const)
-    if (cost[key] !== undefined) problems.push({ path: ['providers', i, 'cost', key], message: `${key} does not go with placement (the plan gives the cost); remove it` });
+    if (cost[key] !== undefined)
+      problems.push({ path: ['providers', i, 'cost', key], message: `${key} does not go with placement (the plan gives the cost); remove it` });
   return problems;
 }
 
@@ -225,7 +288,8 @@ function checkQLearning(s: RawScenario): Problem[] {
   const problems: Problem[] = [];
   const why = 'qlearning agents learn against each other (Calvano et al. 2020)';
   if (s.demand?.type !== 'logit') problems.push({ path: ['demand', 'type'], message: `${why}: demand must be logit` });
-  else if (s.demand.nestedLogit) problems.push({ path: ['demand', 'nestedLogit'], message: `${why}: the learning kernel has plain logit demand only; remove nestedLogit` });
+  else if (s.demand.nestedLogit)
+    problems.push({ path: ['demand', 'nestedLogit'], message: `${why}: the learning kernel has plain logit demand only; remove nestedLogit` });
   const defaults = normalizeStrategy({ type: 'qlearning' }) as Extract<Strategy, { type: 'qlearning' }>;
   const first = providers[0]?.strategy.type === 'qlearning' ? providers[0].strategy : undefined;
   providers.forEach((p, i) => {
@@ -233,25 +297,52 @@ function checkQLearning(s: RawScenario): Problem[] {
       problems.push({ path: ['providers', i, 'strategy', 'type'], message: `${why}: when one provider uses qlearning all must` });
       return;
     }
-    for (const key of ['capacity', 'cash', 'fixedCostPerPeriod', 'entersAt', 'reviewEvery', 'costShocks', 'cost', 'learningCurve', 'freeTokensPerCustomer', 'volumeTiers', 'releases', 'funding'] as const)
+    for (const key of [
+      'capacity',
+      'cash',
+      'fixedCostPerPeriod',
+      'entersAt',
+      'reviewEvery',
+      'costShocks',
+      'cost',
+      'learningCurve',
+      'freeTokensPerCustomer',
+      'volumeTiers',
+      'releases',
+      'funding',
+    ] as const)
       if (p[key] !== undefined) problems.push({ path: ['providers', i, key], message: `${why}: ${key} is not supported with qlearning; remove it` });
     const q = p.strategy;
     const at = (key: string) => ['providers', i, 'strategy', key];
-    if (canReachTop(q.delta, 1)) problems.push({ path: at('delta'), message: 'delta must be below 1: Q-values start at the discounted payoff π/(1 − δ), infinite at δ = 1' });
-    if (canBeZero(q.beta)) problems.push({ path: at('beta'), message: 'beta must be above 0: ε = e^(−βt) stays 1 at β = 0, so the agent never stops exploring and the session cannot converge' });
+    if (canReachTop(q.delta, 1))
+      problems.push({ path: at('delta'), message: 'delta must be below 1: Q-values start at the discounted payoff π/(1 − δ), infinite at δ = 1' });
+    if (canBeZero(q.beta))
+      problems.push({
+        path: at('beta'),
+        message: 'beta must be above 0: ε = e^(−βt) stays 1 at β = 0, so the agent never stops exploring and the session cannot converge',
+      });
     const convergence = q.convergencePeriods ?? defaults.convergencePeriods;
     const max = q.maxPeriods ?? defaults.maxPeriods;
-    if (convergence > max) problems.push({ path: at('convergencePeriods'), message: `convergencePeriods (${convergence}) must not exceed maxPeriods (${max}): the session could never count as converged` });
+    if (convergence > max)
+      problems.push({
+        path: at('convergencePeriods'),
+        message: `convergencePeriods (${convergence}) must not exceed maxPeriods (${max}): the session could never count as converged`,
+      });
     // One session, one stopping rule: every agent states the first agent's.
     if (i > 0 && first) {
       for (const key of ['convergencePeriods', 'maxPeriods'] as const) {
         const own = q[key] ?? defaults[key];
         const theirs = first[key] ?? defaults[key];
-        if (own !== theirs) problems.push({ path: at(key), message: `${key} is the session's stopping rule and must be the same for every agent (providers[0] has ${theirs}, this one ${own})` });
+        if (own !== theirs)
+          problems.push({
+            path: at(key),
+            message: `${key} is the session's stopping rule and must be the same for every agent (providers[0] has ${theirs}, this one ${own})`,
+          });
       }
     }
   });
-  if (learners.length > MAX_QLEARNING_AGENTS) problems.push({ path: ['providers'], message: `${why}: at most ${MAX_QLEARNING_AGENTS} agents (the state space grows as Π m_i; got ${learners.length})` });
+  if (learners.length > MAX_QLEARNING_AGENTS)
+    problems.push({ path: ['providers'], message: `${why}: at most ${MAX_QLEARNING_AGENTS} agents (the state space grows as Π m_i; got ${learners.length})` });
   else {
     const m = learners.map((p) => (p.strategy.type === 'qlearning' ? (p.strategy.m ?? defaults.m) : 0));
     const cells = qLearningCells(m);
@@ -274,7 +365,11 @@ function checkNests(s: RawScenario, names: readonly string[]): Problem[] {
       const shown = stripControl(m);
       const path = ['demand', 'nestedLogit', 'nests', nest, j];
       if (!names.includes(shown)) problems.push({ path, message: `unknown provider ${JSON.stringify(shown)} (allowed: ${list(names)})` });
-      else if (nestOf.has(shown)) problems.push({ path, message: `provider ${JSON.stringify(shown)} is already in nest ${JSON.stringify(nestOf.get(shown))}; a provider belongs to one nest` });
+      else if (nestOf.has(shown))
+        problems.push({
+          path,
+          message: `provider ${JSON.stringify(shown)} is already in nest ${JSON.stringify(nestOf.get(shown))}; a provider belongs to one nest`,
+        });
       else nestOf.set(shown, nest);
     });
   return problems;
@@ -290,23 +385,35 @@ function checkObservations(s: RawScenario, names: readonly string[]): Problem[] 
   const obs = s.observations ?? [];
   if (obs.length === 0) return [];
   const problems: Problem[] = [];
-  if (s.demand?.type !== 'logit') problems.push({ path: ['observations'], message: 'observations calibrate logit demand (Berry 1994 inversion): set demand.type to logit' });
+  if (s.demand?.type !== 'logit')
+    problems.push({ path: ['observations'], message: 'observations calibrate logit demand (Berry 1994 inversion): set demand.type to logit' });
   const seen = new Set<string>();
   const sum = new Map<number, { total: number; first: number }>();
   obs.forEach((o, i) => {
     const shown = stripControl(o.provider);
-    if (!names.includes(shown)) problems.push({ path: ['observations', i, 'provider'], message: `unknown provider ${JSON.stringify(shown)} (allowed: ${list(names)})` });
+    if (!names.includes(shown))
+      problems.push({ path: ['observations', i, 'provider'], message: `unknown provider ${JSON.stringify(shown)} (allowed: ${list(names)})` });
     const key = `${o.period}|${shown}`;
-    if (seen.has(key)) problems.push({ path: ['observations', i], message: `provider ${JSON.stringify(shown)} is observed twice in period ${o.period}; keep one` });
+    if (seen.has(key))
+      problems.push({ path: ['observations', i], message: `provider ${JSON.stringify(shown)} is observed twice in period ${o.period}; keep one` });
     seen.add(key);
-    if (o.marginalCostUsd !== undefined && o.margin !== undefined) problems.push({ path: ['observations', i, 'margin'], message: 'give marginalCostUsd or margin, not both' });
-    if (o.marginalCostUsd !== undefined && o.marginalCostUsd > o.priceUsd) problems.push({ path: ['observations', i, 'marginalCostUsd'], message: `a marginal cost above the price (${o.marginalCostUsd} > ${o.priceUsd}) cannot satisfy the pricing first-order condition` });
+    if (o.marginalCostUsd !== undefined && o.margin !== undefined)
+      problems.push({ path: ['observations', i, 'margin'], message: 'give marginalCostUsd or margin, not both' });
+    if (o.marginalCostUsd !== undefined && o.marginalCostUsd > o.priceUsd)
+      problems.push({
+        path: ['observations', i, 'marginalCostUsd'],
+        message: `a marginal cost above the price (${o.marginalCostUsd} > ${o.priceUsd}) cannot satisfy the pricing first-order condition`,
+      });
     const p = sum.get(o.period) ?? { total: 0, first: i };
     p.total += o.share;
     sum.set(o.period, p);
   });
   for (const [period, { total, first }] of sum)
-    if (total >= 1) problems.push({ path: ['observations', first, 'share'], message: `the shares observed in period ${period} sum to ${total.toPrecision(6)}; they are shares of all consumers, so they must sum to less than 1 (the outside good takes the rest)` });
+    if (total >= 1)
+      problems.push({
+        path: ['observations', first, 'share'],
+        message: `the shares observed in period ${period} sum to ${total.toPrecision(6)}; they are shares of all consumers, so they must sum to less than 1 (the outside good takes the rest)`,
+      });
   const nested = s.demand?.type === 'logit' ? s.demand.nestedLogit : undefined;
   if (nested) {
     const nestOf = (n: string) => Object.entries(nested.nests).find(([, m]) => m.some((x) => stripControl(x) === n))?.[0];
@@ -315,7 +422,10 @@ function checkObservations(s: RawScenario, names: readonly string[]): Problem[] 
       if (g === undefined) return;
       for (const m of nested.nests[g] ?? [])
         if (!seen.has(`${o.period}|${stripControl(m)}`))
-          problems.push({ path: ['observations', i], message: `nested logit: ${JSON.stringify(stripControl(m))} (nest ${JSON.stringify(g)}) has no observation in period ${o.period}; the within-nest share of ${JSON.stringify(stripControl(o.provider))} needs every member of its nest` });
+          problems.push({
+            path: ['observations', i],
+            message: `nested logit: ${JSON.stringify(stripControl(m))} (nest ${JSON.stringify(g)}) has no observation in period ${o.period}; the within-nest share of ${JSON.stringify(stripControl(o.provider))} needs every member of its nest`,
+          });
     });
   }
   return problems;

@@ -78,24 +78,36 @@ export function num(bounds: Bounds = {}): z.ZodType<Num> {
   const finite = z.number();
   const normal = z.strictObject({ dist: z.literal('normal'), mean: finite, sd: finite.min(0), min: finite.optional(), max: finite.optional() });
   const uniform = z.strictObject({ dist: z.literal('uniform'), min: finite, max: finite });
-  const lognormal = z.strictObject({ dist: z.literal('lognormal'), median: finite.gt(0), sigma: finite.min(0), min: finite.optional(), max: finite.optional() });
-  const dist = z
-    .discriminatedUnion('dist', [normal, uniform, lognormal], { error: () => `a distribution needs ${distKeys}` })
-    .superRefine((d, ctx) => {
-      const lo = d.dist === 'lognormal' ? Math.max(0, d.min ?? 0) : d.min;
-      const hi = d.max;
-      if (lo !== undefined && hi !== undefined && lo > hi) ctx.addIssue({ code: 'custom', message: `min (${lo}) must be <= max (${hi})`, path: ['min'] });
-      const boundedBelow = bounds.min === undefined || (lo !== undefined && (bounds.exclusiveMin ? lo > bounds.min || (d.dist === 'lognormal' && bounds.min <= 0) : lo >= bounds.min));
-      const boundedAbove = bounds.max === undefined || (hi !== undefined && hi <= bounds.max);
-      if (!boundedBelow || !boundedAbove)
-        ctx.addIssue({ code: 'custom', message: `every draw must be ${boundText(bounds)}: give the distribution min/max inside that range`, path: [] });
-      if (bounds.int) ctx.addIssue({ code: 'custom', message: 'this field must be a whole number; distributions are not allowed here', path: [] });
-      const limit = bounds.limit;
-      if (limit !== undefined)
-        for (const [key, value] of Object.entries(d))
-          if (typeof value === 'number' && Math.abs(value) > limit) ctx.addIssue({ code: 'custom', message: `${key} must be within ±${limit} (got ${value})`, path: [key] });
-      if (d.dist === 'lognormal' && d.sigma > 10) ctx.addIssue({ code: 'custom', message: `sigma must be <= 10 (got ${d.sigma}); e^(10σ) already spans more than 40 orders of magnitude`, path: ['sigma'] });
-    });
+  const lognormal = z.strictObject({
+    dist: z.literal('lognormal'),
+    median: finite.gt(0),
+    sigma: finite.min(0),
+    min: finite.optional(),
+    max: finite.optional(),
+  });
+  const dist = z.discriminatedUnion('dist', [normal, uniform, lognormal], { error: () => `a distribution needs ${distKeys}` }).superRefine((d, ctx) => {
+    const lo = d.dist === 'lognormal' ? Math.max(0, d.min ?? 0) : d.min;
+    const hi = d.max;
+    if (lo !== undefined && hi !== undefined && lo > hi) ctx.addIssue({ code: 'custom', message: `min (${lo}) must be <= max (${hi})`, path: ['min'] });
+    const boundedBelow =
+      bounds.min === undefined ||
+      (lo !== undefined && (bounds.exclusiveMin ? lo > bounds.min || (d.dist === 'lognormal' && bounds.min <= 0) : lo >= bounds.min));
+    const boundedAbove = bounds.max === undefined || (hi !== undefined && hi <= bounds.max);
+    if (!boundedBelow || !boundedAbove)
+      ctx.addIssue({ code: 'custom', message: `every draw must be ${boundText(bounds)}: give the distribution min/max inside that range`, path: [] });
+    if (bounds.int) ctx.addIssue({ code: 'custom', message: 'this field must be a whole number; distributions are not allowed here', path: [] });
+    const limit = bounds.limit;
+    if (limit !== undefined)
+      for (const [key, value] of Object.entries(d))
+        if (typeof value === 'number' && Math.abs(value) > limit)
+          ctx.addIssue({ code: 'custom', message: `${key} must be within ±${limit} (got ${value})`, path: [key] });
+    if (d.dist === 'lognormal' && d.sigma > 10)
+      ctx.addIssue({
+        code: 'custom',
+        message: `sigma must be <= 10 (got ${d.sigma}); e^(10σ) already spans more than 40 orders of magnitude`,
+        path: ['sigma'],
+      });
+  });
   return z.union([plain, dist]) as z.ZodType<Num>;
 }
 

@@ -37,7 +37,10 @@ export function parseSweepAxis(text: string): GridAxis {
   if (eq < 0) throw new UsageError(SWEEP_FLAG, `"${text}" has no "=" between the scenario value and its list of values`, FORM);
   const path = parseValuePath(text.slice(0, eq).trim(), SWEEP_FLAG);
   const name = formatValuePath(path);
-  const parts = text.slice(eq + 1).split(',').map((v) => v.trim());
+  const parts = text
+    .slice(eq + 1)
+    .split(',')
+    .map((v) => v.trim());
   const values = parts.map((part) => {
     const n = part === '' ? NaN : Number(part);
     if (!Number.isFinite(n)) throw new UsageError(SWEEP_FLAG, `${name}: "${part}" is not a finite number`, FORM);
@@ -56,7 +59,10 @@ export function parseSweepAxes(texts: readonly string[]): GridAxis[] {
   if (twice) throw new UsageError(SWEEP_FLAG, `${twice} is swept twice; give all its values in one --sweep ${twice}=v1,v2,...`);
   const points = axes.reduce((n, a) => n * a.values.length, 1);
   if (points > MAX_GRID_POINTS)
-    throw new UsageError(SWEEP_FLAG, `${axes.map((a) => a.values.length).join(' × ')} = ${points.toLocaleString('en-US')} grid points, more than ${MAX_GRID_POINTS.toLocaleString('en-US')}; each point is a whole Monte Carlo simulation: sweep fewer values`);
+    throw new UsageError(
+      SWEEP_FLAG,
+      `${axes.map((a) => a.values.length).join(' × ')} = ${points.toLocaleString('en-US')} grid points, more than ${MAX_GRID_POINTS.toLocaleString('en-US')}; each point is a whole Monte Carlo simulation: sweep fewer values`,
+    );
   return axes;
 }
 
@@ -69,7 +75,13 @@ export function checkAxesAgainst(data: unknown, axes: readonly GridAxis[]): void
   for (const axis of axes) {
     const at = valueAtPath(data, axis.path, SWEEP_FLAG);
     if (!at.found || typeof at.value === 'number' || isDistribution(at.value)) continue;
-    const what = Array.isArray(at.value) ? 'a list' : at.value === null ? 'null' : typeof at.value === 'object' ? 'a mapping' : `${typeof at.value} ${JSON.stringify(at.value)}`;
+    const what = Array.isArray(at.value)
+      ? 'a list'
+      : at.value === null
+        ? 'null'
+        : typeof at.value === 'object'
+          ? 'a mapping'
+          : `${typeof at.value} ${JSON.stringify(at.value)}`;
     throw new UsageError(SWEEP_FLAG, `${axis.name} is ${what} in the scenario, not a number; a grid sweeps numbers`);
   }
 }

@@ -10,7 +10,18 @@ import type { Num } from './distribution.ts';
 import type { Provenance } from '../provenance.ts';
 import { blendedUsdPerM, TOKEN_UNIT, type TokenClassUsd, type TokenMix } from '../market/tokens.ts';
 import type { VolumeTier } from '../market/price-structure.ts';
-import type { BenchSpec, CostSpec, DemandSpec, PlacementSpec, RawObservation, RawProvider, RawScenario, ReferencePrice, ScenarioDevice, StrategySpec } from './schema.ts';
+import type {
+  BenchSpec,
+  CostSpec,
+  DemandSpec,
+  PlacementSpec,
+  RawObservation,
+  RawProvider,
+  RawScenario,
+  ReferencePrice,
+  ScenarioDevice,
+  StrategySpec,
+} from './schema.ts';
 import type { ModelShape } from '../serve/shapes.ts';
 import { normalizeModelShape, normalizeServing, type ServingEntry } from './serving.ts';
 
@@ -210,7 +221,8 @@ export function normalizeStrategy(s: StrategySpec): Strategy {
 function cost(p: RawProvider): ProviderCost {
   if (p.marginalCost !== undefined) return { kind: 'given', marginalCostUsd: p.marginalCost };
   const c = p.cost as CostSpec;
-  if (c.tokens !== undefined) return { kind: 'tokens', provenance: { kind: 'assumed', source: 'cost.tokens (USD per 1M input, cached input, output tokens) given in the scenario' } };
+  if (c.tokens !== undefined)
+    return { kind: 'tokens', provenance: { kind: 'assumed', source: 'cost.tokens (USD per 1M input, cached input, output tokens) given in the scenario' } };
   if (c.serving !== undefined) return { kind: 'serving', serving: c.serving };
   if (c.placement !== undefined) return { kind: 'planned', placement: c.placement, tokensPerUnit: c.tokensPerUnit ?? 1e6 };
   return {
@@ -231,13 +243,20 @@ function quality(q: RawProvider['quality']): Quality {
     const m = q.mapping ?? DEFAULTS.qualityMapping;
     return {
       fromAccuracy: q.fromAccuracy,
-      mapping: m.type === 'linear' ? { type: 'linear', slope: m.slope ?? 1, intercept: m.intercept ?? 0 } : { type: 'logOdds', scale: m.scale ?? 1, intercept: m.intercept ?? 0 },
+      mapping:
+        m.type === 'linear'
+          ? { type: 'linear', slope: m.slope ?? 1, intercept: m.intercept ?? 0 }
+          : { type: 'logOdds', scale: m.scale ?? 1, intercept: m.intercept ?? 0 },
     };
   }
   return q;
 }
 
-const classes = (c: { input: number; cachedInput?: number; output: number }): TokenClassUsd => ({ input: c.input, cachedInput: c.cachedInput ?? c.input, output: c.output });
+const classes = (c: { input: number; cachedInput?: number; output: number }): TokenClassUsd => ({
+  input: c.input,
+  cachedInput: c.cachedInput ?? c.input,
+  output: c.output,
+});
 
 /** Period of a dated entry: `atPeriod`, or its date through the calendar (check.ts requires one, and a calendar for a date). */
 type PeriodOf = (e: { atPeriod?: number; date?: string }) => number | undefined;
@@ -265,7 +284,11 @@ function provider(p: RawProvider, mix: TokenMix | undefined, periodOf: PeriodOf)
     ...(p.releases
       ? {
           releases: p.releases
-            .map((r) => ({ atPeriod: periodOf(r) as number, ...(r.quality !== undefined ? { quality: r.quality } : {}), ...(r.costFactor !== undefined ? { costFactor: r.costFactor } : {}) }))
+            .map((r) => ({
+              atPeriod: periodOf(r) as number,
+              ...(r.quality !== undefined ? { quality: r.quality } : {}),
+              ...(r.costFactor !== undefined ? { costFactor: r.costFactor } : {}),
+            }))
             .sort((a, b) => a.atPeriod - b.atPeriod),
         }
       : {}),
@@ -273,7 +296,12 @@ function provider(p: RawProvider, mix: TokenMix | undefined, periodOf: PeriodOf)
       ? {
           funding: p.funding.map((f) => {
             const at = periodOf(f);
-            return { ...(at !== undefined ? { atPeriod: at } : {}), ...(f.runwayBelowPeriods !== undefined ? { runwayBelowPeriods: f.runwayBelowPeriods } : {}), amountUsd: f.amount, dilution: f.dilution };
+            return {
+              ...(at !== undefined ? { atPeriod: at } : {}),
+              ...(f.runwayBelowPeriods !== undefined ? { runwayBelowPeriods: f.runwayBelowPeriods } : {}),
+              amountUsd: f.amount,
+              dilution: f.dilution,
+            };
           }),
         }
       : {}),
@@ -351,10 +379,21 @@ export function normalizeScenario(raw: RawScenario, fileName: string): Scenario 
       source: stripControl(r.source),
       ...(r.product !== undefined ? { product: stripControl(r.product) } : {}),
       ...(r.note !== undefined ? { note: stripControl(r.note, true) } : {}),
-      period: r.period ?? Math.floor(daysBetween((cal as { start: string }).start, r.date) / (cal as { periodDays: number }).periodDays) })),
-    observations: (raw.observations ?? []).map((o) => ({ ...o, provider: stripControl(o.provider), source: stripControl(o.source), providerIndex: (raw.providers ?? []).findIndex((p) => stripControl(p.name) === stripControl(o.provider)) })),
+      period: r.period ?? Math.floor(daysBetween((cal as { start: string }).start, r.date) / (cal as { periodDays: number }).periodDays),
+    })),
+    observations: (raw.observations ?? []).map((o) => ({
+      ...o,
+      provider: stripControl(o.provider),
+      source: stripControl(o.source),
+      providerIndex: (raw.providers ?? []).findIndex((p) => stripControl(p.name) === stripControl(o.provider)),
+    })),
     ...(raw.calibrated ? { calibrated: raw.calibrated } : {}),
-    bench: (raw.bench ?? []).map((b) => ({ ...b, batch: b.batch ?? DEFAULTS.benchBatch, accum: b.accum ?? DEFAULTS.benchAccum, seed: b.seed ?? DEFAULTS.benchSeed })),
+    bench: (raw.bench ?? []).map((b) => ({
+      ...b,
+      batch: b.batch ?? DEFAULTS.benchBatch,
+      accum: b.accum ?? DEFAULTS.benchAccum,
+      seed: b.seed ?? DEFAULTS.benchSeed,
+    })),
     devices: (raw.devices ?? []).map(asDevice),
     placement: (raw.placement ?? []).map((p) => ({ ...p, objective: p.objective ?? 'time' })),
     models: (raw.models ?? []).map(normalizeModelShape),

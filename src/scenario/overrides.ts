@@ -18,6 +18,9 @@ export function parseSetFlag(text: string): ScenarioOverride {
   try {
     return { path, value: parseYaml(raw) as unknown, flag: FLAG };
   } catch (error) {
-    throw new UsageError(FLAG, `${text.slice(0, eq)}: the value ${JSON.stringify(raw)} is not YAML (${(error as Error).message.split('\n')[0]}); quote text, e.g. name='"my scenario"'`);
+    throw new UsageError(
+      FLAG,
+      `${text.slice(0, eq)}: the value ${JSON.stringify(raw)} is not YAML (${(error as Error).message.split('\n')[0]}); quote text, e.g. name='"my scenario"'`,
+    );
   }
 }

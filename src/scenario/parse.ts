@@ -132,10 +132,15 @@ function firstAliasLine(doc: Document, counter: LineCounter, anchor?: string): n
 
 function fail(fileName: string, doc: Document, counter: LineCounter, problems: Located[]): never {
   const first = problems[0] as Located;
-  const more = problems.slice(1, 6).map((p) => `\n  also ${formatPath(p.path) || '(top level)'} (line ${lineOf(doc, counter, p.path, p.isKey) ?? '?'}): ${p.message}`);
+  const more = problems
+    .slice(1, 6)
+    .map((p) => `\n  also ${formatPath(p.path) || '(top level)'} (line ${lineOf(doc, counter, p.path, p.isKey) ?? '?'}): ${p.message}`);
   const rest = problems.length > 6 ? `\n  ...and ${problems.length - 6} more` : '';
   const line = lineOf(doc, counter, first.path, first.isKey);
-  throw new InputError({ file: fileName, path: formatPath(first.path) || '(top level)', ...(line !== undefined ? { line } : {}) }, `${first.message}${more.join('')}${rest}`);
+  throw new InputError(
+    { file: fileName, path: formatPath(first.path) || '(top level)', ...(line !== undefined ? { line } : {}) },
+    `${first.message}${more.join('')}${rest}`,
+  );
 }
 
 /**
@@ -211,7 +216,11 @@ function scanTree(doc: Document, counter: LineCounter, fileName: string): void {
 function failOverride(overrides: readonly ScenarioOverride[], problems: readonly Located[]): void {
   for (const problem of problems) {
     const override = overrides.find((o) => isUnderPath(problem.path, o.path));
-    if (override) throw new UsageError(override.flag, `${formatValuePath(override.path)}=${JSON.stringify(override.value)}: ${formatPath(problem.path)} ${problem.message}`);
+    if (override)
+      throw new UsageError(
+        override.flag,
+        `${formatValuePath(override.path)}=${JSON.stringify(override.value)}: ${formatPath(problem.path)} ${problem.message}`,
+      );
   }
 }
 
@@ -234,7 +243,10 @@ export function parseScenario(text: string, fileName: string, overrides: readonl
     const line = counter.linePos(yamlError.pos[0]).line;
     if (/call stack/i.test(yamlError.message))
       throw new InputError({ file: fileName, line }, `mappings and lists are nested too deeply to read (at most ${SCENARIO_LIMITS.maxDepth} levels)`);
-    throw new InputError({ file: fileName, line }, `not valid YAML: ${yamlError.message.split('\n')[0]}. Check indentation, colons and brackets around that line.`);
+    throw new InputError(
+      { file: fileName, line },
+      `not valid YAML: ${yamlError.message.split('\n')[0]}. Check indentation, colons and brackets around that line.`,
+    );
   }
   scanTree(doc, counter, fileName);
   const written = toData(doc, counter, fileName);

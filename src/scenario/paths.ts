@@ -42,7 +42,8 @@ export function formatValuePath(path: ValuePath): string {
   return path.reduce<string>((acc, k) => (typeof k === 'number' ? `${acc}[${k}]` : acc ? `${acc}.${k}` : k), '');
 }
 
-const describe = (value: unknown): string => (Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`);
+const describe = (value: unknown): string =>
+  Array.isArray(value) ? 'a list' : value === null ? 'null' : typeof value === 'object' ? 'a mapping' : `${typeof value} ${JSON.stringify(value)}`;
 
 /**
  * The value at `path` in plain data (YAML read with toJS), or `{ found: false }` when the last
@@ -57,10 +58,15 @@ export function valueAtPath(data: unknown, path: ValuePath, flag: string): { fou
     const last = i === path.length - 1;
     if (typeof key === 'number') {
       if (!Array.isArray(node)) throw new UsageError(flag, `${here} is ${describe(node)}, not a list, so ${formatValuePath(path)} does not exist`);
-      if (key >= node.length) throw new UsageError(flag, `${here} has ${node.length} item${node.length === 1 ? '' : 's'} (indexes 0–${node.length - 1}), so ${formatValuePath(path)} does not exist`);
+      if (key >= node.length)
+        throw new UsageError(
+          flag,
+          `${here} has ${node.length} item${node.length === 1 ? '' : 's'} (indexes 0–${node.length - 1}), so ${formatValuePath(path)} does not exist`,
+        );
       node = node[key];
     } else {
-      if (node === null || typeof node !== 'object' || Array.isArray(node)) throw new UsageError(flag, `${here} is ${describe(node)}, not a mapping, so ${formatValuePath(path)} does not exist`);
+      if (node === null || typeof node !== 'object' || Array.isArray(node))
+        throw new UsageError(flag, `${here} is ${describe(node)}, not a mapping, so ${formatValuePath(path)} does not exist`);
       if (!Object.hasOwn(node, key)) {
         if (last) return { found: false };
         throw new UsageError(flag, `${formatValuePath(path.slice(0, i + 1))} is not in the scenario, so ${formatValuePath(path)} cannot be set`);

@@ -17,7 +17,9 @@ const name = z.string().min(1).max(TEXT_LIMITS.name);
 const prose = z.string().max(TEXT_LIMITS.prose);
 const note = z.string().max(TEXT_LIMITS.note);
 const id = z
-  .string().max(TEXT_LIMITS.name).regex(/^[A-Za-z0-9_.:-]+$/, 'an id uses letters, digits and _ . : - only');
+  .string()
+  .max(TEXT_LIMITS.name)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'an id uses letters, digits and _ . : - only');
 /** True when `text` (YYYY-MM or YYYY-MM-DD) names a real calendar month or day (no 2024-13-45, no 2023-02-29). */
 function isRealDate(text: string): boolean {
   const [y, m, d] = text.split('-').map(Number) as [number, number, number | undefined];
@@ -125,7 +127,11 @@ const costSchema = strictShape({
   flops: z.enum(['dense', 'effective']).optional(),
   learningCurve: strictShape({ declinePerPeriod: num({ min: 0, max: 0.99 }) }).optional(),
   /** Marginal cost per class, USD per 1M tokens (assumed); needs a top-level tokenMix. cachedInput defaults to input. */
-  tokens: strictShape({ input: z.number().min(0).max(L.usdPerUnit), cachedInput: z.number().min(0).max(L.usdPerUnit).optional(), output: z.number().min(0).max(L.usdPerUnit) }).optional(),
+  tokens: strictShape({
+    input: z.number().min(0).max(L.usdPerUnit),
+    cachedInput: z.number().min(0).max(L.usdPerUnit).optional(),
+    output: z.number().min(0).max(L.usdPerUnit),
+  }).optional(),
 });
 const qualityMapping = z.discriminatedUnion('type', [
   strictShape({ type: z.literal('linear'), slope: num(signedPerUnit).optional(), intercept: num(signedPerUnit).optional() }),
@@ -145,29 +151,61 @@ const providerSchema = strictShape({
   entersAt: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods).optional(),
   reviewEvery: z.number().int().min(1).optional(),
   initialPrice: num({ ...perUnit, exclusiveMin: true }).optional(),
-  costShocks: z.array(strictShape({ atPeriod: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods), factor: num({ min: 0, exclusiveMin: true, limit: 1e6 }) })).optional(),
+  costShocks: z
+    .array(strictShape({ atPeriod: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods), factor: num({ min: 0, exclusiveMin: true, limit: 1e6 }) }))
+    .optional(),
   /** Initial list prices, USD per 1M input, cached input (default: input) and output tokens; needs tokenMix. The strategy moves the blended price; classes keep these ratios. */
-  prices: strictShape({ input: z.number().min(0).max(L.usdPerUnit), cachedInput: z.number().min(0).max(L.usdPerUnit).optional(), output: z.number().min(0).max(L.usdPerUnit) }).optional(),
+  prices: strictShape({
+    input: z.number().min(0).max(L.usdPerUnit),
+    cachedInput: z.number().min(0).max(L.usdPerUnit).optional(),
+    output: z.number().min(0).max(L.usdPerUnit),
+  }).optional(),
   /** Free blended tokens per customer per period (needs tokensPerCustomer). */
-  freeTokensPerCustomer: z.number().min(0).max(L.units * 1e6).optional(),
+  freeTokensPerCustomer: z
+    .number()
+    .min(0)
+    .max(L.units * 1e6)
+    .optional(),
   /** Graduated volume tiers per customer per period: tokens beyond fromTokens billed at (1 − discount) × list. */
-  volumeTiers: z.array(strictShape({ fromTokens: z.number().gt(0).max(L.units * 1e6), discount: z.number().min(0).lt(1) })).min(1).max(20).optional(),
+  volumeTiers: z
+    .array(
+      strictShape({
+        fromTokens: z
+          .number()
+          .gt(0)
+          .max(L.units * 1e6),
+        discount: z.number().min(0).lt(1),
+      }),
+    )
+    .min(1)
+    .max(20)
+    .optional(),
   /** Dated model releases: quality and marginal cost change together from that period on. */
-  releases: z.array(strictShape({
-    atPeriod: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods).optional(),
-    date: isoDate.optional(),
-    quality: num(signedPerUnit).optional(),
-    costFactor: num({ min: 0, exclusiveMin: true, limit: 1e6 }).optional(),
-    note: note.optional(),
-  })).max(100).optional(),
+  releases: z
+    .array(
+      strictShape({
+        atPeriod: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods).optional(),
+        date: isoDate.optional(),
+        quality: num(signedPerUnit).optional(),
+        costFactor: num({ min: 0, exclusiveMin: true, limit: 1e6 }).optional(),
+        note: note.optional(),
+      }),
+    )
+    .max(100)
+    .optional(),
   /** Funding rounds: cash at a period or date, or once when runway (periods of cash at last period's loss) falls below a threshold. */
-  funding: z.array(strictShape({
-    atPeriod: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods).optional(),
-    date: isoDate.optional(),
-    runwayBelowPeriods: z.number().gt(0).max(MARKET_LIMITS.maxPeriods).optional(),
-    amount: num({ min: 0, exclusiveMin: true, limit: L.usd }),
-    dilution: num({ min: 0, max: 0.99 }),
-  })).max(100).optional(),
+  funding: z
+    .array(
+      strictShape({
+        atPeriod: z.number().int().min(0).max(MARKET_LIMITS.maxPeriods).optional(),
+        date: isoDate.optional(),
+        runwayBelowPeriods: z.number().gt(0).max(MARKET_LIMITS.maxPeriods).optional(),
+        amount: num({ min: 0, exclusiveMin: true, limit: L.usd }),
+        dilution: num({ min: 0, max: 0.99 }),
+      }),
+    )
+    .max(100)
+    .optional(),
   /** Learning curve for any cost source (a given marginalCost too); cost.learningCurve is the same. */
   learningCurve: strictShape({ declinePerPeriod: num({ min: 0, max: 0.99 }) }).optional(),
 });
@@ -187,17 +225,19 @@ const benchSchema = strictShape({
     mode: z.enum(['unstructured', 'structured', 'random']),
     sparsity: z.number().min(0).lt(1),
     // A schedule name, or a name with the overrides `costsim prune` takes as flags; unknown keys are refused.
-    schedule: z.union([
-      z.enum(['constant', 'polynomial', 'polynomialDecay']),
-      strictShape({
-        kind: z.enum(['constant', 'polynomial', 'polynomialDecay']),
-        beginStep: z.number().int().min(0).max(1_000_000).optional(),
-        endStep: z.number().int().min(-1).max(1_000_000).optional(),
-        frequency: z.number().int().min(1).max(1_000_000).optional(),
-        power: z.number().gt(0).max(100).optional(),
-        initialSparsity: z.number().min(0).lt(1).optional(),
-      }),
-    ]).optional(),
+    schedule: z
+      .union([
+        z.enum(['constant', 'polynomial', 'polynomialDecay']),
+        strictShape({
+          kind: z.enum(['constant', 'polynomial', 'polynomialDecay']),
+          beginStep: z.number().int().min(0).max(1_000_000).optional(),
+          endStep: z.number().int().min(-1).max(1_000_000).optional(),
+          frequency: z.number().int().min(1).max(1_000_000).optional(),
+          power: z.number().gt(0).max(100).optional(),
+          initialSparsity: z.number().min(0).lt(1).optional(),
+        }),
+      ])
+      .optional(),
   }).optional(),
 });
 const sourced = strictShape({ value: z.number().min(0).max(1e30), source: note.min(1), date: isoDate, unverified: z.boolean().optional() });
@@ -222,7 +262,13 @@ const deviceSchema = strictShape({
   usdPerHour: sourced,
 });
 /** `name` or `name:key=value,key=value` (issue 5's model shape syntax). */
-const modelShape = z.string().max(TEXT_LIMITS.note).regex(/^[a-z][a-z0-9_-]*(:[a-zA-Z_][a-zA-Z0-9_]*=[^,=\s]+(,[a-zA-Z_][a-zA-Z0-9_]*=[^,=\s]+)*)?$/, 'a model reads mlp, cnn, or transformer:layers=32,hidden=4096,...');
+const modelShape = z
+  .string()
+  .max(TEXT_LIMITS.note)
+  .regex(
+    /^[a-z][a-z0-9_-]*(:[a-zA-Z_][a-zA-Z0-9_]*=[^,=\s]+(,[a-zA-Z_][a-zA-Z0-9_]*=[^,=\s]+)*)?$/,
+    'a model reads mlp, cnn, or transformer:layers=32,hidden=4096,...',
+  );
 const placementSchema = strictShape({
   id: id.optional(),
   model: modelShape,
@@ -277,11 +323,18 @@ export const scenarioSchema = strictShape({
   /** Token mix of an LLM API market: input tokens per output token, share of input served from a prompt cache. The unit becomes 1M blended tokens. */
   tokenMix: strictShape({ inputPerOutput: z.number().min(0).max(1e6), cacheHitShare: z.number().min(0).max(1) }).optional(),
   /** Blended tokens each (homogeneous) customer uses per period, for free quotas and volume tiers. */
-  tokensPerCustomer: z.number().gt(0).max(L.units * 1e6).optional(),
+  tokensPerCustomer: z
+    .number()
+    .gt(0)
+    .max(L.units * 1e6)
+    .optional(),
   calendar: strictShape({ start: isoDate, periodDays: z.number().gt(0).max(36_525) }).optional(),
   demand: demandSchema.optional(),
   providers: z.array(providerSchema).min(1).max(MARKET_LIMITS.maxProviders).optional(),
-  monteCarlo: strictShape({ runs: z.number().int().min(1).max(MARKET_LIMITS.maxRuns).optional(), percentiles: z.array(z.number().min(0).max(100)).min(1).optional() }).optional(),
+  monteCarlo: strictShape({
+    runs: z.number().int().min(1).max(MARKET_LIMITS.maxRuns).optional(),
+    percentiles: z.array(z.number().min(0).max(100)).min(1).optional(),
+  }).optional(),
   references: z.array(referenceSchema).optional(),
   observations: z.array(observationSchema).optional(),
   calibrated: calibratedSchema.optional(),

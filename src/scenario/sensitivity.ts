@@ -70,6 +70,7 @@ export function sensitivityPoints(inputs: readonly UncertainInput[]): Sensitivit
     inputs.map((i) => ({ path: i.path, value: i.name === name ? i[level] : i.central, flag: SENSITIVITY_FLAG }));
   const points: Array<Omit<SensitivityPoint, 'index'>> = [{ input: null, level: 'central', values: {}, overrides: at(null, 'central') }];
   for (const input of inputs)
-    for (const level of ['low', 'high'] as const) points.push({ input: input.name, level, values: { [input.name]: input[level] }, overrides: at(input.name, level) });
+    for (const level of ['low', 'high'] as const)
+      points.push({ input: input.name, level, values: { [input.name]: input[level] }, overrides: at(input.name, level) });
   return points.map((p, index) => ({ ...p, index }));
 }

@@ -8,7 +8,10 @@ import { z } from 'zod';
 import { SERVE_DTYPES } from '../serve/dtypes.ts';
 import { strictShape, TEXT_LIMITS } from './strict.ts';
 
-const id = z.string().max(TEXT_LIMITS.name).regex(/^[A-Za-z0-9_.:-]+$/, 'an id uses letters, digits and _ . : - only');
+const id = z
+  .string()
+  .max(TEXT_LIMITS.name)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'an id uses letters, digits and _ . : - only');
 const source = z.string().min(1).max(TEXT_LIMITS.note);
 const isoMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])(-\d{2})?$/, 'a date reads YYYY-MM or YYYY-MM-DD');
 /** Layer and width counts: whole numbers, bounded an order of magnitude above the largest published models. */

@@ -10,7 +10,10 @@ export function strictShape<T extends z.ZodRawShape>(shape: T) {
   return z.strictObject(shape, {
     error: (iss) => {
       if (iss.code !== 'unrecognized_keys') return undefined;
-      const quoted = iss.keys.slice(0, QUOTED_KEYS).map((k) => JSON.stringify(k)).join(', ');
+      const quoted = iss.keys
+        .slice(0, QUOTED_KEYS)
+        .map((k) => JSON.stringify(k))
+        .join(', ');
       const more = iss.keys.length > QUOTED_KEYS ? ` and ${(iss.keys.length - QUOTED_KEYS).toLocaleString('en-US')} more` : '';
       return `unknown key${iss.keys.length > 1 ? 's' : ''} ${quoted}${more} (allowed: ${allowed})`;
     },

@@ -34,6 +34,9 @@ const NAME_LINE = /^name: .*$/m;
  * file, or a file URL). Pure.
  */
 export function renderTemplate(text: string, scenarioName: string, schemaRef: string): string {
-  const name = /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/.test(scenarioName) && !/^(true|false|null|yes|no|on|off|~)$/i.test(scenarioName) && Number.isNaN(Number(scenarioName)) ? scenarioName : JSON.stringify(scenarioName);
+  const name =
+    /^[A-Za-z0-9][A-Za-z0-9 ._-]*$/.test(scenarioName) && !/^(true|false|null|yes|no|on|off|~)$/i.test(scenarioName) && Number.isNaN(Number(scenarioName))
+      ? scenarioName
+      : JSON.stringify(scenarioName);
   return text.replace(SCHEMA_LINE, `# yaml-language-server: $schema=${schemaRef}`).replace(NAME_LINE, `name: ${name}`);
 }

@@ -22,7 +22,11 @@ export function parseServeDtype(text: string, flag: string): ServeDtype {
 
 /** Comma-separated positive integers (batch sizes, context lengths). */
 export function parseIntegerList(text: string, flag: string, max: number): number[] {
-  const values = text.split(',').map((t) => t.trim()).filter(Boolean).map((t) => parseCount(t, flag, { integer: true, min: 1, max }));
+  const values = text
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean)
+    .map((t) => parseCount(t, flag, { integer: true, min: 1, max }));
   if (values.length === 0) throw new UsageError(flag, 'needs at least one value');
   return values;
 }

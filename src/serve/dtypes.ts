@@ -16,7 +16,8 @@ export const DTYPE_BYTES: Readonly<Record<ServeDtype, number>> = { fp32: 4, bf16
 /** The dense peak the matmuls of `dtype` weights run at on `device`, and which catalogue figure it is. */
 export function computePeak(device: Device, dtype: ServeDtype): { flops: Sourced; peakDtype: string } {
   const p = device.peakFlops;
-  const sixteen = (): { flops: Sourced; peakDtype: string } => (p.bf16 ? { flops: p.bf16, peakDtype: 'bf16' } : p.fp16 ? { flops: p.fp16, peakDtype: 'fp16' } : { flops: p.fp32, peakDtype: 'fp32' });
+  const sixteen = (): { flops: Sourced; peakDtype: string } =>
+    p.bf16 ? { flops: p.bf16, peakDtype: 'bf16' } : p.fp16 ? { flops: p.fp16, peakDtype: 'fp16' } : { flops: p.fp32, peakDtype: 'fp32' };
   if (dtype === 'fp32') return { flops: p.fp32, peakDtype: 'fp32' };
   if (dtype === 'fp8' && p.fp8) return { flops: p.fp8, peakDtype: 'fp8' };
   if (dtype === 'int8' && p.int8) return { flops: p.int8, peakDtype: 'int8' };

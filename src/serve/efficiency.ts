@@ -37,10 +37,12 @@ export const DEFAULT_SERVING_EFFICIENCIES: Readonly<ServingEfficiencies> = {
 export const SERVING_EFFICIENCY_SOURCES: Readonly<Record<keyof ServingEfficiencies, string>> = {
   prefillCompute: 'assumed 0.5: PaLM 540B reached 46.2% MFU (Chowdhery et al. 2022, Table 3); prefill runs the same large matmuls',
   decodeCompute: 'assumed 0.5, as prefill (decode only becomes compute-bound at large batch, where matmuls are large)',
-  memoryBandwidth: 'assumed 0.8: the share of peak DRAM/HBM bandwidth streaming kernels reach (STREAM-style); local-cpu uses its measured triad bandwidth instead of a datasheet peak',
+  memoryBandwidth:
+    'assumed 0.8: the share of peak DRAM/HBM bandwidth streaming kernels reach (STREAM-style); local-cpu uses its measured triad bandwidth instead of a datasheet peak',
   link: 'assumed 0.8 of the quoted link rate (NCCL bus bandwidth is below the wire rate)',
   memoryUsable: "0.9: vLLM's default gpu_memory_utilization (vLLM engine arguments, 2024)",
   collectiveLatencySeconds: 'assumed 10 µs per small all-reduce inside a node (order of the NCCL tests latency for small messages)',
   prefillBatchTokens: 'assumed 8192 prompt tokens per prefill batch (the order of the chunked-prefill token budgets serving engines such as vLLM use)',
-  layerOverheadSeconds: '0 on GPUs (not modeled: serving engines hide kernel launches with CUDA graphs); on local-cpu measured: one decode step of a 1-layer width-8 decoder on the backend',
+  layerOverheadSeconds:
+    '0 on GPUs (not modeled: serving engines hide kernel launches with CUDA graphs); on local-cpu measured: one decode step of a 1-layer width-8 decoder on the backend',
 };

@@ -135,7 +135,7 @@ function collectiveSeconds(req: ServingRequest, pre: Prepared, tokens: number): 
   if (req.count <= 1) return 0;
   if (!pre.link) return Infinity;
   const bytes = tokens * req.shape.hiddenSize * ACTIVATION_BYTES;
-  const perCollective = ((2 * (req.count - 1)) / req.count) * bytes / (pre.link.bytesPerSecond * pre.eff.link) + pre.eff.collectiveLatencySeconds;
+  const perCollective = (((2 * (req.count - 1)) / req.count) * bytes) / (pre.link.bytesPerSecond * pre.eff.link) + pre.eff.collectiveLatencySeconds;
   return 2 * req.shape.layers * perCollective;
 }
 
@@ -169,7 +169,11 @@ export function evaluateBatch(req: ServingRequest, batch: number, pre: Prepared 
     linkSeconds: collectiveSeconds(req, pre, batch),
     hostLinkSeconds,
   };
-  const decodeStepSeconds = Math.max(decodeTerms.computeSeconds, decodeTerms.memorySeconds) + decodeTerms.linkSeconds + decodeTerms.hostLinkSeconds + s.layers * eff.layerOverheadSeconds;
+  const decodeStepSeconds =
+    Math.max(decodeTerms.computeSeconds, decodeTerms.memorySeconds) +
+    decodeTerms.linkSeconds +
+    decodeTerms.hostLinkSeconds +
+    s.layers * eff.layerOverheadSeconds;
   const uncached = P * (1 - req.workload.cacheHitShare);
   const prefill = prefillTimes(req, pre, uncached, P - uncached);
   return {
@@ -180,7 +184,12 @@ export function evaluateBatch(req: ServingRequest, batch: number, pre: Prepared 
     ttftSeconds: prefill.seconds + decodeStepSeconds,
     kvCacheBytes,
     offloadedBytes,
-    decodeBottleneck: argmax({ compute: decodeTerms.computeSeconds, bandwidth: decodeTerms.memorySeconds, link: decodeTerms.linkSeconds, 'host-link': decodeTerms.hostLinkSeconds }),
+    decodeBottleneck: argmax({
+      compute: decodeTerms.computeSeconds,
+      bandwidth: decodeTerms.memorySeconds,
+      link: decodeTerms.linkSeconds,
+      'host-link': decodeTerms.hostLinkSeconds,
+    }),
     prefillBottleneck: prefill.bottleneck,
   };
 }
@@ -193,7 +202,10 @@ function prefillTimes(req: ServingRequest, pre: Prepared, tokens: number, cached
   const offloaded = req.offload ? Math.max(0, pre.weightsBytes - pre.capacityBytes) : 0;
   const host = offloaded === 0 ? 0 : pre.host ? offloaded / (req.count * pre.host * pre.eff.link) : Infinity;
   const link = collectiveSeconds(req, pre, tokens);
-  return { seconds: Math.max(compute, memory) + link + host + req.shape.layers * pre.eff.layerOverheadSeconds, bottleneck: argmax({ compute, bandwidth: memory, link, 'host-link': host }) };
+  return {
+    seconds: Math.max(compute, memory) + link + host + req.shape.layers * pre.eff.layerOverheadSeconds,
+    bottleneck: argmax({ compute, bandwidth: memory, link, 'host-link': host }),
+  };
 }
 
 /**
@@ -241,20 +253,43 @@ export function planServing(req: ServingRequest): ServingPlan {
     `modeled: ${req.shape.name} (${req.shape.source}, ${req.shape.date}); ${(pre.p.totalParams / 1e9).toFixed(2)}B params, ${(pre.p.activeParams / 1e9).toFixed(2)}B active, ${req.dtype} weights, ${req.kvDtype} KV (${pre.kvBytesPerToken} B/token)`,
     `${req.count} × ${d.id}: ${sourced(`${pre.peak.peakDtype} peak FLOP/s`, pre.peak.flops)}; ${sourced('memory bandwidth B/s', d.memoryBandwidthBytesPerSecond)}; ${sourced('memory bytes', d.memoryBytes)}; ${sourced('USD/hour', d.usdPerHour)}`,
     ...(pre.link ? [`collectives over the ${pre.link.what} at ${pre.link.bytesPerSecond.toPrecision(4)} B/s`] : []),
-    `efficiencies: ${Object.entries(pre.eff).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+    `efficiencies: ${Object.entries(pre.eff)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')}`,
     'decode step = max(B·FLOPs/(peak·eff), (weights read + B·KV)/(bandwidth·eff)) + collectives + host-link stream; TTFT = prefill + one step',
   ];
   const memory = { weightsBytes: pre.weightsBytes, kvCacheBytes: 0, capacityBytes: pre.capacityBytes, offloadedBytes: 0, missingBytes: 0 };
   const empty = {
-    model: req.shape.id, device: d.id, count: req.count, dtype: req.dtype, kvDtype: req.kvDtype, batch: null,
-    ttftSeconds: null, tpotSeconds: null, outputTokensPerSecondPerDevice: null, inputTokensPerSecondPerDevice: null, outputTokensPerSecondPerUser: null,
-    usdPerMInputTokens: null, usdPerMCachedInputTokens: null, usdPerMOutputTokens: null, bottleneck: null,
-    bottlenecks: { decode: null, prefill: null, batch: null }, label: 'modeled' as const, provenance,
+    model: req.shape.id,
+    device: d.id,
+    count: req.count,
+    dtype: req.dtype,
+    kvDtype: req.kvDtype,
+    batch: null,
+    ttftSeconds: null,
+    tpotSeconds: null,
+    outputTokensPerSecondPerDevice: null,
+    inputTokensPerSecondPerDevice: null,
+    outputTokensPerSecondPerUser: null,
+    usdPerMInputTokens: null,
+    usdPerMCachedInputTokens: null,
+    usdPerMOutputTokens: null,
+    bottleneck: null,
+    bottlenecks: { decode: null, prefill: null, batch: null },
+    label: 'modeled' as const,
+    provenance,
   };
   const wanted = req.batch ?? 1;
   if (limit < wanted) {
     const missingBytes = pre.weightsBytes + wanted * pre.kvBytesPerSequence - pre.capacityBytes;
-    return { ...empty, fits: false, meetsTarget: false, memory: { ...memory, kvCacheBytes: wanted * pre.kvBytesPerSequence, missingBytes }, fitOptions: fitOptions(req, wanted), unmet: `does not fit: ${formatBytes(missingBytes)} missing for batch ${wanted}` };
+    return {
+      ...empty,
+      fits: false,
+      meetsTarget: false,
+      memory: { ...memory, kvCacheBytes: wanted * pre.kvBytesPerSequence, missingBytes },
+      fitOptions: fitOptions(req, wanted),
+      unmet: `does not fit: ${formatBytes(missingBytes)} missing for batch ${wanted}`,
+    };
   }
   let best: BatchEvaluation | undefined;
   let closest: BatchEvaluation | undefined;
@@ -263,15 +298,26 @@ export function planServing(req: ServingRequest): ServingPlan {
     const e = evaluateBatch(req, b, pre);
     if (!closest || e.decodeStepSeconds < closest.decodeStepSeconds) closest = e;
     if (!meets(e, req.target)) continue;
-    if (!best || b / e.decodeStepSeconds > best.batch / best.decodeStepSeconds * (1 + 1e-12)) best = e;
+    if (!best || b / e.decodeStepSeconds > (best.batch / best.decodeStepSeconds) * (1 + 1e-12)) best = e;
   }
   if (!best) {
     const c = closest as BatchEvaluation;
     const why = [
-      req.target.minOutputTokensPerSecondPerUser !== undefined ? `best per-user speed ${(1 / c.decodeStepSeconds).toFixed(2)} tokens/s (batch ${c.batch}) < ${req.target.minOutputTokensPerSecondPerUser} wanted` : '',
+      req.target.minOutputTokensPerSecondPerUser !== undefined
+        ? `best per-user speed ${(1 / c.decodeStepSeconds).toFixed(2)} tokens/s (batch ${c.batch}) < ${req.target.minOutputTokensPerSecondPerUser} wanted`
+        : '',
       req.target.maxTtftSeconds !== undefined ? `TTFT ${c.ttftSeconds.toPrecision(3)} s at batch ${c.batch} vs ${req.target.maxTtftSeconds} s allowed` : '',
-    ].filter(Boolean).join('; ');
-    return { ...empty, fits: true, meetsTarget: false, memory: { ...memory, kvCacheBytes: c.kvCacheBytes }, fitOptions: [], unmet: `no batch meets the target: ${why}` };
+    ]
+      .filter(Boolean)
+      .join('; ');
+    return {
+      ...empty,
+      fits: true,
+      meetsTarget: false,
+      memory: { ...memory, kvCacheBytes: c.kvCacheBytes },
+      fitOptions: [],
+      unmet: `no batch meets the target: ${why}`,
+    };
   }
   const e = best;
   const uncachedPerRequest = pre.P * (1 - req.workload.cacheHitShare);
@@ -280,7 +326,13 @@ export function planServing(req: ServingRequest): ServingPlan {
   const secondsPerCachedToken = pre.kvBytesPerToken / (req.count * d.memoryBandwidthBytesPerSecond.value * pre.eff.memoryBandwidth);
   const capacityBound = req.batch === undefined && !req.offload && e.batch === fitLimit && fitLimit < searchLimit;
   const targetBound = req.batch === undefined && e.batch < limit && !capacityBound;
-  const batchBound: Bottleneck = capacityBound ? 'capacity' : targetBound && meets(evaluateBatch(req, e.batch + 1, pre), req.target) ? e.decodeBottleneck : targetBound ? 'target' : e.decodeBottleneck;
+  const batchBound: Bottleneck = capacityBound
+    ? 'capacity'
+    : targetBound && meets(evaluateBatch(req, e.batch + 1, pre), req.target)
+      ? e.decodeBottleneck
+      : targetBound
+        ? 'target'
+        : e.decodeBottleneck;
   return {
     ...empty,
     batch: e.batch,
@@ -314,7 +366,8 @@ function fitOptions(req: ServingRequest, batch: number): string[] {
     }
   }
   for (const dtype of ['fp8', 'int8', 'int4'] as const) {
-    if (DTYPE_BYTES[dtype] < DTYPE_BYTES[req.dtype] && fitsWith({ ...req, dtype, kvDtype: DTYPE_BYTES[req.kvDtype] > 1 ? 'fp8' : req.kvDtype })) options.push(`--dtype ${dtype}${DTYPE_BYTES[req.kvDtype] > 1 ? ' (with fp8 KV cache)' : ''}`);
+    if (DTYPE_BYTES[dtype] < DTYPE_BYTES[req.dtype] && fitsWith({ ...req, dtype, kvDtype: DTYPE_BYTES[req.kvDtype] > 1 ? 'fp8' : req.kvDtype }))
+      options.push(`--dtype ${dtype}${DTYPE_BYTES[req.kvDtype] > 1 ? ' (with fp8 KV cache)' : ''}`);
   }
   const missing = prepare(req).weightsBytes + batch * prepare(req).kvBytesPerSequence - prepare(req).capacityBytes;
   options.push(`--offload (${formatBytes(missing)} in host memory, streamed over the host link every step)`);

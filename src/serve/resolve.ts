@@ -26,20 +26,60 @@ export function resolveShape(spec: string, flag = '--model', extra: readonly Mod
   if (known) return known;
   if (spec === 'transformer') {
     const d = zooTransformerDecoder();
-    return custom(`transformer (zoo default)`, d.layers, d.hidden, d.heads, d.heads, d.ffn, d.vocab, 'plain', 'the zoo transformer defaults (src/bench/zoo/options.ts)');
+    return custom(
+      `transformer (zoo default)`,
+      d.layers,
+      d.hidden,
+      d.heads,
+      d.heads,
+      d.ffn,
+      d.vocab,
+      'plain',
+      'the zoo transformer defaults (src/bench/zoo/options.ts)',
+    );
   }
   if (isTransformerShape(spec)) {
     const t = parseTransformerShape(spec, flag);
     return custom(spec, t.layers, t.hidden, t.heads, t.kvHeads, t.ffn, t.vocab, t.mlp === 'swiglu' ? 'gated' : 'plain', `given by ${flag}`, t.seq);
   }
-  throw new UsageError(flag, `unknown model "${spec}"`, `${shapeIds(extra).join(', ')}, transformer, or transformer:layers=..,hidden=..,heads=..,seq=..,vocab=..`);
+  throw new UsageError(
+    flag,
+    `unknown model "${spec}"`,
+    `${shapeIds(extra).join(', ')}, transformer, or transformer:layers=..,hidden=..,heads=..,seq=..,vocab=..`,
+  );
 }
 
-function custom(id: string, layers: number, hidden: number, heads: number, kvHeads: number, ffn: number, vocab: number, mlp: 'gated' | 'plain', source: string, seq = 1 << 20): ModelShape {
+function custom(
+  id: string,
+  layers: number,
+  hidden: number,
+  heads: number,
+  kvHeads: number,
+  ffn: number,
+  vocab: number,
+  mlp: 'gated' | 'plain',
+  source: string,
+  seq = 1 << 20,
+): ModelShape {
   if (hidden % heads !== 0) throw new UsageError('--model', `hidden (${hidden}) must be a multiple of heads (${heads})`);
   return {
-    id, name: id, layers, hiddenSize: hidden, heads, kvHeads, headDim: hidden / heads, intermediateSize: ffn, mlp, vocabSize: vocab,
-    tiedEmbeddings: false, positionEmbeddings: 0, norm: mlp === 'gated' ? 'rmsnorm' : 'layernorm', biases: 'none', maxContextTokens: seq,
-    source, date: 'n/a', published: { totalParams: 0, source: 'none: a user shape' },
+    id,
+    name: id,
+    layers,
+    hiddenSize: hidden,
+    heads,
+    kvHeads,
+    headDim: hidden / heads,
+    intermediateSize: ffn,
+    mlp,
+    vocabSize: vocab,
+    tiedEmbeddings: false,
+    positionEmbeddings: 0,
+    norm: mlp === 'gated' ? 'rmsnorm' : 'layernorm',
+    biases: 'none',
+    maxContextTokens: seq,
+    source,
+    date: 'n/a',
+    published: { totalParams: 0, source: 'none: a user shape' },
   };
 }

@@ -80,7 +80,10 @@ const GPT2: ModelShape = {
   maxContextTokens: 1024,
   source: 'openai-community/gpt2 config.json (n_layer 12, n_embd 768, n_head 12, n_positions 1024, vocab_size 50257, n_inner null = 4·n_embd)',
   date: '2019-02',
-  published: { totalParams: 124e6, source: 'Radford et al. 2019, "Language Models are Unsupervised Multitask Learners" (117M as first stated; 124M as released, Hugging Face model card)' },
+  published: {
+    totalParams: 124e6,
+    source: 'Radford et al. 2019, "Language Models are Unsupervised Multitask Learners" (117M as first stated; 124M as released, Hugging Face model card)',
+  },
 };
 
 const LLAMA31_8B: ModelShape = {
@@ -99,7 +102,8 @@ const LLAMA31_8B: ModelShape = {
   norm: 'rmsnorm',
   biases: 'none',
   maxContextTokens: 131072,
-  source: 'meta-llama/Llama-3.1-8B config.json (num_hidden_layers 32, hidden_size 4096, num_attention_heads 32, num_key_value_heads 8, intermediate_size 14336, vocab_size 128256, max_position_embeddings 131072)',
+  source:
+    'meta-llama/Llama-3.1-8B config.json (num_hidden_layers 32, hidden_size 4096, num_attention_heads 32, num_key_value_heads 8, intermediate_size 14336, vocab_size 128256, max_position_embeddings 131072)',
   date: '2024-07',
   published: { totalParams: 8.03e9, source: 'meta-llama/Llama-3.1-8B model card: 8.03B parameters' },
 };
@@ -113,7 +117,8 @@ const LLAMA31_70B: ModelShape = {
   heads: 64,
   kvHeads: 8,
   intermediateSize: 28672,
-  source: 'meta-llama/Llama-3.1-70B config.json (num_hidden_layers 80, hidden_size 8192, num_attention_heads 64, num_key_value_heads 8, intermediate_size 28672, vocab_size 128256)',
+  source:
+    'meta-llama/Llama-3.1-70B config.json (num_hidden_layers 80, hidden_size 8192, num_attention_heads 64, num_key_value_heads 8, intermediate_size 28672, vocab_size 128256)',
   published: { totalParams: 70.6e9, source: 'meta-llama/Llama-3.1-70B model card: 70.6B parameters' },
 };
 
@@ -134,7 +139,8 @@ const MIXTRAL_8X7B: ModelShape = {
   biases: 'none',
   maxContextTokens: 32768,
   moe: { routedExperts: 8, expertsPerToken: 2, sharedExperts: 0, expertIntermediateSize: 14336, firstDenseLayers: 0 },
-  source: 'mistralai/Mixtral-8x7B-v0.1 config.json (num_hidden_layers 32, hidden_size 4096, num_key_value_heads 8, intermediate_size 14336, num_local_experts 8, num_experts_per_tok 2, vocab_size 32000)',
+  source:
+    'mistralai/Mixtral-8x7B-v0.1 config.json (num_hidden_layers 32, hidden_size 4096, num_key_value_heads 8, intermediate_size 14336, num_local_experts 8, num_experts_per_tok 2, vocab_size 32000)',
   date: '2023-12',
   published: { totalParams: 46.7e9, activeParams: 12.9e9, source: 'Mistral AI, "Mixtral of experts" (2023-12-11): 46.7B total, 12.9B used per token' },
 };
@@ -155,7 +161,8 @@ const QWEN25_7B: ModelShape = {
   norm: 'rmsnorm',
   biases: 'qkv',
   maxContextTokens: 131072,
-  source: 'Qwen/Qwen2.5-7B config.json (num_hidden_layers 28, hidden_size 3584, num_attention_heads 28, num_key_value_heads 4, intermediate_size 18944, vocab_size 152064, tie_word_embeddings false; QKV bias per Qwen2)',
+  source:
+    'Qwen/Qwen2.5-7B config.json (num_hidden_layers 28, hidden_size 3584, num_attention_heads 28, num_key_value_heads 4, intermediate_size 18944, vocab_size 152064, tie_word_embeddings false; QKV bias per Qwen2)',
   date: '2024-09',
   published: { totalParams: 7.61e9, source: 'Qwen/Qwen2.5-7B model card: 7.61B parameters' },
 };
@@ -178,7 +185,8 @@ const DEEPSEEK_V2: ModelShape = {
   maxContextTokens: 131072,
   moe: { routedExperts: 160, expertsPerToken: 6, sharedExperts: 2, expertIntermediateSize: 1536, firstDenseLayers: 1 },
   mla: { kvLoraRank: 512, qLoraRank: 1536, qkNopeHeadDim: 128, qkRopeHeadDim: 64, vHeadDim: 128 },
-  source: 'deepseek-ai/DeepSeek-V2 config.json (num_hidden_layers 60, hidden_size 5120, num_attention_heads 128, kv_lora_rank 512, q_lora_rank 1536, qk_nope_head_dim 128, qk_rope_head_dim 64, v_head_dim 128, intermediate_size 12288, moe_intermediate_size 1536, n_routed_experts 160, n_shared_experts 2, num_experts_per_tok 6, first_k_dense_replace 1, vocab_size 102400)',
+  source:
+    'deepseek-ai/DeepSeek-V2 config.json (num_hidden_layers 60, hidden_size 5120, num_attention_heads 128, kv_lora_rank 512, q_lora_rank 1536, qk_nope_head_dim 128, qk_rope_head_dim 64, v_head_dim 128, intermediate_size 12288, moe_intermediate_size 1536, n_routed_experts 160, n_shared_experts 2, num_experts_per_tok 6, first_k_dense_replace 1, vocab_size 102400)',
   date: '2024-05',
   published: { totalParams: 236e9, activeParams: 21e9, source: 'DeepSeek-AI 2024, "DeepSeek-V2" (arXiv:2405.04434): 236B total, 21B activated per token' },
 };
@@ -192,9 +200,15 @@ const DEEPSEEK_V3: ModelShape = {
   intermediateSize: 18432,
   vocabSize: 129280,
   moe: { routedExperts: 256, expertsPerToken: 8, sharedExperts: 1, expertIntermediateSize: 2048, firstDenseLayers: 3 },
-  source: 'deepseek-ai/DeepSeek-V3 config.json (num_hidden_layers 61, hidden_size 7168, num_attention_heads 128, kv_lora_rank 512, q_lora_rank 1536, qk_rope_head_dim 64, intermediate_size 18432, moe_intermediate_size 2048, n_routed_experts 256, n_shared_experts 1, num_experts_per_tok 8, first_k_dense_replace 3, vocab_size 129280); the multi-token-prediction module is not counted',
+  source:
+    'deepseek-ai/DeepSeek-V3 config.json (num_hidden_layers 61, hidden_size 7168, num_attention_heads 128, kv_lora_rank 512, q_lora_rank 1536, qk_rope_head_dim 64, intermediate_size 18432, moe_intermediate_size 2048, n_routed_experts 256, n_shared_experts 1, num_experts_per_tok 8, first_k_dense_replace 3, vocab_size 129280); the multi-token-prediction module is not counted',
   date: '2024-12',
-  published: { totalParams: 671e9, activeParams: 37e9, source: 'DeepSeek-AI 2024, "DeepSeek-V3 Technical Report" (arXiv:2412.19437): 671B total, 37B activated per token (685B on the hub includes the 14B MTP module)' },
+  published: {
+    totalParams: 671e9,
+    activeParams: 37e9,
+    source:
+      'DeepSeek-AI 2024, "DeepSeek-V3 Technical Report" (arXiv:2412.19437): 671B total, 37B activated per token (685B on the hub includes the 14B MTP module)',
+  },
 };
 
 /** The built-in shapes, smallest first. */

@@ -55,7 +55,12 @@ export class SweepProgress {
 }
 
 /** An onEvent that prints the progress line to `err` (at most every `everyMs`) when `isTTY`; else counts silently. */
-export function sweepProgressPrinter(label: string, total: number, io: { err(text: string): void; isTTY: boolean }, everyMs = 500): { onEvent: (event: SweepEvent) => void; progress: SweepProgress } {
+export function sweepProgressPrinter(
+  label: string,
+  total: number,
+  io: { err(text: string): void; isTTY: boolean },
+  everyMs = 500,
+): { onEvent: (event: SweepEvent) => void; progress: SweepProgress } {
   const progress = new SweepProgress(label, total);
   let lastPrintMs = 0;
   return {

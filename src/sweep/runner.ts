@@ -100,7 +100,10 @@ export function defaultWorkerCount(): number {
 export function runSweep<P, R>(options: SweepOptions<P, R>): Promise<SweepSummary> {
   // Loaded only when asked for: BullMQ and ioredis are not needed by the local pool.
   const queueUrl = options.queue;
-  if (queueUrl) return Promise.all([import('./queue/submit.ts'), import('./queue/url.ts')]).then(([submit, connection]) => submit.runQueueSweep(options, { target: connection.parseQueueUrl(queueUrl) }));
+  if (queueUrl)
+    return Promise.all([import('./queue/submit.ts'), import('./queue/url.ts')]).then(([submit, connection]) =>
+      submit.runQueueSweep(options, { target: connection.parseQueueUrl(queueUrl) }),
+    );
   const summary: SweepSummary = { ran: [], skipped: [], failed: [], aborted: false };
   const queue: Array<{ point: SweepPoint<P>; attempt: number }> = [];
   const seen = new Set<string>();
@@ -115,7 +118,8 @@ export function runSweep<P, R>(options: SweepOptions<P, R>): Promise<SweepSummar
     } else queue.push({ point, attempt: 0 });
   }
   for (const { point } of queue) {
-    for (const dep of point.after ?? []) if (!seen.has(dep)) throw new Error(`runSweep: point "${point.key}" waits for "${dep}", which is not a point of this sweep`);
+    for (const dep of point.after ?? [])
+      if (!seen.has(dep)) throw new Error(`runSweep: point "${point.key}" waits for "${dep}", which is not a point of this sweep`);
   }
   const slots = Math.min(queue.length, Math.max(1, options.workers ?? defaultWorkerCount()));
   if (slots === 0) return Promise.resolve(summary);

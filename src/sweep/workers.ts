@@ -18,7 +18,12 @@ export const WORKERS_OVERRIDE_ENV = 'COSTSIM_MAX_WORKERS';
  * naming `flag` when the request exceeds the cap: the cores of this machine, or
  * COSTSIM_MAX_WORKERS when set (itself at most 256).
  */
-export function resolveWorkerCount(requested: number | undefined, env: Record<string, string | undefined> = {}, cores = Math.max(1, availableParallelism()), flag = '--workers'): number {
+export function resolveWorkerCount(
+  requested: number | undefined,
+  env: Record<string, string | undefined> = {},
+  cores = Math.max(1, availableParallelism()),
+  flag = '--workers',
+): number {
   const override = env[WORKERS_OVERRIDE_ENV];
   let cap = cores;
   if (override !== undefined && override !== '') {

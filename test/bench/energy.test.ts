@@ -31,7 +31,14 @@ describe('energy', () => {
     // c6a.large has 4 GiB = 4.295 GB: CodeCarbon's 3 W per 8 GB gives 1.6106 W of RAM power, by hand.
     const ramWatts = (4 * 1024 ** 3 * 3) / 8e9;
     expect(ramWatts).toBeCloseTo(1.61061, 4);
-    const rapl = estimateEnergy({ device, wallSeconds: 10, cpuSeconds: 5, cpus: 2, raplBefore: readRapl(fakePowercap(0))!, raplAfter: readRapl(fakePowercap(7_000_000))! });
+    const rapl = estimateEnergy({
+      device,
+      wallSeconds: 10,
+      cpuSeconds: 5,
+      cpus: 2,
+      raplBefore: readRapl(fakePowercap(0))!,
+      raplAfter: readRapl(fakePowercap(7_000_000))!,
+    });
     expect(rapl.energyJoules).toBeCloseTo(7 + ramWatts * 10, 9);
     expect(rapl.provenance.kind).toBe('measured');
     const modeled = estimateEnergy({ device, wallSeconds: 10, cpuSeconds: 5, cpus: 2 });
@@ -48,7 +55,10 @@ describe('energy', () => {
     const kwh = oneKwh.energyJoules / 3.6e6;
     expect(oneKwh.carbonGrams).toBeCloseTo(kwh * 480, 9);
     expect(oneKwh.carbonProvenance.source).toMatch(/480 gCO2e\/kWh \(world, default region: Ember/);
-    expect(estimateEnergy({ device, wallSeconds: 3600, cpuSeconds: 7200, cpus: 2, grid: { region: 'france', pue: 1.5 } }).carbonGrams).toBeCloseTo(kwh * 56 * 1.5, 9);
+    expect(estimateEnergy({ device, wallSeconds: 3600, cpuSeconds: 7200, cpus: 2, grid: { region: 'france', pue: 1.5 } }).carbonGrams).toBeCloseTo(
+      kwh * 56 * 1.5,
+      9,
+    );
     expect(() => estimateEnergy({ device, wallSeconds: 1, cpuSeconds: 1, cpus: 1, grid: { region: 'mars' } })).toThrow(/unknown grid region "mars"/);
   });
 });

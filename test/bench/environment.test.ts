@@ -4,8 +4,28 @@ import { tmpdir } from 'node:os';
 import { cacheKeyOf, canonicalJson, gitCommit } from '../../src/bench/environment.ts';
 import type { BenchConfig, BenchEnvironment } from '../../src/bench/record.ts';
 
-const config: BenchConfig = { model: 'mlp', modelOptions: { width: 8, depth: 1 }, batchSize: 8, accumulationSteps: 1, maxSteps: 1, learningRate: 0.001, optimizer: 'adam', seed: 0 };
-const environment: BenchEnvironment = { backend: 'wasm', backendReason: 'best available', node: '20.20.2', tfjs: '4.22.0', cpuModel: 'AMD EPYC', cpuCores: 2, platform: 'linux-x64', gitCommit: 'a'.repeat(40), deviceId: 'aws-c6a.large', costsimVersion: '0.1.0' };
+const config: BenchConfig = {
+  model: 'mlp',
+  modelOptions: { width: 8, depth: 1 },
+  batchSize: 8,
+  accumulationSteps: 1,
+  maxSteps: 1,
+  learningRate: 0.001,
+  optimizer: 'adam',
+  seed: 0,
+};
+const environment: BenchEnvironment = {
+  backend: 'wasm',
+  backendReason: 'best available',
+  node: '20.20.2',
+  tfjs: '4.22.0',
+  cpuModel: 'AMD EPYC',
+  cpuCores: 2,
+  platform: 'linux-x64',
+  gitCommit: 'a'.repeat(40),
+  deviceId: 'aws-c6a.large',
+  costsimVersion: '0.1.0',
+};
 
 describe('bench environment and cache key', () => {
   it('canonical JSON ignores key order and undefined fields', () => {

@@ -44,7 +44,15 @@ describe('runBenchmark', () => {
     expect(m.physicalMemory?.wasmHeapBytes).toBeGreaterThan(m.peakBytes);
     expect(m.physicalMemory?.peakRssBytes).toBeGreaterThan(m.physicalMemory?.wasmHeapBytes ?? 0);
     expect(record.provenance['metrics.physicalMemory.peakRssBytes']?.source).toMatch(/ru_maxrss/);
-    for (const path of ['metrics.testAccuracy', 'metrics.wallSeconds', 'metrics.costUsd', 'metrics.flops.analyticTrainStep', 'metrics.flops.tracedTrainStep', 'metrics.gemmGflops', 'metrics.peakBytes']) {
+    for (const path of [
+      'metrics.testAccuracy',
+      'metrics.wallSeconds',
+      'metrics.costUsd',
+      'metrics.flops.analyticTrainStep',
+      'metrics.flops.tracedTrainStep',
+      'metrics.gemmGflops',
+      'metrics.peakBytes',
+    ]) {
       expect(record.provenance[path]?.source.length ?? 0).toBeGreaterThan(10);
     }
     expect(record.provenance['metrics.costUsd']?.kind).toBe('modeled');
@@ -73,14 +81,19 @@ describe('runBenchmark', () => {
   });
 
   it('says, for the CNN with accumulation, how far k micro-batches are from one batch (batch norm)', async () => {
-    const record = await runBenchmark({ model: 'cnn', modelOptions: { filters1: 4, filters2: 4, dense: 8, dataLimit: 200 }, batchSize: 8, accumulationSteps: 2, maxSteps: 1 }, { ...fast, runs: 1 });
+    const record = await runBenchmark(
+      { model: 'cnn', modelOptions: { filters1: 4, filters2: 4, dense: 8, dataLimit: 200 }, batchSize: 8, accumulationSteps: 2, maxSteps: 1 },
+      { ...fast, runs: 1 },
+    );
     expect(record.metrics.accumulationEquivalence?.updateRelativeDifference).toBeGreaterThan(1e-3);
     expect(record.provenance['metrics.accumulationEquivalence']?.source).toMatch(/batch norm normalises each micro-batch/);
     expect(record.runs).toHaveLength(1);
   });
 
   it('rejects an unknown device and bad configs with errors naming the flag', async () => {
-    await expect(runBenchmark({ ...tiny, maxSteps: 1 }, { deviceId: 'abacus' })).rejects.toThrow(/--device: unknown device "abacus" \(allowed: .*aws-c6a\.large/);
+    await expect(runBenchmark({ ...tiny, maxSteps: 1 }, { deviceId: 'abacus' })).rejects.toThrow(
+      /--device: unknown device "abacus" \(allowed: .*aws-c6a\.large/,
+    );
     await expect(runBenchmark({ ...tiny, maxSteps: 0 }, fast)).rejects.toThrow(UsageError);
     await expect(runBenchmark({ ...tiny, targetAccuracy: 1.5 }, fast)).rejects.toThrow(/--target-accuracy.*\(0, 1\]/);
     await expect(runBenchmark({ ...tiny, model: 'resnet' }, fast)).rejects.toThrow(/--model.*unknown model "resnet".*mlp, cnn, transformer/);

@@ -1,12 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { defaultBenchRuns, meanCi95, studentTCdf, studentTQuantile, summarizeRuns, type RunResult } from '../../src/bench/runs.ts';
 
-const run = (seed: number, wallSeconds: number, reachedTarget = true): RunResult => ({ seed, wallSeconds, steps: 100, reachedTarget, testAccuracy: reachedTarget ? 0.96 : 0.9 });
+const run = (seed: number, wallSeconds: number, reachedTarget = true): RunResult => ({
+  seed,
+  wallSeconds,
+  steps: 100,
+  reachedTarget,
+  testAccuracy: reachedTarget ? 0.96 : 0.9,
+});
 
 describe('Student t quantile', () => {
   it('matches the published two-sided 95% table values (t 0.975)', () => {
     // NIST/SEMATECH e-Handbook of Statistical Methods, table 1.3.6.7.2 (upper critical values of t, 0.025 column).
-    const table: Array<[number, number]> = [[1, 12.706], [2, 4.303], [3, 3.182], [4, 2.776], [5, 2.571], [10, 2.228], [30, 2.042]];
+    const table: Array<[number, number]> = [
+      [1, 12.706],
+      [2, 4.303],
+      [3, 3.182],
+      [4, 2.776],
+      [5, 2.571],
+      [10, 2.228],
+      [30, 2.042],
+    ];
     for (const [df, t] of table) expect(studentTQuantile(0.975, df)).toBeCloseTo(t, 3);
   });
   it('has the closed-form CDF at df 1 (Cauchy) and df 2', () => {

@@ -39,23 +39,49 @@ function base(): { [key: string]: Json } {
   };
 }
 
-const pick = <T,>(rng: Rng, list: readonly T[]): T => list[rng.int(list.length)] as T;
-const clone = <T,>(x: T): T => structuredClone(x);
+const pick = <T>(rng: Rng, list: readonly T[]): T => list[rng.int(list.length)] as T;
+const clone = <T>(x: T): T => structuredClone(x);
 
 /** Mutable mappings of the base where an unknown key or a deleted required key is an error. */
 const mappings = ['', 'demand', 'calendar', 'monteCarlo', 'providers.0', 'providers.1', 'providers.1.strategy', 'providers.2.strategy', 'references.0'];
 /** Required keys per mapping (deleting one must be refused). */
 const required: Array<[string, string]> = [
-  ['demand', 'type'], ['demand', 'mu'], ['providers.0', 'name'], ['providers.0', 'quality'], ['providers.1', 'strategy'], ['providers.2.strategy', 'type'],
-  ['calendar', 'start'], ['calendar', 'periodDays'], ['references.0', 'source'], ['references.0', 'price'], ['references.0', 'date'],
+  ['demand', 'type'],
+  ['demand', 'mu'],
+  ['providers.0', 'name'],
+  ['providers.0', 'quality'],
+  ['providers.1', 'strategy'],
+  ['providers.2.strategy', 'type'],
+  ['calendar', 'start'],
+  ['calendar', 'periodDays'],
+  ['references.0', 'source'],
+  ['references.0', 'price'],
+  ['references.0', 'date'],
 ];
 /** Number fields and values outside their allowed range. */
 const outOfRange: Array<[string, Json[]]> = [
-  ['demand.mu', [0, -1, 5e-324, 1e300]], ['demand.marketSize', [0, -5, 1e308]], ['demand.outsideQuality', [1e300, -1e300]],
-  ['providers.0.quality', [1e300, -1e12]], ['providers.0.marginalCost', [-1, 1e300]], ['providers.0.cash', [-3, 1e300]],
-  ['providers.0.strategy.markup', [-0.5, 1e9]], ['providers.1.strategy.step', [2, -0.1]], ['periods', [0, -1, 1.5, 1e9]],
-  ['monteCarlo.runs', [0, 1e7, 2.5]], ['monteCarlo.percentiles', [[], [101], [-1]]], ['calendar.periodDays', [0, -1, 1e9]],
-  ['references.0.price', [-1, 1e300]], ['seed', [1.5]], ['providers.1.marginalCost', [{ dist: 'lognormal', median: 1e300, sigma: 1 }, { dist: 'lognormal', median: 1, sigma: 1e3 }, { dist: 'normal', mean: 1, sd: 1 }]],
+  ['demand.mu', [0, -1, 5e-324, 1e300]],
+  ['demand.marketSize', [0, -5, 1e308]],
+  ['demand.outsideQuality', [1e300, -1e300]],
+  ['providers.0.quality', [1e300, -1e12]],
+  ['providers.0.marginalCost', [-1, 1e300]],
+  ['providers.0.cash', [-3, 1e300]],
+  ['providers.0.strategy.markup', [-0.5, 1e9]],
+  ['providers.1.strategy.step', [2, -0.1]],
+  ['periods', [0, -1, 1.5, 1e9]],
+  ['monteCarlo.runs', [0, 1e7, 2.5]],
+  ['monteCarlo.percentiles', [[], [101], [-1]]],
+  ['calendar.periodDays', [0, -1, 1e9]],
+  ['references.0.price', [-1, 1e300]],
+  ['seed', [1.5]],
+  [
+    'providers.1.marginalCost',
+    [
+      { dist: 'lognormal', median: 1e300, sigma: 1 },
+      { dist: 'lognormal', median: 1, sigma: 1e3 },
+      { dist: 'normal', mean: 1, sd: 1 },
+    ],
+  ],
 ];
 const badDates = ['2024-13-45', '2023-02-29', '2024-04-31', '2024-00-10', '24-01-01', '2024/01/01', 'yesterday', '2024-1-1'];
 const hostileNames = ['\u001b]0;pwned\u0007\u001b[2J', '\u0000\u0001\u0002', 'x'.repeat(300), '\u009b31m', ''];
@@ -89,11 +115,39 @@ interface Case {
 /** One malformed scenario of a kind chosen by `rng`. */
 function generate(rng: Rng): Case {
   const doc = base();
-  const kind = pick(rng, ['wrong type', 'missing field', 'unknown key', 'out of range', 'bad date', 'alias', 'huge value', 'hostile name', 'syntax', 'duplicate key', 'not a mapping', 'bad bench']);
+  const kind = pick(rng, [
+    'wrong type',
+    'missing field',
+    'unknown key',
+    'out of range',
+    'bad date',
+    'alias',
+    'huge value',
+    'hostile name',
+    'syntax',
+    'duplicate key',
+    'not a mapping',
+    'bad bench',
+  ]);
   const text = (d: Json) => stringify(d);
   switch (kind) {
     case 'wrong type': {
-      const path = pick(rng, ['name', 'periods', 'seed', 'demand.mu', 'demand.type', 'providers', 'providers.0.name', 'providers.0.quality', 'providers.1.strategy', 'providers.2.strategy.type', 'monteCarlo.runs', 'references.0.date', 'calendar', 'unit']);
+      const path = pick(rng, [
+        'name',
+        'periods',
+        'seed',
+        'demand.mu',
+        'demand.type',
+        'providers',
+        'providers.0.name',
+        'providers.0.quality',
+        'providers.1.strategy',
+        'providers.2.strategy.type',
+        'monteCarlo.runs',
+        'references.0.date',
+        'calendar',
+        'unit',
+      ]);
       setIn(doc, path, wrongType(rng, getIn(doc, path)));
       return { kind, text: text(doc) };
     }
@@ -105,7 +159,8 @@ function generate(rng: Rng): Case {
     case 'unknown key': {
       const at = pick(rng, mappings);
       const key = pick(rng, ['colour', 'Mu', 'providers ', 'price', '__proto__', 'constructor', `k${rng.int(1000)}`]);
-      if (getIn(doc, at) && typeof getIn(doc, at) === 'object' && key in (getIn(doc, at) as object) && !['__proto__', 'constructor'].includes(key)) return { kind, text: `${text(doc)}zzUnknown: 1\n` };
+      if (getIn(doc, at) && typeof getIn(doc, at) === 'object' && key in (getIn(doc, at) as object) && !['__proto__', 'constructor'].includes(key))
+        return { kind, text: `${text(doc)}zzUnknown: 1\n` };
       const target = getIn(doc, at) as { [k: string]: Json };
       Object.defineProperty(target, key, { value: rng.int(10), enumerable: true, writable: true, configurable: true });
       return { kind, text: text(doc) };
@@ -120,8 +175,22 @@ function generate(rng: Rng): Case {
       return { kind, text: text(doc) };
     }
     case 'alias': {
-      const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]', 'e: [*d, *d, *d, *d, *d, *d, *d, *d, *d]'].join('\n');
-      return { kind, text: pick(rng, [`${text(doc)}seed: *nowhere\n`, `${bomb}\n`, `${text(doc)}periods: *p\n`, text(doc).replace('periods: 6', 'periods: &p 6').concat('extra: *p\n')]) };
+      const bomb = [
+        'a: &a [x, x, x, x, x, x, x, x, x]',
+        'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]',
+        'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]',
+        'd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]',
+        'e: [*d, *d, *d, *d, *d, *d, *d, *d, *d]',
+      ].join('\n');
+      return {
+        kind,
+        text: pick(rng, [
+          `${text(doc)}seed: *nowhere\n`,
+          `${bomb}\n`,
+          `${text(doc)}periods: *p\n`,
+          text(doc).replace('periods: 6', 'periods: &p 6').concat('extra: *p\n'),
+        ]),
+      };
     }
     case 'huge value': {
       const choice = rng.int(5);
@@ -153,7 +222,16 @@ function generate(rng: Rng): Case {
     }
     case 'syntax': {
       const t = text(doc);
-      return { kind, text: pick(rng, [t.slice(0, Math.floor(t.length / 2)) + '\n  - [unclosed', `${t}demand: { type: logit\n`, t.replace('providers:', 'providers:\n\t- bad tab'), `${t}: no key\n`, '{'.repeat(2000)]) };
+      return {
+        kind,
+        text: pick(rng, [
+          t.slice(0, Math.floor(t.length / 2)) + '\n  - [unclosed',
+          `${t}demand: { type: logit\n`,
+          t.replace('providers:', 'providers:\n\t- bad tab'),
+          `${t}: no key\n`,
+          '{'.repeat(2000),
+        ]),
+      };
     }
     case 'duplicate key':
       return { kind, text: `${text(doc)}${pick(rng, ['periods: 8', 'name: twice', 'seed: 3'])}\n` };
@@ -161,16 +239,18 @@ function generate(rng: Rng): Case {
       return { kind, text: pick(rng, ['- a\n- b\n', '42\n', '"just text"\n', 'null\n', '', '# only a comment\n']) };
     default: {
       // bench section errors only `run` would have reached before: all refused at parse time.
-      setIn(doc, 'bench', [pick(rng, [
-        { id: 'b', model: 'rnn', steps: 2, device: 'aws-c6a.large' },
-        { id: 'b', model: 'mlp', steps: 0, device: 'aws-c6a.large' },
-        { id: 'b', model: 'mlp', steps: 2, device: 'tpu-v9' },
-        { id: 'b b', model: 'mlp', steps: 2, device: 'aws-c6a.large' },
-        { id: 'b', model: 'mlp', device: 'aws-c6a.large' },
-        { id: 'b', model: 'mlp', steps: 2, batch: 1e9, device: 'aws-c6a.large' },
-        { id: 'b', model: 'mlp', steps: 2, device: 'aws-c6a.large', modelOptions: { width: 1e9 } },
-        { id: 'b', model: 'transformer', steps: 2, device: 'aws-c6a.large', modelOptions: { layers: 100000, colour: 1 } },
-      ] as Json[])]);
+      setIn(doc, 'bench', [
+        pick(rng, [
+          { id: 'b', model: 'rnn', steps: 2, device: 'aws-c6a.large' },
+          { id: 'b', model: 'mlp', steps: 0, device: 'aws-c6a.large' },
+          { id: 'b', model: 'mlp', steps: 2, device: 'tpu-v9' },
+          { id: 'b b', model: 'mlp', steps: 2, device: 'aws-c6a.large' },
+          { id: 'b', model: 'mlp', device: 'aws-c6a.large' },
+          { id: 'b', model: 'mlp', steps: 2, batch: 1e9, device: 'aws-c6a.large' },
+          { id: 'b', model: 'mlp', steps: 2, device: 'aws-c6a.large', modelOptions: { width: 1e9 } },
+          { id: 'b', model: 'transformer', steps: 2, device: 'aws-c6a.large', modelOptions: { layers: 100000, colour: 1 } },
+        ] as Json[]),
+      ]);
       return { kind, text: text(doc) };
     }
   }
@@ -181,7 +261,7 @@ const CASES = 320;
 const RUN_EVERY = 6;
 
 describe('fuzz: malformed scenarios through simulate, equilibrium and run', () => {
-  it('the unmutated base scenario is valid (so every refusal below is the mutation\'s)', () => {
+  it("the unmutated base scenario is valid (so every refusal below is the mutation's)", () => {
     expect(parseScenario(stringify(base()), 'base.yaml').market?.providers).toHaveLength(3);
   });
 
@@ -230,7 +310,12 @@ describe('fuzz: malformed scenarios through simulate, equilibrium and run', () =
     }
     const total = (m: Record<string, number>) => Object.values(m).reduce((a, b) => a + b, 0);
     // The counts for the issue's closing note.
-    console.log(`fuzz: ${CASES} scenarios, ${invocations} invocations: tried ${total(tried)}, handled ${total(handled)}\n${Object.keys(tried).sort().map((k) => `  ${k}: ${handled[k] ?? 0}/${tried[k]}`).join('\n')}`);
+    console.log(
+      `fuzz: ${CASES} scenarios, ${invocations} invocations: tried ${total(tried)}, handled ${total(handled)}\n${Object.keys(tried)
+        .sort()
+        .map((k) => `  ${k}: ${handled[k] ?? 0}/${tried[k]}`)
+        .join('\n')}`,
+    );
     expect(failures).toEqual([]);
     expect(total(handled)).toBe(total(tried));
     expect(Object.keys(tried).length).toBeGreaterThanOrEqual(30); // every kind reached through at least simulate and equilibrium

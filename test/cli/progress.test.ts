@@ -34,7 +34,8 @@ function recorder(clock: ProgressClock) {
   return { lines, err: (text: string) => lines.push({ atMs: clock.nowMs(), text }) };
 }
 
-const maxGapMs = (lines: Array<{ atMs: number }>, endMs: number) => Math.max(...[...lines.map((l) => l.atMs), endMs].map((t, i, all) => (i === 0 ? t : t - (all[i - 1] as number))));
+const maxGapMs = (lines: Array<{ atMs: number }>, endMs: number) =>
+  Math.max(...[...lines.map((l) => l.atMs), endMs].map((t, i, all) => (i === 0 ? t : t - (all[i - 1] as number))));
 
 describe('LineProgress (stderr not a terminal)', () => {
   it('prints one line per phase, numbered against the plan', () => {
@@ -46,7 +47,11 @@ describe('LineProgress (stderr not a terminal)', () => {
     p.advance('mlp: cached');
     p.phase('market', 4, '4 Monte Carlo runs');
     p.done();
-    expect(out.lines.map((l) => l.text)).toEqual(['costsim: [1/3] bench: 2 models to train on cpu', 'costsim: [2/3] market: 4 Monte Carlo runs', 'costsim: done in 0 s']);
+    expect(out.lines.map((l) => l.text)).toEqual([
+      'costsim: [1/3] bench: 2 models to train on cpu',
+      'costsim: [2/3] market: 4 Monte Carlo runs',
+      'costsim: done in 0 s',
+    ]);
   });
 
   it('during a cold run of 3 minutes, no 15 s pass without a line, whether work reports events or only the timer fires', () => {

@@ -15,7 +15,8 @@ const figures = (d: Device): Array<[string, Sourced]> => [
 describe('device catalogue', () => {
   it('has the devices the issue asks for, ids unique', () => {
     const ids = deviceIds();
-    for (const id of ['t4', 'l4', 'a10g', 'a100-40gb', 'a100-80gb', 'h100-sxm', 'h100-pcie', 'h200', 'mi300x', 'aws-c6a.large', 'gcp-n2d-standard-2']) expect(ids).toContain(id);
+    for (const id of ['t4', 'l4', 'a10g', 'a100-40gb', 'a100-80gb', 'h100-sxm', 'h100-pcie', 'h200', 'mi300x', 'aws-c6a.large', 'gcp-n2d-standard-2'])
+      expect(ids).toContain(id);
     expect(new Set(ids).size).toBe(DEVICE_CATALOG.length);
   });
 

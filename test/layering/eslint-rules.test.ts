@@ -37,13 +37,26 @@ describe('ESLint layering rules', () => {
   });
 
   it('cli/ importing a file inside a layer fails; the layer index (or a sub-layer index) passes', async () => {
-    const inside = await restricted('src/cli/commands/fixture.ts', "import { defaultStorePath } from '../../bench/store.ts';\nexport const a = defaultStorePath;\n");
+    const inside = await restricted(
+      'src/cli/commands/fixture.ts',
+      "import { defaultStorePath } from '../../bench/store.ts';\nexport const a = defaultStorePath;\n",
+    );
     expect(inside).toHaveLength(1);
     expect(inside[0]).toContain('cli/ imports a layer only through its index.ts');
-    expect(await restricted('src/cli/commands/fixture.ts', "import { defaultStorePath } from '../../bench/index.ts';\nimport { measureSweep } from '../../serve/measure/index.ts';\nexport const a = [defaultStorePath, measureSweep];\n")).toEqual([]);
+    expect(
+      await restricted(
+        'src/cli/commands/fixture.ts',
+        "import { defaultStorePath } from '../../bench/index.ts';\nimport { measureSweep } from '../../serve/measure/index.ts';\nexport const a = [defaultStorePath, measureSweep];\n",
+      ),
+    ).toEqual([]);
   });
 
   it('bench/ may import both', async () => {
-    expect(await restricted('src/bench/fixture.ts', "import * as tf from '@tensorflow/tfjs';\nimport { initRuntime } from '../runtime/index.ts';\nexport const a = [tf, initRuntime];\n")).toEqual([]);
+    expect(
+      await restricted(
+        'src/bench/fixture.ts',
+        "import * as tf from '@tensorflow/tfjs';\nimport { initRuntime } from '../runtime/index.ts';\nexport const a = [tf, initRuntime];\n",
+      ),
+    ).toEqual([]);
   });
 });

@@ -22,12 +22,20 @@ describe('calibrationReport on china-2024-price-war', () => {
     expect(r.observations.periods).toEqual([10]);
     expect(r.observations.assumed).toBe(r.observations.count); // no published shares: every observation says it is assumed
     expect(r.muSource).toBe('scenario');
-    expect(r.outOfSample?.rows.map((x) => `${x.provider} ${x.date}`)).toEqual(['ByteDance 2024-05-15', 'Alibaba 2024-05-21', 'Baidu 2024-05-21', 'Tencent 2024-05-22']);
+    expect(r.outOfSample?.rows.map((x) => `${x.provider} ${x.date}`)).toEqual([
+      'ByteDance 2024-05-15',
+      'Alibaba 2024-05-21',
+      'Baidu 2024-05-21',
+      'Tencent 2024-05-22',
+    ]);
     expect(r.outOfSample?.label).toMatch(/^out of sample/);
     expect(r.fullFit?.label).toMatch(/^full fit: the scenario as written/);
     // Mean absolute error by hand from the rows.
     const rows = r.outOfSample!.rows;
-    expect(r.outOfSample!.meanAbsErrorUsd).toBeCloseTo(rows.reduce((s, x) => s + Math.abs((x.modelPriceUsd as number) - x.referencePriceUsd), 0) / rows.length, 12);
+    expect(r.outOfSample!.meanAbsErrorUsd).toBeCloseTo(
+      rows.reduce((s, x) => s + Math.abs((x.modelPriceUsd as number) - x.referencePriceUsd), 0) / rows.length,
+      12,
+    );
   });
 
   it('prints the errors the README table quotes (out of sample 1.06, no change 1.26, full fit 0.006 USD per 1M blended tokens)', () => {
@@ -51,7 +59,12 @@ describe('calibrationReport on china-2024-price-war', () => {
     // With the market size fixed (elasticity 0) the implied costs make the observed prices a logitNash equilibrium.
     const fixed = parseScenario(text.replace('priceElasticity: 0.5', 'priceElasticity: 0'), file);
     const c = calibrate(fixed);
-    const nash = logitNash({ quality: c.providers.map((p) => p.quality), marginalCostUsd: c.providers.map((p) => p.impliedMarginalCostUsd), mu: c.mu, outsideQuality: c.outsideQuality });
+    const nash = logitNash({
+      quality: c.providers.map((p) => p.quality),
+      marginalCostUsd: c.providers.map((p) => p.impliedMarginalCostUsd),
+      mu: c.mu,
+      outsideQuality: c.outsideQuality,
+    });
     const observed = fixed.observations.map((o) => o.priceUsd);
     nash.forEach((e, j) => expect(e.price).toBeCloseTo(observed[j]!, 9));
   });

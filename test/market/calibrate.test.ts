@@ -64,7 +64,16 @@ function observe(a: number[], prices: number[][], mu: number, a0: number, nested
 describe('calibrateDemand: Berry (1994) inversion', () => {
   it('recovers the qualities and μ of logit shares at known values over three periods to 1e-6', () => {
     const a = [2, 1.5, 1.1];
-    const obs = observe(a, [[1, 0.8, 0.5], [0.9, 0.85, 0.4], [0.7, 0.8, 0.45]], 0.25, 0.3);
+    const obs = observe(
+      a,
+      [
+        [1, 0.8, 0.5],
+        [0.9, 0.85, 0.4],
+        [0.7, 0.8, 0.45],
+      ],
+      0.25,
+      0.3,
+    );
     const cal = calibrateDemand({ ...base, observations: obs, providers: 3, mu: 9 });
     expect(cal.muSource).toBe('fitted');
     expect(Math.abs(cal.mu - 0.25)).toBeLessThan(1e-6);
@@ -75,7 +84,17 @@ describe('calibrateDemand: Berry (1994) inversion', () => {
   it('recovers qualities and μ under nested logit (open vs closed nests, σ = 0.6) to 1e-6', () => {
     const a = [2, 1.5, 1.1, 1.3];
     const nested = { nestOf: [0, 0, 1, 1], sigma: 0.6 };
-    const obs = observe(a, [[1, 0.8, 0.5, 0.6], [0.9, 0.85, 0.2, 0.6], [0.7, 0.8, 0.45, 0.3]], 0.4, 0.3, nested);
+    const obs = observe(
+      a,
+      [
+        [1, 0.8, 0.5, 0.6],
+        [0.9, 0.85, 0.2, 0.6],
+        [0.7, 0.8, 0.45, 0.3],
+      ],
+      0.4,
+      0.3,
+      nested,
+    );
     const cal = calibrateDemand({ ...base, observations: obs, providers: 4, mu: 9, nested });
     expect(Math.abs(cal.mu - 0.4)).toBeLessThan(1e-6);
     a.forEach((ai, j) => expect(Math.abs(cal.providers[j]!.quality - ai)).toBeLessThan(1e-6));
@@ -91,11 +110,19 @@ describe('calibrateDemand: Berry (1994) inversion', () => {
     m.quality.forEach((q, j) => expect(cal.providers[j]!.quality).toBeCloseTo(q, 9));
   });
 
-  it('two Nash periods at different costs: μ fitted, qualities and both periods\' costs recovered', () => {
+  it("two Nash periods at different costs: μ fitted, qualities and both periods' costs recovered", () => {
     const q = [2, 2.3, 1.8];
     const c1 = [1, 1.2, 0.7];
     const c2 = [0.5, 1.2, 0.9];
-    const obs = [c1, c2].flatMap((c, t) => logitNash({ quality: q, marginalCostUsd: c, mu: 0.3, outsideQuality: 0 }).map((e, j) => ({ period: t, provider: j, priceUsd: e.price, share: e.consumerShare, knownCostUsd: NaN })));
+    const obs = [c1, c2].flatMap((c, t) =>
+      logitNash({ quality: q, marginalCostUsd: c, mu: 0.3, outsideQuality: 0 }).map((e, j) => ({
+        period: t,
+        provider: j,
+        priceUsd: e.price,
+        share: e.consumerShare,
+        knownCostUsd: NaN,
+      })),
+    );
     const cal = calibrateDemand({ ...base, outsideQuality: 0, observations: obs, providers: 3, mu: 5 });
     expect(Math.abs(cal.mu - 0.3)).toBeLessThan(1e-6);
     q.forEach((qi, j) => expect(Math.abs(cal.providers[j]!.quality - qi)).toBeLessThan(1e-6));
@@ -114,7 +141,15 @@ describe('calibrateDemand: Berry (1994) inversion', () => {
   });
 
   it('implied costs at numeric Nash prices of nested logit with price-elastic size equal the true costs (second method: src/market/stage.ts best responses)', () => {
-    const demand = { type: 'logit' as const, mu: 0.3, outsideQuality: 0, marketSize: 1000, priceElasticity: 0.5, referencePriceUsd: 1, nestedLogit: { sigma: 0.5, nestOf: [0, 0, 1], nests: ['closed', 'open'] } };
+    const demand = {
+      type: 'logit' as const,
+      mu: 0.3,
+      outsideQuality: 0,
+      marketSize: 1000,
+      priceElasticity: 0.5,
+      referencePriceUsd: 1,
+      nestedLogit: { sigma: 0.5, nestOf: [0, 0, 1], nests: ['closed', 'open'] },
+    };
     const c = [0.6, 0.8, 0.3];
     const eq = solveStage({ demand, quality: [2, 2.2, 1.5], marginalCostUsd: c, capacityUnits: [Infinity, Infinity, Infinity] });
     const shares = eq.nash!.map((e) => e.consumerShare);
@@ -140,7 +175,13 @@ providers:
         const m = run!.marketRows[t]!;
         return m.totalQuantityUnits / (1 - m.outsideShare!);
       };
-      const obs = run!.rows.map((r) => ({ period: r.period, provider: ['A', 'B', 'C'].indexOf(r.provider), priceUsd: r.priceUsd!, share: r.quantityUnits / size(r.period), knownCostUsd: NaN }));
+      const obs = run!.rows.map((r) => ({
+        period: r.period,
+        provider: ['A', 'B', 'C'].indexOf(r.provider),
+        priceUsd: r.priceUsd!,
+        share: r.quantityUnits / size(r.period),
+        knownCostUsd: NaN,
+      }));
       const cal = calibrateDemand({ ...base, observations: obs, providers: 3, mu: 7, ...(nested ? { nested: { sigma: 0.5, nestOf: [0, 0, 1] } } : {}) });
       expect(Math.abs(cal.mu - 0.25)).toBeLessThan(1e-6);
       [2, 1.5, 1.1].forEach((a, j) => expect(Math.abs(cal.providers[j]!.quality - a)).toBeLessThan(1e-6));
@@ -160,8 +201,21 @@ providers:
     const scenario = parseScenario(text, 't.yaml');
     const [run] = simulateRuns(scenario, new Map(), [0]);
     const size = (t: number) => run!.marketRows[t]!.totalQuantityUnits / (1 - run!.marketRows[t]!.outsideShare!);
-    const obs = run!.rows.map((r) => ({ period: r.period, provider: ['A', 'B', 'C'].indexOf(r.provider), priceUsd: r.priceUsd!, share: r.quantityUnits / size(r.period), knownCostUsd: NaN }));
-    const cal = calibrateDemand({ ...base, observations: obs, providers: 3, mu: 7, outsideQualityAt: (t) => 0.3 + 0.05 * t, epochOf: (j, t) => (j === 0 && t >= 2 ? 1 : 0) });
+    const obs = run!.rows.map((r) => ({
+      period: r.period,
+      provider: ['A', 'B', 'C'].indexOf(r.provider),
+      priceUsd: r.priceUsd!,
+      share: r.quantityUnits / size(r.period),
+      knownCostUsd: NaN,
+    }));
+    const cal = calibrateDemand({
+      ...base,
+      observations: obs,
+      providers: 3,
+      mu: 7,
+      outsideQualityAt: (t) => 0.3 + 0.05 * t,
+      epochOf: (j, t) => (j === 0 && t >= 2 ? 1 : 0),
+    });
     expect(Math.abs(cal.mu - 0.25)).toBeLessThan(1e-6);
     expect(Math.abs(cal.providers[0]!.quality - 2.4)).toBeLessThan(1e-6);
     expect(Math.abs(cal.providers[0]!.firstEpochQuality! - 2)).toBeLessThan(1e-6);

@@ -38,7 +38,11 @@ describe('resolveProviderCosts', () => {
   });
 
   it('never prices another device with a rate measured here; an assumed utilisation of its peak is labelled so', () => {
-    const onGpu = (extra: string) => parseScenario(text.replace('cost: { bench: dense, device: aws-c6a.large, samplesPerUnit: 1000 }', `cost: { bench: dense, device: l4, samplesPerUnit: 1000${extra} }`), 'costs.yaml');
+    const onGpu = (extra: string) =>
+      parseScenario(
+        text.replace('cost: { bench: dense, device: aws-c6a.large, samplesPerUnit: 1000 }', `cost: { bench: dense, device: l4, samplesPerUnit: 1000${extra} }`),
+        'costs.yaml',
+      );
     const records = new Map([['dense', mlpRecord('dense', 128, 0.9, 0.2)]]);
     const refused = sampleAll(onGpu('').market!, createRng(1));
     expect(() => resolveProviderCosts(refused, records, [])).toThrow(/providers\[0\]\.cost\.device.*cannot price "l4", which never ran it/);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { allocateWithCapacity, hhi, linearQuantities, logitConsumerSurplusUsd, logitInclusiveValue, logitShares, marketSizeAt } from '../../src/market/demand.ts';
+import {
+  allocateWithCapacity,
+  hhi,
+  linearQuantities,
+  logitConsumerSurplusUsd,
+  logitInclusiveValue,
+  logitShares,
+  marketSizeAt,
+} from '../../src/market/demand.ts';
 
 const f64 = (xs: number[]) => Float64Array.from(xs);
 const on = (n: number) => new Uint8Array(n).fill(1);
@@ -24,7 +32,7 @@ describe('logit demand', () => {
     expect(outside).toBeGreaterThanOrEqual(0);
   });
 
-  it('consumer surplus obeys Roy\'s identity: dCS/dp_i = −q_i', () => {
+  it("consumer surplus obeys Roy's identity: dCS/dp_i = −q_i", () => {
     const q = f64([2, 2.2]);
     const cs = (p: number[]) => logitConsumerSurplusUsd(logitInclusiveValue(q, f64(p), on(2), 0.3, 0.1), 0.3, 0.1, 50);
     const shares = new Float64Array(2);

@@ -31,7 +31,9 @@ describe('model releases change quality and cost together', () => {
     expect(rows[2]!.quantityUnits).toBeCloseTo(75, 9);
   });
   it('refuses a release dated before the calendar starts, or one that changes nothing', () => {
-    expect(() => parseScenario(market('', '    releases: [{ date: 2024-04-30, costFactor: 0.5 }]\n'), 'r.yaml')).toThrow(/before the calendar start 2024-05-01/);
+    expect(() => parseScenario(market('', '    releases: [{ date: 2024-04-30, costFactor: 0.5 }]\n'), 'r.yaml')).toThrow(
+      /before the calendar start 2024-05-01/,
+    );
     expect(() => parseScenario(market('', '    releases: [{ atPeriod: 3 }]\n'), 'r.yaml')).toThrow(/changes quality, costFactor or both/);
   });
 });
@@ -40,7 +42,9 @@ describe('equilibria follow the release', () => {
   it('re-solves the best response at the new quality: markup 3 at quality 4 + ln 2', () => {
     // Monopoly logit (μ = 1, cost 1, a₀ = 0): p − c = 1/(1 − s). Quality 3 gives p = 3 (s = 1/2, as in
     // price-structure.test.ts); quality 4 + ln 2 gives p = 4: e^(ln 2) = 2 → s = 2/3, 4 − 1 = 1/(1 − 2/3).
-    const text = market('', `    releases: [{ atPeriod: 2, quality: ${4 + Math.log(2)} }]\n`).replace('    quality: 1\n', '    quality: 3\n').replace('{ type: costPlus, markup: 0 }', '{ type: bestResponse }');
+    const text = market('', `    releases: [{ atPeriod: 2, quality: ${4 + Math.log(2)} }]\n`)
+      .replace('    quality: 1\n', '    quality: 3\n')
+      .replace('{ type: costPlus, markup: 0 }', '{ type: bestResponse }');
     const { rows } = rowsOf(text);
     expect(rows[1]!.priceUsd).toBeCloseTo(3, 6);
     expect(rows[2]!.priceUsd).toBeCloseTo(4, 6);
@@ -90,7 +94,11 @@ describe('funding rounds', () => {
     expect(run.fundingRounds).toEqual([{ run: 0, period: 0, provider: 'M', amountUsd: 200, dilution: 0.2, retainedEquityShare: 0.8, trigger: 'runway' }]);
   });
   it('refuses a round with two triggers or without cash', () => {
-    expect(() => parseScenario(burning('[{ atPeriod: 1, runwayBelowPeriods: 2, amount: 5, dilution: 0.1 }]'), 'b.yaml')).toThrow(/exactly one of atPeriod, date or runwayBelowPeriods/);
-    expect(() => parseScenario(burning('[{ atPeriod: 1, amount: 5, dilution: 0.1 }]').replace('    cash: 100\n', ''), 'b.yaml')).toThrow(/give the provider a cash balance/);
+    expect(() => parseScenario(burning('[{ atPeriod: 1, runwayBelowPeriods: 2, amount: 5, dilution: 0.1 }]'), 'b.yaml')).toThrow(
+      /exactly one of atPeriod, date or runwayBelowPeriods/,
+    );
+    expect(() => parseScenario(burning('[{ atPeriod: 1, amount: 5, dilution: 0.1 }]').replace('    cash: 100\n', ''), 'b.yaml')).toThrow(
+      /give the provider a cash balance/,
+    );
   });
 });

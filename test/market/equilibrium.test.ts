@@ -5,7 +5,7 @@ import { linearCollusive, linearCournot, linearNash, logitBestResponse, logitCol
 const calvano = (n: number) => ({ quality: Array(n).fill(2), marginalCostUsd: Array(n).fill(1), mu: 0.25, outsideQuality: 0 });
 
 describe('logit equilibria', () => {
-  it('reproduces Calvano et al.\'s n = 2 Nash and joint-profit prices and profits', () => {
+  it("reproduces Calvano et al.'s n = 2 Nash and joint-profit prices and profits", () => {
     for (const e of logitNash(calvano(2))) {
       expect(e.price).toBeCloseTo(1.472927, 6);
       expect(e.profit).toBeCloseTo(0.222927, 6);
@@ -21,7 +21,7 @@ describe('logit equilibria', () => {
     for (const e of logitCollusive(calvano(3))) expect(e.price).toBeCloseTo(2.0, 6);
   });
 
-  it('approaches Bertrand with unequal costs as mu → 0: the low-cost firm prices at the rival\'s cost', () => {
+  it("approaches Bertrand with unequal costs as mu → 0: the low-cost firm prices at the rival's cost", () => {
     const [low, high] = logitNash({ quality: [2, 2], marginalCostUsd: [1, 1.2], mu: 0.001, outsideQuality: 0 });
     expect(Math.abs((low?.price ?? 0) - 1.2)).toBeLessThan(0.01);
     expect((high?.price ?? 0) - 1.2).toBeLessThan(0.01);
@@ -63,7 +63,13 @@ describe('linear demand equilibria', () => {
       return q * ((p[i] as number) - (m.marginalCostUsd[i] as number));
     };
     nash.forEach((_, i) => {
-      for (const h of [-1e-3, 1e-3]) expect(profit(nash.map((v, j) => (j === i ? v + h : v)), i)).toBeLessThan(profit(nash, i));
+      for (const h of [-1e-3, 1e-3])
+        expect(
+          profit(
+            nash.map((v, j) => (j === i ? v + h : v)),
+            i,
+          ),
+        ).toBeLessThan(profit(nash, i));
     });
   });
 

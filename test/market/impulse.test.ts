@@ -40,7 +40,9 @@ describe('impulse response (Calvano et al. 2020)', () => {
     }
     // Averaged over sessions as in the paper's figure: the rival's price one period after the deviation is below its pre-deviation average.
     const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-    expect(mean(runs.map((r) => r.learning!.impulseResponse.pricesUsd[1]![1]!))).toBeLessThan(mean(runs.map((r) => r.learning!.impulseResponse.preDeviationPricesUsd[1]!)));
+    expect(mean(runs.map((r) => r.learning!.impulseResponse.pricesUsd[1]![1]!))).toBeLessThan(
+      mean(runs.map((r) => r.learning!.impulseResponse.preDeviationPricesUsd[1]!)),
+    );
   });
 
   it('the deviation is the static best response on the grid to the rival price of that period (by hand from logit shares)', () => {
@@ -48,7 +50,7 @@ describe('impulse response (Calvano et al. 2020)', () => {
       const ir = r.learning!.impulseResponse;
       const [deviation, rival] = ir.pricesUsd[0] as [number, number];
       // The baseline grid: 15 points from 1.472927 − 0.1·0.452054 to 1.924981 + 0.1·0.452054 (Nash and monopoly prices of the paper).
-      const grid = Array.from({ length: 15 }, (_, k) => 1.472927 - 0.0452054 + ((0.452054 * 1.2) * k) / 14);
+      const grid = Array.from({ length: 15 }, (_, k) => 1.472927 - 0.0452054 + (0.452054 * 1.2 * k) / 14);
       const profit = (p: number) => (logitSharesAt(market, [p, rival])[0] as number) * (p - 1);
       const best = grid.reduce((b, p) => (profit(p) > profit(b) ? p : b), grid[0]!);
       expect(deviation).toBeCloseTo(best, 5);

@@ -13,10 +13,18 @@ const f64 = (xs: number[]) => Float64Array.from(xs);
 const on = (n: number) => new Uint8Array(n).fill(1);
 const run = (text: string, runs = 1) => {
   const s = parseScenario(text, 't.yaml');
-  return assembleSimulation(s, new Map(), simulateRuns(s, new Map(), Array.from({ length: runs }, (_, i) => i)));
+  return assembleSimulation(
+    s,
+    new Map(),
+    simulateRuns(
+      s,
+      new Map(),
+      Array.from({ length: runs }, (_, i) => i),
+    ),
+  );
 };
 
-describe('bug 1: linear demand is bounded (a priced-out firm leaves its rivals\' demand)', () => {
+describe("bug 1: linear demand is bounded (a priced-out firm leaves its rivals' demand)", () => {
   it('a firm at 1.3 beside one priced out sells 7.975 (rival at its virtual price 2.75), not 251, whatever the rival charges', () => {
     // By hand, γ = 10, n = 2: the rival's demand is 0 at v with 10 − 11v + 5(1.3 + v) = 0, v = 2.75;
     // q = (10 − 11·1.3 + 5·(1.3 + 2.75))/2 = 7.975 ≤ a/b = 10.
@@ -54,7 +62,13 @@ describe('bug 1: linear demand is bounded (a priced-out firm leaves its rivals\'
     };
     for (let i = 0; i < 2; i++) {
       const base = profit(nash, i);
-      for (let x = 0; x <= 12; x += 0.01) expect(profit(nash.map((v, j) => (j === i ? x : v)), i)).toBeLessThanOrEqual(base + 1e-9);
+      for (let x = 0; x <= 12; x += 0.01)
+        expect(
+          profit(
+            nash.map((v, j) => (j === i ? x : v)),
+            i,
+          ),
+        ).toBeLessThanOrEqual(base + 1e-9);
     }
   });
 });
@@ -106,11 +120,14 @@ describe('bug 4: equilibria of the market that is simulated (elastic size, capac
   it('a lone seller with elastic size prices at the closed-form optimum c + p_ref/ε, Nash and collusive alike', () => {
     // Outside good at −60: share ≈ 1, so profit = M0·exp(−ε(p/p_ref − 1))·(p − c), maximised at p = c + p_ref/ε.
     const report = equilibriumReport(
-      parseScenario(`
+      parseScenario(
+        `
 demand: { type: logit, mu: 1, outsideQuality: -60, marketSize: 10, priceElasticity: 2, referencePrice: 1 }
 providers:
   - { name: a, quality: 0, marginalCost: 1, strategy: { type: bestResponse } }
-`, 't.yaml'),
+`,
+        't.yaml',
+      ),
       new Map(),
     );
     expect(report.nash[0]?.price).toBeCloseTo(1.5, 6);
@@ -118,12 +135,18 @@ providers:
   });
 
   it('refuses Nash, with the reason, where best responses cycle under a tight capacity (Edgeworth)', () => {
-    const report = equilibriumReport(parseScenario(`
+    const report = equilibriumReport(
+      parseScenario(
+        `
 demand: { type: logit, mu: 0.5, outsideQuality: 0, marketSize: 100, priceElasticity: 0.8, referencePrice: 1.5 }
 providers:
   - { name: a, quality: 2, marginalCost: 1, capacity: 30, strategy: { type: bestResponse } }
   - { name: b, quality: 2.2, marginalCost: 1.1, strategy: { type: bestResponse } }
-`, 't.yaml'), new Map());
+`,
+        't.yaml',
+      ),
+      new Map(),
+    );
     expect(report.nash).toEqual([]);
     expect(report.nashRefused).toMatch(/do not settle/);
     report.collusive.forEach((e, i) => expect(e.price).toBeGreaterThanOrEqual([1, 1.1][i]!));
@@ -153,7 +176,13 @@ providers:
     for (let i = 0; i < 2; i++) {
       const base = profit(nash, i);
       expect(report.nash[i]?.profit).toBeCloseTo(base, 5);
-      for (let x = 0.5; x <= 5; x += 0.005) expect(profit(nash.map((v, j) => (j === i ? x : v)), i)).toBeLessThanOrEqual(base * (1 + 1e-9));
+      for (let x = 0.5; x <= 5; x += 0.005)
+        expect(
+          profit(
+            nash.map((v, j) => (j === i ? x : v)),
+            i,
+          ),
+        ).toBeLessThanOrEqual(base * (1 + 1e-9));
     }
     // Joint profit: no pair on a grid beats it.
     const joint = (p: number[]) => profit(p, 0) + profit(p, 1);
@@ -176,7 +205,7 @@ providers:
     expect((p - 1) * (1 - s)).toBeCloseTo(0.25, 8);
   });
 
-  it('tit-for-tat\'s collusive price moves to the monopoly price after the rival exits, and with a cost shock', () => {
+  it("tit-for-tat's collusive price moves to the monopoly price after the rival exits, and with a cost shock", () => {
     const r = run(`
 periods: 12
 demand: { type: logit, mu: 0.25, marketSize: 10 }
@@ -215,7 +244,7 @@ references:
   });
 });
 
-describe('bug 7: Q-learning uses each agent\'s own parameters', () => {
+describe("bug 7: Q-learning uses each agent's own parameters", () => {
   it('an agent with α ≈ 0 never learns: its greedy action stays the argmax of Q0 in every state', () => {
     const market = { quality: [2, 2], marginalCostUsd: [1, 1], mu: 0.25, outsideQuality: 0 };
     const r = run(`
@@ -278,7 +307,10 @@ providers:
 `);
     expect(r.rows[0]).toHaveProperty('unitShare', 0.5);
     expect(r.rows[0]).not.toHaveProperty('share');
-    const [s] = logitSharesAt({ quality: [2, 2], marginalCostUsd: [1, 1], mu: 0.25, outsideQuality: 0 }, [r.equilibrium.nash[0]!.price, r.equilibrium.nash[1]!.price]) as [number];
+    const [s] = logitSharesAt({ quality: [2, 2], marginalCostUsd: [1, 1], mu: 0.25, outsideQuality: 0 }, [
+      r.equilibrium.nash[0]!.price,
+      r.equilibrium.nash[1]!.price,
+    ]) as [number];
     expect(r.equilibrium.nash[0]).toHaveProperty('consumerShare');
     expect(r.equilibrium.nash[0]?.consumerShare).toBeCloseTo(s, 12);
     expect(logitInclusiveValue).toBeTypeOf('function');

@@ -14,6 +14,14 @@ describe('solveLinear', () => {
   });
 
   it('rejects a singular matrix', () => {
-    expect(() => solveLinear([[1, 2], [2, 4]], [1, 2])).toThrow(RangeError);
+    expect(() =>
+      solveLinear(
+        [
+          [1, 2],
+          [2, 4],
+        ],
+        [1, 2],
+      ),
+    ).toThrow(RangeError);
   });
 });

@@ -42,7 +42,9 @@ describe('price structure: class prices and the token mix', () => {
   });
 
   it('keeps class prices null in a plain-unit market', () => {
-    const plain = yuan().replace(/^tokenMix.*\n/m, '').replace(/^ {4}prices.*\n/m, '    initialPrice: 0.2\n');
+    const plain = yuan()
+      .replace(/^tokenMix.*\n/m, '')
+      .replace(/^ {4}prices.*\n/m, '    initialPrice: 0.2\n');
     const [run] = simulateRuns(parseScenario(plain, 'p.yaml'), new Map(), [0]);
     expect(run!.rows[0]!.inputPriceUsd).toBeNull();
     expect(run!.rows[0]!.revenueUsd / run!.rows[0]!.quantityUnits).toBeCloseTo(0.2, 12);
@@ -64,7 +66,10 @@ describe('billedShare (free quota and graduated tiers, per customer per period)'
     expect(billedShare(5e6, 0, [{ fromTokens: 6e6, discount: 0.5 }])).toBe(1);
   });
   it('charges revenue at the effective price in the rows', () => {
-    const s = parseScenario(yuan('tokensPerCustomer: 10000000').replace('    reviewEvery: 2\n', '    reviewEvery: 2\n    freeTokensPerCustomer: 2000000\n'), 'q.yaml');
+    const s = parseScenario(
+      yuan('tokensPerCustomer: 10000000').replace('    reviewEvery: 2\n', '    reviewEvery: 2\n    freeTokensPerCustomer: 2000000\n'),
+      'q.yaml',
+    );
     const row = simulateRuns(s, new Map(), [0])[0]!.rows[0]!;
     // List ¥1.25 per blended 1M, 20% of tokens free: ¥1.25 × 0.8 = ¥1 paid per 1M tokens used.
     expect(row.priceUsd).toBeCloseTo(1.25 / CNY_PER_USD, 12);
@@ -109,7 +114,12 @@ providers:
   it('gives joint-profit list prices from the effective joint optimum', () => {
     // Two identical firms, quality 3 − ln 2: at effective price 3 each has weight e^(−ln 2) = 1/2, the
     // inside share is S = 1/2, and the joint first-order condition p − c = μ/(1 − S) = 2 holds.
-    const two = monopoly.replace('quality: 3', `quality: ${3 - Math.log(2)}`) + monopoly.split('providers:\n')[1]!.replace('name: M', 'name: N').replace('quality: 3', `quality: ${3 - Math.log(2)}`);
+    const two =
+      monopoly.replace('quality: 3', `quality: ${3 - Math.log(2)}`) +
+      monopoly
+        .split('providers:\n')[1]!
+        .replace('name: M', 'name: N')
+        .replace('quality: 3', `quality: ${3 - Math.log(2)}`);
     const report = equilibriumReport(parseScenario(two, 'j.yaml'), new Map());
     for (const e of report.collusive) {
       expect(e.effectivePrice).toBeCloseTo(3, 6);

@@ -32,7 +32,10 @@ function plain(market: { quality: number[]; marginalCostUsd: number[]; mu: numbe
   };
   const Q = agents.map((ag, i) => {
     const q0 = new Array<number>(ag.m).fill(0);
-    for (let A = 0; A < S; A++) { const k = actions(A)[i]!; q0[k] = q0[k]! + profit(A, i) / ((1 - ag.delta) * (S / ag.m)); }
+    for (let A = 0; A < S; A++) {
+      const k = actions(A)[i]!;
+      q0[k] = q0[k]! + profit(A, i) / ((1 - ag.delta) * (S / ag.m));
+    }
     return Array.from({ length: S }, () => [...q0]);
   });
   const argmax = (row: number[]) => row.reduce((best, v, k) => (v > row[best]! ? k : best), 0);
@@ -54,7 +57,17 @@ function plain(market: { quality: number[]; marginalCostUsd: number[]; mu: numbe
 describe('Q-learning kernel', () => {
   it.each([
     ['the baseline, 2 agents', [2, 2], [1, 1], [0, 1].map(() => ({ alpha: 0.15, beta: 4e-5, delta: 0.95, m: 15, xi: 0.1 })), 30_000],
-    ['3 agents, each with its own α, β, δ, m, ξ', [2, 2.2, 1.8], [1, 1.1, 0.9], [{ alpha: 0.1, beta: 1e-4, delta: 0.9, m: 5, xi: 0.1 }, { alpha: 0.2, beta: 2e-4, delta: 0.95, m: 4, xi: 0.3 }, { alpha: 0.3, beta: 5e-5, delta: 0.8, m: 6, xi: 0 }], 20_000],
+    [
+      '3 agents, each with its own α, β, δ, m, ξ',
+      [2, 2.2, 1.8],
+      [1, 1.1, 0.9],
+      [
+        { alpha: 0.1, beta: 1e-4, delta: 0.9, m: 5, xi: 0.1 },
+        { alpha: 0.2, beta: 2e-4, delta: 0.95, m: 4, xi: 0.3 },
+        { alpha: 0.3, beta: 5e-5, delta: 0.8, m: 6, xi: 0 },
+      ],
+      20_000,
+    ],
   ])('plays exactly as the plain algorithm: %s', (_what, quality, marginalCostUsd, agents, periods) => {
     const market = { quality, marginalCostUsd, mu: 0.25, outsideQuality: 0 };
     const ref = plain(market, agents, periods, createRng(11));

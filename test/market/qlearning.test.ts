@@ -5,7 +5,19 @@ import { createRng } from '../../src/util/rng.ts';
 
 // Calvano et al. (2020) baseline except beta: 4e-5 instead of 4e-6, so sessions converge in
 // ~10^5 instead of ~10^6 periods (the paper's Figure on beta shows collusion persists there).
-const spec = { quality: [2, 2], marginalCostUsd: [1, 1], mu: 0.25, outsideQuality: 0, m: 15, xi: 0.1, alpha: 0.15, beta: 4e-5, delta: 0.95, convergencePeriods: 100_000, maxPeriods: 3_000_000 };
+const spec = {
+  quality: [2, 2],
+  marginalCostUsd: [1, 1],
+  mu: 0.25,
+  outsideQuality: 0,
+  m: 15,
+  xi: 0.1,
+  alpha: 0.15,
+  beta: 4e-5,
+  delta: 0.95,
+  convergencePeriods: 100_000,
+  maxPeriods: 3_000_000,
+};
 
 describe('Q-learning (Calvano et al. 2020)', () => {
   it('builds the m-point grid from p^N − ξ(p^M − p^N) to p^M + ξ(p^M − p^N)', () => {
@@ -64,7 +76,10 @@ describe('Q-learning (Calvano et al. 2020)', () => {
     const n = 5;
     const market = { quality: Array(n).fill(2), marginalCostUsd: Array(n).fill(1), mu: 0.25, outsideQuality: 0 };
     const agents = Array.from({ length: n }, (_, i) => ({ alpha: i === 4 ? 1e-12 : 0.15, beta: 2e-3, delta: 0.95, m: 3, xi: 0.1 }));
-    const r = trainQLearning({ ...market, m: 3, xi: 0.1, alpha: 0.15, beta: 2e-3, delta: 0.95, agents, convergencePeriods: 1_000, maxPeriods: 400_000 }, createRng(5));
+    const r = trainQLearning(
+      { ...market, m: 3, xi: 0.1, alpha: 0.15, beta: 2e-3, delta: 0.95, agents, convergencePeriods: 1_000, maxPeriods: 400_000 },
+      createRng(5),
+    );
     expect(r.converged).toBe(true);
     expect(r.grids).toHaveLength(5);
     const grid = priceGrid(logitNash(market)[0]!.price, logitCollusive(market)[0]!.price, 3, 0.1);
@@ -82,4 +97,3 @@ describe('Q-learning (Calvano et al. 2020)', () => {
     for (const step of r.cycle.prices) expect(step[4]).toBe(grid[best]);
   });
 });
-

@@ -18,11 +18,24 @@ const load = (name: string) => parseScenario(readFileSync(`scenarios/${name}`, '
 /** The pipeline's pure "plan once" and "price" phases for the serving entries (local-cpu from a given measurement). */
 const servingPlans = (s: Scenario, local?: LocalServingCalibration): PlanCosts => servingCosts(s, planScenarioServing(s, s.name, local), s.name);
 const simulate = (s: Scenario, runs: number, records: Map<string, BenchRecord> = new Map(), plans: PlanCosts = servingPlans(s)) =>
-  assembleSimulation(s, records, simulateRuns(s, records, Array.from({ length: runs }, (_, i) => i), s.periods, plans), s.periods, plans);
+  assembleSimulation(
+    s,
+    records,
+    simulateRuns(
+      s,
+      records,
+      Array.from({ length: runs }, (_, i) => i),
+      s.periods,
+      plans,
+    ),
+    s.periods,
+    plans,
+  );
 /** A serving entry's modeled per-class costs blended at the mix. */
 const blended = (s: Scenario, id: string, mix: TokenMix): number => {
   const plan = planScenarioServing(s, s.name).find((p) => p.entry.id === id)?.plan;
-  if (plan?.usdPerMInputTokens == null || plan.usdPerMCachedInputTokens === null || plan.usdPerMOutputTokens === null) throw new Error(`no priced serving plan ${id}`);
+  if (plan?.usdPerMInputTokens == null || plan.usdPerMCachedInputTokens === null || plan.usdPerMOutputTokens === null)
+    throw new Error(`no priced serving plan ${id}`);
   return blendedUsdPerM({ input: plan.usdPerMInputTokens, cachedInput: plan.usdPerMCachedInputTokens, output: plan.usdPerMOutputTokens }, mix);
 };
 
@@ -54,7 +67,8 @@ describe('shipped scenarios', () => {
     const r = simulate(s, 8, new Map(), plans);
     expect(r.equilibrium.costs[0]?.costProvenance.kind).toBe('modeled');
     expect(r.equilibrium.costs[0]?.marginalCostUsd).toBeCloseTo(blended(s, 'deepseek-67b-h800', mix), 12);
-    const median = (provider: string, period: number) => r.summary.bands.find((b) => b.metric === 'priceUsd' && b.provider === provider && b.period === period)?.median as number;
+    const median = (provider: string, period: number) =>
+      r.summary.bands.find((b) => b.metric === 'priceUsd' && b.provider === provider && b.period === period)?.median as number;
     // V2 launch: cost-plus, so the price falls by the cost ratio.
     expect(median('DeepSeek', 5) / median('DeepSeek', 4)).toBeCloseTo(0.5663, 6);
     expect(median('Zhipu', 9)).toBeCloseTo(0.694, 3); // holds ¥5 until its review
@@ -66,7 +80,7 @@ describe('shipped scenarios', () => {
     expect(cut?.simulatedChange).toBeLessThan(-0.9);
   });
 
-  it('open-8b-on-l4-vs-70b-on-h100: every cost is the serving plan blended at the mix; 8B on an L4 undercuts DeepSeek\'s list price', () => {
+  it("open-8b-on-l4-vs-70b-on-h100: every cost is the serving plan blended at the mix; 8B on an L4 undercuts DeepSeek's list price", () => {
     const s = load('open-8b-on-l4-vs-70b-on-h100.yaml');
     const mix = s.market!.tokenMix!;
     const r = simulate(s, 8);
@@ -91,24 +105,36 @@ describe('shipped scenarios', () => {
     const instance = findDevice('aws-c6a.large')!;
     const figure = (value: number) => ({ value, source: 'stated by the test', date: '2026-01' });
     const device = { ...instance, id: 'local-cpu', peakFlops: { fp32: figure(20e9) }, memoryBandwidthBytesPerSecond: figure(10e9), memoryBytes: figure(4e9) };
-    const calibration = { backend: 'test', decodeFactor: 0.5, prefillFactor: 0.5, fitBatches: [1, 4], checkBatches: [2], rawMaxError: 2, outOfSampleMaxError: 1.1, inSampleMaxError: 1.05 };
+    const calibration = {
+      backend: 'test',
+      decodeFactor: 0.5,
+      prefillFactor: 0.5,
+      fitBatches: [1, 4],
+      checkBatches: [2],
+      rawMaxError: 2,
+      outOfSampleMaxError: 1.1,
+      inSampleMaxError: 1.05,
+    };
     const local: LocalServingCalibration = { backend: 'test', device, layerOverheadSeconds: 0, calibration, points: [] };
     const planned = planScenarioServing(s, s.name, local);
     const here = planned.find((p) => p.entry.id === 'here-gpt2')!.plan;
     expect(here.meetsTarget).toBe(true);
     expect(here.provenance.join(' ')).toMatch(/calibrated on this machine \(tfjs test\): measured ÷ predicted decode tokens\/s 0\.500/);
     // GPT-2 at batch B on this stand-in: every step reads 124M fp32 weights (0.5 GB) at 10 GB/s × 0.5 (calibrated), at least 0.1 s.
-    expect(here.tpotSeconds as number).toBeGreaterThanOrEqual((124e6 * 4) / (10e9 * 0.5) * 0.99);
+    expect(here.tpotSeconds as number).toBeGreaterThanOrEqual(((124e6 * 4) / (10e9 * 0.5)) * 0.99);
     const plans = servingCosts(s, planned, s.name);
     const r = simulate(s, 4, new Map(), plans);
     const mix = s.market!.tokenMix!;
     const [gpt2] = r.equilibrium.costs;
-    expect(gpt2?.marginalCostUsd).toBeCloseTo(blendedUsdPerM({ input: here.usdPerMInputTokens!, cachedInput: here.usdPerMCachedInputTokens!, output: here.usdPerMOutputTokens! }, mix), 12);
+    expect(gpt2?.marginalCostUsd).toBeCloseTo(
+      blendedUsdPerM({ input: here.usdPerMInputTokens!, cachedInput: here.usdPerMCachedInputTokens!, output: here.usdPerMOutputTokens! }, mix),
+      12,
+    );
     for (const c of r.equilibrium.costs) expect(c.costProvenance.kind).toBe('modeled');
     expect(s.unit).toBe('1M tokens (blended at the mix)');
   });
 
-  it('startup-vs-incumbent: the predator outlasts; the startup\'s survival odds are strictly between 0 and 1', () => {
+  it("startup-vs-incumbent: the predator outlasts; the startup's survival odds are strictly between 0 and 1", () => {
     const r = simulate(load('startup-vs-incumbent.yaml'), 40);
     const [incumbent, startup] = r.summary.providers;
     expect(incumbent?.survivalProbability).toBe(1);

@@ -2,7 +2,23 @@
 import { describe, expect, it } from 'vitest';
 import { sensitivityWarnings, type SensitivityRow } from '../../src/market/sensitivity.ts';
 
-const row = (input: string | null, level: SensitivityRow['level'], provider: string, survival: number, price: number | null, profit: number | null): SensitivityRow => ({ input, level, value: level === 'low' ? 1 : level === 'high' ? 9 : null, provider, runs: 4, survivalProbability: survival, meanFinalPriceUsd: price, meanProfitUsdPerPeriod: profit });
+const row = (
+  input: string | null,
+  level: SensitivityRow['level'],
+  provider: string,
+  survival: number,
+  price: number | null,
+  profit: number | null,
+): SensitivityRow => ({
+  input,
+  level,
+  value: level === 'low' ? 1 : level === 'high' ? 9 : null,
+  provider,
+  runs: 4,
+  survivalProbability: survival,
+  meanFinalPriceUsd: price,
+  meanProfitUsdPerPeriod: profit,
+});
 
 describe('sensitivityWarnings', () => {
   it('flags a price order that reverses between p10 and p90, and a survival order that reverses against the baseline', () => {

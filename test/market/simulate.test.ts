@@ -5,7 +5,15 @@ import { logitSharesAt } from '../../src/market/equilibrium.ts';
 
 const run = (text: string, runs = 1) => {
   const s = parseScenario(text, 't.yaml');
-  return assembleSimulation(s, new Map(), simulateRuns(s, new Map(), Array.from({ length: runs }, (_, i) => i)));
+  return assembleSimulation(
+    s,
+    new Map(),
+    simulateRuns(
+      s,
+      new Map(),
+      Array.from({ length: runs }, (_, i) => i),
+    ),
+  );
 };
 
 describe('the period loop', () => {

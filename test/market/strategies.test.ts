@@ -53,14 +53,17 @@ describe('price rules', () => {
 
 describe('best responses in a linear market', () => {
   it('iterated myopic best responses settle at the Bertrand–Nash prices (two methods agree)', () => {
-    const s = parseScenario(`
+    const s = parseScenario(
+      `
 periods: 60
 demand: { type: linear, slope: 1, substitution: 2 }
 providers:
   - { name: a, quality: 10, marginalCost: 2, initialPrice: 8, strategy: { type: bestResponse } }
   - { name: b, quality: 11, marginalCost: 3, initialPrice: 4, strategy: { type: bestResponse } }
   - { name: c, quality: 9, marginalCost: 1.5, initialPrice: 6, strategy: { type: bestResponse } }
-`, 'linear.yaml');
+`,
+      'linear.yaml',
+    );
     const r = assembleSimulation(s, new Map(), simulateRuns(s, new Map(), [0]));
     const nash = linearNash({ quality: [10, 11, 9], marginalCostUsd: [2, 3, 1.5], slope: 1, substitution: 2 });
     const last = r.rows.filter((row) => row.period === 59);

@@ -20,7 +20,13 @@ providers:
 /** A record whose three runs took 10·e^−0.1, 10 and 10·e^0.1 seconds: ln spread −0.1, 0, 0.1, so σ = √(0.02 / 2) = 0.1 by hand. */
 function noisyRecord() {
   const record = mlpRecord('dense', 128, 0.9, 0.2);
-  record.runs = [10 * Math.exp(-0.1), 10, 10 * Math.exp(0.1)].map((wallSeconds, i) => ({ seed: i, wallSeconds, steps: 10, reachedTarget: false, testAccuracy: 0.9 }));
+  record.runs = [10 * Math.exp(-0.1), 10, 10 * Math.exp(0.1)].map((wallSeconds, i) => ({
+    seed: i,
+    wallSeconds,
+    steps: 10,
+    reachedTarget: false,
+    testAccuracy: 0.9,
+  }));
   return record;
 }
 
@@ -37,7 +43,10 @@ describe('timing noise of repeated runs in the Monte Carlo', () => {
     const central = resolveProviderCosts(market, records, [])[0]?.marginalCostUsd as number;
     expect(central).toBeCloseTo(((203_264 * 1000) / 1e9) * (0.0765 / 3600), 15);
     const logs: number[] = [];
-    for (let run = 0; run < 4000; run++) logs.push(Math.log((resolveProviderCosts(market, records, [], 'noise.yaml', new Map(), createRng(run).fork('timing'))[0]?.marginalCostUsd as number) / central));
+    for (let run = 0; run < 4000; run++)
+      logs.push(
+        Math.log((resolveProviderCosts(market, records, [], 'noise.yaml', new Map(), createRng(run).fork('timing'))[0]?.marginalCostUsd as number) / central),
+      );
     const mean = logs.reduce((a, b) => a + b, 0) / logs.length;
     const sd = Math.sqrt(logs.reduce((a, x) => a + (x - mean) ** 2, 0) / (logs.length - 1));
     expect(Math.abs(mean)).toBeLessThan(0.01); // median factor 1

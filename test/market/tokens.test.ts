@@ -55,7 +55,12 @@ describe('token mix in a scenario', () => {
   });
 
   it('keeps the plain unit without a token mix', () => {
-    expect(parseScenario(tokenScenario.replace(/^tokenMix.*\n/, '').replace('cost: { tokens: { input: 1, cachedInput: 0.25, output: 2 } }', 'marginalCost: 1'), 'p.yaml').unit).toBe('unit');
+    expect(
+      parseScenario(
+        tokenScenario.replace(/^tokenMix.*\n/, '').replace('cost: { tokens: { input: 1, cachedInput: 0.25, output: 2 } }', 'marginalCost: 1'),
+        'p.yaml',
+      ).unit,
+    ).toBe('unit');
   });
 
   it('refuses cost.tokens without a tokenMix, and another unit beside it', () => {

@@ -32,7 +32,12 @@ describe('grid sweep', () => {
     const edited = text.replace('mu: 0.3', 'mu: 0.2').replace('cash: { dist: uniform, min: 1000000, max: 5000000 }', 'cash: 4000000');
     expect(edited).not.toBe(text);
     const scenario = parseScenario(edited, 'edited.yaml');
-    const runs = simulateRuns(scenario, new Map(), Array.from({ length: 4 }, (_, i) => i), 10);
+    const runs = simulateRuns(
+      scenario,
+      new Map(),
+      Array.from({ length: 4 }, (_, i) => i),
+      10,
+    );
     const names = scenario.market?.providers.map((p) => p.name) ?? [];
     const summary = summarizeRuns(runs, names, 10, [10, 50, 90]);
     const point1 = grid.rows.filter((r) => r.point === 1);
@@ -56,7 +61,8 @@ describe('grid sweep', () => {
   });
 
   it('refuses bad keys and values naming --sweep (exit code 2)', async () => {
-    for (const bad of ['demand.mu', 'demand.mu=', 'demand.mu=0.1,x', 'demand.mu=0.1,0.1', 'demand..mu=1']) expect(() => parseSweepAxes([bad]), bad).toThrow(/^--sweep: /);
+    for (const bad of ['demand.mu', 'demand.mu=', 'demand.mu=0.1,x', 'demand.mu=0.1,0.1', 'demand..mu=1'])
+      expect(() => parseSweepAxes([bad]), bad).toThrow(/^--sweep: /);
     expect(() => parseSweepAxes(['demand.mu=1', 'demand.mu=2'])).toThrow('--sweep: demand.mu is swept twice');
     const refused = async (spec: string): Promise<UsageError> => {
       const error = await runGridSweep(loaded, parseSweepAxes([spec]), ctx, { ...base, workers: 1 }).catch((e: unknown) => e);
@@ -64,7 +70,9 @@ describe('grid sweep', () => {
       expect((error as UsageError).exitCode).toBe(2);
       return error as UsageError;
     };
-    expect((await refused('providers[0].name=1')).message).toBe('--sweep: providers[0].name is string "Incumbent" in the scenario, not a number; a grid sweeps numbers');
+    expect((await refused('providers[0].name=1')).message).toBe(
+      '--sweep: providers[0].name is string "Incumbent" in the scenario, not a number; a grid sweeps numbers',
+    );
     expect((await refused('providers[5].cash=1')).message).toMatch(/^--sweep: providers has 3 items/);
     expect((await refused('demand.mu=0.2,-1')).message).toMatch(/^--sweep: demand\.mu=-1: demand\.mu /);
     expect((await refused('demand.muu=1')).message).toMatch(/^--sweep: demand\.muu=1: /);

@@ -57,7 +57,8 @@ describe('costsim run plans once', () => {
     writeFileSync(join(dir, 'plan-once.yaml'), SCENARIO);
     const ctx: CliContext = { out: () => {}, err: () => {}, env: {}, isTTY: false, cwd: dir };
     calls.graphs.length = 0;
-    const errs: string[] = []; ctx.err = (t) => errs.push(t);
+    const errs: string[] = [];
+    ctx.err = (t) => errs.push(t);
     expect(await main(['simulate', 'plan-once.yaml', '--workers', '1', '--json'], ctx), errs.join('\n')).toBe(0);
     expect(calls.graphs).toHaveLength(1);
   });

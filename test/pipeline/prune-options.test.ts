@@ -7,14 +7,15 @@ import { parsePruneFlags } from '../../src/bench/prune/options.ts';
 import { planPruneStudy } from '../../src/bench/prune/plan.ts';
 import { makeBenchConfig } from '../../src/bench/config.ts';
 
-const scenario = (model: string, schedule = '') => parseScenario(
-  `name: prune-options
+const scenario = (model: string, schedule = '') =>
+  parseScenario(
+    `name: prune-options
 bench:
   - { id: p50, model: ${model}, steps: 100, seed: 0, device: aws-c6a.large, pruning: { mode: unstructured, sparsity: 0.5${schedule} } }
   - { id: p90, model: ${model}, steps: 100, seed: 0, device: aws-c6a.large, pruning: { mode: unstructured, sparsity: 0.9${schedule} } }
 `,
-  'prune-options.yaml',
-);
+    'prune-options.yaml',
+  );
 
 describe('one pruning-study options builder', () => {
   for (const model of ['mlp', 'cnn', 'transformer']) {
@@ -31,7 +32,10 @@ describe('one pruning-study options builder', () => {
   }
 
   it('with no seed anywhere, a scenario entry, costsim bench and costsim prune use the same seed (one defaults table)', () => {
-    const s = parseScenario('name: no-seed\nbench:\n  - { id: d, model: mlp, steps: 10, device: aws-c6a.large }\n  - { id: p, model: mlp, steps: 10, device: aws-c6a.large, pruning: { mode: unstructured, sparsity: 0.5 } }\n', 'no-seed.yaml');
+    const s = parseScenario(
+      'name: no-seed\nbench:\n  - { id: d, model: mlp, steps: 10, device: aws-c6a.large }\n  - { id: p, model: mlp, steps: 10, device: aws-c6a.large, pruning: { mode: unstructured, sparsity: 0.5 } }\n',
+      'no-seed.yaml',
+    );
     expect(s.bench[0]?.seed).toBe(makeBenchConfig({ model: 'mlp' }).seed);
     const fromRun = pruneStudyOptionsFor(s, 'mlp', s.bench.slice(1), '/store/records.jsonl');
     const fromPrune = parsePruneFlags({ model: 'mlp', sparsity: '0.5', mode: 'unstructured', steps: '10' }, '/store/prune-checkpoints');
@@ -41,7 +45,20 @@ describe('one pruning-study options builder', () => {
   it('a schedule with overrides reaches the study as costsim prune flags would; unknown schedule keys are refused with file and line', () => {
     const s = scenario('mlp', ', schedule: { kind: polynomial, beginStep: 10, endStep: 80, frequency: 5 }');
     const fromRun = pruneStudyOptionsFor(s, 'mlp', s.bench, '/store/records.jsonl');
-    const fromPrune = parsePruneFlags({ model: 'mlp', sparsity: '0.5,0.9', mode: 'unstructured', seeds: '0', steps: '100', schedule: 'polynomial', beginStep: '10', endStep: '80', frequency: '5' }, '/store/prune-checkpoints');
+    const fromPrune = parsePruneFlags(
+      {
+        model: 'mlp',
+        sparsity: '0.5,0.9',
+        mode: 'unstructured',
+        seeds: '0',
+        steps: '100',
+        schedule: 'polynomial',
+        beginStep: '10',
+        endStep: '80',
+        frequency: '5',
+      },
+      '/store/prune-checkpoints',
+    );
     expect(fromRun).toEqual(fromPrune);
     expect(() => scenario('mlp', ', schedule: { kind: polynomial, beginStpe: 10 }')).toThrow(/prune-options\.yaml.*line 3.*beginStpe/s);
   });

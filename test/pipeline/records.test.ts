@@ -46,14 +46,20 @@ describe('simulate and equilibrium never train by surprise', () => {
     const trained = context(dir);
     expect(await main(['equilibrium', 's.yaml', '--store', 'store/records.jsonl', '--train', '--json'], trained), trained.stderr.join('\n')).toBe(0);
     expect(trained.stderr.join('\n')).toMatch(/--train: training the 1 bench entries of s\.yaml \(tiny\)/);
-    const lines = readFileSync(join(dir, 'store', 'records.jsonl'), 'utf8').trim().split('\n');
+    const lines = readFileSync(join(dir, 'store', 'records.jsonl'), 'utf8')
+      .trim()
+      .split('\n');
     expect(lines).toHaveLength(1);
 
     // Now in the store: found without --train, nothing announced, nothing appended.
     const cached = context(dir);
     expect(await main(['simulate', 's.yaml', '--store', 'store/records.jsonl', '--workers', '1', '--json'], cached), cached.stderr.join('\n')).toBe(0);
     expect(cached.stderr.join('\n')).not.toContain('training');
-    expect(readFileSync(join(dir, 'store', 'records.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+    expect(
+      readFileSync(join(dir, 'store', 'records.jsonl'), 'utf8')
+        .trim()
+        .split('\n'),
+    ).toHaveLength(1);
     const eq = JSON.parse(trained.stdout[0] as string);
     const measured = (eq.costs as Array<{ provider: string; costProvenance: { kind: string } }>).find((c) => c.provider === 'Measured');
     expect(measured?.costProvenance.kind).not.toBe('assumed');

@@ -45,13 +45,18 @@ const variableProfitA = 0.2 * 1000 * (eA / (eA + eB + 1));
 const variableProfitB = 0.5 * 1000 * (eB / (eA + eB + 1));
 
 describe('sensitivity analysis', () => {
-  it('names each input with its p10/p90, moves A\'s profit by the closed form and warns of the sign change', async () => {
-    const result = await runSensitivity(load(scenarioText('{ dist: uniform, min: 0, max: 1000 }', '{ dist: uniform, min: 100000000, max: 200000000 }')), ctx, options);
+  it("names each input with its p10/p90, moves A's profit by the closed form and warns of the sign change", async () => {
+    const result = await runSensitivity(
+      load(scenarioText('{ dist: uniform, min: 0, max: 1000 }', '{ dist: uniform, min: 100000000, max: 200000000 }')),
+      ctx,
+      options,
+    );
     expect(result.inputs.map((i) => [i.name, i.low, i.central, i.high])).toEqual([
       ['providers[0].fixedCostPerPeriod', 100, 500, 900],
       ['providers[1].cash', 110000000, 150000000, 190000000],
     ]);
-    const row = (input: string | null, level: string, provider: string) => result.rows.find((r) => r.input === input && r.level === level && r.provider === provider);
+    const row = (input: string | null, level: string, provider: string) =>
+      result.rows.find((r) => r.input === input && r.level === level && r.provider === provider);
     expect(row('providers[0].fixedCostPerPeriod', 'low', 'A')?.value).toBe(100);
     expect(row('providers[0].fixedCostPerPeriod', 'high', 'A')?.value).toBe(900);
     expect(row('providers[0].fixedCostPerPeriod', 'low', 'A')?.meanProfitUsdPerPeriod).toBeCloseTo(variableProfitA - 100, 6);
@@ -62,7 +67,9 @@ describe('sensitivity analysis', () => {
     // 1 baseline + 2 inputs × 2 levels, × 2 providers.
     expect(result.rows).toHaveLength(10);
     expect(result.warnings.map((w) => [w.input, w.kind, w.subject])).toEqual([['providers[0].fixedCostPerPeriod', 'profit sign', 'A']]);
-    expect(result.warnings[0]?.message).toMatch(/^A's mean profit per period changes sign as providers\[0\]\.fixedCostPerPeriod from 100 \(p10\) to 900 \(p90\)/);
+    expect(result.warnings[0]?.message).toMatch(
+      /^A's mean profit per period changes sign as providers\[0\]\.fixedCostPerPeriod from 100 \(p10\) to 900 \(p90\)/,
+    );
   });
 
   it('gives no warning when the only uncertain input moves nothing', async () => {
@@ -76,7 +83,11 @@ describe('sensitivity analysis', () => {
 
   it('a --set value takes a distribution out of the inputs', async () => {
     const text = scenarioText('{ dist: uniform, min: 0, max: 1000 }', '100000000');
-    const result = await runSensitivity({ ...load(text), overrides: [{ path: ['providers', 0, 'fixedCostPerPeriod'], value: 50, flag: '--set' }] }, ctx, options);
+    const result = await runSensitivity(
+      { ...load(text), overrides: [{ path: ['providers', 0, 'fixedCostPerPeriod'], value: 50, flag: '--set' }] },
+      ctx,
+      options,
+    );
     expect(result.inputs).toEqual([]);
     expect(result.rows.map((r) => r.level)).toEqual(['central', 'central']);
   });
@@ -85,7 +96,13 @@ describe('sensitivity analysis', () => {
     // As in test/market/timing-noise.test.ts: three runs of 10·e^−0.1, 10 and 10·e^0.1 s give σ = 0.1 by hand,
     // and the central cost is 203,264 FLOPs/sample × 1000 samples/unit at the record's rate, priced at 0.0765 USD/h.
     const record = mlpRecord('dense', 128, 0.9, 0.2);
-    record.runs = [10 * Math.exp(-0.1), 10, 10 * Math.exp(0.1)].map((wallSeconds, i) => ({ seed: i, wallSeconds, steps: 10, reachedTarget: false, testAccuracy: 0.9 }));
+    record.runs = [10 * Math.exp(-0.1), 10, 10 * Math.exp(0.1)].map((wallSeconds, i) => ({
+      seed: i,
+      wallSeconds,
+      steps: 10,
+      reachedTarget: false,
+      testAccuracy: 0.9,
+    }));
     const text = `
 periods: 2
 monteCarlo: { runs: 2 }

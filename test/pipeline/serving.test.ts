@@ -60,7 +60,9 @@ describe('cost: { serving } blends the serving model at the mix', () => {
     expect(a?.marginalCostUsd).toBeGreaterThan(blended * 0.998);
     expect(a?.marginalCostUsd).toBeLessThan(blended * 1.002); // the shape's derived count is 8.030e9
     expect(a?.costProvenance.kind).toBe('modeled');
-    expect(a?.costProvenance.source).toMatch(/serving "l4": llama-3.1-8b on 1 × l4.*memory bandwidth B\/s 3.000e\+11 \(NVIDIA L4 datasheet.*efficiencies: .*memoryBandwidth 0.8.*decode step = /);
+    expect(a?.costProvenance.source).toMatch(
+      /serving "l4": llama-3.1-8b on 1 × l4.*memory bandwidth B\/s 3.000e\+11 \(NVIDIA L4 datasheet.*efficiencies: .*memoryBandwidth 0.8.*decode step = /,
+    );
   });
 });
 
@@ -93,14 +95,15 @@ describe('bad serving entries fail at parse time with the field and line (exit c
   });
 
   it('a user model shape whose heads do not divide the width', () => {
-    const models = 'models:\n  - { id: mine, layers: 2, hiddenSize: 100, heads: 3, intermediateSize: 400, mlp: plain, vocabSize: 1000, source: mine, date: 2025-01 }\n';
+    const models =
+      'models:\n  - { id: mine, layers: 2, hiddenSize: 100, heads: 3, intermediateSize: 400, mlp: plain, vocabSize: 1000, source: mine, date: 2025-01 }\n';
     const error = parseError(scenario(L4_8B_BATCH1.replace('llama-3.1-8b', 'mine'), models));
     expect(error.location.path).toBe('models[0].headDim');
     expect(error.location.line).toBe(12);
   });
 });
 
-describe('a plan that cannot be priced fails the run with the serve layer\'s reason, never a number', () => {
+describe("a plan that cannot be priced fails the run with the serve layer's reason, never a number", () => {
   it('Llama-3.1-70B in bf16 on one L4 does not fit: the bytes missing and what would fit', () => {
     const text = scenario('  - { id: l4, model: llama-3.1-70b, device: l4, dtype: bf16 }');
     expect(() => price(text)).toThrow(/serving\[0\]: llama-3\.1-70b on 1 × l4.*does not fit: .* GB missing.*Would fit with: --count \d+/);
@@ -112,7 +115,7 @@ describe('a plan that cannot be priced fails the run with the serve layer\'s rea
   });
 });
 
-describe('the report draws the three serving charts from a scenario\'s serving entries', () => {
+describe("the report draws the three serving charts from a scenario's serving entries", () => {
   it('frontier per device · dtype, cost by class, measured vs predicted here', () => {
     const text = `name: charts
 serving:
@@ -122,20 +125,60 @@ serving:
 `;
     const s = parseScenario(text, 'c.yaml');
     const figure = (value: number) => ({ value, source: 'stated by the test', date: '2026-01' });
-    const device = { ...findDevice('aws-c6a.large')!, id: 'local-cpu', peakFlops: { fp32: figure(20e9) }, memoryBandwidthBytesPerSecond: figure(10e9), memoryBytes: figure(4e9) };
-    const point = (batch: number, measured: number, predicted: number) => ({ backend: 'test', batch, contextTokens: 16, measuredPrefillTokensPerSecond: 100, measuredDecodeTokensPerSecond: measured, predictedPrefillTokensPerSecond: 200, predictedDecodeTokensPerSecond: predicted, calibratedDecodeTokensPerSecond: predicted / 2, inFit: batch !== 2 });
+    const device = {
+      ...findDevice('aws-c6a.large')!,
+      id: 'local-cpu',
+      peakFlops: { fp32: figure(20e9) },
+      memoryBandwidthBytesPerSecond: figure(10e9),
+      memoryBytes: figure(4e9),
+    };
+    const point = (batch: number, measured: number, predicted: number) => ({
+      backend: 'test',
+      batch,
+      contextTokens: 16,
+      measuredPrefillTokensPerSecond: 100,
+      measuredDecodeTokensPerSecond: measured,
+      predictedPrefillTokensPerSecond: 200,
+      predictedDecodeTokensPerSecond: predicted,
+      calibratedDecodeTokensPerSecond: predicted / 2,
+      inFit: batch !== 2,
+    });
     const local: LocalServingCalibration = {
-      backend: 'test', device, layerOverheadSeconds: 0, points: [point(1, 5, 10), point(2, 9, 20), point(4, 20, 40)],
-      calibration: { backend: 'test', decodeFactor: 0.5, prefillFactor: 0.5, fitBatches: [1, 4], checkBatches: [2], rawMaxError: 2.2, outOfSampleMaxError: 1.1, inSampleMaxError: 1 },
+      backend: 'test',
+      device,
+      layerOverheadSeconds: 0,
+      points: [point(1, 5, 10), point(2, 9, 20), point(4, 20, 40)],
+      calibration: {
+        backend: 'test',
+        decodeFactor: 0.5,
+        prefillFactor: 0.5,
+        fitBatches: [1, 4],
+        checkBatches: [2],
+        rawMaxError: 2.2,
+        outOfSampleMaxError: 1.1,
+        inSampleMaxError: 1,
+      },
     };
     const planned = planScenarioServing(s, 'c.yaml', local);
-    const results = assembleResults({ loaded: { scenario: s, text, file: '/tmp/c.yaml' }, cwd: '/tmp', storePath: '/tmp/store', bench: { records: new Map() }, placement: [], serving: { planned, local } });
+    const results = assembleResults({
+      loaded: { scenario: s, text, file: '/tmp/c.yaml' },
+      cwd: '/tmp',
+      storePath: '/tmp/store',
+      bench: { records: new Map() },
+      placement: [],
+      serving: { planned, local },
+    });
     const charts = buildCharts(results.rows);
     expect(charts.filter((c) => c.section === 'serving').map((c) => c.id)).toEqual(['serving-frontier', 'serving-cost', 'serving-measured']);
     // One frontier line per device · dtype; batches double along it.
     const series = [...new Set(results.rows.servingFrontier!.map((r) => r.series))].sort();
     expect(series).toEqual(['l4 · bf16', 'l4 · fp8', 'local-cpu · fp32'].map((d) => `${d} (${d.startsWith('local') ? 'gpt2' : 'llama-3.1-8b'})`).sort());
-    expect(results.rows.servingFrontier!.filter((r) => r.series.startsWith('l4 · fp8')).map((r) => r.batch).slice(0, 4)).toEqual([1, 2, 4, 8]);
+    expect(
+      results.rows
+        .servingFrontier!.filter((r) => r.series.startsWith('l4 · fp8'))
+        .map((r) => r.batch)
+        .slice(0, 4),
+    ).toEqual([1, 2, 4, 8]);
     // Three token classes per priced plan, measured rows labelled measured, predictions modeled.
     expect(results.rows.servingCost!.length).toBe(3 * planned.filter((p) => p.plan.meetsTarget).length);
     expect(results.rows.servingMeasured!.filter((r) => r.figure === 'measured').every((r) => r.provenance === 'measured')).toBe(true);

@@ -33,15 +33,50 @@ function randomCase(seed: number): { graph: CostGraph; devices: PlannerDevice[] 
   const rng = createRng(seed);
   const layers: LayerCost[] = Array.from({ length: 5 }, (_, i) => {
     const forward = 1e9 * (1 + 20 * rng.next());
-    return { name: `l${i}`, className: 'Dense', params: Math.round(1e6 * (1 + 9 * rng.next())), forwardFlops: forward, backwardFlops: 2 * forward, outputBytes: Math.round(1e6 * (1 + 50 * rng.next())), activationBytes: Math.round(1e7 * rng.next()) };
+    return {
+      name: `l${i}`,
+      className: 'Dense',
+      params: Math.round(1e6 * (1 + 9 * rng.next())),
+      forwardFlops: forward,
+      backwardFlops: 2 * forward,
+      outputBytes: Math.round(1e6 * (1 + 50 * rng.next())),
+      activationBytes: Math.round(1e7 * rng.next()),
+    };
   });
-  const graph: CostGraph = { name: `random-${seed}`, layers, dtype: 'bf16', optimizer: 'adam', tokensPerStep: 512, tokenUnit: 'tokens', inputBytes: 4096, derivation: 'random' };
+  const graph: CostGraph = {
+    name: `random-${seed}`,
+    layers,
+    dtype: 'bf16',
+    optimizer: 'adam',
+    tokensPerStep: 512,
+    tokenUnit: 'tokens',
+    inputBytes: 4096,
+    derivation: 'random',
+  };
   const total = layers.reduce((s, l) => s + 16 * l.params + l.activationBytes, 0);
   const base = { peakSource: 'test', computeEfficiency: 0.5, memoryEfficiency: 0.8, provenance: 'modeled' as const };
   const devices: PlannerDevice[] = [
     { ...base, id: 'cpu', kind: 'cpu', peakFlopsPerSecond: 1e11, memoryBandwidthBytesPerSecond: 2e10, capacityBytes: total, usdPerHour: 0.1 + rng.next() },
-    { ...base, id: 'gpu-a', kind: 'gpu', peakFlopsPerSecond: 1e13, memoryBandwidthBytesPerSecond: 3e11, hostLinkBytesPerSecond: 1e9 * (1 + 30 * rng.next()), capacityBytes: total * (0.2 + 0.3 * rng.next()), usdPerHour: 1 + 3 * rng.next() },
-    { ...base, id: 'gpu-b', kind: 'gpu', peakFlopsPerSecond: 4e13, memoryBandwidthBytesPerSecond: 1e12, hostLinkBytesPerSecond: 1.5e10, capacityBytes: total * (0.1 + 0.3 * rng.next()), usdPerHour: 2 + 5 * rng.next() },
+    {
+      ...base,
+      id: 'gpu-a',
+      kind: 'gpu',
+      peakFlopsPerSecond: 1e13,
+      memoryBandwidthBytesPerSecond: 3e11,
+      hostLinkBytesPerSecond: 1e9 * (1 + 30 * rng.next()),
+      capacityBytes: total * (0.2 + 0.3 * rng.next()),
+      usdPerHour: 1 + 3 * rng.next(),
+    },
+    {
+      ...base,
+      id: 'gpu-b',
+      kind: 'gpu',
+      peakFlopsPerSecond: 4e13,
+      memoryBandwidthBytesPerSecond: 1e12,
+      hostLinkBytesPerSecond: 1.5e10,
+      capacityBytes: total * (0.1 + 0.3 * rng.next()),
+      usdPerHour: 2 + 5 * rng.next(),
+    },
   ];
   return { graph, devices };
 }

@@ -31,7 +31,16 @@ describe('mixed execution across tfjs backends', () => {
     const lr = 0.1;
     const { model, task } = tinyMlp();
     const chain = denseChainOf(model);
-    const mixed = await runMixed(chain, { backends: ['wasm', 'cpu', 'wasm'], input, labels, batchSize: B, mode: 'train', steps: 1, warmupSteps: 0, learningRate: lr });
+    const mixed = await runMixed(chain, {
+      backends: ['wasm', 'cpu', 'wasm'],
+      input,
+      labels,
+      batchSize: B,
+      mode: 'train',
+      steps: 1,
+      warmupSteps: 0,
+      learningRate: lr,
+    });
     expect(mixed.boundaries).toBe(2);
 
     // Reference: a second method (tfjs autodiff and optimizer), all on the cpu backend.
@@ -80,12 +89,30 @@ describe('mixed execution across tfjs backends', () => {
     const { model, task } = tinyMlp();
     const base = await measureLocalCpu({ gemmN: 64, gemmSeconds: 0.05, bandwidthElements: 1 << 20, bandwidthSeconds: 0.05 });
     const result = await calibrate({
-      model, input, labels, batchSize: B, steps: 1, base, gemmN: 64, gemmSeconds: 0.05, bandwidthElements: 1 << 20,
-      plans: [['cpu', 'cpu', 'cpu'], ['wasm', 'wasm', 'wasm'], ['wasm', 'cpu', 'wasm']], modes: ['forward', 'train'],
+      model,
+      input,
+      labels,
+      batchSize: B,
+      steps: 1,
+      base,
+      gemmN: 64,
+      gemmSeconds: 0.05,
+      bandwidthElements: 1 << 20,
+      plans: [
+        ['cpu', 'cpu', 'cpu'],
+        ['wasm', 'wasm', 'wasm'],
+        ['wasm', 'cpu', 'wasm'],
+      ],
+      modes: ['forward', 'train'],
       pricing: pricingFromInstance(findDevice('aws-c6a.large')!),
     });
     expect(result.rows.map((r) => `${r.plan}/${r.mode}/${r.boundaries}/${r.role}`)).toEqual([
-      'cpu,cpu,cpu/forward/0/fit', 'cpu,cpu,cpu/train/0/fit', 'wasm,wasm,wasm/forward/0/fit', 'wasm,wasm,wasm/train/0/fit', 'wasm,cpu,wasm/forward/2/check', 'wasm,cpu,wasm/train/2/check',
+      'cpu,cpu,cpu/forward/0/fit',
+      'cpu,cpu,cpu/train/0/fit',
+      'wasm,wasm,wasm/forward/0/fit',
+      'wasm,wasm,wasm/train/0/fit',
+      'wasm,cpu,wasm/forward/2/check',
+      'wasm,cpu,wasm/train/2/check',
     ]);
     for (const r of result.rows) {
       expect(r.predictedSeconds).toBeGreaterThan(0);

@@ -19,7 +19,12 @@ describe('byte sizes and memory caps', () => {
   });
 
   it('caps listed devices only, once each', () => {
-    expect(parseMaxMemory(['l4=20GB', 'cpu=1TiB'], ['l4', 'cpu'])).toEqual(new Map([['l4', 20e9], ['cpu', 2 ** 40]]));
+    expect(parseMaxMemory(['l4=20GB', 'cpu=1TiB'], ['l4', 'cpu'])).toEqual(
+      new Map([
+        ['l4', 20e9],
+        ['cpu', 2 ** 40],
+      ]),
+    );
     expect(() => parseMaxMemory(['t4=1GB'], ['l4'])).toThrow(/"t4" is not one of the --device ids \(allowed: l4\)/);
     expect(() => parseMaxMemory(['l4=1GB', 'l4=2GB'], ['l4'])).toThrow(/capped twice/);
     expect(() => parseMaxMemory(['20GB'], ['l4'])).toThrow(/must look like <device id>=<bytes>/);
@@ -27,6 +32,7 @@ describe('byte sizes and memory caps', () => {
 
   it('fractions are in (0, 1]', () => {
     expect(parseFraction('0.4', '--compute-efficiency')).toBe(0.4);
-    for (const bad of ['0', '1.5', '-0.1', 'half', '']) expect(() => parseFraction(bad, '--compute-efficiency')).toThrow(/--compute-efficiency: must be a number in \(0, 1\]/);
+    for (const bad of ['0', '1.5', '-0.1', 'half', ''])
+      expect(() => parseFraction(bad, '--compute-efficiency')).toThrow(/--compute-efficiency: must be a number in \(0, 1\]/);
   });
 });

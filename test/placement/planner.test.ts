@@ -9,7 +9,17 @@ import { parseTransformerShape, transformerGraph } from '../../src/placement/tra
 import { findDevice } from '../../src/devices/catalog.ts';
 
 function device(overrides: Partial<PlannerDevice> & Pick<PlannerDevice, 'id' | 'kind'>): PlannerDevice {
-  return { peakFlopsPerSecond: 1, peakSource: 'test', memoryBandwidthBytesPerSecond: 1, capacityBytes: Infinity, usdPerHour: 1, computeEfficiency: 1, memoryEfficiency: 1, provenance: 'modeled', ...overrides };
+  return {
+    peakFlopsPerSecond: 1,
+    peakSource: 'test',
+    memoryBandwidthBytesPerSecond: 1,
+    capacityBytes: Infinity,
+    usdPerHour: 1,
+    computeEfficiency: 1,
+    memoryEfficiency: 1,
+    provenance: 'modeled',
+    ...overrides,
+  };
 }
 
 // Two fp32 SGD layers (8 B/param resident, 12 B/param optimizer traffic): a heavy one and a light one.
@@ -28,7 +38,15 @@ const twoLayers: CostGraph = {
 };
 const cpu = device({ id: 'cpu', kind: 'cpu', peakFlopsPerSecond: 1e10, memoryBandwidthBytesPerSecond: 1e10, capacityBytes: 1e12, usdPerHour: 1 });
 // Room for one layer's 8e8 bytes, not two; a slow link makes offloading unattractive.
-const gpu = device({ id: 'gpu', kind: 'gpu', peakFlopsPerSecond: 1e12, memoryBandwidthBytesPerSecond: 1e11, hostLinkBytesPerSecond: 1e8, capacityBytes: 1e9, usdPerHour: 10 });
+const gpu = device({
+  id: 'gpu',
+  kind: 'gpu',
+  peakFlopsPerSecond: 1e12,
+  memoryBandwidthBytesPerSecond: 1e11,
+  hostLinkBytesPerSecond: 1e8,
+  capacityBytes: 1e9,
+  usdPerHour: 10,
+});
 
 describe('optimal plan of a two-layer model (hand-computed)', () => {
   // heavy on GPU: pass max(3e11/1e12, 1.4e9/1e11) = 0.3; SGD step max(2e8/1e12, 1.2e9/1e11) = 0.012
@@ -52,7 +70,7 @@ describe('optimal plan of a two-layer model (hand-computed)', () => {
     expect(plan?.layers.map((l) => l.deviceId)).toEqual(['cpu', 'cpu']);
     expect(plan?.stepSeconds).toBeCloseTo(allCpu, 9);
     expect(plan?.usdPerStep).toBeCloseTo((allCpu * 1) / 3600, 12);
-    expect(plan?.usdPerMTokens).toBeCloseTo(((allCpu / 3600) / 1000) * 1e6, 9);
+    expect(plan?.usdPerMTokens).toBeCloseTo((allCpu / 3600 / 1000) * 1e6, 9);
   });
 
   it('no plan beats the optimum, and all-gpu reports the 6e8 bytes it misses', () => {
@@ -67,11 +85,14 @@ describe('optimal plan of a two-layer model (hand-computed)', () => {
 
   it('gradient accumulation over 4 micro-batches: passes and boundaries ×4, one optimizer step', () => {
     const accumulated = { ...twoLayers, microBatches: 4, tokensPerStep: 4000 };
-    const placements = [{ device: 1, offloadOptimizer: false }, { device: 0, offloadOptimizer: false }];
+    const placements = [
+      { device: 1, offloadOptimizer: false },
+      { device: 0, offloadOptimizer: false },
+    ];
     const plan = evaluatePlan(accumulated, [cpu, gpu], placements, { strategy: 'fixed', label: 'heavy on gpu, light on cpu' });
     expect(plan.stepSeconds).toBeCloseTo(4 * 0.3 + 0.012 + 4 * 3 + 0.12 + 4 * 2, 9);
     expect(plan.devices.find((d) => d.id === 'gpu')?.bytesUsed).toBe(8e8); // memory of one micro-batch
-    expect(plan.usdPerMTokens).toBeCloseTo((((plan.stepSeconds * 11) / 3600) / 4000) * 1e6, 9);
+    expect(plan.usdPerMTokens).toBeCloseTo(((plan.stepSeconds * 11) / 3600 / 4000) * 1e6, 9);
   });
 
   it('returns undefined when nothing fits, and the planner says how much is missing', () => {

@@ -35,7 +35,9 @@ describe('transformer shape → cost graph', () => {
   });
 
   it('rejects zero layers, unknown keys and missing fields naming the flag and field', () => {
-    expect(() => parseTransformerShape('transformer:layers=0,hidden=64,heads=4,seq=8,vocab=10')).toThrow(/--model: shape field "layers" must be a positive integer \(got "0"\)/);
+    expect(() => parseTransformerShape('transformer:layers=0,hidden=64,heads=4,seq=8,vocab=10')).toThrow(
+      /--model: shape field "layers" must be a positive integer \(got "0"\)/,
+    );
     expect(() => parseTransformerShape('transformer:layers=2,hidden=64,heads=4,seq=8,vocab=10,depth=3')).toThrow(/unknown shape field "depth"/);
     expect(() => parseTransformerShape('transformer:layers=2,hidden=64,heads=4,seq=8')).toThrow(/shape field "vocab" is required/);
     expect(() => parseTransformerShape('transformer:layers=2,hidden=64,heads=5,seq=8,vocab=10')).toThrow(/divisible/);
@@ -45,7 +47,12 @@ describe('transformer shape → cost graph', () => {
   it('per-layer state bytes: bf16 Adam keeps 2 + 2 + 12 B per parameter, fp32 SGD 4 + 4 + 0 (ZeRO §3.1)', () => {
     const g = transformerGraph(parseTransformerShape(SEVEN_B));
     const block = g.layers[1]!;
-    expect(layerBytes(g, block)).toEqual({ weightBytes: 2 * block.params, gradientBytes: 2 * block.params, optimizerStateBytes: 12 * block.params, activationBytes: block.activationBytes });
+    expect(layerBytes(g, block)).toEqual({
+      weightBytes: 2 * block.params,
+      gradientBytes: 2 * block.params,
+      optimizerStateBytes: 12 * block.params,
+      activationBytes: block.activationBytes,
+    });
     const sgd = transformerGraph(parseTransformerShape(`${SEVEN_B},dtype=fp32,optimizer=sgd`));
     expect(layerBytes(sgd, sgd.layers[1]!).optimizerStateBytes).toBe(0);
     expect(layerBytes(sgd, sgd.layers[1]!).weightBytes).toBe(4 * block.params);

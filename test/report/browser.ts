@@ -56,11 +56,7 @@ export async function withReportPage<T>(indexHtml: string, use: (page: Page, con
 export async function checkReportPage(indexHtml: string): Promise<PageCheck> {
   return withReportPage(indexHtml, async (page, consoleErrors) => {
     const containers = await page.$$eval('div.chart', (nodes) => nodes.map((n) => n.id));
-    await page.waitForFunction(
-      (count) => document.querySelectorAll('div.chart svg, div.chart canvas').length >= count,
-      containers.length,
-      { timeout: 60_000 },
-    );
+    await page.waitForFunction((count) => document.querySelectorAll('div.chart svg, div.chart canvas').length >= count, containers.length, { timeout: 60_000 });
     const rendered = await page.$$eval('div.chart', (nodes) =>
       nodes
         .filter((n) => {

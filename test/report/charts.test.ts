@@ -42,8 +42,13 @@ describe('chart builders', () => {
       expect(title.text.length, chart.id).toBeGreaterThan(5);
       expect(title.subtitle.length, chart.id).toBeGreaterThan(0);
       expect(collect(chart.spec, 'tooltip').length, chart.id).toBeGreaterThan(0);
-      const axisTitles = collect(chart.spec, 'title').map((t) => (Array.isArray(t) ? t.join(' ') : t)).filter((t): t is string => typeof t === 'string');
-      expect(axisTitles.some((t) => /\(|seconds|accuracy|share|probability|period|k /.test(t)), chart.id).toBe(true);
+      const axisTitles = collect(chart.spec, 'title')
+        .map((t) => (Array.isArray(t) ? t.join(' ') : t))
+        .filter((t): t is string => typeof t === 'string');
+      expect(
+        axisTitles.some((t) => /\(|seconds|accuracy|share|probability|period|k /.test(t)),
+        chart.id,
+      ).toBe(true);
     }
   });
 
@@ -51,7 +56,12 @@ describe('chart builders', () => {
     const mixed = charts.filter((c) => c.provenance.includes('measured') && c.provenance.includes('modeled'));
     expect(mixed.map((c) => c.id)).toContain('cost-to-accuracy');
     for (const chart of mixed) {
-      const encodings = [...collect(chart.spec, 'shape'), ...collect(chart.spec, 'strokeDash'), ...collect(chart.spec, 'opacity'), ...collect(chart.spec, 'mark')];
+      const encodings = [
+        ...collect(chart.spec, 'shape'),
+        ...collect(chart.spec, 'strokeDash'),
+        ...collect(chart.spec, 'opacity'),
+        ...collect(chart.spec, 'mark'),
+      ];
       const text = JSON.stringify(encodings);
       // Either a provenance-driven scale, or explicit measured/modeled wording in a legend or layer.
       expect(/"field":"provenance"|observed|predicted|measured/.test(text) || JSON.stringify(chart.spec).includes('(modeled'), chart.id).toBe(true);
@@ -81,7 +91,15 @@ describe('chart builders', () => {
   });
 
   it('switch the price axis to log when prices span more than 20×, as a price war does', () => {
-    const bands = [0, 1].map((period) => ({ period, provider: 'a', lowPriceUsd: period ? 0.1 : 20, medianPriceUsd: period ? 0.2 : 30, highPriceUsd: period ? 0.3 : 40, lowPercentile: 10, highPercentile: 90 }));
+    const bands = [0, 1].map((period) => ({
+      period,
+      provider: 'a',
+      lowPriceUsd: period ? 0.1 : 20,
+      medianPriceUsd: period ? 0.2 : 30,
+      highPriceUsd: period ? 0.3 : 40,
+      lowPercentile: 10,
+      highPercentile: 90,
+    }));
     expect(JSON.stringify(priceBandsChart(bands))).toContain('"type":"log"');
     const narrow = bands.map((b) => ({ ...b, lowPriceUsd: 1, medianPriceUsd: 1.5, highPriceUsd: 2 }));
     expect(JSON.stringify(priceBandsChart(narrow))).not.toContain('"type":"log"');

@@ -64,22 +64,42 @@ describe('costsim run, end to end', () => {
     const printed = JSON.parse(runCtx.stdout[0] as string) as { dir: string; charts: Array<{ id: string }> };
     expect(printed.dir).toBe(out);
     const ids = printed.charts.map((c) => c.id);
-    expect(ids).toEqual(expect.arrayContaining(['cost-to-accuracy', 'gradient-accumulation', 'placement-time', 'placement-memory', 'placement-calibration', 'market-prices', 'market-shares', 'market-profit', 'market-survival', 'market-equilibrium']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'cost-to-accuracy',
+        'gradient-accumulation',
+        'placement-time',
+        'placement-memory',
+        'placement-calibration',
+        'market-prices',
+        'market-shares',
+        'market-profit',
+        'market-survival',
+        'market-equilibrium',
+      ]),
+    );
     for (const id of ids) for (const ext of ['svg', 'png', 'csv']) expect(existsSync(join(out, `${id}.${ext}`)), `${id}.${ext}`).toBe(true);
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { summary: { answer: string; keyNumbers: unknown[] }; artefacts: Array<{ file: string; provenance: string[] }> };
+    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as {
+      summary: { answer: string; keyNumbers: unknown[] };
+      artefacts: Array<{ file: string; provenance: string[] }>;
+    };
     expect(report.summary.answer).toMatch(/Measured/);
     expect(report.summary.keyNumbers.length).toBeGreaterThan(3);
     expect(report.artefacts.find((a) => a.file === 'cost-to-accuracy.svg')?.provenance.length).toBeGreaterThan(0);
   });
 
-  it.skipIf(!existsSync(CHROMIUM_PATH))('opens offline in headless Chromium: every chart draws a non-empty SVG, no console error', async () => {
-    const page = await checkReportPage(join(out, 'index.html'));
-    const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { artefacts: Array<{ kind: string }> };
-    const charts = report.artefacts.filter((a) => a.kind === 'svg').length;
-    expect(page.containers).toHaveLength(charts);
-    expect(page.rendered).toEqual(page.containers);
-    expect(page.consoleErrors).toEqual([]);
-  }, 120_000);
+  it.skipIf(!existsSync(CHROMIUM_PATH))(
+    'opens offline in headless Chromium: every chart draws a non-empty SVG, no console error',
+    async () => {
+      const page = await checkReportPage(join(out, 'index.html'));
+      const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as { artefacts: Array<{ kind: string }> };
+      const charts = report.artefacts.filter((a) => a.kind === 'svg').length;
+      expect(page.containers).toHaveLength(charts);
+      expect(page.rendered).toEqual(page.containers);
+      expect(page.consoleErrors).toEqual([]);
+    },
+    120_000,
+  );
 
   it('re-renders from results.json with `costsim report`: same specs and CSVs, byte for byte', async () => {
     const files = ['market-prices.vl.json', 'market-prices.csv', 'market-survival.csv', 'cost-to-accuracy.vl.json'];

@@ -44,8 +44,22 @@ export function fixtureRows(seed = 7): ReportRows {
   );
   const pruningCompute = sparsities.flatMap((s) => [
     { sparsity: s, series: 'dense FLOPs', value: 2.1e5, unit: 'FLOPs per sample', relativeToDense: 1, provenance: 'modeled' as const },
-    { sparsity: s, series: 'effective FLOPs', value: round(2.1e5 * (1 - s), 2), unit: 'FLOPs per sample', relativeToDense: round(1 - s, 4), provenance: 'modeled' as const },
-    { sparsity: s, series: 'latency (batch 1)', value: round(0.08 * (1 + 0.05 * rng.normal()), 5), unit: 'ms per sample', relativeToDense: round(1 + 0.05 * rng.normal(), 4), provenance: 'measured' as const },
+    {
+      sparsity: s,
+      series: 'effective FLOPs',
+      value: round(2.1e5 * (1 - s), 2),
+      unit: 'FLOPs per sample',
+      relativeToDense: round(1 - s, 4),
+      provenance: 'modeled' as const,
+    },
+    {
+      sparsity: s,
+      series: 'latency (batch 1)',
+      value: round(0.08 * (1 + 0.05 * rng.normal()), 5),
+      unit: 'ms per sample',
+      relativeToDense: round(1 + 0.05 * rng.normal(), 4),
+      provenance: 'measured' as const,
+    },
   ]);
   const volumes = [1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
   const payoffConfigs = [
@@ -53,7 +67,14 @@ export function fixtureRows(seed = 7): ReportRows {
     { label: 'structured 50%', savingUsd: 4e-8, costUsd: 0.03 },
   ];
   const pruningPayoff = payoffConfigs.flatMap((c) =>
-    volumes.map((v) => ({ label: c.label, requests: v, netSavingsUsd: round(v * c.savingUsd - c.costUsd, 8), breakEvenRequests: round(c.costUsd / c.savingUsd, 0), savingFrom: 'measured latency' as const, provenance: 'modeled' as const })),
+    volumes.map((v) => ({
+      label: c.label,
+      requests: v,
+      netSavingsUsd: round(v * c.savingUsd - c.costUsd, 8),
+      breakEvenRequests: round(c.costUsd / c.savingUsd, 0),
+      savingFrom: 'measured latency' as const,
+      provenance: 'modeled' as const,
+    })),
   );
   const accumulation = ['mlp', 'cnn'].flatMap((model, m) =>
     [1, 2, 4, 8].map((k) => ({
@@ -76,10 +97,14 @@ export function fixtureRows(seed = 7): ReportRows {
       provenance: (p === 0 ? 'measured' : 'modeled') as 'measured' | 'modeled',
     })),
   );
-  const placementMemory = plans.flatMap((plan, p) => [
-    { plan, device: 'cpu', usedGiB: round(p === 0 ? 3.5 : 1 + 0.5 * p, 3), capacityGiB: 4, overCapacity: false, provenance: 'modeled' as const },
-    ...(p === 0 ? [] : [{ plan, device: 'H100', usedGiB: round(p === 1 ? 90 : 60 - 5 * p, 3), capacityGiB: 80, overCapacity: p === 1, provenance: 'modeled' as const }]),
-  ]).map((r) => ({ ...r, overCapacity: r.usedGiB > r.capacityGiB }));
+  const placementMemory = plans
+    .flatMap((plan, p) => [
+      { plan, device: 'cpu', usedGiB: round(p === 0 ? 3.5 : 1 + 0.5 * p, 3), capacityGiB: 4, overCapacity: false, provenance: 'modeled' as const },
+      ...(p === 0
+        ? []
+        : [{ plan, device: 'H100', usedGiB: round(p === 1 ? 90 : 60 - 5 * p, 3), capacityGiB: 80, overCapacity: p === 1, provenance: 'modeled' as const }]),
+    ])
+    .map((r) => ({ ...r, overCapacity: r.usedGiB > r.capacityGiB }));
   const calibration = ['mlp', 'cnn', 'transformer'].map((label, i) => {
     const predictedSeconds = round(0.01 * 3 ** i, 5);
     return { label, predictedSeconds, measuredSeconds: round(predictedSeconds * (1.2 + 0.4 * rng.next()), 5) };
@@ -89,7 +114,15 @@ export function fixtureRows(seed = 7): ReportRows {
   const priceBands = providers.flatMap((provider, pi) =>
     periods.map((period) => {
       const p50 = round((2 + pi) * Math.exp(-0.15 * period) + 0.3, 4);
-      return { period, provider, lowPriceUsd: round(p50 * 0.8, 4), medianPriceUsd: p50, highPriceUsd: round(p50 * 1.25, 4), lowPercentile: 10, highPercentile: 90 };
+      return {
+        period,
+        provider,
+        lowPriceUsd: round(p50 * 0.8, 4),
+        medianPriceUsd: p50,
+        highPriceUsd: round(p50 * 1.25, 4),
+        lowPercentile: 10,
+        highPercentile: 90,
+      };
     }),
   );
   const referencePrices = [
@@ -117,16 +150,35 @@ export function fixtureRows(seed = 7): ReportRows {
     });
   });
   const servingFrontier = ['l4 · bf16', 'h100-sxm · fp8'].flatMap((series, si) =>
-    [1, 2, 4, 8, 16, 32].map((batch) => ({ series, batch, tokensPerSecondPerUser: round((si ? 150 : 18) / (1 + batch / 64), 4), usdPerMOutputTokens: round((si ? 4 : 12) / batch, 5), provenance: 'modeled' as const })),
+    [1, 2, 4, 8, 16, 32].map((batch) => ({
+      series,
+      batch,
+      tokensPerSecondPerUser: round((si ? 150 : 18) / (1 + batch / 64), 4),
+      usdPerMOutputTokens: round((si ? 4 : 12) / batch, 5),
+      provenance: 'modeled' as const,
+    })),
   );
   const servingCost = ['l4', 'h100-sxm'].flatMap((device, di) =>
-    (['input', 'cached input', 'output'] as const).map((tokenClass, ci) => ({ device, dtype: 'bf16', tokenClass, usdPerMTokens: round((di ? 0.2 : 0.5) * [0.1, 0.002, 1][ci]!, 5), provenance: 'modeled' as const })),
+    (['input', 'cached input', 'output'] as const).map((tokenClass, ci) => ({
+      device,
+      dtype: 'bf16',
+      tokenClass,
+      usdPerMTokens: round((di ? 0.2 : 0.5) * [0.1, 0.002, 1][ci]!, 5),
+      provenance: 'modeled' as const,
+    })),
   );
   const servingMeasured = ['wasm', 'native'].flatMap((backend, bi) =>
     [1, 2, 4, 8].flatMap((batch) => {
       const predicted = round((bi ? 300 : 40) * batch ** 0.8, 3);
       return [
-        { backend, batch, contextTokens: 64, figure: 'measured' as const, decodeTokensPerSecond: round(predicted * (0.4 + 0.1 * rng.next()), 3), provenance: 'measured' as const },
+        {
+          backend,
+          batch,
+          contextTokens: 64,
+          figure: 'measured' as const,
+          decodeTokensPerSecond: round(predicted * (0.4 + 0.1 * rng.next()), 3),
+          provenance: 'measured' as const,
+        },
         { backend, batch, contextTokens: 64, figure: 'predicted' as const, decodeTokensPerSecond: predicted, provenance: 'modeled' as const },
         { backend, batch, contextTokens: 64, figure: 'calibrated' as const, decodeTokensPerSecond: round(predicted * 0.45, 3), provenance: 'modeled' as const },
       ];
@@ -136,19 +188,50 @@ export function fixtureRows(seed = 7): ReportRows {
   // A 2 × 3 grid: survival rises with the challenger's cash, prices fall as μ falls (hand-made, not simulated).
   const gridSweep = [0.1, 0.3].flatMap((mu, mi) =>
     [1e6, 3e6, 5e6].flatMap((cash, ci) =>
-      providers.map((provider, pi) => ({ point: mi * 3 + ci, parameters: { 'demand.mu': mu, 'providers[2].cash': cash }, provider, runs: 20, survivalProbability: pi === 2 ? round(0.2 + 0.15 * ci, 4) : 1, meanFinalPriceUsd: round((0.6 + pi * 0.1) * (1 + mu), 4), meanProfitUsdPerPeriod: round(1e4 * (1 + pi) * (1 + mu), 2) })),
+      providers.map((provider, pi) => ({
+        point: mi * 3 + ci,
+        parameters: { 'demand.mu': mu, 'providers[2].cash': cash },
+        provider,
+        runs: 20,
+        survivalProbability: pi === 2 ? round(0.2 + 0.15 * ci, 4) : 1,
+        meanFinalPriceUsd: round((0.6 + pi * 0.1) * (1 + mu), 4),
+        meanProfitUsdPerPeriod: round(1e4 * (1 + pi) * (1 + mu), 2),
+      })),
     ),
   );
   // Sensitivity: the challenger's cost at its p10/p90 moves its survival and price (hand-made, not simulated).
   const sensitivity = [
-    ...providers.map((provider, pi) => ({ input: null, level: 'central' as const, value: null, provider, runs: 20, survivalProbability: pi === 2 ? 0.5 : 1, meanFinalPriceUsd: round(0.6 + pi * 0.1, 4), meanProfitUsdPerPeriod: round(1e4 * (1 + pi), 2) })),
+    ...providers.map((provider, pi) => ({
+      input: null,
+      level: 'central' as const,
+      value: null,
+      provider,
+      runs: 20,
+      survivalProbability: pi === 2 ? 0.5 : 1,
+      meanFinalPriceUsd: round(0.6 + pi * 0.1, 4),
+      meanProfitUsdPerPeriod: round(1e4 * (1 + pi), 2),
+    })),
     ...(['low', 'high'] as const).flatMap((level, li) =>
-      providers.map((provider, pi) => ({ input: 'providers[2].marginalCost', level, value: li ? 0.8 : 0.4, provider, runs: 20, survivalProbability: pi === 2 ? (li ? 0.2 : 0.8) : 1, meanFinalPriceUsd: round((0.6 + pi * 0.1) * (pi === 2 ? (li ? 1.3 : 0.8) : 1), 4), meanProfitUsdPerPeriod: round(1e4 * (1 + pi) * (pi === 2 ? (li ? -0.5 : 1.2) : 1), 2) })),
+      providers.map((provider, pi) => ({
+        input: 'providers[2].marginalCost',
+        level,
+        value: li ? 0.8 : 0.4,
+        provider,
+        runs: 20,
+        survivalProbability: pi === 2 ? (li ? 0.2 : 0.8) : 1,
+        meanFinalPriceUsd: round((0.6 + pi * 0.1) * (pi === 2 ? (li ? 1.3 : 0.8) : 1), 4),
+        meanProfitUsdPerPeriod: round(1e4 * (1 + pi) * (pi === 2 ? (li ? -0.5 : 1.2) : 1), 2),
+      })),
     ),
   ];
   // Incumbent's cost is given by the scenario (assumed); the others' come from records (modeled).
   const marginalCost = providers.flatMap((provider, pi) =>
-    periods.map((period) => ({ period, provider, medianMarginalCostUsd: round((0.25 + 0.05 * pi) * 0.97 ** period, 5), provenance: (provider === 'Incumbent' ? 'assumed' : 'modeled') as 'assumed' | 'modeled' })),
+    periods.map((period) => ({
+      period,
+      provider,
+      medianMarginalCostUsd: round((0.25 + 0.05 * pi) * 0.97 ** period, 5),
+      provenance: (provider === 'Incumbent' ? 'assumed' : 'modeled') as 'assumed' | 'modeled',
+    })),
   );
   return {
     gridSweep,

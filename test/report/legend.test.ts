@@ -31,7 +31,11 @@ describe.skipIf(!existsSync(CHROMIUM_PATH))('legend filtering in Chromium', () =
         );
       const first = await opacities();
       await page.locator('#chart-market-prices svg .role-legend-label text', { hasText: 'DeepSeek' }).first().click();
-      await page.waitForFunction((faded) => [...document.querySelectorAll('#chart-market-prices svg g.mark-line path')].some((p) => Number(p.getAttribute('opacity')) === faded), UNPICKED_OPACITY, { timeout: 10_000 });
+      await page.waitForFunction(
+        (faded) => [...document.querySelectorAll('#chart-market-prices svg g.mark-line path')].some((p) => Number(p.getAttribute('opacity')) === faded),
+        UNPICKED_OPACITY,
+        { timeout: 10_000 },
+      );
       return { before: first, after: await opacities(), errors: consoleErrors };
     });
     expect(errors).toEqual([]);

@@ -60,7 +60,7 @@ describe('report ownership: never delete what costsim did not write', () => {
     expect(snapshot(project)).toEqual(before);
   });
 
-  it('`costsim report <dir>` refuses a directory whose results.json sits beside a user\'s notes', async () => {
+  it("`costsim report <dir>` refuses a directory whose results.json sits beside a user's notes", async () => {
     const dir = join(root, 'projG');
     await writeReport(dir, small(), options);
     mkdirSync(join(dir, 'notes'));
@@ -85,7 +85,10 @@ describe('report ownership: never delete what costsim did not write', () => {
   it('a kill between the two renames is recovered on the next start: the new, complete report is put in place', async () => {
     const dir = join(root, 'killed');
     await writeReport(dir, small(7), options);
-    const child = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'test/report/fixtures/killed-swap.ts'), dir, '8'], { cwd: repo, encoding: 'utf8' });
+    const child = spawnSync(process.execPath, ['--import', 'tsx', join(repo, 'test/report/fixtures/killed-swap.ts'), dir, '8'], {
+      cwd: repo,
+      encoding: 'utf8',
+    });
     expect(child.signal).toBe('SIGKILL');
     expect(existsSync(dir)).toBe(false); // the state a crash leaves
     const leftovers = readdirSync(root).filter((f) => f.startsWith('.killed.'));

@@ -5,9 +5,31 @@ import { renderSvg } from '../../src/report/render.ts';
 import { vegaLiteSchemaErrors } from '../../src/report/validate.ts';
 import type { SensitivityRow } from '../../src/report/rows.ts';
 
-const row = (input: string | null, level: SensitivityRow['level'], value: number | null, survival: number, price: number | null, profit: number): SensitivityRow => ({ input, level, value, provider: 'S', runs: 10, survivalProbability: survival, meanFinalPriceUsd: price, meanProfitUsdPerPeriod: profit });
+const row = (
+  input: string | null,
+  level: SensitivityRow['level'],
+  value: number | null,
+  survival: number,
+  price: number | null,
+  profit: number,
+): SensitivityRow => ({
+  input,
+  level,
+  value,
+  provider: 'S',
+  runs: 10,
+  survivalProbability: survival,
+  meanFinalPriceUsd: price,
+  meanProfitUsdPerPeriod: profit,
+});
 // Cost: higher cost (p90 = 2) gives lower survival and profit; cash moves survival only.
-const rows = [row(null, 'central', null, 0.5, 1, 0), row('cost', 'low', 0.5, 0.9, 0.8, 10), row('cost', 'high', 2, 0.1, 1.5, -20), row('cash', 'low', 1, 0.4, 1, 0), row('cash', 'high', 9, 0.6, 1, 0)];
+const rows = [
+  row(null, 'central', null, 0.5, 1, 0),
+  row('cost', 'low', 0.5, 0.9, 0.8, 10),
+  row('cost', 'high', 2, 0.1, 1.5, -20),
+  row('cash', 'low', 1, 0.4, 1, 0),
+  row('cash', 'high', 9, 0.6, 1, 0),
+];
 
 describe('inputTornadoBars', () => {
   it('spans the outcomes at p10 and p90, naming the input value at each end', () => {

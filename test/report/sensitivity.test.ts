@@ -5,7 +5,15 @@ import { renderSvg } from '../../src/report/render.ts';
 import type { GridSweepRow } from '../../src/report/rows.ts';
 
 // 2 × 2 grid, one provider. Survival: 0.2, 0.6 (mu 0.1; cash 1, 3) and 0.4, 0.8 (mu 0.3).
-const row = (point: number, mu: number, cash: number, survival: number, price: number | null): GridSweepRow => ({ point, parameters: { 'demand.mu': mu, cash }, provider: 'S', runs: 10, survivalProbability: survival, meanFinalPriceUsd: price, meanProfitUsdPerPeriod: 1 });
+const row = (point: number, mu: number, cash: number, survival: number, price: number | null): GridSweepRow => ({
+  point,
+  parameters: { 'demand.mu': mu, cash },
+  provider: 'S',
+  runs: 10,
+  survivalProbability: survival,
+  meanFinalPriceUsd: price,
+  meanProfitUsdPerPeriod: 1,
+});
 const rows = [row(0, 0.1, 1, 0.2, 1), row(1, 0.1, 3, 0.6, 2), row(2, 0.3, 1, 0.4, 3), row(3, 0.3, 3, 0.8, null)];
 
 describe('tornadoBars', () => {

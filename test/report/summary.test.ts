@@ -10,7 +10,10 @@ import { composeSummary, listText } from '../../src/report/summary.ts';
 
 /** Every run of `n` consecutive words, lower-cased, with how often it occurs. */
 function ngramCounts(text: string, n: number): Map<string, number> {
-  const words = text.toLowerCase().split(/[\s,.;:()]+/).filter(Boolean);
+  const words = text
+    .toLowerCase()
+    .split(/[\s,.;:()]+/)
+    .filter(Boolean);
   const counts = new Map<string, number>();
   for (let i = 0; i + n <= words.length; i++) {
     const gram = words.slice(i, i + n).join(' ');
@@ -21,7 +24,10 @@ function ngramCounts(text: string, n: number): Map<string, number> {
 
 describe('composeSummary', () => {
   it('writes n/a, never $NaN or NaN%, for a non-finite figure', () => {
-    const s = parseScenario('periods: 3\ndemand: { type: logit, mu: 0.25 }\nproviders:\n  - { name: a, quality: 2, marginalCost: 1, strategy: { type: costPlus } }\n  - { name: b, quality: 2, marginalCost: 1, strategy: { type: bestResponse } }\n', 'n.yaml');
+    const s = parseScenario(
+      'periods: 3\ndemand: { type: logit, mu: 0.25 }\nproviders:\n  - { name: a, quality: 2, marginalCost: 1, strategy: { type: costPlus } }\n  - { name: b, quality: 2, marginalCost: 1, strategy: { type: bestResponse } }\n',
+      'n.yaml',
+    );
     const result = assembleSimulation(s, new Map(), simulateRuns(s, new Map(), [0]));
     const clean = composeSummary({ market: result }).answer;
     // Behaviour changed in issue 16: providers with the same verdict share one sentence.
@@ -35,7 +41,10 @@ describe('composeSummary', () => {
 
   it('four providers: no three-word phrase four times, one finding per sentence', () => {
     const providers = ['Alpha', 'Bravo', 'Charlie', 'Delta']
-      .map((name, i) => `  - { name: ${name}, quality: ${2 + 0.1 * i}, marginalCost: ${1 + 0.1 * i}, cash: ${i === 3 ? 1 : 1000}, fixedCostPerPeriod: ${i === 3 ? 5 : 0}, strategy: { type: costPlus, markup: 0.2 } }`)
+      .map(
+        (name, i) =>
+          `  - { name: ${name}, quality: ${2 + 0.1 * i}, marginalCost: ${1 + 0.1 * i}, cash: ${i === 3 ? 1 : 1000}, fixedCostPerPeriod: ${i === 3 ? 5 : 0}, strategy: { type: costPlus, markup: 0.2 } }`,
+      )
       .join('\n');
     const s = parseScenario(`periods: 6\ndemand: { type: logit, mu: 0.25 }\nproviders:\n${providers}\n`, 'four.yaml');
     const result = assembleSimulation(s, new Map(), simulateRuns(s, new Map(), [0, 1]));

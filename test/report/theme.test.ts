@@ -29,7 +29,12 @@ describe('theme: one measured/modeled/assumed encoding in every chart', () => {
     for (const chart of charts) {
       for (const unit of units(chart.spec as unknown as Json)) {
         const mark = markOf(unit);
-        const line = mark['type'] === 'line' || mark['type'] === 'rule' ? mark : mark['type'] === 'area' && typeof mark['line'] === 'object' ? (mark['line'] as Json) : undefined;
+        const line =
+          mark['type'] === 'line' || mark['type'] === 'rule'
+            ? mark
+            : mark['type'] === 'area' && typeof mark['line'] === 'object'
+              ? (mark['line'] as Json)
+              : undefined;
         if (!line) continue;
         if (mark['color'] === GUIDE_COLOUR) {
           expect(line['strokeDash'], `${chart.id}: guides are solid`).toBeUndefined();
@@ -54,10 +59,14 @@ describe('theme: one measured/modeled/assumed encoding in every chart', () => {
   it('draws modeled medians dashed in market-prices, market-equilibrium and market-profit alike', () => {
     for (const id of ['market-prices', 'market-equilibrium', 'market-profit']) {
       const chart = charts.find((c) => c.id === id);
-      const lines = units(chart?.spec as unknown as Json).filter((u) => markOf(u)['type'] === 'line' && /"field":"(medianPriceUsd|priceUsd|profitUsd|cashUsd)"/.test(JSON.stringify(enc(u)['y'])));
+      const lines = units(chart?.spec as unknown as Json).filter(
+        (u) => markOf(u)['type'] === 'line' && /"field":"(medianPriceUsd|priceUsd|profitUsd|cashUsd)"/.test(JSON.stringify(enc(u)['y'])),
+      );
       expect(lines.length, id).toBeGreaterThan(0);
       for (const u of lines) {
-        const dashed = JSON.stringify(markOf(u)['strokeDash']) === JSON.stringify(dashOf('modeled')) || (enc(u)['strokeDash'] as Json | undefined)?.['field'] === 'provenance';
+        const dashed =
+          JSON.stringify(markOf(u)['strokeDash']) === JSON.stringify(dashOf('modeled')) ||
+          (enc(u)['strokeDash'] as Json | undefined)?.['field'] === 'provenance';
         expect(dashed, id).toBe(true);
       }
     }

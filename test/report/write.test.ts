@@ -30,7 +30,9 @@ describe('writeReport', () => {
     const files = readdirSync(dir).sort();
     const perChart = written.charts.flatMap((c) => ['csv', 'png', 'svg', 'vl.json'].map((ext) => `${c.id}.${ext}`));
     expect(files).toEqual(['.costsim-report', 'index.html', 'report.json', 'results.json', ...perChart].sort());
-    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { artefacts: Array<{ file: string; sha256: string; bytes: number; provenance: string[] }> };
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as {
+      artefacts: Array<{ file: string; sha256: string; bytes: number; provenance: string[] }>;
+    };
     expect(report.artefacts.map((a) => a.file).sort()).toEqual(files.filter((f) => f !== 'report.json' && f !== '.costsim-report').sort());
     for (const a of report.artefacts) {
       const bytes = readFileSync(join(dir, a.file));
@@ -51,7 +53,9 @@ describe('writeReport', () => {
     const results = smallResults();
     await writeReport(dir, results, options);
     expect(readResults(join(dir, 'results.json'))).toEqual(JSON.parse(JSON.stringify(results)));
-    const before = readdirSync(dir).filter((f) => f.endsWith('.csv') || f.endsWith('.vl.json')).map((f) => [f, readFileSync(join(dir, f), 'utf8')]);
+    const before = readdirSync(dir)
+      .filter((f) => f.endsWith('.csv') || f.endsWith('.vl.json'))
+      .map((f) => [f, readFileSync(join(dir, f), 'utf8')]);
     await writeReport(dir, readResults(join(dir, 'results.json')), { ...options, now: new Date('2027-01-01T00:00:00Z') });
     const after = before.map(([f]) => [f, readFileSync(join(dir, f as string), 'utf8')]);
     expect(after).toEqual(before);

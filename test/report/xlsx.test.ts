@@ -49,7 +49,9 @@ function results() {
   return {
     ...full,
     rows: { pareto: full.rows.pareto, priceBands: full.rows.priceBands, referencePrices: full.rows.referencePrices, marginalCost: full.rows.marginalCost },
-    assumptions: [{ figure: 'Rival: starting cash', path: 'providers[1].cash', value: '=2+2', unit: 'USD', source: 'costsim default', provenance: 'assumed' as const }],
+    assumptions: [
+      { figure: 'Rival: starting cash', path: 'providers[1].cash', value: '=2+2', unit: 'USD', source: 'costsim default', provenance: 'assumed' as const },
+    ],
   };
 }
 
@@ -71,12 +73,15 @@ describe('report.xlsx', () => {
           // The CSV neutralises formula-like text with a leading quote; the workbook stores text as text.
           const expected = /^'[=+\-@]/.test(text) ? text.slice(1) : text;
           expect(cell === null ? '' : String(cell), `${chart.id} row ${r} column ${c}`).toBe(expected);
-          if (r > 0 && text !== '' && Number.isFinite(Number(text)) && !/^'/.test(text)) expect(typeof cell, `${chart.id} ${r}:${c} is a number`).toBe('number');
+          if (r > 0 && text !== '' && Number.isFinite(Number(text)) && !/^'/.test(text))
+            expect(typeof cell, `${chart.id} ${r}:${c} is a number`).toBe('number');
         }),
       );
     }
     const assumptions = XLSX.utils.sheet_to_json<Record<string, unknown>>(book.Sheets['assumptions'] as XLSX.WorkSheet);
-    expect(assumptions).toEqual([{ figure: 'Rival: starting cash', path: 'providers[1].cash', value: '=2+2', unit: 'USD', source: 'costsim default', provenance: 'assumed' }]);
+    expect(assumptions).toEqual([
+      { figure: 'Rival: starting cash', path: 'providers[1].cash', value: '=2+2', unit: 'USD', source: 'costsim default', provenance: 'assumed' },
+    ]);
     // Text that looks like a formula is stored as text, not as a formula.
     expect((book.Sheets['assumptions'] as XLSX.WorkSheet)['C2']).toMatchObject({ t: 's', v: '=2+2' });
     expect((book.Sheets['assumptions'] as XLSX.WorkSheet)['C2'].f).toBeUndefined();

@@ -10,11 +10,14 @@ describe('kernel timer', () => {
     const worker = { work: (n: number): number => n * 2 };
     const originalWork = worker.work;
     const a = tf.ones([8, 8]);
-    const { result, timing } = await withKernelTiming(() => {
-      const c = tf.matMul(tf.matMul(a, a), a);
-      const sum = c.sum().dataSync()[0] as number;
-      return worker.work(sum);
-    }, { alsoTime: [{ target: worker, method: 'work', label: 'work' }] });
+    const { result, timing } = await withKernelTiming(
+      () => {
+        const c = tf.matMul(tf.matMul(a, a), a);
+        const sum = c.sum().dataSync()[0] as number;
+        return worker.work(sum);
+      },
+      { alsoTime: [{ target: worker, method: 'work', label: 'work' }] },
+    );
     expect(result).toBe(2 * 8 * 8 * 64); // (1·8)·8 = 64 in every entry, 64 entries, doubled
     expect(timing.byKernel.BatchMatMul?.count).toBe(2);
     expect(timing.byKernel.work?.count).toBe(1);

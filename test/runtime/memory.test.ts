@@ -7,7 +7,7 @@ beforeAll(async () => {
 });
 
 describe('readPhysicalMemory', () => {
-  it.runIf(existsSync('/proc/self/status'))('peak RSS agrees with the kernel\'s VmHWM (second source)', () => {
+  it.runIf(existsSync('/proc/self/status'))("peak RSS agrees with the kernel's VmHWM (second source)", () => {
     const vmHwmKiB = Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1]);
     const { peakRssBytes } = readPhysicalMemory();
     // Read a moment apart, and Linux batches per-thread RSS counters (SPLIT_RSS_COUNTING), so the

@@ -47,13 +47,23 @@ describe(`tfjs internals runtime/ relies on (written against ${WRITTEN_AGAINST})
     t.dispose();
   });
 
-  it("AdamOptimizer keeps the private state the fused native Adam reads, under the same names", async () => {
+  it('AdamOptimizer keeps the private state the fused native Adam reads, under the same names', async () => {
     await initRuntime({ flag: 'wasm' });
     const w = tf.variable(tf.tensor1d([1, -2]), true, 'canary-w');
     const adam = tf.train.adam(0.1);
     adam.minimize(() => w.square().sum() as tf.Scalar);
     const internals = adam as unknown as Record<string, unknown>;
-    for (const member of ['learningRate', 'beta1', 'beta2', 'epsilon', 'accBeta1', 'accBeta2', 'accumulatedFirstMoment', 'accumulatedSecondMoment', 'incrementIterations']) {
+    for (const member of [
+      'learningRate',
+      'beta1',
+      'beta2',
+      'epsilon',
+      'accBeta1',
+      'accBeta2',
+      'accumulatedFirstMoment',
+      'accumulatedSecondMoment',
+      'incrementIterations',
+    ]) {
       expectMember(internals, member, 'src/runtime/native/adam.ts');
     }
     const first = internals.accumulatedFirstMoment as Array<{ originalName: string; variable: tf.Variable }>;

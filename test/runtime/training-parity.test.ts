@@ -13,8 +13,21 @@ beforeAll(loadWasmAndCpu);
 function cnn(): tf.LayersModel {
   const init = (seed: number) => tf.initializers.glorotUniform({ seed });
   const model = tf.sequential();
-  model.add(tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 4, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu', kernelInitializer: init(1) }));
-  model.add(tf.layers.separableConv2d({ filters: 6, kernelSize: 3, strides: 2, padding: 'valid', depthMultiplier: 2, activation: 'relu', depthwiseInitializer: init(2), pointwiseInitializer: init(3) }));
+  model.add(
+    tf.layers.conv2d({ inputShape: [12, 12, 1], filters: 4, kernelSize: 3, strides: 1, padding: 'same', activation: 'relu', kernelInitializer: init(1) }),
+  );
+  model.add(
+    tf.layers.separableConv2d({
+      filters: 6,
+      kernelSize: 3,
+      strides: 2,
+      padding: 'valid',
+      depthMultiplier: 2,
+      activation: 'relu',
+      depthwiseInitializer: init(2),
+      pointwiseInitializer: init(3),
+    }),
+  );
   model.add(tf.layers.conv2d({ filters: 5, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu', kernelInitializer: init(4) }));
   model.add(tf.layers.flatten());
   model.add(tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: init(5) }));
@@ -24,7 +37,14 @@ function cnn(): tf.LayersModel {
 
 function embeddingModel(): tf.LayersModel {
   const model = tf.sequential();
-  model.add(tf.layers.embedding({ inputDim: 20, outputDim: 8, inputLength: 6, embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed: 6 }) }));
+  model.add(
+    tf.layers.embedding({
+      inputDim: 20,
+      outputDim: 8,
+      inputLength: 6,
+      embeddingsInitializer: tf.initializers.randomUniform({ minval: -0.5, maxval: 0.5, seed: 6 }),
+    }),
+  );
   model.add(tf.layers.flatten());
   model.add(tf.layers.dense({ units: 4, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 7 }) }));
   model.compile({ optimizer: tf.train.adam(0.05), loss: 'categoricalCrossentropy' });
@@ -37,7 +57,11 @@ function oneHot(n: number, classes: number, seed: number): tf.Tensor2D {
 }
 
 /** Train 3 steps on `backend`; return the 3 losses, the final weights and the tensor-count change per step. */
-async function trainThreeSteps(backend: string, build: () => tf.LayersModel, makeBatch: () => [tf.Tensor, tf.Tensor]): Promise<{ losses: number[]; weights: Float32Array; leakedPerStep: number }> {
+async function trainThreeSteps(
+  backend: string,
+  build: () => tf.LayersModel,
+  makeBatch: () => [tf.Tensor, tf.Tensor],
+): Promise<{ losses: number[]; weights: Float32Array; leakedPerStep: number }> {
   await tf.setBackend(backend);
   const model = build();
   const [x, y] = makeBatch();

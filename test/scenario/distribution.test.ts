@@ -18,7 +18,7 @@ describe('distributions', () => {
     expect(Math.min(...truncated)).toBe(0);
   });
 
-  it('draws per field path: making another field random does not change a field\'s draw', () => {
+  it("draws per field path: making another field random does not change a field's draw", () => {
     const a = sampleAll({ x: { dist: 'normal', mean: 0, sd: 1 }, y: 1 } as const, createRng(8));
     const b = sampleAll({ x: { dist: 'normal', mean: 0, sd: 1 }, y: { dist: 'uniform', min: 0, max: 1 } } as const, createRng(8));
     expect(b.x).toBe(a.x);
@@ -26,6 +26,8 @@ describe('distributions', () => {
   });
 
   it('point estimates are the mean, midpoint or median', () => {
-    expect(pointEstimate([{ dist: 'normal', mean: 2, sd: 1 }, { dist: 'uniform', min: 1, max: 3 }, { dist: 'lognormal', median: 4, sigma: 1 }, 7])).toEqual([2, 2, 4, 7]);
+    expect(pointEstimate([{ dist: 'normal', mean: 2, sd: 1 }, { dist: 'uniform', min: 1, max: 3 }, { dist: 'lognormal', median: 4, sigma: 1 }, 7])).toEqual([
+      2, 2, 4, 7,
+    ]);
   });
 });

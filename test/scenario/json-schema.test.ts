@@ -9,7 +9,10 @@ import { scenarioJsonSchemaText } from '../../src/scenario/json-schema.ts';
 import { parseScenario } from '../../src/scenario/parse.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
-const yamlFiles = (dir: string) => readdirSync(join(ROOT, dir)).filter((f) => f.endsWith('.yaml')).map((f) => join(dir, f));
+const yamlFiles = (dir: string) =>
+  readdirSync(join(ROOT, dir))
+    .filter((f) => f.endsWith('.yaml'))
+    .map((f) => join(dir, f));
 
 describe('scenario.schema.json', () => {
   const committed = readFileSync(join(ROOT, 'scenario.schema.json'), 'utf8');
@@ -31,7 +34,10 @@ describe('scenario.schema.json', () => {
     ['an unknown top-level key', 'demand: { type: logit, mu: 1 }\nproviders: [{ name: A, quality: 1, strategy: { type: costPlus } }]\nfoo: 1\n'],
     ['an unknown strategy', 'demand: { type: logit, mu: 1 }\nproviders: [{ name: A, quality: 1, strategy: { type: haggle } }]\n'],
     ['a negative cash', 'demand: { type: logit, mu: 1 }\nproviders: [{ name: A, quality: 1, cash: -5, strategy: { type: costPlus } }]\n'],
-    ['a misspelt distribution key', 'demand: { type: logit, mu: 1 }\nproviders: [{ name: A, quality: { dist: normal, mean: 1, sdev: 1 }, strategy: { type: costPlus } }]\n'],
+    [
+      'a misspelt distribution key',
+      'demand: { type: logit, mu: 1 }\nproviders: [{ name: A, quality: { dist: normal, mean: 1, sdev: 1 }, strategy: { type: costPlus } }]\n',
+    ],
     ['a fractional seed', 'seed: 1.5\ndemand: { type: logit, mu: 1 }\nproviders: [{ name: A, quality: 1, strategy: { type: costPlus } }]\n'],
   ])('rejects %s, as costsim does', (_what, text) => {
     expect(() => parseScenario(text, 'x.yaml')).toThrow();

@@ -41,7 +41,13 @@ describe('parseSetFlag', () => {
 describe('parseScenario with --set overrides', () => {
   it('changes fields in order (later wins), as editing the file would', () => {
     const s = withSets('providers[1].cash=5e6', 'seed=9', 'seed=10', 'providers[0].strategy.markup=0.5');
-    const edited = parseScenario(TEXT.replace('seed', '').replace('{ type: costPlus, markup: 0.2 }', '{ type: costPlus, markup: 0.5 }').replace('{ name: B, quality: 2, marginalCost: 1,', '{ name: B, quality: 2, marginalCost: 1, cash: 5000000,').replace('name: base\n', 'name: base\nseed: 10\n'), 'base.yaml');
+    const edited = parseScenario(
+      TEXT.replace('seed', '')
+        .replace('{ type: costPlus, markup: 0.2 }', '{ type: costPlus, markup: 0.5 }')
+        .replace('{ name: B, quality: 2, marginalCost: 1,', '{ name: B, quality: 2, marginalCost: 1, cash: 5000000,')
+        .replace('name: base\n', 'name: base\nseed: 10\n'),
+      'base.yaml',
+    );
     expect(s).toEqual(edited);
   });
 

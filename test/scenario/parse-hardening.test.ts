@@ -27,7 +27,11 @@ function errorOf(text: string, file = 'hostile.yaml'): InputError {
 }
 
 /** The billion-laughs shape: each level is a list of 9 aliases of the level before (9^5 ≈ 59,000 leaves). */
-const aliasBomb = ['a: &a [x, x, x, x, x, x, x, x, x]', ...['b', 'c', 'd', 'e'].map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcd'[i]}`).join(', ')}]`), 'f: [*e, *e, *e, *e, *e, *e, *e, *e, *e]'].join('\n');
+const aliasBomb = [
+  'a: &a [x, x, x, x, x, x, x, x, x]',
+  ...['b', 'c', 'd', 'e'].map((n, i) => `${n}: &${n} [${Array(9).fill(`*${'abcd'[i]}`).join(', ')}]`),
+  'f: [*e, *e, *e, *e, *e, *e, *e, *e, *e]',
+].join('\n');
 
 describe('parseScenario on hostile input', () => {
   it('refuses an alias bomb and an alias without an anchor, naming the file and the line', () => {
@@ -40,12 +44,17 @@ describe('parseScenario on hostile input', () => {
   });
 
   it('still accepts ordinary aliases', () => {
-    const s = parseScenario(`${minimal}  - name: b\n    quality: 2\n    marginalCost: 1\n    strategy: &s { type: costPlus, markup: 0.5 }\n  - name: c\n    quality: 1\n    marginalCost: 1\n    strategy: *s\n`, 'ok.yaml');
+    const s = parseScenario(
+      `${minimal}  - name: b\n    quality: 2\n    marginalCost: 1\n    strategy: &s { type: costPlus, markup: 0.5 }\n  - name: c\n    quality: 1\n    marginalCost: 1\n    strategy: *s\n`,
+      'ok.yaml',
+    );
     expect(s.market?.providers[2]?.strategy).toEqual({ type: 'costPlus', markup: 0.5 });
   });
 
   it('finds a repeated key with its line', () => {
-    expect(errorOf(`${minimal}seed: 1\nperiods: 3\nseed: 2\n`).message).toBe('hostile.yaml (line 9): the key "seed" appears twice in the same mapping; keep one');
+    expect(errorOf(`${minimal}seed: 1\nperiods: 3\nseed: 2\n`).message).toBe(
+      'hostile.yaml (line 9): the key "seed" appears twice in the same mapping; keep one',
+    );
   });
 
   it('bounds the file size, the key count and the nesting depth', () => {
@@ -87,7 +96,10 @@ describe('parseScenario on hostile input', () => {
   });
 
   it('accepts a real leap day and a month', () => {
-    const s = parseScenario(`${minimal}calendar: { start: 2024-01-01, periodDays: 1 }\nreferences:\n  - { provider: a, date: 2024-02-29, price: 1, source: s }\n  - { provider: a, date: 2024-03, price: 1, source: s }\n`, 'ok.yaml');
+    const s = parseScenario(
+      `${minimal}calendar: { start: 2024-01-01, periodDays: 1 }\nreferences:\n  - { provider: a, date: 2024-02-29, price: 1, source: s }\n  - { provider: a, date: 2024-03, price: 1, source: s }\n`,
+      'ok.yaml',
+    );
     // 31 days of January + 28 of February to the 29th; March 1st is day 60 of a leap year (0-based).
     expect(s.references.map((r) => r.period)).toEqual([59, 60]);
   });
@@ -95,7 +107,9 @@ describe('parseScenario on hostile input', () => {
   it('bounds names and prose, naming the field and the limit', () => {
     const long = errorOf(`name: ${'n'.repeat(300)}\n${minimal}`);
     expect(long.message).toMatch(/^hostile\.yaml name \(line 1\): the length must be <= 100 \(got 300\)/);
-    expect(errorOf(`description: ${'d'.repeat(TEXT_LIMITS.prose + 1)}\n${minimal}`).message).toMatch(/description \(line 1\): the length must be <= 10000 \(got 10001\)$/);
+    expect(errorOf(`description: ${'d'.repeat(TEXT_LIMITS.prose + 1)}\n${minimal}`).message).toMatch(
+      /description \(line 1\): the length must be <= 10000 \(got 10001\)$/,
+    );
     // A long wrong value is quoted cut short, not echoed whole.
     expect(errorOf(minimal.replace('quality: 2', `quality: ${'q'.repeat(5000)}`)).message).toMatch(/\(got string "q{60}"… \(5,000 characters\)\)$/);
   });
@@ -117,12 +131,20 @@ describe('parseScenario on hostile input', () => {
 
   it.each([
     ['μ below its floor', minimal.replace('mu: 0.25', 'mu: 5e-324'), /demand\.mu \(line 1\): the value must be >= 1e-9 \(got 5e-324\)/],
-    ['a market of 1e308 units', minimal.replace('mu: 0.25', 'mu: 0.25, marketSize: 1e308'), /demand\.marketSize \(line 1\): the value must be <= 1000000000000000/],
+    [
+      'a market of 1e308 units',
+      minimal.replace('mu: 0.25', 'mu: 0.25, marketSize: 1e308'),
+      /demand\.marketSize \(line 1\): the value must be <= 1000000000000000/,
+    ],
     ['quality 1e300', minimal.replace('quality: 2', 'quality: 1e300'), /providers\[0\]\.quality \(line 4\): the value must be <= 1000000000 \(got 1e\+300\)/],
     ['a cost of 1e300', minimal.replace('marginalCost: 1', 'marginalCost: 1e300'), /providers\[0\]\.marginalCost \(line 5\): the value must be <= 1000000000/],
     ['periods 1e9', `periods: 1000000000\n${minimal}`, /periods \(line 1\): the value must be <= 100000 \(got 1000000000\)/],
     ['runs over the cap', `monteCarlo: { runs: 10000000 }\n${minimal}`, /monteCarlo\.runs \(line 1\): the value must be <= 100000/],
-    ['201 providers', `demand: { type: logit, mu: 1 }\nproviders:\n${Array.from({ length: 201 }, (_, i) => `  - { name: p${i}, quality: 1, marginalCost: 1, strategy: { type: costPlus } }`).join('\n')}\n`, /providers \(line 3\): the list length must be <= 200 \(got 201\)/],
+    [
+      '201 providers',
+      `demand: { type: logit, mu: 1 }\nproviders:\n${Array.from({ length: 201 }, (_, i) => `  - { name: p${i}, quality: 1, marginalCost: 1, strategy: { type: costPlus } }`).join('\n')}\n`,
+      /providers \(line 3\): the list length must be <= 200 \(got 201\)/,
+    ],
     [
       'runs × periods × providers over the bound',
       `monteCarlo: { runs: 100000 }\nperiods: 100\n${minimal}`,
@@ -135,7 +157,8 @@ describe('parseScenario on hostile input', () => {
   });
 
   it('refuses a device whose peak FLOP/s is 0', () => {
-    const device = (peak: number) => `devices:\n  - id: zero\n    name: Zero\n    kind: gpu\n    peakFlops: { fp32: { value: ${peak}, source: s, date: 2024-01 } }\n    memoryBytes: { value: 1e9, source: s, date: 2024-01 }\n    memoryBandwidthBytesPerSecond: { value: 1e9, source: s, date: 2024-01 }\n    powerWatts: { value: 1, source: s, date: 2024-01 }\n    usdPerHour: { value: 1, source: s, date: 2024-01 }\n`;
+    const device = (peak: number) =>
+      `devices:\n  - id: zero\n    name: Zero\n    kind: gpu\n    peakFlops: { fp32: { value: ${peak}, source: s, date: 2024-01 } }\n    memoryBytes: { value: 1e9, source: s, date: 2024-01 }\n    memoryBandwidthBytesPerSecond: { value: 1e9, source: s, date: 2024-01 }\n    powerWatts: { value: 1, source: s, date: 2024-01 }\n    usdPerHour: { value: 1, source: s, date: 2024-01 }\n`;
     expect(errorOf(device(0)).message).toMatch(/devices\[0\]\.peakFlops\.fp32\.value \(line 5\): the value must be > 0 \(got 0\)/);
     expect(parseScenario(device(1e12), 'ok.yaml').devices[0]?.peakFlops.fp32.value).toBe(1e12);
   });
@@ -143,15 +166,20 @@ describe('parseScenario on hostile input', () => {
   it('bounds distribution parameters by magnitude without requiring truncation', () => {
     const ok = parseScenario(minimal.replace('marginalCost: 1', 'marginalCost: { dist: lognormal, median: 1, sigma: 0.3 }'), 'ok.yaml');
     expect(ok.market?.providers[0]?.cost).toEqual({ kind: 'given', marginalCostUsd: { dist: 'lognormal', median: 1, sigma: 0.3 } });
-    expect(errorOf(minimal.replace('marginalCost: 1', 'marginalCost: { dist: lognormal, median: 1e300, sigma: 0.3 }')).message).toMatch(/providers\[0\]\.marginalCost\.median \(line 5\): median must be within ±1000000000 \(got 1e\+300\)/);
-    expect(errorOf(minimal.replace('marginalCost: 1', 'marginalCost: { dist: lognormal, median: 1, sigma: 1000 }')).message).toMatch(/sigma must be <= 10 \(got 1000\)/);
+    expect(errorOf(minimal.replace('marginalCost: 1', 'marginalCost: { dist: lognormal, median: 1e300, sigma: 0.3 }')).message).toMatch(
+      /providers\[0\]\.marginalCost\.median \(line 5\): median must be within ±1000000000 \(got 1e\+300\)/,
+    );
+    expect(errorOf(minimal.replace('marginalCost: 1', 'marginalCost: { dist: lognormal, median: 1, sigma: 1000 }')).message).toMatch(
+      /sigma must be <= 10 \(got 1000\)/,
+    );
   });
 
   it('checks bench model options at parse time, against the zoo bounds', () => {
     const bench = (options: string) => `bench:\n  - { id: m, model: mlp, steps: 2, device: aws-c6a.large, modelOptions: ${options} }\n`;
-    expect(errorOf(bench('{ width: 1e9 }')).message).toMatch(/^hostile\.yaml bench\[0\]\.modelOptions\.width \(line 2\): must be <= 4096 for mlp \(got 1000000000\)/);
+    expect(errorOf(bench('{ width: 1e9 }')).message).toMatch(
+      /^hostile\.yaml bench\[0\]\.modelOptions\.width \(line 2\): must be <= 4096 for mlp \(got 1000000000\)/,
+    );
     expect(errorOf(bench('{ heads: 2 }')).message).toMatch(/bench\[0\]\.modelOptions\.heads \(line 2\): not an option of mlp \(allowed: width, depth\)/);
     expect(parseScenario(bench('{ width: 64, dataLimit: 100 }'), 'ok.yaml').bench[0]?.modelOptions).toEqual({ width: 64, dataLimit: 100 });
   });
 });
-

@@ -38,7 +38,9 @@ describe('valueAtPath / withValueAtPath', () => {
     expect(changed.providers[1]).toBe(data.providers[1]);
   });
   it('names the missing step', () => {
-    expect(() => valueAtPath(data, ['providers', 2, 'cash'], '--sweep')).toThrow('--sweep: providers has 2 items (indexes 0–1), so providers[2].cash does not exist');
+    expect(() => valueAtPath(data, ['providers', 2, 'cash'], '--sweep')).toThrow(
+      '--sweep: providers has 2 items (indexes 0–1), so providers[2].cash does not exist',
+    );
     expect(() => valueAtPath(data, ['supply', 'x'], '--set')).toThrow('--set: supply is not in the scenario, so supply.x cannot be set');
     expect(() => valueAtPath(data, ['demand', 'mu', 'x'], '--set')).toThrow('--set: demand.mu is number 0.3, not a mapping');
   });
@@ -55,7 +57,7 @@ describe('parseScenario with overrides', () => {
     // The written document is untouched.
     expect(parseScenario(text, 'x.yaml').market?.demand).toMatchObject({ mu: 0.3 });
   });
-  it('a value the schema refuses, or an unknown key, is the flag\'s error', () => {
+  it("a value the schema refuses, or an unknown key, is the flag's error", () => {
     expect(() => parseScenario(text, 'x.yaml', [{ path: ['demand', 'mu'], value: -1, flag: '--sweep' }])).toThrow(/^--sweep: demand\.mu=-1: demand\.mu /);
     expect(() => parseScenario(text, 'x.yaml', [{ path: ['demand', 'muu'], value: 1, flag: '--sweep' }])).toThrow(UsageError);
   });

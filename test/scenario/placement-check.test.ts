@@ -27,7 +27,9 @@ describe('placement entries checked at parse time', () => {
   });
 
   it('an unknown shape field is refused with the allowed ones', () => {
-    expect(messageOf(entry('transformer:layers=2,hidden=64,heads=4,seq=16,vocab=100,width=3'))).toMatch(/placement\[0\]\.model \(line 4\).*unknown shape field "width"/);
+    expect(messageOf(entry('transformer:layers=2,hidden=64,heads=4,seq=16,vocab=100,width=3'))).toMatch(
+      /placement\[0\]\.model \(line 4\).*unknown shape field "width"/,
+    );
   });
 
   it('a memory cap on a device the entry does not list names the cap and its line', () => {
@@ -37,6 +39,8 @@ describe('placement entries checked at parse time', () => {
   });
 
   it('a valid entry parses', () => {
-    expect(parseScenario(entry('transformer:layers=2,hidden=64,heads=4,seq=16,vocab=100', '    maxMemory: { a100-80gb: 1e9 }\n'), 'scenarios/plan.yaml').placement).toHaveLength(1);
+    expect(
+      parseScenario(entry('transformer:layers=2,hidden=64,heads=4,seq=16,vocab=100', '    maxMemory: { a100-80gb: 1e9 }\n'), 'scenarios/plan.yaml').placement,
+    ).toHaveLength(1);
   });
 });

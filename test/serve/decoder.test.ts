@@ -7,13 +7,20 @@ import type { MeasuredPoint } from '../../src/serve/measure/sweep.ts';
 describe('KV-cached decoder', () => {
   it('decoding with the cache gives the logits of recomputing the whole sequence without one', async () => {
     const d = createDecoder({ layers: 2, hidden: 16, heads: 4, ffn: 32, vocab: 11 }, 7);
-    const seqs = [[1, 2, 3], [4, 5, 6]];
+    const seqs = [
+      [1, 2, 3],
+      [4, 5, 6],
+    ];
     let { logits, cache } = forward(d, seqs, undefined);
     for (let step = 0; step < 3; step++) {
       const next = (await tf.argMax(logits, -1).array()) as number[];
       logits.dispose();
       next.forEach((t, b) => seqs[b]!.push(t));
-      const out = forward(d, next.map((t) => [t]), cache);
+      const out = forward(
+        d,
+        next.map((t) => [t]),
+        cache,
+      );
       disposeCache(cache);
       ({ logits, cache } = out);
       // the cache grew by one position per step and holds every earlier key ([batch, tokens, hidden]:
@@ -33,8 +40,15 @@ describe('KV-cached decoder', () => {
 
 describe('calibration', () => {
   const point = (batch: number, measured: number, predicted: number): MeasuredPoint => ({
-    backend: 'wasm', batch, contextTokens: 64, measuredPrefillTokensPerSecond: 1, predictedPrefillTokensPerSecond: 1,
-    measuredDecodeTokensPerSecond: measured, predictedDecodeTokensPerSecond: predicted, calibratedDecodeTokensPerSecond: null, inFit: false,
+    backend: 'wasm',
+    batch,
+    contextTokens: 64,
+    measuredPrefillTokensPerSecond: 1,
+    predictedPrefillTokensPerSecond: 1,
+    measuredDecodeTokensPerSecond: measured,
+    predictedDecodeTokensPerSecond: predicted,
+    calibratedDecodeTokensPerSecond: null,
+    inFit: false,
   });
   it('fits on every other batch size and reports raw and out-of-sample errors by hand', () => {
     // ratios measured/predicted: 0.5 (b1, fit), 0.4 (b2, check), 0.5 (b4, fit), 0.8 (b8, check)

@@ -3,7 +3,15 @@ import { findDevice } from '../../src/devices/catalog.ts';
 import { findShape, planServing, servingFrontier } from '../../src/serve/index.ts';
 import { servingCostRows, servingFrontierRows } from '../../src/report/adapters/serving.ts';
 
-const req = { shape: findShape('llama-3.1-8b')!, device: findDevice('l4')!, count: 1, dtype: 'bf16' as const, kvDtype: 'bf16' as const, workload: { promptTokens: 1000, outputTokens: 300, cacheHitShare: 0 }, target: {} };
+const req = {
+  shape: findShape('llama-3.1-8b')!,
+  device: findDevice('l4')!,
+  count: 1,
+  dtype: 'bf16' as const,
+  kvDtype: 'bf16' as const,
+  workload: { promptTokens: 1000, outputTokens: 300, cacheHitShare: 0 },
+  target: {},
+};
 
 describe('serving frontier', () => {
   it('doubles the batch up to the KV capacity (32 sequences on an L4, see model.test.ts): cheaper tokens, slower users', () => {

@@ -7,7 +7,17 @@ const exact = { prefillCompute: 1, decodeCompute: 1, memoryBandwidth: 1, link: 1
 const tiny = { promptTokens: 1, outputTokens: 1, cacheHitShare: 0 };
 
 function request(model: string, device: string, over: Partial<ServingRequest> = {}): ServingRequest {
-  return { shape: findShape(model)!, device: findDevice(device)!, count: 1, dtype: 'bf16', kvDtype: 'bf16', workload: tiny, target: {}, efficiencies: exact, ...over };
+  return {
+    shape: findShape(model)!,
+    device: findDevice(device)!,
+    count: 1,
+    dtype: 'bf16',
+    kvDtype: 'bf16',
+    workload: tiny,
+    target: {},
+    efficiencies: exact,
+    ...over,
+  };
 }
 
 describe('decode at batch 1 (kipply 2022, "Transformer Inference Arithmetic")', () => {
@@ -21,8 +31,8 @@ describe('decode at batch 1 (kipply 2022, "Transformer Inference Arithmetic")', 
   it('a MoE reads only the experts the token uses: Mixtral at batch 1 moves ≈ its 12.9B active params', () => {
     // By hand: 12.9e9 × 2 B ÷ 3.35e12 B/s (H100 SXM) = 7.70 ms, not the 46.7B × 2 / 3.35e12 = 27.9 ms of all experts.
     const e = evaluateBatch(request('mixtral-8x7b', 'h100-sxm'), 1);
-    expect(e.decodeStepSeconds / 7.70e-3).toBeGreaterThan(0.99);
-    expect(e.decodeStepSeconds / 7.70e-3).toBeLessThan(1.01);
+    expect(e.decodeStepSeconds / 7.7e-3).toBeGreaterThan(0.99);
+    expect(e.decodeStepSeconds / 7.7e-3).toBeLessThan(1.01);
   });
 });
 
@@ -44,7 +54,9 @@ describe('throughput against batch', () => {
   });
   it('stops at KV capacity where the hand calculation says (Llama-3.1-8B on one L4, 1000 + 300 tokens: 32 sequences)', () => {
     // By hand: free = 24e9 × 0.9 − 16.06e9 = 5.539e9 B; one sequence = 131,072 B/token × 1300 = 170.4e6 B → 32.5 → 32.
-    const plan = planServing(request('llama-3.1-8b', 'l4', { efficiencies: { memoryUsable: 0.9 }, workload: { promptTokens: 1000, outputTokens: 300, cacheHitShare: 0 } }));
+    const plan = planServing(
+      request('llama-3.1-8b', 'l4', { efficiencies: { memoryUsable: 0.9 }, workload: { promptTokens: 1000, outputTokens: 300, cacheHitShare: 0 } }),
+    );
     expect(plan.batch).toBe(32);
     expect(plan.bottleneck).toBe('capacity');
     expect(plan.bottlenecks.decode).toBe('bandwidth');
@@ -102,7 +114,7 @@ describe('tensor parallel', () => {
   });
 });
 
-describe('kipply\'s worked case with a user shape (transformer:...)', () => {
+describe("kipply's worked case with a user shape (transformer:...)", () => {
   it('a 6.74B Llama-2-7B-shaped model in bf16 on a 2.0 TB/s device decodes at batch 1 in ≈ 6.7 ms, bandwidth-bound', () => {
     // By hand: 32 × (4 × 4096² + 3 × 4096 × 11008) + 2 × 32000 × 4096 (untied embeddings)
     // = 32 × (67,108,864 + 135,266,304) + 262,144,000 = 6,738,149,376 params, plus norms

@@ -13,7 +13,13 @@ describe('runSweep', () => {
   it('runs every point once across worker processes and hands results to the parent', async () => {
     const results = new Map<string, Result>();
     const points = Array.from({ length: 6 }, (_, n) => ({ key: `k${n}`, params: { n, delayMs: 20 } }));
-    const summary = await runSweep<{ n: number }, Result>({ points, workerModule: worker, workers: 2, setupArgs: { backend: 'cpu', blob: 'x'.repeat(300_000) }, onResult: (k, r) => results.set(k, r) });
+    const summary = await runSweep<{ n: number }, Result>({
+      points,
+      workerModule: worker,
+      workers: 2,
+      setupArgs: { backend: 'cpu', blob: 'x'.repeat(300_000) },
+      onResult: (k, r) => results.set(k, r),
+    });
     expect(summary.failed).toEqual([]);
     expect(summary.ran.sort()).toEqual(points.map((p) => p.key).sort());
     for (const p of points) expect(results.get(p.key)?.square).toBe(p.params.n ** 2);
@@ -26,7 +32,15 @@ describe('runSweep', () => {
   });
 
   it('fails every point, naming the cause, when the worker module cannot load', async () => {
-    const summary = await runSweep({ points: [{ key: 'a', params: {} }, { key: 'b', params: {} }], workerModule: '/nonexistent/worker.ts', workers: 2, onResult: () => undefined });
+    const summary = await runSweep({
+      points: [
+        { key: 'a', params: {} },
+        { key: 'b', params: {} },
+      ],
+      workerModule: '/nonexistent/worker.ts',
+      workers: 2,
+      onResult: () => undefined,
+    });
     expect(summary.ran).toEqual([]);
     expect(summary.failed.map((f) => f.key).sort()).toEqual(['a', 'b']);
     expect(summary.failed[0]?.message).toMatch(/worker setup failed|no worker/);
@@ -95,7 +109,10 @@ describe('runSweep', () => {
       }, 10);
     });
     await new Promise((r) => first.on('exit', r));
-    const afterKill = readFileSync(store, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { key: string });
+    const afterKill = readFileSync(store, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { key: string });
     expect(afterKill.length).toBeGreaterThanOrEqual(2);
     expect(afterKill.length).toBeLessThan(8);
     const second = start();
@@ -104,7 +121,10 @@ describe('runSweep', () => {
     await new Promise((r) => second.on('exit', r));
     const summary = JSON.parse(out) as { ran: string[]; skipped: string[] };
     expect(summary.skipped.sort()).toEqual(afterKill.map((r) => r.key).sort());
-    const all = readFileSync(store, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { key: string });
+    const all = readFileSync(store, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { key: string });
     expect(all.map((r) => r.key).sort()).toEqual(Array.from({ length: 8 }, (_, n) => `p${n}`).sort());
   });
 });

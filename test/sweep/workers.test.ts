@@ -11,7 +11,9 @@ describe('resolveWorkerCount', () => {
 
   it('refuses more workers than cores, naming the flag, the cap and the override', () => {
     expect(() => resolveWorkerCount(1000, {}, 2)).toThrow(UsageError);
-    expect(() => resolveWorkerCount(1000, {}, 2)).toThrow(/^--workers: 1000 worker processes is more than this machine's 2 cores; .* \(allowed: 1–2; set COSTSIM_MAX_WORKERS \(up to 256\) to allow more\)$/);
+    expect(() => resolveWorkerCount(1000, {}, 2)).toThrow(
+      /^--workers: 1000 worker processes is more than this machine's 2 cores; .* \(allowed: 1–2; set COSTSIM_MAX_WORKERS \(up to 256\) to allow more\)$/,
+    );
     expect(() => resolveWorkerCount(0, {}, 2)).toThrow(/--workers: must be an integer >= 1/);
   });
 

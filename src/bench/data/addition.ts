@@ -70,7 +70,10 @@ export const ADDITION_SPLIT_NOTE =
  * problems had their twin in training). Each problem is written in one random order. Small
  * problem spaces (≤ 2M problems) are enumerated and shuffled, larger ones drawn by rejection.
  */
-export function generateAddition(rng: Rng, options: { digits: number; trainCount: number; testCount: number; validationCount?: number }): { train: AdditionData; validation: AdditionData; test: AdditionData } {
+export function generateAddition(
+  rng: Rng,
+  options: { digits: number; trainCount: number; testCount: number; validationCount?: number },
+): { train: AdditionData; validation: AdditionData; test: AdditionData } {
   const validationCount = options.validationCount ?? 0;
   if (!(Number.isInteger(validationCount) && validationCount >= 0 && validationCount < options.trainCount)) {
     throw new RangeError(`addition: validationCount must be an integer in [0, trainCount) (got ${validationCount} of ${options.trainCount})`);
@@ -80,7 +83,9 @@ export function generateAddition(rng: Rng, options: { digits: number; trainCount
   const capacity = additionProblemCount(layout.digits);
   const total = options.trainCount + options.testCount;
   if (total > capacity) {
-    throw new RangeError(`addition: ${total} distinct problems need more than ${layout.digits}-digit operands (there are ${capacity}, counting a + b and b + a as one)`);
+    throw new RangeError(
+      `addition: ${total} distinct problems need more than ${layout.digits}-digit operands (there are ${capacity}, counting a + b and b + a as one)`,
+    );
   }
   const unordered: Array<[number, number]> = [];
   if (capacity <= 2_000_000) {

@@ -109,7 +109,8 @@ export function splitMnist(rng: Rng, options: { testFraction?: number; validatio
   const order = permutation(all.count, rng).subarray(0, total);
   const testCount = Math.max(1, Math.round(total * testFraction));
   const validationCount = Math.max(1, Math.round((total - testCount) * validationFraction));
-  if (testCount + validationCount >= total) throw new RangeError(`MNIST: ${total} digits leave none to train on after ${testCount} test and ${validationCount} validation digits`);
+  if (testCount + validationCount >= total)
+    throw new RangeError(`MNIST: ${total} digits leave none to train on after ${testCount} test and ${validationCount} validation digits`);
   return {
     train: take(all, order.subarray(testCount + validationCount)),
     validation: take(all, order.subarray(testCount, testCount + validationCount)),

@@ -33,15 +33,51 @@ export interface LayerCost {
 }
 
 /** Assumed FLOPs per element of each activation (convention; see the file comment). */
-const ACTIVATION_FLOPS: Record<string, number> = { linear: 0, relu: 1, relu6: 2, elu: 3, selu: 4, softplus: 3, sigmoid: 4, hardsigmoid: 3, tanh: 4, softmax: 5, logsoftmax: 5, swish: 5, gelu: 8, gelu_new: 8, mish: 8, softsign: 3 };
+const ACTIVATION_FLOPS: Record<string, number> = {
+  linear: 0,
+  relu: 1,
+  relu6: 2,
+  elu: 3,
+  selu: 4,
+  softplus: 3,
+  sigmoid: 4,
+  hardsigmoid: 3,
+  tanh: 4,
+  softmax: 5,
+  logsoftmax: 5,
+  swish: 5,
+  gelu: 8,
+  gelu_new: 8,
+  mish: 8,
+  softsign: 3,
+};
 /** Assumed FLOPs per element: batch norm (subtract mean, scale by 1/σ, γ, β) and layer norm (+ mean and variance). */
 const BATCH_NORM_FLOPS_PER_ELEMENT = 4;
 const LAYER_NORM_FLOPS_PER_ELEMENT = 8;
 
 export const SUPPORTED_LAYER_CLASSES = [
-  'InputLayer', 'Dense', 'Conv2D', 'DepthwiseConv2D', 'SeparableConv2D', 'BatchNormalization', 'LayerNormalization',
-  'MaxPooling2D', 'AveragePooling2D', 'GlobalAveragePooling2D', 'GlobalMaxPooling2D', 'Flatten', 'Reshape', 'Dropout',
-  'Activation', 'ReLU', 'Softmax', 'Embedding', 'Add', 'costsim>PositionEmbedding', 'costsim>CausalSelfAttention', 'costsim>LayerNormalization',
+  'InputLayer',
+  'Dense',
+  'Conv2D',
+  'DepthwiseConv2D',
+  'SeparableConv2D',
+  'BatchNormalization',
+  'LayerNormalization',
+  'MaxPooling2D',
+  'AveragePooling2D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling2D',
+  'Flatten',
+  'Reshape',
+  'Dropout',
+  'Activation',
+  'ReLU',
+  'Softmax',
+  'Embedding',
+  'Add',
+  'costsim>PositionEmbedding',
+  'costsim>CausalSelfAttention',
+  'costsim>LayerNormalization',
 ] as const;
 
 /** Product of a shape's dimensions. */
@@ -52,7 +88,10 @@ export function sizeOf(shape: readonly number[]): number {
 function activationFlops(layer: LayerGeometry, key = 'activation'): number {
   const name = String(layer.config[key] ?? 'linear').toLowerCase();
   const perElement = ACTIVATION_FLOPS[name];
-  if (perElement === undefined) throw new UnsupportedError(`countFlops: layer "${layer.name}" uses activation "${name}", which has no FLOP figure (known: ${Object.keys(ACTIVATION_FLOPS).join(', ')})`);
+  if (perElement === undefined)
+    throw new UnsupportedError(
+      `countFlops: layer "${layer.name}" uses activation "${name}", which has no FLOP figure (known: ${Object.keys(ACTIVATION_FLOPS).join(', ')})`,
+    );
   return perElement;
 }
 
@@ -71,7 +110,14 @@ function weighted(layer: LayerGeometry, flops: number, kernel: string): LayerCos
   const out = sizeOf(layer.outputShape);
   const bias = layer.weights.has('bias') ? out : 0;
   const other = bias + activationFlops(layer) * out;
-  return { matmulForward: flops, effectiveMatmulForward: flops * density(layer, kernel), otherForward: other, inputGradMatmul: flops, weightGradMatmul: flops, otherBackward: other };
+  return {
+    matmulForward: flops,
+    effectiveMatmulForward: flops * density(layer, kernel),
+    otherForward: other,
+    inputGradMatmul: flops,
+    weightGradMatmul: flops,
+    otherBackward: other,
+  };
 }
 
 function kernelShape(layer: LayerGeometry, weight: string): number[] {

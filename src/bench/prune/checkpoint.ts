@@ -55,12 +55,18 @@ export function loadCheckpoint(path: string, model: LayersModel): Record<string,
     throw new InputError({ file: path }, `not a readable checkpoint (${(error as Error).message}); delete it to retrain the dense model`);
   }
   if (file.format !== 'costsim-prune-checkpoint' || file.weights.length !== model.weights.length) {
-    throw new InputError({ file: path }, `checkpoint does not match the model (${file.weights?.length} weights vs ${model.weights.length}); delete it to retrain`);
+    throw new InputError(
+      { file: path },
+      `checkpoint does not match the model (${file.weights?.length} weights vs ${model.weights.length}); delete it to retrain`,
+    );
   }
   const values = file.weights.map((w, i) => {
     const target = model.weights[i];
     if (!target || stableName(target) !== w.name || target.shape.join('x') !== w.shape.join('x')) {
-      throw new InputError({ file: path, path: `weights[${i}]` }, `is ${w.name} ${w.shape.join('x')}, the model expects ${target ? `${stableName(target)} ${target.shape.join('x')}` : 'nothing'}`);
+      throw new InputError(
+        { file: path, path: `weights[${i}]` },
+        `is ${w.name} ${w.shape.join('x')}, the model expects ${target ? `${stableName(target)} ${target.shape.join('x')}` : 'nothing'}`,
+      );
     }
     const bytes = Buffer.from(w.base64, 'base64');
     return tf.tensor(new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4), w.shape, 'float32');

@@ -83,7 +83,10 @@ export interface PruneMeasurement {
   rebuildMaxAbsDiff?: number;
 }
 
-function policyFor(model: LayersModel, spec: PruneSpec): { policy: MaskPolicy; kept?: () => number[][] | undefined; plan?: ReturnType<typeof structuredPolicy>['plan'] } {
+function policyFor(
+  model: LayersModel,
+  spec: PruneSpec,
+): { policy: MaskPolicy; kept?: () => number[][] | undefined; plan?: ReturnType<typeof structuredPolicy>['plan'] } {
   if (spec.method === 'structured') {
     const p = structuredPolicy(model);
     return { policy: p, kept: p.lastKept, plan: p.plan };
@@ -102,7 +105,15 @@ function median(values: number[]): number {
 }
 
 /** Training seconds per step of both models, `rounds` interleaved timings of `steps` steps each (after one warm-up step). */
-async function compareTrainStep(parent: LayersModel, final: LayersModel, task: Task, train: Trainer, seed: number, rounds = 3, steps = 3): Promise<PruneMeasurement['trainStep']> {
+async function compareTrainStep(
+  parent: LayersModel,
+  final: LayersModel,
+  task: Task,
+  train: Trainer,
+  seed: number,
+  rounds = 3,
+  steps = 3,
+): Promise<PruneMeasurement['trainStep']> {
   const time = async (model: LayersModel, n: number): Promise<number> => {
     const started = performance.now();
     await train({ model, task, steps: n, seed });
@@ -176,7 +187,11 @@ export async function runPruneExperiment(spec: PruneSpec, train: Trainer): Promi
     const timing = spec.trainStepTiming ?? { rounds: 3, steps: 3 };
     const trainStep = await compareTrainStep(parent, final, task, train, spec.seed, timing.rounds, timing.steps);
     const traced = await traceFlops(() => train({ model: final, task, steps: 1, seed: spec.seed }));
-    const trainStepFlops = { analytic: countFlops(final, { batchSize: spec.batchSize }).totals.trainStepFlops, traced: traced.totalFlops, peakBytes: traced.peakBytes };
+    const trainStepFlops = {
+      analytic: countFlops(final, { batchSize: spec.batchSize }).totals.trainStepFlops,
+      traced: traced.totalFlops,
+      peakBytes: traced.peakBytes,
+    };
     const result: PruneMeasurement = {
       targetSparsity: finalSparsity(spec.schedule),
       realisedSparsity: sparsity.realisedSparsity,
@@ -192,7 +207,12 @@ export async function runPruneExperiment(spec: PruneSpec, train: Trainer): Promi
       latency,
       trainStep,
       trainStepFlops,
-      fineTune: { steps: spec.fineTuneSteps, wallSeconds, stepSeconds: spec.fineTuneSteps > 0 ? wallSeconds / spec.fineTuneSteps : 0, maskUpdates: pruner.maskUpdates },
+      fineTune: {
+        steps: spec.fineTuneSteps,
+        wallSeconds,
+        stepSeconds: spec.fineTuneSteps > 0 ? wallSeconds / spec.fineTuneSteps : 0,
+        maskUpdates: pruner.maskUpdates,
+      },
     };
     if (units) result.units = units;
     if (rebuildMaxAbsDiff !== undefined) result.rebuildMaxAbsDiff = rebuildMaxAbsDiff;

@@ -73,7 +73,10 @@ function timeCalls(model: LayersModel, x: Tensor, calls: number): number {
 export function inputBatch(source: Tensor, batchSize: number): Tensor {
   return tf.tidy(() => {
     const count = source.shape[0] as number;
-    const indices = tf.tensor1d(Int32Array.from({ length: batchSize }, (_, i) => i % count), 'int32');
+    const indices = tf.tensor1d(
+      Int32Array.from({ length: batchSize }, (_, i) => i % count),
+      'int32',
+    );
     return tf.gather(source, indices);
   });
 }
@@ -82,7 +85,12 @@ export function inputBatch(source: Tensor, batchSize: number): Tensor {
  * Time `dense` and `pruned` alternately on the same batch: `rounds` rounds, each timing
  * both models (order alternating) for enough calls to last about `targetMsPerTiming`.
  */
-export function compareLatency(dense: LayersModel, pruned: LayersModel, x: Tensor, options: { rounds?: number; targetMsPerTiming?: number } = {}): LatencyComparison {
+export function compareLatency(
+  dense: LayersModel,
+  pruned: LayersModel,
+  x: Tensor,
+  options: { rounds?: number; targetMsPerTiming?: number } = {},
+): LatencyComparison {
   const rounds = options.rounds ?? 7;
   const batchSize = x.shape[0] as number;
   timeCalls(dense, x, 2); // warm-up: kernel compilation, first allocations
@@ -108,5 +116,15 @@ export function compareLatency(dense: LayersModel, pruned: LayersModel, x: Tenso
     ratios.push(p / d);
   }
   const ratioRange: [number, number] = [Math.min(...ratios), Math.max(...ratios)];
-  return { batchSize, denseMsPerSample: median(denseMs), prunedMsPerSample: median(prunedMs), ratio: median(ratios), ratioRange, ratios, rounds, callsPerRound, verdict: latencyVerdict(ratios) };
+  return {
+    batchSize,
+    denseMsPerSample: median(denseMs),
+    prunedMsPerSample: median(prunedMs),
+    ratio: median(ratios),
+    ratioRange,
+    ratios,
+    rounds,
+    callsPerRound,
+    verdict: latencyVerdict(ratios),
+  };
 }

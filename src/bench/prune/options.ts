@@ -64,16 +64,28 @@ export const PRUNE_DEFAULTS = {
 } as const;
 
 function list(flag: string, value: string): string[] {
-  const items = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   if (items.length === 0) throw new UsageError(flag, 'must list at least one value (comma-separated)');
   return items;
 }
 
 /** A number flag; `integer` and bounds checked; undefined when absent. */
-export function numberFlag(flag: string, value: string | undefined, o: { integer?: boolean; min?: number; max?: number; maxExclusive?: boolean } = {}): number | undefined {
+export function numberFlag(
+  flag: string,
+  value: string | undefined,
+  o: { integer?: boolean; min?: number; max?: number; maxExclusive?: boolean } = {},
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  const ok = value.trim() !== '' && Number.isFinite(n) && (!o.integer || Number.isInteger(n)) && (o.min === undefined || n >= o.min) && (o.max === undefined || (o.maxExclusive ? n < o.max : n <= o.max));
+  const ok =
+    value.trim() !== '' &&
+    Number.isFinite(n) &&
+    (!o.integer || Number.isInteger(n)) &&
+    (o.min === undefined || n >= o.min) &&
+    (o.max === undefined || (o.maxExclusive ? n < o.max : n <= o.max));
   if (!ok) {
     const range = `${o.min ?? '-∞'} ≤ x ${o.maxExclusive ? '<' : '≤'} ${o.max ?? '∞'}`;
     throw new UsageError(flag, `must be ${o.integer ? 'an integer' : 'a number'} with ${range} (got "${value}")`);
@@ -126,9 +138,11 @@ export function parsePruneFlags(flags: PruneFlags, checkpointDir: string): Prune
   const modelOptions = parseModelOptions(flags.opt ?? []);
   resolveModelOptions(model, modelOptions); // rejects options the model does not have
   const schedule = flags.schedule ?? PRUNE_DEFAULTS.schedule;
-  if (!(SCHEDULE_KINDS as readonly string[]).includes(schedule)) throw new UsageError('--schedule', `unknown schedule "${schedule}"`, SCHEDULE_KINDS.join(', '));
+  if (!(SCHEDULE_KINDS as readonly string[]).includes(schedule))
+    throw new UsageError('--schedule', `unknown schedule "${schedule}"`, SCHEDULE_KINDS.join(', '));
   const scope = flags.threshold ?? PRUNE_DEFAULTS.threshold;
-  if (!(THRESHOLD_SCOPES as readonly string[]).includes(scope)) throw new UsageError('--threshold', `unknown threshold scope "${scope}"`, THRESHOLD_SCOPES.join(', '));
+  if (!(THRESHOLD_SCOPES as readonly string[]).includes(scope))
+    throw new UsageError('--threshold', `unknown threshold scope "${scope}"`, THRESHOLD_SCOPES.join(', '));
   const int = (flag: string, value: string | undefined, min: number) => numberFlag(flag, value, { integer: true, min });
   const fineTuneSteps = int('--steps', flags.steps, 1) ?? PRUNE_DEFAULTS.steps;
   const scheduleOverrides: PruneStudyOptions['scheduleOverrides'] = {};
@@ -162,7 +176,11 @@ export function parsePruneFlags(flags: PruneFlags, checkpointDir: string): Prune
   };
   const needed = minimumSignificantRounds();
   if (options.latencyRounds < needed) {
-    throw new UsageError('--latency-rounds', `${options.latencyRounds} rounds can never show a latency difference: the sign test's smallest two-sided p-value with n rounds is 2/2^n (${options.latencyRounds} rounds: ${(2 / 2 ** options.latencyRounds).toFixed(4)} ≥ ${LATENCY_ALPHA})`, `${needed} or more rounds`);
+    throw new UsageError(
+      '--latency-rounds',
+      `${options.latencyRounds} rounds can never show a latency difference: the sign test's smallest two-sided p-value with n rounds is 2/2^n (${options.latencyRounds} rounds: ${(2 / 2 ** options.latencyRounds).toFixed(4)} ≥ ${LATENCY_ALPHA})`,
+      `${needed} or more rounds`,
+    );
   }
   const latencyMs = numberFlag('--latency-ms', flags.latencyMs, { min: 1 });
   if (latencyMs !== undefined) options.latencyTargetMs = latencyMs;
@@ -172,13 +190,19 @@ export function parsePruneFlags(flags: PruneFlags, checkpointDir: string): Prune
   for (const s of sparsities) {
     try {
       const built = scheduleFor(options, s);
-      if (built.beginStep > fineTuneSteps) throw new UsageError('--begin-step', `pruning would begin at step ${built.beginStep}, after the last fine-tuning step (${fineTuneSteps})`, '≤ --steps');
+      if (built.beginStep > fineTuneSteps)
+        throw new UsageError('--begin-step', `pruning would begin at step ${built.beginStep}, after the last fine-tuning step (${fineTuneSteps})`, '≤ --steps');
       const last = lastMaskUpdateStep(built);
       if (last !== undefined && last > fineTuneSteps) {
-        throw new UsageError('--end-step', `the schedule's last mask update (step ${last}) is after the last fine-tuning step (${fineTuneSteps}), so the final sparsity would never be reached`, `≤ --steps`);
+        throw new UsageError(
+          '--end-step',
+          `the schedule's last mask update (step ${last}) is after the last fine-tuning step (${fineTuneSteps}), so the final sparsity would never be reached`,
+          `≤ --steps`,
+        );
       }
     } catch (error) {
-      if (error instanceof UsageError && error.flag in SCHEDULE_FIELD_FLAGS) throw new UsageError(SCHEDULE_FIELD_FLAGS[error.flag] as string, error.message.slice(error.flag.length + 2));
+      if (error instanceof UsageError && error.flag in SCHEDULE_FIELD_FLAGS)
+        throw new UsageError(SCHEDULE_FIELD_FLAGS[error.flag] as string, error.message.slice(error.flag.length + 2));
       throw error;
     }
   }

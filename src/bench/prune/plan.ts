@@ -45,7 +45,8 @@ export interface TrainingSpec {
 /** Phase 1: train the dense parent. */
 export interface DensePointParams {
   kind: 'dense';
-  spec: Omit<PruneSpec, 'method' | 'scope' | 'schedule' | 'fineTuneSteps' | 'latencyBatchSize' | 'latencyRounds' | 'latencyTargetMs' | 'trainStepTiming'> & TrainingSpec & { denseSteps: number };
+  spec: Omit<PruneSpec, 'method' | 'scope' | 'schedule' | 'fineTuneSteps' | 'latencyBatchSize' | 'latencyRounds' | 'latencyTargetMs' | 'trainStepTiming'> &
+    TrainingSpec & { denseSteps: number };
 }
 
 /** Phase 2: prune and measure one level. */
@@ -78,7 +79,14 @@ export function scheduleFor(options: Pick<PruneStudyOptions, 'schedule' | 'sched
   // Ten updates, or as many as fit before the last fine-tuning step (so a short run still ends at the target).
   const updates = Math.max(1, Math.min(10, Math.floor((options.fineTuneSteps - 1 - beginStep) / frequency)));
   const endStep = o.endStep ?? beginStep + updates * frequency;
-  return polynomialDecay({ initialSparsity: Math.min(o.initialSparsity ?? 0, sparsity), finalSparsity: sparsity, beginStep, endStep, frequency, ...(o.power !== undefined ? { power: o.power } : {}) });
+  return polynomialDecay({
+    initialSparsity: Math.min(o.initialSparsity ?? 0, sparsity),
+    finalSparsity: sparsity,
+    beginStep,
+    endStep,
+    frequency,
+    ...(o.power !== undefined ? { power: o.power } : {}),
+  });
 }
 
 /** Random and magnitude pruning at sparsity 0 are the same run: share one point. */
@@ -93,7 +101,14 @@ export function planPruneStudy(options: PruneStudyOptions, env: EnvironmentKey):
   const cells: PruneStudyPlan['cells'] = [];
   const seen = new Set<string>();
   for (const seed of options.seeds) {
-    const base = { model: options.model, modelOptions: options.modelOptions, seed, batchSize: options.batchSize, learningRate: options.learningRate, ...(options.dataLimit ? { dataLimit: options.dataLimit } : {}) };
+    const base = {
+      model: options.model,
+      modelOptions: options.modelOptions,
+      seed,
+      batchSize: options.batchSize,
+      learningRate: options.learningRate,
+      ...(options.dataLimit ? { dataLimit: options.dataLimit } : {}),
+    };
     const denseKey = `dense-${hashKey({ ...base, denseSteps: options.denseSteps, env })}`;
     const checkpointPath = join(options.checkpointDir, `${denseKey}.json`);
     dense.push({ key: denseKey, params: { kind: 'dense', spec: { ...base, denseSteps: options.denseSteps, checkpointPath } } });

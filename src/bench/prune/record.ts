@@ -27,14 +27,26 @@ export function isPruneRecord(record: BenchRecord): record is PruneRecord {
  * (usdForSeconds; estimateEnergy). A pruning worker keeps one vCPU busy: its CPU seconds are
  * taken as its wall seconds.
  */
-export function priceSeconds(seconds: number, device: Device): { costUsd: number; energyJoules: number; carbonGrams: number; provenance: Record<string, Provenance> } {
-  const energy = estimateEnergy({ device, wallSeconds: seconds, cpuSeconds: seconds, cpus: cpus().length, loadNote: `one worker process per core: 1 busy vCPU of ${cpus().length} (assumed)` });
+export function priceSeconds(
+  seconds: number,
+  device: Device,
+): { costUsd: number; energyJoules: number; carbonGrams: number; provenance: Record<string, Provenance> } {
+  const energy = estimateEnergy({
+    device,
+    wallSeconds: seconds,
+    cpuSeconds: seconds,
+    cpus: cpus().length,
+    loadNote: `one worker process per core: 1 busy vCPU of ${cpus().length} (assumed)`,
+  });
   return {
     costUsd: usdForSeconds(seconds, device.usdPerHour.value),
     energyJoules: energy.energyJoules,
     carbonGrams: energy.carbonGrams,
     provenance: {
-      'metrics.costUsd': { kind: 'modeled', source: `wallSeconds ÷ 3600 × ${device.usdPerHour.value} USD/hour (${device.id} usdPerHour: ${device.usdPerHour.source}, ${device.usdPerHour.date})` },
+      'metrics.costUsd': {
+        kind: 'modeled',
+        source: `wallSeconds ÷ 3600 × ${device.usdPerHour.value} USD/hour (${device.id} usdPerHour: ${device.usdPerHour.source}, ${device.usdPerHour.date})`,
+      },
       'metrics.energyJoules': energy.provenance,
       'metrics.carbonGrams': energy.carbonProvenance,
     },
@@ -42,7 +54,13 @@ export function priceSeconds(seconds: number, device: Device): { costUsd: number
 }
 
 /** The BenchRecord of one pruning point. `gemmGflops` is the backend's GEMM rate measured in the worker. */
-export function pruneRecord(point: { key: string; params: PrunePointParams }, m: PruneMeasurement, env: BenchEnvironment, device: Device, gemmGflops: number): PruneRecord {
+export function pruneRecord(
+  point: { key: string; params: PrunePointParams },
+  m: PruneMeasurement,
+  env: BenchEnvironment,
+  device: Device,
+  gemmGflops: number,
+): PruneRecord {
   const { spec } = point.params;
   const config: BenchConfig = {
     model: spec.model,
@@ -55,7 +73,15 @@ export function pruneRecord(point: { key: string; params: PrunePointParams }, m:
     seed: spec.seed,
     // The quality target of a pruned model: keep the dense parent's test accuracy.
     targetAccuracy: m.denseTestAccuracy,
-    pruning: { method: spec.method, scope: spec.scope, schedule: spec.schedule, targetSparsity: m.targetSparsity, denseKey: point.params.denseKey, latencyBatchSize: spec.latencyBatchSize, ...(spec.dataLimit ? { dataLimit: spec.dataLimit } : {}) },
+    pruning: {
+      method: spec.method,
+      scope: spec.scope,
+      schedule: spec.schedule,
+      targetSparsity: m.targetSparsity,
+      denseKey: point.params.denseKey,
+      latencyBatchSize: spec.latencyBatchSize,
+      ...(spec.dataLimit ? { dataLimit: spec.dataLimit } : {}),
+    },
   };
   const wallSeconds = m.fineTune.wallSeconds;
   // Same method as a bench record: traced FLOPs of a step × steps ÷ measured seconds.
@@ -92,22 +118,35 @@ export function pruneRecord(point: { key: string; params: PrunePointParams }, m:
       energyJoules: priced.energyJoules,
       carbonGrams: priced.carbonGrams,
       costUsd: priced.costUsd,
-      latencyMs: { batch1: m.latency.batch1.prunedMsPerSample, batchLarge: m.latency.batchLarge.prunedMsPerSample, largeBatchSize: m.latency.batchLarge.batchSize },
+      latencyMs: {
+        batch1: m.latency.batch1.prunedMsPerSample,
+        batchLarge: m.latency.batchLarge.prunedMsPerSample,
+        largeBatchSize: m.latency.batchLarge.batchSize,
+      },
     },
     provenance: {
       'metrics.testAccuracy': measured('test split after fine-tuning'),
       'metrics.wallSeconds': measured('pruning + fine-tuning wall clock'),
       'metrics.stepSeconds': measured('fine-tuning wall clock ÷ steps, mask re-application included'),
       'metrics.flops.analyticTrainStep': { kind: 'modeled', source: 'analytic per-layer count (bench/flops/analytic.ts)' },
-      'metrics.flops.tracedTrainStep': measured('kernels of one profiled training step (tf.profile): matmul/conv exact from shapes, every other kernel 1 FLOP per output element (a convention, not a count)'),
+      'metrics.flops.tracedTrainStep': measured(
+        'kernels of one profiled training step (tf.profile): matmul/conv exact from shapes, every other kernel 1 FLOP per output element (a convention, not a count)',
+      ),
       'metrics.flops.forwardPerSample': { kind: 'modeled', source: 'analytic forward FLOPs of the model as executed (dense kernels)' },
-      'metrics.flops.effectiveForwardPerSample': { kind: 'modeled', source: 'analytic forward FLOPs over non-zero weights only: what an ideal sparse kernel would run' },
+      'metrics.flops.effectiveForwardPerSample': {
+        kind: 'modeled',
+        source: 'analytic forward FLOPs over non-zero weights only: what an ideal sparse kernel would run',
+      },
       'metrics.latencyMs': measured(`per-sample inference time, median of ${m.latency.batch1.rounds} rounds interleaved with the dense parent`),
       'metrics.peakBytes': measured('tf.profile peakBytes of one training step'),
       'metrics.gemmGflops': measured('GEMM microbenchmark in the same worker process'),
-      'metrics.achievedGflops': measured('traced FLOPs of one training step (tf.profile; matmul/conv exact, other kernels 1 FLOP per element by convention) × fine-tuning steps ÷ fine-tuning wall seconds, mask re-application included'),
+      'metrics.achievedGflops': measured(
+        'traced FLOPs of one training step (tf.profile; matmul/conv exact, other kernels 1 FLOP per element by convention) × fine-tuning steps ÷ fine-tuning wall seconds, mask re-application included',
+      ),
       'metrics.utilisation': measured('achievedGflops ÷ gemmGflops, both measured in the same worker process'),
-      'metrics.reachedTarget': measured(`final test accuracy ${m.testAccuracy} ≥ the fine-tuned dense control's ${m.denseTestAccuracy} (config.targetAccuracy; the parent fine-tuned for the same ${m.fineTune.steps} steps without pruning): the pruned model kept the dense model's quality`),
+      'metrics.reachedTarget': measured(
+        `final test accuracy ${m.testAccuracy} ≥ the fine-tuned dense control's ${m.denseTestAccuracy} (config.targetAccuracy; the parent fine-tuned for the same ${m.fineTune.steps} steps without pruning): the pruned model kept the dense model's quality`,
+      ),
       ...priced.provenance,
     },
     prune: { ...m, method: spec.method, scope: spec.scope, denseKey: point.params.denseKey },

@@ -40,12 +40,19 @@ export const SCHEDULE_KINDS = ['constant', 'polynomial'] as const;
 
 /** TFMOT's `ConstantSparsity` defaults: begin 0, never stop, every 100 steps. */
 export function constant(targetSparsity: number, options: Partial<Omit<ConstantSchedule, 'kind' | 'targetSparsity'>> = {}): ConstantSchedule {
-  return validateSchedule({ kind: 'constant', targetSparsity, beginStep: options.beginStep ?? 0, endStep: options.endStep ?? -1, frequency: options.frequency ?? 100 });
+  return validateSchedule({
+    kind: 'constant',
+    targetSparsity,
+    beginStep: options.beginStep ?? 0,
+    endStep: options.endStep ?? -1,
+    frequency: options.frequency ?? 100,
+  });
 }
 
 /** TFMOT's `PolynomialDecay(initial, final, begin, end, power=3, frequency=100)`. */
 export function polynomialDecay(
-  options: Pick<PolynomialDecaySchedule, 'initialSparsity' | 'finalSparsity' | 'beginStep' | 'endStep'> & Partial<Pick<PolynomialDecaySchedule, 'power' | 'frequency'>>,
+  options: Pick<PolynomialDecaySchedule, 'initialSparsity' | 'finalSparsity' | 'beginStep' | 'endStep'> &
+    Partial<Pick<PolynomialDecaySchedule, 'power' | 'frequency'>>,
 ): PolynomialDecaySchedule {
   return validateSchedule({ kind: 'polynomialDecay', power: 3, frequency: 100, ...options });
 }

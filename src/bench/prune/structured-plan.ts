@@ -23,9 +23,24 @@ type LayerVariable = tf.LayerVariable;
 const PRODUCERS = new Set(['Dense', 'Conv1D', 'Conv2D']);
 /** Layers that act on each channel separately and map an all-zero channel to zeros. */
 const PASS_THROUGH = new Set([
-  'BatchNormalization', 'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Dropout', 'SpatialDropout1D', 'SpatialDropout2D',
-  'MaxPooling1D', 'MaxPooling2D', 'AveragePooling1D', 'AveragePooling2D', 'GlobalAveragePooling1D',
-  'GlobalAveragePooling2D', 'GlobalMaxPooling1D', 'GlobalMaxPooling2D', 'ZeroPadding2D', 'Flatten',
+  'BatchNormalization',
+  'Activation',
+  'ReLU',
+  'LeakyReLU',
+  'ELU',
+  'Dropout',
+  'SpatialDropout1D',
+  'SpatialDropout2D',
+  'MaxPooling1D',
+  'MaxPooling2D',
+  'AveragePooling1D',
+  'AveragePooling2D',
+  'GlobalAveragePooling1D',
+  'GlobalAveragePooling2D',
+  'GlobalMaxPooling1D',
+  'GlobalMaxPooling2D',
+  'ZeroPadding2D',
+  'Flatten',
 ]);
 /** Activations with f(0) = 0: a removed unit then outputs exactly zero. */
 const ZERO_PRESERVING = new Set(['linear', 'relu', 'relu6', 'elu', 'selu', 'tanh', 'swish', 'gelu', 'gelu_new', 'mish']);
@@ -72,11 +87,14 @@ export function planStructured(model: LayersModel): StructuredPlan {
     const cls = layer.getClassName();
     const inbound = layer.inboundNodes.flatMap((n) => n.inboundLayers).filter((l) => l.getClassName() !== 'InputLayer');
     if (layer.inboundNodes.length !== 1 || inbound.length > 1 || (previous && inbound[0] !== previous)) {
-      throw new UnsupportedError(`structured pruning needs a chain model; layer "${layer.name}" (${cls}) branches or merges. Use --mode unstructured or random.`);
+      throw new UnsupportedError(
+        `structured pruning needs a chain model; layer "${layer.name}" (${cls}) branches or merges. Use --mode unstructured or random.`,
+      );
     }
     previous = layer;
     const activation = activationOf(layer);
-    if (activation !== undefined && !ZERO_PRESERVING.has(activation)) nonZeroActivations.push({ layer, activation, producersBefore: producers.length + (PRODUCERS.has(cls) ? 1 : 0) });
+    if (activation !== undefined && !ZERO_PRESERVING.has(activation))
+      nonZeroActivations.push({ layer, activation, producersBefore: producers.length + (PRODUCERS.has(cls) ? 1 : 0) });
     if (PRODUCERS.has(cls)) {
       const kernel = variableNamed(layer, 'kernel');
       if (!kernel) throw new UnsupportedError(`structured pruning: layer "${layer.name}" has no kernel`);
@@ -98,13 +116,15 @@ export function planStructured(model: LayersModel): StructuredPlan {
       }
       if (cls === 'BatchNormalization') {
         const axis = (layer.getConfig() as { axis?: number }).axis;
-        if (axis !== -1 && axis !== ((layer.input as { shape: unknown[] }).shape.length - 1)) {
+        if (axis !== -1 && axis !== (layer.input as { shape: unknown[] }).shape.length - 1) {
           throw new UnsupportedError(`structured pruning: BatchNormalization "${layer.name}" normalises axis ${axis}, not the channel axis`);
         }
         producers[producers.length - 1]?.batchNorms.push(layer);
       }
     } else {
-      throw new UnsupportedError(`structured pruning does not support layer "${layer.name}" (${cls}); supported: ${[...PRODUCERS, ...PASS_THROUGH].join(', ')}`);
+      throw new UnsupportedError(
+        `structured pruning does not support layer "${layer.name}" (${cls}); supported: ${[...PRODUCERS, ...PASS_THROUGH].join(', ')}`,
+      );
     }
   }
   const last = producers[producers.length - 1];

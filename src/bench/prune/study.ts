@@ -60,7 +60,8 @@ export async function runPruneStudy(options: PruneStudyOptions, run: StudyRunOpt
   const stored = pruneRecordsByKey(run.storePath);
   const setupArgs: PruneWorkerSetup = { backend: run.backend, deviceId: run.deviceId };
   const pendingDense = new Set(plan.prune.filter((p) => !stored.has(p.key)).map((p) => p.params.denseKey));
-  const denseDone = (key: string): boolean => !pendingDense.has(key) || hasCheckpoint(plan.dense.find((p) => p.key === key)?.params.spec.checkpointPath as string);
+  const denseDone = (key: string): boolean =>
+    !pendingDense.has(key) || hasCheckpoint(plan.dense.find((p) => p.key === key)?.params.spec.checkpointPath as string);
   // One sweep, so worker processes start once: each level waits for its dense parent.
   const points: Array<SweepPoint<PruneWorkerParams>> = [...plan.dense, ...plan.prune.map((p) => ({ ...p, after: [p.params.denseKey] }))];
   const summary = await runSweep({

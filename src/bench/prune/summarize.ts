@@ -38,7 +38,18 @@ export interface PruneLevel {
   flops: { dense: number; effective: number; denseParent: number; theoreticalSpeedup: number };
   modelBytes: { float32: number; gzip: number };
   /** Per-sample ms of the pruned model and of its dense parent timed beside it; ratios are means over seeds of the per-run median ratio. */
-  latencyMs: { batch1: number; batchLarge: number; largeBatchSize: number; denseBatch1: number; denseBatchLarge: number; batch1Ratio: number; batchLargeRatio: number; batch1Verdict: LatencyVerdict; batchLargeVerdict: LatencyVerdict; batchLargeRatioCi95?: [number, number] | null };
+  latencyMs: {
+    batch1: number;
+    batchLarge: number;
+    largeBatchSize: number;
+    denseBatch1: number;
+    denseBatchLarge: number;
+    batch1Ratio: number;
+    batchLargeRatio: number;
+    batch1Verdict: LatencyVerdict;
+    batchLargeVerdict: LatencyVerdict;
+    batchLargeRatioCi95?: [number, number] | null;
+  };
   /** Break-even requests at the ends of the large-batch ratio's 95% interval; upper end null = never; null = even the low end saves nothing. */
   breakEvenRequestsCi95?: [number, number | null] | null;
   trainStepMs: { pruned: number; dense: number };
@@ -153,18 +164,32 @@ function level(mode: PruneMode, sparsity: number, records: readonly PruneRecord[
       realisedSparsity: { kind: 'measured', source: 'exact zeros in prunable kernels after fine-tuning' },
       flops: { kind: 'modeled', source: 'analytic forward FLOPs per sample; theoreticalSpeedup = dense parent ÷ effective (ShrinkBench)' },
       modelBytes: { kind: 'measured', source: 'float32 weight buffer and its gzip size' },
-      latencyMs: { kind: 'measured', source: 'per-sample inference time, interleaved with the dense parent in the same process; verdicts by sign test over all rounds and seeds' },
+      latencyMs: {
+        kind: 'measured',
+        source: 'per-sample inference time, interleaved with the dense parent in the same process; verdicts by sign test over all rounds and seeds',
+      },
       trainStepMs: { kind: 'measured', source: 'median of 3 interleaved timings of 3 Adam steps' },
       payoff: { kind: 'modeled', source: 'from measured latency (no measured speed-up → no saving)' },
-      'latencyMs.batchLargeRatioCi95': { kind: 'measured', source: `95% Student t interval of the mean pruned ÷ dense per-round ratio at batch ${largeBatchSize}, ${pooledRatios.length} rounds pooled over ${p.length} seed(s) (src/bench/runs.ts t quantile)` },
-      breakEvenRequestsCi95: { kind: 'modeled', source: 'break-even requests (one-off cost ÷ saving per request) at the two ends of the latency-ratio interval; null upper end: the interval reaches no saving' },
+      'latencyMs.batchLargeRatioCi95': {
+        kind: 'measured',
+        source: `95% Student t interval of the mean pruned ÷ dense per-round ratio at batch ${largeBatchSize}, ${pooledRatios.length} rounds pooled over ${p.length} seed(s) (src/bench/runs.ts t quantile)`,
+      },
+      breakEvenRequestsCi95: {
+        kind: 'modeled',
+        source:
+          'break-even requests (one-off cost ÷ saving per request) at the two ends of the latency-ratio interval; null upper end: the interval reaches no saving',
+      },
       payoffModeled: { kind: 'modeled', source: 'from the FLOPs ratio: a formula, not a measurement' },
     },
   };
 }
 
 /** One level per requested method × sparsity, in request order; cells without records are listed as missing. */
-export function summarizeStudy(cells: ReadonlyArray<{ method: PruneMethod; sparsity: number; key: string }>, records: ReadonlyMap<string, PruneRecord>, settings: PayoffSettings): { levels: PruneLevel[]; missing: Array<{ mode: PruneMode; sparsity: number }> } {
+export function summarizeStudy(
+  cells: ReadonlyArray<{ method: PruneMethod; sparsity: number; key: string }>,
+  records: ReadonlyMap<string, PruneRecord>,
+  settings: PayoffSettings,
+): { levels: PruneLevel[]; missing: Array<{ mode: PruneMode; sparsity: number }> } {
   const groups = new Map<string, { method: PruneMethod; sparsity: number; records: PruneRecord[] }>();
   const missing: Array<{ mode: PruneMode; sparsity: number }> = [];
   for (const cell of cells) {

@@ -19,17 +19,40 @@ export interface StudyHeader {
   accuracyFloor?: number;
 }
 
-const compact = (x: number): string => (Math.abs(x) >= 1e9 ? `${(x / 1e9).toFixed(2)}G` : Math.abs(x) >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : Math.abs(x) >= 1e3 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0));
+const compact = (x: number): string =>
+  Math.abs(x) >= 1e9
+    ? `${(x / 1e9).toFixed(2)}G`
+    : Math.abs(x) >= 1e6
+      ? `${(x / 1e6).toFixed(2)}M`
+      : Math.abs(x) >= 1e3
+        ? `${(x / 1e3).toFixed(1)}k`
+        : x.toFixed(0);
 const usd = (x: number): string => (x >= 100 ? `$${x.toFixed(0)}` : `$${x.toPrecision(3)}`);
 const verdictMark = { faster: 'faster', slower: 'slower', 'no measurable difference': 'n.s.' } as const;
 
 function pad(cells: string[], widths: number[]): string {
-  return cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  return cells
+    .map((c, i) => c.padEnd(widths[i] ?? 0))
+    .join('  ')
+    .trimEnd();
 }
 
 /** Rows of the table, first row the header. */
 export function tableRows(levels: readonly PruneLevel[], largeBatch: number): string[][] {
-  const head = ['mode', 'sparsity', 'realised', 'accuracy', 'non-zero params', 'FLOPs/sample dense→eff', 'latency b1 ms', `latency b${largeBatch} ms/sample`, 'train step ms', '$/month dense→pruned', 'break-even requests', 'floor'];
+  const head = [
+    'mode',
+    'sparsity',
+    'realised',
+    'accuracy',
+    'non-zero params',
+    'FLOPs/sample dense→eff',
+    'latency b1 ms',
+    `latency b${largeBatch} ms/sample`,
+    'train step ms',
+    '$/month dense→pruned',
+    'break-even requests',
+    'floor',
+  ];
   const rows = levels.map((l) => [
     l.mode,
     l.sparsity.toFixed(2),
@@ -61,15 +84,21 @@ export function studyNotes(levels: readonly PruneLevel[]): string[] {
   const structured = levels.filter((l) => l.mode === 'structured' && l.sparsity > 0);
   if (structured.length > 0) {
     const ratios = structured.map((l) => `${l.sparsity}: ×${l.latencyMs.batchLargeRatio.toFixed(2)} ${verdictMark[l.latencyMs.batchLargeVerdict]}`).join(', ');
-    notes.push(`Structured: whole neurons/filters removed and the model rebuilt smaller, so dense kernels do less work; measured per-sample latency vs dense (${ratios}).`);
+    notes.push(
+      `Structured: whole neurons/filters removed and the model rebuilt smaller, so dense kernels do less work; measured per-sample latency vs dense (${ratios}).`,
+    );
   }
-  notes.push('Latency: ×ratio = pruned ÷ dense timed side by side; "faster"/"slower" only when a sign test over all interleaved rounds and seeds rejects "no difference" at 5%, otherwise n.s. and no saving is counted. $/month uses one pooled dense latency × each ratio.');
+  notes.push(
+    'Latency: ×ratio = pruned ÷ dense timed side by side; "faster"/"slower" only when a sign test over all interleaved rounds and seeds rejects "no difference" at 5%, otherwise n.s. and no saving is counted. $/month uses one pooled dense latency × each ratio.',
+  );
   return notes;
 }
 
 /** The whole text output. */
 export function formatStudy(header: StudyHeader, levels: readonly PruneLevel[], problems: string[]): string {
-  const opts = Object.entries(header.modelOptions).map(([k, v]) => `${k}=${v}`).join(' ');
+  const opts = Object.entries(header.modelOptions)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
   const lines = [
     `pruning study: ${header.model}${opts ? ` (${opts})` : ''} on the ${header.backend} backend; seeds ${header.seeds.join(',')}; dense ${header.denseSteps} steps, then fine-tune ${header.fineTuneSteps} steps; schedule ${header.schedule}, threshold ${header.scope}`,
     `priced on ${header.device.id} at $${header.device.usdPerHour}/h (${header.device.source}); volume ${header.requestsPerMonth.toLocaleString('en-US')} requests/month${header.accuracyFloor !== undefined ? `; accuracy floor ${header.accuracyFloor}` : ''}`,

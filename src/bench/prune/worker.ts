@@ -43,7 +43,16 @@ export function adamTrainer(batchSize: number, learningRate: number, label: stri
     if (steps <= 0) return;
     const optimizer = tf.train.adam(learningRate);
     try {
-      await trainSteps({ model, task, optimizer, batchSize, accumulationSteps: 1, steps, rng: createRng(seed).fork(label), ...(onAfterUpdate ? { onAfterUpdate } : {}) });
+      await trainSteps({
+        model,
+        task,
+        optimizer,
+        batchSize,
+        accumulationSteps: 1,
+        steps,
+        rng: createRng(seed).fork(label),
+        ...(onAfterUpdate ? { onAfterUpdate } : {}),
+      });
     } finally {
       optimizer.dispose();
     }
@@ -67,12 +76,23 @@ async function runDense(params: DensePointParams, context: WorkerContext): Promi
   }
 }
 
-export async function runPoint(params: PruneWorkerParams, context: WorkerContext): Promise<PruneRecord | { checkpointPath: string; testAccuracy: number; wallSeconds: number }> {
+export async function runPoint(
+  params: PruneWorkerParams,
+  context: WorkerContext,
+): Promise<PruneRecord | { checkpointPath: string; testAccuracy: number; wallSeconds: number }> {
   if (!device) throw new Error('prune worker: setup did not run');
   if (params.kind === 'dense') return runDense(params, context);
   const { spec } = params;
   if (!hasCheckpoint(spec.checkpointPath)) throw new Error(`dense checkpoint ${spec.checkpointPath} is missing (its dense point failed?)`);
   const measurement = await runPruneExperiment(spec, adamTrainer(spec.batchSize, spec.learningRate, 'fine-tune'));
-  context.log(`${spec.method} s=${measurement.targetSparsity} seed ${spec.seed}: accuracy ${measurement.testAccuracy.toFixed(4)} (dense ${measurement.denseTestAccuracy.toFixed(4)})`);
-  return pruneRecord({ key: context.key, params }, measurement, collectEnvironment({ backendReason, deviceId: device.id, cwd: process.cwd() }), device, gemmGflops);
+  context.log(
+    `${spec.method} s=${measurement.targetSparsity} seed ${spec.seed}: accuracy ${measurement.testAccuracy.toFixed(4)} (dense ${measurement.denseTestAccuracy.toFixed(4)})`,
+  );
+  return pruneRecord(
+    { key: context.key, params },
+    measurement,
+    collectEnvironment({ backendReason, deviceId: device.id, cwd: process.cwd() }),
+    device,
+    gemmGflops,
+  );
 }

@@ -29,10 +29,19 @@ export interface AccumulationPoint {
  * measured (the figures are about the step, not the weights). `timedSteps` ≥ 1 per k after one
  * untimed warm-up step.
  */
-export async function measureAccumulation(options: { model: LayersModel; task: Task; samplesPerStep: number; ks: readonly number[]; timedSteps: number; rng: Rng; learningRate?: number }): Promise<AccumulationPoint[]> {
+export async function measureAccumulation(options: {
+  model: LayersModel;
+  task: Task;
+  samplesPerStep: number;
+  ks: readonly number[];
+  timedSteps: number;
+  rng: Rng;
+  learningRate?: number;
+}): Promise<AccumulationPoint[]> {
   const { model, task, samplesPerStep, timedSteps } = options;
   for (const k of options.ks) {
-    if (!Number.isInteger(k) || k <= 0 || samplesPerStep % k !== 0) throw new UsageError('accumulation steps', `${k} must be a positive integer dividing ${samplesPerStep} samples per step`);
+    if (!Number.isInteger(k) || k <= 0 || samplesPerStep % k !== 0)
+      throw new UsageError('accumulation steps', `${k} must be a positive integer dividing ${samplesPerStep} samples per step`);
   }
   const optimizer = createAdamOptimizer(options.learningRate ?? 1e-3);
   const sampler = new EpochSampler(task.train.count, options.rng);
@@ -52,7 +61,14 @@ export async function measureAccumulation(options: { model: LayersModel; task: T
       }
       // Median: the machine may be shared, and one preempted step should not decide the comparison.
       const stepSeconds = [...times].sort((a, b) => a - b)[Math.floor(times.length / 2)] as number;
-      points.push({ accumulationSteps: k, microBatchSize: samplesPerStep / k, samplesPerStep, peakBytes: profiled.peakBytes, transientPeakBytes: profiled.transientPeakBytes, stepSeconds });
+      points.push({
+        accumulationSteps: k,
+        microBatchSize: samplesPerStep / k,
+        samplesPerStep,
+        peakBytes: profiled.peakBytes,
+        transientPeakBytes: profiled.transientPeakBytes,
+        stepSeconds,
+      });
     }
   } finally {
     optimizer.dispose();

@@ -50,9 +50,20 @@ export function predictCheckpointing(config: BenchConfig): CheckpointPrediction 
   if (config.model !== 'transformer') return undefined;
   const o = config.modelOptions as Record<string, number>;
   const base: TransformerShape = {
-    layers: o.layers as number, hidden: o.dModel as number, heads: o.heads as number, seq: additionLayout(o.digits as number).inputLength, vocab: 12,
-    batch: config.batchSize, accum: config.accumulationSteps, dtype: 'fp32', optimizer: config.optimizer === 'sgd' ? 'sgd' : 'adam',
-    ffn: (o.mlpRatio as number) * (o.dModel as number), kvHeads: o.heads as number, mlp: 'gelu', recompute: 'none', mode: 'train',
+    layers: o.layers as number,
+    hidden: o.dModel as number,
+    heads: o.heads as number,
+    seq: additionLayout(o.digits as number).inputLength,
+    vocab: 12,
+    batch: config.batchSize,
+    accum: config.accumulationSteps,
+    dtype: 'fp32',
+    optimizer: config.optimizer === 'sgd' ? 'sgd' : 'adam',
+    ffn: (o.mlpRatio as number) * (o.dModel as number),
+    kvHeads: o.heads as number,
+    mlp: 'gelu',
+    recompute: 'none',
+    mode: 'train',
   };
   const none = transformerGraph(base);
   const full = transformerGraph({ ...base, recompute: 'full' });
@@ -90,7 +101,14 @@ function gradientDifference(model: LayersModel, task: Task, segments: readonly S
 }
 
 /** Measure plain and checkpointed training of `model` (it trains while measured). */
-export async function compareCheckpointing(options: { model: LayersModel; task: Task; segments: readonly Segment[]; config: BenchConfig; timedSteps: number; rng: Rng }): Promise<CheckpointComparison> {
+export async function compareCheckpointing(options: {
+  model: LayersModel;
+  task: Task;
+  segments: readonly Segment[];
+  config: BenchConfig;
+  timedSteps: number;
+  rng: Rng;
+}): Promise<CheckpointComparison> {
   const { model, task, segments, config } = options;
   const n = config.batchSize * config.accumulationSteps;
   const sampler = new EpochSampler(task.train.count, options.rng);
@@ -119,9 +137,18 @@ export async function compareCheckpointing(options: { model: LayersModel; task: 
       plainTimes.push(await step(undefined));
       checkpointedTimes.push(await step(segments));
     }
-    const variant = (p: typeof plainProfile, times: number[]): CheckpointVariant => ({ peakBytes: p.peakBytes, transientPeakBytes: p.transientPeakBytes, stepSeconds: fastest(times) });
+    const variant = (p: typeof plainProfile, times: number[]): CheckpointVariant => ({
+      peakBytes: p.peakBytes,
+      transientPeakBytes: p.transientPeakBytes,
+      stepSeconds: fastest(times),
+    });
     const predicted = predictCheckpointing(config);
-    return { plain: variant(plainProfile, plainTimes), checkpointed: variant(checkpointedProfile, checkpointedTimes), gradientMaxRelativeDifference, ...(predicted ? { predicted } : {}) };
+    return {
+      plain: variant(plainProfile, plainTimes),
+      checkpointed: variant(checkpointedProfile, checkpointedTimes),
+      gradientMaxRelativeDifference,
+      ...(predicted ? { predicted } : {}),
+    };
   } finally {
     optimizer.dispose();
   }

@@ -27,7 +27,11 @@ async function inFreshProcess(params: CheckpointVariantParams, backend: string):
 }
 
 /** Plain, then checkpointed, `steps` steps each, each in a fresh process on `backend`. */
-export async function measurePhysicalCheckpointing(config: BenchConfig, backend: string, steps: number): Promise<{ plain: PhysicalVariant; checkpointed: PhysicalVariant }> {
+export async function measurePhysicalCheckpointing(
+  config: BenchConfig,
+  backend: string,
+  steps: number,
+): Promise<{ plain: PhysicalVariant; checkpointed: PhysicalVariant }> {
   const plain = await inFreshProcess({ config, checkpoint: false, steps }, backend);
   const checkpointed = await inFreshProcess({ config, checkpoint: true, steps }, backend);
   return { plain, checkpointed };

@@ -42,7 +42,8 @@ export async function runPoint(params: CheckpointVariantParams): Promise<Physica
     const variables = trainableVariables(model);
     const sampler = new EpochSampler(task.train.count, createRng(config.seed).fork('checkpoint-physical'));
     const before = readPhysicalMemory();
-    for (let i = 0; i < params.steps; i++) trainStep(model, task, optimizer, sampler.next(config.batchSize * config.accumulationSteps), config.accumulationSteps, false, variables, segments);
+    for (let i = 0; i < params.steps; i++)
+      trainStep(model, task, optimizer, sampler.next(config.batchSize * config.accumulationSteps), config.accumulationSteps, false, variables, segments);
     await (variables[0] as tf.Variable).data();
     const after = readPhysicalMemory();
     return {

@@ -41,7 +41,13 @@ function relativeDifference(a: Float32Array, b: Float32Array, base: Float32Array
 }
 
 /** One SGD step both ways over `indices` (length k·b) from the model's current weights; the model is left as it was. */
-export function measureAccumulationEquivalence(model: LayersModel, task: Task, indices: Int32Array, accumulationSteps: number, learningRate = 0.1): AccumulationEquivalence {
+export function measureAccumulationEquivalence(
+  model: LayersModel,
+  task: Task,
+  indices: Int32Array,
+  accumulationSteps: number,
+  learningRate = 0.1,
+): AccumulationEquivalence {
   const start = model.getWeights().map((w) => w.clone());
   const trainableCount = model.trainableWeights.length;
   const variables = trainableVariables(model);

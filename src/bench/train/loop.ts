@@ -106,7 +106,14 @@ function batchLoss(model: LayersModel, task: Task, x: Tensor, y: Tensor): tf.Sca
  * gradient checkpointing (each segment recomputed during backward; batch norm's moving
  * statistics restored after the recomputation so they move once, as in plain training).
  */
-export function batchGradients(model: LayersModel, task: Task, x: Tensor, y: Tensor, variables: tf.Variable[], segments?: readonly Segment[]): { value: tf.Scalar; grads: tf.NamedTensorMap } {
+export function batchGradients(
+  model: LayersModel,
+  task: Task,
+  x: Tensor,
+  y: Tensor,
+  variables: tf.Variable[],
+  segments?: readonly Segment[],
+): { value: tf.Scalar; grads: tf.NamedTensorMap } {
   if (!segments) return tf.variableGrads(() => batchLoss(model, task, x, y), variables);
   const state = model.nonTrainableWeights.map((w) => (w as unknown as { read(): tf.Variable }).read());
   return checkpointedGradients(segments, (out) => task.loss(y, out), x, variables, state);
@@ -117,7 +124,16 @@ export function batchGradients(model: LayersModel, task: Task, x: Tensor, y: Ten
  * loss as a scalar tensor when `keepLoss`, else undefined. Leaves no tensors behind besides it.
  * With `segments` the gradients come from gradient checkpointing (batchGradients).
  */
-export function trainStep(model: LayersModel, task: Task, optimizer: tf.Optimizer, indices: Int32Array, accumulationSteps: number, keepLoss: boolean, variables = trainableVariables(model), segments?: readonly Segment[]): tf.Scalar | undefined {
+export function trainStep(
+  model: LayersModel,
+  task: Task,
+  optimizer: tf.Optimizer,
+  indices: Int32Array,
+  accumulationSteps: number,
+  keepLoss: boolean,
+  variables = trainableVariables(model),
+  segments?: readonly Segment[],
+): tf.Scalar | undefined {
   const k = accumulationSteps;
   // The batch is gathered outside the gradient tape: on the tape, Gather would save (clone) the whole data set for its backward pass.
   if (k === 1 && segments) {

@@ -26,7 +26,14 @@ export interface ProfiledStep {
 }
 
 /** Run one real optimizer step over `indices` (k·b samples) under tf.profile. The step updates the model. */
-export async function profileTrainStep(model: LayersModel, task: Task, optimizer: tf.Optimizer, indices: Int32Array, accumulationSteps: number, segments?: readonly Segment[]): Promise<ProfiledStep> {
+export async function profileTrainStep(
+  model: LayersModel,
+  task: Task,
+  optimizer: tf.Optimizer,
+  indices: Int32Array,
+  accumulationSteps: number,
+  segments?: readonly Segment[],
+): Promise<ProfiledStep> {
   const variables = trainableVariables(model);
   const startBytes = tf.memory().numBytes;
   const start = performance.now();

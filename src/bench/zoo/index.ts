@@ -16,7 +16,6 @@ export { ZOO_DEFAULTS, ZOO_LIMITS, ZOO_MODELS, resolveModelOptions, type ZooComm
 export type { EvalSplit, Task, TaskSplit } from './task.ts';
 export { CausalSelfAttention, LayerNorm, PositionEmbedding } from './layers.ts';
 
-
 /** True for a zoo model name. */
 export function isZooModel(name: string): name is ZooModelName {
   return (ZOO_MODELS as readonly string[]).includes(name);
@@ -48,19 +47,30 @@ export function loadTask(name: ZooModelName | string, options: ZooCommonOptions 
 export function createZooModel(name: ZooModelName | string, task: Task, options: ZooOptions = {}): LayersModel {
   const model = checkName(name);
   const o = resolveModelOptions(model, options);
-  const seed = createRng(options.seed ?? 0).fork('weights').int(1_000_000);
+  const seed = createRng(options.seed ?? 0)
+    .fork('weights')
+    .int(1_000_000);
   const get = (key: string): number => o[key] as number;
   if (model === 'mlp') return buildMlp(task.inputShape[0] as number, task.numClasses, { width: get('width'), depth: get('depth') }, seed);
   if (model === 'cnn') return buildCnn(task.inputShape, task.numClasses, { filters1: get('filters1'), filters2: get('filters2'), dense: get('dense') }, seed);
   if (get('dModel') % get('heads') !== 0) throw new UsageError('model option "dModel"', `must be divisible by heads (${get('dModel')} % ${get('heads')} ≠ 0)`);
-  return buildTransformer(additionLayout(get('digits')).inputLength, task.numClasses, { dModel: get('dModel'), heads: get('heads'), layers: get('layers'), mlpRatio: get('mlpRatio') }, seed);
+  return buildTransformer(
+    additionLayout(get('digits')).inputLength,
+    task.numClasses,
+    { dModel: get('dModel'), heads: get('heads'), layers: get('layers'), mlpRatio: get('mlpRatio') },
+    seed,
+  );
 }
 
 /** A seeded zoo model and its task. The caller disposes both (model.dispose(), task.dispose()). */
 export function buildZooModel(name: ZooModelName | string, options: ZooOptions = {}): { model: LayersModel; task: Task } {
   const model = checkName(name);
   const resolved = resolveModelOptions(model, options);
-  const task = loadTask(model, { seed: options.seed ?? 0, ...(options.dataLimit ? { dataLimit: options.dataLimit } : {}), ...(model === 'transformer' ? { digits: resolved.digits } : {}) });
+  const task = loadTask(model, {
+    seed: options.seed ?? 0,
+    ...(options.dataLimit ? { dataLimit: options.dataLimit } : {}),
+    ...(model === 'transformer' ? { digits: resolved.digits } : {}),
+  });
   try {
     return { model: createZooModel(model, task, options), task };
   } catch (error) {

@@ -56,7 +56,9 @@ export function buildCnn(inputShape: number[], numClasses: number, options: CnnO
   [options.filters1, options.filters2].forEach((filters, i) => {
     const n = i + 1;
     // No conv bias: batch norm's beta does that job.
-    x = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: tf.initializers.heNormal({ seed: nextSeed() }), name: `conv${n}` }).apply(x) as tf.SymbolicTensor;
+    x = tf.layers
+      .conv2d({ filters, kernelSize: 3, padding: 'same', useBias: false, kernelInitializer: tf.initializers.heNormal({ seed: nextSeed() }), name: `conv${n}` })
+      .apply(x) as tf.SymbolicTensor;
     x = tf.layers.batchNormalization({ name: `bn${n}` }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.activation({ activation: 'relu', name: `relu${n}` }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2, name: `pool${n}` }).apply(x) as tf.SymbolicTensor;
@@ -84,7 +86,14 @@ export function buildTransformer(sequenceLength: number, vocabSize: number, opti
   const nextSeed = seeder(seed);
   const d = options.dModel;
   const input = tf.input({ shape: [sequenceLength], dtype: 'int32', name: 'tokens' });
-  let x = tf.layers.embedding({ inputDim: vocabSize, outputDim: d, embeddingsInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: nextSeed() }), name: 'token_embedding' }).apply(input) as tf.SymbolicTensor;
+  let x = tf.layers
+    .embedding({
+      inputDim: vocabSize,
+      outputDim: d,
+      embeddingsInitializer: tf.initializers.randomNormal({ mean: 0, stddev: 0.02, seed: nextSeed() }),
+      name: 'token_embedding',
+    })
+    .apply(input) as tf.SymbolicTensor;
   x = new PositionEmbedding({ maxLength: sequenceLength, seed: nextSeed(), name: 'position_embedding' }).apply(x) as tf.SymbolicTensor;
   for (let i = 0; i < options.layers; i++) {
     const n = i + 1;

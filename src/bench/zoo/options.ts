@@ -47,9 +47,12 @@ export function resolveModelOptions(name: ZooModelName, options: ZooOptions = {}
     const n = Number(value);
     if (!Number.isInteger(n) || n <= 0) throw new UsageError(`model option "${key}"`, `must be a positive integer (got ${String(value)})`);
     const max = ZOO_LIMITS[name][key] as number;
-    if (n > max) throw new UsageError(`model option "${key}"`, `must be <= ${max} for ${name} (got ${String(value)}); the bound keeps the model's weights, gradients and optimizer state within a few GB`);
+    if (n > max)
+      throw new UsageError(
+        `model option "${key}"`,
+        `must be <= ${max} for ${name} (got ${String(value)}); the bound keeps the model's weights, gradients and optimizer state within a few GB`,
+      );
     resolved[key] = n;
   }
   return resolved;
 }
-

@@ -28,7 +28,9 @@ export function zooSegments(name: ZooModelName, model: LayersModel): Segment[] {
   }
   const blocks: Segment[] = [];
   for (let n = 1; has(`block${n}_ln1`); n++) {
-    const [ln1, attention, residual1, ln2, mlpIn, mlpOut, residual2] = ['ln1', 'attention', 'residual1', 'ln2', 'mlp_in', 'mlp_out', 'residual2'].map((part) => model.getLayer(`block${n}_${part}`));
+    const [ln1, attention, residual1, ln2, mlpIn, mlpOut, residual2] = ['ln1', 'attention', 'residual1', 'ln2', 'mlp_in', 'mlp_out', 'residual2'].map((part) =>
+      model.getLayer(`block${n}_${part}`),
+    );
     blocks.push((x) => {
       const call = (layer: typeof ln1, input: Tensor | Tensor[]): Tensor => (layer as NonNullable<typeof ln1>).apply(input, { training: true }) as Tensor;
       const afterAttention = call(residual1, [x, call(attention, call(ln1, x))]);

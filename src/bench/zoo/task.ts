@@ -179,10 +179,18 @@ export function additionTask(rng: Rng, options: { digits: number; trainCount?: n
     count: part.count,
   });
   const train = toSplit(data.train);
-  const trainRows: HostRows = { x: data.train.inputs, y: answerOneHot(data.train), xShape: [data.train.inputLength], yShape: [data.train.inputLength, ADDITION_VOCAB_SIZE] };
+  const trainRows: HostRows = {
+    x: data.train.inputs,
+    y: answerOneHot(data.train),
+    xShape: [data.train.inputLength],
+    yShape: [data.train.inputLength, ADDITION_VOCAB_SIZE],
+  };
   const test = toSplit(data.test);
   const validation = toSplit(data.validation);
-  const parts: Record<EvalSplit, { tensors: TaskSplit; data: AdditionData }> = { test: { tensors: test, data: data.test }, validation: { tensors: validation, data: data.validation } };
+  const parts: Record<EvalSplit, { tensors: TaskSplit; data: AdditionData }> = {
+    test: { tensors: test, data: data.test },
+    validation: { tensors: validation, data: data.validation },
+  };
   const layout = data.test;
   return {
     name: 'addition',

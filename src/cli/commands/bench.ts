@@ -12,14 +12,23 @@ import { UsageError } from '../../errors.ts';
 import { initRuntime } from '../../runtime/index.ts';
 import { DEFAULT_LOCAL_INSTANCE, measuredPricingProblem, deviceIds, findDevice } from '../../devices/index.ts';
 import { isAbsolute, join } from 'node:path';
-import { type BenchConfig, type BenchRecord, makeBenchConfig, type BenchConfigInput, runBenchmark, type BenchProgress, defaultBenchRuns, TARGET_RUNS_DEFAULT } from '../../bench/index.ts';
+import {
+  type BenchConfig,
+  type BenchRecord,
+  makeBenchConfig,
+  type BenchConfigInput,
+  runBenchmark,
+  type BenchProgress,
+  defaultBenchRuns,
+  TARGET_RUNS_DEFAULT,
+} from '../../bench/index.ts';
 
 /** The device that prices a run when --device is not given. Printed with every run and recorded in it. */
 export const DEFAULT_BENCH_DEVICE = DEFAULT_LOCAL_INSTANCE;
 
 const description =
   'Train a zoo model for real (to a target validation accuracy or a step budget) and record wall time, ' +
-  'FLOPs (analytic and traced), utilisation against this backend\'s GEMM rate, peak memory, energy and dollars ' +
+  "FLOPs (analytic and traced), utilisation against this backend's GEMM rate, peak memory, energy and dollars " +
   `on a catalogue device (default ${DEFAULT_BENCH_DEVICE}). Appends a BenchRecord to the JSONL store.`;
 
 interface BenchFlags {
@@ -92,14 +101,26 @@ function formatRecord(record: BenchRecord, deviceNote: string, storePath: string
     `backend ${e.backend} (${e.backendReason}); device ${e.deviceId}${deviceNote}`,
     `${m.validationAccuracy !== undefined ? `validation accuracy ${m.validationAccuracy.toFixed(4)}${target} (decides stopping), ` : ''}test accuracy ${m.testAccuracy.toFixed(4)}${m.validationAccuracy === undefined ? target : ' (reported only)'} after ${m.steps} steps, ${m.samples} samples`,
     `wall ${m.wallSeconds.toFixed(2)} s (measured${(record.runs?.length ?? 1) >= 3 ? `, mean of ${(record.runs?.length ?? 0) - 2} runs after dropping the fastest and slowest of ${record.runs?.length}` : ''})` +
-      (m.wallSecondsCi95 ? `, 95% interval [${m.wallSecondsCi95[0].toFixed(2)}, ${m.wallSecondsCi95[1].toFixed(2)}] s` : '') + `, ${(m.stepSeconds * 1000).toFixed(1)} ms/step`,
-    ...(record.runs && record.runs.length > 1 ? [`runs: ${record.runs.map((r) => `seed ${r.seed} ${r.wallSeconds.toFixed(2)} s${c.targetAccuracy !== undefined ? (r.reachedTarget ? '' : ' (missed target)') : ''}`).join(', ')}`] : []),
+      (m.wallSecondsCi95 ? `, 95% interval [${m.wallSecondsCi95[0].toFixed(2)}, ${m.wallSecondsCi95[1].toFixed(2)}] s` : '') +
+      `, ${(m.stepSeconds * 1000).toFixed(1)} ms/step`,
+    ...(record.runs && record.runs.length > 1
+      ? [
+          `runs: ${record.runs.map((r) => `seed ${r.seed} ${r.wallSeconds.toFixed(2)} s${c.targetAccuracy !== undefined ? (r.reachedTarget ? '' : ' (missed target)') : ''}`).join(', ')}`,
+        ]
+      : []),
     `FLOPs per step: analytic ${g(m.flops.analyticTrainStep)}, traced ${g(m.flops.tracedTrainStep)}; forward ${(m.flops.forwardPerSample / 1e6).toFixed(3)} MFLOP/sample`,
     `achieved ${m.achievedGflops.toFixed(2)} GFLOP/s = ${(m.utilisation * 100).toFixed(1)}% of ${m.gemmGflops.toFixed(2)} GFLOP/s GEMM (both measured now)`,
     `peak tensor memory ${(m.peakBytes / 2 ** 20).toFixed(1)} MiB (tfjs logical bytes)` +
-      (m.physicalMemory ? `; process peak RSS ${(m.physicalMemory.peakRssBytes / 2 ** 20).toFixed(1)} MiB${m.physicalMemory.wasmHeapBytes !== undefined ? `, wasm heap ${(m.physicalMemory.wasmHeapBytes / 2 ** 20).toFixed(1)} MiB` : ''} (physical, process high-water)` : '') + `; params ${m.params}`,
+      (m.physicalMemory
+        ? `; process peak RSS ${(m.physicalMemory.peakRssBytes / 2 ** 20).toFixed(1)} MiB${m.physicalMemory.wasmHeapBytes !== undefined ? `, wasm heap ${(m.physicalMemory.wasmHeapBytes / 2 ** 20).toFixed(1)} MiB` : ''} (physical, process high-water)`
+        : '') +
+      `; params ${m.params}`,
     ...(m.checkpoint ? [checkpointLine(m.checkpoint)] : []),
-    ...(m.accumulationEquivalence ? [`accumulation is not one batch of ${c.batchSize * c.accumulationSteps}: batch norm per micro-batch changes the update by ${(100 * m.accumulationEquivalence.updateRelativeDifference).toFixed(2)}% and the moving statistics by ${(100 * m.accumulationEquivalence.movingStatsRelativeDifference).toFixed(1)}% (measured, relative L2)`] : []),
+    ...(m.accumulationEquivalence
+      ? [
+          `accumulation is not one batch of ${c.batchSize * c.accumulationSteps}: batch norm per micro-batch changes the update by ${(100 * m.accumulationEquivalence.updateRelativeDifference).toFixed(2)}% and the moving statistics by ${(100 * m.accumulationEquivalence.movingStatsRelativeDifference).toFixed(1)}% (measured, relative L2)`,
+        ]
+      : []),
     `energy ${m.energyJoules.toFixed(1)} J (${kind('metrics.energyJoules')}); carbon ${(m.carbonGrams ?? Number.NaN).toFixed(3)} g CO2e (${kind('metrics.carbonGrams')}); cost $${m.costUsd.toFixed(6)} (${kind('metrics.costUsd')})`,
     storePath ? `record ${record.id} appended to ${storePath}` : `record ${record.id}`,
   ].join('\n');
@@ -108,7 +129,9 @@ function formatRecord(record: BenchRecord, deviceNote: string, storePath: string
 /** One line: checkpointed vs plain, measured, and the placement model's prediction. */
 function checkpointLine(c: NonNullable<BenchRecord['metrics']['checkpoint']>): string {
   const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(2)} MiB`;
-  const predicted = c.predicted ? `; placement model (recompute=full) predicts activations ×${c.predicted.activationBytesRatio.toFixed(2)}, FLOPs ×${c.predicted.stepFlopsRatio.toFixed(2)} (modeled)` : '';
+  const predicted = c.predicted
+    ? `; placement model (recompute=full) predicts activations ×${c.predicted.activationBytesRatio.toFixed(2)}, FLOPs ×${c.predicted.stepFlopsRatio.toFixed(2)} (modeled)`
+    : '';
   return (
     `checkpointing: peak tensor memory ${mib(c.checkpointed.peakBytes)} vs ${mib(c.plain.peakBytes)} plain (transient ${mib(c.checkpointed.transientPeakBytes)} vs ${mib(c.plain.transientPeakBytes)}; tfjs logical bytes), ` +
     `step ${(c.checkpointed.stepSeconds * 1000).toFixed(1)} vs ${(c.plain.stepSeconds * 1000).toFixed(1)} ms (measured); gradients differ by at most ${c.gradientMaxRelativeDifference.toExponential(1)} (relative)${predicted}`
@@ -125,7 +148,12 @@ function progressBar(maxSteps: number): { update(p: BenchProgress): void; stop()
   });
   bar.start(maxSteps, 0, { loss: '-', acc: '-', phase: 'setup' });
   return {
-    update: (p) => bar.update(p.step, { phase: p.phase, ...(p.loss !== undefined ? { loss: p.loss.toFixed(4) } : {}), ...(p.testAccuracy !== undefined ? { acc: p.testAccuracy.toFixed(3) } : {}) }),
+    update: (p) =>
+      bar.update(p.step, {
+        phase: p.phase,
+        ...(p.loss !== undefined ? { loss: p.loss.toFixed(4) } : {}),
+        ...(p.testAccuracy !== undefined ? { acc: p.testAccuracy.toFixed(3) } : {}),
+      }),
     stop: () => bar.stop(),
   };
 }
@@ -136,7 +164,10 @@ export function registerBench(program: Command, ctx: CliContext): void {
     .description(description)
     .option('--model <name>', 'zoo model: mlp, cnn, transformer')
     .option('--steps <n>', 'optimizer steps (the budget when --target-accuracy is set; default 200, or 2000 with a target)')
-    .option('--target-accuracy <a>', 'stop when validation accuracy (a split held out of the training data) reaches a, in (0, 1]; the test split is only reported')
+    .option(
+      '--target-accuracy <a>',
+      'stop when validation accuracy (a split held out of the training data) reaches a, in (0, 1]; the test split is only reported',
+    )
     .option('--batch <b>', 'micro-batch size (default 64)')
     .option('--accum <k>', 'micro-batches per optimizer step (gradient accumulation; default 1)')
     .option('--backend <name>', 'force a backend (tensorflow, native, wasm, cpu)')
@@ -144,20 +175,33 @@ export function registerBench(program: Command, ctx: CliContext): void {
     .option('--lr <rate>', 'learning rate (default per model)')
     .option('--optimizer <name>', 'adam or sgd (default adam)')
     .option('--device <id>', `CPU instance this machine is priced as (default ${DEFAULT_BENCH_DEVICE}); a GPU is refused: it never ran the job`)
-    .option('--opt <key=value>', 'model option, repeatable (mlp: width, depth; cnn: filters1, filters2, dense; transformer: dModel, heads, layers, mlpRatio, digits)', (v: string, all: string[]) => [...all, v], [])
+    .option(
+      '--opt <key=value>',
+      'model option, repeatable (mlp: width, depth; cnn: filters1, filters2, dense; transformer: dModel, heads, layers, mlpRatio, digits)',
+      (v: string, all: string[]) => [...all, v],
+      [],
+    )
     .option('--store <path>', 'JSONL record store (default .costsim/records.jsonl)')
     .option('--cache', 'reuse a stored record with the same config and environment instead of training')
     .option('--eval-every <n>', 'evaluate every n steps when a target is set (default 25)')
-    .option('--runs <n>', `seeded runs (seed, seed + 1, ...) scored as MLPerf Training does: fastest and slowest dropped, mean with a 95% interval (default ${TARGET_RUNS_DEFAULT} with --target-accuracy, else 1 so a plain run stays fast)`)
-    .option('--checkpoint', 'gradient checkpointing: recompute each block during backward; the record sets it against plain training (memory, step time, gradients) and the placement model\'s recompute=full prediction')
+    .option(
+      '--runs <n>',
+      `seeded runs (seed, seed + 1, ...) scored as MLPerf Training does: fastest and slowest dropped, mean with a 95% interval (default ${TARGET_RUNS_DEFAULT} with --target-accuracy, else 1 so a plain run stays fast)`,
+    )
+    .option(
+      '--checkpoint',
+      "gradient checkpointing: recompute each block during backward; the record sets it against plain training (memory, step time, gradients) and the placement model's recompute=full prediction",
+    )
     .option('--accum-sweep <ks>', 'instead of a run: peak memory and time per step for each k (e.g. 1,2,4,8) at --batch samples per step')
     .option('--json', 'print the BenchRecord as one JSON object on stdout')
     .action(async (flags: BenchFlags) => {
       const config = makeBenchConfig(configFromFlags(flags)); // bad flags fail before any backend loads
       const evalEvery = parseNumber(flags.evalEvery, '--eval-every');
-      if (evalEvery !== undefined && !(Number.isInteger(evalEvery) && evalEvery > 0)) throw new UsageError('--eval-every', `must be a positive integer (got ${evalEvery})`);
+      if (evalEvery !== undefined && !(Number.isInteger(evalEvery) && evalEvery > 0))
+        throw new UsageError('--eval-every', `must be a positive integer (got ${evalEvery})`);
       const runs = parseNumber(flags.runs, '--runs') ?? defaultBenchRuns(config.targetAccuracy !== undefined);
-      if (!(Number.isInteger(runs) && runs >= 1 && runs <= 50)) throw new UsageError('--runs', `must be an integer from 1 to 50 (got ${runs})`, 'MLPerf Training scores 5 or more runs');
+      if (!(Number.isInteger(runs) && runs >= 1 && runs <= 50))
+        throw new UsageError('--runs', `must be an integer from 1 to 50 (got ${runs})`, 'MLPerf Training scores 5 or more runs');
       const deviceId = flags.device ?? DEFAULT_BENCH_DEVICE;
       const pricedOn = findDevice(deviceId);
       if (!pricedOn) throw new UsageError('--device', `unknown device "${deviceId}"`, deviceIds().join(', '));

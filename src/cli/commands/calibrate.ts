@@ -20,7 +20,10 @@ const usd = (x: number | null) => (x === null ? '–' : x.toPrecision(4));
 function formatCheck(c: PredictionCheck): string[] {
   return [
     `${c.label}:`,
-    ...c.rows.map((r) => `  ${r.provider.padEnd(14)} ${r.date} (period ${r.period})  real ${usd(r.referencePriceUsd)}  model ${usd(r.modelPriceUsd)}  error ${usd(r.errorUsd)}`),
+    ...c.rows.map(
+      (r) =>
+        `  ${r.provider.padEnd(14)} ${r.date} (period ${r.period})  real ${usd(r.referencePriceUsd)}  model ${usd(r.modelPriceUsd)}  error ${usd(r.errorUsd)}`,
+    ),
     `  mean absolute error ${usd(c.meanAbsErrorUsd)} USD per unit`,
   ];
 }
@@ -31,7 +34,10 @@ function formatCalibration(r: CalibrationReport, unit: string): string {
     `assumption: ${r.identifyingAssumption}`,
     ...r.warnings.map((w) => `warning: ${w}`),
     `observations: ${r.observations.count} (${r.observations.assumed} assumed) in period(s) ${r.observations.periods.join(', ')}; inversion residual (RMS, log share) ${r.fitRmsLogShare.toPrecision(3)}`,
-    ...r.providers.map((p) => `  ${p.name.padEnd(14)} quality ${p.quality.toPrecision(6)}  implied marginal cost ${p.impliedMarginalCostUsd.toPrecision(6)} (scenario's ${p.scenarioMarginalCostUsd.toPrecision(4)})`),
+    ...r.providers.map(
+      (p) =>
+        `  ${p.name.padEnd(14)} quality ${p.quality.toPrecision(6)}  implied marginal cost ${p.impliedMarginalCostUsd.toPrecision(6)} (scenario's ${p.scenarioMarginalCostUsd.toPrecision(4)})`,
+    ),
     ...(r.uncalibrated.length > 0 ? [`not observed (scenario values kept): ${r.uncalibrated.join(', ')}`] : []),
     ...(r.outOfSample ? formatCheck(r.outOfSample) : []),
     ...(r.noChange ? formatCheck(r.noChange) : []),
@@ -43,18 +49,28 @@ function formatCalibration(r: CalibrationReport, unit: string): string {
 export function registerCalibrate(program: Command, ctx: CliContext): void {
   program
     .command('calibrate <scenario>')
-    .description('Back μ, qualities and implied marginal costs out of the scenario\'s observations (Berry 1994 inversion), and check them out of sample against later reference prices.')
+    .description(
+      "Back μ, qualities and implied marginal costs out of the scenario's observations (Berry 1994 inversion), and check them out of sample against later reference prices.",
+    )
     .option('--json', 'print one JSON object on stdout: { mu, outsideQuality, providers: [{ name, quality, impliedMarginalCostUsd }], ... }')
     .option('--write <file>', 'write a calibrated copy of the scenario (fitted values marked "calibrated")')
     .option('--out <file>', 'same as --write')
-    .option('--store <path>', 'bench record store the scenario\'s bench entries are read from (default: .costsim/records.jsonl)')
+    .option('--store <path>', "bench record store the scenario's bench entries are read from (default: .costsim/records.jsonl)")
     .option('--train', 'train bench entries missing from the store now (announced on stderr); without it nothing is trained')
     .action(async (path: string, options: { json?: boolean; write?: string; out?: string; store?: string; train?: boolean }) => {
-      if (options.write !== undefined && options.out !== undefined && options.write !== options.out) throw new UsageError('--out', 'give --write or --out (they are the same), not two different files');
+      if (options.write !== undefined && options.out !== undefined && options.write !== options.out)
+        throw new UsageError('--out', 'give --write or --out (they are the same), not two different files');
       const target = options.write ?? options.out;
       const { scenario, text } = readScenarioFile(path, ctx.cwd);
-      const records = await scenarioRecords(scenario, path, ctx, { storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd), workers: resolveWorkerCount(undefined, ctx.env), train: options.train === true });
-      const plans = new Map([...planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path), ...(await scenarioServingCosts(scenario, path, { env: ctx.env }))]);
+      const records = await scenarioRecords(scenario, path, ctx, {
+        storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd),
+        workers: resolveWorkerCount(undefined, ctx.env),
+        train: options.train === true,
+      });
+      const plans = new Map([
+        ...planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path),
+        ...(await scenarioServingCosts(scenario, path, { env: ctx.env })),
+      ]);
       const report = calibrationReport(scenario, records, plans, path);
       if (target !== undefined) writeFileAtomic(resolve(ctx.cwd, target), calibratedScenarioText(text, report.fitted, report.provenance.source));
       ctx.out(options.json ? JSON.stringify(report) : formatCalibration(report, scenario.unit));

@@ -13,7 +13,8 @@ import { compareResults, readResults, RESULTS_FILE, type Comparison, type Report
 import { commandProgress } from '../progress.ts';
 import { positiveInt } from '../flags.ts';
 
-const fmt = (x: number | null): string => (x === null ? '–' : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : String(Number(x.toPrecision(4))));
+const fmt = (x: number | null): string =>
+  x === null ? '–' : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : String(Number(x.toPrecision(4)));
 const pct = (x: number | null): string => (x === null ? '' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
 
 /** The comparison as text: key numbers, then one row per provider and metric. */
@@ -29,7 +30,10 @@ export function formatComparison(c: Comparison): string {
   }
   if (c.numbers.length > 0) {
     lines.push(`${pad('provider', 20)}  ${pad('metric', 20)}  ${'a'.padStart(11)}  ${'b'.padStart(11)}  ${'b − a'.padStart(11)}  change   unit`);
-    for (const n of c.numbers) lines.push(`${pad(n.provider, 20)}  ${pad(n.metric, 20)}  ${fmt(n.a).padStart(11)}  ${fmt(n.b).padStart(11)}  ${fmt(n.difference).padStart(11)}  ${pct(n.relativeDifference).padEnd(7)}  ${n.unit}`);
+    for (const n of c.numbers)
+      lines.push(
+        `${pad(n.provider, 20)}  ${pad(n.metric, 20)}  ${fmt(n.a).padStart(11)}  ${fmt(n.b).padStart(11)}  ${fmt(n.difference).padStart(11)}  ${pct(n.relativeDifference).padEnd(7)}  ${n.unit}`,
+      );
   }
   return lines.join('\n');
 }
@@ -38,13 +42,18 @@ export function formatComparison(c: Comparison): string {
 export function registerCompare(program: Command, ctx: CliContext): void {
   program
     .command('compare')
-    .description('Set two scenarios side by side: key numbers, and per provider survival, final price, share, cash and Nash price with the differences (b − a).')
+    .description(
+      'Set two scenarios side by side: key numbers, and per provider survival, final price, share, cash and Nash price with the differences (b − a).',
+    )
     .argument('<a>', 'a report directory (with results.json) or a scenario YAML file (run first, as `costsim run` would)')
     .argument('<b>', 'the same for the second side')
     .option('--runs <n>', 'Monte Carlo runs for a side given as a scenario (default: its monteCarlo.runs)')
     .option('--workers <n>', 'worker processes for a side given as a scenario (default: one per core)')
     .option('--quiet', 'no progress on stderr while a scenario runs')
-    .option('--json', 'print one JSON object on stdout: { a, b, keyNumbers: [{ label, a, b }], numbers: [{ provider, metric, unit, a, b, difference, relativeDifference }] }')
+    .option(
+      '--json',
+      'print one JSON object on stdout: { a, b, keyNumbers: [{ label, a, b }], numbers: [{ provider, metric, unit, a, b, difference, relativeDifference }] }',
+    )
     .action(async (a: string, b: string, options: { runs?: string; workers?: string; quiet?: boolean; json?: boolean }) => {
       const runs = positiveInt('--runs', options.runs);
       const workers = positiveInt('--workers', options.workers);
@@ -52,7 +61,11 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         const path = resolve(ctx.cwd, given);
         if (existsSync(path) && statSync(path).isDirectory()) return readResults(join(path, RESULTS_FILE));
         const progress = commandProgress(ctx, options);
-        const written = await runScenario(given, { ...ctx, progress }, { ...(runs !== undefined ? { runs } : {}), ...(workers !== undefined ? { workers } : {}) }).finally(() => progress.done());
+        const written = await runScenario(
+          given,
+          { ...ctx, progress },
+          { ...(runs !== undefined ? { runs } : {}), ...(workers !== undefined ? { workers } : {}) },
+        ).finally(() => progress.done());
         return readResults(join(written.dir, RESULTS_FILE));
       };
       const comparison = compareResults(await load(a), await load(b));

@@ -33,16 +33,23 @@ function formatEquilibrium(r: EquilibriumReport, unit: string): string {
 export function registerEquilibrium(program: Command, ctx: CliContext): void {
   program
     .command('equilibrium <scenario>')
-    .description('Nash and joint-profit (collusive) prices of the scenario\'s market; Cournot under linear demand.')
+    .description("Nash and joint-profit (collusive) prices of the scenario's market; Cournot under linear demand.")
     .option('--json', 'print one JSON object on stdout: { nash: [{ provider, price, consumerShare, profit }], collusive: [...] }')
-    .option('--store <path>', 'bench record store the scenario\'s bench entries are read from (default: .costsim/records.jsonl)')
+    .option('--store <path>', "bench record store the scenario's bench entries are read from (default: .costsim/records.jsonl)")
     .option('--train', 'train bench entries missing from the store now (announced on stderr); without it nothing is trained')
     .option('--set <path=value>', SET_FLAG_HELP, collect)
     .action(async (path: string, options: { json?: boolean; store?: string; train?: boolean; set?: string[] }) => {
       const { scenario } = readScenarioFile(path, ctx.cwd, setFlags(options.set));
       if (!scenario.market) throw new InputError({ file: path, path: 'demand' }, 'this scenario has no market: add demand and providers sections');
-      const records = await scenarioRecords(scenario, path, ctx, { storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd), workers: resolveWorkerCount(undefined, ctx.env), train: options.train === true });
-      const plans = new Map([...planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path), ...(await scenarioServingCosts(scenario, path, { env: ctx.env }))]);
+      const records = await scenarioRecords(scenario, path, ctx, {
+        storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd),
+        workers: resolveWorkerCount(undefined, ctx.env),
+        train: options.train === true,
+      });
+      const plans = new Map([
+        ...planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path),
+        ...(await scenarioServingCosts(scenario, path, { env: ctx.env })),
+      ]);
       const report = equilibriumReport(scenario, records, plans);
       ctx.out(options.json ? JSON.stringify(report) : formatEquilibrium(report, scenario.unit));
     });

@@ -18,7 +18,8 @@ function target(name: string, cwd: string): { file: string; scenarioName: string
   const ext = extname(name).toLowerCase();
   const file = resolve(cwd, ext === '.yaml' || ext === '.yml' ? name : `${name}.yaml`);
   const scenarioName = basename(file, extname(file));
-  if (scenarioName.length === 0 || scenarioName.length > TEXT_LIMITS.name) throw new UsageError('[name]', `a scenario name has 1 to ${TEXT_LIMITS.name} characters (got ${scenarioName.length})`);
+  if (scenarioName.length === 0 || scenarioName.length > TEXT_LIMITS.name)
+    throw new UsageError('[name]', `a scenario name has 1 to ${TEXT_LIMITS.name} characters (got ${scenarioName.length})`);
   return { file, scenarioName };
 }
 
@@ -35,7 +36,7 @@ export function registerInit(program: Command, ctx: CliContext): void {
   program
     .command('init')
     .description(messages.initDescription)
-    .argument('[name]', 'scenario name; writes <name>.yaml (default: the template\'s name)')
+    .argument('[name]', "scenario name; writes <name>.yaml (default: the template's name)")
     .option('--template <name>', `what the scenario starts from: ${TEMPLATE_NAMES.join(', ')}`, TEMPLATE_NAMES[0])
     .option('--json', 'print one JSON object on stdout: { file, template, name }')
     .action((name: string | undefined, options: { template: string; json?: boolean }) => {
@@ -48,7 +49,11 @@ export function registerInit(program: Command, ctx: CliContext): void {
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
         const shown = relative(ctx.cwd, file) || file;
-        throw new OutputError(code === 'EEXIST' ? `${shown} already exists; it was left as it is. Pick another name or remove the file first` : `cannot write ${shown} (${code ?? (error as Error).message})`);
+        throw new OutputError(
+          code === 'EEXIST'
+            ? `${shown} already exists; it was left as it is. Pick another name or remove the file first`
+            : `cannot write ${shown} (${code ?? (error as Error).message})`,
+        );
       }
       const shown = relative(ctx.cwd, file) || file;
       if (options.json) ctx.out(JSON.stringify({ file, template, name: scenarioName }));

@@ -7,7 +7,18 @@
  */
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_LEARNING_RATE, defaultStorePath, numberFlag, parsePruneFlags, PRUNE_DEFAULTS, type PruneFlags, runPruneStudy, summarizeStudy, formatStudy, type StudyHeader } from '../../bench/index.ts';
+import {
+  DEFAULT_LEARNING_RATE,
+  defaultStorePath,
+  numberFlag,
+  parsePruneFlags,
+  PRUNE_DEFAULTS,
+  type PruneFlags,
+  runPruneStudy,
+  summarizeStudy,
+  formatStudy,
+  type StudyHeader,
+} from '../../bench/index.ts';
 import type { CliContext } from '../context.ts';
 import { CostsimError, UsageError } from '../../errors.ts';
 import { DEFAULT_LOCAL_INSTANCE, deviceIds, findDevice, measuredPricingProblem } from '../../devices/index.ts';
@@ -49,7 +60,12 @@ export function registerPrune(program: Command, ctx: CliContext): void {
     .option('--steps <n>', `fine-tuning steps per level (default ${PRUNE_DEFAULTS.steps})`)
     .option('--dense-steps <n>', `training steps of the dense parent (default ${PRUNE_DEFAULTS.denseSteps})`)
     .option('--batch-size <n>', `training batch size (default ${PRUNE_DEFAULTS.batchSize})`)
-    .option('--learning-rate <lr>', `Adam learning rate (default: the harness's per-model rate, ${Object.entries(DEFAULT_LEARNING_RATE).map(([m, r]) => `${m} ${r}`).join(', ')})`)
+    .option(
+      '--learning-rate <lr>',
+      `Adam learning rate (default: the harness's per-model rate, ${Object.entries(DEFAULT_LEARNING_RATE)
+        .map(([m, r]) => `${m} ${r}`)
+        .join(', ')})`,
+    )
     .option('--seeds <list>', `comma-separated seeds; levels report mean ± std over them (default ${PRUNE_DEFAULTS.seeds})`)
     .option('--volume <requests>', `inference requests per month for the payoff (default ${DEFAULT_VOLUME.toLocaleString('en-US')})`)
     .option('--device <id>', `catalogue device whose $/hour prices runs and serving (default ${DEFAULT_PRUNE_DEVICE})`)
@@ -59,7 +75,10 @@ export function registerPrune(program: Command, ctx: CliContext): void {
     .option('--latency-ms <ms>', 'how long each latency timing lasts (default 200)')
     .option('--data-limit <n>', 'use only the first N examples (quick runs)')
     .option('--workers <n>', 'worker processes (default: one per core)')
-    .option('--queue <url>', 'run the points on a Redis job queue, redis://host:port[/db], served by `costsim worker` (default: COSTSIM_QUEUE; else local workers)')
+    .option(
+      '--queue <url>',
+      'run the points on a Redis job queue, redis://host:port[/db], served by `costsim worker` (default: COSTSIM_QUEUE; else local workers)',
+    )
     .option('--store <path>', 'BenchRecord store (default .costsim/records.jsonl)')
     .option('--backend <name>', 'force a backend (tensorflow, native, wasm, cpu)')
     .option('--json', 'print one JSON object on stdout')
@@ -92,7 +111,11 @@ export function registerPrune(program: Command, ctx: CliContext): void {
         },
       });
       const priced = { id: device.id, usdPerHour: device.usdPerHour.value, priceSource: `${device.usdPerHour.source}, ${device.usdPerHour.date}` };
-      const { levels, missing } = summarizeStudy(study.plan.cells, study.records, { requestsPerMonth, device: priced, ...(accuracyFloor !== undefined ? { accuracyFloor } : {}) });
+      const { levels, missing } = summarizeStudy(study.plan.cells, study.records, {
+        requestsPerMonth,
+        device: priced,
+        ...(accuracyFloor !== undefined ? { accuracyFloor } : {}),
+      });
       const failed = study.summary.failed;
       const problems = [...failed.map((f) => `${f.key} failed: ${f.message}`), ...missing.map((m) => `no result for ${m.mode} at sparsity ${m.sparsity}`)];
       const header: StudyHeader = {

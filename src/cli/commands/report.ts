@@ -16,7 +16,13 @@ export async function rerenderReport(dir: string, ctx: CliContext, options: { xl
     if (index === 0) progress.setTotal(total);
     progress.advance(chart.id);
   };
-  return writeReport(dir, results, { now: new Date(), costsimVersion: COSTSIM_VERSION, ...(options.xlsx ? { xlsx: true } : {}), onChart, onNotice: (note) => ctx.err(`costsim: ${note}`) }).finally(() => progress.done());
+  return writeReport(dir, results, {
+    now: new Date(),
+    costsimVersion: COSTSIM_VERSION,
+    ...(options.xlsx ? { xlsx: true } : {}),
+    onChart,
+    onNotice: (note) => ctx.err(`costsim: ${note}`),
+  }).finally(() => progress.done());
 }
 
 export function registerReport(program: Command, ctx: CliContext): void {
@@ -24,7 +30,7 @@ export function registerReport(program: Command, ctx: CliContext): void {
     .command('report')
     .description('Re-render a report directory (charts, PNG/SVG, CSV, index.html) from its saved results.json, without re-running anything.')
     .argument('<dir>', 'a report directory written by `costsim run`, e.g. reports/default')
-    .option('--xlsx', 'also write report.xlsx: one workbook, a sheet per chart\'s data and one of the assumptions')
+    .option('--xlsx', "also write report.xlsx: one workbook, a sheet per chart's data and one of the assumptions")
     .option('--quiet', 'no progress on stderr')
     .option('--json', 'print one JSON object on stdout')
     .action(async (dir: string, options: { json?: boolean; xlsx?: boolean; quiet?: boolean }) => {

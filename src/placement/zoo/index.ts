@@ -44,7 +44,8 @@ const SETTINGS_KEYS = { batch: 'batch', accum: 'accum', dtype: 'dtype', optimize
 /** Split `name:key=value,...` into the zoo name, training settings and architecture options. */
 export function parseZooSpec(text: string, flag = '--model'): { name: string; settings: TrainingSettings; options: Record<string, number> } {
   const [name = '', rest = ''] = text.split(/:(.*)/s);
-  if (!isZooModel(name)) throw new UsageError(flag, `unknown model "${name}"`, `${ZOO_MODELS.join(', ')}, or transformer:layers=..,hidden=..,heads=..,seq=..,vocab=..`);
+  if (!isZooModel(name))
+    throw new UsageError(flag, `unknown model "${name}"`, `${ZOO_MODELS.join(', ')}, or transformer:layers=..,hidden=..,heads=..,seq=..,vocab=..`);
   const settings: TrainingSettings = { batchSize: 32, dtype: 'fp32', optimizer: 'adam' };
   const options: Record<string, number> = {};
   for (const part of rest.split(',').filter((p) => p.trim() !== '')) {

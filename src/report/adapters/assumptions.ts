@@ -142,7 +142,7 @@ function describe(leaf: Leaf, scenario: Scenario): { figure: string; unit: strin
   let label = known?.label ?? key;
   let unit = known?.unit(unitName) ?? '';
   if (leaf.path.includes('strategy')) {
-    label = `strategy ${(leaf.path.includes('market') ? scenarioStrategy(scenario, leaf.path) : '')} ${key}`.replace(/\s+/g, ' ');
+    label = `strategy ${leaf.path.includes('market') ? scenarioStrategy(scenario, leaf.path) : ''} ${key}`.replace(/\s+/g, ' ');
     unit = /markup|step|tolerance|xi|alpha|beta|delta|damping/i.test(key) ? 'fraction' : /price|cash/i.test(key) ? 'USD' : '';
   } else if (parent === 'mapping') {
     label = `quality mapping ${key}`;
@@ -170,32 +170,57 @@ export function documentPathText(path: ReadonlyArray<string | number>): string {
  * is written (undefined when the value is costsim's default); `file` names the scenario in the
  * source column.
  */
-export function assumptionRows(scenario: Scenario, lineOf: (documentPath: ReadonlyArray<string | number>) => number | undefined, file: string): AssumptionRow[] {
+export function assumptionRows(
+  scenario: Scenario,
+  lineOf: (documentPath: ReadonlyArray<string | number>) => number | undefined,
+  file: string,
+): AssumptionRow[] {
   const found: Leaf[] = [{ path: ['periods'], documentPath: ['periods'], value: scenario.periods }];
   if (scenario.calendar) found.push({ path: ['calendar', 'periodDays'], documentPath: ['calendar', 'periodDays'], value: scenario.calendar.periodDays });
   if (scenario.market) {
     leaves(scenario.market.demand, ['market', 'demand'], ['demand'], found);
     if (scenario.market.tokenMix) leaves(scenario.market.tokenMix, ['market', 'tokenMix'], ['tokenMix'], found);
-    if (scenario.market.tokensPerCustomer !== undefined) found.push({ path: ['market', 'tokensPerCustomer'], documentPath: ['tokensPerCustomer'], value: scenario.market.tokensPerCustomer });
+    if (scenario.market.tokensPerCustomer !== undefined)
+      found.push({ path: ['market', 'tokensPerCustomer'], documentPath: ['tokensPerCustomer'], value: scenario.market.tokensPerCustomer });
     scenario.market.providers.forEach((p, i) => found.push(...providerLeaves(p, i)));
   }
   // Values `costsim calibrate --write` fitted are calibrated, not assumed (the `calibrated:` section lists them).
   const calibrated = new Set((scenario.calibrated?.values ?? []).map((v) => v.path));
-  const rows: AssumptionRow[] = found.filter((leaf) => !calibrated.has(documentPathText(leaf.documentPath))).map((leaf) => {
+  const rows: AssumptionRow[] = found
+    .filter((leaf) => !calibrated.has(documentPathText(leaf.documentPath)))
+    .map((leaf) => {
       const { figure, unit } = describe(leaf, scenario);
       const line = lineOf(leaf.documentPath);
       // An initial price the scenario does not give, in a token market, is its list prices blended at the token mix.
-      const derived = line === undefined && leaf.path[leaf.path.length - 1] === 'initialPriceUsd' ? 'computed: the list prices blended at the token mix' : undefined;
-      return { figure, path: documentPathText(leaf.documentPath), value: formatNum(leaf.value), unit, source: line !== undefined ? `${file}, line ${line}` : (derived ?? 'costsim default'), provenance: 'assumed' as const };
+      const derived =
+        line === undefined && leaf.path[leaf.path.length - 1] === 'initialPriceUsd' ? 'computed: the list prices blended at the token mix' : undefined;
+      return {
+        figure,
+        path: documentPathText(leaf.documentPath),
+        value: formatNum(leaf.value),
+        unit,
+        source: line !== undefined ? `${file}, line ${line}` : (derived ?? 'costsim default'),
+        provenance: 'assumed' as const,
+      };
     });
   scenario.devices.forEach((device, i) => {
     for (const [key, value] of Object.entries(device)) {
-      const entries = key === 'peakFlops' ? Object.entries(value as Record<string, { value: number; source: string }>).map(([dtype, s]) => [`peakFlops.${dtype}`, s] as const) : [[key, value] as const];
+      const entries =
+        key === 'peakFlops'
+          ? Object.entries(value as Record<string, { value: number; source: string }>).map(([dtype, s]) => [`peakFlops.${dtype}`, s] as const)
+          : [[key, value] as const];
       for (const [name, sourced] of entries) {
         if (typeof sourced !== 'object' || sourced === null || !('source' in sourced) || !/^assumed/i.test(String(sourced.source))) continue;
         const documentPath = ['devices', i, ...name.split('.')];
         const line = lineOf(documentPath);
-        rows.push({ figure: `${device.id}: ${name}`, path: documentPathText(documentPath), value: plain(sourced.value), unit: name.startsWith('peakFlops') ? 'FLOP/s' : (DEVICE_UNITS[name] ?? ''), source: `${sourced.source}${line !== undefined ? ` (${file}, line ${line})` : ''}`, provenance: 'assumed' });
+        rows.push({
+          figure: `${device.id}: ${name}`,
+          path: documentPathText(documentPath),
+          value: plain(sourced.value),
+          unit: name.startsWith('peakFlops') ? 'FLOP/s' : (DEVICE_UNITS[name] ?? ''),
+          source: `${sourced.source}${line !== undefined ? ` (${file}, line ${line})` : ''}`,
+          provenance: 'assumed',
+        });
       }
     }
   });

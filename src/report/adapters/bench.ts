@@ -58,7 +58,10 @@ function physicalPeak(records: readonly BenchRecord[], heap: boolean): Pick<Accu
   const memories = records.map((r) => r.metrics.physicalMemory);
   if (!memories.every((m) => m !== undefined)) return {};
   const bytes = memories.map((m) => (heap ? (m?.wasmHeapBytes as number) : (m?.peakRssBytes as number)));
-  return { physicalPeakMiB: sig6(bytes.reduce((a, b) => a + b, 0) / bytes.length / MIB), physicalMemory: heap ? 'wasm heap high-water mark' : 'process peak RSS' };
+  return {
+    physicalPeakMiB: sig6(bytes.reduce((a, b) => a + b, 0) / bytes.length / MIB),
+    physicalMemory: heap ? 'wasm heap high-water mark' : 'process peak RSS',
+  };
 }
 
 /** Records of the same model, options and micro-batch at two or more k: one row per k (mean when repeated). */
@@ -105,9 +108,16 @@ export function benchKeyNumbers(named: readonly NamedRecord[]): KeyNumber[] {
       label: `most accurate configuration: ${best.label}`,
       value: `${(100 * best.testAccuracy).toFixed(1)}% for ${money(best.trainCostUsd)}`,
       provenance: best.provenance,
-      source: record ? `${record.metrics.wallSeconds.toFixed(1)} s measured on ${record.environment.backend} (${record.environment.cpuModel}), priced on ${record.environment.deviceId}` : undefined,
+      source: record
+        ? `${record.metrics.wallSeconds.toFixed(1)} s measured on ${record.environment.backend} (${record.environment.cpuModel}), priced on ${record.environment.deviceId}`
+        : undefined,
     },
   ];
-  if (cheapest !== best) out.push({ label: `cheapest configuration: ${cheapest.label}`, value: `${(100 * cheapest.testAccuracy).toFixed(1)}% for ${money(cheapest.trainCostUsd)}`, provenance: cheapest.provenance });
+  if (cheapest !== best)
+    out.push({
+      label: `cheapest configuration: ${cheapest.label}`,
+      value: `${(100 * cheapest.testAccuracy).toFixed(1)}% for ${money(cheapest.trainCostUsd)}`,
+      provenance: cheapest.provenance,
+    });
   return out;
 }

@@ -11,7 +11,9 @@ export function calibrationRows(result: CalibrationResult): CalibrationRow[] {
   return result.rows.flatMap((r) => {
     const label = `${r.plan} (${r.mode})`;
     const raw: CalibrationRow = { label, predictedSeconds: sig6(r.predictedSeconds), measuredSeconds: sig6(r.measuredSeconds), prediction: 'roofline' };
-    return r.calibratedSeconds === undefined ? [raw] : [raw, { label, predictedSeconds: sig6(r.calibratedSeconds), measuredSeconds: sig6(r.measuredSeconds), prediction: 'calibrated' as const }];
+    return r.calibratedSeconds === undefined
+      ? [raw]
+      : [raw, { label, predictedSeconds: sig6(r.calibratedSeconds), measuredSeconds: sig6(r.measuredSeconds), prediction: 'calibrated' as const }];
   });
 }
 
@@ -21,7 +23,20 @@ export function calibrationKeyNumbers(result: CalibrationResult): KeyNumber[] {
   const raw = result.rows.map((r) => r.ratio).filter((r) => r > 0);
   const checked = result.rows.flatMap((r) => (r.calibratedRatio !== undefined && r.calibratedRatio > 0 ? [r.calibratedRatio] : []));
   if (raw.length === 0) return [];
-  const out: KeyNumber[] = [{ label: 'placement model error, raw roofline (typical measured ÷ predicted factor)', value: `×${factor(raw).toFixed(2)}`, provenance: 'measured', source: `${raw.length} plan runs on this machine's tfjs backends` }];
-  if (checked.length > 0) out.push({ label: 'placement model error on mixed-backend plans after per-backend calibration', value: `×${factor(checked).toFixed(2)}`, provenance: 'measured', source: `${checked.length} out-of-sample plan runs` });
+  const out: KeyNumber[] = [
+    {
+      label: 'placement model error, raw roofline (typical measured ÷ predicted factor)',
+      value: `×${factor(raw).toFixed(2)}`,
+      provenance: 'measured',
+      source: `${raw.length} plan runs on this machine's tfjs backends`,
+    },
+  ];
+  if (checked.length > 0)
+    out.push({
+      label: 'placement model error on mixed-backend plans after per-backend calibration',
+      value: `×${factor(checked).toFixed(2)}`,
+      provenance: 'measured',
+      source: `${checked.length} out-of-sample plan runs`,
+    });
   return out;
 }

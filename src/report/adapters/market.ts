@@ -17,7 +17,8 @@ const key = (period: number, provider: string) => `${period}\u0000${provider}`;
 /** Mean of each provider's share over ALL runs (0 where it was out or not yet in), so shares add up per period. */
 function meanShares(result: SimulationResult, providers: readonly string[]): ShareRow[] {
   const sums = new Map<string, number>();
-  for (const row of result.rows) sums.set(key(row.period, row.provider), (sums.get(key(row.period, row.provider)) ?? 0) + (row.priceUsd === null ? 0 : row.unitShare));
+  for (const row of result.rows)
+    sums.set(key(row.period, row.provider), (sums.get(key(row.period, row.provider)) ?? 0) + (row.priceUsd === null ? 0 : row.unitShare));
   const runs = result.summary.runs;
   const out: ShareRow[] = [];
   for (let period = 0; period < result.summary.periods; period++) {
@@ -104,12 +105,22 @@ export function marketRows(
   const referencePrices: ReferencePriceRow[] = result.references
     .filter((r) => r.period < result.summary.periods)
     .map((r) => ({ period: r.period, provider: r.provider, priceUsd: r.price, date: r.date, source: r.source }));
-  const equilibrium: EquilibriumRow[] = result.equilibrium.nash.map((n) => ({
-    provider: n.provider,
-    nashPriceUsd: sig6(n.price),
-    collusivePriceUsd: sig6(result.equilibrium.collusive.find((c) => c.provider === n.provider)?.price ?? Number.NaN),
-  })).filter((e) => Number.isFinite(e.nashPriceUsd) && Number.isFinite(e.collusivePriceUsd));
-  return { priceBands, referencePrices, shares: meanShares(result, providers), profit, survival: survival(result, providers), equilibrium, marginalCost: marginalCosts(result, costProvenance) };
+  const equilibrium: EquilibriumRow[] = result.equilibrium.nash
+    .map((n) => ({
+      provider: n.provider,
+      nashPriceUsd: sig6(n.price),
+      collusivePriceUsd: sig6(result.equilibrium.collusive.find((c) => c.provider === n.provider)?.price ?? Number.NaN),
+    }))
+    .filter((e) => Number.isFinite(e.nashPriceUsd) && Number.isFinite(e.collusivePriceUsd));
+  return {
+    priceBands,
+    referencePrices,
+    shares: meanShares(result, providers),
+    profit,
+    survival: survival(result, providers),
+    equilibrium,
+    marginalCost: marginalCosts(result, costProvenance),
+  };
 }
 
 // Never "$NaN": a figure that is not finite reads "n/a" (the market refuses such results upstream).
@@ -127,13 +138,23 @@ export function marketKeyNumbers(result: SimulationResult): KeyNumber[] {
     provenance: 'modeled',
     source: `${runs}${p.medianExitPeriod !== null ? `; median exit period ${p.medianExitPeriod}` : ''}`,
   }));
-  out.push({ label: 'runs in which some provider exits', value: pct(s.firstExit.probability), provenance: 'modeled', source: s.firstExit.medianPeriod !== null ? `median first exit at period ${s.firstExit.medianPeriod}` : runs });
+  out.push({
+    label: 'runs in which some provider exits',
+    value: pct(s.firstExit.probability),
+    provenance: 'modeled',
+    source: s.firstExit.medianPeriod !== null ? `median first exit at period ${s.firstExit.medianPeriod}` : runs,
+  });
   const last = s.periods - 1;
   for (const p of s.providers) {
     const band = s.bands.find((b) => b.metric === 'priceUsd' && b.provider === p.provider && b.period === last);
     const nash = result.equilibrium.nash.find((e) => e.provider === p.provider);
     if (!band || !nash) continue;
-    out.push({ label: `${p.provider}: median price in the last period (USD per ${unit})`, value: `${usd(band.median)} (Nash ${usd(nash.price)})`, provenance: 'modeled', source: 'simulated median over runs; Bertrand–Nash at period-0 costs' });
+    out.push({
+      label: `${p.provider}: median price in the last period (USD per ${unit})`,
+      value: `${usd(band.median)} (Nash ${usd(nash.price)})`,
+      provenance: 'modeled',
+      source: 'simulated median over runs; Bertrand–Nash at period-0 costs',
+    });
   }
   return out;
 }

@@ -22,7 +22,10 @@ function modelName(result: PlanningResult): string {
 
 /** A plan's name on the chart: strategy and the devices it uses, prefixed by the model when several models were planned. */
 function planName(result: PlanningResult, plan: Plan, several: boolean): string {
-  const devices = plan.devices.filter((d) => d.bytesUsed > 0).map((d) => d.id).join(' + ');
+  const devices = plan.devices
+    .filter((d) => d.bytesUsed > 0)
+    .map((d) => d.id)
+    .join(' + ');
   const label = `${plan.strategy}${devices ? ` · ${devices}` : ''}`;
   return several ? `${modelName(result)}: ${label}` : label;
 }

@@ -19,7 +19,13 @@ export interface PruneCell {
 
 /** One point per method × sparsity × seed: measured test accuracy after fine-tuning. */
 export function pruningAccuracyRows(cells: readonly PruneCell[]): PruningAccuracyRow[] {
-  return cells.map((c) => ({ method: c.method, sparsity: c.sparsity, seed: c.seed, testAccuracy: sig6(c.record.prune.testAccuracy), provenance: 'measured' as const }));
+  return cells.map((c) => ({
+    method: c.method,
+    sparsity: c.sparsity,
+    seed: c.seed,
+    testAccuracy: sig6(c.record.prune.testAccuracy),
+    provenance: 'measured' as const,
+  }));
 }
 
 /**

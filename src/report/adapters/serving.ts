@@ -5,7 +5,13 @@ import type { ServingCostRow, ServingFrontierRow, ServingMeasuredRow } from '../
 
 /** One frontier line per (device · dtype) series. */
 export function servingFrontierRows(series: string, points: readonly FrontierPoint[]): ServingFrontierRow[] {
-  return points.map((p) => ({ series, batch: p.batch, tokensPerSecondPerUser: p.tokensPerSecondPerUser, usdPerMOutputTokens: p.usdPerMOutputTokens, provenance: 'modeled' }));
+  return points.map((p) => ({
+    series,
+    batch: p.batch,
+    tokensPerSecondPerUser: p.tokensPerSecondPerUser,
+    usdPerMOutputTokens: p.usdPerMOutputTokens,
+    provenance: 'modeled',
+  }));
 }
 
 /** Three rows (input, cached input, output) per plan that fits and meets its target. */
@@ -28,7 +34,9 @@ export function servingMeasuredRows(points: readonly MeasuredPoint[]): ServingMe
     return [
       { ...base, figure: 'measured' as const, decodeTokensPerSecond: p.measuredDecodeTokensPerSecond, provenance: 'measured' as const },
       { ...base, figure: 'predicted' as const, decodeTokensPerSecond: p.predictedDecodeTokensPerSecond, provenance: 'modeled' as const },
-      ...(p.calibratedDecodeTokensPerSecond === null ? [] : [{ ...base, figure: 'calibrated' as const, decodeTokensPerSecond: p.calibratedDecodeTokensPerSecond, provenance: 'modeled' as const }]),
+      ...(p.calibratedDecodeTokensPerSecond === null
+        ? []
+        : [{ ...base, figure: 'calibrated' as const, decodeTokensPerSecond: p.calibratedDecodeTokensPerSecond, provenance: 'modeled' as const }]),
     ];
   });
 }

@@ -56,17 +56,68 @@ function kinds(rows: readonly object[], fallback: ProvenanceKind[] = []): Proven
 }
 
 const ENTRIES: readonly ChartEntry[] = [
-  { id: 'cost-to-accuracy', section: 'cost to accuracy', build: (r) => (has(r.pareto) ? { spec: paretoChart(r.pareto), table: r.pareto, provenance: kinds(r.pareto) } : undefined) },
-  { id: 'pruning-accuracy', section: 'pruning', build: (r) => (has(r.pruningAccuracy) ? { spec: pruningAccuracyChart(r.pruningAccuracy), table: r.pruningAccuracy, provenance: kinds(r.pruningAccuracy) } : undefined) },
-  { id: 'pruning-compute', section: 'pruning', build: (r) => (has(r.pruningCompute) ? { spec: pruningComputeChart(r.pruningCompute), table: r.pruningCompute, provenance: kinds(r.pruningCompute) } : undefined) },
-  { id: 'pruning-break-even', section: 'pruning', build: (r) => (has(r.pruningPayoff) ? { spec: pruningPayoffChart(r.pruningPayoff), table: r.pruningPayoff, provenance: kinds(r.pruningPayoff) } : undefined) },
-  { id: 'gradient-accumulation', section: 'gradient accumulation', build: (r) => (has(r.accumulation) ? { spec: accumulationChart(r.accumulation), table: r.accumulation, provenance: kinds(r.accumulation) } : undefined) },
-  { id: 'placement-time', section: 'placement', build: (r) => (has(r.placementTime) ? { spec: placementTimeChart(r.placementTime), table: r.placementTime, provenance: kinds(r.placementTime) } : undefined) },
-  { id: 'placement-memory', section: 'placement', build: (r) => (has(r.placementMemory) ? { spec: placementMemoryChart(r.placementMemory), table: r.placementMemory, provenance: kinds(r.placementMemory) } : undefined) },
-  { id: 'placement-calibration', section: 'placement', build: (r) => (has(r.calibration) ? { spec: calibrationChart(r.calibration), table: r.calibration, provenance: ['measured', 'modeled'] } : undefined) },
-  { id: 'serving-frontier', section: 'serving', build: (r) => (has(r.servingFrontier) ? { spec: servingFrontierChart(r.servingFrontier), table: r.servingFrontier, provenance: kinds(r.servingFrontier) } : undefined) },
-  { id: 'serving-cost', section: 'serving', build: (r) => (has(r.servingCost) ? { spec: servingCostChart(r.servingCost), table: r.servingCost, provenance: kinds(r.servingCost) } : undefined) },
-  { id: 'serving-measured', section: 'serving', build: (r) => (has(r.servingMeasured) ? { spec: servingMeasuredChart(r.servingMeasured), table: r.servingMeasured, provenance: kinds(r.servingMeasured) } : undefined) },
+  {
+    id: 'cost-to-accuracy',
+    section: 'cost to accuracy',
+    build: (r) => (has(r.pareto) ? { spec: paretoChart(r.pareto), table: r.pareto, provenance: kinds(r.pareto) } : undefined),
+  },
+  {
+    id: 'pruning-accuracy',
+    section: 'pruning',
+    build: (r) =>
+      has(r.pruningAccuracy) ? { spec: pruningAccuracyChart(r.pruningAccuracy), table: r.pruningAccuracy, provenance: kinds(r.pruningAccuracy) } : undefined,
+  },
+  {
+    id: 'pruning-compute',
+    section: 'pruning',
+    build: (r) =>
+      has(r.pruningCompute) ? { spec: pruningComputeChart(r.pruningCompute), table: r.pruningCompute, provenance: kinds(r.pruningCompute) } : undefined,
+  },
+  {
+    id: 'pruning-break-even',
+    section: 'pruning',
+    build: (r) =>
+      has(r.pruningPayoff) ? { spec: pruningPayoffChart(r.pruningPayoff), table: r.pruningPayoff, provenance: kinds(r.pruningPayoff) } : undefined,
+  },
+  {
+    id: 'gradient-accumulation',
+    section: 'gradient accumulation',
+    build: (r) => (has(r.accumulation) ? { spec: accumulationChart(r.accumulation), table: r.accumulation, provenance: kinds(r.accumulation) } : undefined),
+  },
+  {
+    id: 'placement-time',
+    section: 'placement',
+    build: (r) =>
+      has(r.placementTime) ? { spec: placementTimeChart(r.placementTime), table: r.placementTime, provenance: kinds(r.placementTime) } : undefined,
+  },
+  {
+    id: 'placement-memory',
+    section: 'placement',
+    build: (r) =>
+      has(r.placementMemory) ? { spec: placementMemoryChart(r.placementMemory), table: r.placementMemory, provenance: kinds(r.placementMemory) } : undefined,
+  },
+  {
+    id: 'placement-calibration',
+    section: 'placement',
+    build: (r) => (has(r.calibration) ? { spec: calibrationChart(r.calibration), table: r.calibration, provenance: ['measured', 'modeled'] } : undefined),
+  },
+  {
+    id: 'serving-frontier',
+    section: 'serving',
+    build: (r) =>
+      has(r.servingFrontier) ? { spec: servingFrontierChart(r.servingFrontier), table: r.servingFrontier, provenance: kinds(r.servingFrontier) } : undefined,
+  },
+  {
+    id: 'serving-cost',
+    section: 'serving',
+    build: (r) => (has(r.servingCost) ? { spec: servingCostChart(r.servingCost), table: r.servingCost, provenance: kinds(r.servingCost) } : undefined),
+  },
+  {
+    id: 'serving-measured',
+    section: 'serving',
+    build: (r) =>
+      has(r.servingMeasured) ? { spec: servingMeasuredChart(r.servingMeasured), table: r.servingMeasured, provenance: kinds(r.servingMeasured) } : undefined,
+  },
   {
     id: 'market-prices',
     section: 'market',
@@ -74,13 +125,33 @@ const ENTRIES: readonly ChartEntry[] = [
       if (!has(r.priceBands)) return undefined;
       const refs = r.referencePrices ?? [];
       const costs = r.marginalCost ?? [];
-      const table = [...r.priceBands.map((b) => ({ kind: 'simulated', ...b })), ...refs.map((p) => ({ kind: 'reference', ...p })), ...costs.map((c) => ({ kind: 'marginal cost', ...c }))];
-      return { spec: priceBandsChart(r.priceBands, refs, o.priceUnit, costs, o.calendar), table, provenance: kinds(costs, refs.length > 0 ? ['measured', 'modeled'] : ['modeled']) };
+      const table = [
+        ...r.priceBands.map((b) => ({ kind: 'simulated', ...b })),
+        ...refs.map((p) => ({ kind: 'reference', ...p })),
+        ...costs.map((c) => ({ kind: 'marginal cost', ...c })),
+      ];
+      return {
+        spec: priceBandsChart(r.priceBands, refs, o.priceUnit, costs, o.calendar),
+        table,
+        provenance: kinds(costs, refs.length > 0 ? ['measured', 'modeled'] : ['modeled']),
+      };
     },
   },
-  { id: 'market-shares', section: 'market', build: (r, o) => (has(r.shares) ? { spec: sharesChart(r.shares, o.calendar), table: r.shares, provenance: ['modeled'] } : undefined) },
-  { id: 'market-profit', section: 'market', build: (r, o) => (has(r.profit) ? { spec: profitChart(r.profit, o.calendar), table: r.profit, provenance: ['modeled'] } : undefined) },
-  { id: 'market-survival', section: 'market', build: (r, o) => (has(r.survival) ? { spec: survivalChart(r.survival, o.calendar), table: r.survival, provenance: ['modeled'] } : undefined) },
+  {
+    id: 'market-shares',
+    section: 'market',
+    build: (r, o) => (has(r.shares) ? { spec: sharesChart(r.shares, o.calendar), table: r.shares, provenance: ['modeled'] } : undefined),
+  },
+  {
+    id: 'market-profit',
+    section: 'market',
+    build: (r, o) => (has(r.profit) ? { spec: profitChart(r.profit, o.calendar), table: r.profit, provenance: ['modeled'] } : undefined),
+  },
+  {
+    id: 'market-survival',
+    section: 'market',
+    build: (r, o) => (has(r.survival) ? { spec: survivalChart(r.survival, o.calendar), table: r.survival, provenance: ['modeled'] } : undefined),
+  },
   {
     id: 'market-equilibrium',
     section: 'market',
@@ -95,8 +166,20 @@ const ENTRIES: readonly ChartEntry[] = [
       return { spec: equilibriumChart(r.priceBands, r.equilibrium, o.priceUnit, costs, o.calendar), table, provenance: kinds(costs, ['modeled']) };
     },
   },
-  { id: 'market-sensitivity', section: 'market', build: (r, o) => (has(r.gridSweep) ? { spec: sensitivityChart(r.gridSweep, o.priceUnit), table: gridSweepTable(r.gridSweep), provenance: ['modeled'] } : undefined) },
-  { id: 'market-input-sensitivity', section: 'market', build: (r, o) => (has(r.sensitivity) ? { spec: inputSensitivityChart(r.sensitivity, o.priceUnit), table: sensitivityTable(r.sensitivity), provenance: ['modeled'] } : undefined) },
+  {
+    id: 'market-sensitivity',
+    section: 'market',
+    build: (r, o) =>
+      has(r.gridSweep) ? { spec: sensitivityChart(r.gridSweep, o.priceUnit), table: gridSweepTable(r.gridSweep), provenance: ['modeled'] } : undefined,
+  },
+  {
+    id: 'market-input-sensitivity',
+    section: 'market',
+    build: (r, o) =>
+      has(r.sensitivity)
+        ? { spec: inputSensitivityChart(r.sensitivity, o.priceUnit), table: sensitivityTable(r.sensitivity), provenance: ['modeled'] }
+        : undefined,
+  },
 ];
 
 /** Every chart id in page order (whether or not a given report has its rows). */
@@ -109,7 +192,14 @@ export function buildCharts(rows: ReportRows, options: ChartOptions = {}): Built
     const built = entry.build(rows, options);
     if (!built) continue;
     const title = (built.spec.title as { text: string }).text;
-    charts.push({ id: entry.id, section: entry.section, title, spec: withInteraction(built.spec), table: built.table as TableRow[], provenance: built.provenance });
+    charts.push({
+      id: entry.id,
+      section: entry.section,
+      title,
+      spec: withInteraction(built.spec),
+      table: built.table as TableRow[],
+      provenance: built.provenance,
+    });
   }
   return charts;
 }

@@ -24,7 +24,13 @@ function symlogTicks(scale: Record<string, unknown>, values: readonly number[]):
   const hi = Math.max(...values.map(Math.abs));
   const ticks = [0];
   for (let p = 10 ** Math.ceil(Math.log10(scale['constant'] as number)); p <= hi * 1.5; p *= 10) ticks.push(p);
-  if (values.some((v) => v < 0)) ticks.unshift(...ticks.slice(1).map((t) => -t).reverse());
+  if (values.some((v) => v < 0))
+    ticks.unshift(
+      ...ticks
+        .slice(1)
+        .map((t) => -t)
+        .reverse(),
+    );
   return ticks;
 }
 
@@ -80,7 +86,8 @@ export function profitChart(rows: readonly ProfitRow[], calendar: PeriodCalendar
   return topLevel(
     {
       title: 'Profit and cash runway',
-      subtitle: 'Left: profit per period; right: cash on hand. Medians over Monte Carlo runs (modeled, dashed); a provider whose cash hits zero leaves the market.',
+      subtitle:
+        'Left: profit per period; right: cash on hand. Medians over Monte Carlo runs (modeled, dashed); a provider whose cash hits zero leaves the market.',
     },
     {
       data: { values: rows },

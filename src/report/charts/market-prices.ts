@@ -20,7 +20,12 @@ function costLayer(costs: readonly MarginalCostRow[], x: Record<string, unknown>
       y: { field: 'priceUsd', type: 'quantitative' },
       color: categoryColour('provider', 'provider', providers),
       strokeDash: provenanceStrokeDash(),
-      tooltip: [tip('provider', 'provider'), tip('period', 'period'), tip('medianMarginalCostUsd', 'median marginal cost (USD)', '$,.4~g'), tip('provenance', 'cost is')],
+      tooltip: [
+        tip('provider', 'provider'),
+        tip('period', 'period'),
+        tip('medianMarginalCostUsd', 'median marginal cost (USD)', '$,.4~g'),
+        tip('provenance', 'cost is'),
+      ],
     },
   };
 }
@@ -73,7 +78,11 @@ export function priceBandsChart(
   calendar: PeriodCalendar = {},
 ): TopLevelSpec {
   const providers = distinct([...bands, ...references, ...costs], (r) => r.provider);
-  const priceValues = [...bands.flatMap((b) => [b.lowPriceUsd, b.highPriceUsd]), ...references.map((r) => r.priceUsd), ...costs.map((c) => c.medianMarginalCostUsd)];
+  const priceValues = [
+    ...bands.flatMap((b) => [b.lowPriceUsd, b.highPriceUsd]),
+    ...references.map((r) => r.priceUsd),
+    ...costs.map((c) => c.medianMarginalCostUsd),
+  ];
   const scale = priceScale(priceValues);
   const x = periodAxis(calendar);
   const logNote = scale['type'] === 'log' ? ', log scale' : scale['type'] === 'symlog' ? ', symlog scale' : '';
@@ -88,7 +97,12 @@ export function priceBandsChart(
         y: quantity('lowPriceUsd', `price (${priceUnit}${logNote})`, { scale, axis: priceAxis(scale, priceValues) }),
         y2: { field: 'highPriceUsd' },
         color: categoryColour('provider', 'provider', providers),
-        tooltip: [tip('provider', 'provider'), tip('period', 'period'), tip('lowPriceUsd', `p${lowP} price (USD)`, '$,.4~g'), tip('highPriceUsd', `p${highP} price (USD)`, '$,.4~g')],
+        tooltip: [
+          tip('provider', 'provider'),
+          tip('period', 'period'),
+          tip('lowPriceUsd', `p${lowP} price (USD)`, '$,.4~g'),
+          tip('highPriceUsd', `p${highP} price (USD)`, '$,.4~g'),
+        ],
       },
     },
     {
@@ -196,7 +210,8 @@ export function equilibriumChart(
   return topLevel(
     {
       title: 'Competitive, collusive or below cost?',
-      subtitle: 'Median simulated price per provider (thick) against its Bertrand–Nash and joint-profit (collusive) prices (rules) and its median marginal cost (thin line), all modeled unless dotted (assumed).',
+      subtitle:
+        'Median simulated price per provider (thick) against its Bertrand–Nash and joint-profit (collusive) prices (rules) and its median marginal cost (thin line), all modeled unless dotted (assumed).',
     },
     { width: CHART_WIDTH_PX, height: CHART_HEIGHT_PX, layer: layers },
   );

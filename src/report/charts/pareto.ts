@@ -35,7 +35,11 @@ export function paretoChart(rows: readonly ParetoRow[]): TopLevelSpec {
           // A frontier of one configuration has no line to draw: the halo keeps it visible.
           transform: [{ filter: 'datum.onFrontier' }],
           mark: { type: 'point', filled: false, size: 380, color: '#999', strokeWidth: 2 },
-          encoding: { x, y, tooltip: [tip('label', 'on the Pareto frontier'), tip('trainCostUsd', 'training cost (USD)', '$.4f'), tip('testAccuracy', 'test accuracy', '.2%')] },
+          encoding: {
+            x,
+            y,
+            tooltip: [tip('label', 'on the Pareto frontier'), tip('trainCostUsd', 'training cost (USD)', '$.4f'), tip('testAccuracy', 'test accuracy', '.2%')],
+          },
         },
         {
           mark: { type: 'point', filled: true, size: 90 },

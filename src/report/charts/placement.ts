@@ -107,16 +107,26 @@ export function calibrationChart(rows: readonly CalibrationRow[]): TopLevelSpec 
   return topLevel(
     {
       title: 'How good is the placement model?',
-      subtitle: 'Predicted (modeled) against measured seconds per step on this machine’s tfjs backends; on the grey line the model is exact. Triangles: mixed-backend plans predicted again after fitting one factor per backend.',
+      subtitle:
+        'Predicted (modeled) against measured seconds per step on this machine’s tfjs backends; on the grey line the model is exact. Triangles: mixed-backend plans predicted again after fitting one factor per backend.',
     },
     {
       width: CHART_HEIGHT_PX + 60,
       height: CHART_HEIGHT_PX,
       layer: [
         {
-          data: { values: [{ predictedSeconds: lo, measuredSeconds: lo }, { predictedSeconds: hi, measuredSeconds: hi }] },
+          data: {
+            values: [
+              { predictedSeconds: lo, measuredSeconds: lo },
+              { predictedSeconds: hi, measuredSeconds: hi },
+            ],
+          },
           mark: guideMark('line'),
-          encoding: { x: axis('predictedSeconds', 'predicted seconds per step (modeled, log)'), y: axis('measuredSeconds', 'measured seconds per step (log)'), tooltip: { value: 'predicted = measured' } },
+          encoding: {
+            x: axis('predictedSeconds', 'predicted seconds per step (modeled, log)'),
+            y: axis('measuredSeconds', 'measured seconds per step (log)'),
+            tooltip: { value: 'predicted = measured' },
+          },
         },
         {
           data: { values: rows.map((r) => ({ ...r, prediction: r.prediction ?? 'roofline' })) },
@@ -124,8 +134,17 @@ export function calibrationChart(rows: readonly CalibrationRow[]): TopLevelSpec 
           encoding: {
             x: { field: 'predictedSeconds', type: 'quantitative' },
             y: { field: 'measuredSeconds', type: 'quantitative' },
-            color: categoryColour('label', 'configuration', distinct(rows, (r) => r.label)),
-            shape: { field: 'prediction', type: 'nominal', title: 'prediction', scale: { domain: ['roofline', 'calibrated'], range: ['circle', 'triangle-up'] } },
+            color: categoryColour(
+              'label',
+              'configuration',
+              distinct(rows, (r) => r.label),
+            ),
+            shape: {
+              field: 'prediction',
+              type: 'nominal',
+              title: 'prediction',
+              scale: { domain: ['roofline', 'calibrated'], range: ['circle', 'triangle-up'] },
+            },
             tooltip: [
               tip('prediction', 'prediction'),
               tip('label', 'configuration'),

@@ -38,7 +38,11 @@ export function pruningAccuracyChart(rows: readonly PruningAccuracyRow[]): TopLe
             x,
             y: { aggregate: 'mean', field: 'testAccuracy', type: 'quantitative', title: 'test accuracy (%)', axis: { format: '.0%' }, scale: { zero: false } },
             color: colour,
-            tooltip: [tip('method', 'method'), tip('sparsity', 'sparsity', '.0%'), { aggregate: 'mean', field: 'testAccuracy', type: 'quantitative', title: 'mean test accuracy', format: '.2%' }],
+            tooltip: [
+              tip('method', 'method'),
+              tip('sparsity', 'sparsity', '.0%'),
+              { aggregate: 'mean', field: 'testAccuracy', type: 'quantitative', title: 'mean test accuracy', format: '.2%' },
+            ],
           },
         },
         {
@@ -114,7 +118,8 @@ export function pruningPayoffChart(rows: readonly PruningPayoffRow[]): TopLevelS
   return topLevel(
     {
       title: 'When does pruning pay for itself?',
-      subtitle: 'Net savings = requests × saving per request − one-off pruning cost, in dollars modeled from seconds × $/hour. Thick: saving from the measured latency ratio; thin: from the FLOPs ratio (an ideal sparse kernel). Dots mark break-even volumes.',
+      subtitle:
+        'Net savings = requests × saving per request − one-off pruning cost, in dollars modeled from seconds × $/hour. Thick: saving from the measured latency ratio; thin: from the FLOPs ratio (an ideal sparse kernel). Dots mark break-even volumes.',
     },
     {
       width: CHART_WIDTH_PX,
@@ -141,13 +146,26 @@ export function pruningPayoffChart(rows: readonly PruningPayoffRow[]): TopLevelS
           },
         })),
         {
-          data: { values: breakEven.map((r) => ({ label: r.label, requests: r.breakEvenRequests, netSavingsUsd: 0, savingFrom: r.savingFrom, provenance: r.provenance })) },
+          data: {
+            values: breakEven.map((r) => ({
+              label: r.label,
+              requests: r.breakEvenRequests,
+              netSavingsUsd: 0,
+              savingFrom: r.savingFrom,
+              provenance: r.provenance,
+            })),
+          },
           mark: { type: 'point', filled: true, size: 80, stroke: 'black', strokeWidth: 1 },
           encoding: {
             x: { field: 'requests', type: 'quantitative' },
             y: { field: 'netSavingsUsd', type: 'quantitative' },
             color: categoryColour('label', 'pruned configuration', labels),
-            tooltip: [tip('label', 'configuration'), tip('savingFrom', 'saving from'), tip('provenance', 'dollars are'), tip('requests', 'break-even (requests)', ',.0f')],
+            tooltip: [
+              tip('label', 'configuration'),
+              tip('savingFrom', 'saving from'),
+              tip('provenance', 'dollars are'),
+              tip('requests', 'break-even (requests)', ',.0f'),
+            ],
           },
         },
       ],

@@ -19,7 +19,10 @@ const METRICS = [
 
 /** One bar per metric × provider × input: from the outcome at the input's p10 to the one at its p90 (ordered low ≤ high); a metric with no value at either end is left out. */
 export function inputTornadoBars(rows: readonly SensitivityRow[]): TornadoBar[] {
-  const inputs = distinct(rows.filter((r) => r.input !== null), (r) => r.input as string);
+  const inputs = distinct(
+    rows.filter((r) => r.input !== null),
+    (r) => r.input as string,
+  );
   const providers = distinct(rows, (r) => r.provider);
   const bars: TornadoBar[] = [];
   for (const { metric, of } of METRICS)
@@ -30,14 +33,32 @@ export function inputTornadoBars(rows: readonly SensitivityRow[]): TornadoBar[] 
         const hi = at('high');
         if (!lo || !hi || of(lo) === null || of(hi) === null) continue;
         const [a, b] = (of(lo) as number) <= (of(hi) as number) ? [lo, hi] : [hi, lo];
-        bars.push({ metric, provider, parameter: input, low: of(a) as number, high: of(b) as number, swing: (of(b) as number) - (of(a) as number), atLow: a.value as number, atHigh: b.value as number });
+        bars.push({
+          metric,
+          provider,
+          parameter: input,
+          low: of(a) as number,
+          high: of(b) as number,
+          swing: (of(b) as number) - (of(a) as number),
+          atLow: a.value as number,
+          atHigh: b.value as number,
+        });
       }
   return bars;
 }
 
 /** The rows as the chart's CSV: one flat row per input × level × provider (the baseline has input "(all central)"). */
 export function sensitivityTable(rows: readonly SensitivityRow[]): Array<Record<string, string | number | null>> {
-  return rows.map((r) => ({ input: r.input ?? '(all central)', level: r.level, value: r.value, provider: r.provider, runs: r.runs, survivalProbability: r.survivalProbability, meanFinalPriceUsd: r.meanFinalPriceUsd, meanProfitUsdPerPeriod: r.meanProfitUsdPerPeriod }));
+  return rows.map((r) => ({
+    input: r.input ?? '(all central)',
+    level: r.level,
+    value: r.value,
+    provider: r.provider,
+    runs: r.runs,
+    survivalProbability: r.survivalProbability,
+    meanFinalPriceUsd: r.meanFinalPriceUsd,
+    meanProfitUsdPerPeriod: r.meanProfitUsdPerPeriod,
+  }));
 }
 
 /** Tornado chart: survival probability, mean final price and mean profit per period, a row of bars per provider. */
@@ -48,13 +69,22 @@ export function inputSensitivityChart(rows: readonly SensitivityRow[], priceUnit
   return topLevel(
     {
       title: 'Which uncertain input moves the answer?',
-      subtitle: 'Each bar spans the mean outcome with one input at its 10th and at its 90th percentile (the other inputs at their central values); longest on top. Monte Carlo means, modeled.',
+      subtitle:
+        'Each bar spans the mean outcome with one input at its 10th and at its 90th percentile (the other inputs at their central values); longest on top. Monte Carlo means, modeled.',
     },
     {
       data: { values: bars },
       // Three panels share one chart width; input paths are long, so their labels get room.
       hconcat: [
-        tornadoPanel(bars, providers, 'survival probability', 'survival probability (0–1)', { scale: { domain: [0, 1] }, axis: { format: '.0%' } }, '.0%', layout),
+        tornadoPanel(
+          bars,
+          providers,
+          'survival probability',
+          'survival probability (0–1)',
+          { scale: { domain: [0, 1] }, axis: { format: '.0%' } },
+          '.0%',
+          layout,
+        ),
         tornadoPanel(bars, providers, 'mean final price', `mean final price (${priceUnit})`, { scale: { zero: false } }, '.4~g', layout),
         tornadoPanel(bars, providers, 'mean profit per period', 'mean profit (USD per period)', { scale: { zero: true } }, '.4~g', layout),
       ],

@@ -57,7 +57,15 @@ export function tornadoBars(rows: readonly GridSweepRow[]): TornadoBar[] {
 
 /** The grid rows as the chart's CSV: one flat row per grid point × provider, a column per swept number. */
 export function gridSweepTable(rows: readonly GridSweepRow[]): Array<Record<string, string | number | null>> {
-  return rows.map((r) => ({ point: r.point, ...r.parameters, provider: r.provider, runs: r.runs, survivalProbability: r.survivalProbability, meanFinalPriceUsd: r.meanFinalPriceUsd, meanProfitUsdPerPeriod: r.meanProfitUsdPerPeriod }));
+  return rows.map((r) => ({
+    point: r.point,
+    ...r.parameters,
+    provider: r.provider,
+    runs: r.runs,
+    survivalProbability: r.survivalProbability,
+    meanFinalPriceUsd: r.meanFinalPriceUsd,
+    meanProfitUsdPerPeriod: r.meanProfitUsdPerPeriod,
+  }));
 }
 
 /** Tornado chart: survival probability (left) and mean final price (right), a row of bars per provider. */
@@ -67,19 +75,37 @@ export function sensitivityChart(rows: readonly GridSweepRow[], priceUnit = 'USD
   return topLevel(
     {
       title: 'What moves survival and prices?',
-      subtitle: 'Each bar spans the mean outcome over the grid as one swept number runs over its values (the others averaged over); longest on top. Monte Carlo means, modeled.',
+      subtitle:
+        'Each bar spans the mean outcome over the grid as one swept number runs over its values (the others averaged over); longest on top. Monte Carlo means, modeled.',
     },
     {
       data: { values: bars },
-      hconcat: [tornadoPanel(bars, providers, 'survival probability', 'survival probability (0–1)', { scale: { domain: [0, 1] }, axis: { format: '.0%' } }, '.0%'), tornadoPanel(bars, providers, 'mean final price', `mean final price (${priceUnit})`, { scale: { zero: false } }, '.4~g')],
+      hconcat: [
+        tornadoPanel(bars, providers, 'survival probability', 'survival probability (0–1)', { scale: { domain: [0, 1] }, axis: { format: '.0%' } }, '.0%'),
+        tornadoPanel(bars, providers, 'mean final price', `mean final price (${priceUnit})`, { scale: { zero: false } }, '.4~g'),
+      ],
     },
   );
 }
 
 /** One panel of a tornado chart: `metric`'s bars, a row per provider, parameters ordered by their largest survival swing (then price swing), largest first. */
-export function tornadoPanel(bars: readonly TornadoBar[], providers: readonly string[], metric: TornadoBar['metric'], title: string, extra: Record<string, unknown>, format: string, layout: { widthPx?: number; labelLimitPx?: number } = {}): Record<string, unknown> {
-  const swingOf = (parameter: string, m: TornadoBar['metric']) => Math.max(0, ...bars.filter((b) => b.parameter === parameter && b.metric === m).map((b) => b.swing));
-  const parameters = [...new Set(bars.map((b) => b.parameter))].sort((a, b) => swingOf(b, 'survival probability') - swingOf(a, 'survival probability') || swingOf(b, 'mean final price') - swingOf(a, 'mean final price') || a.localeCompare(b));
+export function tornadoPanel(
+  bars: readonly TornadoBar[],
+  providers: readonly string[],
+  metric: TornadoBar['metric'],
+  title: string,
+  extra: Record<string, unknown>,
+  format: string,
+  layout: { widthPx?: number; labelLimitPx?: number } = {},
+): Record<string, unknown> {
+  const swingOf = (parameter: string, m: TornadoBar['metric']) =>
+    Math.max(0, ...bars.filter((b) => b.parameter === parameter && b.metric === m).map((b) => b.swing));
+  const parameters = [...new Set(bars.map((b) => b.parameter))].sort(
+    (a, b) =>
+      swingOf(b, 'survival probability') - swingOf(a, 'survival probability') ||
+      swingOf(b, 'mean final price') - swingOf(a, 'mean final price') ||
+      a.localeCompare(b),
+  );
   return {
     transform: [{ filter: { field: 'metric', equal: metric } }],
     facet: { row: { field: 'provider', type: 'nominal', title: null, sort: providers, header: { labelAngle: 0, labelAlign: 'left', labelFontSize: 12 } } },
@@ -88,9 +114,22 @@ export function tornadoPanel(bars: readonly TornadoBar[], providers: readonly st
       width: layout.widthPx ?? Math.round(CHART_WIDTH_PX / 2),
       height: { step: 18 },
       encoding: {
-        y: { field: 'parameter', type: 'nominal', title: null, sort: parameters, ...(layout.labelLimitPx ? { axis: { labelLimit: layout.labelLimitPx } } : {}) },
+        y: {
+          field: 'parameter',
+          type: 'nominal',
+          title: null,
+          sort: parameters,
+          ...(layout.labelLimitPx ? { axis: { labelLimit: layout.labelLimitPx } } : {}),
+        },
         color: { ...categoryColour('provider', 'provider', providers), legend: null },
-        tooltip: [tip('provider', 'provider'), tip('parameter', 'swept number'), tip('low', 'lowest mean', format), tip('atLow', 'at value', '~g'), tip('high', 'highest mean', format), tip('atHigh', 'at value', '~g')],
+        tooltip: [
+          tip('provider', 'provider'),
+          tip('parameter', 'swept number'),
+          tip('low', 'lowest mean', format),
+          tip('atLow', 'at value', '~g'),
+          tip('high', 'highest mean', format),
+          tip('atHigh', 'at value', '~g'),
+        ],
       },
       // The bar spans low–high; ticks at both ends keep a swing of zero (no effect) visible.
       layer: [

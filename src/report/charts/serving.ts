@@ -12,7 +12,8 @@ export function servingFrontierChart(rows: readonly ServingFrontierRow[]): TopLe
   return topLevel(
     {
       title: 'What does speed per user cost?',
-      subtitle: 'USD per 1M output tokens against output tokens/s per user, one line per device and weight dtype, one point per batch size (modeled: larger batches move right-to-left, cheaper and slower).',
+      subtitle:
+        'USD per 1M output tokens against output tokens/s per user, one line per device and weight dtype, one point per batch size (modeled: larger batches move right-to-left, cheaper and slower).',
     },
     {
       width: CHART_WIDTH_PX,
@@ -22,10 +23,20 @@ export function servingFrontierChart(rows: readonly ServingFrontierRow[]): TopLe
       encoding: {
         x: quantity('tokensPerSecondPerUser', 'output tokens/s per user (log)', { scale: { type: 'log' } }),
         y: quantity('usdPerMOutputTokens', 'USD per 1M output tokens (log)', { scale: { type: 'log' } }),
-        color: categoryColour('series', 'device · dtype', distinct(rows, (r) => r.series)),
+        color: categoryColour(
+          'series',
+          'device · dtype',
+          distinct(rows, (r) => r.series),
+        ),
         strokeDash: provenanceStrokeDash(),
         order: { field: 'batch', type: 'quantitative' },
-        tooltip: [tip('series', 'device · dtype'), tip('batch', 'batch', ',d'), tip('tokensPerSecondPerUser', 'tokens/s per user', ',.3~g'), tip('usdPerMOutputTokens', 'USD per 1M output tokens', ',.4~g'), tip('provenance', 'figure is')],
+        tooltip: [
+          tip('series', 'device · dtype'),
+          tip('batch', 'batch', ',d'),
+          tip('tokensPerSecondPerUser', 'tokens/s per user', ',.3~g'),
+          tip('usdPerMOutputTokens', 'USD per 1M output tokens', ',.4~g'),
+          tip('provenance', 'figure is'),
+        ],
       },
     },
   );
@@ -37,7 +48,8 @@ export function servingCostChart(rows: readonly ServingCostRow[]): TopLevelSpec 
   return topLevel(
     {
       title: 'What does a token cost to serve, by device and dtype?',
-      subtitle: 'USD per 1M tokens of each class at the best batch meeting the service target (modeled); output tokens cost most because decode re-reads the weights every step.',
+      subtitle:
+        'USD per 1M tokens of each class at the best batch meeting the service target (modeled); output tokens cost most because decode re-reads the weights every step.',
     },
     {
       width: CHART_WIDTH_PX,
@@ -49,7 +61,12 @@ export function servingCostChart(rows: readonly ServingCostRow[]): TopLevelSpec 
         xOffset: { field: 'tokenClass', type: 'nominal', sort: ['input', 'cached input', 'output'] },
         y: quantity('usdPerMTokens', 'USD per 1M tokens (log)', { scale: { type: 'log' } }),
         color: { field: 'tokenClass', type: 'nominal', title: 'token class', sort: ['input', 'cached input', 'output'] },
-        tooltip: [tip('key', 'device · dtype'), tip('tokenClass', 'token class'), tip('usdPerMTokens', 'USD per 1M tokens', ',.4~g'), tip('provenance', 'figure is')],
+        tooltip: [
+          tip('key', 'device · dtype'),
+          tip('tokenClass', 'token class'),
+          tip('usdPerMTokens', 'USD per 1M tokens', ',.4~g'),
+          tip('provenance', 'figure is'),
+        ],
       },
     },
   );
@@ -60,19 +77,35 @@ export function servingMeasuredChart(rows: readonly ServingMeasuredRow[]): TopLe
   const encoding = {
     x: quantity('batch', 'batch (sequences, log)', { scale: { type: 'log', base: 2 } }),
     y: quantity('decodeTokensPerSecond', 'decode tokens/s (log)', { scale: { type: 'log' } }),
-    color: categoryColour('backend', 'backend', distinct(rows, (r) => r.backend)),
+    color: categoryColour(
+      'backend',
+      'backend',
+      distinct(rows, (r) => r.backend),
+    ),
     strokeDash: provenanceStrokeDash(),
     detail: { field: 'line', type: 'nominal' },
     shape: provenanceShape(),
-    tooltip: [tip('backend', 'backend'), tip('figure', 'figure'), tip('batch', 'batch', ',d'), tip('contextTokens', 'context tokens', ',d'), tip('decodeTokensPerSecond', 'decode tokens/s', ',.3~g'), tip('provenance', 'figure is')],
+    tooltip: [
+      tip('backend', 'backend'),
+      tip('figure', 'figure'),
+      tip('batch', 'batch', ',d'),
+      tip('contextTokens', 'context tokens', ',d'),
+      tip('decodeTokensPerSecond', 'decode tokens/s', ',.3~g'),
+      tip('provenance', 'figure is'),
+    ],
   };
   // Predicted and calibrated are both modeled (dashed): a thin line is the raw prediction. One
   // width per layer, since Vega-Lite draws one width per line mark.
-  const layer = (test: string, strokeWidth: number) => ({ transform: [{ filter: test }], mark: { type: 'line', strokeWidth, point: { filled: true, size: 60 } }, encoding });
+  const layer = (test: string, strokeWidth: number) => ({
+    transform: [{ filter: test }],
+    mark: { type: 'line', strokeWidth, point: { filled: true, size: 60 } },
+    encoding,
+  });
   return topLevel(
     {
       title: 'Does the serving model predict this machine?',
-      subtitle: 'Decode tokens/s of the KV-cached tfjs decoder against batch, per backend: measured (solid), the model’s raw prediction from GEMM rate and bandwidth measured on the spot (thin dashed), and after one calibration factor per backend (thick dashed).',
+      subtitle:
+        'Decode tokens/s of the KV-cached tfjs decoder against batch, per backend: measured (solid), the model’s raw prediction from GEMM rate and bandwidth measured on the spot (thin dashed), and after one calibration factor per backend (thick dashed).',
     },
     {
       width: CHART_WIDTH_PX,

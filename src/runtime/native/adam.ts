@@ -64,7 +64,18 @@ export class NativeAdamOptimizer extends tf.AdamOptimizer {
       for (const variable of [value, m, v]) makeExclusive(backend, variable);
       // Views after the copies above: a heap allocation detaches earlier views.
       const view = (t: Tensor): Float32Array => backend.typedArrayFromHeap(info(t)) as Float32Array;
-      state.addon.adam(view(value), view(gradient), view(m), view(v), self.learningRate, self.beta1, self.beta2, self.epsilon, oneMinusAccBeta1, oneMinusAccBeta2);
+      state.addon.adam(
+        view(value),
+        view(gradient),
+        view(m),
+        view(v),
+        self.learningRate,
+        self.beta1,
+        self.beta2,
+        self.epsilon,
+        oneMinusAccBeta1,
+        oneMinusAccBeta2,
+      );
     });
     tf.tidy(() => {
       self.accBeta1.assign(tf.mul(self.accBeta1, self.beta1));

@@ -18,9 +18,18 @@ export interface NativeAddon {
    * null means one product at offset 0. op(A) is M×K, op(B) K×N, C M×N.
    */
   gemm(
-    transA: boolean, transB: boolean, m: number, n: number, k: number,
-    a: Float32Array, b: Float32Array, c: Float32Array, offsets: Int32Array | null,
-    bias: Float32Array | null, activation: number, alpha: number,
+    transA: boolean,
+    transB: boolean,
+    m: number,
+    n: number,
+    k: number,
+    a: Float32Array,
+    b: Float32Array,
+    c: Float32Array,
+    offsets: Int32Array | null,
+    bias: Float32Array | null,
+    activation: number,
+    alpha: number,
   ): void;
   /** NHWC convolution by im2col + GEMM; `geometry` holds the 15 fields of {@link convGeometryFields}. */
   conv2d(x: Float32Array, w: Float32Array, y: Float32Array, geometry: Int32Array, bias: Float32Array | null, activation: number, alpha: number): void;
@@ -40,36 +49,110 @@ export interface NativeAddon {
    */
   binary(op: number, a: Float32Array, b: Float32Array, out: Float32Array, shape: Int32Array, aStrides: Int32Array, bStrides: Int32Array): void;
   /** y = (x − mean)·rsqrt(variance + ε)·scale + offset over the last axis (`channels` wide, `outer` rows). */
-  batchNorm(x: Float32Array, mean: Float32Array, variance: Float32Array, offset: Float32Array | null, scale: Float32Array | null, epsilon: number, y: Float32Array, outer: number, channels: number): void;
+  batchNorm(
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    offset: Float32Array | null,
+    scale: Float32Array | null,
+    epsilon: number,
+    y: Float32Array,
+    outer: number,
+    channels: number,
+  ): void;
   /** The FusedBatchNorm gradients wrt x, mean, variance, scale and offset (as tfjs defines them), given dy. */
   batchNormGrad(
-    x: Float32Array, dy: Float32Array, mean: Float32Array, variance: Float32Array, scale: Float32Array | null, epsilon: number, outer: number, channels: number,
-    dx: Float32Array, dMean: Float32Array, dVariance: Float32Array, dScale: Float32Array, dOffset: Float32Array,
+    x: Float32Array,
+    dy: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    scale: Float32Array | null,
+    epsilon: number,
+    outer: number,
+    channels: number,
+    dx: Float32Array,
+    dMean: Float32Array,
+    dVariance: Float32Array,
+    dScale: Float32Array,
+    dOffset: Float32Array,
   ): void;
   /**
    * Layer norm (rms 0) or RMSNorm (rms 1) over the last axis: y = (x − mean)·rstd·γ + β, writing each
    * row's mean (0 for RMSNorm) and rstd = 1/√(var + ε); γ and β null mean 1 and 0.
    */
-  layerNorm(x: Float32Array, gamma: Float32Array | null, beta: Float32Array | null, epsilon: number, rms: number, y: Float32Array, mean: Float32Array, rstd: Float32Array, outer: number, channels: number): void;
+  layerNorm(
+    x: Float32Array,
+    gamma: Float32Array | null,
+    beta: Float32Array | null,
+    epsilon: number,
+    rms: number,
+    y: Float32Array,
+    mean: Float32Array,
+    rstd: Float32Array,
+    outer: number,
+    channels: number,
+  ): void;
   /** Its gradients wrt x, γ and β from the forward's per-row mean and rstd. */
   layerNormGrad(
-    x: Float32Array, dy: Float32Array, gamma: Float32Array | null, mean: Float32Array, rstd: Float32Array, rms: number, outer: number, channels: number,
-    dx: Float32Array, dGamma: Float32Array | null, dBeta: Float32Array | null,
+    x: Float32Array,
+    dy: Float32Array,
+    gamma: Float32Array | null,
+    mean: Float32Array,
+    rstd: Float32Array,
+    rms: number,
+    outer: number,
+    channels: number,
+    dx: Float32Array,
+    dGamma: Float32Array | null,
+    dBeta: Float32Array | null,
   ): void;
   /** y = gelu(x + bias) (exact erf form), bias over the last axis (null: none). */
   biasGelu(x: Float32Array, bias: Float32Array | null, y: Float32Array, outer: number, channels: number): void;
   /** dx = dy·gelu′(x + bias), dBias = Σ over rows of dx. */
-  biasGeluGrad(x: Float32Array, bias: Float32Array | null, dy: Float32Array, dx: Float32Array, dBias: Float32Array | null, outer: number, channels: number): void;
+  biasGeluGrad(
+    x: Float32Array,
+    bias: Float32Array | null,
+    dy: Float32Array,
+    dx: Float32Array,
+    dBias: Float32Array | null,
+    outer: number,
+    channels: number,
+  ): void;
   /**
    * Attention over `slices` (batch·head) slices: probs = softmax(scale·Q·Kᵀ) [slices, tq, tk], causal
    * (causal 1: query i sees keys j ≤ tk − tq + i), out = probs·V [slices, tq, d]; K, V are [slices, tk, d].
    * With `heads` > 1 Q, K, V and out are [slices/heads, rows, heads·d] instead (the projections' layout).
    */
-  attention(q: Float32Array, k: Float32Array, v: Float32Array, out: Float32Array, probs: Float32Array, slices: number, tq: number, tk: number, d: number, scale: number, causal: number, heads?: number): void;
+  attention(
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    out: Float32Array,
+    probs: Float32Array,
+    slices: number,
+    tq: number,
+    tk: number,
+    d: number,
+    scale: number,
+    causal: number,
+    heads?: number,
+  ): void;
   /** dQ, dK, dV of {@link attention} from its probs and dOut. */
   attentionGrad(
-    q: Float32Array, k: Float32Array, v: Float32Array, probs: Float32Array, dOut: Float32Array, dq: Float32Array, dk: Float32Array, dv: Float32Array,
-    slices: number, tq: number, tk: number, d: number, scale: number, heads?: number,
+    q: Float32Array,
+    k: Float32Array,
+    v: Float32Array,
+    probs: Float32Array,
+    dOut: Float32Array,
+    dq: Float32Array,
+    dk: Float32Array,
+    dv: Float32Array,
+    slices: number,
+    tq: number,
+    tk: number,
+    d: number,
+    scale: number,
+    heads?: number,
   ): void;
   /** dx = dy · step(x) over x.length elements. */
   reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
@@ -77,8 +160,16 @@ export interface NativeAddon {
   tile(x: Float32Array, out: Float32Array, xShape: Int32Array, reps: Int32Array): void;
   /** One tfjs-Adam step in place on w, m, v (w.length elements). */
   adam(
-    w: Float32Array, grad: Float32Array, m: Float32Array, v: Float32Array,
-    learningRate: number, beta1: number, beta2: number, epsilon: number, oneMinusAccBeta1: number, oneMinusAccBeta2: number,
+    w: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    learningRate: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    oneMinusAccBeta1: number,
+    oneMinusAccBeta2: number,
   ): void;
   /** OpenBLAS worker threads (the calling thread counts as one). */
   setThreads(threads: number): void;

@@ -23,8 +23,16 @@ export const NATIVE_BACKEND = 'native';
 
 /** Kernel names the addon implements (everything else is the wasm kernel, shared). */
 export function nativeKernelConfigs(addon: NativeAddon, backendName = NATIVE_BACKEND): KernelConfig[] {
-  return [...matMulKernels(addon, backendName), ...convKernels(addon, backendName), ...trainingKernels(addon, backendName), ...elementwiseKernels(addon, backendName),
-    ...batchNormKernels(addon, backendName), ...gradientKernels(addon, backendName), ...fusedKernels(addon, backendName), tileKernel(addon, backendName)];
+  return [
+    ...matMulKernels(addon, backendName),
+    ...convKernels(addon, backendName),
+    ...trainingKernels(addon, backendName),
+    ...elementwiseKernels(addon, backendName),
+    ...batchNormKernels(addon, backendName),
+    ...gradientKernels(addon, backendName),
+    ...fusedKernels(addon, backendName),
+    tileKernel(addon, backendName),
+  ];
 }
 
 /**

@@ -20,20 +20,38 @@ export const BATCH_NORM_GRAD_KERNEL = 'CostsimNativeFusedBatchNormGrad';
 function perChannel(x: TensorInfo, ...stats: Array<TensorInfo | undefined>): boolean {
   const channels = x.shape[x.shape.length - 1];
   return (
-    x.dtype === 'float32' && x.shape.length >= 1 && x.shape.every((d) => d > 0) &&
+    x.dtype === 'float32' &&
+    x.shape.length >= 1 &&
+    x.shape.every((d) => d > 0) &&
     stats.every((s) => s === undefined || (s.dtype === 'float32' && s.shape.length === 1 && s.shape[0] === channels))
   );
 }
 
 function forward(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
   const backend = args.backend as BackendWasm;
-  const { x, mean, variance, offset, scale } = args.inputs as { x: TensorInfo; mean: TensorInfo; variance: TensorInfo; offset?: TensorInfo; scale?: TensorInfo };
+  const { x, mean, variance, offset, scale } = args.inputs as {
+    x: TensorInfo;
+    mean: TensorInfo;
+    variance: TensorInfo;
+    offset?: TensorInfo;
+    scale?: TensorInfo;
+  };
   const { varianceEpsilon } = args.attrs as unknown as { varianceEpsilon: number };
   if (!perChannel(x, mean, variance, offset, scale)) return wasmKernel('FusedBatchNorm', args);
   const channels = x.shape[x.shape.length - 1] as number;
   const out = backend.makeOutput(x.shape, 'float32');
   const view = (t: TensorInfo | undefined): Float32Array | null => (t ? floats(backend, t) : null);
-  addon.batchNorm(floats(backend, x), floats(backend, mean), floats(backend, variance), view(offset), view(scale), varianceEpsilon, floats(backend, out), tf.util.sizeFromShape(x.shape) / channels, channels);
+  addon.batchNorm(
+    floats(backend, x),
+    floats(backend, mean),
+    floats(backend, variance),
+    view(offset),
+    view(scale),
+    varianceEpsilon,
+    floats(backend, out),
+    tf.util.sizeFromShape(x.shape) / channels,
+    channels,
+  );
   return out;
 }
 
@@ -46,8 +64,19 @@ function backward(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
   const stats = [0, 1, 2, 3].map(() => backend.makeOutput([channels], 'float32'));
   const [dMean, dVariance, dScale, dOffset] = stats.map((t) => floats(backend, t)) as [Float32Array, Float32Array, Float32Array, Float32Array];
   addon.batchNormGrad(
-    floats(backend, x), floats(backend, dy), floats(backend, mean), floats(backend, variance), scale ? floats(backend, scale) : null,
-    varianceEpsilon, tf.util.sizeFromShape(x.shape) / channels, channels, floats(backend, dx), dMean, dVariance, dScale, dOffset,
+    floats(backend, x),
+    floats(backend, dy),
+    floats(backend, mean),
+    floats(backend, variance),
+    scale ? floats(backend, scale) : null,
+    varianceEpsilon,
+    tf.util.sizeFromShape(x.shape) / channels,
+    channels,
+    floats(backend, dx),
+    dMean,
+    dVariance,
+    dScale,
+    dOffset,
   );
   return [dx, ...stats];
 }
@@ -67,7 +96,13 @@ export function registerBatchNormGradient(nativeBackendName: string): void {
     if (!perChannel(x, mean, variance, scale) || dy.dtype !== 'float32') return undefined;
     const inputs: Record<string, Tensor> = { x, dy, mean, variance };
     if (scale) inputs.scale = scale;
-    const [dx, dMean, dVariance, dScale, dOffset] = tf.engine().runKernel(BATCH_NORM_GRAD_KERNEL, inputs, attrs) as Tensor[] as [Tensor, Tensor, Tensor, Tensor, Tensor];
+    const [dx, dMean, dVariance, dScale, dOffset] = tf.engine().runKernel(BATCH_NORM_GRAD_KERNEL, inputs, attrs) as Tensor[] as [
+      Tensor,
+      Tensor,
+      Tensor,
+      Tensor,
+      Tensor,
+    ];
     return { x: () => dx, mean: () => dMean, variance: () => dVariance, scale: () => dScale, offset: () => dOffset };
   });
 }

@@ -26,9 +26,21 @@ const isNhwc = (format: string | undefined): boolean => format === undefined || 
 /** The 15 geometry fields the addon reads, in its order (native/src/kernels.h ConvGeometry). */
 export function convGeometryFields(info: tf.backend_util.Conv2DInfo): Int32Array {
   return Int32Array.from([
-    info.batchSize, info.inHeight, info.inWidth, info.inChannels, info.outHeight, info.outWidth, info.outChannels,
-    info.filterHeight, info.filterWidth, info.strideHeight, info.strideWidth, info.dilationHeight, info.dilationWidth,
-    info.padInfo.top, info.padInfo.left,
+    info.batchSize,
+    info.inHeight,
+    info.inWidth,
+    info.inChannels,
+    info.outHeight,
+    info.outWidth,
+    info.outChannels,
+    info.filterHeight,
+    info.filterWidth,
+    info.strideHeight,
+    info.strideWidth,
+    info.dilationHeight,
+    info.dilationWidth,
+    info.padInfo.top,
+    info.padInfo.left,
   ]);
 }
 
@@ -41,7 +53,12 @@ const empty = (shape: readonly number[]): boolean => shape.some((d) => d === 0);
 
 function conv2d(addon: NativeAddon, kernelName: string, args: KernelArgs): TensorInfo | TensorInfo[] {
   const backend = args.backend as BackendWasm;
-  const { x, filter, bias, preluActivationWeights } = args.inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
+  const { x, filter, bias, preluActivationWeights } = args.inputs as {
+    x: TensorInfo;
+    filter: TensorInfo;
+    bias?: TensorInfo;
+    preluActivationWeights?: TensorInfo;
+  };
   const attrs = args.attrs as unknown as ConvAttrs;
   const activation = NATIVE_ACTIVATIONS[(attrs.activation ?? 'linear') as keyof typeof NATIVE_ACTIVATIONS] as number | undefined;
   const outChannels = filter.shape[3] as number;

@@ -45,7 +45,20 @@ function attention(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
   const { slices, tq, tk, d } = attentionDims(q, k, heads);
   const out = backend.makeOutput(q.shape, 'float32');
   const probs = backend.makeOutput(heads >= 1 ? [q.shape[0] as number, heads, tq, tk] : [...q.shape.slice(0, -1), tk], 'float32');
-  addon.attention(floats(backend, q), floats(backend, k), floats(backend, v), floats(backend, out), floats(backend, probs), slices, tq, tk, d, scale, causal ? 1 : 0, Math.max(heads, 1));
+  addon.attention(
+    floats(backend, q),
+    floats(backend, k),
+    floats(backend, v),
+    floats(backend, out),
+    floats(backend, probs),
+    slices,
+    tq,
+    tk,
+    d,
+    scale,
+    causal ? 1 : 0,
+    Math.max(heads, 1),
+  );
   return [out, probs];
 }
 
@@ -57,8 +70,20 @@ function attentionGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
   const { slices, tq, tk, d } = attentionDims(q, k, heads);
   const [dq, dk, dv] = [q, k, v].map((t) => backend.makeOutput(t.shape, 'float32')) as [TensorInfo, TensorInfo, TensorInfo];
   addon.attentionGrad(
-    floats(backend, q), floats(backend, k), floats(backend, v), floats(backend, probs), floats(backend, dy),
-    floats(backend, dq), floats(backend, dk), floats(backend, dv), slices, tq, tk, d, scale, Math.max(heads, 1),
+    floats(backend, q),
+    floats(backend, k),
+    floats(backend, v),
+    floats(backend, probs),
+    floats(backend, dy),
+    floats(backend, dq),
+    floats(backend, dk),
+    floats(backend, dv),
+    slices,
+    tq,
+    tk,
+    d,
+    scale,
+    Math.max(heads, 1),
   );
   return [dq, dk, dv];
 }
@@ -82,7 +107,18 @@ function layerNorm(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
   const y = backend.makeOutput(x.shape, 'float32');
   const mean = backend.makeOutput([outer], 'float32');
   const rstd = backend.makeOutput([outer], 'float32');
-  addon.layerNorm(floats(backend, x), view(backend, gamma), view(backend, beta), epsilon, rms ? 1 : 0, floats(backend, y), floats(backend, mean), floats(backend, rstd), outer, channels);
+  addon.layerNorm(
+    floats(backend, x),
+    view(backend, gamma),
+    view(backend, beta),
+    epsilon,
+    rms ? 1 : 0,
+    floats(backend, y),
+    floats(backend, mean),
+    floats(backend, rstd),
+    outer,
+    channels,
+  );
   return [y, mean, rstd];
 }
 
@@ -96,8 +132,17 @@ function layerNormGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
   const dGamma = backend.makeOutput([channels], 'float32');
   const dBeta = backend.makeOutput([channels], 'float32');
   addon.layerNormGrad(
-    floats(backend, x), floats(backend, dy), view(backend, gamma), floats(backend, mean), floats(backend, rstd), rms ? 1 : 0, outer, channels,
-    floats(backend, dx), floats(backend, dGamma), floats(backend, dBeta),
+    floats(backend, x),
+    floats(backend, dy),
+    view(backend, gamma),
+    floats(backend, mean),
+    floats(backend, rstd),
+    rms ? 1 : 0,
+    outer,
+    channels,
+    floats(backend, dx),
+    floats(backend, dGamma),
+    floats(backend, dBeta),
   );
   return [dx, dGamma, dBeta];
 }

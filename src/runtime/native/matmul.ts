@@ -80,7 +80,10 @@ function nativeMatMul(addon: NativeAddon, kernelName: string, args: KernelArgs):
   const k = (attrs.transposeA ? a.shape[rankA - 2] : a.shape[rankA - 1]) as number;
   const n = (attrs.transposeB ? b.shape[rankB - 2] : b.shape[rankB - 1]) as number;
   const unsupported =
-    a.dtype !== 'float32' || b.dtype !== 'float32' || activation === undefined || preluActivationWeights !== undefined ||
+    a.dtype !== 'float32' ||
+    b.dtype !== 'float32' ||
+    activation === undefined ||
+    preluActivationWeights !== undefined ||
     (bias !== undefined && (bias.dtype !== 'float32' || bias.shape.length !== 1 || bias.shape[0] !== n)) ||
     m * n * k === 0;
   if (unsupported) return wasmKernel(kernelName, args);

@@ -19,7 +19,10 @@ function tile(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
   const { x } = args.inputs as { x: TensorInfo };
   const reps = (args.attrs as unknown as { reps: number[] }).reps;
   if (x.dtype !== 'float32' || x.shape.some((d) => d === 0) || reps.some((r) => r < 1) || reps.length !== x.shape.length) return wasmKernel('Tile', args);
-  const out = backend.makeOutput(x.shape.map((d, i) => d * (reps[i] as number)), 'float32');
+  const out = backend.makeOutput(
+    x.shape.map((d, i) => d * (reps[i] as number)),
+    'float32',
+  );
   addon.tile(floats(backend, x), floats(backend, out), Int32Array.from(x.shape), Int32Array.from(reps));
   return out;
 }

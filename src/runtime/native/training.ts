@@ -17,11 +17,23 @@ const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b,
 function maxPoolGrad(addon: NativeAddon, args: KernelArgs): TensorInfo | TensorInfo[] {
   const backend = args.backend as BackendWasm;
   const { dy, input } = args.inputs as { dy: TensorInfo; input: TensorInfo };
-  const attrs = args.attrs as unknown as { filterSize: number | [number, number]; strides: number | [number, number]; pad: 'valid' | 'same' | number; dimRoundingMode?: 'floor' | 'round' | 'ceil' };
+  const attrs = args.attrs as unknown as {
+    filterSize: number | [number, number];
+    strides: number | [number, number];
+    pad: 'valid' | 'same' | number;
+    dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  };
   // The addon indexes within one image in int32.
   const imageTooLarge = size(input.shape.slice(1)) >= 2 ** 31;
   if (input.dtype !== 'float32' || dy.dtype !== 'float32' || size(input.shape) === 0 || imageTooLarge) return wasmKernel('MaxPoolGrad', args);
-  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as [number, number, number, number],
+    attrs.filterSize,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+  );
   const out = backend.makeOutput(input.shape, 'float32');
   addon.maxPoolGrad(floats(backend, dy), floats(backend, input), floats(backend, out), convGeometryFields(info));
   return out;

@@ -8,12 +8,7 @@ import { depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig } from './d
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.ts';
 
 /** The kernels costsim adds to wasm, by name. */
-export const WASM_TRAINING_KERNELS = [
-  conv2DBackpropFilterConfig,
-  depthwiseBackpropFilterConfig,
-  depthwiseBackpropInputConfig,
-  unsortedSegmentSumConfig,
-];
+export const WASM_TRAINING_KERNELS = [conv2DBackpropFilterConfig, depthwiseBackpropFilterConfig, depthwiseBackpropInputConfig, unsortedSegmentSumConfig];
 
 /** Register each missing kernel once; kernels wasm already has are left alone. */
 export function registerWasmTrainingKernels(): void {

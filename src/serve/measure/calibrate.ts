@@ -40,11 +40,19 @@ export function fitCalibration(points: MeasuredPoint[]): Calibration[] {
       p.inFit = fitBatches.includes(p.batch);
       p.calibratedDecodeTokensPerSecond = p.predictedDecodeTokensPerSecond * decodeFactor;
     }
-    const err = (ps: MeasuredPoint[], f: number): number => Math.max(1, ...ps.map((p) => factorError(p.measuredDecodeTokensPerSecond / (p.predictedDecodeTokensPerSecond * f))));
+    const err = (ps: MeasuredPoint[], f: number): number =>
+      Math.max(1, ...ps.map((p) => factorError(p.measuredDecodeTokensPerSecond / (p.predictedDecodeTokensPerSecond * f))));
     out.push({
-      backend, decodeFactor, prefillFactor, fitBatches, checkBatches,
+      backend,
+      decodeFactor,
+      prefillFactor,
+      fitBatches,
+      checkBatches,
       rawMaxError: err(mine, 1),
-      outOfSampleMaxError: err(mine.filter((p) => !p.inFit), decodeFactor),
+      outOfSampleMaxError: err(
+        mine.filter((p) => !p.inFit),
+        decodeFactor,
+      ),
       inSampleMaxError: err(fit, decodeFactor),
     });
   }
@@ -58,6 +66,14 @@ export function fitCalibration(points: MeasuredPoint[]): Calibration[] {
  * predicted ÷ factor, the calibrated figure; prefill compute is scaled by the prefill factor.
  * Valid for one device (no links). Factors above 1 (the model was pessimistic) are kept as they are.
  */
-export function calibratedEfficiencies(c: Calibration, layerOverheadSeconds: number): { prefillCompute: number; decodeCompute: number; memoryBandwidth: number; layerOverheadSeconds: number } {
-  return { prefillCompute: c.prefillFactor, decodeCompute: c.decodeFactor, memoryBandwidth: c.decodeFactor, layerOverheadSeconds: layerOverheadSeconds / c.decodeFactor };
+export function calibratedEfficiencies(
+  c: Calibration,
+  layerOverheadSeconds: number,
+): { prefillCompute: number; decodeCompute: number; memoryBandwidth: number; layerOverheadSeconds: number } {
+  return {
+    prefillCompute: c.prefillFactor,
+    decodeCompute: c.decodeFactor,
+    memoryBandwidth: c.decodeFactor,
+    layerOverheadSeconds: layerOverheadSeconds / c.decodeFactor,
+  };
 }

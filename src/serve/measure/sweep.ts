@@ -60,9 +60,23 @@ export interface SweepResult {
 /** The measured decoder's shape as a serving-model shape (fp32, tied embeddings, no biases). */
 export function decoderAsShape(d: DecoderShape, id: string): ModelShape {
   return {
-    id, name: id, layers: d.layers, hiddenSize: d.hidden, heads: d.heads, kvHeads: d.heads, headDim: d.hidden / d.heads,
-    intermediateSize: d.ffn, mlp: 'plain', vocabSize: d.vocab, tiedEmbeddings: true, positionEmbeddings: 0, norm: 'rmsnorm', biases: 'none',
-    maxContextTokens: 1 << 20, source: 'the measured tfjs decoder (src/serve/measure/decoder.ts)', date: 'n/a',
+    id,
+    name: id,
+    layers: d.layers,
+    hiddenSize: d.hidden,
+    heads: d.heads,
+    kvHeads: d.heads,
+    headDim: d.hidden / d.heads,
+    intermediateSize: d.ffn,
+    mlp: 'plain',
+    vocabSize: d.vocab,
+    tiedEmbeddings: true,
+    positionEmbeddings: 0,
+    norm: 'rmsnorm',
+    biases: 'none',
+    maxContextTokens: 1 << 20,
+    source: 'the measured tfjs decoder (src/serve/measure/decoder.ts)',
+    date: 'n/a',
     published: { totalParams: 0, source: 'none: a measurement shape' },
   };
 }
@@ -84,7 +98,11 @@ async function timePoint(d: ReturnType<typeof createDecoder>, batch: number, con
   logits.dispose();
   start = performance.now();
   for (let i = 0; i < steps; i++) {
-    const out = forward(d, next.map((t) => [t]), cache);
+    const out = forward(
+      d,
+      next.map((t) => [t]),
+      cache,
+    );
     disposeCache(cache);
     cache = out.cache;
     const ids = tf.argMax(out.logits, -1);
@@ -118,11 +136,22 @@ export async function measureSweep(shape: DecoderShape, shapeId: string, options
           if (options.maxPrefillTokens !== undefined && batch * context > options.maxPrefillTokens) continue;
           const m = await timePoint(decoder, batch, context, options.steps);
           const e = evaluateBatch(
-            { shape: serveShape, device, count: 1, dtype: 'fp32', kvDtype: 'fp32', workload: { promptTokens: context, outputTokens: options.steps, cacheHitShare: 0 }, target: {}, efficiencies: { prefillCompute: 1, decodeCompute: 1, memoryBandwidth: 1, layerOverheadSeconds: local.layerOverheadSeconds } },
+            {
+              shape: serveShape,
+              device,
+              count: 1,
+              dtype: 'fp32',
+              kvDtype: 'fp32',
+              workload: { promptTokens: context, outputTokens: options.steps, cacheHitShare: 0 },
+              target: {},
+              efficiencies: { prefillCompute: 1, decodeCompute: 1, memoryBandwidth: 1, layerOverheadSeconds: local.layerOverheadSeconds },
+            },
             batch,
           );
           const point: MeasuredPoint = {
-            backend, batch, contextTokens: context,
+            backend,
+            batch,
+            contextTokens: context,
             measuredPrefillTokensPerSecond: m.prefill,
             measuredDecodeTokensPerSecond: m.decode,
             predictedPrefillTokensPerSecond: (batch * context) / (e.prefillSeconds * batch),
@@ -159,7 +188,10 @@ export async function measureLocalServing(instance: Device, backend?: string): P
   if (backend) await initRuntime({ flag: backend });
   const base = localCpuDevice(await measureLocalCpu({ gemmSeconds: 0.5 }), pricingFromInstance(instance), 'local-cpu');
   const gemv = await measureGemvBandwidth();
-  const device: Device = { ...base, memoryBandwidthBytesPerSecond: { value: gemv.bytesPerSecond, source: gemv.method, date: base.memoryBandwidthBytesPerSecond.date } };
+  const device: Device = {
+    ...base,
+    memoryBandwidthBytesPerSecond: { value: gemv.bytesPerSecond, source: gemv.method, date: base.memoryBandwidthBytesPerSecond.date },
+  };
   return { device, layerOverheadSeconds: await measureLayerOverhead() };
 }
 
@@ -183,7 +215,10 @@ async function measureGemvBandwidth(k = 4096, n = 4096, budgetSeconds = 0.5): Pr
   w.dispose();
   x.dispose();
   const bytesPerSecond = (reps * k * n * 4) / s;
-  return { bytesPerSecond, method: `measured: tfjs ${tf.getBackend()} matrix-vector product [1,${k}]×[${k},${n}] fp32 (${(k * n * 4 / 2 ** 20).toFixed(0)} MiB of weights), ${reps} repeats in ${s.toFixed(2)} s` };
+  return {
+    bytesPerSecond,
+    method: `measured: tfjs ${tf.getBackend()} matrix-vector product [1,${k}]×[${k},${n}] fp32 (${((k * n * 4) / 2 ** 20).toFixed(0)} MiB of weights), ${reps} repeats in ${s.toFixed(2)} s`,
+  };
 }
 
 /** Seconds of one decode step of a 1-layer, width-8 decoder: the fixed cost per layer of dispatching its ops. */

@@ -31,7 +31,9 @@ export function redisOptions(target: QueueTarget): RedisOptions {
 /** The error for a Redis that cannot be reached (or went away): what, where, and what a rerun does. */
 export function unreachable(target: QueueTarget, cause: unknown): QueueUnavailableError {
   const why = cause instanceof Error ? ((cause as NodeJS.ErrnoException).code ?? cause.message) : String(cause);
-  return new QueueUnavailableError(`cannot reach the job queue at ${target.url} (${why}): start Redis there or point --queue / COSTSIM_QUEUE at one that runs; a rerun resumes where this one stopped`);
+  return new QueueUnavailableError(
+    `cannot reach the job queue at ${target.url} (${why}): start Redis there or point --queue / COSTSIM_QUEUE at one that runs; a rerun resumes where this one stopped`,
+  );
 }
 
 /**
@@ -39,7 +41,14 @@ export function unreachable(target: QueueTarget, cause: unknown): QueueUnavailab
  * The returned client reconnects a bounded number of times; `onLost` runs if it gives up.
  */
 export async function connectChecked(target: QueueTarget, onLost?: (error: QueueUnavailableError) => void, timeoutMs = 3000): Promise<Redis> {
-  const probe = new Redis({ ...redisOptions(target), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
+  const probe = new Redis({
+    ...redisOptions(target),
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
   let probeError: unknown;
   probe.on('error', (error) => {
     probeError ??= error;

@@ -85,7 +85,16 @@ type StoringRedis = Redis & { costsimStoreOnce?: (...args: string[]) => Promise<
 export async function storeResultOnce(redis: Redis, sweepId: string, stored: StoredResult): Promise<boolean> {
   const client = redis as StoringRedis;
   if (!client.costsimStoreOnce) client.defineCommand('costsimStoreOnce', { numberOfKeys: 2, lua: STORE_ONCE });
-  const added = await (client.costsimStoreOnce as (...args: string[]) => Promise<number>)(keyOf(sweepId, 'done'), keyOf(sweepId, 'results'), stored.key, JSON.stringify(stored.result), stored.worker, String(stored.attempt), String(SWEEP_TTL_SECONDS), String(stored.wallSeconds));
+  const added = await (client.costsimStoreOnce as (...args: string[]) => Promise<number>)(
+    keyOf(sweepId, 'done'),
+    keyOf(sweepId, 'results'),
+    stored.key,
+    JSON.stringify(stored.result),
+    stored.worker,
+    String(stored.attempt),
+    String(SWEEP_TTL_SECONDS),
+    String(stored.wallSeconds),
+  );
   return added === 1;
 }
 
@@ -97,7 +106,16 @@ export async function hasResult(redis: Redis, sweepId: string, key: string): Pro
 function parseEntries(entries: Array<[string, string[]]>): Array<{ id: string; stored: StoredResult }> {
   return entries.map(([id, fields]) => {
     const get = (name: string): string => fields[fields.indexOf(name) + 1] ?? '';
-    return { id, stored: { key: get('key'), result: JSON.parse(get('result')) as unknown, worker: get('worker'), attempt: Number(get('attempt')), wallSeconds: Number(get('wall')) } };
+    return {
+      id,
+      stored: {
+        key: get('key'),
+        result: JSON.parse(get('result')) as unknown,
+        worker: get('worker'),
+        attempt: Number(get('attempt')),
+        wallSeconds: Number(get('wall')),
+      },
+    };
   });
 }
 
@@ -107,6 +125,8 @@ function parseEntries(entries: Array<[string, string[]]>): Array<{ id: string; s
  */
 export async function readResults(redis: Redis, sweepId: string, afterId: string, blockMs: number): Promise<Array<{ id: string; stored: StoredResult }>> {
   const stream = keyOf(sweepId, 'results');
-  const reply = (await (blockMs > 0 ? redis.xread('COUNT', 500, 'BLOCK', blockMs, 'STREAMS', stream, afterId) : redis.xread('COUNT', 500, 'STREAMS', stream, afterId))) as Array<[string, Array<[string, string[]]>]> | null;
+  const reply = (await (blockMs > 0
+    ? redis.xread('COUNT', 500, 'BLOCK', blockMs, 'STREAMS', stream, afterId)
+    : redis.xread('COUNT', 500, 'STREAMS', stream, afterId))) as Array<[string, Array<[string, string[]]>]> | null;
   return reply ? parseEntries(reply[0]?.[1] ?? []) : [];
 }

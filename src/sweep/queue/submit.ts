@@ -47,7 +47,8 @@ export async function runQueueSweep<P, R>(options: SweepOptions<P, R>, queue: Qu
     } else pending.add(point.key);
   }
   for (const key of pending) {
-    for (const dep of byKey.get(key)?.after ?? []) if (!byKey.has(dep)) throw new Error(`runSweep: point "${key}" waits for "${dep}", which is not a point of this sweep`);
+    for (const dep of byKey.get(key)?.after ?? [])
+      if (!byKey.has(dep)) throw new Error(`runSweep: point "${key}" waits for "${dep}", which is not a point of this sweep`);
   }
   if (pending.size === 0 || options.signal?.aborted) {
     summary.aborted = options.signal?.aborted ?? false;
@@ -74,7 +75,8 @@ export async function runQueueSweep<P, R>(options: SweepOptions<P, R>, queue: Qu
   try {
     const workerModule = options.workerModule.startsWith('file:') ? fileURLToPath(options.workerModule) : options.workerModule;
     const moduleRel = relative(PROJECT_ROOT, workerModule).split('\\').join('/');
-    if (moduleRel.startsWith('..')) throw new Error(`runSweep: a queued sweep's worker module must live in the project (${workerModule} is outside ${PROJECT_ROOT})`);
+    if (moduleRel.startsWith('..'))
+      throw new Error(`runSweep: a queued sweep's worker module must live in the project (${workerModule} is outside ${PROJECT_ROOT})`);
     const description: SweepDescription = { version: queue.version ?? costsimVersion(), workerModule: moduleRel, setupArgs: options.setupArgs ?? null };
     const sweepId = sweepIdOf(description);
     await writeDescription(redis, sweepId, description);
@@ -122,11 +124,19 @@ export async function runQueueSweep<P, R>(options: SweepOptions<P, R>, queue: Qu
     });
     events.on('stalled', ({ jobId }) => {
       const key = mine(jobId);
-      if (key && pending.has(key)) options.onEvent?.({ type: 'failed', key, workerIndex: 0, message: 'its worker stopped renewing the job (killed or hung); another worker takes it over', willRetry: true });
+      if (key && pending.has(key))
+        options.onEvent?.({
+          type: 'failed',
+          key,
+          workerIndex: 0,
+          message: 'its worker stopped renewing the job (killed or hung); another worker takes it over',
+          willRetry: true,
+        });
     });
     events.on('waiting', ({ jobId, prev }) => {
       const key = mine(jobId);
-      if (key && pending.has(key) && prev === 'failed') options.onEvent?.({ type: 'failed', key, workerIndex: 0, message: 'its worker process died; retrying', willRetry: true });
+      if (key && pending.has(key) && prev === 'failed')
+        options.onEvent?.({ type: 'failed', key, workerIndex: 0, message: 'its worker process died; retrying', willRetry: true });
     });
     events.on('failed', ({ jobId, failedReason }) => {
       const key = mine(jobId);
@@ -178,7 +188,8 @@ export async function runQueueSweep<P, R>(options: SweepOptions<P, R>, queue: Qu
       });
     }
     if (lostError) throw lostError;
-    if (summary.aborted) for (const key of pending) summary.failed.push({ key, message: 'sweep stopped before this point finished (it stays queued; a rerun collects it)' });
+    if (summary.aborted)
+      for (const key of pending) summary.failed.push({ key, message: 'sweep stopped before this point finished (it stays queued; a rerun collects it)' });
     return summary;
   } finally {
     wake = undefined;

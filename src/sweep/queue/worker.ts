@@ -85,7 +85,8 @@ export async function runQueueWorker(options: QueueWorkerOptions): Promise<void>
     let description = descriptions.get(sweepId);
     if (!description) {
       description = await readDescription(redis, sweepId);
-      if (!description) throw new UnrecoverableError(`sweep ${sweepId} has no description in the queue's Redis (was it deleted?); rerun the submitting command`);
+      if (!description)
+        throw new UnrecoverableError(`sweep ${sweepId} has no description in the queue's Redis (was it deleted?); rerun the submitting command`);
       descriptions.set(sweepId, description);
     }
     const slot = await acquire();

@@ -32,7 +32,7 @@ describe('addition task data', () => {
 });
 
 describe('addition split: no leak through commutativity', () => {
-  it.each([2, 3, 4])('no test problem or its twin b + a is in training at %i digits (the zoo\'s own counts)', (digits) => {
+  it.each([2, 3, 4])("no test problem or its twin b + a is in training at %i digits (the zoo's own counts)", (digits) => {
     const capacity = additionProblemCount(digits);
     // (10^d)(10^d + 1)/2 unordered problems, by hand: 2 digits → 100·101/2 = 5,050.
     expect(capacity).toBe({ 2: 5050, 3: 500500, 4: 50005000 }[digits]);

@@ -54,7 +54,11 @@ describe('countFlops (analytic)', () => {
     m.add(tf.layers.dense({ inputShape: [10], units: 4, useBias: false }));
     const kernel = m.layers[0]!.getWeights()[0]!;
     const values = kernel.arraySync() as number[][];
-    values.forEach((row, i) => row.forEach((_, j) => { if ((i + j) % 2 === 0) row[j] = 0; }));
+    values.forEach((row, i) =>
+      row.forEach((_, j) => {
+        if ((i + j) % 2 === 0) row[j] = 0;
+      }),
+    );
     m.layers[0]!.setWeights([tf.tensor2d(values)]);
     const count = countFlops(m, { batchSize: 3 });
     expect(count.totals.forwardFlops).toBe(2 * 3 * 10 * 4);

@@ -13,24 +13,92 @@ const SMALL = {
 
 describe('kernel FLOP formulas', () => {
   it('matmul: 2·M·N·K, with K recovered from sizes whatever the transposes', () => {
-    expect(kernelFlops({ name: 'BatchMatMul', inputShapes: [[2, 3], [3, 4]], outputShapes: [[2, 4]] }).flops).toBe(2 * 2 * 4 * 3);
+    expect(
+      kernelFlops({
+        name: 'BatchMatMul',
+        inputShapes: [
+          [2, 3],
+          [3, 4],
+        ],
+        outputShapes: [[2, 4]],
+      }).flops,
+    ).toBe(2 * 2 * 4 * 3);
     // aᵀ·b with a = [K=5, M=2]: out [2, 7]
-    expect(kernelFlops({ name: 'BatchMatMul', inputShapes: [[5, 2], [5, 7]], outputShapes: [[2, 7]] }).flops).toBe(2 * 2 * 7 * 5);
+    expect(
+      kernelFlops({
+        name: 'BatchMatMul',
+        inputShapes: [
+          [5, 2],
+          [5, 7],
+        ],
+        outputShapes: [[2, 7]],
+      }).flops,
+    ).toBe(2 * 2 * 7 * 5);
     // batched with a broadcast a: [1, 3, 4] · [6, 4, 2] → [6, 3, 2]
-    expect(kernelFlops({ name: 'BatchMatMul', inputShapes: [[1, 3, 4], [6, 4, 2]], outputShapes: [[6, 3, 2]] }).flops).toBe(2 * 6 * 3 * 2 * 4);
+    expect(
+      kernelFlops({
+        name: 'BatchMatMul',
+        inputShapes: [
+          [1, 3, 4],
+          [6, 4, 2],
+        ],
+        outputShapes: [[6, 3, 2]],
+      }).flops,
+    ).toBe(2 * 6 * 3 * 2 * 4);
   });
 
   it('conv2d and its two gradients each cost 2·N·Ho·Wo·Co·kh·kw·Ci', () => {
     const forward = 2 * 2 * 8 * 8 * 5 * 3 * 3 * 4;
-    expect(kernelFlops({ name: 'Conv2D', inputShapes: [[2, 8, 8, 4], [3, 3, 4, 5]], outputShapes: [[2, 8, 8, 5]] }).flops).toBe(forward);
-    expect(kernelFlops({ name: 'Conv2DBackpropInput', inputShapes: [[2, 8, 8, 5], [3, 3, 4, 5]], outputShapes: [[2, 8, 8, 4]] }).flops).toBe(forward);
-    expect(kernelFlops({ name: 'Conv2DBackpropFilter', inputShapes: [[2, 8, 8, 4], [2, 8, 8, 5]], outputShapes: [[3, 3, 4, 5]] }).flops).toBe(forward);
+    expect(
+      kernelFlops({
+        name: 'Conv2D',
+        inputShapes: [
+          [2, 8, 8, 4],
+          [3, 3, 4, 5],
+        ],
+        outputShapes: [[2, 8, 8, 5]],
+      }).flops,
+    ).toBe(forward);
+    expect(
+      kernelFlops({
+        name: 'Conv2DBackpropInput',
+        inputShapes: [
+          [2, 8, 8, 5],
+          [3, 3, 4, 5],
+        ],
+        outputShapes: [[2, 8, 8, 4]],
+      }).flops,
+    ).toBe(forward);
+    expect(
+      kernelFlops({
+        name: 'Conv2DBackpropFilter',
+        inputShapes: [
+          [2, 8, 8, 4],
+          [2, 8, 8, 5],
+        ],
+        outputShapes: [[3, 3, 4, 5]],
+      }).flops,
+    ).toBe(forward);
   });
 
   it('skips op wrappers (names ending in __op) so nothing is counted twice', () => {
     const counted = countKernels([
-      { name: 'matMul__op', inputShapes: [[2, 3], [3, 4]], outputShapes: [[2, 4]] },
-      { name: 'BatchMatMul', inputShapes: [[2, 3], [3, 4]], outputShapes: [[2, 4]] },
+      {
+        name: 'matMul__op',
+        inputShapes: [
+          [2, 3],
+          [3, 4],
+        ],
+        outputShapes: [[2, 4]],
+      },
+      {
+        name: 'BatchMatMul',
+        inputShapes: [
+          [2, 3],
+          [3, 4],
+        ],
+        outputShapes: [[2, 4]],
+      },
       { name: 'Reshape', inputShapes: [[2, 4]], outputShapes: [[8]] },
     ]);
     expect(counted.matmulConvFlops).toBe(48);

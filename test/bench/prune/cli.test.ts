@@ -30,15 +30,60 @@ describe('costsim prune', () => {
 
   it('runs a tiny study in worker processes, prints one JSON object, and a rerun reuses the store', async () => {
     const store = join(mkdtempSync(join(tmpdir(), 'prune-cli-')), 'records.jsonl');
-    const args = ['prune', '--model', 'cnn', '--opt', 'filters1=2', '--opt', 'filters2=4', '--opt', 'dense=8', '--data-limit', '200', '--dense-steps', '2', '--steps', '2',
-      '--sparsity', '0,0.5', '--mode', 'unstructured,structured', '--latency-rounds', '6', '--latency-ms', '5', '--latency-batch', '8', '--batch-size', '8',
-      '--store', store, '--backend', 'wasm', '--workers', '2', '--volume', '1000', '--accuracy-floor', '0.99', '--json'];
+    const args = [
+      'prune',
+      '--model',
+      'cnn',
+      '--opt',
+      'filters1=2',
+      '--opt',
+      'filters2=4',
+      '--opt',
+      'dense=8',
+      '--data-limit',
+      '200',
+      '--dense-steps',
+      '2',
+      '--steps',
+      '2',
+      '--sparsity',
+      '0,0.5',
+      '--mode',
+      'unstructured,structured',
+      '--latency-rounds',
+      '6',
+      '--latency-ms',
+      '5',
+      '--latency-batch',
+      '8',
+      '--batch-size',
+      '8',
+      '--store',
+      store,
+      '--backend',
+      'wasm',
+      '--workers',
+      '2',
+      '--volume',
+      '1000',
+      '--accuracy-floor',
+      '0.99',
+      '--json',
+    ];
     const first = context();
     expect(await main(args, first)).toBe(0);
     expect(first.stdout).toHaveLength(1);
-    const out = JSON.parse(first.stdout[0] as string) as { levels: Array<Record<string, unknown> & { flops: Record<string, number>; latencyMs: Record<string, number>; payoff: Record<string, unknown> }>; failed: unknown[] };
+    const out = JSON.parse(first.stdout[0] as string) as {
+      levels: Array<Record<string, unknown> & { flops: Record<string, number>; latencyMs: Record<string, number>; payoff: Record<string, unknown> }>;
+      failed: unknown[];
+    };
     expect(out.failed).toEqual([]);
-    expect(out.levels.map((l) => [l.mode, l.sparsity])).toEqual([['unstructured', 0], ['unstructured', 0.5], ['structured', 0], ['structured', 0.5]]);
+    expect(out.levels.map((l) => [l.mode, l.sparsity])).toEqual([
+      ['unstructured', 0],
+      ['unstructured', 0.5],
+      ['structured', 0],
+      ['structured', 0.5],
+    ]);
     for (const level of out.levels) {
       expect(typeof level.realisedSparsity).toBe('number');
       expect(typeof level.testAccuracy).toBe('number');

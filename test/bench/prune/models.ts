@@ -34,7 +34,10 @@ export function tinyMlp(seed = 1): LayersModel {
 export function randomInput(shape: number[], seed = 3): Tensor {
   const rng = createRng(seed);
   const n = shape.reduce((a, b) => a * b, 1);
-  return tf.tensor(Float32Array.from({ length: n }, () => rng.normal()), shape);
+  return tf.tensor(
+    Float32Array.from({ length: n }, () => rng.normal()),
+    shape,
+  );
 }
 
 /** Randomise BatchNorm moving statistics so tests see non-trivial normalisation. */
@@ -42,6 +45,13 @@ export function randomiseBatchNormStats(model: LayersModel, seed = 5): void {
   const rng = createRng(seed);
   for (const layer of model.layers) {
     if (layer.getClassName() !== 'BatchNormalization') continue;
-    layer.setWeights(layer.getWeights().map((w, i) => tf.tensor(Float32Array.from({ length: w.size }, () => (i === 3 ? 0.5 + rng.next() : rng.normal())), w.shape)));
+    layer.setWeights(
+      layer.getWeights().map((w, i) =>
+        tf.tensor(
+          Float32Array.from({ length: w.size }, () => (i === 3 ? 0.5 + rng.next() : rng.normal())),
+          w.shape,
+        ),
+      ),
+    );
   }
 }

@@ -25,7 +25,9 @@ describe('prune flags', () => {
 
   it('refuses a latency round count that can never reach significance, saying how many are needed', () => {
     // 5 rounds all agreeing: sign-test p = 2/2^5 = 0.0625 ≥ 0.05, so no verdict is ever possible.
-    expect(() => parsePruneFlags({ latencyRounds: '5' }, '/tmp')).toThrow(/--latency-rounds: 5 rounds can never show a latency difference.*0\.0625.*6 or more rounds/);
+    expect(() => parsePruneFlags({ latencyRounds: '5' }, '/tmp')).toThrow(
+      /--latency-rounds: 5 rounds can never show a latency difference.*0\.0625.*6 or more rounds/,
+    );
     expect(parsePruneFlags({ latencyRounds: '6' }, '/tmp').latencyRounds).toBe(6);
   });
 

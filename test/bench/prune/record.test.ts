@@ -4,21 +4,67 @@ import type { PruneMeasurement } from '../../../src/bench/prune/experiment.ts';
 import type { PrunePointParams } from '../../../src/bench/prune/plan.ts';
 import { findDevice } from '../../../src/devices/catalog.ts';
 
-const cmp = { batchSize: 256, denseMsPerSample: 1, prunedMsPerSample: 1, ratio: 1, ratioRange: [1, 1], ratios: [1], rounds: 1, callsPerRound: 1, verdict: 'no measurable difference' };
+const cmp = {
+  batchSize: 256,
+  denseMsPerSample: 1,
+  prunedMsPerSample: 1,
+  ratio: 1,
+  ratioRange: [1, 1],
+  ratios: [1],
+  rounds: 1,
+  callsPerRound: 1,
+  verdict: 'no measurable difference',
+};
 function measurement(testAccuracy: number): PruneMeasurement {
   return {
-    targetSparsity: 0.5, realisedSparsity: 0.5, layers: [], testAccuracy, denseTestAccuracy: 0.9, params: 100, nonZeroParams: 50, denseParams: 100,
-    flops: { dense: 1000, effective: 500, denseParent: 1000 }, modelBytes: { float32: 400, gzip: 300, denseFloat32: 400, denseGzip: 350 },
-    latency: { batch1: cmp, batchLarge: cmp }, trainStep: { prunedSeconds: 0.1, denseSeconds: 0.1, ratio: 1 },
+    targetSparsity: 0.5,
+    realisedSparsity: 0.5,
+    layers: [],
+    testAccuracy,
+    denseTestAccuracy: 0.9,
+    params: 100,
+    nonZeroParams: 50,
+    denseParams: 100,
+    flops: { dense: 1000, effective: 500, denseParent: 1000 },
+    modelBytes: { float32: 400, gzip: 300, denseFloat32: 400, denseGzip: 350 },
+    latency: { batch1: cmp, batchLarge: cmp },
+    trainStep: { prunedSeconds: 0.1, denseSeconds: 0.1, ratio: 1 },
     trainStepFlops: { analytic: 3e9, traced: 2e9, peakBytes: 1 },
     fineTune: { steps: 10, wallSeconds: 4, stepSeconds: 0.4, maskUpdates: 1 },
   } as unknown as PruneMeasurement;
 }
-const params = { kind: 'prune', denseKey: 'd', spec: { model: 'mlp', modelOptions: {}, seed: 0, checkpointPath: '/x', batchSize: 64, method: 'magnitude', scope: 'layer', schedule: 'constant', fineTuneSteps: 10, latencyBatchSize: 256, latencyRounds: 1, learningRate: 1e-3 } } as unknown as PrunePointParams;
-const env = { backend: 'wasm', backendReason: 't', node: '20', tfjs: '4.22.0', cpuModel: 'x', cpuCores: 2, platform: 'linux-x64', deviceId: 'aws-c6a.large', costsimVersion: '0.1.0' };
+const params = {
+  kind: 'prune',
+  denseKey: 'd',
+  spec: {
+    model: 'mlp',
+    modelOptions: {},
+    seed: 0,
+    checkpointPath: '/x',
+    batchSize: 64,
+    method: 'magnitude',
+    scope: 'layer',
+    schedule: 'constant',
+    fineTuneSteps: 10,
+    latencyBatchSize: 256,
+    latencyRounds: 1,
+    learningRate: 1e-3,
+  },
+} as unknown as PrunePointParams;
+const env = {
+  backend: 'wasm',
+  backendReason: 't',
+  node: '20',
+  tfjs: '4.22.0',
+  cpuModel: 'x',
+  cpuCores: 2,
+  platform: 'linux-x64',
+  deviceId: 'aws-c6a.large',
+  costsimVersion: '0.1.0',
+};
 
 describe('pruneRecord labels', () => {
-  it('reachedTarget is whether the pruned model kept its dense parent\'s accuracy', () => {
+  it("reachedTarget is whether the pruned model kept its dense parent's accuracy", () => {
     const device = findDevice('aws-c6a.large')!;
     const kept = pruneRecord({ key: 'k', params }, measurement(0.91), env, device, 100);
     const lost = pruneRecord({ key: 'k', params }, measurement(0.85), env, device, 100);

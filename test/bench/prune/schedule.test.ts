@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { constant, finalSparsity, lastMaskUpdateStep, polynomialDecay, shouldUpdateMask, sparsityAt, validateSchedule } from '../../../src/bench/prune/schedule.ts';
+import {
+  constant,
+  finalSparsity,
+  lastMaskUpdateStep,
+  polynomialDecay,
+  shouldUpdateMask,
+  sparsityAt,
+  validateSchedule,
+} from '../../../src/bench/prune/schedule.ts';
 import { UsageError } from '../../../src/errors.ts';
 import { scheduleFor } from '../../../src/bench/prune/plan.ts';
 

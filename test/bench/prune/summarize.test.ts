@@ -5,13 +5,36 @@ import type { PruneRecord } from '../../../src/bench/prune/record.ts';
 /** A record with only the fields the summary reads. */
 function record(o: { accuracy: number; denseMs: number; ratios: number[]; wallSeconds: number; effective: number }): PruneRecord {
   const ratio = [...o.ratios].sort((a, b) => a - b)[o.ratios.length >> 1] as number;
-  const cmp = { batchSize: 256, denseMsPerSample: o.denseMs, prunedMsPerSample: o.denseMs * ratio, ratio, ratioRange: [0, 0] as [number, number], ratios: o.ratios, rounds: o.ratios.length, callsPerRound: 1, verdict: 'no measurable difference' as const };
+  const cmp = {
+    batchSize: 256,
+    denseMsPerSample: o.denseMs,
+    prunedMsPerSample: o.denseMs * ratio,
+    ratio,
+    ratioRange: [0, 0] as [number, number],
+    ratios: o.ratios,
+    rounds: o.ratios.length,
+    callsPerRound: 1,
+    verdict: 'no measurable difference' as const,
+  };
   return {
     prune: {
-      targetSparsity: 0.5, realisedSparsity: 0.5, layers: [], testAccuracy: o.accuracy, denseTestAccuracy: 0.98, params: 100, nonZeroParams: 50, denseParams: 100,
-      flops: { dense: 1000, effective: o.effective, denseParent: 1000 }, modelBytes: { float32: 400, gzip: 300, denseFloat32: 400, denseGzip: 350 },
-      latency: { batch1: cmp, batchLarge: cmp }, trainStep: { prunedSeconds: 0.1, denseSeconds: 0.1, ratio: 1 }, trainStepFlops: { analytic: 1, traced: 1, peakBytes: 1 },
-      fineTune: { steps: 10, wallSeconds: o.wallSeconds, stepSeconds: o.wallSeconds / 10, maskUpdates: 1 }, method: 'magnitude', scope: 'layer', denseKey: 'd',
+      targetSparsity: 0.5,
+      realisedSparsity: 0.5,
+      layers: [],
+      testAccuracy: o.accuracy,
+      denseTestAccuracy: 0.98,
+      params: 100,
+      nonZeroParams: 50,
+      denseParams: 100,
+      flops: { dense: 1000, effective: o.effective, denseParent: 1000 },
+      modelBytes: { float32: 400, gzip: 300, denseFloat32: 400, denseGzip: 350 },
+      latency: { batch1: cmp, batchLarge: cmp },
+      trainStep: { prunedSeconds: 0.1, denseSeconds: 0.1, ratio: 1 },
+      trainStepFlops: { analytic: 1, traced: 1, peakBytes: 1 },
+      fineTune: { steps: 10, wallSeconds: o.wallSeconds, stepSeconds: o.wallSeconds / 10, maskUpdates: 1 },
+      method: 'magnitude',
+      scope: 'layer',
+      denseKey: 'd',
     },
   } as unknown as PruneRecord;
 }
@@ -23,7 +46,14 @@ describe('summarizeStudy', () => {
       ['b', record({ accuracy: 0.9, denseMs: 3, ratios: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5], wallSeconds: 36, effective: 1000 })],
     ]);
     const device = { id: 'd', usdPerHour: 3.6, priceSource: 'test' };
-    const { levels } = summarizeStudy([{ method: 'magnitude', sparsity: 0.5, key: 'a' }, { method: 'structured', sparsity: 0.5, key: 'b' }], records, { requestsPerMonth: 1000, device, accuracyFloor: 0.95 });
+    const { levels } = summarizeStudy(
+      [
+        { method: 'magnitude', sparsity: 0.5, key: 'a' },
+        { method: 'structured', sparsity: 0.5, key: 'b' },
+      ],
+      records,
+      { requestsPerMonth: 1000, device, accuracyFloor: 0.95 },
+    );
     const [u, s] = levels as [(typeof levels)[number], (typeof levels)[number]];
     // Pooled dense latency: (1 + 3) / 2 = 2 ms → $0.001/s × 0.002 s × 1000 requests = $0.002 per month, on both rows.
     expect(u.payoff.monthlyCostUsd.dense).toBeCloseTo(0.002, 12);

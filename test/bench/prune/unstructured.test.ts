@@ -22,12 +22,24 @@ function fineTune(model: LayersModel, steps: number, afterUpdate: (step: number)
 describe('unstructured magnitude pruning', () => {
   it('prunes kernels only, to the target within one weight per layer', () => {
     const model = tinyCnn(3);
-    const biasBefore = model.layers.map((l) => l.getWeights().slice(1).map((w) => Array.from(w.dataSync())));
+    const biasBefore = model.layers.map((l) =>
+      l
+        .getWeights()
+        .slice(1)
+        .map((w) => Array.from(w.dataSync())),
+    );
     const pruner = createPruner(unstructuredPolicy(model, { criterion: 'magnitude', scope: 'layer' }), constant(0.7));
     pruner.start();
     for (const layer of measureSparsity(model).layers) expect(Math.abs(layer.zeros - 0.7 * layer.size)).toBeLessThanOrEqual(1);
     // Biases and BatchNorm parameters untouched.
-    expect(model.layers.map((l) => l.getWeights().slice(1).map((w) => Array.from(w.dataSync())))).toEqual(biasBefore);
+    expect(
+      model.layers.map((l) =>
+        l
+          .getWeights()
+          .slice(1)
+          .map((w) => Array.from(w.dataSync())),
+      ),
+    ).toEqual(biasBefore);
   });
 
   it('keeps pruned weights exactly zero through fine-tuning steps', () => {

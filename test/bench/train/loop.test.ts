@@ -19,11 +19,13 @@ function snapshot(model: tf.LayersModel): Float32Array[] {
 function relativeDistance(a: Float32Array[], b: Float32Array[]): number {
   let diff = 0;
   let norm = 0;
-  a.forEach((t, i) => t.forEach((x, j) => {
-    const y = (b[i] as Float32Array)[j] as number;
-    diff += (x - y) ** 2;
-    norm += y ** 2;
-  }));
+  a.forEach((t, i) =>
+    t.forEach((x, j) => {
+      const y = (b[i] as Float32Array)[j] as number;
+      diff += (x - y) ** 2;
+      norm += y ** 2;
+    }),
+  );
   return Math.sqrt(diff / norm);
 }
 
@@ -74,7 +76,7 @@ describe('gradient accumulation', () => {
   it('peak memory falls as k rises at a fixed number of samples per step (activations dominate)', async () => {
     const model = createZooModel('mlp', mnist, { width: 64, seed: 2 });
     const points = await measureAccumulation({ model, task: mnist, samplesPerStep: 512, ks: [1, 4], timedSteps: 1, rng: createRng(3) });
-    const [one, four] = points as [typeof points[0], typeof points[0]];
+    const [one, four] = points as [(typeof points)[0], (typeof points)[0]];
     expect(one.microBatchSize).toBe(512);
     expect(four.microBatchSize).toBe(128);
     // With k = 4 the inputs of 384 samples (784 floats × 4 bytes each) are never live at once; the extra
@@ -97,7 +99,17 @@ describe('training loop', () => {
     const model = createZooModel('mlp', mnist, { width: 16, seed: 2 });
     const optimizer = tf.train.sgd(0.1);
     const updates: number[] = [];
-    const result = await trainSteps({ model, task: mnist, optimizer, batchSize: 4, accumulationSteps: 2, steps: 10, rng: createRng(1), onAfterUpdate: (s) => updates.push(s), stopWhen: (s) => s === 4 });
+    const result = await trainSteps({
+      model,
+      task: mnist,
+      optimizer,
+      batchSize: 4,
+      accumulationSteps: 2,
+      steps: 10,
+      rng: createRng(1),
+      onAfterUpdate: (s) => updates.push(s),
+      stopWhen: (s) => s === 4,
+    });
     expect(updates).toEqual([1, 2, 3, 4]);
     expect(result.steps).toBe(4);
     expect(result.samples).toBe(4 * 8);

@@ -18,7 +18,20 @@ describe('model zoo', () => {
     task.dispose();
     const { model: cnn, task: images } = buildZooModel('cnn', { seed: 0, dataLimit: 100 });
     expect(images.inputShape).toEqual([28, 28, 1]);
-    expect(cnn.layers.map((l) => l.getClassName())).toEqual(['InputLayer', 'Conv2D', 'BatchNormalization', 'Activation', 'MaxPooling2D', 'Conv2D', 'BatchNormalization', 'Activation', 'MaxPooling2D', 'Flatten', 'Dense', 'Dense']);
+    expect(cnn.layers.map((l) => l.getClassName())).toEqual([
+      'InputLayer',
+      'Conv2D',
+      'BatchNormalization',
+      'Activation',
+      'MaxPooling2D',
+      'Conv2D',
+      'BatchNormalization',
+      'Activation',
+      'MaxPooling2D',
+      'Flatten',
+      'Dense',
+      'Dense',
+    ]);
     // conv 3·3·1·32 + BN 4·32 + conv 3·3·32·64 + BN 4·64 + fc (7·7·64)·64 + 64 + 64·10 + 10
     expect(cnn.countParams()).toBe(288 + 128 + 18_432 + 256 + 3136 * 64 + 64 + 650);
     images.dispose();
@@ -37,10 +50,12 @@ describe('model zoo', () => {
   it('the transformer survives serialization (custom layers registered by class name) and predicts the same', async () => {
     const { model, task } = buildZooModel('transformer', { seed: 1, dModel: 16, heads: 2, layers: 1, digits: 2, dataLimit: 100 });
     const artifacts = await new Promise<tf.io.ModelArtifacts>((resolve) => {
-      void model.save(tf.io.withSaveHandler(async (a) => {
-        resolve(a);
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }));
+      void model.save(
+        tf.io.withSaveHandler(async (a) => {
+          resolve(a);
+          return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+        }),
+      );
     });
     const restored = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
     const x = tf.slice(task.test.x, 0, 4);
@@ -53,7 +68,11 @@ describe('model zoo', () => {
 
   it('causal mask: a position never sees a later one', async () => {
     const mask = (await causalMask(3).array()) as number[][];
-    expect(mask).toEqual([[0, -1e9, -1e9], [0, 0, -1e9], [0, 0, 0]]);
+    expect(mask).toEqual([
+      [0, -1e9, -1e9],
+      [0, 0, -1e9],
+      [0, 0, 0],
+    ]);
   });
 
   it('options: defaults filled, unknown or bad options are usage errors naming the option', () => {

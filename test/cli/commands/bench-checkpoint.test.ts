@@ -14,7 +14,34 @@ function capture(cwd: string): CliContext & { stdout: string[]; stderr: string[]
 describe('costsim bench --checkpoint', () => {
   it('transformer --checkpoint --json: lower peak memory and a longer step than plain training, equal gradients, the recompute=full prediction beside them', async () => {
     const ctx = capture(mkdtempSync(join(tmpdir(), 'costsim-ckpt-')));
-    const code = await main(['bench', '--model', 'transformer', '--checkpoint', '--opt', 'dModel=32', '--opt', 'heads=2', '--opt', 'layers=4', '--opt', 'digits=3', '--opt', 'dataLimit=300', '--batch', '64', '--steps', '2', '--runs', '1', '--backend', 'wasm', '--json'], ctx);
+    const code = await main(
+      [
+        'bench',
+        '--model',
+        'transformer',
+        '--checkpoint',
+        '--opt',
+        'dModel=32',
+        '--opt',
+        'heads=2',
+        '--opt',
+        'layers=4',
+        '--opt',
+        'digits=3',
+        '--opt',
+        'dataLimit=300',
+        '--batch',
+        '64',
+        '--steps',
+        '2',
+        '--runs',
+        '1',
+        '--backend',
+        'wasm',
+        '--json',
+      ],
+      ctx,
+    );
     expect(ctx.stderr.join('\n')).not.toMatch(/error/i);
     expect(code).toBe(0);
     const record = JSON.parse(ctx.stdout.join('\n'));

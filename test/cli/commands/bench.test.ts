@@ -18,7 +18,31 @@ describe('costsim bench', () => {
   it('--json prints exactly one BenchRecord with the figures the issue names, and appends it to the store', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'costsim-cli-bench-'));
     const ctx = capture(dir);
-    const code = await main(['bench', '--model', 'mlp', '--steps', '2', '--batch', '8', '--accum', '2', '--opt', 'width=16', '--opt', 'dataLimit=300', '--backend', 'wasm', '--seed', '4', '--runs', '3', '--json'], ctx);
+    const code = await main(
+      [
+        'bench',
+        '--model',
+        'mlp',
+        '--steps',
+        '2',
+        '--batch',
+        '8',
+        '--accum',
+        '2',
+        '--opt',
+        'width=16',
+        '--opt',
+        'dataLimit=300',
+        '--backend',
+        'wasm',
+        '--seed',
+        '4',
+        '--runs',
+        '3',
+        '--json',
+      ],
+      ctx,
+    );
     expect(ctx.stderr.join('\n')).not.toMatch(/error/i);
     expect(code).toBe(0);
     expect(ctx.stdout).toHaveLength(1);
@@ -43,7 +67,9 @@ describe('costsim bench', () => {
     expect(record.metrics.wallSeconds).toBe(seconds[1]);
     expect(record.metrics.wallSecondsCi95).toBeNull();
     expect(record.provenance['metrics.wallSecondsCi95'].source).toMatch(/no interval: 1 kept run/);
-    expect(record.provenance['metrics.wallSeconds'].source).toMatch(/mean of 1 run after dropping the fastest and the slowest of 3.*first touch of the data set.*each run reads them again/);
+    expect(record.provenance['metrics.wallSeconds'].source).toMatch(
+      /mean of 1 run after dropping the fastest and the slowest of 3.*first touch of the data set.*each run reads them again/,
+    );
     expect(record.metrics.reachedTarget).toBe(false); // no target was set
     expect(record.evaluations.at(-1)).toEqual({ step: 2, validationAccuracy: record.metrics.validationAccuracy, testAccuracy: record.metrics.testAccuracy });
     expect(record.environment.codeVersion).toMatch(/^0\.1\.0\+[0-9a-f]{12}$/);
@@ -51,10 +77,33 @@ describe('costsim bench', () => {
 
   it('--accum-sweep --json measures peak memory and time for each k at a fixed number of samples per step', async () => {
     const ctx = capture();
-    const code = await main(['bench', '--model', 'mlp', '--opt', 'width=32', '--opt', 'dataLimit=600', '--batch', '256', '--accum-sweep', '1,4', '--steps', '1', '--backend', 'wasm', '--json'], ctx);
+    const code = await main(
+      [
+        'bench',
+        '--model',
+        'mlp',
+        '--opt',
+        'width=32',
+        '--opt',
+        'dataLimit=600',
+        '--batch',
+        '256',
+        '--accum-sweep',
+        '1,4',
+        '--steps',
+        '1',
+        '--backend',
+        'wasm',
+        '--json',
+      ],
+      ctx,
+    );
     expect(code).toBe(0);
     const out = JSON.parse(ctx.stdout[0] as string);
-    expect(out.points.map((p: { accumulationSteps: number; microBatchSize: number }) => [p.accumulationSteps, p.microBatchSize])).toEqual([[1, 256], [4, 64]]);
+    expect(out.points.map((p: { accumulationSteps: number; microBatchSize: number }) => [p.accumulationSteps, p.microBatchSize])).toEqual([
+      [1, 256],
+      [4, 64],
+    ]);
     // k = 4 never holds the inputs of 192 samples (784 floats × 4 bytes) at once.
     expect(out.points[0].peakBytes - out.points[1].peakBytes).toBeGreaterThan(192 * 784 * 4 * 0.5);
   });

@@ -23,7 +23,9 @@ const names = ['A', 'B', 'C'];
 
 function scenarioText(extra = ''): string {
   const obs = costs.flatMap((c, t) =>
-    logitNash({ quality, marginalCostUsd: c, mu: 0.3, outsideQuality: 0 }).map((e, j) => `  - { period: ${t}, provider: ${names[j]}, priceUsd: ${e.price}, share: ${e.consumerShare}, source: "Nash prices of a known market (test)" }`),
+    logitNash({ quality, marginalCostUsd: c, mu: 0.3, outsideQuality: 0 }).map(
+      (e, j) => `  - { period: ${t}, provider: ${names[j]}, priceUsd: ${e.price}, share: ${e.consumerShare}, source: "Nash prices of a known market (test)" }`,
+    ),
   );
   return [
     '# a test market',
@@ -68,16 +70,42 @@ describe('costsim calibrate', () => {
     expect(text).toMatch(/# calibrated/);
     const s = parseScenario(text, 'calibrated.yaml');
     expect(s.calibrated?.provenance).toBe('calibrated');
-    expect(s.calibrated?.values.map((v) => v.path)).toEqual(['demand.mu', 'providers[0].quality', 'providers[0].marginalCost', 'providers[1].quality', 'providers[1].marginalCost', 'providers[2].quality', 'providers[2].marginalCost']);
+    expect(s.calibrated?.values.map((v) => v.path)).toEqual([
+      'demand.mu',
+      'providers[0].quality',
+      'providers[0].marginalCost',
+      'providers[1].quality',
+      'providers[1].marginalCost',
+      'providers[2].quality',
+      'providers[2].marginalCost',
+    ]);
     const d = s.market!.demand;
     expect(d.type === 'logit' && Math.abs((d.mu as number) - 0.3)).toBeLessThan(1e-9);
     expect(s.market!.providers[1]!.quality as number).toBeCloseTo(2.3, 9);
   });
 
   for (const [what, extra, edit, message] of [
-    ['an unknown provider', '', (t: string) => t.replace('provider: C', 'provider: Z'), /observations\[2\]\.provider \(line 10\): unknown provider "Z" \(allowed: A, B, C\)/],
-    ['shares summing to 1 or more', '', (t: string) => t.replace(/(period: 0, provider: A, priceUsd: [^,]+, share: )[^,]+/, '$10.95'), /observations\[0\]\.share \(line 8\): the shares observed in period 0 sum to .* must sum to less than 1/],
-    ['a nest member missing in a period', '', (t: string) => t.replace('outsideQuality: 0 }', 'outsideQuality: 0, nestedLogit: { sigma: 0.5, nests: { closed: [A, B] } } }').replace(/ {2}- \{ period: 1, provider: B[^\n]*\n/, ''), /nested logit: "B" \(nest "closed"\) has no observation in period 1/],
+    [
+      'an unknown provider',
+      '',
+      (t: string) => t.replace('provider: C', 'provider: Z'),
+      /observations\[2\]\.provider \(line 10\): unknown provider "Z" \(allowed: A, B, C\)/,
+    ],
+    [
+      'shares summing to 1 or more',
+      '',
+      (t: string) => t.replace(/(period: 0, provider: A, priceUsd: [^,]+, share: )[^,]+/, '$10.95'),
+      /observations\[0\]\.share \(line 8\): the shares observed in period 0 sum to .* must sum to less than 1/,
+    ],
+    [
+      'a nest member missing in a period',
+      '',
+      (t: string) =>
+        t
+          .replace('outsideQuality: 0 }', 'outsideQuality: 0, nestedLogit: { sigma: 0.5, nests: { closed: [A, B] } } }')
+          .replace(/ {2}- \{ period: 1, provider: B[^\n]*\n/, ''),
+      /nested logit: "B" \(nest "closed"\) has no observation in period 1/,
+    ],
   ] as const)
     it(`refuses ${what} with file, path and line (exit 2)`, async () => {
       const ctx = capture();

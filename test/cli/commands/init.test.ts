@@ -62,7 +62,9 @@ describe('costsim init', () => {
     const ctx = capture(dir);
     expect(await main(['init', 'demo'], ctx)).toBe(0);
     const run = capture(dir);
-    expect(await main(['run', 'demo.yaml', '--workers', '1', '--set', 'monteCarlo.runs=2', '--set', 'periods=8', '--json'], run), run.stderr.join('\n')).toBe(0);
+    expect(await main(['run', 'demo.yaml', '--workers', '1', '--set', 'monteCarlo.runs=2', '--set', 'periods=8', '--json'], run), run.stderr.join('\n')).toBe(
+      0,
+    );
     // stdout holds the one JSON object; progress went to stderr, a line per phase (no terminal here).
     expect(run.stdout).toHaveLength(1);
     const out = JSON.parse(run.stdout[0] as string) as { dir: string; charts: Array<{ id: string }> };

@@ -110,9 +110,11 @@ describe('costsim plan', () => {
     }
   });
 
-  it('local-cpu is measured now and priced as the named instance; its capacity is this machine\'s memory', async () => {
+  it("local-cpu is measured now and priced as the named instance; its capacity is this machine's memory", async () => {
     const ctx = capture();
-    expect(await main(['plan', '--model', 'mlp:width=32,batch=16', '--device', 'local-cpu', '--local-price', 'aws-c6a.large', '--backend', 'wasm', '--json'], ctx)).toBe(0);
+    expect(
+      await main(['plan', '--model', 'mlp:width=32,batch=16', '--device', 'local-cpu', '--local-price', 'aws-c6a.large', '--backend', 'wasm', '--json'], ctx),
+    ).toBe(0);
     const out = JSON.parse(ctx.stdout[0] as string);
     const local = out.plans[0].devices.find((d: { id: string }) => d.id === 'local-cpu');
     expect(local.capacityBytes).toBe(totalmem());

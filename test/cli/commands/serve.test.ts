@@ -8,12 +8,29 @@ function capture(): CliContext & { stdout: string[]; stderr: string[] } {
   return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env: {}, isTTY: false, cwd: process.cwd() };
 }
 
-const PLAN_FIELDS = ['device', 'count', 'dtype', 'batch', 'fits', 'ttftSeconds', 'tpotSeconds', 'outputTokensPerSecondPerDevice', 'inputTokensPerSecondPerDevice', 'usdPerMInputTokens', 'usdPerMCachedInputTokens', 'usdPerMOutputTokens', 'bottleneck', 'memory'];
+const PLAN_FIELDS = [
+  'device',
+  'count',
+  'dtype',
+  'batch',
+  'fits',
+  'ttftSeconds',
+  'tpotSeconds',
+  'outputTokensPerSecondPerDevice',
+  'inputTokensPerSecondPerDevice',
+  'usdPerMInputTokens',
+  'usdPerMCachedInputTokens',
+  'usdPerMOutputTokens',
+  'bottleneck',
+  'memory',
+];
 
 describe('costsim serve', () => {
   it('--json prints { plans } with every field the issue names; batch 1 decode of Llama-3.1-8B on an H100 SXM is bandwidth-bound', async () => {
     const ctx = capture();
-    expect(await main(['serve', '--model', 'llama-3.1-8b', '--device', 'h100-sxm', '--batch', '1', '--prompt-tokens', '10', '--output-tokens', '10', '--json'], ctx)).toBe(0);
+    expect(
+      await main(['serve', '--model', 'llama-3.1-8b', '--device', 'h100-sxm', '--batch', '1', '--prompt-tokens', '10', '--output-tokens', '10', '--json'], ctx),
+    ).toBe(0);
     const out = JSON.parse(ctx.stdout[0] as string);
     expect(Object.keys(out)).toEqual(['plans']);
     const [p] = out.plans;

@@ -21,7 +21,10 @@ describe('--set', () => {
     writeFileSync(join(dir, 'edited.yaml'), original.replace(/^seed: .*$/m, 'seed: 99'));
     const run = async (file: string, workers: string, sets: string[]) => {
       const ctx = capture(dir);
-      expect(await main(['simulate', file, '--runs', '2', '--periods', '6', '--workers', workers, '--no-rows', '--json', ...sets.flatMap((s) => ['--set', s])], ctx), ctx.stderr.join('\n')).toBe(0);
+      expect(
+        await main(['simulate', file, '--runs', '2', '--periods', '6', '--workers', workers, '--no-rows', '--json', ...sets.flatMap((s) => ['--set', s])], ctx),
+        ctx.stderr.join('\n'),
+      ).toBe(0);
       return ctx.stdout[0] as string;
     };
     const edited = await run('edited.yaml', '1', []);

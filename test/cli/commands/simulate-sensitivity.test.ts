@@ -26,7 +26,15 @@ providers:
 function context(): CliContext & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
   const stderr: string[] = [];
-  return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env: {}, isTTY: false, cwd: mkdtempSync(join(tmpdir(), 'sensitivity-cli-')) };
+  return {
+    stdout,
+    stderr,
+    out: (t) => stdout.push(t),
+    err: (t) => stderr.push(t),
+    env: {},
+    isTTY: false,
+    cwd: mkdtempSync(join(tmpdir(), 'sensitivity-cli-')),
+  };
 }
 
 describe('costsim simulate --sensitivity', () => {
@@ -34,11 +42,18 @@ describe('costsim simulate --sensitivity', () => {
     const ctx = context();
     writeFileSync(join(ctx.cwd, 'tiny.yaml'), yaml);
     expect(await main(['simulate', 'tiny.yaml', '--sensitivity', '--workers', '1', '--json', '--quiet'], ctx)).toBe(0);
-    const out = JSON.parse(ctx.stdout[0] as string) as { inputs: Array<{ name: string; low: number; high: number }>; rows: Array<Record<string, unknown>>; warnings: Array<{ kind: string }>; dir: string };
+    const out = JSON.parse(ctx.stdout[0] as string) as {
+      inputs: Array<{ name: string; low: number; high: number }>;
+      rows: Array<Record<string, unknown>>;
+      warnings: Array<{ kind: string }>;
+      dir: string;
+    };
     expect(out.inputs.map((i) => [i.name, i.low, i.high])).toEqual([['providers[0].fixedCostPerPeriod', 100, 900]]);
     expect(out.rows).toHaveLength(3 * 2);
     expect(out.warnings.map((w) => w.kind)).toEqual(['profit sign']);
-    expect(ctx.stderr.join('\n')).toMatch(/costsim: warning: A's mean profit per period changes sign as providers\[0\]\.fixedCostPerPeriod from 100 \(p10\) to 900 \(p90\)/);
+    expect(ctx.stderr.join('\n')).toMatch(
+      /costsim: warning: A's mean profit per period changes sign as providers\[0\]\.fixedCostPerPeriod from 100 \(p10\) to 900 \(p90\)/,
+    );
     const csv = readFileSync(join(out.dir, 'market-input-sensitivity.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(1 + 6);
     expect(csv[0]).toBe('input,level,value,provider,runs,survivalProbability,meanFinalPriceUsd,meanProfitUsdPerPeriod');

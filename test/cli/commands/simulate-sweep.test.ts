@@ -26,11 +26,21 @@ describe('costsim simulate --sweep', () => {
 
   it('prints tidy rows as JSON and writes the tornado chart and its CSV', async () => {
     const ctx = context();
-    expect(await main(['simulate', scenario, '--sweep', 'demand.mu=0.2,0.4', '--runs', '2', '--periods', '6', '--workers', '1', '--json', '--quiet'], ctx)).toBe(0);
+    expect(
+      await main(['simulate', scenario, '--sweep', 'demand.mu=0.2,0.4', '--runs', '2', '--periods', '6', '--workers', '1', '--json', '--quiet'], ctx),
+    ).toBe(0);
     const out = JSON.parse(ctx.stdout[0] as string) as { axes: unknown; rows: Array<Record<string, unknown>>; dir: string };
     expect(out.axes).toEqual([{ name: 'demand.mu', values: [0.2, 0.4] }]);
     expect(out.rows).toHaveLength(2 * 3);
-    expect(Object.keys(out.rows[0] ?? {})).toEqual(['point', 'demand.mu', 'provider', 'runs', 'survivalProbability', 'meanFinalPriceUsd', 'meanProfitUsdPerPeriod']);
+    expect(Object.keys(out.rows[0] ?? {})).toEqual([
+      'point',
+      'demand.mu',
+      'provider',
+      'runs',
+      'survivalProbability',
+      'meanFinalPriceUsd',
+      'meanProfitUsdPerPeriod',
+    ]);
     const csv = readFileSync(join(out.dir, 'market-sensitivity.csv'), 'utf8').trim().split('\n');
     expect(csv).toHaveLength(1 + 6);
     expect(existsSync(join(out.dir, 'market-sensitivity.svg'))).toBe(true);

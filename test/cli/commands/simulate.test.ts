@@ -25,11 +25,28 @@ describe('costsim simulate / equilibrium', () => {
     expect(result.scenario).toMatchObject({ name: 'startup-vs-incumbent', runs: 4, periods: 12 });
     expect(result.rows.length).toBeGreaterThan(0);
     expect(Object.keys(result.rows[0]).sort()).toEqual(
-      ['alive', 'cashUsd', 'cachedInputPriceUsd', 'inputPriceUsd', 'outputPriceUsd', 'fixedCostUsd', 'marginalCostUsd', 'period', 'priceUsd', 'profitUsd', 'provider', 'quantityUnits', 'revenueUsd', 'run', 'unitShare', 'variableCostUsd'].sort(),
+      [
+        'alive',
+        'cashUsd',
+        'cachedInputPriceUsd',
+        'inputPriceUsd',
+        'outputPriceUsd',
+        'fixedCostUsd',
+        'marginalCostUsd',
+        'period',
+        'priceUsd',
+        'profitUsd',
+        'provider',
+        'quantityUnits',
+        'revenueUsd',
+        'run',
+        'unitShare',
+        'variableCostUsd',
+      ].sort(),
     );
   });
 
-  it('equilibrium --json prints { nash, collusive } with Calvano\'s prices', async () => {
+  it("equilibrium --json prints { nash, collusive } with Calvano's prices", async () => {
     const ctx = capture();
     expect(await main(['equilibrium', 'scenarios/calvano-baseline.yaml', '--json'], ctx)).toBe(0);
     const r = JSON.parse(ctx.stdout[0] as string);
@@ -60,17 +77,20 @@ describe('costsim simulate / equilibrium', () => {
 });
 
 describe('costs from a placement plan', () => {
-  it('prices a provider at the best inference plan\'s USD per 1M tokens × tokensPerUnit / 1e6', async () => {
+  it("prices a provider at the best inference plan's USD per 1M tokens × tokensPerUnit / 1e6", async () => {
     const dir = mkdtempSync(join(tmpdir(), 'costsim-plan-'));
     const file = join(dir, 'planned.yaml');
     const shape = 'transformer:layers=2,hidden=256,heads=4,seq=128,vocab=1000,mode=infer,dtype=fp32';
-    writeFileSync(file, `placement:
+    writeFileSync(
+      file,
+      `placement:
   - { id: small, model: "${shape}", devices: [aws-c6a.large] }
 demand: { type: logit, mu: 0.1 }
 providers:
   - { name: planned, quality: 1, cost: { placement: small, tokensPerUnit: 1000 }, strategy: { type: costPlus } }
   - { name: given, quality: 1, marginalCost: 0.001, strategy: { type: costPlus } }
-`);
+`,
+    );
     const ctx = capture();
     expect(await main(['equilibrium', file, '--json'], ctx)).toBe(0);
     const report = JSON.parse(ctx.stdout[0] as string);
@@ -87,12 +107,15 @@ providers:
   it('rejects a provider priced from a training plan', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'costsim-plan-'));
     const file = join(dir, 'train.yaml');
-    writeFileSync(file, `placement:
+    writeFileSync(
+      file,
+      `placement:
   - { id: t, model: "transformer:layers=2,hidden=256,heads=4,seq=128,vocab=1000", devices: [aws-c6a.large] }
 demand: { type: logit, mu: 0.1 }
 providers:
   - { name: planned, quality: 1, cost: { placement: t }, strategy: { type: costPlus } }
-`);
+`,
+    );
     const ctx = capture();
     expect(await main(['equilibrium', file], ctx)).toBe(2);
     expect(ctx.stderr.join('\n')).toMatch(/providers\[0\]\.cost\.placement \(line 5\): placement "t" must be an inference plan/);

@@ -40,7 +40,12 @@ function countLeaves(node: unknown): number {
 
 function marketLeaves(s: Scenario): number {
   if (!s.market) return 0;
-  return countLeaves(s.market.demand) + countLeaves(s.market.tokenMix ?? null) + countLeaves(s.market.tokensPerCustomer ?? null) + s.market.providers.reduce((n, p) => n + countLeaves({ ...p, name: undefined }), 0);
+  return (
+    countLeaves(s.market.demand) +
+    countLeaves(s.market.tokenMix ?? null) +
+    countLeaves(s.market.tokensPerCustomer ?? null) +
+    s.market.providers.reduce((n, p) => n + countLeaves({ ...p, name: undefined }), 0)
+  );
 }
 
 describe('assumptionRows', () => {

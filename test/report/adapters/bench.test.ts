@@ -13,8 +13,14 @@ describe('accumulation rows', () => {
       return { id: `k${k}`, record };
     };
     const heap = accumulationRows([at(1, { peakRssBytes: 300 * MIB, wasmHeapBytes: 48 * MIB }), at(2, { peakRssBytes: 310 * MIB, wasmHeapBytes: 32 * MIB })]);
-    expect(heap.map((r) => [r.accumulationSteps, r.physicalPeakMiB, r.physicalMemory])).toEqual([[1, 48, 'wasm heap high-water mark'], [2, 32, 'wasm heap high-water mark']]);
+    expect(heap.map((r) => [r.accumulationSteps, r.physicalPeakMiB, r.physicalMemory])).toEqual([
+      [1, 48, 'wasm heap high-water mark'],
+      [2, 32, 'wasm heap high-water mark'],
+    ]);
     const rss = accumulationRows([at(1, { peakRssBytes: 300 * MIB }), at(2, { peakRssBytes: 310 * MIB, wasmHeapBytes: 32 * MIB })]);
-    expect(rss.map((r) => [r.physicalPeakMiB, r.physicalMemory])).toEqual([[300, 'process peak RSS'], [310, 'process peak RSS']]) // one kind of figure per line;
+    expect(rss.map((r) => [r.physicalPeakMiB, r.physicalMemory])).toEqual([
+      [300, 'process peak RSS'],
+      [310, 'process peak RSS'],
+    ]); // one kind of figure per line;
   });
 });

@@ -12,7 +12,14 @@ function withGrads(f: (...xs: tf.Tensor[]) => tf.Tensor): (...xs: tf.Tensor[]) =
   return (...xs) => {
     const y = f(...xs);
     const weights = tf.linspace(-1, 2, y.size).reshape(y.shape);
-    return [y, ...tf.grads((...inner: tf.Tensor[]) => f(...inner).mul(weights).sum())(xs)];
+    return [
+      y,
+      ...tf.grads((...inner: tf.Tensor[]) =>
+        f(...inner)
+          .mul(weights)
+          .sum(),
+      )(xs),
+    ];
   };
 }
 
@@ -44,24 +51,42 @@ describe.skipIf(!nativeBuilt)(`native batch norm and gradient kernels${skipReaso
 
   it('broadcast statistics ([1,1,C]) fall back to the wasm kernel and still match (forward: tfjs has no gradient for them)', async () => {
     await expectNativeMatchesCpu(
-      [[2, 3, 4], [1, 1, 4], [1, 1, 4], [1, 1, 4], [1, 1, 4]],
+      [
+        [2, 3, 4],
+        [1, 1, 4],
+        [1, 1, 4],
+        [1, 1, 4],
+        [1, 1, 4],
+      ],
       (x, mean, v, offset, scale) => tf.batchNorm(x, mean, positive(v), offset, scale),
     );
   });
 
   it('mean and sum gradients over leading, inner and all axes', async () => {
     for (const axis of [[0], [1, 2], [0, 2], undefined]) {
-      await expectNativeMatchesCpu([[3, 4, 5]], withGrads((x) => tf.mean(x, axis, true)));
-      await expectNativeMatchesCpu([[3, 4, 5]], withGrads((x) => tf.sum(x, axis)));
+      await expectNativeMatchesCpu(
+        [[3, 4, 5]],
+        withGrads((x) => tf.mean(x, axis, true)),
+      );
+      await expectNativeMatchesCpu(
+        [[3, 4, 5]],
+        withGrads((x) => tf.sum(x, axis)),
+      );
     }
   });
 
   it('square gradient, same shape and through a broadcast', async () => {
-    await expectNativeMatchesCpu([[4, 6], [6]], withGrads((x, b) => tf.square(tf.sub(x, b))));
+    await expectNativeMatchesCpu(
+      [[4, 6], [6]],
+      withGrads((x, b) => tf.square(tf.sub(x, b))),
+    );
   });
 
   it('relu gradient, including exact zeros', async () => {
-    await expectNativeMatchesCpu([[4, 6]], withGrads((x) => tf.relu(tf.sub(tf.round(tf.mul(x, 2)), 0))));
+    await expectNativeMatchesCpu(
+      [[4, 6]],
+      withGrads((x) => tf.relu(tf.sub(tf.round(tf.mul(x, 2)), 0))),
+    );
   });
 
   it('the fused kernels run in the addon and leak no tensors', async () => {

@@ -46,12 +46,21 @@ const OPS: Record<string, Binary> = {
 };
 
 const SHAPES: Array<[number[], number[]]> = [
-  [[3, 4, 5], [3, 4, 5]],
+  [
+    [3, 4, 5],
+    [3, 4, 5],
+  ],
   [[2, 3, 4, 6], [6]],
   [[6], [2, 3, 4, 6]],
-  [[2, 1, 4], [3, 1]],
+  [
+    [2, 1, 4],
+    [3, 1],
+  ],
   [[4, 5], []],
-  [[1, 3, 1, 2], [4, 1, 5, 1]],
+  [
+    [1, 3, 1, 2],
+    [4, 1, 5, 1],
+  ],
 ];
 
 describe.skipIf(!nativeBuilt)(`native binary elementwise kernels${skipReason}`, () => {

@@ -27,7 +27,12 @@ export function seededInputs(seed: number, shapes: number[][]): Float32Array[] {
 }
 
 /** Run `fn` on `backend` with tensors built from `data`, returning every output's values and shape. */
-export async function runOn(backend: string, shapes: number[][], data: Float32Array[], fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[]): Promise<Array<{ shape: number[]; values: Float32Array }>> {
+export async function runOn(
+  backend: string,
+  shapes: number[][],
+  data: Float32Array[],
+  fn: (...xs: tf.Tensor[]) => tf.Tensor | tf.Tensor[],
+): Promise<Array<{ shape: number[]; values: Float32Array }>> {
   await tf.setBackend(backend);
   const inputs = shapes.map((shape, i) => tf.tensor(data[i] as Float32Array, shape));
   const raw = fn(...inputs);

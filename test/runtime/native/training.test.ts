@@ -20,7 +20,15 @@ describe.skipIf(!nativeBuilt)(`native training kernels${skipReason}`, () => {
     it(`maxPool gradient, ${name}`, async () => {
       await expectNativeMatchesCpu([[...shape]], (x) => {
         const y = tf.maxPool(x as tf.Tensor4D, size, strides, pad);
-        return [y, tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, size, strides, pad).mul(tf.linspace(-1, 1, y.size).reshape(y.shape)).sum())(x)];
+        return [
+          y,
+          tf.grad((t: tf.Tensor) =>
+            tf
+              .maxPool(t as tf.Tensor4D, size, strides, pad)
+              .mul(tf.linspace(-1, 1, y.size).reshape(y.shape))
+              .sum(),
+          )(x),
+        ];
       });
     });
   }
@@ -29,12 +37,26 @@ describe.skipIf(!nativeBuilt)(`native training kernels${skipReason}`, () => {
     // Many exact ties: mostly zeros with a sparse pattern of ones.
     await expectNativeMatchesCpu([[2, 6, 6, 3]], (x) => {
       const tied = tf.cast(tf.equal(tf.mod(tf.range(0, x.size), 7), 0), 'float32').reshape(x.shape);
-      return tf.grad((t: tf.Tensor) => tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid').mul(tf.linspace(1, 2, 54).reshape([2, 3, 3, 3])).sum())(tied);
+      return tf.grad((t: tf.Tensor) =>
+        tf
+          .maxPool(t as tf.Tensor4D, 2, 2, 'valid')
+          .mul(tf.linspace(1, 2, 54).reshape([2, 3, 3, 3]))
+          .sum(),
+      )(tied);
     });
   });
 
   it('sum over leading and trailing axes (native), with and without keepDims, and over other axes (wasm fallback)', async () => {
-    await expectNativeMatchesCpu([[4, 3, 5, 6]], (x) => [x.sum([0, 1, 2]), x.sum([0, 1], true), x.sum(), x.sum(0), x.sum([1, 3]), x.sum(-1), x.sum([2, 3], true), x.sum([1, 2, 3])]);
+    await expectNativeMatchesCpu([[4, 3, 5, 6]], (x) => [
+      x.sum([0, 1, 2]),
+      x.sum([0, 1], true),
+      x.sum(),
+      x.sum(0),
+      x.sum([1, 3]),
+      x.sum(-1),
+      x.sum([2, 3], true),
+      x.sum([1, 2, 3]),
+    ]);
   });
 
   it('mean over leading axes (batch-norm moments), trailing axes (layer norm), and over other axes (wasm fallback)', async () => {
@@ -42,11 +64,37 @@ describe.skipIf(!nativeBuilt)(`native training kernels${skipReason}`, () => {
   });
 
   it('tile and its gradient (reshape + sum on native, tfjs slice loop on cpu) for ranks 1–4', async () => {
-    for (const [shape, reps] of [[[3], [4]], [[2, 3], [2, 1]], [[1, 1, 5], [4, 3, 1]], [[2, 1, 3, 1], [1, 2, 2, 3]], [[4, 11, 1], [1, 1, 6]]] as const) {
+    for (const [shape, reps] of [
+      [[3], [4]],
+      [
+        [2, 3],
+        [2, 1],
+      ],
+      [
+        [1, 1, 5],
+        [4, 3, 1],
+      ],
+      [
+        [2, 1, 3, 1],
+        [1, 2, 2, 3],
+      ],
+      [
+        [4, 11, 1],
+        [1, 1, 6],
+      ],
+    ] as const) {
       await expectNativeMatchesCpu([[...shape]], (x) => {
         const tiled = tf.tile(x, [...reps]);
         const weights = tf.linspace(-1, 1, tiled.size).reshape(tiled.shape);
-        return [tiled, tf.grad((t: tf.Tensor) => tf.tile(t, [...reps]).mul(weights).sum())(x)];
+        return [
+          tiled,
+          tf.grad((t: tf.Tensor) =>
+            tf
+              .tile(t, [...reps])
+              .mul(weights)
+              .sum(),
+          )(x),
+        ];
       });
     }
   });
@@ -72,7 +120,11 @@ describe.skipIf(!nativeBuilt)(`fused native Adam${skipReason}`, () => {
   async function train(backend: string, makeOptimizer: () => tf.Optimizer): Promise<{ weights: Float32Array[]; snapshot: Float32Array }> {
     await tf.setBackend(backend);
     const [w1, b1, w2, x, target] = seededInputs(11, [[6, 5], [5], [5, 3], [8, 6], [8, 3]]) as Float32Array[];
-    const vars = [tf.variable(tf.tensor(w1 as Float32Array, [6, 5])), tf.variable(tf.tensor(b1 as Float32Array, [5])), tf.variable(tf.tensor(w2 as Float32Array, [5, 3]))] as [tf.Variable, tf.Variable, tf.Variable];
+    const vars = [
+      tf.variable(tf.tensor(w1 as Float32Array, [6, 5])),
+      tf.variable(tf.tensor(b1 as Float32Array, [5])),
+      tf.variable(tf.tensor(w2 as Float32Array, [5, 3])),
+    ] as [tf.Variable, tf.Variable, tf.Variable];
     const xs = tf.tensor(x as Float32Array, [8, 6]);
     const ys = tf.tensor(target as Float32Array, [8, 3]);
     const optimizer = makeOptimizer();

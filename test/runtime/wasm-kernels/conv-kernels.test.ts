@@ -20,7 +20,18 @@ describe('Conv2DBackpropFilter on wasm', () => {
     { x: [2, 9, 9, 3], k: 3, co: 4, stride: [2, 2], pad: 'same' },
     { x: [1, 10, 7, 2], k: 3, co: 5, stride: [2, 1], pad: 'valid' },
     { x: [3, 8, 8, 4], k: 5, co: 2, stride: [1, 1], pad: 'valid' },
-    { x: [2, 7, 7, 3], k: 3, co: 3, stride: [2, 2], pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+    {
+      x: [2, 7, 7, 3],
+      k: 3,
+      co: 3,
+      stride: [2, 2],
+      pad: [
+        [0, 0],
+        [1, 2],
+        [0, 1],
+        [0, 0],
+      ],
+    },
   ];
   for (const c of cases) {
     it(`matches cpu for x=${c.x} k=${c.k} stride=${c.stride} pad=${JSON.stringify(c.pad)}`, async () => {
@@ -60,14 +71,18 @@ describe('Conv2DBackpropFilter on wasm', () => {
  * one with this filter. tfjs's cpu depthwise backprops ignore dilation, so the reference for
  * dilated cases is the cpu result on the expanded filter at dilation 1.
  */
-function dilateFilter(values: Float32Array, shape: [number, number, number, number], d: number): { values: Float32Array; shape: [number, number, number, number] } {
+function dilateFilter(
+  values: Float32Array,
+  shape: [number, number, number, number],
+  d: number,
+): { values: Float32Array; shape: [number, number, number, number] } {
   const [kh, kw, c, m] = shape;
   const eh = (kh - 1) * d + 1;
   const ew = (kw - 1) * d + 1;
   const out = new Float32Array(eh * ew * c * m);
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
-      for (let q = 0; q < c * m; q++) out[((i * d) * ew + j * d) * c * m + q] = values[(i * kw + j) * c * m + q] as number;
+      for (let q = 0; q < c * m; q++) out[(i * d * ew + j * d) * c * m + q] = values[(i * kw + j) * c * m + q] as number;
     }
   }
   return { values: out, shape: [eh, ew, c, m] };
@@ -80,7 +95,7 @@ function undilateGradient(values: Float32Array, shape: [number, number, number, 
   const out = new Float32Array(kh * kw * c * m);
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
-      for (let q = 0; q < c * m; q++) out[(i * kw + j) * c * m + q] = values[((i * d) * ew + j * d) * c * m + q] as number;
+      for (let q = 0; q < c * m; q++) out[(i * kw + j) * c * m + q] = values[(i * d * ew + j * d) * c * m + q] as number;
     }
   }
   return out;
@@ -92,7 +107,19 @@ describe('DepthwiseConv2dNative backprops on wasm', () => {
     { x: [2, 9, 9, 2], k: 3, mult: 2, stride: 2, dilation: 1, pad: 'same' },
     { x: [1, 10, 10, 3], k: 3, mult: 2, stride: 1, dilation: 2, pad: 'valid' },
     { x: [2, 9, 8, 2], k: 3, mult: 1, stride: 1, dilation: 2, pad: 'same' },
-    { x: [2, 7, 7, 2], k: 2, mult: 3, stride: 2, dilation: 1, pad: [[0, 0], [1, 0], [0, 1], [0, 0]] },
+    {
+      x: [2, 7, 7, 2],
+      k: 2,
+      mult: 3,
+      stride: 2,
+      dilation: 1,
+      pad: [
+        [0, 0],
+        [1, 0],
+        [0, 1],
+        [0, 0],
+      ],
+    },
   ];
   for (const c of cases) {
     it(`filter and input grads match the cpu reference: x=${c.x} k=${c.k} mult=${c.mult} stride=${c.stride} dilation=${c.dilation} pad=${JSON.stringify(c.pad)}`, async () => {

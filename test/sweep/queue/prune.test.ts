@@ -30,17 +30,60 @@ describe.skipIf(!redisServerPath)(`costsim prune --queue${redisSkipReason}`, () 
     await redis?.stop();
   });
 
-  it('gives the local pool\'s levels, sparsities, accuracies and FLOPs', { timeout: 300_000 }, async () => {
+  it("gives the local pool's levels, sparsities, accuracies and FLOPs", { timeout: 300_000 }, async () => {
     const run = async (extra: string[]): Promise<Level[]> => {
       const store = join(mkdtempSync(join(tmpdir(), 'prune-queue-')), 'records.jsonl');
       const ctx = context();
-      const code = await main(['prune', '--model', 'cnn', '--opt', 'filters1=2', '--opt', 'filters2=4', '--opt', 'dense=8', '--data-limit', '200', '--dense-steps', '2', '--steps', '2',
-        '--sparsity', '0,0.5', '--mode', 'unstructured,structured', '--latency-rounds', '6', '--latency-ms', '2', '--latency-batch', '8', '--batch-size', '8',
-        '--store', store, '--backend', 'wasm', '--volume', '1000', '--json', ...extra], ctx);
+      const code = await main(
+        [
+          'prune',
+          '--model',
+          'cnn',
+          '--opt',
+          'filters1=2',
+          '--opt',
+          'filters2=4',
+          '--opt',
+          'dense=8',
+          '--data-limit',
+          '200',
+          '--dense-steps',
+          '2',
+          '--steps',
+          '2',
+          '--sparsity',
+          '0,0.5',
+          '--mode',
+          'unstructured,structured',
+          '--latency-rounds',
+          '6',
+          '--latency-ms',
+          '2',
+          '--latency-batch',
+          '8',
+          '--batch-size',
+          '8',
+          '--store',
+          store,
+          '--backend',
+          'wasm',
+          '--volume',
+          '1000',
+          '--json',
+          ...extra,
+        ],
+        ctx,
+      );
       expect(code, ctx.stderr.join('\n')).toBe(0);
       const out = JSON.parse(ctx.stdout[0] as string) as { levels: Level[]; failed: unknown[] };
       expect(out.failed).toEqual([]);
-      return out.levels.map((l) => ({ mode: l.mode, sparsity: l.sparsity, realisedSparsity: l.realisedSparsity, testAccuracy: l.testAccuracy, flops: l.flops }));
+      return out.levels.map((l) => ({
+        mode: l.mode,
+        sparsity: l.sparsity,
+        realisedSparsity: l.realisedSparsity,
+        testAccuracy: l.testAccuracy,
+        flops: l.flops,
+      }));
     };
     const local = await run(['--workers', '2']);
     expect(local).toHaveLength(4);

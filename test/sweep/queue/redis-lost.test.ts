@@ -31,10 +31,22 @@ describe.skipIf(!redisServerPath)(`Redis going away mid-sweep${redisSkipReason}`
     redis = await startRedis({ port, dir });
     const url = `redis://127.0.0.1:${port}/0`;
     const points = Array.from({ length: 8 }, (_, n) => ({ key: `p${n}`, params: { n, delayMs: 400 } }));
-    const lines = (): Array<{ key: string; result: { n: number; square: number } }> => (existsSync(store) ? readFileSync(store, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+    const lines = (): Array<{ key: string; result: { n: number; square: number } }> =>
+      existsSync(store)
+        ? readFileSync(store, 'utf8')
+            .split('\n')
+            .filter(Boolean)
+            .map((l) => JSON.parse(l))
+        : [];
     const sweep = (): Promise<Awaited<ReturnType<typeof runSweep>>> => {
       const done = new Set(lines().map((l) => l.key));
-      return runSweep({ queue: url, points, workerModule: square, isDone: (k) => done.has(k), onResult: (key, result) => appendLine(store, JSON.stringify({ key, result })) });
+      return runSweep({
+        queue: url,
+        points,
+        workerModule: square,
+        isDone: (k) => done.has(k),
+        onResult: (key, result) => appendLine(store, JSON.stringify({ key, result })),
+      });
     };
     const stopWorker = new AbortController();
     const worker = runQueueWorker({ target: parseQueueUrl(url), concurrency: 1, lockMs: 1000, signal: stopWorker.signal }).catch((e: unknown) => e);

@@ -33,7 +33,9 @@ const urlOf = (db: number): string => `redis://127.0.0.1:${redis.port}/${db}`;
 /** Queue workers in this process (their points still run in child processes); stop() waits for them. */
 function startWorkers(db: number, count: number, events: QueueWorkerEvent[] = []): { stop(): Promise<void> } {
   const stop = new AbortController();
-  const running = Array.from({ length: count }, () => runQueueWorker({ target: parseQueueUrl(urlOf(db)), concurrency: 1, lockMs: 1000, signal: stop.signal, onEvent: (e) => events.push(e) }));
+  const running = Array.from({ length: count }, () =>
+    runQueueWorker({ target: parseQueueUrl(urlOf(db)), concurrency: 1, lockMs: 1000, signal: stop.signal, onEvent: (e) => events.push(e) }),
+  );
   return {
     stop: async () => {
       stop.abort();
@@ -62,13 +64,22 @@ describe.skipIf(!redisServerPath)(`queue sweeps on a real Redis${redisSkipReason
     const setupArgs: MarketWorkerSetup = { scenarioText: text, fileName: 'startup-vs-incumbent.yaml', seed: scenario.seed, periods, records: [], plans: [] };
     const sweep = async (extra: { workers?: number; queue?: string }): Promise<string> => {
       const results: RunResult[] = [];
-      const summary = await runSweep<{ runs: number[] }, RunResult[]>({ points: indices.map((run) => ({ key: `run:${run}`, params: { runs: [run] } })), workerModule: marketWorker, setupArgs, onResult: (_k, r) => results.push(...r), ...extra });
+      const summary = await runSweep<{ runs: number[] }, RunResult[]>({
+        points: indices.map((run) => ({ key: `run:${run}`, params: { runs: [run] } })),
+        workerModule: marketWorker,
+        setupArgs,
+        onResult: (_k, r) => results.push(...r),
+        ...extra,
+      });
       expect(summary.failed).toEqual([]);
       expect(summary.ran).toHaveLength(runs);
       return publish(results);
     };
     expect(await sweep({ workers: 2 })).toBe(reference);
-    for (const [db, count] of [[1, 1], [2, 2]] as const) {
+    for (const [db, count] of [
+      [1, 1],
+      [2, 2],
+    ] as const) {
       const events: QueueWorkerEvent[] = [];
       const workers = startWorkers(db, count, events);
       try {
@@ -99,8 +110,15 @@ describe.skipIf(!redisServerPath)(`queue sweeps on a real Redis${redisSkipReason
     try {
       const store = join(mkdtempSync(join(tmpdir(), 'queue-sweep-')), 'results.jsonl');
       const script = fileURLToPath(new URL('../fixtures/run-jsonl-sweep.ts', import.meta.url));
-      const start = () => spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, store, '8', urlOf(4)], { stdio: ['ignore', 'pipe', 'pipe'] });
-      const lines = (): Array<{ key: string; result: { square: number; n: number } }> => (existsSync(store) ? readFileSync(store, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+      const start = () =>
+        spawn(process.execPath, ['--import', import.meta.resolve('tsx'), script, store, '8', urlOf(4)], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const lines = (): Array<{ key: string; result: { square: number; n: number } }> =>
+        existsSync(store)
+          ? readFileSync(store, 'utf8')
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => JSON.parse(l))
+          : [];
       const first = start();
       await new Promise<void>((resolve) => {
         const poll = setInterval(() => {
@@ -134,11 +152,25 @@ describe.skipIf(!redisServerPath)(`queue sweeps on a real Redis${redisSkipReason
     const workerEvents: QueueWorkerEvent[] = [];
     const workers = startWorkers(5, 1, workerEvents);
     try {
-      const refused = await runQueueSweep({ points: [{ key: 'a', params: { n: 1 } }], workerModule: square, onResult: () => undefined }, { target: parseQueueUrl(urlOf(5)), version: '0.0.1+000000000000' });
+      const refused = await runQueueSweep(
+        { points: [{ key: 'a', params: { n: 1 } }], workerModule: square, onResult: () => undefined },
+        { target: parseQueueUrl(urlOf(5)), version: '0.0.1+000000000000' },
+      );
       expect(refused.ran).toEqual([]);
-      expect(refused.failed[0]?.message).toMatch(/refused: this worker runs costsim 0\.1\.0\+[0-9a-f]{12} but the sweep was submitted by costsim 0\.0\.1\+000000000000/);
+      expect(refused.failed[0]?.message).toMatch(
+        /refused: this worker runs costsim 0\.1\.0\+[0-9a-f]{12} but the sweep was submitted by costsim 0\.0\.1\+000000000000/,
+      );
       const events: SweepEvent[] = [];
-      const summary = await runSweep({ queue: urlOf(5), points: [{ key: 'ok', params: { n: 3 } }, { key: 'bad', params: { n: 2, fail: 'throw' } }], workerModule: square, onResult: () => undefined, onEvent: (e) => events.push(e) });
+      const summary = await runSweep({
+        queue: urlOf(5),
+        points: [
+          { key: 'ok', params: { n: 3 } },
+          { key: 'bad', params: { n: 2, fail: 'throw' } },
+        ],
+        workerModule: square,
+        onResult: () => undefined,
+        onEvent: (e) => events.push(e),
+      });
       expect(summary.ran).toEqual(['ok']);
       expect(summary.failed).toEqual([{ key: 'bad', message: 'Error: point 2 refused' }]);
       expect(events.filter((e) => e.type === 'failed' && e.key === 'bad').map((e) => e.type === 'failed' && e.willRetry)).toEqual([false]);

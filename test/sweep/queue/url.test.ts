@@ -3,7 +3,7 @@ import { parseQueueUrl } from '../../../src/sweep/queue/url.ts';
 import { UsageError } from '../../../src/errors.ts';
 
 describe('parseQueueUrl', () => {
-  it('reads host, port and database, defaulting to Redis\'s port 6379 and database 0', () => {
+  it("reads host, port and database, defaulting to Redis's port 6379 and database 0", () => {
     expect(parseQueueUrl('redis://10.0.0.5:6380/3')).toEqual({ url: 'redis://10.0.0.5:6380/3', host: '10.0.0.5', port: 6380, db: 3 });
     expect(parseQueueUrl('redis://queue.lan')).toEqual({ url: 'redis://queue.lan:6379/0', host: 'queue.lan', port: 6379, db: 0 });
   });

@@ -18,8 +18,13 @@ const bin = fileURLToPath(new URL('../../../bin/costsim.js', import.meta.url));
 const square = fileURLToPath(new URL('../fixtures/square-worker.ts', import.meta.url));
 
 /** A `costsim worker --json` process and the events it printed so far. */
-function startWorker(url: string, concurrency: number): { child: ChildProcess; events: QueueWorkerEvent[]; waitFor(test: (e: QueueWorkerEvent) => boolean): Promise<QueueWorkerEvent> } {
-  const child = spawn(process.execPath, [bin, 'worker', '--queue', url, '--concurrency', String(concurrency), '--lock-seconds', '1', '--json'], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startWorker(
+  url: string,
+  concurrency: number,
+): { child: ChildProcess; events: QueueWorkerEvent[]; waitFor(test: (e: QueueWorkerEvent) => boolean): Promise<QueueWorkerEvent> } {
+  const child = spawn(process.execPath, [bin, 'worker', '--queue', url, '--concurrency', String(concurrency), '--lock-seconds', '1', '--json'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const events: QueueWorkerEvent[] = [];
   const waiters: Array<{ test: (e: QueueWorkerEvent) => boolean; resolve: (e: QueueWorkerEvent) => void }> = [];
   let buffered = '';
@@ -39,15 +44,17 @@ function startWorker(url: string, concurrency: number): { child: ChildProcess; e
   return {
     child,
     events,
-    waitFor: (test) => new Promise((resolve) => {
-      const seen = events.find(test);
-      if (seen) resolve(seen);
-      else waiters.push({ test, resolve });
-    }),
+    waitFor: (test) =>
+      new Promise((resolve) => {
+        const seen = events.find(test);
+        if (seen) resolve(seen);
+        else waiters.push({ test, resolve });
+      }),
   };
 }
 
-const exited = (child: ChildProcess): Promise<unknown> => (child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r)));
+const exited = (child: ChildProcess): Promise<unknown> =>
+  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise((r) => child.once('exit', r));
 
 let redis: TestRedis;
 
@@ -67,7 +74,13 @@ describe.skipIf(!redisServerPath)(`costsim worker${redisSkipReason}`, () => {
       await victim.waitFor((e) => e.type === 'ready');
       const events: SweepEvent[] = [];
       const points = Array.from({ length: 4 }, (_, n) => ({ key: `p:${n}`, params: { n, delayMs: 1500 } }));
-      const sweep = runSweep({ queue: redis.url, points, workerModule: square, onResult: (key, result) => appendLine(store, JSON.stringify({ key, result })), onEvent: (e) => events.push(e) });
+      const sweep = runSweep({
+        queue: redis.url,
+        points,
+        workerModule: square,
+        onResult: (key, result) => appendLine(store, JSON.stringify({ key, result })),
+        onEvent: (e) => events.push(e),
+      });
       const started = await victim.waitFor((e) => e.type === 'started');
       const killedKey = started.type === 'started' ? started.key : '';
       victim.child.kill('SIGKILL');
@@ -75,7 +88,10 @@ describe.skipIf(!redisServerPath)(`costsim worker${redisSkipReason}`, () => {
       rescuer = startWorker(redis.url, 2);
       const summary = await sweep;
       expect(summary.failed).toEqual([]);
-      const lines = readFileSync(store, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { key: string; result: { n: number; square: number; pid: number } });
+      const lines = readFileSync(store, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { key: string; result: { n: number; square: number; pid: number } });
       expect(lines.map((l) => l.key).sort()).toEqual(points.map((p) => p.key).sort());
       for (const l of lines) expect(l.result.square).toBe(l.result.n ** 2);
       // The killed point was reported stalled and retried, and the rescuer ran it again from the start.
