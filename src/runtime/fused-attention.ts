@@ -47,13 +47,8 @@ function nativeApplies(q: Shaped, k: Shaped, v: Shaped): boolean {
   );
 }
 
-/**
- * softmax(scale·Q·Kᵀ [causal-masked])·V for q [..., Tq, D], k and v [..., Tk, D] (same leading
- * dims, Tq ≤ Tk). Differentiable wrt q, k and v.
- */
-export function attention(q: Tensor, k: Tensor, v: Tensor, scale: number, causal: boolean): Tensor {
-  if (!nativeApplies(q, k, v)) return attentionOps(q, k, v, scale, causal);
-  const attrs = { scale, causal };
+/** The native attention kernel as a differentiable op: one kernel forward, one backward (dQ, dK, dV from the saved probabilities). */
+function fusedAttention(q: Tensor, k: Tensor, v: Tensor, attrs: { scale: number; causal: boolean; heads?: number }): Tensor {
   const fused = tf.customGrad((qIn, kIn, vIn, save) => {
     const inputs = { q: qIn as Tensor, k: kIn as Tensor, v: vIn as Tensor };
     const [out, probs] = tf.engine().runKernel(FUSED_KERNELS.attention, inputs, attrs) as Tensor[] as [Tensor, Tensor];
@@ -67,6 +62,15 @@ export function attention(q: Tensor, k: Tensor, v: Tensor, scale: number, causal
     };
   });
   return fused(q, k, v);
+}
+
+/**
+ * softmax(scale·Q·Kᵀ [causal-masked])·V for q [..., Tq, D], k and v [..., Tk, D] (same leading
+ * dims, Tq ≤ Tk). Differentiable wrt q, k and v.
+ */
+export function attention(q: Tensor, k: Tensor, v: Tensor, scale: number, causal: boolean): Tensor {
+  if (!nativeApplies(q, k, v)) return attentionOps(q, k, v, scale, causal);
+  return fusedAttention(q, k, v, { scale, causal });
 }
 
 /** [B, T, heads·D] → [B, heads, T, D] */
@@ -90,20 +94,7 @@ export function multiHeadAttention(q: Tensor, k: Tensor, v: Tensor, heads: numbe
       return tf.reshape(tf.transpose(mixed, [0, 2, 1, 3]), [batch, tq, width]);
     });
   }
-  const attrs = { scale, causal, heads };
-  const fused = tf.customGrad((qIn, kIn, vIn, save) => {
-    const inputs = { q: qIn as Tensor, k: kIn as Tensor, v: vIn as Tensor };
-    const [out, probs] = tf.engine().runKernel(FUSED_KERNELS.attention, inputs, attrs) as Tensor[] as [Tensor, Tensor];
-    (save as tf.GradSaveFunc)([inputs.q, inputs.k, inputs.v, probs]);
-    return {
-      value: out,
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [sq, sk, sv, sProbs] = saved as [Tensor, Tensor, Tensor, Tensor];
-        return tf.engine().runKernel(FUSED_KERNELS.attentionGrad, { q: sq, k: sk, v: sv, probs: sProbs, dy }, attrs) as Tensor[];
-      },
-    };
-  });
-  return fused(q, k, v);
+  return fusedAttention(q, k, v, { scale, causal, heads });
 }
 
 /** The shape x would have split into heads, for the applicability check. */
