@@ -5,7 +5,7 @@
  * end in `__op` beside the kernels they run, so only kernels are counted; kernel records carry
  * no attributes (transpose flags), so a matmul's K is derived from sizes: size(A) / (batch·M).
  */
-import { tf } from '../../runtime/tf.ts';
+import { FUSED_KERNELS, tf } from '../../runtime/index.ts';
 
 /** The fields of a tf.profile kernel record this module reads. */
 export interface KernelRecord {
@@ -89,6 +89,13 @@ export function kernelFlops(kernel: KernelRecord): { flops: number; kind: Kernel
     return { flops: 2 * size(out) * k, kind: 'matmul' };
   }
   switch (name) {
+    // The native backend's fused attention: QKᵀ and P·V forward (2 matmuls of slices·Tq·Tk·D, and
+    // slices·Tq·D = size(q), so 2·2·size(q)·Tk); backward dV = Pᵀ·dY, dP = dY·Vᵀ, dQ = dS·K, dK = dSᵀ·Q
+    // (4 matmuls, 8·size(q)·Tk). Tk is the last dim of the probabilities (output 1, or grad input 3).
+    case FUSED_KERNELS.attention:
+      return { flops: 4 * size(inputs[0]) * (kernel.outputShapes[1]?.at(-1) ?? 0), kind: 'matmul' };
+    case FUSED_KERNELS.attentionGrad:
+      return { flops: 8 * size(inputs[0]) * (inputs[3]?.at(-1) ?? 0), kind: 'matmul' };
     case 'Conv2D':
     case 'FusedConv2D': {
       const [kh, kw, cin] = inputs[1] ?? [];
