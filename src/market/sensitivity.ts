@@ -9,16 +9,21 @@
  */
 import type { GridRow } from './grid.ts';
 
-/** One input level × provider. `input` is null for the baseline (every input at its central value). */
+/** One uncertain input at one level × provider of a sensitivity analysis (`simulate --sensitivity`, modeled). */
 export interface SensitivityRow {
+  /** The input's scenario path, e.g. "providers[1].cash"; null for the baseline (every input central). */
   input: string | null;
+  /** low = the input's 10th percentile, high = its 90th; the baseline is central. */
   level: 'low' | 'central' | 'high';
   /** The input's value at this level; null for the baseline. */
   value: number | null;
   provider: string;
   runs: number;
+  /** In [0, 1]. */
   survivalProbability: number;
+  /** USD per the scenario's unit; null if it never survived. */
   meanFinalPriceUsd: number | null;
+  /** USD per period; null if it never entered. */
   meanProfitUsdPerPeriod: number | null;
 }
 

@@ -9,6 +9,7 @@
  * `assumed` (an input the scenario states).
  */
 import type { ProvenanceKind } from '../provenance.ts';
+import type { SensitivityRow } from '../market/sensitivity.ts';
 
 export type { ProvenanceKind };
 
@@ -191,23 +192,8 @@ export interface GridSweepRow {
   meanProfitUsdPerPeriod: number | null;
 }
 
-/** One uncertain input at one level × provider of a sensitivity analysis (`simulate --sensitivity`, modeled). */
-export interface SensitivityRow {
-  /** The input's scenario path, e.g. "providers[1].cash"; null for the baseline (every input central). */
-  input: string | null;
-  /** low = the input's 10th percentile, high = its 90th; the baseline is central. */
-  level: 'low' | 'central' | 'high';
-  /** The input's value at this level; null for the baseline. */
-  value: number | null;
-  provider: string;
-  runs: number;
-  /** In [0, 1]. */
-  survivalProbability: number;
-  /** Same unit as PriceBandRow; null if it never survived. */
-  meanFinalPriceUsd: number | null;
-  /** USD per period; null if it never entered. */
-  meanProfitUsdPerPeriod: number | null;
-}
+/** One uncertain input at one level × provider (defined with the analysis that produces it). */
+export type { SensitivityRow };
 
 /** Every table a report can show; a chart is drawn only when its rows are present and non-empty. */
 /** One point of a serving throughput-latency frontier: a device/dtype at one batch (modeled). */
