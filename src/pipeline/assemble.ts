@@ -11,6 +11,7 @@ import { placementMemoryRows, placementTimeRows } from '../report/adapters/place
 import { marketRows } from '../report/adapters/market.ts';
 import { calibrationRows } from '../report/adapters/calibration.ts';
 import { servingCostRows, servingFrontierRows, servingMeasuredRows } from '../report/adapters/serving.ts';
+import type { MeasurementOrigin } from './measurement-cache.ts';
 import { calibrationNote, type LocalServingCalibration, type PlannedServing } from './serving.ts';
 import { composeSummary } from '../report/summary.ts';
 import { assumptionRows } from '../report/adapters/assumptions.ts';
@@ -31,7 +32,7 @@ export interface AssembleInput {
   storePath: string;
   bench: BenchPhase;
   placement: PlanningResult[];
-  calibration?: CalibrationResult;
+  calibration?: CalibrationResult & { origin?: MeasurementOrigin };
   /** Serving plans of the scenario's `serving:` entries, and this machine's measurement when one ran on local-cpu. */
   serving?: { planned: PlannedServing[]; local?: LocalServingCalibration };
   market?: SimulationResult;
@@ -94,6 +95,11 @@ export function assembleResults(input: AssembleInput): ReportResults {
         }
       : {}),
     ...(serving?.local ? { 'serving on this machine': calibrationNote(serving.local) } : {}),
+    ...(calibration?.origin
+      ? {
+          'placement calibration': `measured on this machine's backends ${calibration.origin.measuredAt}${calibration.origin.reused ? ' (reused from the measurement cache: same code, machine and backends)' : ''}`,
+        }
+      : {}),
     ...(market ? { market: `${market.summary.runs} Monte Carlo runs × ${market.summary.periods} periods, prices in USD per ${scenario.unit}` } : {}),
   };
   const file = provenance['scenario'] as string;

@@ -10,17 +10,42 @@ import { tf } from '../runtime/tf.ts';
 import { probeBackends, defaultLoaders, initRuntime } from '../runtime/index.ts';
 import { buildZooModel } from '../bench/zoo/index.ts';
 import { measureLocalCpu, pricingFromInstance } from '../devices/local.ts';
+import { cachedMeasurement, measurementEnvironment, type MeasurementOrigin } from './measurement-cache.ts';
+import type { MeasurementCacheOptions } from './serving-measure.ts';
 
 /** Backends the calibration may use (tfjs names), fastest first. */
 const CALIBRATION_BACKENDS = ['native', 'wasm', 'cpu'];
 
-/** Run the calibration on the backends present; undefined when fewer than one is usable. */
-export async function runCalibration(options: { steps?: number } = {}): Promise<CalibrationResult | undefined> {
+/**
+ * Run the calibration on the backends present; undefined when fewer than one is usable. With a
+ * cache directory, a calibration taken by the same code on the same machine and backends is
+ * reused (`origin` says when it was taken).
+ */
+export async function runCalibration(
+  options: { steps?: number; env?: Record<string, string | undefined> } & MeasurementCacheOptions = {},
+): Promise<(CalibrationResult & { origin?: MeasurementOrigin }) | undefined> {
   const probes = await probeBackends(defaultLoaders());
   const available = probes.filter((p) => p.available && CALIBRATION_BACKENDS.includes(p.name)).map((p) => p.name as string);
   // Two backends are enough for single and mixed plans; the pure-JS cpu one only when needed (it is slow).
   const present = available.filter((b) => b !== 'cpu').length >= 2 ? available.filter((b) => b !== 'cpu').slice(0, 2) : available.slice(0, 2);
   if (present.length === 0) return undefined;
+  const steps = options.steps ?? 3;
+  if (!options.cacheDir) return calibrateOn(present, steps);
+  const cached = await cachedMeasurement(
+    {
+      dir: options.cacheDir,
+      kind: 'placement-calibration',
+      inputs: { model: 'mlp', width: 128, depth: 2, batchSize: 64, steps },
+      environment: measurementEnvironment(options.env ?? process.env, present),
+      ...(options.fresh ? { fresh: true } : {}),
+      ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+    },
+    () => calibrateOn(present, steps),
+  );
+  return cached && { ...cached.result, origin: cached.origin };
+}
+
+async function calibrateOn(present: string[], steps: number): Promise<CalibrationResult | undefined> {
   const previous = tf.getBackend();
   await initRuntime({ flag: present[0] });
   const { model, task } = buildZooModel('mlp', { width: 128, depth: 2, seed: 0, dataLimit: 256 });
@@ -40,7 +65,7 @@ export async function runCalibration(options: { steps?: number } = {}): Promise<
       batchSize,
       plans,
       modes: ['train'],
-      steps: options.steps ?? 3,
+      steps,
       base: await measureLocalCpu({ gemmN: 256, gemmSeconds: 0.2, bandwidthElements: 4 * 1024 * 1024, bandwidthSeconds: 0.2 }),
       pricing: pricingFromInstance(instance),
       bandwidthElements: 4 * 1024 * 1024,

@@ -32,6 +32,7 @@ import { runSensitivity, sensitivitySentences, type SensitivityResult } from './
 import { runCalibration } from './calibrate.ts';
 import { planScenarioServing, servingCosts } from './serving.ts';
 import { measureServingHere } from './serving-measure.ts';
+import { measurementDir } from './measurement-cache.ts';
 import { LOCAL_DEVICE_ID } from '../serve/defaults.ts';
 import { checkSimulationSize, simulateScenario } from './simulate.ts';
 import { assembleResults } from './assemble.ts';
@@ -85,6 +86,8 @@ export interface ScenarioRunOptions {
   xlsx?: boolean;
   /** Also run the one-at-a-time sensitivity analysis of the market (sensitivity.ts) into the report (opt-in: it simulates 2 settings per uncertain input). */
   sensitivity?: boolean;
+  /** Time this machine's serving decoder and placement calibration again instead of reusing the measurement cache (`--remeasure`). */
+  remeasure?: boolean;
   /** Called per rendered chart (progress). */
   onChart?: (chart: BuiltChart, index: number, total: number) => void;
 }
@@ -124,13 +127,14 @@ export async function runScenario(path: string, ctx: PipelineContext, options: S
   const bench = await runScenarioBench(scenario, path, ctx, { storePath, workers, ...backend, ...queue });
   if (scenario.serving.some((e) => e.device === LOCAL_DEVICE_ID))
     progress.phase('serving', 0, 'timing the KV-cached decoder on this machine (serving on local-cpu)');
-  const local = await measureServingHere(scenario, path, { env: ctx.env, ...backend });
+  const cache = { cacheDir: measurementDir(storePath), ...(options.remeasure ? { fresh: true } : {}), onNotice: (note: string) => ctx.err(`costsim: ${note}`) };
+  const local = await measureServingHere(scenario, path, { env: ctx.env, ...backend, ...cache });
   // 4. plan once (every entry), then calibrate the placement model on this machine
   if (scenario.placement.length > 0) progress.phase('placement', scenario.placement.length, `planning ${scenario.placement.length} placement entries`);
   const planned = await planScenario(scenario, path, { env: ctx.env, ...backend });
   progress.advance(undefined, planned.length);
   if (planned.length > 0) progress.phase('calibrate', 0, "calibrating the placement model on this machine's backends");
-  const calibration = planned.length > 0 ? await runCalibration() : undefined;
+  const calibration = planned.length > 0 ? await runCalibration({ env: ctx.env, ...cache }) : undefined;
   const serving = planScenarioServing(scenario, path, local);
   // 5. price: plan costs read off the plans above, never planned again
   const plans = new Map([...planCosts(scenario, planned, path), ...servingCosts(scenario, serving, path)]);

@@ -10,33 +10,63 @@ import type { Device } from '../devices/types.ts';
 import { initRuntime } from '../runtime/index.ts';
 import { measureSweep } from '../serve/measure/sweep.ts';
 import type { PlanCost } from '../market/costs.ts';
+import { cachedMeasurement, measurementEnvironment, type MeasurementOrigin } from './measurement-cache.ts';
 import { localMeasurementShape, planScenarioServing, referencedServing, RUN_MEASURE_SIZES, servingCosts, type LocalServingCalibration } from './serving.ts';
 
 /** The catalogue instance this machine is priced as. */
 export const LOCAL_PRICE_INSTANCE = DEFAULT_LOCAL_INSTANCE;
 
-/** Measure and calibrate this machine for the scenario's local-cpu entries; undefined when it has none. */
+/** Where the cached measurements live, and whether to take them again (`costsim run --remeasure`). */
+export interface MeasurementCacheOptions {
+  /** The measurement cache directory (measurementDir(storePath)); without it nothing is cached. */
+  cacheDir?: string;
+  fresh?: boolean;
+  onNotice?: (note: string) => void;
+}
+
+/**
+ * Measure and calibrate this machine for the scenario's local-cpu entries; undefined when it has
+ * none. With a cache directory, a measurement of the same shape and sizes taken by the same code
+ * on the same machine and backend is reused (its `origin` says when it was taken).
+ */
 export async function measureServingHere(
   scenario: Scenario,
   file: string,
-  options: { backend?: string; env: Record<string, string | undefined> },
+  options: { backend?: string; env: Record<string, string | undefined> } & MeasurementCacheOptions,
 ): Promise<LocalServingCalibration | undefined> {
   const shape = localMeasurementShape(scenario, file);
   if (!shape) return undefined;
   const choice = await initRuntime({ flag: options.backend, env: options.env });
-  const instance = findDevice(LOCAL_PRICE_INSTANCE) as Device;
-  const result = await measureSweep(shape, `decoder ${shape.layers}×${shape.hidden}`, {
-    backends: [choice.name],
-    ...RUN_MEASURE_SIZES,
-    batches: [...RUN_MEASURE_SIZES.batches],
-    contexts: [...RUN_MEASURE_SIZES.contexts],
-    instance,
-  });
-  const calibration = result.calibrations[0];
-  const device = result.devices[choice.name];
-  if (!calibration || !device) return undefined;
-  return { backend: choice.name, device, layerOverheadSeconds: result.overheads[choice.name] ?? 0, calibration, points: result.points };
+  const measure = async (): Promise<LocalServingCalibration | undefined> => {
+    const instance = findDevice(LOCAL_PRICE_INSTANCE) as Device;
+    const result = await measureSweep(shape, `decoder ${shape.layers}×${shape.hidden}`, {
+      backends: [choice.name],
+      ...RUN_MEASURE_SIZES,
+      batches: [...RUN_MEASURE_SIZES.batches],
+      contexts: [...RUN_MEASURE_SIZES.contexts],
+      instance,
+    });
+    const calibration = result.calibrations[0];
+    const device = result.devices[choice.name];
+    if (!calibration || !device) return undefined;
+    return { backend: choice.name, device, layerOverheadSeconds: result.overheads[choice.name] ?? 0, calibration, points: result.points };
+  };
+  if (!options.cacheDir) return measure();
+  const cached = await cachedMeasurement(
+    {
+      dir: options.cacheDir,
+      kind: 'serving',
+      inputs: { shape, sizes: RUN_MEASURE_SIZES, instance: LOCAL_PRICE_INSTANCE },
+      environment: measurementEnvironment(options.env, [choice.name]),
+      ...(options.fresh ? { fresh: true } : {}),
+      ...(options.onNotice ? { onNotice: options.onNotice } : {}),
+    },
+    measure,
+  );
+  return cached && withOrigin(cached.result, cached.origin);
 }
+
+const withOrigin = (local: LocalServingCalibration, origin: MeasurementOrigin): LocalServingCalibration => ({ ...local, origin });
 
 /**
  * Per-class token costs by serving id for the entries providers price from, as `simulate` and
@@ -45,7 +75,7 @@ export async function measureServingHere(
 export async function scenarioServingCosts(
   scenario: Scenario,
   file: string,
-  options: { backend?: string; env: Record<string, string | undefined> },
+  options: { backend?: string; env: Record<string, string | undefined> } & MeasurementCacheOptions,
 ): Promise<Map<string, PlanCost>> {
   const wanted = referencedServing(scenario);
   if (wanted.size === 0) return new Map();

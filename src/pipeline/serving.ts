@@ -23,6 +23,7 @@ import { LOCAL_DEVICE_ID } from '../serve/defaults.ts';
 import { GPT2_DECODER, resolveShape } from '../serve/resolve.ts';
 import type { ModelShape } from '../serve/shapes.ts';
 import type { DecoderShape } from '../serve/measure/decoder.ts';
+import type { MeasurementOrigin } from './measurement-cache.ts';
 import { calibratedEfficiencies, type Calibration } from '../serve/measure/calibrate.ts';
 import type { MeasuredPoint } from '../serve/measure/sweep.ts';
 import type { PlanCost } from '../market/costs.ts';
@@ -43,6 +44,8 @@ export interface LocalServingCalibration {
   layerOverheadSeconds: number;
   calibration: Calibration;
   points: MeasuredPoint[];
+  /** When the measurement was taken, and whether this run reused it from the measurement cache. */
+  origin?: MeasurementOrigin;
 }
 
 /**
@@ -112,7 +115,10 @@ export function planScenarioServing(scenario: Scenario, file: string, local?: Lo
 /** How the local-cpu figures were calibrated, for provenance. */
 export function calibrationNote(local: LocalServingCalibration): string {
   const c = local.calibration;
-  return `calibrated on this machine (tfjs ${local.backend}): measured ÷ predicted decode tokens/s ${c.decodeFactor.toFixed(3)} (geometric mean over batches ${c.fitBatches.join(', ')}), prefill ${c.prefillFactor.toFixed(3)}; raw error ×${c.rawMaxError.toFixed(2)}, out-of-sample after calibration ×${c.outOfSampleMaxError.toFixed(2)} (batches ${c.checkBatches.join(', ') || 'none'})`;
+  const when = local.origin
+    ? `, measured ${local.origin.measuredAt}${local.origin.reused ? ' (reused from the measurement cache: same code, machine and backend)' : ''}`
+    : '';
+  return `calibrated on this machine (tfjs ${local.backend}${when}): measured ÷ predicted decode tokens/s ${c.decodeFactor.toFixed(3)} (geometric mean over batches ${c.fitBatches.join(', ')}), prefill ${c.prefillFactor.toFixed(3)}; raw error ×${c.rawMaxError.toFixed(2)}, out-of-sample after calibration ×${c.outOfSampleMaxError.toFixed(2)} (batches ${c.checkBatches.join(', ') || 'none'})`;
 }
 
 /** Serving ids some provider's cost is priced from. */

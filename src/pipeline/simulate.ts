@@ -49,6 +49,22 @@ export interface SimulateOptions {
   queue?: string;
 }
 
+/**
+ * Seconds to start the worker pool and load the market code in it (a worker process loading the
+ * TypeScript sources: about 2 s measured on this project's 2-core CI machine, 2026-12-02), below
+ * which running the rest of the Monte Carlo in this process is quicker. COSTSIM_WORKER_START_SECONDS
+ * overrides it (0: always use the workers, as the tests of the worker path do).
+ */
+const WORKER_START_SECONDS = 2;
+
+function workerStartSeconds(env: Record<string, string | undefined>): number {
+  const raw = env['COSTSIM_WORKER_START_SECONDS'];
+  if (raw === undefined || raw === '') return WORKER_START_SECONDS;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new UsageError('COSTSIM_WORKER_START_SECONDS', `${raw} is not a number of seconds`, 'a number ≥ 0, or unset');
+  return value;
+}
+
 /** Simulate a read scenario (text kept so worker processes parse the same document). */
 export async function simulateScenario(
   loaded: { scenario: Scenario; text: string; file?: string; overrides?: readonly ScenarioOverride[] },
@@ -71,6 +87,21 @@ export async function simulateScenario(
     return result;
   }
   const results: RunResult[] = [];
+  const startSeconds = workerStartSeconds(ctx.env);
+  if (!options.queue && startSeconds > 0) {
+    // Run 0 here first and time it: when the remaining runs would take less time in this process
+    // than starting worker processes does, they stay here too (the output is the same either way).
+    const started = performance.now();
+    results.push(...simulateRuns(scenario, records, [0], periods, plans));
+    const perRunSeconds = (performance.now() - started) / 1000;
+    progress?.advance('run 0 in this process', 1);
+    if (perRunSeconds * (runs - 1) < startSeconds) {
+      results.push(...simulateRuns(scenario, records, indices.slice(1), periods, plans));
+      progress?.advance(`${runs - 1} more runs in this process (${(perRunSeconds * 1000).toFixed(0)} ms each: quicker than starting workers)`, runs - 1);
+      return assembleSimulation(scenario, records, results, periods, plans);
+    }
+    indices.shift();
+  }
   const setupArgs: MarketWorkerSetup = {
     scenarioText: loaded.text,
     ...(loaded.overrides && loaded.overrides.length > 0 ? { overrides: [...loaded.overrides] } : {}),
@@ -81,7 +112,7 @@ export async function simulateScenario(
     plans: [...plans],
   };
   // The caller's progress reporter when it has one; else the sweep's own status line (terminal only).
-  const printer = sweepProgressPrinter('simulate', runs, ctx).onEvent;
+  const printer = sweepProgressPrinter('simulate', indices.length, ctx).onEvent;
   const onEvent = progress ? (event: SweepEvent) => (event.type === 'finished' ? progress.advance(event.key.replace(':', ' ')) : progress.tick()) : printer;
   const summary = await runSweep<{ runs: number[] }, RunResult[]>({
     points: indices.map((run) => ({ key: `run:${run}`, params: { runs: [run] } })),

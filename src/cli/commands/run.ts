@@ -1,5 +1,5 @@
 /**
- * `costsim run [scenario] [--out dir] [--runs N] [--workers N] [--queue URL] [--store path] [--backend X] [--sensitivity] [--json]`:
+ * `costsim run [scenario] [--out dir] [--remeasure] [--runs N] [--workers N] [--queue URL] [--store path] [--backend X] [--sensitivity] [--json]`:
  * the main job. Parses the flags, runs the scenario pipeline (src/pipeline/: read → normalise →
  * measure → plan once → price → simulate → assemble → write) and prints where the report is.
  * Bad input (missing or malformed scenario, unwritable output) fails before any work, exit 2.
@@ -38,6 +38,10 @@ export function registerRun(program: Command, ctx: CliContext): void {
       '--sensitivity',
       "also set each uncertain input (a scenario distribution, a measured cost's timing spread) to its 10th and 90th percentile and add a tornado chart and sign/rank warnings to the report (opt-in: 2 more simulations per input)",
     )
+    .option(
+      '--remeasure',
+      'time this machine again (the local-cpu serving decoder, the placement calibration) instead of reusing the measurements cached beside the store for the same code, machine and backends',
+    )
     .option('--xlsx', "also write report.xlsx: one workbook, a sheet per chart's data and one of the assumptions")
     .option('--json', 'print one JSON object on stdout')
     .option('--quiet', 'no progress on stderr (by default: a bar on a terminal, else a line per phase and one at least every 10 s)')
@@ -56,6 +60,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
           quiet?: boolean;
           xlsx?: boolean;
           sensitivity?: boolean;
+          remeasure?: boolean;
         },
       ) => {
         const overrides = setFlags(options.set);
@@ -76,6 +81,7 @@ export function registerRun(program: Command, ctx: CliContext): void {
             ...(overrides.length > 0 ? { overrides } : {}),
             ...(options.xlsx ? { xlsx: true } : {}),
             ...(options.sensitivity ? { sensitivity: true } : {}),
+            ...(options.remeasure ? { remeasure: true } : {}),
           },
         ).finally(() => progress.done());
         if (options.json)

@@ -12,15 +12,22 @@ function capture(): CliContext & { stdout: string[]; stderr: string[] } {
 }
 
 describe('costsim simulate / equilibrium', () => {
-  it('--json output is byte-identical with 1 and 2 worker processes', async () => {
+  it('--json output is byte-identical with 1 and 2 worker processes, and with quick runs kept in this process', async () => {
     const outputs: string[] = [];
-    for (const workers of ['1', '2']) {
+    // 1 worker; 2 worker processes even for 4 quick runs; 2 allowed but the quick runs stay in this process.
+    for (const [workers, start] of [
+      ['1', undefined],
+      ['2', '0'],
+      ['2', '1000'],
+    ] as const) {
       const ctx = capture();
+      if (start !== undefined) ctx.env = { ...ctx.env, COSTSIM_WORKER_START_SECONDS: start };
       expect(await main(['simulate', 'scenarios/startup-vs-incumbent.yaml', '--runs', '4', '--periods', '12', '--workers', workers, '--json'], ctx)).toBe(0);
       expect(ctx.stdout).toHaveLength(1);
       outputs.push(ctx.stdout[0] as string);
     }
     expect(outputs[1]).toBe(outputs[0]);
+    expect(outputs[2]).toBe(outputs[0]);
     const result = JSON.parse(outputs[0] as string);
     expect(result.scenario).toMatchObject({ name: 'startup-vs-incumbent', runs: 4, periods: 12 });
     expect(result.rows.length).toBeGreaterThan(0);
