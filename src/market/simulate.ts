@@ -58,10 +58,14 @@ export function stageEquilibria(
     idx.forEach((i, k) => (out[i] = points[k]!.price));
     return out;
   };
+  let collusive: number[] | undefined;
   return {
     nashPriceUsd: solved.nash ? spread(solved.nash) : null,
     ...(solved.nashRefused ? { nashRefused: solved.nashRefused } : {}),
-    collusivePriceUsd: spread(solved.collusive),
+    // Solved when first read (solveStage's joint search is lazy too).
+    get collusivePriceUsd() {
+      return (collusive ??= spread(solved.collusive));
+    },
     solved,
   };
 }

@@ -173,18 +173,24 @@ export function solveStage(m: StageMarket): StageEquilibria {
     profit,
     bounds,
   );
-  const collusive = points(
-    jointMaximum(
-      base.collusive.map((e) => e.price),
-      joint,
-      bounds,
-    ),
-  );
-  if (!nash)
-    return {
-      nash: null,
-      nashRefused: 'best responses do not settle (capacity limits can rule out a pure-strategy price equilibrium, as in Bertrand–Edgeworth)',
-      collusive,
-    };
-  return { nash: points(nash), collusive };
+  // The joint maximum is solved when first read: the period loop often needs only the Nash price
+  // (an entrant's first price), and the numeric joint search is the dearer of the two.
+  let collusive: EquilibriumPoint[] | undefined;
+  const solveCollusive = (): EquilibriumPoint[] =>
+    (collusive ??= points(
+      jointMaximum(
+        base.collusive.map((e) => e.price),
+        joint,
+        bounds,
+      ),
+    ));
+  const refused = 'best responses do not settle (capacity limits can rule out a pure-strategy price equilibrium, as in Bertrand–Edgeworth)';
+  const nashPoints = nash ? points(nash) : null;
+  return {
+    nash: nashPoints,
+    ...(nash ? {} : { nashRefused: refused }),
+    get collusive() {
+      return solveCollusive();
+    },
+  };
 }
