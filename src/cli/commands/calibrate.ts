@@ -1,5 +1,5 @@
 /**
- * `costsim calibrate <scenario> [--json] [--write <file>]`: back μ, qualities and implied
+ * `costsim calibrate <scenario> [--set path=value]... [--json] [--write <file>]`: back μ, qualities and implied
  * marginal costs out of the scenario's `observations` (src/market/calibrate-report.ts), report
  * the out-of-sample check against later reference prices beside the full-fit version, and
  * optionally write a calibrated copy of the scenario (src/scenario/calibrated.ts).
@@ -12,6 +12,7 @@ import { calibrationReport, type CalibrationReport, type PredictionCheck } from 
 import { calibratedScenarioText } from '../../scenario/index.ts';
 import { defaultStorePath } from '../../bench/index.ts';
 import { resolveWorkerCount } from '../../sweep/index.ts';
+import { collect, SET_FLAG_HELP, setFlags } from '../flags.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, scenarioServingCosts } from '../../pipeline/index.ts';
 
@@ -57,11 +58,13 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'same as --write')
     .option('--store <path>', "bench record store the scenario's bench entries are read from (default: .costsim/records.jsonl)")
     .option('--train', 'train bench entries missing from the store now (announced on stderr); without it nothing is trained')
-    .action(async (path: string, options: { json?: boolean; write?: string; out?: string; store?: string; train?: boolean }) => {
+    .option('--set <path=value>', SET_FLAG_HELP, collect)
+    .action(async (path: string, options: { json?: boolean; write?: string; out?: string; store?: string; train?: boolean; set?: string[] }) => {
       if (options.write !== undefined && options.out !== undefined && options.write !== options.out)
         throw new UsageError('--out', 'give --write or --out (they are the same), not two different files');
       const target = options.write ?? options.out;
-      const { scenario, text } = readScenarioFile(path, ctx.cwd);
+      const overrides = setFlags(options.set);
+      const { scenario, text } = readScenarioFile(path, ctx.cwd, overrides);
       const records = await scenarioRecords(scenario, path, ctx, {
         storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd),
         workers: resolveWorkerCount(undefined, ctx.env),
@@ -72,7 +75,7 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
         ...(await scenarioServingCosts(scenario, path, { env: ctx.env })),
       ]);
       const report = calibrationReport(scenario, records, plans, path);
-      if (target !== undefined) writeFileAtomic(resolve(ctx.cwd, target), calibratedScenarioText(text, report.fitted, report.provenance.source));
+      if (target !== undefined) writeFileAtomic(resolve(ctx.cwd, target), calibratedScenarioText(text, report.fitted, report.provenance.source, overrides));
       ctx.out(options.json ? JSON.stringify(report) : formatCalibration(report, scenario.unit));
     });
 }

@@ -84,6 +84,29 @@ describe('costsim calibrate', () => {
     expect(s.market!.providers[1]!.quality as number).toBeCloseTo(2.3, 9);
   });
 
+  it('--set overrides a field before calibrating, and --write keeps the override', async () => {
+    // Logit shares depend only on quality − outside quality: raising the outside quality by 0.5
+    // (the normalisation) shifts every recovered quality by +0.5 and leaves μ and costs alone.
+    const file = write(scenarioText());
+    const out = join(file, '..', 'calibrated.yaml');
+    const ctx = capture();
+    expect(await main(['calibrate', file, '--set', 'demand.outsideQuality=0.5', '--json', '--write', out], ctx)).toBe(0);
+    const r = JSON.parse(ctx.stdout[0] as string);
+    expect(r.outsideQuality).toBe(0.5);
+    expect(Math.abs(r.mu - 0.3)).toBeLessThan(1e-6);
+    r.providers.forEach((p: { quality: number; impliedMarginalCostUsd: number }, j: number) => {
+      expect(Math.abs(p.quality - (quality[j]! + 0.5))).toBeLessThan(1e-6);
+      expect(p.impliedMarginalCostUsd).toBeCloseTo(costs[1]![j]!, 6);
+    });
+    const s = parseScenario(readFileSync(out, 'utf8'), 'calibrated.yaml');
+    const d = s.market!.demand;
+    expect(d.type === 'logit' && d.outsideQuality).toBe(0.5);
+    expect(s.market!.providers[1]!.quality as number).toBeCloseTo(2.8, 9);
+    const bad = capture();
+    expect(await main(['calibrate', file, '--set', 'demand.mu'], bad)).toBe(2);
+    expect(bad.stderr.join('\n')).toMatch(/--set.*expected path=value/);
+  });
+
   for (const [what, extra, edit, message] of [
     [
       'an unknown provider',
