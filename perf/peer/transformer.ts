@@ -55,7 +55,8 @@ async function activate(config: CostsimConfig): Promise<void> {
 /** One training step function for `model` on random tokens (mean cross-entropy at every position). */
 function gptStep(model: LayersModel, shape: GptShape, optimizer: tf.Optimizer): () => void {
   const x = tf.randomUniformInt([shape.trainBatch, shape.sequence], 0, shape.vocab, 1);
-  const y = tf.oneHot(tf.randomUniformInt([shape.trainBatch, shape.sequence], 0, shape.vocab, 2), shape.vocab);
+  // float32 once here: softmaxCrossEntropy would otherwise cast the int32 one-hot (103 MB at GPT-2's vocabulary) every step.
+  const y = tf.tidy(() => tf.cast(tf.oneHot(tf.randomUniformInt([shape.trainBatch, shape.sequence], 0, shape.vocab, 2), shape.vocab), 'float32'));
   return () => {
     const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true);
     loss?.dataSync();
