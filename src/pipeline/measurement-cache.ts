@@ -3,7 +3,8 @@
  * placement calibration), so that a warm `costsim run` does not time them again. One JSON file
  * per measurement in `<store dir>/measurements/`, keyed like bench records: SHA-256 of what was
  * measured and of everything that changes its result (code version — src/, native/ sources and
- * the lockfile —, Node, platform, CPU model and cores, backends present, thread-count variables).
+ * the lockfile —, Node, platform, CPU model and cores, backends present, thread-count variables,
+ * and the BLAS the native addon was built against when native is among them).
  * A hit is the same measurement, still labelled measured, with the time it was taken; a
  * corrupt or foreign file is a miss (re-measured and rewritten), never an error. Files are
  * written whole (temp file + rename).
@@ -12,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { canonicalJson } from '../bench/environment.ts';
-import { readCpuInfo } from '../runtime/index.ts';
+import { loadNativeAddon, readCpuInfo } from '../runtime/index.ts';
 import { writeFileAtomic } from '../util/atomic-write.ts';
 import { codeVersion } from '../version.ts';
 
@@ -42,6 +43,9 @@ export function measurementEnvironment(env: Record<string, string | undefined>, 
       .filter(([k, v]) => /THREADS/.test(k) && v !== undefined)
       .sort(([a], [b]) => (a < b ? -1 : 1)),
   );
+  // native/build is not in the code hash: the BLAS the addon links to (a rebuild against another
+  // library or configuration) changes its timings.
+  const addon = backends.includes('native') ? loadNativeAddon() : undefined;
   return {
     code: codeVersion(),
     node: process.versions.node,
@@ -50,6 +54,7 @@ export function measurementEnvironment(env: Record<string, string | undefined>, 
     cpuCores: cpu.cores,
     backends: [...backends],
     threads,
+    ...(addon?.ok ? { nativeBlas: addon.blas } : {}),
   };
 }
 

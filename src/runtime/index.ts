@@ -18,6 +18,7 @@ export { layerNorm, rmsNorm, biasGelu } from './fused-ops.ts';
 export { attention, multiHeadAttention, causalMaskFor } from './fused-attention.ts';
 /** Names of the native backend's fused kernels as they appear in a profile (the FLOP tracer counts the attention ones). */
 export { FUSED_KERNELS } from './native/fused.ts';
+export { loadNativeAddon, type AddonState } from './native/addon.ts';
 export { withKernelTiming, optimizerKernels, type KernelTiming, type TimedMethod } from './kernel-timer.ts';
 /** Adam for training: one fused native pass per variable on the `native` backend, tf.train.adam elsewhere (same state and arithmetic). */
 export { nativeAdam as createAdamOptimizer } from './native/adam.ts';

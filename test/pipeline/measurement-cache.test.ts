@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cachedMeasurement, measurementEnvironment } from '../../src/pipeline/measurement-cache.ts';
 import { runCalibration } from '../../src/pipeline/calibrate.ts';
+import { loadNativeAddon } from '../../src/runtime/index.ts';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'costsim-measure-'));
 const env = { code: '0.1.0+abc', node: '20', platform: 'linux-x64', cpuModel: 'X', cpuCores: 2, backends: ['native'], threads: {} };
@@ -28,11 +29,12 @@ describe('measurement cache', () => {
     expect(again?.origin).toMatchObject({ reused: true, measuredAt: '2026-12-02T10:00:00.000Z' });
     expect(again?.result).toEqual({ seconds: 0.25, call: 1 });
     expect(calls).toBe(1);
-    // Each of these is a different measurement: code, backend, CPU, inputs, kind.
+    // Each of these is a different measurement: code, backend, CPU, native BLAS, inputs, kind.
     const variants = [
       { kind: 'serving', inputs: { batches: [1, 2, 4] }, environment: { ...env, code: '0.1.0+def' } },
       { kind: 'serving', inputs: { batches: [1, 2, 4] }, environment: { ...env, backends: ['wasm'] } },
       { kind: 'serving', inputs: { batches: [1, 2, 4] }, environment: { ...env, cpuModel: 'Y' } },
+      { kind: 'serving', inputs: { batches: [1, 2, 4] }, environment: { ...env, nativeBlas: 'OpenBLAS 0.3.26 (core Haswell)' } },
       { kind: 'serving', inputs: { batches: [1, 2] }, environment: env },
       { kind: 'placement-calibration', inputs: { batches: [1, 2, 4] }, environment: env },
     ];
@@ -59,11 +61,15 @@ describe('measurement cache', () => {
     expect(readdirSync(dir)).toEqual([file]); // no temp file left behind
   });
 
-  it("keys on this machine's code version, CPU and thread settings", () => {
+  it("keys on this machine's code version, CPU, thread settings and native BLAS", () => {
     const a = measurementEnvironment({ OPENBLAS_NUM_THREADS: '1', HOME: '/root' }, ['native']);
     expect(a.threads).toEqual({ OPENBLAS_NUM_THREADS: '1' });
     expect(a.code).toMatch(/^\d+\.\d+\.\d+\+[0-9a-f]{12}$/);
     expect(measurementEnvironment({}, ['native']).threads).toEqual({});
+    // The native addon's BLAS (built outside the hashed sources) is part of a native key, as the addon reports it.
+    const addon = loadNativeAddon();
+    expect(measurementEnvironment({}, ['native']).nativeBlas).toBe(addon.ok ? addon.blas : undefined);
+    expect(measurementEnvironment({}, ['wasm'])).not.toHaveProperty('nativeBlas');
   });
 
   it('the placement calibration is measured once and reused equal', { timeout: 120_000 }, async () => {
