@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tf } from '../../src/runtime/index.ts';
 import { createDecoder, disposeCache, disposeDecoder, forward } from '../../src/serve/measure/decoder.ts';
-import { fitCalibration } from '../../src/serve/measure/calibrate.ts';
+import { calibratedEfficiencies, fitCalibration } from '../../src/serve/measure/calibrate.ts';
 import type { MeasuredPoint } from '../../src/serve/measure/sweep.ts';
 
 describe('KV-cached decoder', () => {
@@ -58,5 +58,47 @@ describe('calibration', () => {
     expect(c!.rawMaxError).toBeCloseTo(2.5, 12); // 1 / 0.4
     expect(c!.outOfSampleMaxError).toBeCloseTo(1.6, 12); // 0.8 / 0.5
     expect(c!.inSampleMaxError).toBeCloseTo(1, 12);
+    expect(c!.decodeComputeEfficiency).toBeUndefined(); // no model terms on these points: the one factor
+  });
+
+  it('fits compute and bandwidth efficiencies separately, recovering known ones and predicting held-out batches', () => {
+    // A decoder whose step streams 40 ms of weights at full bandwidth and computes 2 ms per
+    // sequence at the full GEMM rate, plus 1 ms of dispatch; this "machine" reaches 25% of the
+    // GEMM rate and 80% of the bandwidth. Step (s) = max(0.002·b / 0.25, 0.040 / 0.8) + 0.001:
+    // memory-bound (51 ms) up to b = 6.25, then compute-bound (b = 32: 257 ms).
+    const terms = (b: number) => ({ computeSeconds: 0.002 * b, memorySeconds: 0.04, overheadSeconds: 0.001 });
+    const measuredStep = (b: number) => Math.max((0.002 * b) / 0.25, 0.04 / 0.8) + 0.001;
+    const batches = [1, 2, 4, 8, 16, 32, 64];
+    const pts = batches.map((b) => ({
+      ...point(b, b / measuredStep(b), b / (Math.max(0.002 * b, 0.04) + 0.001)),
+      decodeTerms: terms(b),
+    }));
+    expect(measuredStep(4)).toBeCloseTo(0.051, 12);
+    expect(measuredStep(32)).toBeCloseTo(0.257, 12);
+    const [c] = fitCalibration(pts);
+    expect(c!.fitBatches).toEqual([1, 4, 16, 64]);
+    expect(c!.decodeComputeEfficiency).toBeCloseTo(0.25, 3);
+    expect(c!.memoryBandwidthEfficiency).toBeCloseTo(0.8, 3);
+    expect(c!.outOfSampleMaxError).toBeLessThan(1.001); // held out: 2, 8, 32
+    // One factor cannot follow the bend: measured ÷ predicted is 0.80 at b1 and 0.25 at b64.
+    const ratios = pts.map((p) => p.measuredDecodeTokensPerSecond / p.predictedDecodeTokensPerSecond);
+    expect(Math.max(...ratios) / Math.min(...ratios)).toBeGreaterThan(3);
+    // The local-cpu plans get the same two efficiencies (dispatch as measured).
+    expect(calibratedEfficiencies(c!, 1e-4)).toEqual({
+      prefillCompute: c!.prefillFactor,
+      decodeCompute: c!.decodeComputeEfficiency,
+      memoryBandwidth: c!.memoryBandwidthEfficiency,
+      layerOverheadSeconds: 1e-4,
+    });
+  });
+
+  it('with every fit point memory-bound, falls back to the one factor (compute efficiency = bandwidth efficiency)', () => {
+    const pts = [1, 2, 4].map((b) => ({
+      ...point(b, b / (0.04 / 0.5), b / 0.04),
+      decodeTerms: { computeSeconds: 0.0001 * b, memorySeconds: 0.04, overheadSeconds: 0 },
+    }));
+    const [c] = fitCalibration(pts);
+    expect(c!.memoryBandwidthEfficiency).toBeCloseTo(0.5, 3);
+    expect(c!.decodeComputeEfficiency).toBeCloseTo(0.5, 2);
   });
 });

@@ -26,6 +26,12 @@ export interface MeasuredPoint {
   calibratedDecodeTokensPerSecond: number | null;
   /** Whether this batch size was used to fit the factor (false = out of sample). */
   inFit: boolean;
+  /**
+   * The model's decode step at efficiency 1, by term (seconds): compute (FLOPs ÷ measured GEMM
+   * rate), memory (bytes ÷ measured matrix-vector bandwidth) and op dispatch (layers × measured
+   * per-layer overhead). The calibration fits a compute and a bandwidth efficiency to these.
+   */
+  decodeTerms?: { computeSeconds: number; memorySeconds: number; overheadSeconds: number };
 }
 
 export interface SweepOptions {
@@ -158,6 +164,11 @@ export async function measureSweep(shape: DecoderShape, shapeId: string, options
             predictedDecodeTokensPerSecond: batch / e.decodeStepSeconds,
             calibratedDecodeTokensPerSecond: null,
             inFit: false,
+            decodeTerms: {
+              computeSeconds: e.decodeTerms.computeSeconds,
+              memorySeconds: e.decodeTerms.memorySeconds,
+              overheadSeconds: shape.layers * local.layerOverheadSeconds,
+            },
           };
           points.push(point);
           options.onPoint?.(point);
