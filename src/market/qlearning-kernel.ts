@@ -19,7 +19,7 @@
  * does, so ties and hence every result are the same as recomputing the argmax each time.
  *
  * Two agents (the Calvano baseline) take runKernel2: the same draws, updates and order with every
- * per-agent quantity in a local and no loop over agents (≈ 30% less CPU per period, measured).
+ * per-agent quantity in a local and no loop over agents (10–30% less CPU per period, measured at load 7, noisy).
  */
 import { generatorState, setGeneratorState, type Rng } from '../util/rng.ts';
 
