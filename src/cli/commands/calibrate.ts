@@ -14,7 +14,15 @@ import { defaultStorePath } from '../../bench/index.ts';
 import { resolveWorkerCount } from '../../sweep/index.ts';
 import { collect, SET_FLAG_HELP, setFlags } from '../flags.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
-import { scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, scenarioServingCosts } from '../../pipeline/index.ts';
+import {
+  scenarioRecords,
+  planCosts,
+  planScenario,
+  readScenarioFile,
+  referencedPlacements,
+  scenarioServingCosts,
+  measurementDir,
+} from '../../pipeline/index.ts';
 
 const usd = (x: number | null) => (x === null ? '–' : x.toPrecision(4));
 
@@ -65,14 +73,15 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
       const target = options.write ?? options.out;
       const overrides = setFlags(options.set);
       const { scenario, text } = readScenarioFile(path, ctx.cwd, overrides);
+      const storePath = options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd);
       const records = await scenarioRecords(scenario, path, ctx, {
-        storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd),
+        storePath,
         workers: resolveWorkerCount(undefined, ctx.env),
         train: options.train === true,
       });
       const plans = new Map([
         ...planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path),
-        ...(await scenarioServingCosts(scenario, path, { env: ctx.env })),
+        ...(await scenarioServingCosts(scenario, path, { env: ctx.env, cacheDir: measurementDir(storePath), onNotice: (note) => ctx.err(`costsim: ${note}`) })),
       ]);
       const report = calibrationReport(scenario, records, plans, path);
       if (target !== undefined) writeFileAtomic(resolve(ctx.cwd, target), calibratedScenarioText(text, report.fitted, report.provenance.source, overrides));

@@ -11,7 +11,15 @@ import { equilibriumReport, type EquilibriumReport } from '../../market/index.ts
 import { defaultStorePath } from '../../bench/index.ts';
 import { resolveWorkerCount } from '../../sweep/index.ts';
 import { collect, SET_FLAG_HELP, setFlags } from '../flags.ts';
-import { scenarioRecords, planCosts, planScenario, readScenarioFile, referencedPlacements, scenarioServingCosts } from '../../pipeline/index.ts';
+import {
+  scenarioRecords,
+  planCosts,
+  planScenario,
+  readScenarioFile,
+  referencedPlacements,
+  scenarioServingCosts,
+  measurementDir,
+} from '../../pipeline/index.ts';
 
 function formatEquilibrium(r: EquilibriumReport, unit: string): string {
   const rows = (label: string, list: EquilibriumReport['nash']) => [
@@ -41,14 +49,15 @@ export function registerEquilibrium(program: Command, ctx: CliContext): void {
     .action(async (path: string, options: { json?: boolean; store?: string; train?: boolean; set?: string[] }) => {
       const { scenario } = readScenarioFile(path, ctx.cwd, setFlags(options.set));
       if (!scenario.market) throw new InputError({ file: path, path: 'demand' }, 'this scenario has no market: add demand and providers sections');
+      const storePath = options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd);
       const records = await scenarioRecords(scenario, path, ctx, {
-        storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd),
+        storePath,
         workers: resolveWorkerCount(undefined, ctx.env),
         train: options.train === true,
       });
       const plans = new Map([
         ...planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path),
-        ...(await scenarioServingCosts(scenario, path, { env: ctx.env })),
+        ...(await scenarioServingCosts(scenario, path, { env: ctx.env, cacheDir: measurementDir(storePath), onNotice: (note) => ctx.err(`costsim: ${note}`) })),
       ]);
       const report = equilibriumReport(scenario, records, plans);
       ctx.out(options.json ? JSON.stringify(report) : formatEquilibrium(report, scenario.unit));

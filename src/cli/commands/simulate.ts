@@ -19,6 +19,7 @@ import {
   readScenarioFile,
   referencedPlacements,
   scenarioServingCosts,
+  measurementDir,
   simulateScenario,
   runGridSweep,
   writeGridReport,
@@ -180,14 +181,19 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
           ...(queue ? { queue } : {}),
         };
         checkSimulationSize(scenario, overrides);
+        const storePath = options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd);
         const records = await scenarioRecords(scenario, path, ctx, {
-          storePath: options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd),
+          storePath,
           workers: resolveWorkerCount(undefined, ctx.env),
           train: options.train === true,
         });
         const plans = new Map([
           ...planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path),
-          ...(await scenarioServingCosts(scenario, path, { env: ctx.env })),
+          ...(await scenarioServingCosts(scenario, path, {
+            env: ctx.env,
+            cacheDir: measurementDir(storePath),
+            onNotice: (note) => ctx.err(`costsim: ${note}`),
+          })),
         ]);
         if (options.sensitivity) {
           const dir = resolve(ctx.cwd, options.out ?? join('reports', `${reportDirName(scenario.name)}-sensitivity`));
