@@ -101,13 +101,13 @@ export interface BenchMetrics {
   accumulationEquivalence?: { updateRelativeDifference: number; movingStatsRelativeDifference: number };
   /**
    * With config.checkpoint: plain vs checkpointed training of the same model, measured in this
-   * process (tfjs peak tensor bytes of one step, median step seconds), the largest relative
+   * process (tfjs peak tensor bytes of one step, the fastest of the timed steps, traced matmul/conv FLOPs of one step), the largest relative
    * gradient difference between them, and the placement model's recompute=full prediction
    * (transformer only).
    */
   checkpoint?: {
-    plain: { peakBytes: number; transientPeakBytes: number; stepSeconds: number; physical?: CheckpointPhysical };
-    checkpointed: { peakBytes: number; transientPeakBytes: number; stepSeconds: number; physical?: CheckpointPhysical };
+    plain: { peakBytes: number; transientPeakBytes: number; stepSeconds: number; tracedMatmulConvFlops?: number; physical?: CheckpointPhysical };
+    checkpointed: { peakBytes: number; transientPeakBytes: number; stepSeconds: number; tracedMatmulConvFlops?: number; physical?: CheckpointPhysical };
     gradientMaxRelativeDifference: number;
     predicted?: { activationBytesRatio: number; stepFlopsRatio: number; graph: string };
   };

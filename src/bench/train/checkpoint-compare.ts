@@ -22,6 +22,12 @@ export interface CheckpointVariant {
   /** Peak bytes above what was held when the step began (activations, gradients). */
   transientPeakBytes: number;
   stepSeconds: number;
+  /**
+   * Matmul and convolution FLOPs the profiled step executed (traced from tf.profile's kernel list,
+   * exact; 1 multiply-add = 2): the recomputation shows here as one extra forward pass per segment,
+   * independent of machine load (added field; stepSeconds is unchanged).
+   */
+  tracedMatmulConvFlops: number;
   /** Physical high-water marks of this variant run alone in a fresh process (see checkpoint-physical.ts). */
   physical?: CheckpointPhysical;
 }
@@ -141,6 +147,7 @@ export async function compareCheckpointing(options: {
       peakBytes: p.peakBytes,
       transientPeakBytes: p.transientPeakBytes,
       stepSeconds: fastest(times),
+      tracedMatmulConvFlops: p.traced.matmulConvFlops,
     });
     const predicted = predictCheckpointing(config);
     return {

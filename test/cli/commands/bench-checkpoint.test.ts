@@ -68,3 +68,43 @@ describe('costsim bench --checkpoint', () => {
     expect(record.provenance['metrics.checkpoint'].source).toMatch(/tfjs logical tensor bytes.*not RSS/);
   }, 120_000);
 });
+
+describe('costsim bench --model cnn --checkpoint', () => {
+  it('cnn --checkpoint --json: lower measured peak memory (logical and physical) and more executed FLOPs per step than plain training, gradients equal within 1e-5', async () => {
+    const ctx = capture(mkdtempSync(join(tmpdir(), 'costsim-ckpt-cnn-')));
+    // Small shapes: two conv → batch norm → ReLU → pool stages of 16 filters and a 16-unit head.
+    const opts = ['filters1=16', 'filters2=16', 'dense=16', 'dataLimit=256'].flatMap((o) => ['--opt', o]);
+    const code = await main(
+      ['bench', '--model', 'cnn', '--checkpoint', ...opts, '--batch', '64', '--steps', '2', '--runs', '1', '--backend', 'wasm', '--json'],
+      ctx,
+    );
+    expect(ctx.stderr.join('\n')).not.toMatch(/error/i);
+    expect(code).toBe(0);
+    const record = JSON.parse(ctx.stdout.join('\n'));
+    expect(record.config.checkpoint).toBe(true);
+    const c = record.metrics.checkpoint;
+    // Logical memory: each stage keeps only its input (the conv, batch norm and ReLU outputs are
+    // recomputed in backward), so the transient peak falls below plain training's.
+    expect(c.checkpointed.transientPeakBytes).toBeLessThan(c.plain.transientPeakBytes);
+    expect(c.checkpointed.peakBytes).toBeLessThan(c.plain.peakBytes);
+    // Physical: each variant alone in a fresh process; the wasm heap's growth over the model build is that variant's own.
+    const growth = (v: { physical: { wasmHeapBytes: number; baselineWasmHeapBytes: number } }) => v.physical.wasmHeapBytes - v.physical.baselineWasmHeapBytes;
+    expect(c.checkpointed.physical.wasmHeapBytes).toBeLessThanOrEqual(c.plain.physical.wasmHeapBytes);
+    expect(growth(c.checkpointed)).toBeLessThan(growth(c.plain));
+    // Longer step, asserted on the executed work rather than the clock: at these shapes a step
+    // takes about half a second and, under the shared machine's load, the fastest checkpointed
+    // and plain steps came out within 1% of each other (0.545 s vs 0.551 s, load average 5.5).
+    // Recomputation re-runs the forward pass of every segment but the last (the head runs once,
+    // on the tape; src/runtime/checkpoint.ts). Every conv/dense layer's backward computes at least
+    // its weight gradient (as many FLOPs as its forward, F) and at most weight + input gradients
+    // (2F), so with B ∈ [F, 2F] the ratio 1 + (F − F_head) ÷ (F + B) lies in
+    // [1 + (1 − h) ÷ 3, 1 + (1 − h) ÷ 2), h the head's share of forward FLOPs. Here h is a few
+    // per cent (a 16-unit dense head after two 3×3 convolutions of 16 filters), so h < 1/4 gives
+    // the bounds (1.25, 1.5).
+    const ratio = c.checkpointed.tracedMatmulConvFlops / c.plain.tracedMatmulConvFlops;
+    expect(ratio).toBeGreaterThan(1.25);
+    expect(ratio).toBeLessThan(1.5);
+    expect(c.gradientMaxRelativeDifference).toBeLessThan(1e-5);
+    expect(record.provenance['metrics.checkpoint'].source).toMatch(/conv → batch norm → ReLU → pool/);
+  }, 120_000);
+});
