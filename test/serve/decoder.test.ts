@@ -36,6 +36,47 @@ describe('KV-cached decoder', () => {
     disposeCache(cache);
     disposeDecoder(d);
   });
+
+  it('prefill computes logits for the last prompt position only', async () => {
+    // vocab large beside hidden/ffn: logits at every position would grow prefill's peak memory by
+    // batch × tokens × vocab × 4 B (2 × 64 × 32,768 × 4 B = 16 MiB for 64 more tokens), while the
+    // activations grow by 2 × 64 × (3·16 + 32) × 4 B ≈ 40 KiB per live set and the attention
+    // scores by batch × heads × (128² − 64²) × 4 B ≈ 0.4 MiB per live set
+    const shape = { layers: 1, hidden: 16, heads: 1, ffn: 32, vocab: 32768 };
+    const d = createDecoder(shape, 3);
+    const prompt = (tokens: number): number[][] => [Array.from({ length: tokens }, (_, i) => i % 50), Array.from({ length: tokens }, (_, i) => (i * 7) % 50)];
+    const peak = async (tokens: number): Promise<{ bytes: number; out: ReturnType<typeof forward> }> => {
+      const before = tf.memory().numBytes;
+      let out: ReturnType<typeof forward> | undefined;
+      const profile = await tf.profile(() => {
+        out = forward(d, prompt(tokens), undefined);
+      });
+      return { bytes: profile.peakBytes - before, out: out! };
+    };
+    const short = await peak(64);
+    const long = await peak(128);
+    expect(long.out.logits.shape).toEqual([2, 32768]);
+    expect(long.bytes - short.bytes).toBeLessThan((2 * 64 * 32768 * 4) / 4);
+    // and they are the last position's: prefill of 127 then one cached step gives the same logits
+    const seqs = prompt(128);
+    const head = forward(
+      d,
+      seqs.map((s) => s.slice(0, 127)),
+      undefined,
+    );
+    const step = forward(
+      d,
+      seqs.map((s) => [s[127]!]),
+      head.cache,
+    );
+    const diff = (await tf.max(tf.abs(tf.sub(step.logits, long.out.logits))).data())[0]!;
+    expect(diff).toBeLessThan(1e-5);
+    for (const r of [short.out, long.out, head, step]) {
+      r.logits.dispose();
+      disposeCache(r.cache);
+    }
+    disposeDecoder(d);
+  });
 });
 
 describe('calibration', () => {

@@ -47,10 +47,11 @@ export interface SweepOptions {
   /** Called after each point, for progress on stderr. */
   onPoint?: (p: MeasuredPoint) => void;
   /**
-   * Largest batch × context prefilled at once (default: no limit). The decoder computes logits at
-   * every prompt position, so GPT-2's prefill at 32 × 256 tokens needs 8,192 × 50,257 × 4 B = 1.6 GB
-   * of logits alone beside the weights and cache, past what the 4 GiB wasm heap holds; such points
-   * are skipped (and not fitted), never attempted.
+   * Largest batch × context prefilled at once (default: no limit); larger points are skipped (and
+   * not fitted), never attempted. Not the logits: prefill computes them for the last position only
+   * (test/serve/decoder.test.ts). GPT-2 at 32 × 256 still aborts on `native` with a wasm "memory
+   * access out of bounds" (2026-12-02; weights 0.5 GB + a 0.6 GB KV cache held twice while a step
+   * concatenates, on the wasm heap the addon's tensors live in), cause not yet isolated.
    */
   maxPrefillTokens?: number;
 }
