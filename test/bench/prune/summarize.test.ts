@@ -70,3 +70,18 @@ describe('summarizeStudy', () => {
     expect(u.belowAccuracyFloor).toBe(false);
   });
 });
+
+describe('summarizeStudy: the baseline is the fine-tuned dense control', () => {
+  it("uses the control's fine-tuned accuracy, not the parent's before fine-tuning", () => {
+    const r = record({ accuracy: 0.85, denseMs: 1, ratios: [1, 1, 1], wallSeconds: 10, effective: 500 });
+    // Hand-made: the parent scored 0.98 before fine-tuning; the control, fine-tuned the same steps and seed, 0.9.
+    (r.prune as unknown as { denseTestAccuracy: number; denseParentTestAccuracy: number }).denseTestAccuracy = 0.9;
+    (r.prune as unknown as { denseParentTestAccuracy: number }).denseParentTestAccuracy = 0.98;
+    const device = { id: 'd', usdPerHour: 3.6, priceSource: 'test' };
+    const { levels } = summarizeStudy([{ method: 'magnitude', sparsity: 0.5, key: 'a' }], new Map([['a', r]]), { requestsPerMonth: 1000, device });
+    const [l] = levels as [(typeof levels)[number]];
+    expect(l.denseTestAccuracy).toBe(0.9);
+    // Dense: 1 ms × $0.001/s = $1e-6 per request, ÷ 0.9 correct (the control's) = $1.111…e-6 per correct prediction; 0.98 would give $1.0204e-6.
+    expect(l.payoff.costPerCorrectPredictionUsd.dense).toBeCloseTo(1e-6 / 0.9, 15);
+  });
+});
