@@ -118,7 +118,11 @@ export function calibrationNote(local: LocalServingCalibration): string {
   const when = local.origin
     ? `, measured ${local.origin.measuredAt}${local.origin.reused ? ' (reused from the measurement cache: same code, machine and backend)' : ''}`
     : '';
-  return `calibrated on this machine (tfjs ${local.backend}${when}): measured ÷ predicted decode tokens/s ${c.decodeFactor.toFixed(3)} (geometric mean over batches ${c.fitBatches.join(', ')}), prefill ${c.prefillFactor.toFixed(3)}; raw error ×${c.rawMaxError.toFixed(2)}, out-of-sample after calibration ×${c.outOfSampleMaxError.toFixed(2)} (batches ${c.checkBatches.join(', ') || 'none'})`;
+  const fitted =
+    c.decodeComputeEfficiency !== undefined && c.memoryBandwidthEfficiency !== undefined && c.kvPassEfficiency !== undefined
+      ? `; fitted decode efficiencies: compute ${c.decodeComputeEfficiency.toFixed(3)} of the measured GEMM rate, weights ${c.memoryBandwidthEfficiency.toFixed(3)} and KV-cache pass ${c.kvPassEfficiency.toFixed(3)} of the measured matrix-vector bandwidth, dispatch × ${(c.layerOverheadScale ?? 1).toFixed(3)}`
+      : '';
+  return `calibrated on this machine (tfjs ${local.backend}${when}): measured ÷ predicted decode tokens/s ${c.decodeFactor.toFixed(3)} (geometric mean over batches ${c.fitBatches.join(', ')}), prefill ${c.prefillFactor.toFixed(3)}${fitted}; raw error ×${c.rawMaxError.toFixed(2)}, out-of-sample after calibration ×${c.outOfSampleMaxError.toFixed(2)} (batches ${c.checkBatches.join(', ') || 'none'})`;
 }
 
 /** Serving ids some provider's cost is priced from. */

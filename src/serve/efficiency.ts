@@ -20,6 +20,12 @@ export interface ServingEfficiencies {
   layerOverheadSeconds: number;
   /** Prompt tokens prefilled together when pricing input tokens (weights read once per such batch). */
   prefillBatchTokens: number;
+  /**
+   * When set, the KV cache is read in a pass of its own after the weight stream (added, not
+   * overlapped with it) at this fraction of the memory bandwidth. Unset on GPUs; fitted on
+   * local-cpu, where the tfjs decoder copies its cache (concat) and attends in separate ops.
+   */
+  kvPass?: number;
 }
 
 /** Defaults and their sources. */
@@ -43,6 +49,8 @@ export const SERVING_EFFICIENCY_SOURCES: Readonly<Record<keyof ServingEfficienci
   memoryUsable: "0.9: vLLM's default gpu_memory_utilization (vLLM engine arguments, 2024)",
   collectiveLatencySeconds: 'assumed 10 µs per small all-reduce inside a node (order of the NCCL tests latency for small messages)',
   prefillBatchTokens: 'assumed 8192 prompt tokens per prefill batch (the order of the chunked-prefill token budgets serving engines such as vLLM use)',
+  kvPass:
+    'unset on GPUs (the cache is read with the weights, overlapped); on local-cpu fitted to the measured decode steps with the compute and bandwidth efficiencies (src/serve/measure/calibrate.ts)',
   layerOverheadSeconds:
     '0 on GPUs (not modeled: serving engines hide kernel launches with CUDA graphs); on local-cpu measured: one decode step of a 1-layer width-8 decoder on the backend',
 };

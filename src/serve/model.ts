@@ -64,7 +64,8 @@ export type Bottleneck = 'compute' | 'bandwidth' | 'capacity' | 'link' | 'host-l
 export interface BatchEvaluation {
   batch: number;
   decodeStepSeconds: number;
-  decodeTerms: { computeSeconds: number; memorySeconds: number; linkSeconds: number; hostLinkSeconds: number };
+  /** Seconds per decode step by term; memorySeconds includes the cache read unless efficiencies.kvPass puts it in kvPassSeconds. */
+  decodeTerms: { computeSeconds: number; memorySeconds: number; linkSeconds: number; hostLinkSeconds: number; kvPassSeconds: number };
   prefillSeconds: number;
   ttftSeconds: number;
   kvCacheBytes: number;
@@ -163,14 +164,17 @@ export function evaluateBatch(req: ServingRequest, batch: number, pre: Prepared 
   const weightsRead = (p.totalParams - p.routedExpertParams + p.routedExpertParams * touched) * wBytes;
   const kvRead = batch * pre.kvBytesPerToken * meanContext;
   const residentShare = offloadedBytes === 0 ? 1 : Math.max(0, 1 - offloadedBytes / (pre.weightsBytes + kvCacheBytes));
+  const rawBandwidth = req.count * req.device.memoryBandwidthBytesPerSecond.value;
   const decodeTerms = {
     computeSeconds: (batch * forwardFlopsPerToken(s, meanContext)) / (peakFlops * eff.decodeCompute),
-    memorySeconds: ((weightsRead + kvRead) * residentShare) / bandwidth,
+    memorySeconds: ((weightsRead + (eff.kvPass === undefined ? kvRead : 0)) * residentShare) / bandwidth,
     linkSeconds: collectiveSeconds(req, pre, batch),
     hostLinkSeconds,
+    kvPassSeconds: eff.kvPass === undefined ? 0 : (kvRead * residentShare) / (rawBandwidth * eff.kvPass),
   };
   const decodeStepSeconds =
     Math.max(decodeTerms.computeSeconds, decodeTerms.memorySeconds) +
+    decodeTerms.kvPassSeconds +
     decodeTerms.linkSeconds +
     decodeTerms.hostLinkSeconds +
     s.layers * eff.layerOverheadSeconds;
@@ -186,7 +190,7 @@ export function evaluateBatch(req: ServingRequest, batch: number, pre: Prepared 
     offloadedBytes,
     decodeBottleneck: argmax({
       compute: decodeTerms.computeSeconds,
-      bandwidth: decodeTerms.memorySeconds,
+      bandwidth: decodeTerms.memorySeconds + decodeTerms.kvPassSeconds,
       link: decodeTerms.linkSeconds,
       'host-link': decodeTerms.hostLinkSeconds,
     }),

@@ -3,16 +3,19 @@
  * batch size (smallest first); the rest are out of sample. Errors are max(ratio, 1/ratio), so
  * 1.5 means "within a factor 1.5 either way".
  *
- * The decode step is the model's max(compute ÷ e_c, memory ÷ e_b) + dispatch, so its shape over
- * batch sizes bends where compute overtakes the weight stream. One factor over all of it (the
- * geometric mean of measured ÷ predicted, still reported as `decodeFactor`) can move the curve
- * but not its bend; so when the points carry the model's terms, the compute efficiency e_c and
- * the bandwidth efficiency e_b are fitted separately, by least squares on log step time over the
- * fit points (dispatch stays as measured). The fit is a grid search in log space, then a finer
- * grid around the best cell: two parameters, a kink (the max) where gradient methods stall, and
- * a flat direction when every fit point is bound by one term — a tiny pull toward e_c = e_b then
- * picks the single-factor answer. (Written here: a dozen lines, and no library fits a max of
- * two terms more robustly than a grid.)
+ * The decode step is the model's max(compute ÷ e_c, weights ÷ e_b) + dispatch, so its shape over
+ * batch sizes bends where compute overtakes the weight stream, and on this machine the tfjs
+ * decoder also reads (and, concatenating, copies) its KV cache in ops of their own after the
+ * weight stream. One factor over all of it (the geometric mean of measured ÷ predicted, still
+ * reported as `decodeFactor`) can move the curve but not its bend nor its growth with context;
+ * so when the points carry the model's terms, four figures are fitted by least squares on log
+ * step time over the fit points: the compute efficiency e_c, the bandwidth efficiency e_b, the
+ * cache pass's efficiency e_kv (added to the step, efficiency `kvPass`) and a scale on the
+ * measured dispatch time. The fit is a pattern search in log space (each coordinate up and down
+ * by a step, halved when nothing improves) from the one-factor answer, with a tiny pull back to
+ * that start so that directions the points do not determine (e.g. e_c when no fit point is
+ * compute-bound) keep the one-factor value. (Written here: twenty lines, and the objective is
+ * a sum of maxima, whose kinks derivative-based fitters handle worse than a direct search.)
  */
 import type { MeasuredPoint } from './sweep.ts';
 
@@ -32,45 +35,70 @@ export interface Calibration {
   inSampleMaxError: number;
   /** Fitted decode compute efficiency (× the measured GEMM rate), when the points carry the model's terms. */
   decodeComputeEfficiency?: number;
-  /** Fitted bandwidth efficiency (× the measured matrix-vector bandwidth), likewise. */
+  /** Fitted bandwidth efficiency of the weight stream (× the measured matrix-vector bandwidth), likewise. */
   memoryBandwidthEfficiency?: number;
-}
-
-type Terms = NonNullable<MeasuredPoint['decodeTerms']>;
-
-/** The model's decode step (s) at efficiencies (e_c, e_b). */
-const stepSeconds = (t: Terms, compute: number, bandwidth: number): number =>
-  Math.max(t.computeSeconds / compute, t.memorySeconds / bandwidth) + t.overheadSeconds;
-
-/**
- * Fit (e_c, e_b) to measured step times: minimise Σ (ln t_measured − ln t_model)² + 1e-9 (ln e_c − ln e_b)²
- * over ln e ∈ [ln 1e-4, ln 10], on a 0.02 grid and then a 0.0005 grid around the best point.
- */
-export function fitDecodeEfficiencies(points: ReadonlyArray<{ terms: Terms; measuredStepSeconds: number }>): { compute: number; bandwidth: number } {
-  const logMeasured = points.map((p) => Math.log(p.measuredStepSeconds));
-  const loss = (a: number, b: number): number => {
-    const ec = Math.exp(a);
-    const eb = Math.exp(b);
-    let sum = 1e-9 * (a - b) ** 2;
-    for (let i = 0; i < points.length; i++) sum += (logMeasured[i]! - Math.log(stepSeconds(points[i]!.terms, ec, eb))) ** 2;
-    return sum;
-  };
-  let best = { a: 0, b: 0, loss: Infinity };
-  const search = (aLo: number, aHi: number, bLo: number, bHi: number, step: number) => {
-    for (let a = aLo; a <= aHi + 1e-12; a += step)
-      for (let b = bLo; b <= bHi + 1e-12; b += step) {
-        const l = loss(a, b);
-        if (l < best.loss) best = { a, b, loss: l };
-      }
-  };
-  search(Math.log(1e-4), Math.log(10), Math.log(1e-4), Math.log(10), 0.02);
-  const { a, b } = best;
-  search(a - 0.02, a + 0.02, b - 0.02, b + 0.02, 0.0005);
-  return { compute: Math.exp(best.a), bandwidth: Math.exp(best.b) };
+  /** Fitted efficiency of the KV-cache pass (× the same bandwidth), likewise. */
+  kvPassEfficiency?: number;
+  /** Fitted scale on the measured per-layer dispatch time, likewise. */
+  layerOverheadScale?: number;
 }
 
 const geomean = (xs: number[]): number => Math.exp(xs.reduce((a, x) => a + Math.log(x), 0) / xs.length);
 const factorError = (ratio: number): number => Math.max(ratio, 1 / ratio);
+
+type Terms = NonNullable<MeasuredPoint['decodeTerms']>;
+
+/** Fitted decode efficiencies: compute, weight stream, cache pass, and the scale on the measured dispatch time. */
+export interface DecodeFit {
+  compute: number;
+  bandwidth: number;
+  kvPass: number;
+  overheadScale: number;
+}
+
+/** The model's decode step (s) at fitted figures f. */
+const stepSeconds = (t: Terms, f: DecodeFit): number =>
+  Math.max(t.computeSeconds / f.compute, t.weightsSeconds / f.bandwidth) + t.kvSeconds / f.kvPass + t.overheadSeconds * f.overheadScale;
+
+/**
+ * Fit the decode figures to measured step times: minimise Σ (ln t_measured − ln t_model)² +
+ * 1e-9 |θ − θ₀|² over θ = ln(e_c, e_b, e_kv, dispatch scale), θ₀ = (ln start, ln start, ln start, 0),
+ * by pattern search (steps 1, ½, … down to 1e-5), each efficiency kept in [1e-4, 100].
+ */
+export function fitDecodeEfficiencies(points: ReadonlyArray<{ terms: Terms; measuredStepSeconds: number }>, start = 1): DecodeFit {
+  const logMeasured = points.map((p) => Math.log(p.measuredStepSeconds));
+  const origin = [Math.log(start), Math.log(start), Math.log(start), 0];
+  const figures = (th: number[]): DecodeFit => ({
+    compute: Math.exp(th[0]!),
+    bandwidth: Math.exp(th[1]!),
+    kvPass: Math.exp(th[2]!),
+    overheadScale: Math.exp(th[3]!),
+  });
+  const loss = (th: number[]): number => {
+    const f = figures(th);
+    let sum = 0;
+    for (let d = 0; d < 4; d++) sum += 1e-9 * (th[d]! - origin[d]!) ** 2;
+    for (let i = 0; i < points.length; i++) sum += (logMeasured[i]! - Math.log(stepSeconds(points[i]!.terms, f))) ** 2;
+    return sum;
+  };
+  const lo = Math.log(1e-4);
+  const hi = Math.log(100);
+  let best = [...origin];
+  let bestLoss = loss(best);
+  for (let step = 1; step >= 1e-5; step /= 2) {
+    for (let improved = true; improved;) {
+      improved = false;
+      for (let d = 0; d < 4; d++)
+        for (const move of [step, -step]) {
+          const th = [...best];
+          th[d] = Math.min(hi, Math.max(lo, th[d]! + move));
+          const l = loss(th);
+          if (l < bestLoss) [best, bestLoss, improved] = [th, l, true];
+        }
+    }
+  }
+  return figures(best);
+}
 
 /** Fit per backend; fills each point's calibratedDecodeTokensPerSecond and inFit (mutates the points it is given). */
 export function fitCalibration(points: MeasuredPoint[]): Calibration[] {
@@ -83,12 +111,15 @@ export function fitCalibration(points: MeasuredPoint[]): Calibration[] {
     const fit = mine.filter((p) => fitBatches.includes(p.batch));
     const decodeFactor = geomean(fit.map((p) => p.measuredDecodeTokensPerSecond / p.predictedDecodeTokensPerSecond));
     const prefillFactor = geomean(fit.map((p) => p.measuredPrefillTokensPerSecond / p.predictedPrefillTokensPerSecond));
-    // Two efficiencies when every point says how the model splits its step; else the one factor.
+    // The four figures when every point says how the model splits its step; else the one factor.
     const twoTerm = mine.every((p) => p.decodeTerms)
-      ? fitDecodeEfficiencies(fit.map((p) => ({ terms: p.decodeTerms!, measuredStepSeconds: p.batch / p.measuredDecodeTokensPerSecond })))
+      ? fitDecodeEfficiencies(
+          fit.map((p) => ({ terms: p.decodeTerms!, measuredStepSeconds: p.batch / p.measuredDecodeTokensPerSecond })),
+          decodeFactor,
+        )
       : undefined;
     const calibrated = (p: MeasuredPoint): number =>
-      twoTerm ? p.batch / stepSeconds(p.decodeTerms!, twoTerm.compute, twoTerm.bandwidth) : p.predictedDecodeTokensPerSecond * decodeFactor;
+      twoTerm ? p.batch / stepSeconds(p.decodeTerms!, twoTerm) : p.predictedDecodeTokensPerSecond * decodeFactor;
     for (const p of mine) {
       p.inFit = fitBatches.includes(p.batch);
       p.calibratedDecodeTokensPerSecond = calibrated(p);
@@ -107,7 +138,14 @@ export function fitCalibration(points: MeasuredPoint[]): Calibration[] {
         calibrated,
       ),
       inSampleMaxError: err(fit, calibrated),
-      ...(twoTerm ? { decodeComputeEfficiency: twoTerm.compute, memoryBandwidthEfficiency: twoTerm.bandwidth } : {}),
+      ...(twoTerm
+        ? {
+            decodeComputeEfficiency: twoTerm.compute,
+            memoryBandwidthEfficiency: twoTerm.bandwidth,
+            kvPassEfficiency: twoTerm.kvPass,
+            layerOverheadScale: twoTerm.overheadScale,
+          }
+        : {}),
     });
   }
   return out;
@@ -115,19 +153,25 @@ export function fitCalibration(points: MeasuredPoint[]): Calibration[] {
 
 /**
  * The serving model's efficiencies for this machine after calibration. The sweep predicted at
- * efficiency 1 with the measured per-layer overhead. With fitted compute and bandwidth
- * efficiencies the model's decode step is max(compute ÷ e_c, memory ÷ e_b) + dispatch, the
+ * efficiency 1 with the measured per-layer overhead. With the four fitted figures the model's
+ * decode step is max(compute ÷ e_c, weights ÷ e_b) + cache ÷ e_kv + dispatch × scale, the
  * calibrated figure; with the one factor, every decode term (compute, bandwidth and overhead
  * alike) is divided by it, so the step is predicted ÷ factor. Prefill compute is scaled by the
  * prefill factor. Valid for one device (no links). Efficiencies above 1 (the model was
- * pessimistic) are kept as they are.
+ * pessimistic, e.g. a cache that fits in the CPU's caches) are kept as they are.
  */
 export function calibratedEfficiencies(
   c: Calibration,
   layerOverheadSeconds: number,
-): { prefillCompute: number; decodeCompute: number; memoryBandwidth: number; layerOverheadSeconds: number } {
-  if (c.decodeComputeEfficiency !== undefined && c.memoryBandwidthEfficiency !== undefined)
-    return { prefillCompute: c.prefillFactor, decodeCompute: c.decodeComputeEfficiency, memoryBandwidth: c.memoryBandwidthEfficiency, layerOverheadSeconds };
+): { prefillCompute: number; decodeCompute: number; memoryBandwidth: number; layerOverheadSeconds: number; kvPass?: number } {
+  if (c.decodeComputeEfficiency !== undefined && c.memoryBandwidthEfficiency !== undefined && c.kvPassEfficiency !== undefined)
+    return {
+      prefillCompute: c.prefillFactor,
+      decodeCompute: c.decodeComputeEfficiency,
+      memoryBandwidth: c.memoryBandwidthEfficiency,
+      kvPass: c.kvPassEfficiency,
+      layerOverheadSeconds: layerOverheadSeconds * (c.layerOverheadScale ?? 1),
+    };
   return {
     prefillCompute: c.prefillFactor,
     decodeCompute: c.decodeFactor,
