@@ -48,6 +48,9 @@ const factorError = (ratio: number): number => Math.max(ratio, 1 / ratio);
 
 type Terms = NonNullable<MeasuredPoint['decodeTerms']>;
 
+/** How many figures the decode fit determines. */
+const FITTED_FIGURES = 4;
+
 /** Fitted decode efficiencies: compute, weight stream, cache pass, and the scale on the measured dispatch time. */
 export interface DecodeFit {
   compute: number;
@@ -111,13 +114,18 @@ export function fitCalibration(points: MeasuredPoint[]): Calibration[] {
     const fit = mine.filter((p) => fitBatches.includes(p.batch));
     const decodeFactor = geomean(fit.map((p) => p.measuredDecodeTokensPerSecond / p.predictedDecodeTokensPerSecond));
     const prefillFactor = geomean(fit.map((p) => p.measuredPrefillTokensPerSecond / p.predictedPrefillTokensPerSecond));
-    // The four figures when every point says how the model splits its step; else the one factor.
-    const twoTerm = mine.every((p) => p.decodeTerms)
-      ? fitDecodeEfficiencies(
-          fit.map((p) => ({ terms: p.decodeTerms!, measuredStepSeconds: p.batch / p.measuredDecodeTokensPerSecond })),
-          decodeFactor,
-        )
-      : undefined;
+    // The four figures when every point says how the model splits its step and the fit points can
+    // determine them (more fit points than figures, over at least two contexts); else the one factor. With fewer
+    // (`costsim run`'s quick measurement: two fit points at one context) four figures would fit
+    // the noise exactly and then be extrapolated to the scenario's prompt lengths.
+    const determined = fit.length > FITTED_FIGURES && new Set(fit.map((p) => p.contextTokens)).size >= 2;
+    const twoTerm =
+      determined && mine.every((p) => p.decodeTerms)
+        ? fitDecodeEfficiencies(
+            fit.map((p) => ({ terms: p.decodeTerms!, measuredStepSeconds: p.batch / p.measuredDecodeTokensPerSecond })),
+            decodeFactor,
+          )
+        : undefined;
     const calibrated = (p: MeasuredPoint): number =>
       twoTerm ? p.batch / stepSeconds(p.decodeTerms!, twoTerm) : p.predictedDecodeTokensPerSecond * decodeFactor;
     for (const p of mine) {
