@@ -66,6 +66,7 @@ export {
 } from './serving.ts';
 export { measureServingHere, scenarioServingCosts, LOCAL_PRICE_INSTANCE } from './serving-measure.ts';
 export { measurementDir } from './measurement-cache.ts';
+export { marketInputs } from './market-inputs.ts';
 export { checkSimulationSize, simulateScenario, type SimulateOptions } from './simulate.ts';
 export { runGridSweep, runGridPoints, writeGridReport, RUNS_PER_GRID_JOB, type GridSweepResult } from './grid.ts';
 export { runSensitivity, writeSensitivityReport, sensitivitySentences, measuredTimingInputs, type SensitivityResult } from './sensitivity.ts';

@@ -11,18 +11,9 @@ import { UsageError } from '../../errors.ts';
 import { calibrationReport, type CalibrationReport, type PredictionCheck } from '../../market/index.ts';
 import { calibratedScenarioText } from '../../scenario/index.ts';
 import { defaultStorePath } from '../../bench/index.ts';
-import { resolveWorkerCount } from '../../sweep/index.ts';
 import { collect, SET_FLAG_HELP, setFlags } from '../flags.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
-import {
-  scenarioRecords,
-  planCosts,
-  planScenario,
-  readScenarioFile,
-  referencedPlacements,
-  scenarioServingCosts,
-  measurementDir,
-} from '../../pipeline/index.ts';
+import { readScenarioFile, marketInputs } from '../../pipeline/index.ts';
 
 const usd = (x: number | null) => (x === null ? '–' : x.toPrecision(4));
 
@@ -74,15 +65,7 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
       const overrides = setFlags(options.set);
       const { scenario, text } = readScenarioFile(path, ctx.cwd, overrides);
       const storePath = options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd);
-      const records = await scenarioRecords(scenario, path, ctx, {
-        storePath,
-        workers: resolveWorkerCount(undefined, ctx.env),
-        train: options.train === true,
-      });
-      const plans = new Map([
-        ...planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path),
-        ...(await scenarioServingCosts(scenario, path, { env: ctx.env, cacheDir: measurementDir(storePath), onNotice: (note) => ctx.err(`costsim: ${note}`) })),
-      ]);
+      const { records, plans } = await marketInputs(scenario, path, ctx, { storePath, train: options.train === true });
       const report = calibrationReport(scenario, records, plans, path);
       if (target !== undefined) writeFileAtomic(resolve(ctx.cwd, target), calibratedScenarioText(text, report.fitted, report.provenance.source, overrides));
       ctx.out(options.json ? JSON.stringify(report) : formatCalibration(report, scenario.unit));

@@ -9,17 +9,8 @@ import type { CliContext } from '../context.ts';
 import { InputError } from '../../errors.ts';
 import { equilibriumReport, type EquilibriumReport } from '../../market/index.ts';
 import { defaultStorePath } from '../../bench/index.ts';
-import { resolveWorkerCount } from '../../sweep/index.ts';
 import { collect, SET_FLAG_HELP, setFlags } from '../flags.ts';
-import {
-  scenarioRecords,
-  planCosts,
-  planScenario,
-  readScenarioFile,
-  referencedPlacements,
-  scenarioServingCosts,
-  measurementDir,
-} from '../../pipeline/index.ts';
+import { readScenarioFile, marketInputs } from '../../pipeline/index.ts';
 
 function formatEquilibrium(r: EquilibriumReport, unit: string): string {
   const rows = (label: string, list: EquilibriumReport['nash']) => [
@@ -50,15 +41,7 @@ export function registerEquilibrium(program: Command, ctx: CliContext): void {
       const { scenario } = readScenarioFile(path, ctx.cwd, setFlags(options.set));
       if (!scenario.market) throw new InputError({ file: path, path: 'demand' }, 'this scenario has no market: add demand and providers sections');
       const storePath = options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd);
-      const records = await scenarioRecords(scenario, path, ctx, {
-        storePath,
-        workers: resolveWorkerCount(undefined, ctx.env),
-        train: options.train === true,
-      });
-      const plans = new Map([
-        ...planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path),
-        ...(await scenarioServingCosts(scenario, path, { env: ctx.env, cacheDir: measurementDir(storePath), onNotice: (note) => ctx.err(`costsim: ${note}`) })),
-      ]);
+      const { records, plans } = await marketInputs(scenario, path, ctx, { storePath, train: options.train === true });
       const report = equilibriumReport(scenario, records, plans);
       ctx.out(options.json ? JSON.stringify(report) : formatEquilibrium(report, scenario.unit));
     });

@@ -10,16 +10,10 @@ import type { CliContext } from '../context.ts';
 import { InputError, UsageError } from '../../errors.ts';
 import type { SimulationResult } from '../../market/index.ts';
 import { defaultStorePath } from '../../bench/index.ts';
-import { resolveWorkerCount, resolveQueueUrl } from '../../sweep/index.ts';
+import { resolveQueueUrl } from '../../sweep/index.ts';
 import {
   checkSimulationSize,
-  scenarioRecords,
-  planCosts,
-  planScenario,
   readScenarioFile,
-  referencedPlacements,
-  scenarioServingCosts,
-  measurementDir,
   simulateScenario,
   runGridSweep,
   writeGridReport,
@@ -28,6 +22,7 @@ import {
   reportDirName,
   type GridSweepResult,
   type SensitivityResult,
+  marketInputs,
 } from '../../pipeline/index.ts';
 import { parseSweepAxes } from '../../scenario/index.ts';
 import { commandProgress } from '../progress.ts';
@@ -182,19 +177,7 @@ export function registerSimulate(program: Command, ctx: CliContext): void {
         };
         checkSimulationSize(scenario, overrides);
         const storePath = options.store ? resolve(ctx.cwd, options.store) : defaultStorePath(ctx.cwd);
-        const records = await scenarioRecords(scenario, path, ctx, {
-          storePath,
-          workers: resolveWorkerCount(undefined, ctx.env),
-          train: options.train === true,
-        });
-        const plans = new Map([
-          ...planCosts(scenario, await planScenario(scenario, path, { env: ctx.env, only: referencedPlacements(scenario) }), path),
-          ...(await scenarioServingCosts(scenario, path, {
-            env: ctx.env,
-            cacheDir: measurementDir(storePath),
-            onNotice: (note) => ctx.err(`costsim: ${note}`),
-          })),
-        ]);
+        const { records, plans } = await marketInputs(scenario, path, ctx, { storePath, train: options.train === true });
         if (options.sensitivity) {
           const dir = resolve(ctx.cwd, options.out ?? join('reports', `${reportDirName(scenario.name)}-sensitivity`));
           checkReportTarget(dir, (note) => ctx.err(`costsim: ${note}`));
