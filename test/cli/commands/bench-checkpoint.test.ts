@@ -12,7 +12,7 @@ function capture(cwd: string): CliContext & { stdout: string[]; stderr: string[]
 }
 
 describe('costsim bench --checkpoint', () => {
-  it('transformer --checkpoint --json: lower peak memory and a longer step than plain training, equal gradients, the recompute=full prediction beside them', async () => {
+  it('transformer --checkpoint --json: lower peak memory and more executed FLOPs per step (as the recompute=full prediction says) than plain training, equal gradients', async () => {
     const ctx = capture(mkdtempSync(join(tmpdir(), 'costsim-ckpt-')));
     const code = await main(
       [
@@ -51,9 +51,19 @@ describe('costsim bench --checkpoint', () => {
     // kept in full against one block at a time plus four block inputs: well under half.
     expect(c.checkpointed.transientPeakBytes).toBeLessThan(0.6 * c.plain.transientPeakBytes);
     expect(c.checkpointed.peakBytes).toBeLessThan(c.plain.peakBytes);
-    // Time: one extra forward pass per block (about a third more FLOPs): longer, and not absurdly so.
-    expect(c.checkpointed.stepSeconds).toBeGreaterThan(c.plain.stepSeconds);
-    expect(c.checkpointed.stepSeconds).toBeLessThan(4 * c.plain.stepSeconds);
+    // Longer step, asserted on the executed work rather than the clock: at these shapes a step
+    // takes about 0.1 s, dispatch-bound, and in CI under load the fastest checkpointed step came
+    // out 2% *faster* than the fastest plain one (0.1727 s vs 0.1755 s). Both wall times are still
+    // recorded. Recomputation re-runs each block's forward pass: with every block's backward
+    // computing weight and input gradients (2F), each block costs F + 2F + F instead of F + 2F,
+    // ×4/3, less the embedding and 12-way head that run once. The matmul FLOPs traced from
+    // tf.profile's kernel list must equal the placement model's analytic recompute=full ratio
+    // (src/placement, from the shape alone): two independent counts of the same work.
+    const traced = c.checkpointed.tracedMatmulConvFlops / c.plain.tracedMatmulConvFlops;
+    expect(traced).toBeGreaterThan(1.25);
+    expect(traced).toBeLessThanOrEqual(4 / 3);
+    expect(Math.abs(traced / c.predicted.stepFlopsRatio - 1)).toBeLessThan(1e-9);
+    expect(Number.isFinite(c.checkpointed.stepSeconds) && Number.isFinite(c.plain.stepSeconds)).toBe(true);
     expect(c.gradientMaxRelativeDifference).toBeLessThan(1e-5);
     // Physical: each variant alone in a fresh process; the wasm heap's growth over the model build is that variant's own.
     const growth = (v: { physical: { wasmHeapBytes: number; baselineWasmHeapBytes: number } }) => v.physical.wasmHeapBytes - v.physical.baselineWasmHeapBytes;
