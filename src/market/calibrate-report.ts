@@ -11,7 +11,7 @@ import type { Provenance } from '../provenance.ts';
 import { pointEstimate, type Sampled } from '../scenario/distribution.ts';
 import type { Demand, Provider, Reference, Scenario } from '../scenario/normalize.ts';
 import { createRng } from '../util/rng.ts';
-import { calibrateDemand, type CalibratedProvider, type Calibration, type MuSource } from './calibrate.ts';
+import { calibrateDemand, type CalibratedProvider, type Calibration, type MuSource, type SigmaSource } from './calibrate.ts';
 import { resolveProviderCosts, type BenchRecords, type PlanCosts, type ResolvedProviderCost } from './costs.ts';
 import { simulateRun, stageEquilibria } from './simulate.ts';
 import { demandAt, qualityAt, releaseCostFactorAt, type Release } from './dynamics.ts';
@@ -57,7 +57,10 @@ export interface CalibrationReport {
   mu: number;
   muSource: MuSource;
   outsideQuality: number;
+  /** Nested-logit σ (null: plain logit). */
   sigma: number | null;
+  /** 'fitted' jointly with μ, or 'scenario' when the observations do not identify it (null: plain logit). */
+  sigmaSource: SigmaSource | null;
   providers: CalibratedProviderReport[];
   /** Providers with no observation: kept at the scenario's quality and cost. */
   uncalibrated: string[];
@@ -68,7 +71,7 @@ export interface CalibrationReport {
   observations: { count: number; assumed: number; periods: number[] };
   /** Provenance of every fitted value. */
   provenance: Provenance;
-  /** What `--write` puts into the scenario: μ when fitted, each observed provider's quality, and a given constant marginal cost replaced by the implied one. */
+  /** What `--write` puts into the scenario: μ and σ when fitted, each observed provider's quality, and a given constant marginal cost replaced by the implied one. */
   fitted: FittedScenarioValue[];
   /** Present when some reference price is dated after the last observed period. */
   outOfSample?: PredictionCheck;
@@ -82,6 +85,13 @@ const ASSUMPTION: Record<MuSource, string> = {
     "μ fitted by least squares on within-provider price changes: each provider's quality is assumed constant across the observed periods, and capacity not binding",
   costs: 'μ from the pricing first-order conditions at the known marginal costs (a single observed period, fixed market size); capacity not binding',
   scenario: 'μ taken from the scenario (observations span one period); qualities and costs are relative to it; capacity not binding',
+};
+
+const SIGMA_ASSUMPTION: Record<SigmaSource, string> = {
+  fitted:
+    'nested-logit σ fitted jointly with μ on the within-provider changes of the within-nest shares (the Berry 1994 nested-logit inversion is linear in 1/μ and σ)',
+  scenario:
+    "nested-logit σ taken from the scenario: the observations do not identify it (one period, or no within-nest share moves apart from each provider's own price)",
 };
 
 function logitDemand(scenario: Scenario, file: string): Sampled<Extract<Demand, { type: 'logit' }>> {
@@ -153,20 +163,28 @@ export function calibrationReport(scenario: Scenario, records: BenchRecords, pla
     muSource: cal.muSource,
     outsideQuality: cal.outsideQuality,
     sigma: cal.sigma,
+    sigmaSource: cal.sigmaSource,
     providers,
     uncalibrated: market.providers.filter((_, i) => !cal.providers[i]).map((p) => p.name),
     fitRmsLogShare: cal.fitRmsLogShare,
-    identifyingAssumption: ASSUMPTION[cal.muSource],
-    warnings:
-      (demand.inertia ?? 0) > 0
+    identifyingAssumption: cal.sigmaSource ? `${ASSUMPTION[cal.muSource]}; ${SIGMA_ASSUMPTION[cal.sigmaSource]}` : ASSUMPTION[cal.muSource],
+    warnings: [
+      ...((demand.inertia ?? 0) > 0
         ? [
             `demand.inertia is ${demand.inertia}: simulated shares lag their logit targets, but the inversion treats the observed shares as those targets (switching costs are not calibrated)`,
           ]
-        : [],
+        : []),
+      ...providers
+        .filter((p) => p.impliedMarginalCostUsd < 0)
+        .map(
+          (p) =>
+            `${p.name}'s implied marginal cost is negative (${p.impliedMarginalCostUsd.toPrecision(4)} USD per ${scenario.unit}): at μ = ${cal.mu.toPrecision(4)} its observed price is below a profit-maximising markup (--write never writes a negative cost)`,
+        ),
+    ],
     observations: { count: scenario.observations.length, assumed: scenario.observations.filter((o) => o.assumed).length, periods: cal.periods },
     provenance: {
       kind: 'calibrated',
-      source: `Berry (1994) ${demand.nestedLogit ? 'nested-logit' : 'logit'} inversion of ${scenario.observations.length} observation(s) in period(s) ${cal.periods.join(', ')}${scenario.observations.some((o) => o.assumed) ? ` (${scenario.observations.filter((o) => o.assumed).length} of them assumed, see their sources)` : ''}; μ ${cal.muSource === 'fitted' ? 'fitted' : cal.muSource === 'costs' ? 'from known costs' : 'from the scenario'}; costs from the pricing first-order conditions`,
+      source: `Berry (1994) ${demand.nestedLogit ? 'nested-logit' : 'logit'} inversion of ${scenario.observations.length} observation(s) in period(s) ${cal.periods.join(', ')}${scenario.observations.some((o) => o.assumed) ? ` (${scenario.observations.filter((o) => o.assumed).length} of them assumed, see their sources)` : ''}; μ ${cal.muSource === 'fitted' ? 'fitted' : cal.muSource === 'costs' ? 'from known costs' : 'from the scenario'}${cal.sigmaSource ? `; σ ${cal.sigmaSource === 'fitted' ? 'fitted' : 'from the scenario (not identified)'}` : ''}; costs from the pricing first-order conditions`,
     },
     fitted: fittedValues(market, cal),
   };
@@ -243,11 +261,14 @@ function simulateAsWritten(
 /** The values `--write` replaces. A given marginal cost is replaced only when it is constant over time (no learning curve, no shocks). */
 function fittedValues(market: Sampled<NonNullable<Scenario['market']>>, cal: Calibration): FittedScenarioValue[] {
   const out: FittedScenarioValue[] = cal.muSource === 'scenario' ? [] : [{ path: ['demand', 'mu'], value: cal.mu }];
+  if (cal.sigmaSource === 'fitted') out.push({ path: ['demand', 'nestedLogit', 'sigma'], value: cal.sigma! });
   cal.providers.forEach((c, i) => {
     if (!c) return;
     if (c.firstEpochQuality !== undefined) out.push({ path: ['providers', i, 'quality'], value: c.firstEpochQuality });
     const p = market.providers[i]!;
-    if (p.cost.kind === 'given' && p.costShocks.length === 0 && p.learningDeclinePerPeriod === 0 && !(p.releases ?? []).some((x) => x.costFactor !== undefined))
+    // A negative implied cost (the observed price is below the markup μ implies) is not a cost a scenario can hold: kept, and warned about.
+    const constant = p.costShocks.length === 0 && p.learningDeclinePerPeriod === 0 && !(p.releases ?? []).some((x) => x.costFactor !== undefined);
+    if (p.cost.kind === 'given' && constant && c.impliedMarginalCostUsd >= 0)
       out.push({ path: ['providers', i, 'marginalCost'], value: c.impliedMarginalCostUsd });
   });
   return out;

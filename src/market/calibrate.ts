@@ -11,7 +11,15 @@
  * identifying assumption that each provider's quality is constant across those periods (so
  * every change in its log-share ratio is its price change over μ). Otherwise, with a fixed
  * market size and known marginal costs, μ comes from the first-order conditions; else it is
- * the scenario's. σ is always the scenario's. Implied marginal costs: ./calibrate-costs.ts.
+ * the scenario's.
+ * σ (nested logit): the inversion ln s_jt − ln s_0t = (a_j − a_0t − p_jt)/μ + σ ln s_{j|g,t} is
+ * linear in (1/μ, σ, one fixed effect a_j/μ per provider and quality epoch), so, as pyblp does
+ * with its nesting parameter, σ is fitted jointly with μ by least squares on the within
+ * (demeaned) rows whenever the within-nest shares s_{j|g} vary inside some provider's epoch
+ * independently of its prices (ln s_{j|g} not collinear with p + a_0). Otherwise (one period,
+ * single-good nests, or within-nest shares that do not move) σ is the scenario's. A fitted σ
+ * outside [0, 1) is refused: the nested logit is then not a random-utility model (McFadden 1978,
+ * "Modelling the choice of residential location"; Berry 1994 takes 0 ≤ σ < 1). Implied marginal costs: ./calibrate-costs.ts.
  * Known changes over time are taken into account: an outside option whose quality drifts
  * (a_0t, src/market/dynamics.ts) enters the regressor as p_jt + a_0t, and a provider's model
  * release that sets a new quality starts a new fixed effect (its quality before and after are
@@ -50,6 +58,9 @@ export interface CalibrationInput {
 /** How μ was obtained. */
 export type MuSource = 'fitted' | 'costs' | 'scenario';
 
+/** How σ was obtained (nested logit): fitted jointly with μ, or the scenario's (not identified by the observations). */
+export type SigmaSource = 'fitted' | 'scenario';
+
 /** A provider's calibrated quality and implied marginal cost (at its last observed period), or null when it was not observed. */
 export interface CalibratedProvider {
   /** Quality in force at its last observed period (the epoch after its latest release then). */
@@ -69,7 +80,9 @@ export interface Calibration {
   mu: number;
   muSource: MuSource;
   outsideQuality: number;
+  /** Nested-logit σ (null: plain logit). */
   sigma: number | null;
+  sigmaSource: SigmaSource | null;
   providers: Array<CalibratedProvider | null>;
   periods: number[];
   /** Root-mean-square residual of the inversion in log-share units (0 when the model fits exactly). */
@@ -77,17 +90,67 @@ export interface Calibration {
 }
 
 /** Observations grouped by period, in period order, as PeriodShares of their goods. */
-function byPeriod(input: CalibrationInput): Array<{ period: number; obs: CalibrationObservation[]; m: PeriodShares }> {
+function byPeriod(input: CalibrationInput, sigma: number): Array<{ period: number; obs: CalibrationObservation[]; m: PeriodShares }> {
   const periods = [...new Set(input.observations.map((o) => o.period))].sort((a, b) => a - b);
   return periods.map((period) => {
     const obs = input.observations.filter((o) => o.period === period);
     const m: PeriodShares = {
       priceUsd: obs.map((o) => o.priceUsd),
       share: obs.map((o) => o.share),
-      ...(input.nested ? { nestOf: obs.map((o) => input.nested!.nestOf[o.provider]!), sigma: input.nested.sigma } : {}),
+      ...(input.nested ? { nestOf: obs.map((o) => input.nested!.nestOf[o.provider]!), sigma } : {}),
     };
     return { period, obs, m };
   });
+}
+
+/** A fitted σ this far below 0 is rounding of a true 0 (exact shares give |error| ~ 1e-15). */
+const SIGMA_TOLERANCE = 1e-9;
+/** σ is taken as identified when ln s_{j|g} keeps at least this share of its within variation after projecting out p + a_0 (1 − r²). */
+const SIGMA_IDENTIFIED = 1e-8;
+/** Within variation of ln s_{j|g} below this RMS (log units) is rounding, not movement. */
+const WITHIN_SHARE_MOVES = 1e-10;
+
+/**
+ * Least squares on the within (per provider and epoch demeaned) rows of
+ * ln s_j − ln s_0 = FE − x/μ + σ w, x = p + a_0, w = ln s_{j|g}: the slope on x (−1/μ) and, when
+ * `nested` and w moves independently of x, σ. `xx` is the within variation of x (0: μ not identified).
+ */
+function withinFit(
+  rows: ReadonlyArray<{ key: string; x: number; logRatio: number; w: number }>,
+  nested: boolean,
+  scenarioSigma: number,
+): { xx: number; slope: number; sigma?: number } {
+  const keys = new Map<string, { x: number; y: number; w: number; n: number }>();
+  for (const r of rows) {
+    const e = keys.get(r.key) ?? { x: 0, y: 0, w: 0, n: 0 };
+    e.x += r.x;
+    e.y += r.logRatio;
+    e.w += r.w;
+    e.n += 1;
+    keys.set(r.key, e);
+  }
+  let xx = 0;
+  let xw = 0;
+  let ww = 0;
+  let xy = 0;
+  let wy = 0;
+  for (const r of rows) {
+    const e = keys.get(r.key)!;
+    const dx = r.x - e.x / e.n;
+    const dy = r.logRatio - e.y / e.n;
+    const dw = r.w - e.w / e.n;
+    xx += dx * dx;
+    xw += dx * dw;
+    ww += dw * dw;
+    xy += dx * dy;
+    wy += dw * dy;
+  }
+  if (!(xx > 0)) return { xx: 0, slope: NaN };
+  const wMoves = Math.sqrt(ww / rows.length) > WITHIN_SHARE_MOVES;
+  const det = xx * ww - xw * xw;
+  if (nested && wMoves && det > SIGMA_IDENTIFIED * xx * ww) return { xx, slope: (ww * xy - xw * wy) / det, sigma: (xx * wy - xw * xy) / det };
+  // σ not identified: the scenario's σ, the slope on x of ln s_j − ln s_0 − σ w.
+  return { xx, slope: (xy - scenarioSigma * xw) / xx };
 }
 
 /** Calibrate qualities, μ and implied marginal costs from the observations. */
@@ -97,39 +160,40 @@ export function calibrateDemand(input: CalibrationInput): Calibration {
       { file: input.file, path: 'observations' },
       'no observations to calibrate on: add observations: [{ period, provider, priceUsd, share, source }]',
     );
-  const groups = byPeriod(input);
-  const sigma = input.nested?.sigma ?? 0;
+  let groups = byPeriod(input, input.nested?.sigma ?? 0);
   const a0 = input.outsideQualityAt ?? (() => input.outsideQuality);
   const epochOf = input.epochOf ?? (() => 0);
-  // y = ln s_j − ln s_0 − σ ln s_{j|g} = (a_j − a_0 − p_j)/μ
-  const rows = groups.flatMap(({ period, obs, m }) => {
+  // ln s_j − ln s_0 = (a_j − a_0 − p_j)/μ + σ w,  w = ln s_{j|g} (0 under plain logit).
+  const raw = groups.flatMap(({ period, obs, m }) => {
     const outside = 1 - m.share.reduce((a, b) => a + b, 0);
     return obs.map((o, k) => ({
       period,
       provider: o.provider,
       key: `${o.provider}|${epochOf(o.provider, period)}`,
-      a0: a0(period),
+      x: o.priceUsd + a0(period),
       p: o.priceUsd,
-      y: Math.log(o.share) - Math.log(outside) - sigma * Math.log(withinNestShare(m, k)),
+      a0: a0(period),
+      logRatio: Math.log(o.share) - Math.log(outside),
+      w: Math.log(withinNestShare(m, k)),
     }));
   });
   let mu = input.mu;
   let muSource: MuSource = 'scenario';
+  let sigma = input.nested?.sigma ?? 0;
+  let sigmaSource: SigmaSource | null = input.nested ? 'scenario' : null;
   if (groups.length > 1) {
-    // Within each (provider, quality epoch): y = (a_j − a_0t − p)/μ, so regress y on x = p + a_0t.
-    const mean = (f: (r: (typeof rows)[number]) => number, key: string) => {
-      const own = rows.filter((r) => r.key === key);
-      return own.reduce((s, r) => s + f(r), 0) / own.length;
-    };
-    let py = 0;
-    let pp = 0;
-    for (const r of rows) {
-      const dp = r.p + r.a0 - mean((x) => x.p + x.a0, r.key);
-      py += dp * (r.y - mean((x) => x.y, r.key));
-      pp += dp * dp;
-    }
-    if (pp > 0) {
-      const slope = py / pp;
+    const fit = withinFit(raw, input.nested !== undefined, sigma);
+    if (fit.xx > 0) {
+      if (fit.sigma !== undefined) {
+        if (!(fit.sigma > -SIGMA_TOLERANCE && fit.sigma < 1))
+          throw new InputError(
+            { file: input.file, path: 'demand.nestedLogit.sigma' },
+            `the observations imply a nesting parameter σ = ${fit.sigma.toPrecision(4)}, outside [0, 1): nested logit is then not a model of utility-maximising consumers (McFadden 1978; Berry 1994 requires 0 ≤ σ < 1), so the nests do not fit these shares; change the nests in demand.nestedLogit.nests or calibrate plain logit (remove nestedLogit)`,
+          );
+        sigma = Math.max(0, fit.sigma);
+        sigmaSource = 'fitted';
+      }
+      const slope = fit.slope;
       if (!(slope < 0))
         throw new InputError(
           { file: input.file, path: 'observations' },
@@ -139,6 +203,9 @@ export function calibrateDemand(input: CalibrationInput): Calibration {
       muSource = 'fitted';
     }
   }
+  if (sigmaSource === 'fitted') groups = byPeriod(input, sigma);
+  // y = ln s_j − ln s_0 − σ ln s_{j|g} = (a_j − a_0 − p_j)/μ
+  const rows = raw.map((r) => ({ ...r, y: r.logRatio - sigma * r.w }));
   if (muSource === 'scenario' && input.priceElasticity === 0) {
     const fromCosts = muFromKnownCosts(groups.map(({ obs, m }) => ({ m, knownCostUsd: obs.map((o) => o.knownCostUsd) })));
     if (fromCosts !== undefined) {
@@ -184,6 +251,7 @@ export function calibrateDemand(input: CalibrationInput): Calibration {
     muSource,
     outsideQuality: input.outsideQuality,
     sigma: input.nested ? sigma : null,
+    sigmaSource,
     providers,
     periods: groups.map((g) => g.period),
     fitRmsLogShare: Math.sqrt(sse / rows.length),

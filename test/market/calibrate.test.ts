@@ -223,3 +223,63 @@ providers:
     expect(Math.abs(cal.providers[2]!.quality - 1.1)).toBeLessThan(1e-6);
   });
 });
+
+describe('calibrateDemand: nested-logit σ fitted jointly with μ (pyblp-style, linear in 1/μ and σ)', () => {
+  // Known market: two nests (closed A, B; open C, D), σ = 0.4, μ = 0.3, a0 = 0.2; four periods of price changes.
+  const a = [2, 1.6, 1.2, 1.4];
+  const nestOf = [0, 0, 1, 1];
+  const prices = [
+    [1, 0.8, 0.5, 0.6],
+    [0.9, 0.85, 0.3, 0.6],
+    [0.7, 0.8, 0.45, 0.35],
+    [0.75, 0.6, 0.4, 0.5],
+  ];
+
+  it('recovers σ = 0.4, μ and every quality to 1e-6 from a scenario σ of 0.9', () => {
+    const obs = observe(a, prices, 0.3, 0.2, { nestOf, sigma: 0.4 });
+    const cal = calibrateDemand({ ...base, outsideQuality: 0.2, observations: obs, providers: 4, mu: 9, nested: { nestOf, sigma: 0.9 } });
+    expect(cal.sigmaSource).toBe('fitted');
+    expect(cal.muSource).toBe('fitted');
+    expect(Math.abs(cal.sigma! - 0.4)).toBeLessThan(1e-6);
+    expect(Math.abs(cal.mu - 0.3)).toBeLessThan(1e-6);
+    a.forEach((ai, j) => expect(Math.abs(cal.providers[j]!.quality - ai)).toBeLessThan(1e-6));
+    expect(cal.fitRmsLogShare).toBeLessThan(1e-9);
+  });
+
+  it('recovers σ = 0 (plain logit shares) without refusing rounding below 0', () => {
+    const obs = observe(a, prices, 0.3, 0.2, { nestOf, sigma: 0 });
+    const cal = calibrateDemand({ ...base, outsideQuality: 0.2, observations: obs, providers: 4, mu: 9, nested: { nestOf, sigma: 0.5 } });
+    expect(cal.sigmaSource).toBe('fitted');
+    expect(cal.sigma!).toBeGreaterThanOrEqual(0);
+    expect(cal.sigma!).toBeLessThan(1e-6);
+    expect(Math.abs(cal.mu - 0.3)).toBeLessThan(1e-6);
+  });
+
+  it("keeps the scenario's σ when one period is observed", () => {
+    const obs = observe(a, prices.slice(0, 1), 0.3, 0.2, { nestOf, sigma: 0.4 });
+    const cal = calibrateDemand({ ...base, outsideQuality: 0.2, observations: obs, providers: 4, mu: 0.3, nested: { nestOf, sigma: 0.4 } });
+    expect(cal.sigmaSource).toBe('scenario');
+    expect(cal.muSource).toBe('scenario');
+    expect(cal.sigma).toBe(0.4);
+    a.forEach((ai, j) => expect(cal.providers[j]!.quality).toBeCloseTo(ai, 9));
+  });
+
+  it("keeps the scenario's σ when every nest has one good (ln s_{j|g} = 0 never moves), still fitting μ", () => {
+    const single = [0, 1, 2, 3];
+    const obs = observe(a, prices, 0.3, 0.2, { nestOf: single, sigma: 0.4 });
+    const cal = calibrateDemand({ ...base, outsideQuality: 0.2, observations: obs, providers: 4, mu: 9, nested: { nestOf: single, sigma: 0.7 } });
+    expect(cal.sigmaSource).toBe('scenario');
+    expect(cal.sigma).toBe(0.7);
+    // One good per nest is plain logit whatever σ: μ and qualities are the generating ones.
+    expect(Math.abs(cal.mu - 0.3)).toBeLessThan(1e-6);
+    a.forEach((ai, j) => expect(Math.abs(cal.providers[j]!.quality - ai)).toBeLessThan(1e-6));
+  });
+
+  it('refuses a fitted σ outside [0, 1) naming demand.nestedLogit.sigma', () => {
+    // Shares generated with σ = −0.3 (goods of a nest less alike than goods of different nests).
+    const obs = observe(a, prices, 0.3, 0.2, { nestOf, sigma: -0.3 });
+    expect(() => calibrateDemand({ ...base, outsideQuality: 0.2, observations: obs, providers: 4, mu: 9, nested: { nestOf, sigma: 0.4 } })).toThrow(
+      /demand\.nestedLogit\.sigma.*σ = -0\.3000, outside \[0, 1\)/,
+    );
+  });
+});

@@ -30,7 +30,7 @@ function formatCheck(c: PredictionCheck): string[] {
 
 function formatCalibration(r: CalibrationReport, unit: string): string {
   return [
-    `μ = ${r.mu.toPrecision(6)} (${r.muSource}); outside quality ${r.outsideQuality} (the normalisation)${r.sigma !== null ? `; nested logit σ = ${r.sigma}` : ''}; prices in USD per ${unit}`,
+    `μ = ${r.mu.toPrecision(6)} (${r.muSource}); outside quality ${r.outsideQuality} (the normalisation)${r.sigma !== null ? `; nested logit σ = ${r.sigma.toPrecision(6)} (${r.sigmaSource})` : ''}; prices in USD per ${unit}`,
     `assumption: ${r.identifyingAssumption}`,
     ...r.warnings.map((w) => `warning: ${w}`),
     `observations: ${r.observations.count} (${r.observations.assumed} assumed) in period(s) ${r.observations.periods.join(', ')}; inversion residual (RMS, log share) ${r.fitRmsLogShare.toPrecision(3)}`,
@@ -52,7 +52,10 @@ export function registerCalibrate(program: Command, ctx: CliContext): void {
     .description(
       "Back μ, qualities and implied marginal costs out of the scenario's observations (Berry 1994 inversion), and check them out of sample against later reference prices.",
     )
-    .option('--json', 'print one JSON object on stdout: { mu, outsideQuality, providers: [{ name, quality, impliedMarginalCostUsd }], ... }')
+    .option(
+      '--json',
+      'print one JSON object on stdout: { mu, outsideQuality, sigma, sigmaSource, providers: [{ name, quality, impliedMarginalCostUsd }], ... }',
+    )
     .option('--write <file>', 'write a calibrated copy of the scenario (fitted values marked "calibrated")')
     .option('--out <file>', 'same as --write')
     .option('--store <path>', "bench record store the scenario's bench entries are read from (default: .costsim/records.jsonl)")

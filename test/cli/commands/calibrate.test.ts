@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import type { CliContext } from '../../../src/cli/context.ts';
+import { nestedLogitShares } from '../../../src/market/demand.ts';
 import { logitNash } from '../../../src/market/equilibrium.ts';
 import { parseScenario } from '../../../src/scenario/parse.ts';
 
@@ -136,4 +137,62 @@ describe('costsim calibrate', () => {
       expect(ctx.stdout).toEqual([]);
       expect(ctx.stderr.join('\n')).toMatch(message);
     });
+
+  // Known nested market: closed [A, B], open [C, D], σ = 0.4, μ = 0.3, a0 = 0.2, prices moving over three periods.
+  const nestedQuality = [2, 1.6, 1.2, 1.4];
+  function nestedScenario(sigmaTrue: number): string {
+    const prices = [
+      [1, 0.8, 0.5, 0.6],
+      [0.9, 0.85, 0.3, 0.6],
+      [0.7, 0.8, 0.45, 0.35],
+    ];
+    const obs = prices.flatMap((p, t) => {
+      const s = new Float64Array(4);
+      nestedLogitShares(Float64Array.from(nestedQuality), Float64Array.from(p), new Uint8Array(4).fill(1), 0.3, 0.2, [0, 0, 1, 1], sigmaTrue, s);
+      return ['A', 'B', 'C', 'D'].map(
+        (n, j) => `  - { period: ${t}, provider: ${n}, priceUsd: ${p[j]}, share: ${s[j]}, source: "nested-logit shares of a known market (test)" }`,
+      );
+    });
+    return [
+      'demand: { type: logit, mu: 1.0, outsideQuality: 0.2, nestedLogit: { sigma: 0.8, nests: { closed: [A, B], open: [C, D] } } }',
+      'providers:',
+      ...['A', 'B', 'C', 'D'].map((n) => `  - { name: ${n}, quality: 1, marginalCost: 0.1, strategy: { type: costPlus } }`),
+      'observations:',
+      ...obs,
+    ].join('\n');
+  }
+
+  it('nested logit: --json fits σ beside μ and the qualities (round trip to 1e-6), and --write puts σ in', async () => {
+    const file = write(nestedScenario(0.4));
+    const out = join(file, '..', 'calibrated.yaml');
+    const ctx = capture();
+    expect(await main(['calibrate', file, '--json', '--write', out], ctx)).toBe(0);
+    const r = JSON.parse(ctx.stdout[0] as string);
+    expect(r.sigmaSource).toBe('fitted');
+    expect(Math.abs(r.sigma - 0.4)).toBeLessThan(1e-6);
+    expect(Math.abs(r.mu - 0.3)).toBeLessThan(1e-6);
+    expect(r.provenance.source).toMatch(/σ fitted/);
+    r.providers.forEach((p: { quality: number }, j: number) => expect(Math.abs(p.quality - nestedQuality[j]!)).toBeLessThan(1e-6));
+    // These prices are not Nash prices: A's and D's implied costs are negative, so --write keeps their costs and says why.
+    expect(r.warnings.filter((w: string) => /implied marginal cost is negative/.test(w)).map((w: string) => w.split("'")[0])).toEqual(['A', 'D']);
+    const s = parseScenario(readFileSync(out, 'utf8'), 'calibrated.yaml');
+    const d = s.market!.demand;
+    expect(d.type === 'logit' && Math.abs(d.nestedLogit!.sigma - 0.4)).toBeLessThan(1e-9);
+    expect(s.calibrated!.values.map((v) => v.path)).not.toContain('providers[0].marginalCost');
+  });
+
+  it('nested logit: one observed period keeps the scenario σ and says so', async () => {
+    const text = nestedScenario(0.4).replace(/ {2}- \{ period: [12],[^\n]*(\n|$)/g, '');
+    const ctx = capture();
+    expect(await main(['calibrate', write(text)], ctx)).toBe(0);
+    expect(ctx.stdout[0]).toMatch(/σ = 0\.800000 \(scenario\)/);
+    expect(ctx.stdout[0]).toMatch(/σ taken from the scenario: the observations do not identify it/);
+  });
+
+  it('nested logit: shares that imply σ outside [0, 1) are refused (exit 2)', async () => {
+    const ctx = capture();
+    expect(await main(['calibrate', write(nestedScenario(-0.3)), '--json'], ctx)).toBe(2);
+    expect(ctx.stdout).toEqual([]);
+    expect(ctx.stderr.join('\n')).toMatch(/demand\.nestedLogit\.sigma.*outside \[0, 1\)/);
+  });
 });
