@@ -494,6 +494,84 @@ Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// gather(x, indices: Int32Array, out, batch, outer, dim, slice, count) → position of the first bad index, or −1.
+Napi::Value Gather(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 8) return Fail(env, "gather expects 8 arguments"), env.Undefined();
+  FloatView x, out;
+  Napi::Int32Array indices;
+  int batch = 0, outer = 0, dim = 0, slice = 0, count = 0;
+  if (!ReadFloats(info, 0, "x", false, x) || !ReadInts(info, 1, "indices", indices) || !ReadFloats(info, 2, "out", false, out) ||
+      !ReadInt(info, 3, "batch", batch) || !ReadInt(info, 4, "outer", outer) || !ReadInt(info, 5, "dim", dim) ||
+      !ReadInt(info, 6, "slice", slice) || !ReadInt(info, 7, "count", count)) {
+    return env.Undefined();
+  }
+  const std::size_t b = batch, o = outer, s = slice, n = count;
+  if (indices.ElementLength() < b * n) return Fail(env, "indices is too short"), env.Undefined();
+  if (!Fits(env, "x", 0, b * o * dim * s, x) || !Fits(env, "out", 0, b * o * n * s, out)) return env.Undefined();
+  const int64_t bad = costsim::GatherRows(x.data, indices.Data(), out.data, b, o, dim, s, n);
+  return Napi::Number::New(env, static_cast<double>(bad));
+}
+
+// segmentSum(x, ids: Int32Array, out, count, inner, segments)
+Napi::Value SegmentSum(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 6) return Fail(env, "segmentSum expects 6 arguments"), env.Undefined();
+  FloatView x, out;
+  Napi::Int32Array ids;
+  int count = 0, inner = 0, segments = 0;
+  if (!ReadFloats(info, 0, "x", false, x) || !ReadInts(info, 1, "ids", ids) || !ReadFloats(info, 2, "out", false, out) ||
+      !ReadInt(info, 3, "count", count) || !ReadInt(info, 4, "inner", inner) || !ReadInt(info, 5, "segments", segments)) {
+    return env.Undefined();
+  }
+  const std::size_t n = count, w = inner;
+  if (ids.ElementLength() < n) return Fail(env, "ids is too short"), env.Undefined();
+  if (!Fits(env, "x", 0, n * w, x) || !Fits(env, "out", 0, static_cast<std::size_t>(segments) * w, out)) return env.Undefined();
+  costsim::SegmentSumRows(x.data, ids.Data(), out.data, n, w, segments);
+  return env.Undefined();
+}
+
+// softmaxCrossEntropy(logits, labels, loss, logSumExp, rows, classes)
+Napi::Value SoftmaxCrossEntropy(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 6) return Fail(env, "softmaxCrossEntropy expects 6 arguments"), env.Undefined();
+  FloatView logits, labels, loss, lse;
+  int rows = 0, classes = 0;
+  if (!ReadFloats(info, 0, "logits", false, logits) || !ReadFloats(info, 1, "labels", false, labels) ||
+      !ReadFloats(info, 2, "loss", false, loss) || !ReadFloats(info, 3, "logSumExp", false, lse) || !ReadInt(info, 4, "rows", rows) ||
+      !ReadInt(info, 5, "classes", classes)) {
+    return env.Undefined();
+  }
+  if (classes < 1) return Fail(env, "classes must be >= 1"), env.Undefined();
+  const std::size_t n = static_cast<std::size_t>(rows) * classes;
+  if (!Fits(env, "logits", 0, n, logits) || !Fits(env, "labels", 0, n, labels) || !Fits(env, "loss", 0, rows, loss) ||
+      !Fits(env, "logSumExp", 0, rows, lse)) {
+    return env.Undefined();
+  }
+  costsim::SoftmaxCrossEntropyForward(logits.data, labels.data, loss.data, lse.data, rows, classes);
+  return env.Undefined();
+}
+
+// softmaxCrossEntropyGrad(logits, labels, logSumExp, dLoss, dLogits, rows, classes)
+Napi::Value SoftmaxCrossEntropyGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 7) return Fail(env, "softmaxCrossEntropyGrad expects 7 arguments"), env.Undefined();
+  FloatView logits, labels, lse, dLoss, dLogits;
+  int rows = 0, classes = 0;
+  if (!ReadFloats(info, 0, "logits", false, logits) || !ReadFloats(info, 1, "labels", false, labels) ||
+      !ReadFloats(info, 2, "logSumExp", false, lse) || !ReadFloats(info, 3, "dLoss", false, dLoss) ||
+      !ReadFloats(info, 4, "dLogits", false, dLogits) || !ReadInt(info, 5, "rows", rows) || !ReadInt(info, 6, "classes", classes)) {
+    return env.Undefined();
+  }
+  const std::size_t n = static_cast<std::size_t>(rows) * classes;
+  if (!Fits(env, "logits", 0, n, logits) || !Fits(env, "labels", 0, n, labels) || !Fits(env, "logSumExp", 0, rows, lse) ||
+      !Fits(env, "dLoss", 0, rows, dLoss) || !Fits(env, "dLogits", 0, n, dLogits)) {
+    return env.Undefined();
+  }
+  costsim::SoftmaxCrossEntropyBackward(logits.data, labels.data, lse.data, dLoss.data, dLogits.data, rows, classes);
+  return env.Undefined();
+}
+
 Napi::Value SetThreads(const Napi::CallbackInfo& info) {
   int threads = 0;
   if (!ReadInt(info, 0, "threads", threads)) return info.Env().Undefined();
@@ -529,6 +607,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("reluGrad", Napi::Function::New(env, ReluGrad));
   exports.Set("tile", Napi::Function::New(env, Tile));
   exports.Set("adam", Napi::Function::New(env, Adam));
+  exports.Set("gather", Napi::Function::New(env, Gather));
+  exports.Set("segmentSum", Napi::Function::New(env, SegmentSum));
+  exports.Set("softmaxCrossEntropy", Napi::Function::New(env, SoftmaxCrossEntropy));
+  exports.Set("softmaxCrossEntropyGrad", Napi::Function::New(env, SoftmaxCrossEntropyGrad));
   exports.Set("setThreads", Napi::Function::New(env, SetThreads));
   exports.Set("getThreads", Napi::Function::New(env, GetThreads));
   exports.Set("blasConfig", Napi::Function::New(env, BlasConfig));

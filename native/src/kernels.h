@@ -93,4 +93,20 @@ struct AdamParams {
 };
 void AdamUpdate(float* w, const float* grad, float* m, float* v, std::size_t n, const AdamParams& p);
 
+// Gather along one axis, as tfjs's GatherV2 flattens it: out[b, o, i, :] = x[b, o, indices[b, i], :] with x
+// [batch, outer, dim, slice] and indices [batch, count]. Returns the position of the first index outside
+// [0, dim) (nothing written), else −1.
+int64_t GatherRows(const float* x, const int32_t* indices, float* out, std::size_t batch, std::size_t outer, int dim,
+                   std::size_t slice, std::size_t count);
+// out[s, :] = Σ over i with ids[i] = s of x[i, :] (UnsortedSegmentSum, the Gather gradient), out [segments, inner];
+// ids outside [0, segments) are dropped, as in TensorFlow.
+void SegmentSumRows(const float* x, const int32_t* ids, float* out, std::size_t count, std::size_t inner, int segments);
+// Per-row softmax cross-entropy loss[r] = −Σ_c labels[r,c]·log softmax(logits[r])_c (labels need not be one-hot
+// or sum to 1) and logSumExp[r] = log Σ_c exp(logits[r,c]), without storing softmax; double accumulators.
+void SoftmaxCrossEntropyForward(const float* logits, const float* labels, float* loss, float* logSumExp, std::size_t rows,
+                                std::size_t classes);
+// dLogits[r,c] = dLoss[r]·(softmax(logits[r])_c·Σ_c′ labels[r,c′] − labels[r,c]) from the forward's logSumExp.
+void SoftmaxCrossEntropyBackward(const float* logits, const float* labels, const float* logSumExp, const float* dLoss, float* dLogits,
+                                 std::size_t rows, std::size_t classes);
+
 }  // namespace costsim

@@ -171,6 +171,29 @@ export interface NativeAddon {
     oneMinusAccBeta1: number,
     oneMinusAccBeta2: number,
   ): void;
+  /**
+   * out[b, o, i, :] = x[b, o, indices[b, i], :] for x [batch, outer, dim, slice] and indices [batch, count]
+   * (GatherV2 flattened as tfjs does). Returns the position in `indices` of the first index outside
+   * [0, dim) (then nothing is written), else −1.
+   */
+  gather(x: Float32Array, indices: Int32Array, out: Float32Array, batch: number, outer: number, dim: number, slice: number, count: number): number;
+  /** out[s, :] = Σ over i with ids[i] = s of x[i, :], out [segments, inner] (ids outside [0, segments) dropped). */
+  segmentSum(x: Float32Array, ids: Int32Array, out: Float32Array, count: number, inner: number, segments: number): void;
+  /**
+   * Per row r of [rows, classes] logits: loss[r] = −Σ_c labels[r, c]·log softmax(logits[r])_c and
+   * logSumExp[r] = log Σ_c exp(logits[r, c]), without storing the softmax.
+   */
+  softmaxCrossEntropy(logits: Float32Array, labels: Float32Array, loss: Float32Array, logSumExp: Float32Array, rows: number, classes: number): void;
+  /** dLogits[r, c] = dLoss[r]·(softmax(logits[r])_c·Σ labels[r] − labels[r, c]), from the forward's logSumExp. */
+  softmaxCrossEntropyGrad(
+    logits: Float32Array,
+    labels: Float32Array,
+    logSumExp: Float32Array,
+    dLoss: Float32Array,
+    dLogits: Float32Array,
+    rows: number,
+    classes: number,
+  ): void;
   /** OpenBLAS worker threads (the calling thread counts as one). */
   setThreads(threads: number): void;
   getThreads(): number;

@@ -18,6 +18,7 @@ import { batchNormKernels, registerBatchNormGradient } from './batchnorm.ts';
 import { gradientKernels, registerReductionGradients } from './reduce-grads.ts';
 import { fusedKernels } from './fused.ts';
 import { transposeKernel } from './transpose.ts';
+import { gatherKernels } from './gather.ts';
 
 /** The tfjs backend name costsim registers. */
 export const NATIVE_BACKEND = 'native';
@@ -32,6 +33,7 @@ export function nativeKernelConfigs(addon: NativeAddon, backendName = NATIVE_BAC
     ...batchNormKernels(addon, backendName),
     ...gradientKernels(addon, backendName),
     ...fusedKernels(addon, backendName),
+    ...gatherKernels(addon, backendName),
     tileKernel(addon, backendName),
     transposeKernel(backendName),
   ];
