@@ -5,6 +5,11 @@
  * prices at each reference date, nothing fitted to those dates) beside the full-fit version
  * (the scenario as written, whose initial prices, review dates and markups were typed in
  * knowing every date). Pure: records and plan costs come in from the pipeline.
+ * Observed and reference prices are list prices; where a provider has a free quota or volume
+ * tiers, customers choose on the effective price φ × list (src/market/price-structure.ts, the
+ * billed share the simulated market uses), so the inversion runs on effective prices, a known
+ * `margin` is a share of that effective price, implied costs are per unit used, and a predicted
+ * Nash price is turned back into a list price (÷ φ) before it is set beside a reference.
  */
 import { InputError } from '../errors.ts';
 import type { Provenance } from '../provenance.ts';
@@ -15,6 +20,7 @@ import { calibrateDemand, type CalibratedProvider, type Calibration, type MuSour
 import { resolveProviderCosts, type BenchRecords, type PlanCosts, type ResolvedProviderCost } from './costs.ts';
 import { simulateRun, stageEquilibria } from './simulate.ts';
 import { demandAt, qualityAt, releaseCostFactorAt, type Release } from './dynamics.ts';
+import { marketPriceStructure } from './price-structure.ts';
 
 /** One calibrated provider as printed. */
 export interface CalibratedProviderReport {
@@ -125,14 +131,18 @@ export function calibrationReport(scenario: Scenario, records: BenchRecords, pla
   const demand = logitDemand(scenario, file);
   const market = pointEstimate(scenario.market!);
   const costs = resolveProviderCosts(market, records, scenario.devices, file, plans);
+  const { billed } = marketPriceStructure(market.providers, market.tokenMix, market.tokensPerCustomer);
   const cal = calibrateDemand({
-    observations: scenario.observations.map((o) => ({
-      period: o.period,
-      provider: o.providerIndex,
-      priceUsd: o.priceUsd,
-      share: o.share,
-      knownCostUsd: o.marginalCostUsd ?? (o.margin !== undefined ? o.priceUsd * (1 - o.margin) : NaN),
-    })),
+    observations: scenario.observations.map((o) => {
+      const effectiveUsd = o.priceUsd * billed[o.providerIndex]!;
+      return {
+        period: o.period,
+        provider: o.providerIndex,
+        priceUsd: effectiveUsd,
+        share: o.share,
+        knownCostUsd: o.marginalCostUsd ?? (o.margin !== undefined ? effectiveUsd * (1 - o.margin) : NaN),
+      };
+    }),
     providers: market.providers.length,
     mu: demand.mu,
     outsideQuality: demand.outsideQuality,
@@ -184,14 +194,14 @@ export function calibrationReport(scenario: Scenario, records: BenchRecords, pla
     observations: { count: scenario.observations.length, assumed: scenario.observations.filter((o) => o.assumed).length, periods: cal.periods },
     provenance: {
       kind: 'calibrated',
-      source: `Berry (1994) ${demand.nestedLogit ? 'nested-logit' : 'logit'} inversion of ${scenario.observations.length} observation(s) in period(s) ${cal.periods.join(', ')}${scenario.observations.some((o) => o.assumed) ? ` (${scenario.observations.filter((o) => o.assumed).length} of them assumed, see their sources)` : ''}; μ ${cal.muSource === 'fitted' ? 'fitted' : cal.muSource === 'costs' ? 'from known costs' : 'from the scenario'}${cal.sigmaSource ? `; σ ${cal.sigmaSource === 'fitted' ? 'fitted' : 'from the scenario (not identified)'}` : ''}; costs from the pricing first-order conditions`,
+      source: `Berry (1994) ${demand.nestedLogit ? 'nested-logit' : 'logit'} inversion of ${scenario.observations.length} observation(s) in period(s) ${cal.periods.join(', ')}${scenario.observations.some((o) => o.assumed) ? ` (${scenario.observations.filter((o) => o.assumed).length} of them assumed, see their sources)` : ''}; μ ${cal.muSource === 'fitted' ? 'fitted' : cal.muSource === 'costs' ? 'from known costs' : 'from the scenario'}${cal.sigmaSource ? `; σ ${cal.sigmaSource === 'fitted' ? 'fitted' : 'from the scenario (not identified)'}` : ''}; costs from the pricing first-order conditions${billed.some((f) => f !== 1) ? `; on effective prices (list × billed share after free quota and volume tiers: ${market.providers.map((p, i) => `${p.name} ${billed[i]!.toPrecision(4)}`).join(', ')})` : ''}`,
     },
     fitted: fittedValues(market, cal),
   };
   if (later.length === 0) return report;
   report.outOfSample = check(
     `out of sample: the market calibrated on observations up to period ${last}, its Bertrand–Nash prices at each later reference date (no strategy parameter, review date or price after period ${last} used)`,
-    predictNash(market, costs, cal, later),
+    predictNash(market, costs, cal, later, billed),
   );
   report.noChange = check(
     `no change: each provider keeps its price observed at period ${last} (the benchmark an out-of-sample model should beat)`,
@@ -208,8 +218,14 @@ export function calibrationReport(scenario: Scenario, records: BenchRecords, pla
   return report;
 }
 
-/** The calibrated market's Nash prices at each reference's period, among the providers in the market then. */
-function predictNash(market: Sampled<NonNullable<Scenario['market']>>, costs: ResolvedProviderCost[], cal: Calibration, refs: Reference[]): PredictionRow[] {
+/** The calibrated market's Nash list prices at each reference's period, among the providers in the market then. */
+function predictNash(
+  market: Sampled<NonNullable<Scenario['market']>>,
+  costs: ResolvedProviderCost[],
+  cal: Calibration,
+  refs: Reference[],
+  billed: Float64Array,
+): PredictionRow[] {
   const demand0 = { ...(market.demand as Extract<typeof market.demand, { type: 'logit' }>), mu: cal.mu };
   const n = market.providers.length;
   const capacity = market.providers.map((p) => p.capacityUnitsPerPeriod);
@@ -235,7 +251,8 @@ function predictNash(market: Sampled<NonNullable<Scenario['market']>>, costs: Re
     const i = market.providers.findIndex((p) => p.name === r.provider);
     if (!active[i] || n === 0) return row(r, null);
     const eq = stageEquilibria(demand, quality, mc, capacity, active);
-    return row(r, eq.nashPriceUsd ? eq.nashPriceUsd[i] : null);
+    // Solved in effective prices (what customers pay); the reference is a list price.
+    return row(r, eq.nashPriceUsd ? eq.nashPriceUsd[i]! / billed[i]! : null);
   });
 }
 

@@ -5,7 +5,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { calibrationReport } from '../../src/market/calibrate-report.ts';
+import { calibrateDemand } from '../../src/market/calibrate.ts';
 import { logitNash } from '../../src/market/equilibrium.ts';
+import { simulateRuns } from '../../src/market/montecarlo.ts';
 import { parseScenario } from '../../src/scenario/parse.ts';
 import type { Scenario } from '../../src/scenario/normalize.ts';
 import { planScenarioServing, servingCosts } from '../../src/pipeline/serving.ts';
@@ -67,5 +69,81 @@ describe('calibrationReport on china-2024-price-war', () => {
     });
     const observed = fixed.observations.map((o) => o.priceUsd);
     nash.forEach((e, j) => expect(e.price).toBeCloseTo(observed[j]!, 9));
+  });
+});
+
+describe('calibrationReport in a quota market: the inversion runs on the effective price customers pay', () => {
+  // Customers use 10M blended tokens a period. A gives 2M free (billed share φ = 0.8), B bills tokens
+  // beyond 4M at −50% (φ = (4 + 6·0.5)/10 = 0.7), C has neither (φ = 1); μ = 0.25, a0 = 0.3.
+  const market = `periods: 4
+tokenMix: { inputPerOutput: 3, cacheHitShare: 0 }
+tokensPerCustomer: 10000000
+demand: { type: logit, mu: 0.25, outsideQuality: 0.3, marketSize: 1000 }
+providers:
+  - { name: A, quality: 2, marginalCost: 1, freeTokensPerCustomer: 2000000, strategy: { type: costPlus, markup: 0.3 }, costShocks: [{ atPeriod: 1, factor: 0.8 }] }
+  - { name: B, quality: 1.5, marginalCost: 0.6, volumeTiers: [{ fromTokens: 4000000, discount: 0.5 }], strategy: { type: costPlus, markup: 0.4 }, costShocks: [{ atPeriod: 2, factor: 0.7 }] }
+  - { name: C, quality: 1.1, marginalCost: 0.3, strategy: { type: costPlus, markup: 0.5 }, costShocks: [{ atPeriod: 3, factor: 0.6 }] }
+`;
+  const names = ['A', 'B', 'C'];
+  const [run] = simulateRuns(parseScenario(market, 'q.yaml'), new Map(), [0]);
+  const size = (t: number) => run!.marketRows[t]!.totalQuantityUnits / (1 - run!.marketRows[t]!.outsideShare!);
+  // What an analyst sees: list prices and shares of all consumers.
+  const seen = run!.rows.map((r) => ({ period: r.period, provider: names.indexOf(r.provider), listUsd: r.priceUsd!, share: r.quantityUnits / size(r.period) }));
+  const observations = seen
+    .map((o) => `  - { period: ${o.period}, provider: ${names[o.provider]}, priceUsd: ${o.listUsd}, share: ${o.share}, source: "simulated list price (test)" }`)
+    .join('\n');
+  const scenario = parseScenario(`${market}observations:\n${observations}\n`, 'q.yaml');
+
+  it('recovers μ and the qualities to 1e-6 from list prices and shares', () => {
+    // The rows charge the effective price: revenue per unit = φ × list (a second reading of φ).
+    [0.8, 0.7, 1].forEach((phi, j) => {
+      const r = run!.rows.find((x) => x.provider === names[j] && x.period === 0)!;
+      expect(r.revenueUsd / r.quantityUnits / r.priceUsd!).toBeCloseTo(phi, 12);
+    });
+    const r = calibrationReport(scenario, new Map());
+    expect(r.muSource).toBe('fitted');
+    expect(Math.abs(r.mu - 0.25)).toBeLessThan(1e-6);
+    [2, 1.5, 1.1].forEach((a, j) => expect(Math.abs(r.providers[j]!.quality - a)).toBeLessThan(1e-6));
+    expect(r.fitRmsLogShare).toBeLessThan(1e-9);
+  });
+
+  it('while calibrating on the list prices would not (μ and qualities off, the inversion no longer exact)', () => {
+    const list = calibrateDemand({
+      observations: seen.map((o) => ({ period: o.period, provider: o.provider, priceUsd: o.listUsd, share: o.share, knownCostUsd: NaN })),
+      providers: 3,
+      mu: 0.25,
+      outsideQuality: 0.3,
+      priceElasticity: 0,
+      referencePriceUsd: 1,
+      file: 'q.yaml',
+    });
+    expect(Math.abs(list.mu - 0.25)).toBeGreaterThan(1e-2);
+    expect(Math.max(...[2, 1.5, 1.1].map((a, j) => Math.abs(list.providers[j]!.quality - a)))).toBeGreaterThan(1e-2);
+    expect(list.fitRmsLogShare).toBeGreaterThan(1e-3);
+  });
+});
+
+describe('calibrationReport in a quota market: predictions are list prices', () => {
+  // A logit monopolist (μ = 1, outside quality 0) whose customers pay φ = 0.6 of list (10M tokens,
+  // 2M free, −50% beyond 6M) is seen at list 5 (effective 3) with half the consumers. By hand:
+  // ln s − ln s0 = 0 = (a − 3)/μ gives a = 3; c = 3 − μ/(1 − s) = 1; the Nash effective price of
+  // that market is 3 again, i.e. list 3/0.6 = 5 at the next date.
+  const text = `periods: 3
+calendar: { start: 2024-01-01, periodDays: 1 }
+tokenMix: { inputPerOutput: 1, cacheHitShare: 0 }
+tokensPerCustomer: 10000000
+demand: { type: logit, mu: 1, marketSize: 100 }
+providers:
+  - { name: M, quality: 1, marginalCost: 0.5, initialPrice: 5, freeTokensPerCustomer: 2000000, volumeTiers: [{ fromTokens: 6000000, discount: 0.5 }], strategy: { type: bestResponse } }
+observations:
+  - { period: 0, provider: M, priceUsd: 5, share: 0.5, source: "hand-worked (test)" }
+references:
+  - { provider: M, date: 2024-01-02, price: 5, source: "hand-worked (test)" }
+`;
+  it('backs out a = 3 and c = 1 on the effective price and predicts the list price 5', () => {
+    const r = calibrationReport(parseScenario(text, 'm.yaml'), new Map());
+    expect(r.providers[0]!.quality).toBeCloseTo(3, 9);
+    expect(r.providers[0]!.impliedMarginalCostUsd).toBeCloseTo(1, 9);
+    expect(r.outOfSample!.rows[0]!.modelPriceUsd).toBeCloseTo(5, 6);
   });
 });
