@@ -16,6 +16,8 @@ export { checkpointedGradients, type Segment } from './checkpoint.ts';
 export { layerNorm, rmsNorm, biasGelu } from './fused-ops.ts';
 /** Scaled dot-product attention (optionally causal, also over a KV cache): one native kernel each way on `native`. */
 export { attention, multiHeadAttention, causalMaskFor } from './fused-attention.ts';
+/** Per-row softmax cross-entropy: one native kernel each way on `native` (no softmax or log-softmax kept for the backward). */
+export { softmaxCrossEntropyRows } from './cross-entropy.ts';
 /** Names of the native backend's fused kernels as they appear in a profile (the FLOP tracer counts the attention ones). */
 export { FUSED_KERNELS } from './native/fused.ts';
 export { loadNativeAddon, type AddonState } from './native/addon.ts';

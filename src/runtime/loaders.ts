@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { tf } from './tf.ts';
 import type { BackendLoader } from './backends.ts';
 import { registerWasmTrainingKernels } from './wasm-kernels/register.ts';
+import { guardWasmHeap, type GuardedBackend } from './native/heap-guard.ts';
 import { createNativeLoader } from './native/loader.ts';
 
 const require = createRequire(import.meta.url);
@@ -64,6 +65,8 @@ export const wasmLoader: BackendLoader = {
     tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     registerWasmTrainingKernels();
     await initialise('wasm');
+    // A full heap is a clear error, not a tensor at address 0 (native/heap-guard.ts).
+    guardWasmHeap(tf.engine().registry.wasm as unknown as GuardedBackend);
   },
 };
 

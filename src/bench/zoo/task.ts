@@ -5,6 +5,7 @@
  * digit is right given the right prefix, greedy decoding reproduces that prefix step by step).
  */
 import { tf, type LayersModel, type Tensor } from '../../runtime/tf.ts';
+import { softmaxCrossEntropyRows } from '../../runtime/index.ts';
 import { MNIST_CLASSES, MNIST_PIXELS, MNIST_SIDE, splitMnist } from '../data/mnist.ts';
 import { ADDITION_SPLIT_NOTE, ADDITION_VOCAB_SIZE, generateAddition, type AdditionData } from '../data/addition.ts';
 import type { Rng } from '../../util/rng.ts';
@@ -48,7 +49,8 @@ function crossEntropy(labelsPerSample: number) {
   return (y: Tensor, logits: Tensor): tf.Scalar =>
     tf.tidy(() => {
       const batch = logits.shape[0] as number;
-      return tf.div(tf.neg(tf.sum(tf.mul(y, tf.logSoftmax(logits)))), batch * labelsPerSample) as tf.Scalar;
+      // Per-row losses: one fused kernel each way on the native backend, tfjs's log-softmax elsewhere.
+      return tf.div(tf.sum(softmaxCrossEntropyRows(y, logits)), batch * labelsPerSample) as tf.Scalar;
     });
 }
 

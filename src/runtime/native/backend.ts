@@ -19,6 +19,8 @@ import { gradientKernels, registerReductionGradients } from './reduce-grads.ts';
 import { fusedKernels } from './fused.ts';
 import { transposeKernel } from './transpose.ts';
 import { gatherKernels } from './gather.ts';
+import { crossEntropyKernels } from './cross-entropy.ts';
+import { guardWasmHeap, type GuardedBackend } from './heap-guard.ts';
 
 /** The tfjs backend name costsim registers. */
 export const NATIVE_BACKEND = 'native';
@@ -34,6 +36,7 @@ export function nativeKernelConfigs(addon: NativeAddon, backendName = NATIVE_BAC
     ...gradientKernels(addon, backendName),
     ...fusedKernels(addon, backendName),
     ...gatherKernels(addon, backendName),
+    ...crossEntropyKernels(addon, backendName),
     tileKernel(addon, backendName),
     transposeKernel(backendName),
   ];
@@ -47,6 +50,7 @@ export function registerNativeBackend(addon: NativeAddon): void {
   const wasm = tf.engine().registry.wasm as KernelBackend | undefined;
   if (!wasm) throw new Error('the wasm backend must be initialised before the native backend');
   if (!tf.findBackendFactory(NATIVE_BACKEND)) tf.registerBackend(NATIVE_BACKEND, () => wasm, 0);
+  guardWasmHeap(wasm as unknown as GuardedBackend);
   const own = nativeKernelConfigs(addon);
   const ownNames = new Set(own.map((config) => config.kernelName));
   for (const config of tf.getKernelsForBackend('wasm')) {
