@@ -106,7 +106,121 @@ function update(t: KernelTables, i: number, state: number, k: number, cell: numb
   return false;
 }
 
-/** runKernel for two agents, every per-agent quantity in a local: the same draws, updates and order. */
+/**
+ * One step of xoroshiro128+ on the state words w = [s01, s00, s11, s10] (pure-rand's
+ * algorithm and word order): returns the 32-bit output and advances w in place.
+ */
+function step(w: Int32Array): number {
+  const s01 = w[0]!;
+  const s00 = w[1]!;
+  const s11 = w[2]!;
+  const s10 = w[3]!;
+  const a0 = s10 ^ s00;
+  const a1 = s11 ^ s01;
+  w[0] = (s01 << 24) ^ (s00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
+  w[1] = (s00 << 24) ^ (s01 >>> 8) ^ a0 ^ (a0 << 16);
+  w[2] = (a0 << 5) ^ (a1 >>> 27);
+  w[3] = (a1 << 5) ^ (a0 >>> 27);
+  return (s00 + s10) | 0;
+}
+
+/** A uniform in [0, 1) built exactly as Rng.next() builds it: (27 high bits · 2^26 + 26 bits) / 2^53. */
+function uniform(w: Int32Array): number {
+  const hi = step(w) >>> 5;
+  return (hi * 67108864 + (step(w) >>> 6)) * TWO_TO_MINUS_53;
+}
+
+/**
+ * Below this exploration rate an agent stops drawing every period and instead draws the period of
+ * its next exploration (`nextExploration`): the per-period draw costs one generator step each
+ * period, the skip about four steps and two logarithms per exploration, so the skip is cheaper
+ * once fewer than about one period in eight explores. Both give each period an independent
+ * ε_t chance of exploring and a uniform action when it does; only which numbers are drawn differs.
+ */
+export const SKIP_BELOW_EPSILON = 1 / 8;
+
+/** 2^32: a per-period draw compares one 32-bit output with ε·2^32. */
+const TWO_TO_32 = 4294967296;
+
+/**
+ * The per-period draw while ε ≥ 1/8: one 32-bit output o; the agent explores when
+ * o < threshold = ε·2^32, with action ⌊o·m ÷ threshold⌋ (given o < threshold, o ÷ threshold is
+ * uniform on [0, 1) to within 2^−29, so each action's chance is 1/m to within m·2^−29);
+ * −1 when it plays its greedy action.
+ */
+export function perPeriodDraw(w: Int32Array, threshold: number, m: number): number {
+  const o = step(w) >>> 0;
+  return o < threshold ? Math.floor((o * m) / threshold) : -1;
+}
+
+/**
+ * The first period k ≥ `from` at which an agent whose exploration rate is ε_k = decay^k explores,
+ * each period independently with probability ε_k, or `never` when none comes before it.
+ * Drawn by thinning (Lewis & Shedler 1979, "Simulation of nonhomogeneous Poisson processes by
+ * thinning", in discrete time): with the bound b = ε_from ≥ ε_k for every k ≥ from (ε falls),
+ * candidates arrive as Bernoulli(b) trials, so the gap to the next one is geometric,
+ * ⌊ln u ÷ ln(1 − b)⌋ with u uniform in (0, 1]; a candidate at k is kept with probability ε_k ÷ b,
+ * which makes each period's chance exactly b · ε_k ÷ b = ε_k; after a rejection the bound is
+ * lowered to ε_{k+1} and the search goes on. Once the chance of any later exploration,
+ * Σ_{k≥t} ε_k = ε_t ÷ (1 − decay), is below 2^−53 (the spacing of the uniforms), there is none.
+ */
+export function nextExploration(w: Int32Array, from: number, decay: number, never: number): number {
+  const logDecay = Math.log(decay);
+  let t = from;
+  while (t < never) {
+    const bound = Math.exp(t * logDecay);
+    if (bound < TWO_TO_MINUS_53 * (1 - decay)) return never;
+    t += bound >= 1 ? 0 : Math.floor(Math.log(1 - uniform(w)) / Math.log1p(-bound));
+    if (t >= never) return never;
+    if (uniform(w) * bound < Math.exp(t * logDecay)) return t;
+    t += 1;
+  }
+  return never;
+}
+
+/** The first period at which ε_t = decay^t is below SKIP_BELOW_EPSILON: from there the agent skips ahead. */
+export function skipFrom(decay: number): number {
+  if (decay >= 1) return Number.MAX_SAFE_INTEGER;
+  return Math.max(0, Math.ceil(Math.log(SKIP_BELOW_EPSILON) / Math.log(decay)));
+}
+
+/**
+ * One agent's ε-greedy exploration, period after period (ε_t = decay^t): `action(t)` is the
+ * random action it plays at period t, or −1 when it plays its greedy one. Periods must be asked
+ * in order, once each. The n-agent kernel uses one per agent; runKernel2 inlines the same two
+ * draws (perPeriodDraw, nextExploration) in locals.
+ */
+export class Exploration {
+  private threshold = TWO_TO_32;
+  private nextAt = -1;
+  private readonly skipAt: number;
+  constructor(
+    private readonly w: Int32Array,
+    private readonly decay: number,
+    private readonly m: number,
+    private readonly never: number,
+  ) {
+    this.skipAt = skipFrom(decay);
+  }
+  action(period: number): number {
+    if (period < this.skipAt) {
+      const a = perPeriodDraw(this.w, this.threshold, this.m);
+      this.threshold *= this.decay;
+      return a;
+    }
+    if (this.nextAt < period) this.nextAt = nextExploration(this.w, period, this.decay, this.never);
+    if (period !== this.nextAt) return -1;
+    this.nextAt = -1;
+    return Math.floor(uniform(this.w) * this.m);
+  }
+}
+
+/**
+ * runKernel for two agents (the Calvano baseline), every per-agent quantity in a local: the same
+ * draws, updates and order as the n-agent loop below with Exploration inlined. Most of a baseline
+ * session (about 1.2 of its 1.8 million periods) is played at ε < 1/8, where the agents draw
+ * nothing between explorations.
+ */
 function runKernel2(t: KernelTables, p: KernelParams, rng: Rng, startState: number): { periods: number; stable: number; state: number } {
   const S = t.states;
   const { q, rowMax, rowArg, profit } = t;
@@ -124,123 +238,50 @@ function runKernel2(t: KernelTables, p: KernelParams, rng: Rng, startState: numb
   const decay0 = p.decay[0]!;
   const decay1 = p.decay[1]!;
   const { convergencePeriods, maxPeriods } = p;
-  let eps0 = 1;
-  let eps1 = 1;
-  const words = generatorState(rng);
-  let s01 = words[0]! | 0;
-  let s00 = words[1]! | 0;
-  let s11 = words[2]! | 0;
-  let s10 = words[3]! | 0;
-  let out = 0;
-  let a0 = 0;
-  let a1 = 0;
-  let o00 = 0;
-  let o01 = 0;
-  let hi = 0;
-  let u = 0;
+  const w = generatorState(rng);
+  const skip0 = skipFrom(decay0);
+  const skip1 = skipFrom(decay1);
+  let threshold0 = TWO_TO_32;
+  let threshold1 = TWO_TO_32;
+  let next0 = -1; // the next exploration period once skipping (−1: not drawn yet)
+  let next1 = -1;
   let state = startState;
   let stable = 0;
   let period = 0;
   for (; period < maxPeriods && stable < convergencePeriods; period++) {
-    let x0 = 0;
-    let x1 = 0;
-    out = (s00 + s10) | 0;
-    a0 = s10 ^ s00;
-    a1 = s11 ^ s01;
-    o00 = s00;
-    o01 = s01;
-    s00 = (o00 << 24) ^ (o01 >>> 8) ^ a0 ^ (a0 << 16);
-    s01 = (o01 << 24) ^ (o00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
-    s10 = (a1 << 5) ^ (a0 >>> 27);
-    s11 = (a0 << 5) ^ (a1 >>> 27);
-    hi = out >>> 5;
-    out = (s00 + s10) | 0;
-    a0 = s10 ^ s00;
-    a1 = s11 ^ s01;
-    o00 = s00;
-    o01 = s01;
-    s00 = (o00 << 24) ^ (o01 >>> 8) ^ a0 ^ (a0 << 16);
-    s01 = (o01 << 24) ^ (o00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
-    s10 = (a1 << 5) ^ (a0 >>> 27);
-    s11 = (a0 << 5) ^ (a1 >>> 27);
-    u = (hi * 67108864 + (out >>> 6)) * TWO_TO_MINUS_53;
-    if (u < eps0) {
-      out = (s00 + s10) | 0;
-      a0 = s10 ^ s00;
-      a1 = s11 ^ s01;
-      o00 = s00;
-      o01 = s01;
-      s00 = (o00 << 24) ^ (o01 >>> 8) ^ a0 ^ (a0 << 16);
-      s01 = (o01 << 24) ^ (o00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
-      s10 = (a1 << 5) ^ (a0 >>> 27);
-      s11 = (a0 << 5) ^ (a1 >>> 27);
-      hi = out >>> 5;
-      out = (s00 + s10) | 0;
-      a0 = s10 ^ s00;
-      a1 = s11 ^ s01;
-      o00 = s00;
-      o01 = s01;
-      s00 = (o00 << 24) ^ (o01 >>> 8) ^ a0 ^ (a0 << 16);
-      s01 = (o01 << 24) ^ (o00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
-      s10 = (a1 << 5) ^ (a0 >>> 27);
-      s11 = (a0 << 5) ^ (a1 >>> 27);
-      u = (hi * 67108864 + (out >>> 6)) * TWO_TO_MINUS_53;
-      x0 = Math.floor(u * m0);
-    } else x0 = rowArg[state]!;
-    out = (s00 + s10) | 0;
-    a0 = s10 ^ s00;
-    a1 = s11 ^ s01;
-    o00 = s00;
-    o01 = s01;
-    s00 = (o00 << 24) ^ (o01 >>> 8) ^ a0 ^ (a0 << 16);
-    s01 = (o01 << 24) ^ (o00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
-    s10 = (a1 << 5) ^ (a0 >>> 27);
-    s11 = (a0 << 5) ^ (a1 >>> 27);
-    hi = out >>> 5;
-    out = (s00 + s10) | 0;
-    a0 = s10 ^ s00;
-    a1 = s11 ^ s01;
-    o00 = s00;
-    o01 = s01;
-    s00 = (o00 << 24) ^ (o01 >>> 8) ^ a0 ^ (a0 << 16);
-    s01 = (o01 << 24) ^ (o00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
-    s10 = (a1 << 5) ^ (a0 >>> 27);
-    s11 = (a0 << 5) ^ (a1 >>> 27);
-    u = (hi * 67108864 + (out >>> 6)) * TWO_TO_MINUS_53;
-    if (u < eps1) {
-      out = (s00 + s10) | 0;
-      a0 = s10 ^ s00;
-      a1 = s11 ^ s01;
-      o00 = s00;
-      o01 = s01;
-      s00 = (o00 << 24) ^ (o01 >>> 8) ^ a0 ^ (a0 << 16);
-      s01 = (o01 << 24) ^ (o00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
-      s10 = (a1 << 5) ^ (a0 >>> 27);
-      s11 = (a0 << 5) ^ (a1 >>> 27);
-      hi = out >>> 5;
-      out = (s00 + s10) | 0;
-      a0 = s10 ^ s00;
-      a1 = s11 ^ s01;
-      o00 = s00;
-      o01 = s01;
-      s00 = (o00 << 24) ^ (o01 >>> 8) ^ a0 ^ (a0 << 16);
-      s01 = (o01 << 24) ^ (o00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
-      s10 = (a1 << 5) ^ (a0 >>> 27);
-      s11 = (a0 << 5) ^ (a1 >>> 27);
-      u = (hi * 67108864 + (out >>> 6)) * TWO_TO_MINUS_53;
-      x1 = Math.floor(u * m1);
-    } else x1 = rowArg[S + state]!;
+    let x0 = -1;
+    let x1 = -1;
+    if (period < skip0) {
+      x0 = perPeriodDraw(w, threshold0, m0);
+      threshold0 *= decay0;
+    } else {
+      if (next0 < period) next0 = nextExploration(w, period, decay0, maxPeriods);
+      if (period === next0) {
+        x0 = Math.floor(uniform(w) * m0);
+        next0 = -1;
+      }
+    }
+    if (x0 < 0) x0 = rowArg[state]!;
+    if (period < skip1) {
+      x1 = perPeriodDraw(w, threshold1, m1);
+      threshold1 *= decay1;
+    } else {
+      if (next1 < period) next1 = nextExploration(w, period, decay1, maxPeriods);
+      if (period === next1) {
+        x1 = Math.floor(uniform(w) * m1);
+        next1 = -1;
+      }
+    }
+    if (x1 < 0) x1 = rowArg[S + state]!;
     const next = x0 + x1 * stride1;
     const cell0 = off0 + state * m0 + x0;
     const c0 = update(t, 0, state, state, cell0, x0, keep0 * q[cell0]! + alpha0 * (profit[next]! + delta0 * rowMax[next]!));
     const cell1 = off1 + state * m1 + x1;
     const c1 = update(t, 1, state, S + state, cell1, x1, keep1 * q[cell1]! + alpha1 * (profit[S + next]! + delta1 * rowMax[S + next]!));
     stable = c0 || c1 ? 0 : stable + 1;
-    eps0 *= decay0;
-    eps1 *= decay1;
     state = next;
   }
-  setGeneratorState(rng, Int32Array.of(s01, s00, s11, s10));
+  setGeneratorState(rng, w);
   return { periods: period, stable, state };
 }
 
@@ -248,110 +289,39 @@ function runKernel2(t: KernelTables, p: KernelParams, rng: Rng, startState: numb
  * Train from `startState` until every greedy policy has been unchanged for
  * `convergencePeriods` periods or `maxPeriods` pass. Updates the tables in place; returns the
  * periods played, the periods without a policy change at the end and the last state.
+ * Exploration: `Exploration` (ε-greedy, ε_t = e^(−β t), agents drawing in index order).
  */
 export function runKernel(t: KernelTables, p: KernelParams, rng: Rng, startState: number): { periods: number; stable: number; state: number } {
   if (t.n === 2) return runKernel2(t, p, rng, startState);
   const n = t.n;
   const S = t.states;
-  const { m, stride, qOffset, q, rowMax, rowArg, rowBound, profit } = t;
+  const { m, stride, qOffset, q, rowMax, rowArg, profit } = t;
   const { alpha, delta, decay, convergencePeriods, maxPeriods } = p;
   const keep = alpha.map((a) => 1 - a);
-  const eps = new Float64Array(n).fill(1);
+  const w = generatorState(rng);
+  const explore = Array.from(decay, (d, i) => new Exploration(w, d, m[i]!, maxPeriods));
   const action = new Int32Array(n);
-  const words = generatorState(rng);
-  let s01 = words[0]!;
-  let s00 = words[1]!;
-  let s11 = words[2]!;
-  let s10 = words[3]!;
   let state = startState;
   let stable = 0;
   let period = 0;
   for (; period < maxPeriods && stable < convergencePeriods; period++) {
     let next = 0;
     for (let i = 0; i < n; i++) {
-      // ε-greedy, drawing exactly as Rng.next() then Rng.int(m) would: u = (hi·2^26 + lo)/2^53 from two 32-bit outputs.
-      let out = 0;
-      let a0 = 0;
-      let a1 = 0;
-      let o00 = 0;
-      let o01 = 0;
-      let hi = 0;
-      let u = 0;
-      let a = 0;
-      {
-        out = (s00 + s10) | 0;
-        a0 = s10 ^ s00;
-        a1 = s11 ^ s01;
-        o00 = s00;
-        o01 = s01;
-        s00 = (o00 << 24) ^ (o01 >>> 8) ^ a0 ^ (a0 << 16);
-        s01 = (o01 << 24) ^ (o00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
-        s10 = (a1 << 5) ^ (a0 >>> 27);
-        s11 = (a0 << 5) ^ (a1 >>> 27);
-        hi = out >>> 5;
-        out = (s00 + s10) | 0;
-        a0 = s10 ^ s00;
-        a1 = s11 ^ s01;
-        o00 = s00;
-        o01 = s01;
-        s00 = (o00 << 24) ^ (o01 >>> 8) ^ a0 ^ (a0 << 16);
-        s01 = (o01 << 24) ^ (o00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
-        s10 = (a1 << 5) ^ (a0 >>> 27);
-        s11 = (a0 << 5) ^ (a1 >>> 27);
-        u = (hi * 67108864 + (out >>> 6)) * TWO_TO_MINUS_53; // exact: scaling by a power of two
-      }
-      if (u < eps[i]!) {
-        out = (s00 + s10) | 0;
-        a0 = s10 ^ s00;
-        a1 = s11 ^ s01;
-        o00 = s00;
-        o01 = s01;
-        s00 = (o00 << 24) ^ (o01 >>> 8) ^ a0 ^ (a0 << 16);
-        s01 = (o01 << 24) ^ (o00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
-        s10 = (a1 << 5) ^ (a0 >>> 27);
-        s11 = (a0 << 5) ^ (a1 >>> 27);
-        hi = out >>> 5;
-        out = (s00 + s10) | 0;
-        a0 = s10 ^ s00;
-        a1 = s11 ^ s01;
-        o00 = s00;
-        o01 = s01;
-        s00 = (o00 << 24) ^ (o01 >>> 8) ^ a0 ^ (a0 << 16);
-        s01 = (o01 << 24) ^ (o00 >>> 8) ^ a1 ^ ((a1 << 16) | (a0 >>> 16));
-        s10 = (a1 << 5) ^ (a0 >>> 27);
-        s11 = (a0 << 5) ^ (a1 >>> 27);
-        u = (hi * 67108864 + (out >>> 6)) * TWO_TO_MINUS_53; // exact: scaling by a power of two
-        a = Math.floor(u * m[i]!);
-      } else a = rowArg[i * S + state]!;
+      const x = explore[i]!.action(period);
+      const a = x < 0 ? rowArg[i * S + state]! : x;
       action[i] = a;
       next += a * stride[i]!;
     }
     let changed = false;
     for (let i = 0; i < n; i++) {
       const a = action[i]!;
-      const k = i * S + state;
       const cell = qOffset[i]! + state * m[i]! + a;
       const value = keep[i]! * q[cell]! + alpha[i]! * (profit[i * S + next]! + delta[i]! * rowMax[i * S + next]!);
-      q[cell] = value;
-      const before = rowArg[k]!;
-      const max = rowMax[k]!;
-      if (value > max) {
-        rowMax[k] = value;
-        if (a !== before) {
-          rowArg[k] = a;
-          rowBound[k] = max;
-          changed = true;
-        }
-      } else if (a !== before) {
-        if (value > rowBound[k]!) rowBound[k] = value;
-      } else if (value > rowBound[k]!) {
-        rowMax[k] = value; // still strictly above every other action
-      } else if (rescan(t, i, state) !== before) changed = true;
+      if (update(t, i, state, i * S + state, cell, a, value)) changed = true;
     }
     stable = changed ? 0 : stable + 1;
-    for (let i = 0; i < n; i++) eps[i] = eps[i]! * decay[i]!;
     state = next;
   }
-  setGeneratorState(rng, Int32Array.of(s01, s00, s11, s10));
+  setGeneratorState(rng, w);
   return { periods: period, stable, state };
 }

@@ -1,12 +1,15 @@
 /**
  * The flat-array kernel against a second method: the same algorithm written plainly (nested
  * arrays, the greedy action recomputed from the whole row every period, Rng.next() and
- * Rng.int() called as usual). Same seed → the same state, policies and Q-values after every
- * run length tried, so the inline generator, the cached argmax and its bound change nothing.
+ * the exploration drawn by one Exploration per agent, the process
+ * test/market/qlearning-exploration.test.ts checks against its law). Same seed → the same state,
+ * policies and Q-values after every run length tried, so runKernel2's inlined exploration, the
+ * cached argmax and its bound change nothing.
  */
 import { describe, expect, it } from 'vitest';
 import { priceGrid, trainQLearning } from '../../src/market/qlearning.ts';
 import { logitCollusive, logitNash, logitSharesAt } from '../../src/market/equilibrium.ts';
+import { Exploration } from '../../src/market/qlearning-kernel.ts';
 import { createRng, generatorState, setGeneratorState, type Rng } from '../../src/util/rng.ts';
 
 interface Agent {
@@ -39,16 +42,19 @@ function plain(market: { quality: number[]; marginalCostUsd: number[]; mu: numbe
     return Array.from({ length: S }, () => [...q0]);
   });
   const argmax = (row: number[]) => row.reduce((best, v, k) => (v > row[best]! ? k : best), 0);
-  const eps = agents.map(() => 1);
   let state = rng.int(S);
+  const w = generatorState(rng);
+  const explore = agents.map((ag) => new Exploration(w, Math.exp(-ag.beta), ag.m, periods));
   for (let t = 0; t < periods; t++) {
-    const a = agents.map((ag, i) => (rng.next() < eps[i]! ? rng.int(ag.m) : argmax(Q[i]![state]!)));
+    const a = agents.map((ag, i) => {
+      const x = explore[i]!.action(t);
+      return x < 0 ? argmax(Q[i]![state]!) : x;
+    });
     const next = a.reduce((s, k, i) => s + k * strides[i]!, 0);
     agents.forEach((ag, i) => {
       const row = Q[i]![state]!;
       row[a[i]!] = (1 - ag.alpha) * row[a[i]!]! + ag.alpha * (profit(next, i) + ag.delta * Math.max(...Q[i]![next]!));
     });
-    agents.forEach((ag, i) => (eps[i] = eps[i]! * Math.exp(-ag.beta)));
     state = next;
   }
   return { state, policies: Q.map((rows) => rows.map(argmax)) };
@@ -56,7 +62,13 @@ function plain(market: { quality: number[]; marginalCostUsd: number[]; mu: numbe
 
 describe('Q-learning kernel', () => {
   it.each([
-    ['the baseline, 2 agents', [2, 2], [1, 1], [0, 1].map(() => ({ alpha: 0.15, beta: 4e-5, delta: 0.95, m: 15, xi: 0.1 })), 30_000],
+    [
+      'the baseline, 2 agents (ε below 1/8 from period 20,795 on)',
+      [2, 2],
+      [1, 1],
+      [0, 1].map(() => ({ alpha: 0.15, beta: 1e-4, delta: 0.95, m: 15, xi: 0.1 })),
+      30_000,
+    ],
     [
       '3 agents, each with its own α, β, δ, m, ξ',
       [2, 2.2, 1.8],
