@@ -120,7 +120,12 @@ export interface Provider {
   /** undefined: the one-shot Bertrand–Nash price at period-0 costs. */
   initialPriceUsd?: Num;
   /** Model releases, sorted by period (dates mapped through the calendar): quality and cost change together (src/market/dynamics.ts). */
-  releases?: Array<{ atPeriod: number; quality?: Num; costFactor?: Num }>;
+  releases?: Array<{
+    atPeriod: number;
+    quality?: Num;
+    costFactor?: Num;
+    /** Position in the scenario's list (for `costsim calibrate --write`). */ index: number;
+  }>;
   /** Funding rounds (dates mapped through the calendar); amounts in USD, dilution the share of equity sold. */
   funding?: Array<{ atPeriod?: number; runwayBelowPeriods?: number; amountUsd: Num; dilution: Num }>;
   /** Marginal cost is multiplied by `factor` from `atPeriod` on (cumulative). */
@@ -284,8 +289,9 @@ function provider(p: RawProvider, mix: TokenMix | undefined, periodOf: PeriodOf)
     ...(p.releases
       ? {
           releases: p.releases
-            .map((r) => ({
+            .map((r, index) => ({
               atPeriod: periodOf(r) as number,
+              index,
               ...(r.quality !== undefined ? { quality: r.quality } : {}),
               ...(r.costFactor !== undefined ? { costFactor: r.costFactor } : {}),
             }))

@@ -9,6 +9,7 @@ import { calibrateDemand } from '../../src/market/calibrate.ts';
 import { logitNash } from '../../src/market/equilibrium.ts';
 import { simulateRuns } from '../../src/market/montecarlo.ts';
 import { parseScenario } from '../../src/scenario/parse.ts';
+import { calibratedScenarioText } from '../../src/scenario/calibrated.ts';
 import type { Scenario } from '../../src/scenario/normalize.ts';
 import { planScenarioServing, servingCosts } from '../../src/pipeline/serving.ts';
 
@@ -40,10 +41,22 @@ describe('calibrationReport on china-2024-price-war', () => {
     );
   });
 
-  it('prints the errors the README table quotes (out of sample 1.06, no change 1.26, full fit 0.006 USD per 1M blended tokens)', () => {
+  it('prints the errors the README table quotes (out of sample 1.06, no change 1.26, full fit 0.0033 USD per 1M blended tokens)', () => {
     expect(r.outOfSample!.meanAbsErrorUsd).toBeCloseTo(1.06, 2);
     expect(r.noChange!.meanAbsErrorUsd).toBeCloseTo(1.26, 2);
-    expect(r.fullFit!.meanAbsErrorUsd).toBeCloseTo(0.006, 3);
+    expect(r.fullFit!.meanAbsErrorUsd).toBeCloseTo(0.0033, 4);
+  });
+
+  it("DeepSeek is observed after its V2 release (2024-05-06): the fitted quality is the release's, and --write puts it there", () => {
+    const deepseek = r.providers.find((p) => p.name === 'DeepSeek')!;
+    // By hand from the period-10 observation (share 0.1 of five 0.1s, outside 0.5, price 0.1736, μ 0.4, a0 0).
+    expect(deepseek.quality).toBeCloseTo(0.4 * Math.log(0.1 / 0.5) + 0.1736, 12);
+    expect(r.fitted).toContainEqual({ path: ['providers', 0, 'releases', 0, 'quality'], value: deepseek.quality });
+    expect(r.fitted.some((v) => v.path.join('.') === 'providers.0.quality')).toBe(false);
+    const written = parseScenario(calibratedScenarioText(text, r.fitted, r.provenance.source), file);
+    expect(written.market!.providers[0]!.releases![0]!.quality as number).toBeCloseTo(deepseek.quality, 9);
+    expect(written.market!.providers[0]!.releases![0]!.costFactor as number).toBe(0.5663);
+    expect(written.market!.providers[0]!.quality as number).toBe(1.6);
   });
 
   it('the out-of-sample prediction does not move when the typed-in strategies, review dates and post-cut prices change; the full fit does', () => {
@@ -145,5 +158,26 @@ references:
     expect(r.providers[0]!.quality).toBeCloseTo(3, 9);
     expect(r.providers[0]!.impliedMarginalCostUsd).toBeCloseTo(1, 9);
     expect(r.outOfSample!.rows[0]!.modelPriceUsd).toBeCloseTo(5, 6);
+  });
+});
+
+describe('calibrationReport --write values for a provider observed after a release', () => {
+  it("names the release in the scenario's own order, even when releases are listed out of period order", () => {
+    // Releases listed period 3 first, then period 1: observed at period 2, A is in the period-1 release's epoch (list index 1).
+    const text = `periods: 4
+demand: { type: logit, mu: 0.5, outsideQuality: 0 }
+providers:
+  - { name: A, quality: 1, marginalCost: 0.2, strategy: { type: costPlus }, releases: [{ atPeriod: 3, quality: 3 }, { atPeriod: 1, quality: 2 }] }
+observations:
+  - { period: 2, provider: A, priceUsd: 1, share: 0.4, source: "hand-worked (test)" }
+`;
+    const r = calibrationReport(parseScenario(text, 'w.yaml'), new Map());
+    // By hand: a = a0 + μ (ln 0.4 − ln 0.6) + p.
+    const a = 0.5 * Math.log(0.4 / 0.6) + 1;
+    expect(r.fitted).toEqual([
+      { path: ['providers', 0, 'releases', 1, 'quality'], value: r.providers[0]!.quality },
+      { path: ['providers', 0, 'marginalCost'], value: r.providers[0]!.impliedMarginalCostUsd },
+    ]);
+    expect(r.providers[0]!.quality).toBeCloseTo(a, 12);
   });
 });

@@ -57,13 +57,22 @@ describe('shipped scenarios', () => {
     expect(mean).toBeGreaterThan(1.5);
   });
 
-  it('china-2024-price-war: the cost shock sets off the cuts in the order of the real dates', () => {
+  it('china-2024-price-war: the DeepSeek-V2 release sets off the cuts in the order of the real dates', () => {
     const s = load('china-2024-price-war.yaml');
     const plans = servingPlans(s);
     const mix = s.market!.tokenMix!;
-    // The shock's factor in the YAML is the serving model's V2 ÷ 67B blended cost (copied to 4 digits).
+    // V2 is a dated release (2024-05-06 = period 5), quality and cost together, not a cost shock.
+    const deepseek = s.market!.providers[0]!;
+    expect(deepseek.costShocks).toEqual([]);
+    const [v2] = deepseek.releases!;
+    expect(v2!.atPeriod).toBe(5);
+    // Its cost factor is the serving model's V2 ÷ 67B blended cost (copied to 4 digits).
     const factor = blended(s, 'deepseek-v2-h800', mix) / blended(s, 'deepseek-67b-h800', mix);
-    expect(s.market!.providers[0]!.costShocks[0]!.factor).toBeCloseTo(factor, 4);
+    expect(v2!.costFactor).toBeCloseTo(factor, 4);
+    // Its quality: 1.6 + the log-odds gain in the mean of MMLU and CMMLU published on the DeepSeek-V2
+    // model card (DeepSeek 67B 71.3, 70.8; DeepSeek-V2 78.5, 84.0), costsim's log-odds mapping at scale 1.
+    const logOdds = (a: number) => Math.log(a / (1 - a));
+    expect(v2!.quality as number).toBeCloseTo(1.6 + logOdds((0.785 + 0.84) / 2) - logOdds((0.713 + 0.708) / 2), 4);
     const r = simulate(s, 8, new Map(), plans);
     expect(r.equilibrium.costs[0]?.costProvenance.kind).toBe('modeled');
     expect(r.equilibrium.costs[0]?.marginalCostUsd).toBeCloseTo(blended(s, 'deepseek-67b-h800', mix), 12);
@@ -71,6 +80,13 @@ describe('shipped scenarios', () => {
       r.summary.bands.find((b) => b.metric === 'priceUsd' && b.provider === provider && b.period === period)?.median as number;
     // V2 launch: cost-plus, so the price falls by the cost ratio.
     expect(median('DeepSeek', 5) / median('DeepSeek', 4)).toBeCloseTo(0.5663, 6);
+    // The release moves the quality the market uses on that day: by hand from logit, DeepSeek's quality is
+    // a_Zhipu + μ ln(q_DeepSeek/q_Zhipu) + p_DeepSeek − p_Zhipu (μ = 0.4, a_Zhipu = 1.8), 1.6 before and 2.1685 after.
+    const at = (provider: string, period: number) => r.rows.find((x) => x.run === 0 && x.provider === provider && x.period === period)!;
+    const qualitySeen = (t: number) =>
+      1.8 + 0.4 * Math.log(at('DeepSeek', t).quantityUnits / at('Zhipu', t).quantityUnits) + at('DeepSeek', t).priceUsd! - at('Zhipu', t).priceUsd!;
+    expect(qualitySeen(4)).toBeCloseTo(1.6, 9);
+    expect(qualitySeen(5)).toBeCloseTo(2.1685, 9);
     expect(median('Zhipu', 9)).toBeCloseTo(0.694, 3); // holds ¥5 until its review
     expect(median('Zhipu', 10)).toBeLessThan(0.5 * median('Zhipu', 9));
     expect(median('Alibaba', 20)).toBeLessThan(0.1 * median('Alibaba', 19)); // the −97% cut
