@@ -6,9 +6,10 @@
  * time goes: seconds inside tfjs kernels (src/runtime/kernel-timer.ts, which also times the fused
  * native Adam) against the step's wall time. Everything here is measured.
  */
-import { tf, withKernelTiming, optimizerKernels, type LayersModel } from '../../src/runtime/index.ts';
+import { tf, withKernelTiming, optimizerKernels, softmaxCrossEntropyRows, type LayersModel } from '../../src/runtime/index.ts';
 import { loadNativeAddon } from '../../src/runtime/native/addon.ts';
 import { nativeAdam } from '../../src/runtime/native/adam.ts';
+import { WasmHeapFullError } from '../../src/runtime/native/heap-guard.ts';
 import { buildTransformer } from '../../src/bench/zoo/models.ts';
 import { createDecoder, disposeCache, disposeDecoder, forward, type DecoderShape } from '../../src/serve/measure/decoder.ts';
 import { createZooModel, type Task } from '../../src/bench/zoo/index.ts';
@@ -58,10 +59,19 @@ function gptStep(model: LayersModel, shape: GptShape, optimizer: tf.Optimizer): 
   // float32 once here: softmaxCrossEntropy would otherwise cast the int32 one-hot (103 MB at GPT-2's vocabulary) every step.
   const y = tf.tidy(() => tf.cast(tf.oneHot(tf.randomUniformInt([shape.trainBatch, shape.sequence], 0, shape.vocab, 2), shape.vocab), 'float32'));
   return () => {
-    const loss = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar, true);
+    // Mean over positions, as tf.losses.softmaxCrossEntropy; one fused kernel each way on native, which keeps no
+    // logits-sized softmax/log-softmax/product tensors for the backward (tfjs's ops kept several of 103 MB each).
+    const loss = optimizer.minimize(() => tf.mean(softmaxCrossEntropyRows(y, model.apply(x, { training: true }) as tf.Tensor)) as tf.Scalar, true);
     loss?.dataSync();
     loss?.dispose();
   };
+}
+
+/** `error` with the GPT shape it happened at, when the wasm heap ran out (so the report names the model). */
+function withShape(error: unknown, shape: GptShape, what: string): unknown {
+  if (!(error instanceof WasmHeapFullError)) return error;
+  const model = `${shape.layers} layers × ${shape.hidden} wide, ${shape.heads} heads, vocabulary ${shape.vocab}`;
+  return new WasmHeapFullError(`${what} of the GPT-shaped transformer (${model}) at batch ${shape.trainBatch} × ${shape.sequence} tokens: ${error.message}`);
 }
 
 /** Training samples/s of the GPT-shaped transformer under `config` (after 2 warm-up steps), with one step's time split. */
@@ -76,8 +86,12 @@ export async function timeGptTraining(shape: GptShape, config: CostsimConfig, se
   const optimizer = config.adam === 'fused' ? nativeAdam(1e-4) : tf.train.adam(1e-4);
   try {
     const step = gptStep(model, shape, optimizer);
-    step();
-    step();
+    try {
+      step();
+      step();
+    } catch (error) {
+      throw withShape(error, shape, 'training');
+    }
     let steps = 0;
     const start = performance.now();
     while (steps < 2 || (performance.now() - start) / 1000 < seconds) {
