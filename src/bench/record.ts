@@ -109,7 +109,7 @@ export interface BenchMetrics {
     plain: { peakBytes: number; transientPeakBytes: number; stepSeconds: number; tracedMatmulConvFlops?: number; physical?: CheckpointPhysical };
     checkpointed: { peakBytes: number; transientPeakBytes: number; stepSeconds: number; tracedMatmulConvFlops?: number; physical?: CheckpointPhysical };
     gradientMaxRelativeDifference: number;
-    predicted?: { activationBytesRatio: number; stepFlopsRatio: number; graph: string };
+    predicted?: { activationBytesRatio: number; stepFlopsRatio: number; matmulConvFlopsRatio?: number; graph: string };
   };
   /** Seconds of validation-split evaluation included in wallSeconds. */
   evalSeconds?: number;

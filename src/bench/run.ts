@@ -290,7 +290,10 @@ function checkpointProvenance(config: BenchConfig, c: CheckpointComparison): Rec
       ? {
           'metrics.checkpoint.predicted': {
             kind: 'modeled' as const,
-            source: `placement model (src/placement/transformer.ts) for ${c.predicted.graph} against recompute=none: activation bytes per Korthikanti et al. 2022 §4.1 (2·s·b·h per block under full recomputation), FLOPs per Narayanan et al. 2021 §5.1 plus one forward per block; the zoo MLP uses ReLU where the model assumes GELU`,
+            source:
+              config.model === 'transformer'
+                ? `placement model (src/placement/transformer.ts) for ${c.predicted.graph} against recompute=none: activation bytes per Korthikanti et al. 2022 §4.1 (2·s·b·h per block under full recomputation), FLOPs per Narayanan et al. 2021 §5.1 plus one forward per block; the zoo MLP uses ReLU where the model assumes GELU`
+                : `placement model (src/placement/recompute.ts, Chen et al. 2016 §3) over the ${c.predicted.graph}: every segment but the last re-runs its forward during backward (stepFlopsRatio over all FLOPs, the non-matmul part by the counter's per-element convention; matmulConvFlopsRatio over matmul/conv FLOPs, what tracedMatmulConvFlops measures); activation bytes kept: each recomputed segment's input plus the largest segment's activations, against every layer's output`,
           },
         }
       : {}),

@@ -48,3 +48,4 @@ export { resolveDevices, LOCAL_CPU_ID, type ResolveOptions } from './resolve.ts'
 export { planSpec, graphForModel, devicesForSpec, type PlacementSpec, type PlacementContext } from './spec.ts';
 export type { CalibrationRow, CalibrationResult, BackendFigures } from './calibrate.ts';
 export type { MixedRunResult, DenseSpec } from './mixed-exec.ts';
+export { predictSegmentRecompute, type RecomputeLayer, type RecomputePrediction } from './recompute.ts';

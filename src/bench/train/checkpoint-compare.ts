@@ -7,7 +7,9 @@
  */
 import { tf, type LayersModel } from '../../runtime/tf.ts';
 import { createAdamOptimizer, type Segment } from '../../runtime/index.ts';
-import { transformerGraph, type TransformerShape } from '../../placement/index.ts';
+import { predictSegmentRecompute, transformerGraph, type TransformerShape } from '../../placement/index.ts';
+import { countFlops } from '../flops/index.ts';
+import { zooSegmentLayers } from '../zoo/segments.ts';
 import { additionLayout } from '../data/addition.ts';
 import type { Task } from '../zoo/task.ts';
 import type { BenchConfig, CheckpointPhysical } from '../record.ts';
@@ -34,10 +36,15 @@ export interface CheckpointVariant {
 
 /** The placement model's prediction for the same shape: ratios of recompute=full to recompute=none. */
 export interface CheckpointPrediction {
-  /** Σ activation bytes with full recomputation ÷ without (Korthikanti et al. 2022, §4.1). */
+  /** Σ activation bytes with full recomputation ÷ without (Korthikanti et al. 2022, §4.1; other chains: Chen et al. 2016, §3). */
   activationBytesRatio: number;
   /** Forward + backward FLOPs per step with full recomputation ÷ without (one extra forward per block). */
   stepFlopsRatio: number;
+  /**
+   * The same ratio over matmul and convolution FLOPs only (the analytic counter's exact part,
+   * what tracedMatmulConvFlops measures); MLP and CNN (the transformer's model counts only those).
+   */
+  matmulConvFlopsRatio?: number;
   /** The cost-graph name the prediction came from. */
   graph: string;
 }
@@ -51,9 +58,35 @@ export interface CheckpointComparison {
   predicted?: CheckpointPrediction;
 }
 
-/** The placement model's recompute=full vs none ratios for the zoo transformer of `config` (undefined for other models). */
-export function predictCheckpointing(config: BenchConfig): CheckpointPrediction | undefined {
-  if (config.model !== 'transformer') return undefined;
+/**
+ * The MLP's and CNN's checkpointing predicted from their analytic per-layer counts
+ * (src/placement/recompute.ts, segments as zooSegments cuts them): all FLOPs (matmul/conv exact,
+ * the rest the counter's per-element convention) and matmul/conv FLOPs alone.
+ */
+function predictChainCheckpointing(config: BenchConfig, model: LayersModel): CheckpointPrediction | undefined {
+  const segments = zooSegmentLayers(config.model, model);
+  if (!segments) return undefined;
+  const rows = countFlops(model, { batchSize: config.batchSize, optimizer: config.optimizer }).layers;
+  const bytes = (elements: number): number => elements * 4; // float32 activations
+  const all = predictSegmentRecompute(
+    rows.map((r) => ({ name: r.name, forwardFlops: r.forwardFlops, backwardFlops: r.backwardFlops, activationBytes: bytes(r.activationElements) })),
+    segments,
+  );
+  const matmul = predictSegmentRecompute(
+    rows.map((r) => ({ name: r.name, forwardFlops: r.matmulForwardFlops, backwardFlops: r.matmulBackwardFlops, activationBytes: bytes(r.activationElements) })),
+    segments,
+  );
+  return {
+    activationBytesRatio: all.activationBytesRatio,
+    stepFlopsRatio: all.stepFlopsRatio,
+    matmulConvFlopsRatio: matmul.stepFlopsRatio,
+    graph: `${config.model} (analytic per-layer counts, batch ${config.batchSize}), segments ${segments.map((s) => s.join('+')).join(' | ')}`,
+  };
+}
+
+/** The placement model's recompute=full vs none ratios for the zoo model of `config` (the transformer's closed form; chains per layer). */
+export function predictCheckpointing(config: BenchConfig, model?: LayersModel): CheckpointPrediction | undefined {
+  if (config.model !== 'transformer') return model ? predictChainCheckpointing(config, model) : undefined;
   const o = config.modelOptions as Record<string, number>;
   const base: TransformerShape = {
     layers: o.layers as number,
@@ -149,7 +182,7 @@ export async function compareCheckpointing(options: {
       stepSeconds: fastest(times),
       tracedMatmulConvFlops: p.traced.matmulConvFlops,
     });
-    const predicted = predictCheckpointing(config);
+    const predicted = predictCheckpointing(config, model);
     return {
       plain: variant(plainProfile, plainTimes),
       checkpointed: variant(checkpointedProfile, checkpointedTimes),

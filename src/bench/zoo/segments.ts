@@ -14,18 +14,23 @@ function chain(model: LayersModel, names: readonly string[]): Segment {
   return (x) => layers.reduce((h, layer) => layer.apply(h, { training: true }) as Tensor, x);
 }
 
+/**
+ * The layer names of each checkpoint segment of the MLP and the CNN (chains of layers), as
+ * zooSegments applies them; the transformer's blocks are not plain chains (undefined).
+ */
+export function zooSegmentLayers(name: ZooModelName, model: LayersModel): string[][] | undefined {
+  const has = (layer: string): boolean => model.layers.some((l) => l.name === layer);
+  if (name === 'mlp') return [...model.layers.filter((l) => /^hidden\d+$/.test(l.name)).map((l) => [l.name]), ['logits']];
+  if (name === 'cnn') return [...[1, 2].filter((n) => has(`conv${n}`)).map((n) => [`conv${n}`, `bn${n}`, `relu${n}`, `pool${n}`]), ['flatten', 'fc', 'logits']];
+  return undefined;
+}
+
 /** The checkpoint segments of a zoo model built by createZooModel (its layer names are the contract). */
 export function zooSegments(name: ZooModelName, model: LayersModel): Segment[] {
   if (!(ZOO_MODELS as readonly string[]).includes(name)) throw new RangeError(`no segments for model "${name}"`);
   const has = (layer: string): boolean => model.layers.some((l) => l.name === layer);
-  if (name === 'mlp') {
-    const hidden = model.layers.filter((l) => /^hidden\d+$/.test(l.name)).map((l) => l.name);
-    return [...hidden.map((h) => chain(model, [h])), chain(model, ['logits'])];
-  }
-  if (name === 'cnn') {
-    const stages = [1, 2].filter((n) => has(`conv${n}`)).map((n) => chain(model, [`conv${n}`, `bn${n}`, `relu${n}`, `pool${n}`]));
-    return [...stages, chain(model, ['flatten', 'fc', 'logits'])];
-  }
+  const chains = zooSegmentLayers(name, model);
+  if (chains) return chains.map((names) => chain(model, names));
   const blocks: Segment[] = [];
   for (let n = 1; has(`block${n}_ln1`); n++) {
     const [ln1, attention, residual1, ln2, mlpIn, mlpOut, residual2] = ['ln1', 'attention', 'residual1', 'ln2', 'mlp_in', 'mlp_out', 'residual2'].map((part) =>

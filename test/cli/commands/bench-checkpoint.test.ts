@@ -118,6 +118,12 @@ describe('costsim bench --model cnn --checkpoint', () => {
     const ratio = c.checkpointed.tracedMatmulConvFlops / c.plain.tracedMatmulConvFlops;
     expect(ratio).toBeGreaterThan(1.25);
     expect(ratio).toBeLessThan(1.5);
+    // The placement model's prediction beside it (src/placement/recompute.ts from the analytic
+    // per-layer counts, labelled modeled): its matmul/conv ratio is the same work counted from the
+    // shapes, so it equals the traced ratio; and fewer activation bytes are held.
+    expect(Math.abs(ratio / c.predicted.matmulConvFlopsRatio - 1)).toBeLessThan(1e-9);
+    expect(c.predicted.activationBytesRatio).toBeLessThan(1);
+    expect(record.provenance['metrics.checkpoint.predicted'].kind).toBe('modeled');
     expect(c.gradientMaxRelativeDifference).toBeLessThan(1e-5);
     expect(record.provenance['metrics.checkpoint'].source).toMatch(/conv → batch norm → ReLU → pool/);
   }, 120_000);
