@@ -46,14 +46,27 @@ export function hasCheckpoint(path: string): boolean {
   return existsSync(path);
 }
 
-/** Load a checkpoint into a model of the same architecture; names and shapes must match. Returns its meta. */
-export function loadCheckpoint(path: string, model: LayersModel): Record<string, unknown> {
+/** A checkpoint file read from disk and checked for its format (weights not yet applied). */
+export interface ReadCheckpoint {
+  path: string;
+  meta: Record<string, unknown>;
+  file: CheckpointFile;
+}
+
+/** Read and parse the checkpoint at `path`; an unreadable file is an InputError naming it. */
+export function readCheckpoint(path: string): ReadCheckpoint {
   let file: CheckpointFile;
   try {
     file = JSON.parse(readFileSync(path, 'utf8')) as CheckpointFile;
   } catch (error) {
     throw new InputError({ file: path }, `not a readable checkpoint (${(error as Error).message}); delete it to retrain the dense model`);
   }
+  return { path, meta: file.meta ?? {}, file };
+}
+
+/** Set `model`'s weights from a read checkpoint; names and shapes must match. */
+export function applyCheckpoint(checkpoint: ReadCheckpoint, model: LayersModel): void {
+  const { path, file } = checkpoint;
   if (file.format !== 'costsim-prune-checkpoint' || file.weights.length !== model.weights.length) {
     throw new InputError(
       { file: path },
@@ -73,7 +86,13 @@ export function loadCheckpoint(path: string, model: LayersModel): Record<string,
   });
   model.setWeights(values);
   tf.dispose(values);
-  return file.meta;
+}
+
+/** Load a checkpoint into a model of the same architecture; names and shapes must match. Returns its meta. */
+export function loadCheckpoint(path: string, model: LayersModel): Record<string, unknown> {
+  const checkpoint = readCheckpoint(path);
+  applyCheckpoint(checkpoint, model);
+  return checkpoint.meta;
 }
 
 /**

@@ -2,8 +2,8 @@
  * One pruning experiment, end to end, in the current process:
  *   load the dense checkpoint → prune along the schedule while fine-tuning (masks re-applied
  *   after every update) → (structured) rebuild the smaller model → measure accuracy,
- *   sparsity, FLOPs, bytes, latency and training step time against the dense parent, side by
- *   side in this process.
+ *   sparsity, FLOPs, bytes, latency and training step time against the fine-tuned dense control,
+ *   side by side in this process (latency may be timed again after the sweep: study.ts).
  * Everything returned is measured here, except FLOPs (analytic: counted from shapes and
  * non-zero weights, labelled modeled in the record).
  */
@@ -14,7 +14,8 @@ import { countFlops } from '../flops/analytic.ts';
 import { traceFlops } from '../flops/traced.ts';
 import { createZooModel, loadTask, resolveModelOptions, type Task, type ZooModelName } from '../zoo/index.ts';
 import { loadCheckpoint, measureModelBytes } from './checkpoint.ts';
-import { compareLatency, inputBatch, type LatencyComparison } from './latency.ts';
+import { inputBatch, measureLevelLatency, type LatencySettings, type LevelLatency } from './latency.ts';
+import type { LatencyTiming } from './latency-timing.ts';
 import { measureSparsity, type LayerSparsity } from './prunable.ts';
 import { createPruner, type MaskPolicy } from './pruner.ts';
 import { finalSparsity, type PruningSchedule } from './schedule.ts';
@@ -38,7 +39,7 @@ export interface DenseSpec {
 }
 
 /** One point: the dense checkpoint plus how to prune it. */
-export interface PruneSpec extends DenseSpec {
+export interface PruneSpec extends DenseSpec, LatencySettings {
   checkpointPath: string;
   /** Training micro-batch size of fine-tuning (the trainer's), for the step FLOP figures. */
   batchSize: number;
@@ -46,10 +47,6 @@ export interface PruneSpec extends DenseSpec {
   scope: ThresholdScope;
   schedule: PruningSchedule;
   fineTuneSteps: number;
-  latencyBatchSize: number;
-  latencyRounds: number;
-  /** Milliseconds each latency timing should last (default 200; tests use less). */
-  latencyTargetMs?: number;
   /** Interleaved training-step timing: rounds × steps per model (default 3 × 3; tests use less). */
   trainStepTiming?: { rounds: number; steps: number };
 }
@@ -73,7 +70,12 @@ export interface PruneMeasurement {
   /** Forward FLOPs per sample: as the executed model runs densely, counting non-zero weights only, and of the dense parent. */
   flops: { dense: number; effective: number; denseParent: number };
   modelBytes: { float32: number; gzip: number; denseFloat32: number; denseGzip: number };
-  latency: { batch1: LatencyComparison; batchLarge: LatencyComparison };
+  /** Batch-1 and large-batch latency of the pruned model against the fine-tuned dense control, timed interleaved in one process. */
+  latency: LevelLatency;
+  /** Where and alongside how many costsim workers `latency` was timed (absent in records from before it was recorded). */
+  latencyTiming?: LatencyTiming;
+  /** When `latency` was timed again serially after the sweep: the first timing, inside the sweep worker, and how it was timed. */
+  latencyInWorker?: LevelLatency & { timing?: LatencyTiming };
   /** Seconds per optimizer step of the final model and of the dense parent, timed interleaved after everything else. */
   trainStep: { prunedSeconds: number; denseSeconds: number; ratio: number };
   /** One training step of the final model at the training batch size: analytic FLOPs, traced FLOPs and tfjs peak tensor bytes. */
@@ -132,19 +134,39 @@ async function compareTrainStep(
   return { prunedSeconds, denseSeconds, ratio: prunedSeconds / denseSeconds };
 }
 
-/** Load the task and a fresh model carrying the checkpoint's dense weights. */
-export function loadDense(spec: PruneSpec, task?: Task): { model: LayersModel; task: Task } {
+/** The task (data set) of `spec`'s model, seed and data limit. */
+export function loadSpecTask(spec: DenseSpec): Task {
   const resolved = resolveModelOptions(spec.model, spec.modelOptions);
   const limit = spec.dataLimit ? { dataLimit: spec.dataLimit } : {};
-  const options = { ...resolved, seed: spec.seed, ...limit };
-  const t = task ?? loadTask(spec.model, { seed: spec.seed, ...limit, ...(spec.model === 'transformer' ? { digits: resolved.digits as number } : {}) });
-  const model = createZooModel(spec.model, t, options);
+  return loadTask(spec.model, { seed: spec.seed, ...limit, ...(spec.model === 'transformer' ? { digits: resolved.digits as number } : {}) });
+}
+
+/** A fresh zoo model of `spec`'s architecture for `task`, with its seeded initial weights. */
+export function createSpecModel(spec: DenseSpec, task: Task): LayersModel {
+  const limit = spec.dataLimit ? { dataLimit: spec.dataLimit } : {};
+  return createZooModel(spec.model, task, { ...resolveModelOptions(spec.model, spec.modelOptions), seed: spec.seed, ...limit });
+}
+
+/** Load the task and a fresh model carrying the checkpoint's dense weights. */
+export function loadDense(spec: PruneSpec, task?: Task): { model: LayersModel; task: Task } {
+  const t = task ?? loadSpecTask(spec);
+  const model = createSpecModel(spec, t);
   loadCheckpoint(spec.checkpointPath, model);
   return { model, task: t };
 }
 
+/** Hooks into an experiment. */
+export interface ExperimentHooks {
+  /**
+   * Called with the fine-tuned dense control and the final pruned model as their latency is
+   * timed (before the training-step timing trains them further), e.g. to save them for a serial
+   * re-timing after the sweep. The models are disposed by the experiment.
+   */
+  onLatencyModels?: (control: LayersModel, pruned: LayersModel) => void;
+}
+
 /** Run one pruning experiment. Disposes everything it creates. */
-export async function runPruneExperiment(spec: PruneSpec, train: Trainer): Promise<PruneMeasurement> {
+export async function runPruneExperiment(spec: PruneSpec, train: Trainer, hooks: ExperimentHooks = {}): Promise<PruneMeasurement> {
   const { model, task } = loadDense(spec);
   const { model: parent } = loadDense(spec, task);
   const created: LayersModel[] = [model, parent];
@@ -178,11 +200,8 @@ export async function runPruneExperiment(spec: PruneSpec, train: Trainer): Promi
     const parentFlops = countFlops(parent, { batchSize: 1 }).totals;
     const bytes = measureModelBytes(final);
     const parentBytes = measureModelBytes(parent);
-    const x1 = inputBatch(task.test.x, 1);
-    const xLarge = inputBatch(task.test.x, spec.latencyBatchSize);
-    const rounds = { rounds: spec.latencyRounds, ...(spec.latencyTargetMs ? { targetMsPerTiming: spec.latencyTargetMs } : {}) };
-    const latency = { batch1: compareLatency(parent, final, x1, rounds), batchLarge: compareLatency(parent, final, xLarge, rounds) };
-    tf.dispose([x1, xLarge]);
+    hooks.onLatencyModels?.(parent, final);
+    const latency = measureLevelLatency(parent, final, task.test.x, spec);
     // Last, because it trains both models further (their accuracy is already recorded).
     const timing = spec.trainStepTiming ?? { rounds: 3, steps: 3 };
     const trainStep = await compareTrainStep(parent, final, task, train, spec.seed, timing.rounds, timing.steps);

@@ -5,6 +5,7 @@
  * the per-round ratios rejects "no difference" at 5% (with 7 rounds: all 7 must agree, since
  * chance alone gives that with probability 2/128 ≈ 1.6%, but 6 of 7 with 12.5%).
  */
+import { loadavg } from 'node:os';
 import { tf } from '../../runtime/tf.ts';
 import type { LayersModel, Tensor } from '../../runtime/tf.ts';
 
@@ -127,4 +128,36 @@ export function compareLatency(
     callsPerRound,
     verdict: latencyVerdict(ratios),
   };
+}
+
+/** How a level's latency is timed: the large batch, interleaved rounds, and how long each timing lasts. */
+export interface LatencySettings {
+  latencyBatchSize: number;
+  latencyRounds: number;
+  /** Milliseconds each timing should last (default 200; tests use less). */
+  latencyTargetMs?: number;
+}
+
+/** Both latency comparisons of one level, and the machine's load as they began. */
+export interface LevelLatency {
+  batch1: LatencyComparison;
+  batchLarge: LatencyComparison;
+  /** 1-minute load average (os.loadavg) as the timing began: every process on the machine, not only costsim's. Absent in older records. */
+  loadAverage1m?: number;
+}
+
+/**
+ * Batch-1 and large-batch latency of `dense` vs `pruned` on inputs drawn from `testX`: the one
+ * procedure used both inside a sweep worker and in the serial pass after the sweep.
+ */
+export function measureLevelLatency(dense: LayersModel, pruned: LayersModel, testX: Tensor, settings: LatencySettings): LevelLatency {
+  const loadAverage1m = loadavg()[0] as number;
+  const x1 = inputBatch(testX, 1);
+  const xLarge = inputBatch(testX, settings.latencyBatchSize);
+  try {
+    const rounds = { rounds: settings.latencyRounds, ...(settings.latencyTargetMs ? { targetMsPerTiming: settings.latencyTargetMs } : {}) };
+    return { batch1: compareLatency(dense, pruned, x1, rounds), batchLarge: compareLatency(dense, pruned, xLarge, rounds), loadAverage1m };
+  } finally {
+    tf.dispose([x1, xLarge]);
+  }
 }

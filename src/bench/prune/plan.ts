@@ -9,6 +9,7 @@ import type { SweepPoint } from '../../sweep/runner.ts';
 import type { ZooModelName } from '../zoo/index.ts';
 import { hashKey, type EnvironmentKey } from './environment.ts';
 import type { PruneMethod, PruneSpec } from './experiment.ts';
+import type { LevelModelPaths } from './level-models.ts';
 import { constant, polynomialDecay, type PruningSchedule } from './schedule.ts';
 import type { ThresholdScope } from './unstructured.ts';
 
@@ -56,7 +57,15 @@ export interface PrunePointParams {
   denseKey: string;
 }
 
-export type PruneWorkerParams = DensePointParams | PrunePointParams;
+/** After the sweep: time one level's latency again from its saved models, with no other worker running. */
+export interface LatencyPointParams {
+  kind: 'latency';
+  spec: PruneSpec;
+  levelKey: string;
+  models: LevelModelPaths;
+}
+
+export type PruneWorkerParams = DensePointParams | PrunePointParams | LatencyPointParams;
 
 /** The sweep points, and which point answers each requested method × sparsity × seed cell. */
 export interface PruneStudyPlan {

@@ -10,6 +10,8 @@ import { estimateEnergy } from '../energy.ts';
 import type { Device } from '../../devices/catalog.ts';
 import { BENCH_RECORD_VERSION, type BenchConfig, type BenchEnvironment, type BenchRecord, type Provenance } from '../record.ts';
 import type { PruneMeasurement } from './experiment.ts';
+import type { LevelLatency } from './latency.ts';
+import { describeLatencyTiming, type LatencyTiming } from './latency-timing.ts';
 import type { PrunePointParams } from './plan.ts';
 
 /** A BenchRecord written by a pruning study. */
@@ -50,6 +52,38 @@ export function priceSeconds(
       'metrics.energyJoules': energy.provenance,
       'metrics.carbonGrams': energy.carbonProvenance,
     },
+  };
+}
+
+/** metrics.latencyMs of a level: the pruned model's per-sample milliseconds. */
+function latencyMetrics(latency: LevelLatency): NonNullable<BenchRecord['metrics']['latencyMs']> {
+  return { batch1: latency.batch1.prunedMsPerSample, batchLarge: latency.batchLarge.prunedMsPerSample, largeBatchSize: latency.batchLarge.batchSize };
+}
+
+/** Provenance of metrics.latencyMs: how it was measured and where and beside what it was timed. */
+function latencyProvenance(latency: LevelLatency, timing: LatencyTiming | undefined, env: BenchEnvironment): Provenance {
+  return {
+    kind: 'measured',
+    source: `per-sample inference time, median of ${latency.batch1.rounds} rounds interleaved with the fine-tuned dense control; ${describeLatencyTiming(timing, latency.loadAverage1m)} (${env.backend} backend, ${env.cpuModel})`,
+  };
+}
+
+/**
+ * The record with its latency timing stated and, when `retimed` is given, its latency replaced
+ * by that timing (metrics.latencyMs, prune.latency and the provenance follow; the first timing is
+ * kept as prune.latencyInWorker, and the record gets a new id). The input is not modified.
+ */
+export function withLatency(record: PruneRecord, timing: LatencyTiming, retimed?: LevelLatency): PruneRecord {
+  const m = record.prune;
+  const latency = retimed ?? m.latency;
+  const prune: PruneRecord['prune'] = { ...m, latency, latencyTiming: timing };
+  if (retimed) prune.latencyInWorker = { ...m.latency, ...(m.latencyTiming ? { timing: m.latencyTiming } : {}) };
+  return {
+    ...record,
+    ...(retimed ? { id: randomUUID() } : {}),
+    metrics: { ...record.metrics, latencyMs: latencyMetrics(latency) },
+    provenance: { ...record.provenance, 'metrics.latencyMs': latencyProvenance(latency, timing, record.environment) },
+    prune,
   };
 }
 
@@ -118,11 +152,7 @@ export function pruneRecord(
       energyJoules: priced.energyJoules,
       carbonGrams: priced.carbonGrams,
       costUsd: priced.costUsd,
-      latencyMs: {
-        batch1: m.latency.batch1.prunedMsPerSample,
-        batchLarge: m.latency.batchLarge.prunedMsPerSample,
-        largeBatchSize: m.latency.batchLarge.batchSize,
-      },
+      latencyMs: latencyMetrics(m.latency),
     },
     provenance: {
       'metrics.testAccuracy': measured('test split after fine-tuning'),
@@ -137,7 +167,7 @@ export function pruneRecord(
         kind: 'modeled',
         source: 'analytic forward FLOPs over non-zero weights only: what an ideal sparse kernel would run',
       },
-      'metrics.latencyMs': measured(`per-sample inference time, median of ${m.latency.batch1.rounds} rounds interleaved with the dense parent`),
+      'metrics.latencyMs': latencyProvenance(m.latency, m.latencyTiming, env),
       'metrics.peakBytes': measured('tf.profile peakBytes of one training step'),
       'metrics.gemmGflops': measured('GEMM microbenchmark in the same worker process'),
       'metrics.achievedGflops': measured(

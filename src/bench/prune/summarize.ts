@@ -7,6 +7,7 @@
 import type { Provenance } from '../record.ts';
 import type { PruneMethod } from './experiment.ts';
 import { latencyVerdict, type LatencyComparison, type LatencyVerdict } from './latency.ts';
+import type { LatencyTiming } from './latency-timing.ts';
 import { computePayoff, type Payoff, type PricedDevice } from './payoff.ts';
 import type { PruneRecord } from './record.ts';
 import { breakEvenCi95, ratioCi95 } from './interval.ts';
@@ -50,6 +51,12 @@ export interface PruneLevel {
     batchLargeVerdict: LatencyVerdict;
     batchLargeRatioCi95?: [number, number] | null;
   };
+  /**
+   * True when every seed's latency was timed with no other costsim worker running (serially
+   * after the sweep, or in a pool of one); false when any was timed beside other workers or
+   * its timing is not recorded. provenance.latencyMs says how each was timed.
+   */
+  latencyTimedAlone: boolean;
   /** Break-even requests at the ends of the large-batch ratio's 95% interval; upper end null = never; null = even the low end saves nothing. */
   breakEvenRequestsCi95?: [number, number | null] | null;
   trainStepMs: { pruned: number; dense: number };
@@ -90,6 +97,24 @@ function combineVerdicts(comparisons: readonly LatencyComparison[]): LatencyVerd
 function studyDenseSeconds(records: Iterable<PruneRecord>): number {
   const values = [...records].map((r) => r.prune.latency.batchLarge.denseMsPerSample);
   return mean(values) / 1000;
+}
+
+/** How a level's seeds were timed, e.g. "2 of 2 seed(s) timed serially after training, alone". */
+function timingSummary(timings: ReadonlyArray<LatencyTiming | undefined>): string {
+  const label = (t: LatencyTiming | undefined): string => {
+    if (!t) return 'timing not recorded (older records)';
+    if (t.where === 'queue-worker') return 'timed in a queue worker, other load there unknown';
+    if (t.where === 'serial')
+      return t.timedAlone
+        ? 'timed serially after training, alone'
+        : `timed serially after training beside ${t.workersRunning === null ? 'unknown' : t.workersRunning - 1} other worker(s)`;
+    return t.timedAlone
+      ? 'timed in the only pool worker, alone'
+      : `timed in a pool worker beside up to ${t.workersRunning === null ? 'unknown' : t.workersRunning - 1} other costsim worker(s) (contended)`;
+  };
+  const counts = new Map<string, number>();
+  for (const t of timings) counts.set(label(t), (counts.get(label(t)) ?? 0) + 1);
+  return [...counts].map(([text, n]) => `${n} of ${timings.length} seed(s) ${text}`).join('; ');
 }
 
 function level(mode: PruneMode, sparsity: number, records: readonly PruneRecord[], settings: PayoffSettings, denseSeconds: number): PruneLevel {
@@ -153,6 +178,7 @@ function level(mode: PruneMode, sparsity: number, records: readonly PruneRecord[
       batchLargeVerdict,
       batchLargeRatioCi95,
     },
+    latencyTimedAlone: p.every((m) => m.latencyTiming?.timedAlone === true),
     breakEvenRequestsCi95,
     trainStepMs: { pruned: avg((m) => m.trainStep.prunedSeconds) * 1000, dense: avg((m) => m.trainStep.denseSeconds) * 1000 },
     fineTuneSeconds: common.oneOffSeconds,
@@ -166,7 +192,7 @@ function level(mode: PruneMode, sparsity: number, records: readonly PruneRecord[
       modelBytes: { kind: 'measured', source: 'float32 weight buffer and its gzip size' },
       latencyMs: {
         kind: 'measured',
-        source: 'per-sample inference time, interleaved with the dense parent in the same process; verdicts by sign test over all rounds and seeds',
+        source: `per-sample inference time, interleaved with the fine-tuned dense control in the same process; ${timingSummary(p.map((m) => m.latencyTiming))}; verdicts by sign test over all rounds and seeds`,
       },
       trainStepMs: { kind: 'measured', source: 'median of 3 interleaved timings of 3 Adam steps' },
       payoff: { kind: 'modeled', source: 'from measured latency (no measured speed-up → no saving)' },

@@ -88,6 +88,12 @@ export function studyNotes(levels: readonly PruneLevel[]): string[] {
       `Structured: whole neurons/filters removed and the model rebuilt smaller, so dense kernels do less work; measured per-sample latency vs dense (${ratios}).`,
     );
   }
+  const contended = levels.filter((l) => !l.latencyTimedAlone);
+  if (contended.length > 0) {
+    notes.push(
+      `Latency of ${contended.map((l) => `${l.mode} ${l.sparsity}`).join(', ')} was not timed alone (beside other workers, in a queue worker, or not recorded): see provenance.latencyMs in --json; the other levels were timed with no other costsim worker running.`,
+    );
+  }
   notes.push(
     'Latency: ×ratio = pruned ÷ dense timed side by side; "faster"/"slower" only when a sign test over all interleaved rounds and seeds rejects "no difference" at 5%, otherwise n.s. and no saving is counted. $/month uses one pooled dense latency × each ratio.',
   );

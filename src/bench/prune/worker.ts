@@ -2,7 +2,9 @@
  * The sweep worker module of pruning studies (runs inside src/sweep/child.ts). `setup`
  * initialises the requested backend once per process and measures its GEMM rate; a dense
  * point trains the parent model and writes its checkpoint; a prune point runs one
- * experiment and returns its BenchRecord (the parent appends it to the store).
+ * experiment and returns its BenchRecord (the parent appends it to the store), saving the two
+ * models its latency compares when the study re-times latency serially; a latency point
+ * (the serial pass after the sweep) loads those two models and times them again.
  */
 import { tf } from '../../runtime/tf.ts';
 import { initRuntime } from '../../runtime/index.ts';
@@ -15,26 +17,39 @@ import type { WorkerContext } from '../../sweep/protocol.ts';
 import { hasCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { collectEnvironment } from '../environment.ts';
 import { runPruneExperiment, type Trainer } from './experiment.ts';
-import type { DensePointParams, PruneWorkerParams } from './plan.ts';
+import { measureLevelLatency, type LevelLatency } from './latency.ts';
+import { latencyTiming } from './latency-timing.ts';
+import { levelModelPaths, loadLevelModels, saveLevelModels } from './level-models.ts';
+import type { DensePointParams, LatencyPointParams, PruneWorkerParams } from './plan.ts';
 import { pruneRecord, type PruneRecord } from './record.ts';
 
-/** What the CLI passes to every worker. */
+/** What the study passes to every worker. */
 export interface PruneWorkerSetup {
   backend: string;
   deviceId: string;
+  /**
+   * Where prune points time latency: local pool workers (`workerProcesses` of them) or queue
+   * workers; `saveModels` keeps each level's two models for the serial pass. Absent: a local
+   * pool of unknown size, nothing saved.
+   */
+  latency?: { where: 'pool-worker' | 'queue-worker'; workerProcesses: number | null; saveModels: boolean };
+  /** Skip the GEMM measurement (the serial latency pass writes no figure that uses it). */
+  skipGemm?: boolean;
 }
 
 let device: Device | undefined;
 let backendReason = '';
 let gemmGflops = 0;
+let latencySetup: NonNullable<PruneWorkerSetup['latency']> = { where: 'pool-worker', workerProcesses: null, saveModels: false };
 
 export async function setup(args: PruneWorkerSetup): Promise<void> {
   tf.enableProdMode();
+  if (args.latency) latencySetup = args.latency;
   const choice = await initRuntime({ flag: args.backend });
   backendReason = `${choice.reason} (chosen in the parent, forced in this worker)`;
   device = findDevice(args.deviceId);
   if (!device) throw new Error(`unknown device ${args.deviceId}`);
-  gemmGflops = (await measureGemm(choice.name === 'cpu' ? 256 : 512, 0.3)).gflops;
+  if (!args.skipGemm) gemmGflops = (await measureGemm(choice.name === 'cpu' ? 256 : 512, 0.3)).gflops;
 }
 
 /** Adam at `learningRate`, one micro-batch per step, batches drawn from a seeded sampler. */
@@ -76,15 +91,36 @@ async function runDense(params: DensePointParams, context: WorkerContext): Promi
   }
 }
 
+/** The serial pass: load a level's saved control and pruned model and time them, as the experiment does. */
+async function runLatency(params: LatencyPointParams, context: WorkerContext): Promise<LevelLatency> {
+  const { control, pruned, task } = await loadLevelModels(params.spec, params.models);
+  try {
+    const latency = measureLevelLatency(control, pruned, task.test.x, params.spec);
+    context.log(
+      `latency ${params.spec.method} seed ${params.spec.seed}: pruned ÷ dense ×${latency.batchLarge.ratio.toFixed(3)} at batch ${latency.batchLarge.batchSize}`,
+    );
+    return latency;
+  } finally {
+    control.dispose();
+    pruned.dispose();
+    task.dispose();
+  }
+}
+
 export async function runPoint(
   params: PruneWorkerParams,
   context: WorkerContext,
-): Promise<PruneRecord | { checkpointPath: string; testAccuracy: number; wallSeconds: number }> {
+): Promise<PruneRecord | LevelLatency | { checkpointPath: string; testAccuracy: number; wallSeconds: number }> {
   if (!device) throw new Error('prune worker: setup did not run');
   if (params.kind === 'dense') return runDense(params, context);
+  if (params.kind === 'latency') return runLatency(params, context);
   const { spec } = params;
   if (!hasCheckpoint(spec.checkpointPath)) throw new Error(`dense checkpoint ${spec.checkpointPath} is missing (its dense point failed?)`);
-  const measurement = await runPruneExperiment(spec, adamTrainer(spec.batchSize, spec.learningRate, 'fine-tune'));
+  const paths = levelModelPaths(spec.checkpointPath, context.key);
+  const hooks = latencySetup.saveModels ? { onLatencyModels: saveLevelModels.bind(null, paths, spec, context.key) } : {};
+  const measurement = await runPruneExperiment(spec, adamTrainer(spec.batchSize, spec.learningRate, 'fine-tune'), hooks);
+  // How many workers ran beside this one is known only to the parent, which fills it in.
+  measurement.latencyTiming = latencyTiming(latencySetup.where, latencySetup.workerProcesses, null);
   context.log(
     `${spec.method} s=${measurement.targetSparsity} seed ${spec.seed}: accuracy ${measurement.testAccuracy.toFixed(4)} (dense ${measurement.denseTestAccuracy.toFixed(4)})`,
   );

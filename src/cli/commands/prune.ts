@@ -2,8 +2,9 @@
  * `costsim prune --model cnn --sparsity 0,0.5,0.75,0.9 --mode unstructured|structured|random
  *   --schedule constant|polynomial [--volume N] [--device ID] [--accuracy-floor A] [--json]`:
  * prune for real (dense parent per seed, then every level fine-tuned and measured in worker
- * processes), store each result as a BenchRecord, and print accuracy, size, FLOPs, latency and
- * the payoff per level. Reruns reuse stored levels.
+ * processes, latency timed again serially once the pool has exited when several workers ran),
+ * store each result as a BenchRecord, and print accuracy, size, FLOPs, latency and the payoff
+ * per level. Reruns reuse stored levels.
  */
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -109,6 +110,11 @@ export function registerPrune(program: Command, ctx: CliContext): void {
           else if (event.type === 'failed') progress(`prune: ${event.key} failed: ${event.message}`);
           else if (event.type === 'log') progress(`  [worker ${event.workerIndex}] ${event.line}`);
         },
+        onLatencyEvent: (event) => {
+          if (event.type === 'finished') progress(`prune: ${event.key} timed alone in ${event.wallSeconds.toFixed(1)} s`);
+          else if (event.type === 'failed') progress(`prune: ${event.key} failed: ${event.message}`);
+          else if (event.type === 'log') progress(`  [latency worker] ${event.line}`);
+        },
       });
       const priced = { id: device.id, usdPerHour: device.usdPerHour.value, priceSource: `${device.usdPerHour.source}, ${device.usdPerHour.date}` };
       const { levels, missing } = summarizeStudy(study.plan.cells, study.records, {
@@ -117,7 +123,14 @@ export function registerPrune(program: Command, ctx: CliContext): void {
         ...(accuracyFloor !== undefined ? { accuracyFloor } : {}),
       });
       const failed = study.summary.failed;
-      const problems = [...failed.map((f) => `${f.key} failed: ${f.message}`), ...missing.map((m) => `no result for ${m.mode} at sparsity ${m.sparsity}`)];
+      const latencyFailed = study.latency.failed;
+      const problems = [
+        ...failed.map((f) => `${f.key} failed: ${f.message}`),
+        ...latencyFailed.map(
+          (f) => `${f.key} failed (that level keeps the latency timed in its sweep worker, beside other workers; a rerun times it again): ${f.message}`,
+        ),
+        ...missing.map((m) => `no result for ${m.mode} at sparsity ${m.sparsity}`),
+      ];
       const header: StudyHeader = {
         model: options.model,
         modelOptions: options.modelOptions,
@@ -132,7 +145,20 @@ export function registerPrune(program: Command, ctx: CliContext): void {
         ...(accuracyFloor !== undefined ? { accuracyFloor } : {}),
       };
       if (flags.json) {
-        ctx.out(JSON.stringify({ ...header, backendReason: choice.reason, store: storePath, skipped: study.prune.skipped.length, levels, missing, failed }));
+        const latencyRetimed = study.latency.ran.length;
+        ctx.out(
+          JSON.stringify({
+            ...header,
+            backendReason: choice.reason,
+            store: storePath,
+            skipped: study.prune.skipped.length,
+            latencyRetimed,
+            levels,
+            missing,
+            failed,
+            latencyFailed,
+          }),
+        );
       } else {
         ctx.out(formatStudy(header, levels, problems));
       }

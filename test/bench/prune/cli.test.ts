@@ -76,8 +76,13 @@ describe('costsim prune', () => {
     const out = JSON.parse(first.stdout[0] as string) as {
       levels: Array<Record<string, unknown> & { flops: Record<string, number>; latencyMs: Record<string, number>; payoff: Record<string, unknown> }>;
       failed: unknown[];
+      latencyFailed: unknown[];
+      latencyRetimed: number;
     };
     expect(out.failed).toEqual([]);
+    // Two workers trained side by side, so every level's latency was timed again once they had exited.
+    expect(out.latencyFailed).toEqual([]);
+    expect(out.latencyRetimed).toBe(4);
     expect(out.levels.map((l) => [l.mode, l.sparsity])).toEqual([
       ['unstructured', 0],
       ['unstructured', 0.5],
@@ -92,15 +97,18 @@ describe('costsim prune', () => {
       expect(level.latencyMs.batch1).toBeGreaterThan(0);
       expect('breakEvenRequests' in level.payoff).toBe(true);
       expect(level.belowAccuracyFloor).toBe(true); // 2 steps of training cannot reach 99%
+      expect(level.latencyTimedAlone).toBe(true);
     }
     expect(Math.abs((out.levels[1]?.realisedSparsity as number) - 0.5)).toBeLessThan(0.01);
+    // Each level twice: as its worker timed it, then with the serial latency (the newer line wins).
     const lines = readFileSync(store, 'utf8').trim().split('\n');
-    expect(lines).toHaveLength(4);
+    expect(lines).toHaveLength(8);
     const second = context();
     expect(await main(args, second)).toBe(0);
-    const again = JSON.parse(second.stdout[0] as string) as { skipped: number; levels: unknown[] };
+    const again = JSON.parse(second.stdout[0] as string) as { skipped: number; latencyRetimed: number; levels: unknown[] };
     expect(again.skipped).toBe(4);
+    expect(again.latencyRetimed).toBe(0);
     expect(again.levels).toEqual(out.levels);
-    expect(readFileSync(store, 'utf8').trim().split('\n')).toHaveLength(4);
+    expect(readFileSync(store, 'utf8').trim().split('\n')).toHaveLength(8);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { pruneRecord } from '../../../src/bench/prune/record.ts';
+import { pruneRecord, withLatency } from '../../../src/bench/prune/record.ts';
+import { latencyTiming } from '../../../src/bench/prune/latency-timing.ts';
 import type { PruneMeasurement } from '../../../src/bench/prune/experiment.ts';
 import type { PrunePointParams } from '../../../src/bench/prune/plan.ts';
 import { findDevice } from '../../../src/devices/catalog.ts';
@@ -77,5 +78,30 @@ describe('pruneRecord labels', () => {
     expect(kept.provenance['metrics.achievedGflops']?.source).toMatch(/traced FLOPs.*÷ fine-tuning wall seconds/);
     expect(kept.provenance['metrics.flops.tracedTrainStep']?.source).toMatch(/convention/);
     expect(kept.metrics.carbonGrams).toBeGreaterThan(0);
+  });
+});
+
+describe('withLatency', () => {
+  it('replaces the latency figures with the serial timing, keeps the in-worker one beside it, and leaves the input alone', () => {
+    const device = findDevice('aws-c6a.large')!;
+    const m = measurement(0.91);
+    m.latencyTiming = latencyTiming('pool-worker', 2, null);
+    const first = withLatency(pruneRecord({ key: 'k', params }, m, env, device, 100), latencyTiming('pool-worker', 2, 2));
+    const before = JSON.stringify(first);
+    const serial = { ...cmp, prunedMsPerSample: 0.5, ratio: 0.5, batchSize: 256 };
+    const retimed = withLatency(first, latencyTiming('serial', 1, 1), {
+      batch1: { ...serial, batchSize: 1, prunedMsPerSample: 2 },
+      batchLarge: serial,
+      loadAverage1m: 1.5,
+    } as never);
+    expect(JSON.stringify(first)).toBe(before);
+    expect(retimed.metrics.latencyMs).toEqual({ batch1: 2, batchLarge: 0.5, largeBatchSize: 256 });
+    expect(retimed.prune.latencyInWorker?.batchLarge.prunedMsPerSample).toBe(1);
+    expect(retimed.prune.latencyInWorker?.timing).toEqual({ where: 'pool-worker', workerProcesses: 2, workersRunning: 2, timedAlone: false });
+    expect(retimed.prune.latencyTiming?.timedAlone).toBe(true);
+    expect(retimed.id).not.toBe(first.id);
+    expect(retimed.cacheKey).toBe(first.cacheKey);
+    expect(first.provenance['metrics.latencyMs']?.source).toMatch(/while 1 other costsim worker\(s\) ran .* contended/);
+    expect(retimed.provenance['metrics.latencyMs']?.source).toMatch(/timed serially after training.*load average 1\.50/);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { summarizeStudy } from '../../../src/bench/prune/summarize.ts';
 import type { PruneRecord } from '../../../src/bench/prune/record.ts';
+import { latencyTiming } from '../../../src/bench/prune/latency-timing.ts';
 
 /** A record with only the fields the summary reads. */
 function record(o: { accuracy: number; denseMs: number; ratios: number[]; wallSeconds: number; effective: number }): PruneRecord {
@@ -83,5 +84,34 @@ describe('summarizeStudy: the baseline is the fine-tuned dense control', () => {
     expect(l.denseTestAccuracy).toBe(0.9);
     // Dense: 1 ms × $0.001/s = $1e-6 per request, ÷ 0.9 correct (the control's) = $1.111…e-6 per correct prediction; 0.98 would give $1.0204e-6.
     expect(l.payoff.costPerCorrectPredictionUsd.dense).toBeCloseTo(1e-6 / 0.9, 15);
+  });
+});
+
+describe('summarizeStudy: how latency was timed', () => {
+  it('a level is timed alone only when every seed was, and its provenance counts the seeds by how they were timed', () => {
+    const serial = record({ accuracy: 0.9, denseMs: 1, ratios: [1, 1, 1], wallSeconds: 10, effective: 500 });
+    serial.prune.latencyTiming = latencyTiming('serial', 1, 1);
+    const contended = record({ accuracy: 0.9, denseMs: 1, ratios: [1, 1, 1], wallSeconds: 10, effective: 500 });
+    contended.prune.latencyTiming = latencyTiming('pool-worker', 2, 2);
+    const old = record({ accuracy: 0.9, denseMs: 1, ratios: [1, 1, 1], wallSeconds: 10, effective: 500 });
+    const device = { id: 'd', usdPerHour: 3.6, priceSource: 'test' };
+    const cells = (keys: string[], sparsity: number) => keys.map((key) => ({ method: 'magnitude' as const, sparsity, key }));
+    const { levels } = summarizeStudy(
+      [...cells(['s1', 's2'], 0.5), ...cells(['s3', 'c'], 0.7), ...cells(['o'], 0.9)],
+      new Map([
+        ['s1', serial],
+        ['s2', serial],
+        ['s3', serial],
+        ['c', contended],
+        ['o', old],
+      ]),
+      { requestsPerMonth: 1000, device },
+    );
+    expect(levels.map((l) => l.latencyTimedAlone)).toEqual([true, false, false]);
+    expect(levels[0]?.provenance.latencyMs?.source).toMatch(/2 of 2 seed\(s\) timed serially after training, alone/);
+    expect(levels[1]?.provenance.latencyMs?.source).toMatch(
+      /1 of 2 seed\(s\) timed serially after training, alone; 1 of 2 seed\(s\) timed in a pool worker beside up to 1 other costsim worker\(s\) \(contended\)/,
+    );
+    expect(levels[2]?.provenance.latencyMs?.source).toMatch(/1 of 1 seed\(s\) timing not recorded/);
   });
 });

@@ -1,0 +1,140 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runPruneStudy, type StudyResult } from '../../../src/bench/prune/study.ts';
+import type { PruneStudyOptions } from '../../../src/bench/prune/plan.ts';
+import type { PruneRecord } from '../../../src/bench/prune/record.ts';
+import type { SweepEvent } from '../../../src/sweep/runner.ts';
+import { DEFAULT_LOCAL_INSTANCE } from '../../../src/devices/index.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'prune-study-'));
+const storePath = join(dir, 'records.jsonl');
+const checkpointDir = join(dir, 'checkpoints');
+
+// Tiny shapes: a 16-unit MLP on 100 digits, 2 training steps, latency timings of ~2 ms.
+const options = (methods: PruneStudyOptions['methods']): PruneStudyOptions => ({
+  model: 'mlp',
+  modelOptions: { width: 16, depth: 1 },
+  dataLimit: 100,
+  seeds: [0],
+  sparsities: [0.5],
+  methods,
+  scope: 'layer',
+  schedule: 'constant',
+  scheduleOverrides: {},
+  denseSteps: 2,
+  fineTuneSteps: 2,
+  batchSize: 8,
+  learningRate: 1e-3,
+  latencyBatchSize: 8,
+  latencyRounds: 2,
+  latencyTargetMs: 2,
+  checkpointDir,
+});
+
+type Tagged = SweepEvent & { sweep: 'main' | 'latency' };
+
+async function study(methods: PruneStudyOptions['methods'], abortAtFirstLatencyStart = false): Promise<{ result: StudyResult; events: Tagged[] }> {
+  const events: Tagged[] = [];
+  const controller = new AbortController();
+  const result = await runPruneStudy(options(methods), {
+    backend: 'wasm',
+    deviceId: DEFAULT_LOCAL_INSTANCE,
+    storePath,
+    workers: 2,
+    signal: controller.signal,
+    onEvent: (e) => events.push({ ...e, sweep: 'main' }),
+    onLatencyEvent: (e) => {
+      events.push({ ...e, sweep: 'latency' });
+      // Kills the serial worker before it can time anything: an interrupted serial pass.
+      if (abortAtFirstLatencyStart && e.type === 'started') controller.abort();
+    },
+  });
+  return { result, events };
+}
+
+/** Most points running at once while each key ran, replayed from the raw event order (the test's own count). */
+function peaksFromEvents(events: readonly SweepEvent[]): Map<string, number> {
+  const running = new Set<string>();
+  const peaks = new Map<string, number>();
+  for (const e of events) {
+    if (e.type === 'started') {
+      running.add(e.key);
+      for (const k of running) peaks.set(k, Math.max(peaks.get(k) ?? 0, running.size));
+    } else if (e.type === 'finished' || e.type === 'failed') running.delete(e.key);
+  }
+  return peaks;
+}
+
+const storeLines = (): PruneRecord[] =>
+  readFileSync(storePath, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as PruneRecord);
+const savedModels = (): string[] => readdirSync(checkpointDir).filter((f) => f.endsWith('.control.json') || f.endsWith('.pruned.json'));
+
+describe('runPruneStudy: latency timed with no other worker running', () => {
+  // One file, run in order: each case resumes the store the previous one left.
+  let afterSerial: Map<string, PruneRecord>;
+
+  it('with two workers, the serial pass starts only once the pool has drained; interrupted, the levels keep their contended in-worker latency, labelled so', async () => {
+    const { result, events } = await study(['magnitude', 'structured'], true);
+    const lastMain = events.map((e) => e.sweep).lastIndexOf('main');
+    const firstLatency = events.findIndex((e) => e.sweep === 'latency');
+    expect(firstLatency).toBeGreaterThan(lastMain);
+    expect(events.slice(0, lastMain + 1).filter((e) => e.type === 'finished')).toHaveLength(3); // the dense parent and both levels
+    expect(result.latency.aborted).toBe(true);
+    expect(result.records.size).toBe(2);
+    const peaks = peaksFromEvents(events.filter((e) => e.sweep === 'main'));
+    for (const [key, record] of result.records) {
+      const timing = record.prune.latencyTiming;
+      expect(timing?.where).toBe('pool-worker');
+      expect(timing?.workerProcesses).toBe(2);
+      expect(timing?.workersRunning).toBe(peaks.get(key));
+      expect(timing?.timedAlone).toBe(false);
+      expect(record.provenance['metrics.latencyMs']?.source).toMatch(/timed in the sweep worker .* not re-timed serially: contended/);
+    }
+    expect(savedModels()).toHaveLength(4); // control and pruned model of each level, kept for the serial pass
+  });
+
+  it('a rerun completes the serial pass: each level timed alone after training, the in-worker timing kept beside it, the saved models deleted', async () => {
+    const before = new Map(storeLines().map((r) => [r.cacheKey, r]));
+    const { result, events } = await study(['magnitude', 'structured']);
+    expect(result.prune.skipped).toHaveLength(2);
+    expect(result.latency.ran).toHaveLength(2);
+    expect(events.filter((e) => e.sweep === 'main' && e.type === 'started')).toEqual([]);
+    const peaks = peaksFromEvents(events);
+    for (const [key, record] of result.records) {
+      const timing = record.prune.latencyTiming;
+      expect(timing).toEqual({ where: 'serial', workerProcesses: 1, workersRunning: 1, timedAlone: true });
+      expect(peaks.get(`latency-${key}`)).toBe(1);
+      expect(record.provenance['metrics.latencyMs']?.source).toMatch(
+        /timed serially after training: the sweep's worker pool had exited, one worker process alone \(0 other/,
+      );
+      expect(record.metrics.latencyMs?.batchLarge).toBe(record.prune.latency.batchLarge.prunedMsPerSample);
+      const first = before.get(key) as PruneRecord;
+      expect(record.prune.latencyInWorker?.batchLarge).toEqual(first.prune.latency.batchLarge);
+      expect(record.prune.latencyInWorker?.timing).toEqual(first.prune.latencyTiming);
+      // Everything but latency is the first record's.
+      expect(record.prune.testAccuracy).toBe(first.prune.testAccuracy);
+      expect(record.metrics.wallSeconds).toBe(first.metrics.wallSeconds);
+    }
+    expect(savedModels()).toEqual([]);
+    afterSerial = result.records;
+  });
+
+  it('a rerun with one level left (random pruning added) runs a pool of one: that level is timed in its worker, alone; the stored levels keep their serial latency', async () => {
+    const { result, events } = await study(['magnitude', 'structured', 'random']);
+    expect(result.prune.ran).toHaveLength(1);
+    expect(result.prune.skipped).toHaveLength(2);
+    expect(result.latency.ran).toEqual([]);
+    expect(events.filter((e) => e.sweep === 'latency')).toEqual([]);
+    const added = result.records.get(result.prune.ran[0] as string);
+    expect(added?.prune.latencyTiming).toEqual({ where: 'pool-worker', workerProcesses: 1, workersRunning: 1, timedAlone: true });
+    expect(added?.provenance['metrics.latencyMs']?.source).toMatch(/the pool's only worker process \(no other costsim worker running\)/);
+    expect(added?.prune.latencyInWorker).toBeUndefined();
+    for (const [key, record] of afterSerial) expect(result.records.get(key)).toEqual(record);
+    expect(savedModels()).toEqual([]);
+  });
+});
