@@ -77,7 +77,7 @@ export interface CalibrationReport {
   observations: { count: number; assumed: number; periods: number[] };
   /** Provenance of every fitted value. */
   provenance: Provenance;
-  /** What `--write` puts into the scenario: μ and σ when fitted, each observed provider's quality (the release's, when observed after a quality-setting release), and a given constant marginal cost replaced by the implied one. */
+  /** What `--write` puts into the scenario: μ and σ when fitted, each observed provider's quality in every epoch it was observed in (its own before any release, each quality-setting release's after it), and a given constant marginal cost replaced by the implied one. */
   fitted: FittedScenarioValue[];
   /** Present when some reference price is dated after the last observed period. */
   outOfSample?: PredictionCheck;
@@ -281,11 +281,14 @@ function fittedValues(market: Sampled<NonNullable<Scenario['market']>>, cal: Cal
   if (cal.sigmaSource === 'fitted') out.push({ path: ['demand', 'nestedLogit', 'sigma'], value: cal.sigma! });
   cal.providers.forEach((c, i) => {
     if (!c) return;
-    if (c.firstEpochQuality !== undefined) out.push({ path: ['providers', i, 'quality'], value: c.firstEpochQuality });
     const p = market.providers[i]!;
-    // Observed after a quality-setting release: the fitted quality is that release's.
-    const release = c.lastEpoch > 0 ? (p.releases ?? []).filter((x) => x.quality !== undefined)[c.lastEpoch - 1] : undefined;
-    if (release) out.push({ path: ['providers', i, 'releases', release.index, 'quality'], value: c.quality });
+    // Epoch 0 is the provider's own quality; a quality observed after its e-th quality-setting release (period order) is that release's.
+    const qualityReleases = (p.releases ?? []).filter((x) => x.quality !== undefined);
+    for (const { epoch, quality } of c.qualityByEpoch) {
+      const release = epoch > 0 ? qualityReleases[epoch - 1] : undefined;
+      if (epoch === 0) out.push({ path: ['providers', i, 'quality'], value: quality });
+      else if (release) out.push({ path: ['providers', i, 'releases', release.index, 'quality'], value: quality });
+    }
     // A negative implied cost (the observed price is below the markup μ implies) is not a cost a scenario can hold: kept, and warned about.
     const constant = p.costShocks.length === 0 && p.learningDeclinePerPeriod === 0 && !(p.releases ?? []).some((x) => x.costFactor !== undefined);
     if (p.cost.kind === 'given' && constant && c.impliedMarginalCostUsd >= 0)

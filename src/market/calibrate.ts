@@ -69,6 +69,8 @@ export interface CalibratedProvider {
   lastEpoch: number;
   /** Quality before any release, when observed then (what `providers[i].quality` holds in the scenario). */
   firstEpochQuality?: number;
+  /** Quality of every epoch it was observed in, epoch ascending (epoch e > 0 is its e-th quality-setting release in period order). */
+  qualityByEpoch: Array<{ epoch: number; quality: number }>;
   impliedMarginalCostUsd: number;
   /** Implied cost in each period it was observed (USD/unit). */
   impliedByPeriod: Array<{ period: number; impliedMarginalCostUsd: number; knownMarginalCostUsd: number | null }>;
@@ -243,6 +245,10 @@ export function calibrateDemand(input: CalibrationInput): Calibration {
         lastPeriod: period,
         lastEpoch: epoch,
         ...(sums.has(`${o.provider}|0`) ? { firstEpochQuality: qualityOf(`${o.provider}|0`) } : {}),
+        qualityByEpoch: [...sums.keys()]
+          .filter((key) => key.startsWith(`${o.provider}|`))
+          .map((key) => ({ epoch: Number(key.slice(key.indexOf('|') + 1)), quality: qualityOf(key) }))
+          .sort((x, y) => x.epoch - y.epoch),
       };
     });
   }

@@ -181,3 +181,51 @@ observations:
     expect(r.providers[0]!.quality).toBeCloseTo(a, 12);
   });
 });
+
+describe('calibrationReport --write values for a provider observed before, between and after two releases', () => {
+  // Known monopolist market: μ = 0.5, a0 = 0, quality 1 before any release, 2 after the period-2
+  // release, 3 after the period-4 release (listed latest first). Shares are the logit closed form
+  // s = e^{(a − p)/μ} / (1 + e^{(a − p)/μ}) at prices that move inside each epoch, so μ is fitted.
+  const mu = 0.5;
+  const epochs = [
+    { quality: 1, prices: [0.4, 0.6] },
+    { quality: 2, prices: [0.9, 1.2] },
+    { quality: 3, prices: [1.5, 1.1] },
+  ];
+  const observations = epochs.flatMap((e, k) =>
+    e.prices.map((p, j) => {
+      const x = Math.exp((e.quality - p) / mu);
+      return `  - { period: ${2 * k + j}, provider: A, priceUsd: ${p}, share: ${x / (1 + x)}, source: "logit closed form (test)" }`;
+    }),
+  );
+  const text = `periods: 7
+demand: { type: logit, mu: 2, outsideQuality: 0 }
+providers:
+  - { name: A, quality: 0.5, marginalCost: 0.2, strategy: { type: costPlus }, releases: [{ atPeriod: 4, quality: 0.7 }, { atPeriod: 2, quality: 0.6 }] }
+observations:
+${observations.join('\n')}
+`;
+  const r = calibrationReport(parseScenario(text, 'e.yaml'), new Map());
+
+  it('fits μ = 0.5 and writes every epoch: its own quality 1, the period-2 release 2 (list index 1), the period-4 release 3 (index 0)', () => {
+    expect(r.muSource).toBe('fitted');
+    expect(Math.abs(r.mu - mu)).toBeLessThan(1e-9);
+    const byPath = new Map(r.fitted.map((v) => [v.path.join('.'), v.value]));
+    expect([...byPath.keys()].filter((k) => /quality/.test(k)).sort()).toEqual([
+      'providers.0.quality',
+      'providers.0.releases.0.quality',
+      'providers.0.releases.1.quality',
+    ]);
+    expect(Math.abs(byPath.get('providers.0.quality')! - 1)).toBeLessThan(1e-9);
+    expect(Math.abs(byPath.get('providers.0.releases.1.quality')! - 2)).toBeLessThan(1e-9);
+    expect(Math.abs(byPath.get('providers.0.releases.0.quality')! - 3)).toBeLessThan(1e-9);
+    const written = parseScenario(calibratedScenarioText(text, r.fitted, r.provenance.source), 'e.yaml');
+    const a = written.market!.providers[0]!;
+    expect(a.quality as number).toBeCloseTo(1, 9);
+    // Normalised releases are in period order: period 2, then period 4.
+    expect(a.releases!.map((x) => [x.atPeriod, x.quality as number])).toEqual([
+      [2, expect.closeTo(2, 9)],
+      [4, expect.closeTo(3, 9)],
+    ]);
+  });
+});

@@ -17,14 +17,14 @@ import { readScenarioFile, marketInputs } from '../../pipeline/index.ts';
 
 const usd = (x: number | null) => (x === null ? '–' : x.toPrecision(4));
 
-function formatCheck(c: PredictionCheck): string[] {
+function formatCheck(c: PredictionCheck, unit: string): string[] {
   return [
     `${c.label}:`,
     ...c.rows.map(
       (r) =>
         `  ${r.provider.padEnd(14)} ${r.date} (period ${r.period})  real ${usd(r.referencePriceUsd)}  model ${usd(r.modelPriceUsd)}  error ${usd(r.errorUsd)}`,
     ),
-    `  mean absolute error ${usd(c.meanAbsErrorUsd)} USD per unit`,
+    `  mean absolute error ${usd(c.meanAbsErrorUsd)} USD per ${unit}`,
   ];
 }
 
@@ -39,9 +39,9 @@ function formatCalibration(r: CalibrationReport, unit: string): string {
         `  ${p.name.padEnd(14)} quality ${p.quality.toPrecision(6)}  implied marginal cost ${p.impliedMarginalCostUsd.toPrecision(6)} (scenario's ${p.scenarioMarginalCostUsd.toPrecision(4)})`,
     ),
     ...(r.uncalibrated.length > 0 ? [`not observed (scenario values kept): ${r.uncalibrated.join(', ')}`] : []),
-    ...(r.outOfSample ? formatCheck(r.outOfSample) : []),
-    ...(r.noChange ? formatCheck(r.noChange) : []),
-    ...(r.fullFit ? formatCheck(r.fullFit) : []),
+    ...(r.outOfSample ? formatCheck(r.outOfSample, unit) : []),
+    ...(r.noChange ? formatCheck(r.noChange, unit) : []),
+    ...(r.fullFit ? formatCheck(r.fullFit, unit) : []),
   ].join('\n');
 }
 

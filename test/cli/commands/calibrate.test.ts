@@ -195,4 +195,25 @@ describe('costsim calibrate', () => {
     expect(ctx.stdout).toEqual([]);
     expect(ctx.stderr.join('\n')).toMatch(/demand\.nestedLogit\.sigma.*outside \[0, 1\)/);
   });
+  it("prints the mean errors in the scenario's unit: a token market's is 1M blended tokens, not 'unit'", async () => {
+    // Hand-worked logit monopolist (μ = 1, a0 = 0) seen at 2 with half the consumers: a = 2, c = 2 − μ/(1 − s) = 0,
+    // its Nash price 2 again at the reference date, whose real price 1.5 gives error 0.5.
+    const text = `periods: 3
+calendar: { start: 2024-01-01, periodDays: 1 }
+tokenMix: { inputPerOutput: 1, cacheHitShare: 0 }
+demand: { type: logit, mu: 1, marketSize: 100 }
+providers:
+  - { name: M, quality: 1, marginalCost: 0.5, strategy: { type: costPlus } }
+observations:
+  - { period: 0, provider: M, priceUsd: 2, share: 0.5, source: "hand-worked (test)" }
+references:
+  - { provider: M, date: 2024-01-02, price: 1.5, source: "hand-worked (test)" }
+`;
+    const ctx = capture();
+    expect(await main(['calibrate', write(text)], ctx)).toBe(0);
+    const lines = (ctx.stdout[0] as string).split('\n').filter((l) => /mean absolute error/.test(l));
+    expect(lines.length).toBe(3);
+    expect(lines[0]).toBe('  mean absolute error 0.5000 USD per 1M tokens (blended at the mix)');
+    for (const l of lines) expect(l).toMatch(/USD per 1M tokens \(blended at the mix\)$/);
+  });
 });
