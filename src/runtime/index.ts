@@ -18,6 +18,10 @@ export { layerNorm, rmsNorm, biasGelu } from './fused-ops.ts';
 export { attention, multiHeadAttention, causalMaskFor } from './fused-attention.ts';
 /** Per-row softmax cross-entropy: one native kernel each way on `native` (no softmax or log-softmax kept for the backward). */
 export { softmaxCrossEntropyRows } from './cross-entropy.ts';
+/** Dense projection over the last axis (any leading dims): one native kernel each way on `native`. */
+export { linear } from './linear.ts';
+/** Names of the native backend's linear kernels as they appear in a profile (the FLOP tracer counts them). */
+export { LINEAR_KERNELS } from './native/linear.ts';
 /** Names of the native backend's fused kernels as they appear in a profile (the FLOP tracer counts the attention ones). */
 export { FUSED_KERNELS } from './native/fused.ts';
 export { loadNativeAddon, type AddonState } from './native/addon.ts';

@@ -5,7 +5,7 @@
  * end in `__op` beside the kernels they run, so only kernels are counted; kernel records carry
  * no attributes (transpose flags), so a matmul's K is derived from sizes: size(A) / (batch·M).
  */
-import { FUSED_KERNELS, tf } from '../../runtime/index.ts';
+import { FUSED_KERNELS, LINEAR_KERNELS, tf } from '../../runtime/index.ts';
 
 /** The fields of a tf.profile kernel record this module reads. */
 export interface KernelRecord {
@@ -96,6 +96,11 @@ export function kernelFlops(kernel: KernelRecord): { flops: number; kind: Kernel
       return { flops: 4 * size(inputs[0]) * (kernel.outputShapes[1]?.at(-1) ?? 0), kind: 'matmul' };
     case FUSED_KERNELS.attentionGrad:
       return { flops: 8 * size(inputs[0]) * (inputs[3]?.at(-1) ?? 0), kind: 'matmul' };
+    // The native linear projection: y = x·W (+ b) with W [K, N] is 2·size(y)·K; its gradient dX = dY·Wᵀ and dW = Xᵀ·dY is twice that (dY is input 2).
+    case LINEAR_KERNELS.linear:
+      return { flops: 2 * size(out) * (inputs[1]?.[0] ?? 0), kind: 'matmul' };
+    case LINEAR_KERNELS.linearGrad:
+      return { flops: 4 * size(inputs[2]) * (inputs[1]?.[0] ?? 0), kind: 'matmul' };
     case 'Conv2D':
     case 'FusedConv2D': {
       const [kh, kw, cin] = inputs[1] ?? [];

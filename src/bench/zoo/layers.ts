@@ -4,7 +4,7 @@
  * `costsim>` prefix so they cannot clash with tfjs's built-ins.
  */
 import { tf, type Tensor } from '../../runtime/tf.ts';
-import { causalMaskFor, layerNorm, multiHeadAttention } from '../../runtime/index.ts';
+import { causalMaskFor, layerNorm, linear, multiHeadAttention } from '../../runtime/index.ts';
 
 type LayerArgs = ConstructorParameters<typeof tf.layers.Layer>[0];
 type Shape = Array<number | null>;
@@ -94,27 +94,25 @@ export class CausalSelfAttention extends tf.layers.Layer {
     this.built = true;
   }
 
-  private project(x2d: Tensor, name: string): Tensor {
+  private project(x: Tensor, name: string): Tensor {
     const kernel = this.weightsByName[`${name}Kernel`]?.read() as Tensor;
     const bias = this.weightsByName[`${name}Bias`]?.read() as Tensor;
-    // One _FusedMatMul with the bias (one GEMM with its epilogue on native) instead of MatMul + Add.
-    return tf.fused.matMul({ a: x2d as tf.Tensor2D, b: kernel as tf.Tensor2D, bias });
+    // GEMM + bias on [B, T, d] directly: one kernel each way on native (no reshapes, no separate bias gradient), tf.fused.matMul elsewhere.
+    return linear(x, kernel, bias);
   }
 
   override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
     return tf.tidy(() => {
       const x = single(inputs);
-      const [batch, length, d] = x.shape as [number, number, number];
+      const d = x.shape[2] as number;
       const heads = this.numHeads;
       const headWidth = d / heads;
-      const x2d = tf.reshape(x, [batch * length, d]);
-      const project = (name: string): Tensor => tf.reshape(this.project(x2d, name), [batch, length, d]);
+      const project = (name: string): Tensor => this.project(x, name);
       // Per head (columns h·d/h…): scores, causal mask (−1e9 before the softmax, built on the host),
       // softmax and the weighted sum of V. On the native backend one fused kernel each way that
       // reads the heads in place; elsewhere split into [B, h, T, d/h], tfjs's ops, and merged.
       const mixed = multiHeadAttention(project('query'), project('key'), project('value'), heads, 1 / Math.sqrt(headWidth), true);
-      const merged = tf.reshape(mixed, [batch * length, d]);
-      return tf.reshape(this.project(merged, 'output'), [batch, length, d]);
+      return this.project(mixed, 'output');
     });
   }
 

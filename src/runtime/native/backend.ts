@@ -20,6 +20,7 @@ import { fusedKernels } from './fused.ts';
 import { transposeKernel } from './transpose.ts';
 import { gatherKernels } from './gather.ts';
 import { crossEntropyKernels } from './cross-entropy.ts';
+import { linearKernels } from './linear.ts';
 import { guardWasmHeap, type GuardedBackend } from './heap-guard.ts';
 
 /** The tfjs backend name costsim registers. */
@@ -37,6 +38,7 @@ export function nativeKernelConfigs(addon: NativeAddon, backendName = NATIVE_BAC
     ...fusedKernels(addon, backendName),
     ...gatherKernels(addon, backendName),
     ...crossEntropyKernels(addon, backendName),
+    ...linearKernels(addon, backendName),
     tileKernel(addon, backendName),
     transposeKernel(backendName),
   ];

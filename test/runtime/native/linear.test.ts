@@ -1,0 +1,73 @@
+/**
+ * The native linear projection (runtime/linear.ts, kernels in runtime/native/linear.ts): output
+ * and the gradients wrt x, kernel and bias against tf.fused.matMul on the cpu backend at 1e-4
+ * relative, and that native runs one kernel each way.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tf } from '../../../src/runtime/tf.ts';
+import { linear } from '../../../src/runtime/linear.ts';
+import { LINEAR_KERNELS } from '../../../src/runtime/native/linear.ts';
+import { expectNativeMatchesCpu, nativeBuilt, setUpBackends, skipReason } from './helpers.ts';
+
+/** Output and the gradients of sum(f(xs) · w) wrt every input, for a fixed weighting w. */
+function withGrads(f: (...xs: tf.Tensor[]) => tf.Tensor): (...xs: tf.Tensor[]) => tf.Tensor[] {
+  return (...xs) => {
+    const y = f(...xs);
+    const weights = tf.linspace(-1, 2, y.size).reshape(y.shape);
+    return [
+      y,
+      ...tf.grads((...inner: tf.Tensor[]) =>
+        f(...inner)
+          .mul(weights)
+          .sum(),
+      )(xs),
+    ];
+  };
+}
+
+/** The 2-D reference every backend has: tf.fused.matMul on x flattened to rows. */
+function reference(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor): tf.Tensor {
+  const [k, n] = kernel.shape as [number, number];
+  return tf.reshape(tf.fused.matMul({ a: tf.reshape(x, [-1, k]) as tf.Tensor2D, b: kernel as tf.Tensor2D, bias }), [...x.shape.slice(0, -1), n]);
+}
+
+describe.skipIf(!nativeBuilt)(`native linear projection${skipReason}`, () => {
+  beforeAll(setUpBackends);
+
+  it('[3, 5, 8] × [8, 6] + [6]: output and the gradients wrt x, kernel and bias match cpu', async () => {
+    await expectNativeMatchesCpu([[3, 5, 8], [8, 6], [6]], withGrads(linear));
+  });
+
+  it('2-D input matches cpu', async () => {
+    await expectNativeMatchesCpu([[7, 4], [4, 9], [9]], withGrads(linear));
+  });
+
+  it('on native equals tf.fused.matMul forward and backward (same GEMM, same bias)', async () => {
+    await tf.setBackend('native');
+    const [x, kernel, bias] = [
+      tf.randomNormal([2, 3, 4], 0, 1, 'float32', 1),
+      tf.randomNormal([4, 5], 0, 1, 'float32', 2),
+      tf.randomNormal([5], 0, 1, 'float32', 3),
+    ];
+    const ours = withGrads(linear)(x, kernel, bias);
+    const theirs = withGrads(reference)(x, kernel, bias);
+    for (let i = 0; i < ours.length; i++) {
+      const diff = tf.max(tf.abs(tf.sub(ours[i] as tf.Tensor, theirs[i] as tf.Tensor))).dataSync()[0] as number;
+      expect(diff).toBeLessThan(1e-5);
+    }
+  });
+
+  it('on native it is one kernel forward and one backward', async () => {
+    await tf.setBackend('native');
+    const args = [tf.ones([2, 3, 4]), tf.ones([4, 5]), tf.ones([5])];
+    const info = await tf.profile(() => tf.grads((x: tf.Tensor, k: tf.Tensor, b: tf.Tensor) => linear(x, k, b).sum())(args));
+    expect(info.kernelNames).toContain(LINEAR_KERNELS.linear);
+    expect(info.kernelNames).toContain(LINEAR_KERNELS.linearGrad);
+    expect(info.kernelNames).not.toContain('BatchMatMul');
+    expect(info.kernelNames).not.toContain('_FusedMatMul');
+  });
+
+  it('shapes that do not fit are an error naming them', () => {
+    expect(() => linear(tf.zeros([2, 3]), tf.zeros([4, 5]), tf.zeros([5]))).toThrow(/x \[2,3\], kernel \[4,5\] and bias \[5\]/);
+  });
+});
