@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import type { BuiltChart } from './charts/index.ts';
 import type { ReportResults } from './rows.ts';
+import type { Comparison } from './compare.ts';
 import { FONT_FAMILY } from './theme.ts';
 
 /** Minified builds of the libraries the page needs, in load order. */
@@ -187,6 +188,67 @@ export function renderHtml(results: ReportResults, charts: readonly BuiltChart[]
     `<p>Scenario seed ${results.scenario.seed}${results.scenario.file ? `, file ${escapeHtml(results.scenario.file)}` : ''}. All artefacts and their provenance: <a href="report.json">report.json</a>; the rows behind every chart: <a href="results.json">results.json</a> (re-render with <code>costsim report &lt;dir&gt;</code>).</p>`,
     `<table class="provenance">${provenance}</table>`,
     '</footer>',
+    `<script>${BOOT}</script>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+/** A number as the comparison page prints it: 4 significant figures, exponent form when tiny or huge. */
+function comparedNumber(x: number | null): string {
+  if (x === null) return '–';
+  return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : String(Number(x.toPrecision(4)));
+}
+
+/**
+ * The page of `costsim compare`: both scenarios' questions, their key numbers side by side, the
+ * per-provider numbers with b − a, then the charts with both scenarios' series. Deterministic.
+ */
+export function renderComparisonHtml(
+  comparison: Comparison,
+  sides: { a: string; b: string },
+  charts: readonly BuiltChart[],
+  libraries: EmbedLibraries,
+): string {
+  const keyRows = comparison.keyNumbers
+    .map((k) => `<tr><td>${escapeHtml(k.label)}</td><td class="value">${escapeHtml(k.a ?? '–')}</td><td class="value">${escapeHtml(k.b ?? '–')}</td></tr>`)
+    .join('\n');
+  const numberRows = comparison.numbers
+    .map(
+      (n) =>
+        `<tr><td>${escapeHtml(n.provider)}</td><td>${escapeHtml(n.metric)}</td><td>${comparedNumber(n.a)}</td><td>${comparedNumber(n.b)}</td><td class="value">${comparedNumber(n.difference)}</td><td>${n.relativeDifference === null ? '' : `${n.relativeDifference >= 0 ? '+' : ''}${(100 * n.relativeDifference).toFixed(1)}%`}</td><td class="source">${escapeHtml(n.unit)}</td></tr>`,
+    )
+    .join('\n');
+  const title = `${sides.a} vs ${sides.b}`;
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    `<script>${inlineScript(libraries.vega)}</script>`,
+    `<script>${inlineScript(libraries.vegaLite)}</script>`,
+    `<script>${inlineScript(libraries.vegaEmbed)}</script>`,
+    '</head>',
+    '<body>',
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p class="question">a: ${escapeHtml(sides.a)}${comparison.a.question ? ` (${escapeHtml(comparison.a.question)})` : ''}<br>b: ${escapeHtml(sides.b)}${comparison.b.question ? ` (${escapeHtml(comparison.b.question)})` : ''}</p>`,
+    '<table class="key-numbers">',
+    `<tr><th>key number</th><th>a: ${escapeHtml(sides.a)}</th><th>b: ${escapeHtml(sides.b)}</th></tr>`,
+    keyRows,
+    '</table>',
+    '<h2>Per provider, final period</h2>',
+    '<table class="key-numbers">',
+    '<tr><th>provider</th><th>metric</th><th>a</th><th>b</th><th>b − a</th><th>change</th><th>unit</th></tr>',
+    numberRows,
+    '</table>',
+    '<p class="source">Every market figure is simulated (modeled) from each scenario\'s assumptions; each side\'s own report, with its measured and assumed inputs, is in its report directory. In the charts, colour is the provider and line style the scenario (solid a, dashed b); click a legend entry to show only that series.</p>',
+    '<h2>Both scenarios, period by period</h2>',
+    ...charts.map((c) => chartHtml(c, false)),
+    '<footer><p>The numbers above: <a href="comparison.json">comparison.json</a>; the rows behind every chart: its CSV.</p></footer>',
     `<script>${BOOT}</script>`,
     '</body>',
     '</html>',

@@ -7,6 +7,17 @@ export { gridSweepTable, sensitivityChart, tornadoBars, type TornadoBar } from '
 export { inputSensitivityChart, inputTornadoBars, sensitivityTable } from './charts/sensitivity-inputs.ts';
 export { readResults, parseResults, formatResults, RESULTS_FILE } from './results-file.ts';
 export { toXlsx, type Sheet } from './xlsx.ts';
-export { writeReport, checkReportTarget, formatSpec, XLSX_FILE, type WrittenReport, type WriteOptions, type Artefact } from './write.ts';
+export {
+  writeReport,
+  writeComparisonReport,
+  COMPARISON_FILE,
+  checkReportTarget,
+  formatSpec,
+  XLSX_FILE,
+  type WrittenReport,
+  type WriteOptions,
+  type Artefact,
+} from './write.ts';
 export { compareResults, type Comparison, type ComparedNumber } from './compare.ts';
+export { comparisonCharts, type ComparedSides } from './charts/compare.ts';
 export type { ReportResults } from './rows.ts';

@@ -15,7 +15,9 @@ import { OutputError } from '../errors.ts';
 import { buildCharts, type BuiltChart, type ChartOptions, type TableRow } from './charts/index.ts';
 import { toXlsx } from './xlsx.ts';
 import { toCsv } from './csv.ts';
-import { loadEmbedLibraries, renderHtml } from './html.ts';
+import { loadEmbedLibraries, renderComparisonHtml, renderHtml } from './html.ts';
+import type { Comparison } from './compare.ts';
+import type { ComparedSides } from './charts/compare.ts';
 import { PNG_SCALE } from './theme.ts';
 import { readPreviousReport, rendererFingerprint, reusableCsv, reusableRender, tableHash } from './reuse.ts';
 import { formatResults, RESULTS_FILE } from './results-file.ts';
@@ -166,12 +168,68 @@ export async function writeReport(dir: string, results: ReportResults, options: 
   const target = resolve(dir);
   checkReportTarget(dir, options.onNotice);
   const charts = buildCharts(results.rows, chartOptionsOf(results));
+  // Everything is rendered in memory first: a rendering bug is a bug (exit 1), not an output error.
+  const files: PendingFile[] = [];
+  const put: Put = (file, data, meta) => files.push({ file, data, meta });
+  put(RESULTS_FILE, formatResults(results), { kind: 'results', provenance: ['assumed', 'measured', 'modeled'] });
+  await putCharts(target, charts, put, options.onChart);
+  if (options.xlsx) {
+    const sheets = [
+      ...charts.map((c) => ({ name: c.id, rows: c.table })),
+      ...(results.assumptions?.length ? [{ name: 'assumptions', rows: results.assumptions as unknown as TableRow[] }] : []),
+    ];
+    put(XLSX_FILE, await toXlsx(sheets), { kind: 'xlsx', provenance: ['assumed', 'measured', 'modeled'] });
+  }
+  put('index.html', renderHtml(results, charts, loadEmbedLibraries(), { xlsx: options.xlsx === true }), {
+    kind: 'page',
+    provenance: ['assumed', 'measured', 'modeled'],
+  });
+  const artefacts = commitReport(dir, target, files, options, {
+    scenario: results.scenario,
+    summary: results.summary,
+    provenance: results.provenance,
+  });
+  return { dir: target, charts, artefacts };
+}
+
+/**
+ * Write the page of `costsim compare` into `dir` (created or replaced as a whole, with the same
+ * ownership rules as a report): index.html, comparison.json and each chart's spec, SVG, PNG and
+ * CSV. `costsim report` does not re-render it (it has no results.json).
+ */
+export async function writeComparisonReport(
+  dir: string,
+  comparison: Comparison,
+  sides: ComparedSides,
+  charts: readonly BuiltChart[],
+  options: WriteOptions,
+): Promise<WrittenReport> {
+  const target = resolve(dir);
+  checkReportTarget(dir, options.onNotice);
+  const files: PendingFile[] = [];
+  const put: Put = (file, data, meta) => files.push({ file, data, meta });
+  put(COMPARISON_FILE, `${JSON.stringify(comparison, null, 1)}\n`, { kind: 'results', provenance: ['modeled'] });
+  await putCharts(target, charts, put, options.onChart);
+  put('index.html', renderComparisonHtml(comparison, sides, charts, loadEmbedLibraries()), { kind: 'page', provenance: ['modeled'] });
+  const artefacts = commitReport(dir, target, files, options, { comparison: { a: comparison.a, b: comparison.b } });
+  return { dir: target, charts: [...charts], artefacts };
+}
+
+/** File name of a comparison page's numbers. */
+export const COMPARISON_FILE = 'comparison.json';
+
+type ArtefactMeta = Omit<Artefact, 'file' | 'bytes' | 'sha256'>;
+interface PendingFile {
+  file: string;
+  data: string | Uint8Array;
+  meta: ArtefactMeta;
+}
+type Put = (file: string, data: string | Uint8Array, meta: ArtefactMeta) => void;
+
+/** Each chart's spec, SVG, PNG and CSV; an identical spec or table in the report already at `target` is reused. */
+async function putCharts(target: string, charts: readonly BuiltChart[], put: Put, onChart: WriteOptions['onChart']): Promise<void> {
   const fingerprint = rendererFingerprint(PNG_SCALE);
   const previous = readPreviousReport(target, fingerprint);
-  // Everything is rendered in memory first: a rendering bug is a bug (exit 1), not an output error.
-  const files: Array<{ file: string; data: string | Uint8Array; meta: Omit<Artefact, 'file' | 'bytes' | 'sha256'> }> = [];
-  const put = (file: string, data: string | Uint8Array, meta: Omit<Artefact, 'file' | 'bytes' | 'sha256'>) => files.push({ file, data, meta });
-  put(RESULTS_FILE, formatResults(results), { kind: 'results', provenance: ['assumed', 'measured', 'modeled'] });
   for (const [index, chart] of charts.entries()) {
     const meta = { chart: chart.id, title: chart.title, provenance: chart.provenance };
     const specText = formatSpec(chart);
@@ -189,19 +247,12 @@ export async function writeReport(dir: string, results: ReportResults, options: 
     put(`${chart.id}.png`, rendered.png, { kind: 'png', ...meta });
     const hash = tableHash(chart.table);
     put(`${chart.id}.csv`, reusableCsv(previous, chart.id, hash) ?? (await toCsv(chart.table)), { kind: 'csv', ...meta, tableSha256: hash });
-    options.onChart?.(chart, index, charts.length);
+    onChart?.(chart, index, charts.length);
   }
-  if (options.xlsx) {
-    const sheets = [
-      ...charts.map((c) => ({ name: c.id, rows: c.table })),
-      ...(results.assumptions?.length ? [{ name: 'assumptions', rows: results.assumptions as unknown as TableRow[] }] : []),
-    ];
-    put(XLSX_FILE, await toXlsx(sheets), { kind: 'xlsx', provenance: ['assumed', 'measured', 'modeled'] });
-  }
-  put('index.html', renderHtml(results, charts, loadEmbedLibraries(), { xlsx: options.xlsx === true }), {
-    kind: 'page',
-    provenance: ['assumed', 'measured', 'modeled'],
-  });
+}
+
+/** Add report.json (artefacts with hashes, plus `header`) and the marker, stage everything and swap it into place. */
+function commitReport(dir: string, target: string, files: PendingFile[], options: WriteOptions, header: Record<string, unknown>): Artefact[] {
   const artefacts: Artefact[] = files.map(({ file, data, meta }) => {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     return { file, ...meta, bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
@@ -210,10 +261,8 @@ export async function writeReport(dir: string, results: ReportResults, options: 
     version: 1,
     generatedAt: options.now.toISOString(),
     costsimVersion: options.costsimVersion,
-    renderer: fingerprint,
-    scenario: results.scenario,
-    summary: results.summary,
-    provenance: results.provenance,
+    renderer: rendererFingerprint(PNG_SCALE),
+    ...header,
     provenanceKinds: {
       measured: 'timed or counted on this machine, or an observed public price',
       modeled: 'computed by a formula over catalogue figures (formula and source in the rows)',
@@ -221,19 +270,17 @@ export async function writeReport(dir: string, results: ReportResults, options: 
     },
     artefacts,
   };
-  put('report.json', `${JSON.stringify(reportJson, null, 1)}\n`, { kind: 'results', provenance: [] });
-
+  files.push({ file: 'report.json', data: `${JSON.stringify(reportJson, null, 1)}\n`, meta: { kind: 'results', provenance: [] } });
   // The marker goes in last: a staging directory that has it is complete (see ownership.ts).
-  put(
-    REPORT_MARKER,
-    formatMarker(
+  files.push({
+    file: REPORT_MARKER,
+    data: formatMarker(
       files.map((f) => f.file),
       options.costsimVersion,
       options.now,
     ),
-    { kind: 'results', provenance: [] },
-  );
-
+    meta: { kind: 'results', provenance: [] },
+  });
   const staging = join(dirname(target), `.${basename(target)}.staging-${process.pid}`);
   let created: string[] = [];
   try {
@@ -247,7 +294,7 @@ export async function writeReport(dir: string, results: ReportResults, options: 
     removeCreated(created);
     fail(dir, error);
   }
-  return { dir: target, charts, artefacts };
+  return artefacts;
 }
 
 /** Best-effort cleanup that never masks the error being reported. */

@@ -1,21 +1,29 @@
 /**
- * `costsim compare <a> <b> [--json]`: two scenarios' key numbers side by side, with per-provider
- * survival, final price, share, cash and Nash price and their differences (b − a). Each side is
- * a report directory (its results.json is read; nothing runs) or a scenario file (run as
- * `costsim run` would, into reports/<name>/, then read).
+ * `costsim compare <a> <b> [--json] [--out DIR]`: two scenarios' key numbers side by side, with
+ * per-provider survival, final price, share, cash and Nash price and their differences (b − a),
+ * and an HTML page (reports/compare-<a>-vs-<b>/ unless --out says otherwise) with both scenarios'
+ * price, share, survival and cash series in the same charts. Each side is a report directory (its
+ * results.json is read; nothing runs) or a scenario file (run as `costsim run` would, into
+ * reports/<name>/, then read).
  */
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { runScenario } from '../../pipeline/index.ts';
-import { compareResults, readResults, RESULTS_FILE, type Comparison, type ReportResults } from '../../report/index.ts';
+import { compareResults, comparisonCharts, readResults, RESULTS_FILE, writeComparisonReport, type Comparison, type ReportResults } from '../../report/index.ts';
+import { COSTSIM_VERSION } from '../../version.ts';
 import { commandProgress } from '../progress.ts';
 import { positiveInt } from '../flags.ts';
 
 const fmt = (x: number | null): string =>
   x === null ? '–' : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : String(Number(x.toPrecision(4)));
 const pct = (x: number | null): string => (x === null ? '' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
+
+/** A file-name-safe form of a scenario name. */
+function slug(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'scenario';
+}
 
 /** The comparison as text: key numbers, then one row per provider and metric. */
 export function formatComparison(c: Comparison): string {
@@ -50,11 +58,13 @@ export function registerCompare(program: Command, ctx: CliContext): void {
     .option('--runs <n>', 'Monte Carlo runs for a side given as a scenario (default: its monteCarlo.runs)')
     .option('--workers <n>', 'worker processes for a side given as a scenario (default: one per core)')
     .option('--quiet', 'no progress on stderr while a scenario runs')
+    .option('--out <dir>', 'where to write the comparison page (default: reports/compare-<a>-vs-<b>/, named after the scenarios)')
+    .option('--no-page', 'print the comparison only; write no page')
     .option(
       '--json',
       'print one JSON object on stdout: { a, b, keyNumbers: [{ label, a, b }], numbers: [{ provider, metric, unit, a, b, difference, relativeDifference }] }',
     )
-    .action(async (a: string, b: string, options: { runs?: string; workers?: string; quiet?: boolean; json?: boolean }) => {
+    .action(async (a: string, b: string, options: { runs?: string; workers?: string; quiet?: boolean; json?: boolean; out?: string; page: boolean }) => {
       const runs = positiveInt('--runs', options.runs);
       const workers = positiveInt('--workers', options.workers);
       const load = async (given: string): Promise<ReportResults> => {
@@ -68,7 +78,22 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         ).finally(() => progress.done());
         return readResults(join(written.dir, RESULTS_FILE));
       };
-      const comparison = compareResults(await load(a), await load(b));
+      const left = await load(a);
+      const right = await load(b);
+      const comparison = compareResults(left, right);
       ctx.out(options.json ? JSON.stringify(comparison) : formatComparison(comparison));
+      if (!options.page) return;
+      // Two scenarios of the same name are told apart by their side.
+      const sides =
+        left.scenario.name === right.scenario.name
+          ? { a: `a: ${left.scenario.name}`, b: `b: ${right.scenario.name}` }
+          : { a: left.scenario.name, b: right.scenario.name };
+      const dir = resolve(ctx.cwd, options.out ?? join('reports', `compare-${slug(left.scenario.name)}-vs-${slug(right.scenario.name)}`));
+      const written = await writeComparisonReport(dir, comparison, sides, comparisonCharts(left, right, comparison, sides), {
+        now: new Date(),
+        costsimVersion: COSTSIM_VERSION,
+        onNotice: (m) => ctx.err(m),
+      });
+      if (!options.quiet) ctx.err(`compare: wrote ${join(written.dir, 'index.html')} (${written.charts.length} charts)`);
     });
 }

@@ -1,7 +1,7 @@
 // `costsim compare`: two scenarios side by side. Scenario b moves every provider's cost and
 // quality up by the same 0.5, which leaves logit shares unchanged, so each Bertrand–Nash price
 // (p = c + mu / (1 − s)) must move by exactly 0.5 and each equilibrium share not at all.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -42,12 +42,54 @@ describe('costsim compare', () => {
     }
     expect(c.keyNumbers.length).toBeGreaterThan(0);
 
-    // Report directories: read, not run (nothing on stderr), and the text table lists both sides.
+    // Report directories: read, not run (stderr says only where the page went), and the text table lists both sides.
     const again = capture(dir);
     expect(await main(['compare', 'reports/base', 'reports/shifted'], again)).toBe(0);
-    expect(again.stderr).toEqual([]);
+    expect(again.stderr).toEqual([`compare: wrote ${join(dir, 'reports', 'compare-base-vs-shifted', 'index.html')} (5 charts)`]);
     const text = again.stdout.join('\n');
     expect(text).toMatch(/^a: base/m);
     expect(text).toMatch(/^A\s+nashPriceUsd\s+\S+\s+\S+\s+0\.5\s/m);
+
+    // The page: written to reports/compare-base-vs-shifted/ by default, both sides in each series chart.
+    const page = join(dir, 'reports', 'compare-base-vs-shifted');
+    expect(existsSync(join(page, 'index.html'))).toBe(true);
+    const html = readFileSync(join(page, 'index.html'), 'utf8');
+    expect(html).toMatch(/<title>base vs shifted<\/title>/);
+    const saved = JSON.parse(readFileSync(join(page, 'comparison.json'), 'utf8')) as Comparison;
+    expect(saved.numbers).toEqual(c.numbers);
+    // The price chart's CSV holds each side's median prices exactly as each side's own report has them.
+    const csv = readFileSync(join(page, 'compare-prices.csv'), 'utf8').trim().split('\n');
+    const header = (csv[0] as string).split(',');
+    const rows = csv.slice(1).map((line) => Object.fromEntries(line.split(',').map((v, i) => [header[i], v])));
+    expect(new Set(rows.map((r) => r['scenario']))).toEqual(new Set(['base', 'shifted']));
+    for (const side of ['base', 'shifted']) {
+      const own = readFileSync(join(dir, 'reports', side, 'market-prices.csv'), 'utf8')
+        .trim()
+        .split('\n');
+      const ownHeader = (own[0] as string).split(',');
+      const median = new Map(
+        own
+          .slice(1)
+          .map((line) => Object.fromEntries(line.split(',').map((v, i) => [ownHeader[i], v])))
+          .filter((r) => r['kind'] === 'simulated')
+          .map((r) => [`${r['period']}/${r['provider']}`, Number(r['medianPriceUsd'])]),
+      );
+      const mine = rows.filter((x) => x['scenario'] === side);
+      expect(mine.length).toBe(median.size);
+      for (const r of mine) expect(Number(r['medianPriceUsd'])).toBe(median.get(`${r['period']}/${r['provider']}`));
+    }
+    for (const id of ['compare-prices', 'compare-shares', 'compare-survival', 'compare-cash', 'compare-differences'])
+      expect(existsSync(join(page, `${id}.svg`)), id).toBe(true);
+
+    // --out elsewhere; a directory costsim did not write is refused (exit 2), its files untouched.
+    const mine = join(dir, 'mine');
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'notes.txt'), 'keep me');
+    const refused = capture(dir);
+    expect(await main(['compare', 'reports/base', 'reports/shifted', '--out', 'mine'], refused)).toBe(2);
+    expect(readFileSync(join(mine, 'notes.txt'), 'utf8')).toBe('keep me');
+    const none = capture(dir);
+    expect(await main(['compare', 'reports/base', 'reports/shifted', '--no-page', '--out', 'elsewhere'], none)).toBe(0);
+    expect(existsSync(join(dir, 'elsewhere'))).toBe(false);
   }, 120_000);
 });
