@@ -152,6 +152,24 @@ function chartHtml(chart: BuiltChart, xlsx: boolean): string {
   ].join('\n');
 }
 
+/** The page's opening lines up to <body>: title, style and the inlined chart libraries. */
+function pageHead(title: string, libraries: EmbedLibraries): string[] {
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    `<script>${inlineScript(libraries.vega)}</script>`,
+    `<script>${inlineScript(libraries.vegaLite)}</script>`,
+    `<script>${inlineScript(libraries.vegaEmbed)}</script>`,
+    '</head>',
+    '<body>',
+  ];
+}
+
 /** The whole page for `results` and its built `charts`. Deterministic: same input, same bytes. */
 export function renderHtml(results: ReportResults, charts: readonly BuiltChart[], libraries: EmbedLibraries, options: { xlsx?: boolean } = {}): string {
   const sections: string[] = [];
@@ -167,18 +185,7 @@ export function renderHtml(results: ReportResults, charts: readonly BuiltChart[]
     .map(([key, value]) => `<tr><td>${escapeHtml(key)}</td><td>${escapeHtml(value)}</td></tr>`)
     .join('\n');
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(pageTitle(results))}</title>`,
-    `<style>${STYLE}</style>`,
-    `<script>${inlineScript(libraries.vega)}</script>`,
-    `<script>${inlineScript(libraries.vegaLite)}</script>`,
-    `<script>${inlineScript(libraries.vegaEmbed)}</script>`,
-    '</head>',
-    '<body>',
+    ...pageHead(pageTitle(results), libraries),
     `<h1>${escapeHtml(results.scenario.name)}</h1>`,
     `<p class="question">${escapeHtml(results.scenario.question)}</p>`,
     summaryHtml(results),
@@ -222,18 +229,7 @@ export function renderComparisonHtml(
     .join('\n');
   const title = `${sides.a} vs ${sides.b}`;
   return [
-    '<!DOCTYPE html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${STYLE}</style>`,
-    `<script>${inlineScript(libraries.vega)}</script>`,
-    `<script>${inlineScript(libraries.vegaLite)}</script>`,
-    `<script>${inlineScript(libraries.vegaEmbed)}</script>`,
-    '</head>',
-    '<body>',
+    ...pageHead(title, libraries),
     `<h1>${escapeHtml(title)}</h1>`,
     `<p class="question">a: ${escapeHtml(sides.a)}${comparison.a.question ? ` (${escapeHtml(comparison.a.question)})` : ''}<br>b: ${escapeHtml(sides.b)}${comparison.b.question ? ` (${escapeHtml(comparison.b.question)})` : ''}</p>`,
     '<table class="key-numbers">',

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../src/cli/main.ts';
 import type { CliContext } from '../../../src/cli/context.ts';
 import type { Comparison } from '../../../src/report/index.ts';
+import { checkReportPage, CHROMIUM_PATH } from '../../report/browser.ts';
 
 function capture(cwd: string): CliContext & { stdout: string[]; stderr: string[] } {
   const stdout: string[] = [];
@@ -80,6 +81,13 @@ describe('costsim compare', () => {
     }
     for (const id of ['compare-prices', 'compare-shares', 'compare-survival', 'compare-cash', 'compare-differences'])
       expect(existsSync(join(page, `${id}.svg`)), id).toBe(true);
+    if (existsSync(CHROMIUM_PATH)) {
+      // Offline in headless Chromium: every chart draws, no console error.
+      const opened = await checkReportPage(join(page, 'index.html'));
+      expect(opened.containers).toHaveLength(5);
+      expect(opened.rendered).toEqual(opened.containers);
+      expect(opened.consoleErrors).toEqual([]);
+    }
 
     // --out elsewhere; a directory costsim did not write is refused (exit 2), its files untouched.
     const mine = join(dir, 'mine');
