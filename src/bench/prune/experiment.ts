@@ -3,7 +3,8 @@
  *   load the dense checkpoint → prune along the schedule while fine-tuning (masks re-applied
  *   after every update) → (structured) rebuild the smaller model → measure accuracy,
  *   sparsity, FLOPs, bytes, latency and training step time against the fine-tuned dense control,
- *   side by side in this process (latency may be timed again after the sweep: study.ts).
+ *   side by side in this process (latency and training step may be timed again after the sweep,
+ *   alone: study.ts).
  * Everything returned is measured here, except FLOPs (analytic: counted from shapes and
  * non-zero weights, labelled modeled in the record).
  */
@@ -16,6 +17,7 @@ import { createZooModel, loadTask, resolveModelOptions, type Task, type ZooModel
 import { loadCheckpoint, measureModelBytes } from './checkpoint.ts';
 import { inputBatch, measureLevelLatency, type LatencySettings, type LevelLatency } from './latency.ts';
 import type { LatencyTiming } from './latency-timing.ts';
+import { compareTrainStep, DEFAULT_TRAIN_STEP_TIMING, type TrainStepComparison, type TrainStepSettings } from './train-step.ts';
 import { measureSparsity, type LayerSparsity } from './prunable.ts';
 import { createPruner, type MaskPolicy } from './pruner.ts';
 import { finalSparsity, type PruningSchedule } from './schedule.ts';
@@ -48,7 +50,7 @@ export interface PruneSpec extends DenseSpec, LatencySettings {
   schedule: PruningSchedule;
   fineTuneSteps: number;
   /** Interleaved training-step timing: rounds × steps per model (default 3 × 3; tests use less). */
-  trainStepTiming?: { rounds: number; steps: number };
+  trainStepTiming?: TrainStepSettings;
 }
 
 /** Everything measured for one pruned model. */
@@ -76,8 +78,12 @@ export interface PruneMeasurement {
   latencyTiming?: LatencyTiming;
   /** When `latency` was timed again serially after the sweep: the first timing, inside the sweep worker, and how it was timed. */
   latencyInWorker?: LevelLatency & { timing?: LatencyTiming };
-  /** Seconds per optimizer step of the final model and of the dense parent, timed interleaved after everything else. */
-  trainStep: { prunedSeconds: number; denseSeconds: number; ratio: number };
+  /** Seconds per optimizer step of the final model and of the fine-tuned dense control, timed interleaved after everything else. */
+  trainStep: TrainStepComparison;
+  /** Where and alongside how many costsim workers `trainStep` was timed (absent in records from before it was recorded). */
+  trainStepTiming?: LatencyTiming;
+  /** When `trainStep` was timed again serially after the sweep: the first timing, inside the sweep worker, and how it was timed. */
+  trainStepInWorker?: TrainStepComparison & { timing?: LatencyTiming };
   /** One training step of the final model at the training batch size: analytic FLOPs, traced FLOPs and tfjs peak tensor bytes. */
   trainStepFlops: { analytic: number; traced: number; peakBytes: number };
   fineTune: { steps: number; wallSeconds: number; stepSeconds: number; maskUpdates: number };
@@ -99,39 +105,6 @@ function policyFor(
 
 function maxAbsDiff(a: LayersModel, b: LayersModel, x: Tensor): number {
   return tf.tidy(() => tf.max(tf.abs(tf.sub(a.apply(x, { training: false }) as Tensor, b.apply(x, { training: false }) as Tensor))).dataSync()[0] as number);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] as number;
-}
-
-/** Training seconds per step of both models, `rounds` interleaved timings of `steps` steps each (after one warm-up step). */
-async function compareTrainStep(
-  parent: LayersModel,
-  final: LayersModel,
-  task: Task,
-  train: Trainer,
-  seed: number,
-  rounds = 3,
-  steps = 3,
-): Promise<PruneMeasurement['trainStep']> {
-  const time = async (model: LayersModel, n: number): Promise<number> => {
-    const started = performance.now();
-    await train({ model, task, steps: n, seed });
-    return (performance.now() - started) / 1000 / n;
-  };
-  await time(parent, 1);
-  await time(final, 1);
-  const dense: number[] = [];
-  const pruned: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    dense.push(await time(parent, steps));
-    pruned.push(await time(final, steps));
-  }
-  const denseSeconds = median(dense);
-  const prunedSeconds = median(pruned);
-  return { prunedSeconds, denseSeconds, ratio: prunedSeconds / denseSeconds };
 }
 
 /** The task (data set) of `spec`'s model, seed and data limit. */
@@ -160,7 +133,8 @@ export interface ExperimentHooks {
   /**
    * Called with the fine-tuned dense control and the final pruned model as their latency is
    * timed (before the training-step timing trains them further), e.g. to save them for a serial
-   * re-timing after the sweep. The models are disposed by the experiment.
+   * re-timing of latency and training step after the sweep. The models are disposed by the
+   * experiment.
    */
   onLatencyModels?: (control: LayersModel, pruned: LayersModel) => void;
 }
@@ -203,8 +177,7 @@ export async function runPruneExperiment(spec: PruneSpec, train: Trainer, hooks:
     hooks.onLatencyModels?.(parent, final);
     const latency = measureLevelLatency(parent, final, task.test.x, spec);
     // Last, because it trains both models further (their accuracy is already recorded).
-    const timing = spec.trainStepTiming ?? { rounds: 3, steps: 3 };
-    const trainStep = await compareTrainStep(parent, final, task, train, spec.seed, timing.rounds, timing.steps);
+    const trainStep = await compareTrainStep(parent, final, task, train, spec.seed, spec.trainStepTiming ?? DEFAULT_TRAIN_STEP_TIMING);
     const traced = await traceFlops(() => train({ model: final, task, steps: 1, seed: spec.seed }));
     const trainStepFlops = {
       analytic: countFlops(final, { batchSize: spec.batchSize }).totals.trainStepFlops,

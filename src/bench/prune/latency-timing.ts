@@ -1,8 +1,8 @@
 /**
- * How a level's latency was timed, and whether anything else of costsim was running then.
- * On this machine two sweep workers share two cores: a latency timed while the other worker
- * trains measures contention as much as the model. So each record says where its latency
- * was timed (a local sweep worker, a queue worker, or the serial pass after the sweep) and
+ * How a level's latency (and, with the same labels, its training-step time) was timed, and
+ * whether anything else of costsim was running then. On this machine two sweep workers share
+ * two cores: a latency timed while the other worker trains measures contention as much as the
+ * model. So each record says where its latency and training step were timed (a local sweep worker, a queue worker, or the serial pass after the sweep) and
  * how many costsim sweep points ran at once while it did, counted from the sweep's own
  * start and finish events (pure: events in, counts out).
  */
@@ -17,7 +17,7 @@ import type { SweepEvent } from '../../sweep/runner.ts';
  */
 export type LatencyTimingPlace = 'serial' | 'pool-worker' | 'queue-worker';
 
-/** How one level's latency was timed. */
+/** How one level's latency, or its training step (prune.trainStepTiming), was timed. */
 export interface LatencyTiming {
   where: LatencyTimingPlace;
   /** Worker processes of the sweep that timed it (1 in the serial pass); null when not known (queue). */
@@ -62,7 +62,7 @@ export function createConcurrencyTracker(): ConcurrencyTracker {
   };
 }
 
-/** One line saying how a latency was timed, for provenance. */
+/** One line saying how a latency or training step was timed, for provenance. */
 export function describeLatencyTiming(timing: LatencyTiming | undefined, loadAverage1m?: number): string {
   const load =
     loadAverage1m === undefined ? '' : `; 1-minute load average ${loadAverage1m.toFixed(2)} as timing began (every process on the machine, not only costsim's)`;

@@ -57,10 +57,13 @@ export interface PrunePointParams {
   denseKey: string;
 }
 
-/** After the sweep: time one level's latency again from its saved models, with no other worker running. */
+/**
+ * After the sweep: time one level's latency, then its training step, again from its saved
+ * models, with no other worker running.
+ */
 export interface LatencyPointParams {
   kind: 'latency';
-  spec: PruneSpec;
+  spec: PruneSpec & TrainingSpec;
   levelKey: string;
   models: LevelModelPaths;
 }

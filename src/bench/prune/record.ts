@@ -13,6 +13,7 @@ import type { PruneMeasurement } from './experiment.ts';
 import type { LevelLatency } from './latency.ts';
 import { describeLatencyTiming, type LatencyTiming } from './latency-timing.ts';
 import type { PrunePointParams } from './plan.ts';
+import { DEFAULT_TRAIN_STEP_TIMING, type TrainStepComparison } from './train-step.ts';
 
 /** A BenchRecord written by a pruning study. */
 export interface PruneRecord extends BenchRecord {
@@ -68,21 +69,48 @@ function latencyProvenance(latency: LevelLatency, timing: LatencyTiming | undefi
   };
 }
 
+/** Provenance of prune.trainStep: how the training step was timed, and where and beside what. */
+function trainStepProvenance(trainStep: TrainStepComparison, timing: LatencyTiming | undefined, env: BenchEnvironment): Provenance {
+  const rounds = trainStep.rounds ?? DEFAULT_TRAIN_STEP_TIMING.rounds;
+  const steps = trainStep.steps ?? DEFAULT_TRAIN_STEP_TIMING.steps;
+  return {
+    kind: 'measured',
+    source: `seconds per Adam step of the pruned model and of the fine-tuned dense control, median of ${rounds} interleaved rounds of ${steps} steps each after one warm-up step, timed after latency (it trains both further); ${describeLatencyTiming(timing, trainStep.loadAverage1m)} (${env.backend} backend, ${env.cpuModel})`,
+  };
+}
+
+/** What the serial pass after the sweep measures for one level: latency, then training step. */
+export interface SerialTiming {
+  latency: LevelLatency;
+  trainStep: TrainStepComparison;
+}
+
 /**
- * The record with its latency timing stated and, when `retimed` is given, its latency replaced
- * by that timing (metrics.latencyMs, prune.latency and the provenance follow; the first timing is
- * kept as prune.latencyInWorker, and the record gets a new id). The input is not modified.
+ * The record with how its latency and training step were timed stated (`timing`, for both)
+ * and, when `retimed` is given (the serial pass), both replaced by those timings
+ * (metrics.latencyMs, prune.latency, prune.trainStep and their provenance follow; the first
+ * timings are kept as prune.latencyInWorker and prune.trainStepInWorker, and the record gets a
+ * new id). The input is not modified.
  */
-export function withLatency(record: PruneRecord, timing: LatencyTiming, retimed?: LevelLatency): PruneRecord {
+export function withTiming(record: PruneRecord, timing: LatencyTiming, retimed?: SerialTiming): PruneRecord {
   const m = record.prune;
-  const latency = retimed ?? m.latency;
-  const prune: PruneRecord['prune'] = { ...m, latency, latencyTiming: timing };
-  if (retimed) prune.latencyInWorker = { ...m.latency, ...(m.latencyTiming ? { timing: m.latencyTiming } : {}) };
+  const latency = retimed?.latency ?? m.latency;
+  const trainStep = retimed?.trainStep ?? m.trainStep;
+  const prune: PruneRecord['prune'] = { ...m, latency, latencyTiming: timing, trainStep, trainStepTiming: timing };
+  if (retimed) {
+    prune.latencyInWorker = { ...m.latency, ...(m.latencyTiming ? { timing: m.latencyTiming } : {}) };
+    const firstTrainStepTiming = m.trainStepTiming ?? m.latencyTiming;
+    prune.trainStepInWorker = { ...m.trainStep, ...(firstTrainStepTiming ? { timing: firstTrainStepTiming } : {}) };
+  }
   return {
     ...record,
     ...(retimed ? { id: randomUUID() } : {}),
     metrics: { ...record.metrics, latencyMs: latencyMetrics(latency) },
-    provenance: { ...record.provenance, 'metrics.latencyMs': latencyProvenance(latency, timing, record.environment) },
+    provenance: {
+      ...record.provenance,
+      'metrics.latencyMs': latencyProvenance(latency, timing, record.environment),
+      'prune.trainStep': trainStepProvenance(trainStep, timing, record.environment),
+    },
     prune,
   };
 }
@@ -168,6 +196,7 @@ export function pruneRecord(
         source: 'analytic forward FLOPs over non-zero weights only: what an ideal sparse kernel would run',
       },
       'metrics.latencyMs': latencyProvenance(m.latency, m.latencyTiming, env),
+      'prune.trainStep': trainStepProvenance(m.trainStep, m.trainStepTiming, env),
       'metrics.peakBytes': measured('tf.profile peakBytes of one training step'),
       'metrics.gemmGflops': measured('GEMM microbenchmark in the same worker process'),
       'metrics.achievedGflops': measured(

@@ -1,28 +1,28 @@
 /**
  * Run a pruning study: dense parents (one per seed) and every level in one resumable sweep
  * over worker processes, each level waiting for its parent; then, when more than one worker
- * process ran, a serial pass that times every level's latency again in one worker process
- * alone, after the pool has exited (two workers on a two-core machine would otherwise time one
- * model while the other trains). Every pruning result is appended to the BenchRecord store as
- * it arrives, and again with its serial latency (the newest line per key wins); a rerun skips
- * levels the store already holds and dense parents whose checkpoint exists (or whose levels
- * are all done), keeps their stored latency, and completes the serial pass of levels whose
- * saved models are still on disk (a pass that was interrupted).
+ * process ran, a serial pass that times every level's latency and then its training step again
+ * in one worker process alone, after the pool has exited (two workers on a two-core machine
+ * would otherwise time one model while the other trains). Every pruning result is appended to
+ * the BenchRecord store as it arrives, and again with its serial timings (the newest line per
+ * key wins); a rerun skips levels the store already holds and dense parents whose checkpoint
+ * exists (or whose levels are all done), keeps their stored timings, and completes the serial
+ * pass of levels whose saved models are still on disk (a pass that was interrupted).
  *
  * Queue mode (--queue) runs the points on `costsim worker` processes elsewhere: their latency
- * stays the one timed in the queue worker, labelled so, and no serial pass runs, since the
- * models would be on the workers' machines and timing them here would price another machine.
+ * and training step stay the ones timed in the queue worker, labelled so, and no serial pass
+ * runs, since the models would be on the workers' machines and timing them here would price
+ * another machine.
  */
 import { moduleFile } from '../../util/module-file.ts';
 import { appendRecord, readRecords } from '../store.ts';
 import { runSweep, type SweepEvent, type SweepPoint, type SweepSummary } from '../../sweep/runner.ts';
 import { hasCheckpoint } from './checkpoint.ts';
 import { environmentKey } from './environment.ts';
-import type { LevelLatency } from './latency.ts';
 import { createConcurrencyTracker, latencyTiming, type ConcurrencyTracker } from './latency-timing.ts';
 import { hasLevelModels, levelModelPaths, removeLevelModels } from './level-models.ts';
 import { planPruneStudy, type LatencyPointParams, type PruneStudyOptions, type PruneStudyPlan, type PruneWorkerParams } from './plan.ts';
-import { isPruneRecord, withLatency, type PruneRecord } from './record.ts';
+import { isPruneRecord, withTiming, type PruneRecord, type SerialTiming } from './record.ts';
 import type { PruneWorkerSetup } from './worker.ts';
 
 const WORKER_MODULE = moduleFile('./worker.ts', import.meta.url);
@@ -36,7 +36,9 @@ export interface StudyRunOptions {
   workers: number;
   /** Sweep events; dense-parent keys start with "dense-", level keys with "prune-". */
   onEvent?: (event: SweepEvent) => void;
-  /** Events of the serial latency pass after the sweep; keys are "latency-" + the level's key. */
+  /** Called once before the serial pass after the sweep starts, with the number of levels it will time again. */
+  onSerialPass?: (levels: number) => void;
+  /** Events of the serial pass (latency, then training step) after the sweep; keys are "latency-" + the level's key. */
   onLatencyEvent?: (event: SweepEvent) => void;
   signal?: AbortSignal;
   /** Redis URL of a job queue to run the points on instead of local workers (src/sweep/queue/). */
@@ -51,7 +53,7 @@ export interface StudyResult {
   summary: SweepSummary;
   dense: SweepSummary;
   prune: SweepSummary;
-  /** The serial latency pass (empty when none ran: one worker process, queue mode, or nothing to re-time). */
+  /** The serial pass, latency and training step (empty when none ran: one worker process, queue mode, or nothing to re-time). */
   latency: SweepSummary;
 }
 
@@ -73,17 +75,18 @@ function pruneRecordsByKey(storePath: string): Map<string, PruneRecord> {
   return byKey;
 }
 
-/** A stored level whose latency was timed in a pool worker beside other workers: the serial pass should time it again. */
-function needsSerialLatency(record: PruneRecord): boolean {
-  const timing = record.prune.latencyTiming;
-  return timing?.where === 'pool-worker' && !timing.timedAlone;
+/** A stored level whose latency or training step was timed in a pool worker beside other workers: the serial pass should time it again. */
+function needsSerialTiming(record: PruneRecord): boolean {
+  const contended = (timing: PruneRecord['prune']['latencyTiming']): boolean => timing?.where === 'pool-worker' && !timing.timedAlone;
+  return contended(record.prune.latencyTiming) || contended(record.prune.trainStepTiming);
 }
 
 /**
  * The serial pass: every level of `plan` whose saved models are on disk and whose stored
- * latency was contended, timed again in one worker process (the pool has exited), one level
- * after another. Each result replaces the record's latency (appended as the key's newest
- * record) and deletes the saved models.
+ * timings were contended, timed again in one worker process (the pool has exited), one level
+ * after another: latency, then the training step (which trains the loaded models further, as
+ * in the experiment). Each result replaces the record's latency and training step (appended as
+ * the key's newest record) and deletes the saved models.
  */
 async function retimeLatencySerially(plan: PruneStudyPlan, run: StudyRunOptions, tracker: ConcurrencyTracker): Promise<SweepSummary> {
   const current = pruneRecordsByKey(run.storePath);
@@ -93,10 +96,11 @@ async function retimeLatencySerially(plan: PruneStudyPlan, run: StudyRunOptions,
     const record = current.get(point.key);
     if (!record || !hasLevelModels(models)) continue;
     // Left behind after the re-timed record was stored, or timed alone already: nothing to do.
-    if (!needsSerialLatency(record)) removeLevelModels(models);
+    if (!needsSerialTiming(record)) removeLevelModels(models);
     else points.push({ key: `${LATENCY_PREFIX}${point.key}`, params: { kind: 'latency', spec: point.params.spec, levelKey: point.key, models } });
   }
   if (points.length === 0) return NOTHING;
+  run.onSerialPass?.(points.length);
   const workerProcesses = 1;
   const setupArgs: PruneWorkerSetup = {
     backend: run.backend,
@@ -105,17 +109,17 @@ async function retimeLatencySerially(plan: PruneStudyPlan, run: StudyRunOptions,
     skipGemm: true,
   };
   const byKey = new Map(points.map((p) => [p.key, p.params]));
-  return runSweep<LatencyPointParams, LevelLatency>({
+  return runSweep<LatencyPointParams, SerialTiming>({
     workerModule: WORKER_MODULE,
     workers: workerProcesses,
     setupArgs,
     ...(run.signal ? { signal: run.signal } : {}),
     points,
-    onResult: (key, latency) => {
+    onResult: (key, retimed) => {
       const params = byKey.get(key) as LatencyPointParams;
       const record = current.get(params.levelKey) as PruneRecord;
       const timing = latencyTiming('serial', workerProcesses, tracker.peak(key) ?? null);
-      appendRecord(run.storePath, withLatency(record, timing, latency));
+      appendRecord(run.storePath, withTiming(record, timing, retimed));
       removeLevelModels(params.models);
     },
     onEvent: (event) => {
@@ -153,7 +157,7 @@ export async function runPruneStudy(options: PruneStudyOptions, run: StudyRunOpt
       // A dense point's result is its checkpoint file; a level's is a BenchRecord for the store.
       if (!isPruneRecord(result as PruneRecord)) return;
       // A local worker cannot see the others; the parent counts the points that ran beside it.
-      const record = run.queue ? (result as PruneRecord) : withLatency(result as PruneRecord, latencyTiming(where, workerProcesses, tracker.peak(key) ?? null));
+      const record = run.queue ? (result as PruneRecord) : withTiming(result as PruneRecord, latencyTiming(where, workerProcesses, tracker.peak(key) ?? null));
       appendRecord(run.storePath, record);
     },
     onEvent: (event) => {

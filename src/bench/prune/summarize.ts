@@ -8,6 +8,7 @@ import type { Provenance } from '../record.ts';
 import type { PruneMethod } from './experiment.ts';
 import { latencyVerdict, type LatencyComparison, type LatencyVerdict } from './latency.ts';
 import type { LatencyTiming } from './latency-timing.ts';
+import { DEFAULT_TRAIN_STEP_TIMING } from './train-step.ts';
 import { computePayoff, type Payoff, type PricedDevice } from './payoff.ts';
 import type { PruneRecord } from './record.ts';
 import { breakEvenCi95, ratioCi95 } from './interval.ts';
@@ -57,8 +58,11 @@ export interface PruneLevel {
    * its timing is not recorded. provenance.latencyMs says how each was timed.
    */
   latencyTimedAlone: boolean;
+  /** The same for the training-step timing (prune.trainStepTiming); provenance.trainStepMs says how each was timed. */
+  trainStepTimedAlone: boolean;
   /** Break-even requests at the ends of the large-batch ratio's 95% interval; upper end null = never; null = even the low end saves nothing. */
   breakEvenRequestsCi95?: [number, number | null] | null;
+  /** Mean over seeds of the median ms per Adam step of the pruned model and of the fine-tuned dense control timed beside it. */
   trainStepMs: { pruned: number; dense: number };
   fineTuneSeconds: number;
   payoff: Payoff;
@@ -115,6 +119,14 @@ function timingSummary(timings: ReadonlyArray<LatencyTiming | undefined>): strin
   const counts = new Map<string, number>();
   for (const t of timings) counts.set(label(t), (counts.get(label(t)) ?? 0) + 1);
   return [...counts].map(([text, n]) => `${n} of ${timings.length} seed(s) ${text}`).join('; ');
+}
+
+/** e.g. "3 rounds of 3 steps" (older records without the counts were timed 3 × 3). */
+function trainStepRounds(p: ReadonlyArray<PruneRecord['prune']>): string {
+  const labels = new Set(
+    p.map((m) => `${m.trainStep.rounds ?? DEFAULT_TRAIN_STEP_TIMING.rounds} rounds of ${m.trainStep.steps ?? DEFAULT_TRAIN_STEP_TIMING.steps} steps`),
+  );
+  return [...labels].join(' or ');
 }
 
 function level(mode: PruneMode, sparsity: number, records: readonly PruneRecord[], settings: PayoffSettings, denseSeconds: number): PruneLevel {
@@ -179,6 +191,7 @@ function level(mode: PruneMode, sparsity: number, records: readonly PruneRecord[
       batchLargeRatioCi95,
     },
     latencyTimedAlone: p.every((m) => m.latencyTiming?.timedAlone === true),
+    trainStepTimedAlone: p.every((m) => m.trainStepTiming?.timedAlone === true),
     breakEvenRequestsCi95,
     trainStepMs: { pruned: avg((m) => m.trainStep.prunedSeconds) * 1000, dense: avg((m) => m.trainStep.denseSeconds) * 1000 },
     fineTuneSeconds: common.oneOffSeconds,
@@ -194,7 +207,10 @@ function level(mode: PruneMode, sparsity: number, records: readonly PruneRecord[
         kind: 'measured',
         source: `per-sample inference time, interleaved with the fine-tuned dense control in the same process; ${timingSummary(p.map((m) => m.latencyTiming))}; verdicts by sign test over all rounds and seeds`,
       },
-      trainStepMs: { kind: 'measured', source: 'median of 3 interleaved timings of 3 Adam steps' },
+      trainStepMs: {
+        kind: 'measured',
+        source: `ms per Adam step, median of ${trainStepRounds(p)} interleaved with the fine-tuned dense control, after latency, mean of ${p.length} seed(s); ${timingSummary(p.map((m) => m.trainStepTiming))}`,
+      },
       payoff: { kind: 'modeled', source: 'from measured latency (no measured speed-up → no saving)' },
       'latencyMs.batchLargeRatioCi95': {
         kind: 'measured',

@@ -94,6 +94,12 @@ export function studyNotes(levels: readonly PruneLevel[]): string[] {
       `Latency of ${contended.map((l) => `${l.mode} ${l.sparsity}`).join(', ')} was not timed alone (beside other workers, in a queue worker, or not recorded): see provenance.latencyMs in --json; the other levels were timed with no other costsim worker running.`,
     );
   }
+  const stepContended = levels.filter((l) => !l.trainStepTimedAlone);
+  if (stepContended.length > 0) {
+    notes.push(
+      `Training step ms of ${stepContended.map((l) => `${l.mode} ${l.sparsity}`).join(', ')} was not timed alone (beside other workers, in a queue worker, or not recorded): see provenance.trainStepMs in --json.`,
+    );
+  }
   notes.push(
     'Latency: ×ratio = pruned ÷ dense timed side by side; "faster"/"slower" only when a sign test over all interleaved rounds and seeds rejects "no difference" at 5%, otherwise n.s. and no saving is counted. $/month uses one pooled dense latency × each ratio.',
   );

@@ -3,8 +3,9 @@
  * initialises the requested backend once per process and measures its GEMM rate; a dense
  * point trains the parent model and writes its checkpoint; a prune point runs one
  * experiment and returns its BenchRecord (the parent appends it to the store), saving the two
- * models its latency compares when the study re-times latency serially; a latency point
- * (the serial pass after the sweep) loads those two models and times them again.
+ * models its latency compares when the study re-times serially; a latency point (the serial
+ * pass after the sweep) loads those two models and times their latency, then their training
+ * step, again.
  */
 import { tf } from '../../runtime/tf.ts';
 import { initRuntime } from '../../runtime/index.ts';
@@ -17,18 +18,19 @@ import type { WorkerContext } from '../../sweep/protocol.ts';
 import { hasCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { collectEnvironment } from '../environment.ts';
 import { runPruneExperiment, type Trainer } from './experiment.ts';
-import { measureLevelLatency, type LevelLatency } from './latency.ts';
+import { measureLevelLatency } from './latency.ts';
 import { latencyTiming } from './latency-timing.ts';
 import { levelModelPaths, loadLevelModels, saveLevelModels } from './level-models.ts';
 import type { DensePointParams, LatencyPointParams, PruneWorkerParams } from './plan.ts';
-import { pruneRecord, type PruneRecord } from './record.ts';
+import { pruneRecord, type PruneRecord, type SerialTiming } from './record.ts';
+import { compareTrainStep, DEFAULT_TRAIN_STEP_TIMING } from './train-step.ts';
 
 /** What the study passes to every worker. */
 export interface PruneWorkerSetup {
   backend: string;
   deviceId: string;
   /**
-   * Where prune points time latency: local pool workers (`workerProcesses` of them) or queue
+   * Where prune points time latency and training step: local pool workers (`workerProcesses` of them) or queue
    * workers; `saveModels` keeps each level's two models for the serial pass. Absent: a local
    * pool of unknown size, nothing saved.
    */
@@ -91,15 +93,21 @@ async function runDense(params: DensePointParams, context: WorkerContext): Promi
   }
 }
 
-/** The serial pass: load a level's saved control and pruned model and time them, as the experiment does. */
-async function runLatency(params: LatencyPointParams, context: WorkerContext): Promise<LevelLatency> {
-  const { control, pruned, task } = await loadLevelModels(params.spec, params.models);
+/**
+ * The serial pass: load a level's saved control and pruned model and time them as the
+ * experiment does: latency first, then the training step (which trains both further).
+ */
+async function runLatency(params: LatencyPointParams, context: WorkerContext): Promise<SerialTiming> {
+  const { spec } = params;
+  const { control, pruned, task } = await loadLevelModels(spec, params.models);
   try {
-    const latency = measureLevelLatency(control, pruned, task.test.x, params.spec);
+    const latency = measureLevelLatency(control, pruned, task.test.x, spec);
+    const train = adamTrainer(spec.batchSize, spec.learningRate, 'fine-tune');
+    const trainStep = await compareTrainStep(control, pruned, task, train, spec.seed, spec.trainStepTiming ?? DEFAULT_TRAIN_STEP_TIMING);
     context.log(
-      `latency ${params.spec.method} seed ${params.spec.seed}: pruned ÷ dense ×${latency.batchLarge.ratio.toFixed(3)} at batch ${latency.batchLarge.batchSize}`,
+      `latency ${spec.method} seed ${spec.seed}: pruned ÷ dense ×${latency.batchLarge.ratio.toFixed(3)} at batch ${latency.batchLarge.batchSize}; training step ×${trainStep.ratio.toFixed(3)}`,
     );
-    return latency;
+    return { latency, trainStep };
   } finally {
     control.dispose();
     pruned.dispose();
@@ -110,7 +118,7 @@ async function runLatency(params: LatencyPointParams, context: WorkerContext): P
 export async function runPoint(
   params: PruneWorkerParams,
   context: WorkerContext,
-): Promise<PruneRecord | LevelLatency | { checkpointPath: string; testAccuracy: number; wallSeconds: number }> {
+): Promise<PruneRecord | SerialTiming | { checkpointPath: string; testAccuracy: number; wallSeconds: number }> {
   if (!device) throw new Error('prune worker: setup did not run');
   if (params.kind === 'dense') return runDense(params, context);
   if (params.kind === 'latency') return runLatency(params, context);
@@ -119,8 +127,10 @@ export async function runPoint(
   const paths = levelModelPaths(spec.checkpointPath, context.key);
   const hooks = latencySetup.saveModels ? { onLatencyModels: saveLevelModels.bind(null, paths, spec, context.key) } : {};
   const measurement = await runPruneExperiment(spec, adamTrainer(spec.batchSize, spec.learningRate, 'fine-tune'), hooks);
-  // How many workers ran beside this one is known only to the parent, which fills it in.
+  // How many workers ran beside this one is known only to the parent, which fills it in. The
+  // training step was timed in this worker right after latency: the same label.
   measurement.latencyTiming = latencyTiming(latencySetup.where, latencySetup.workerProcesses, null);
+  measurement.trainStepTiming = measurement.latencyTiming;
   context.log(
     `${spec.method} s=${measurement.targetSparsity} seed ${spec.seed}: accuracy ${measurement.testAccuracy.toFixed(4)} (dense ${measurement.denseTestAccuracy.toFixed(4)})`,
   );

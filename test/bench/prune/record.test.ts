@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pruneRecord, withLatency } from '../../../src/bench/prune/record.ts';
+import { pruneRecord, withTiming } from '../../../src/bench/prune/record.ts';
 import { latencyTiming } from '../../../src/bench/prune/latency-timing.ts';
 import type { PruneMeasurement } from '../../../src/bench/prune/experiment.ts';
 import type { PrunePointParams } from '../../../src/bench/prune/plan.ts';
@@ -81,27 +81,48 @@ describe('pruneRecord labels', () => {
   });
 });
 
-describe('withLatency', () => {
-  it('replaces the latency figures with the serial timing, keeps the in-worker one beside it, and leaves the input alone', () => {
+describe('withTiming', () => {
+  it('replaces latency and training step with the serial timings, keeps the in-worker ones beside them, and leaves the input alone', () => {
     const device = findDevice('aws-c6a.large')!;
     const m = measurement(0.91);
     m.latencyTiming = latencyTiming('pool-worker', 2, null);
-    const first = withLatency(pruneRecord({ key: 'k', params }, m, env, device, 100), latencyTiming('pool-worker', 2, 2));
+    m.trainStepTiming = m.latencyTiming;
+    const first = withTiming(pruneRecord({ key: 'k', params }, m, env, device, 100), latencyTiming('pool-worker', 2, 2));
     const before = JSON.stringify(first);
     const serial = { ...cmp, prunedMsPerSample: 0.5, ratio: 0.5, batchSize: 256 };
-    const retimed = withLatency(first, latencyTiming('serial', 1, 1), {
-      batch1: { ...serial, batchSize: 1, prunedMsPerSample: 2 },
-      batchLarge: serial,
-      loadAverage1m: 1.5,
-    } as never);
+    const retimed = withTiming(first, latencyTiming('serial', 1, 1), {
+      latency: { batch1: { ...serial, batchSize: 1, prunedMsPerSample: 2 }, batchLarge: serial, loadAverage1m: 1.5 } as never,
+      trainStep: { prunedSeconds: 0.05, denseSeconds: 0.1, ratio: 0.5, rounds: 2, steps: 1, startedAt: '2026-12-02T17:00:00.000Z', loadAverage1m: 0.75 },
+    });
     expect(JSON.stringify(first)).toBe(before);
     expect(retimed.metrics.latencyMs).toEqual({ batch1: 2, batchLarge: 0.5, largeBatchSize: 256 });
     expect(retimed.prune.latencyInWorker?.batchLarge.prunedMsPerSample).toBe(1);
-    expect(retimed.prune.latencyInWorker?.timing).toEqual({ where: 'pool-worker', workerProcesses: 2, workersRunning: 2, timedAlone: false });
+    const contended = { where: 'pool-worker', workerProcesses: 2, workersRunning: 2, timedAlone: false };
+    expect(retimed.prune.latencyInWorker?.timing).toEqual(contended);
     expect(retimed.prune.latencyTiming?.timedAlone).toBe(true);
     expect(retimed.id).not.toBe(first.id);
     expect(retimed.cacheKey).toBe(first.cacheKey);
     expect(first.provenance['metrics.latencyMs']?.source).toMatch(/while 1 other costsim worker\(s\) ran .* contended/);
     expect(retimed.provenance['metrics.latencyMs']?.source).toMatch(/timed serially after training.*load average 1\.50/);
+    // The training step: the serial figure in place, the in-worker one (0.1 s, contended) beside it.
+    expect(retimed.prune.trainStep.ratio).toBe(0.5);
+    expect(retimed.prune.trainStepTiming).toEqual({ where: 'serial', workerProcesses: 1, workersRunning: 1, timedAlone: true });
+    expect(retimed.prune.trainStepInWorker).toEqual({ prunedSeconds: 0.1, denseSeconds: 0.1, ratio: 1, timing: contended });
+    expect(first.provenance['prune.trainStep']?.source).toMatch(
+      /median of 3 interleaved rounds of 3 steps.*while 1 other costsim worker\(s\) ran .* contended/,
+    );
+    expect(retimed.provenance['prune.trainStep']?.source).toMatch(
+      /median of 2 interleaved rounds of 1 steps.*timed serially after training.*load average 0\.75/,
+    );
+  });
+
+  it('a queue-worker record says its training step was timed there and not re-timed', () => {
+    const device = findDevice('aws-c6a.large')!;
+    const m = measurement(0.91);
+    m.latencyTiming = latencyTiming('queue-worker', null, null);
+    m.trainStepTiming = m.latencyTiming;
+    const record = pruneRecord({ key: 'k', params }, m, env, device, 100);
+    expect(record.prune.trainStepTiming?.timedAlone).toBe(false);
+    expect(record.provenance['prune.trainStep']?.source).toMatch(/timed in a queue worker .* does not re-time serially/);
   });
 });

@@ -33,26 +33,40 @@ const options = (methods: PruneStudyOptions['methods']): PruneStudyOptions => ({
   checkpointDir,
 });
 
-type Tagged = SweepEvent & { sweep: 'main' | 'latency' };
+/** A sweep event, which sweep sent it, and when this process received it (ms since the epoch). */
+type Tagged = SweepEvent & { sweep: 'main' | 'latency'; atMs: number };
 
-async function study(methods: PruneStudyOptions['methods'], abortAtFirstLatencyStart = false): Promise<{ result: StudyResult; events: Tagged[] }> {
+async function study(
+  methods: PruneStudyOptions['methods'],
+  abortAtFirstLatencyStart = false,
+  seeds = [0],
+): Promise<{ result: StudyResult; events: Tagged[]; serialPasses: number[] }> {
   const events: Tagged[] = [];
+  const serialPasses: number[] = [];
   const controller = new AbortController();
-  const result = await runPruneStudy(options(methods), {
-    backend: 'wasm',
-    deviceId: DEFAULT_LOCAL_INSTANCE,
-    storePath,
-    workers: 2,
-    signal: controller.signal,
-    onEvent: (e) => events.push({ ...e, sweep: 'main' }),
-    onLatencyEvent: (e) => {
-      events.push({ ...e, sweep: 'latency' });
-      // Kills the serial worker before it can time anything: an interrupted serial pass.
-      if (abortAtFirstLatencyStart && e.type === 'started') controller.abort();
+  const result = await runPruneStudy(
+    { ...options(methods), seeds },
+    {
+      backend: 'wasm',
+      deviceId: DEFAULT_LOCAL_INSTANCE,
+      storePath,
+      workers: 2,
+      signal: controller.signal,
+      onEvent: (e) => events.push({ ...e, sweep: 'main', atMs: Date.now() }),
+      onSerialPass: (levels) => serialPasses.push(levels),
+      onLatencyEvent: (e) => {
+        events.push({ ...e, sweep: 'latency', atMs: Date.now() });
+        // Kills the serial worker before it can time anything: an interrupted serial pass.
+        if (abortAtFirstLatencyStart && e.type === 'started') controller.abort();
+      },
     },
-  });
-  return { result, events };
+  );
+  return { result, events, serialPasses };
 }
+
+/** When the pool's last event (its last level finishing) reached this process. */
+const poolEndMs = (events: readonly Tagged[]): number => Math.max(...events.filter((e) => e.sweep === 'main').map((e) => e.atMs));
+const startedMs = (iso: string | undefined): number => Date.parse(iso as string);
 
 /** Most points running at once while each key ran, replayed from the raw event order (the test's own count). */
 function peaksFromEvents(events: readonly SweepEvent[]): Map<string, number> {
@@ -74,12 +88,13 @@ const storeLines = (): PruneRecord[] =>
     .map((l) => JSON.parse(l) as PruneRecord);
 const savedModels = (): string[] => readdirSync(checkpointDir).filter((f) => f.endsWith('.control.json') || f.endsWith('.pruned.json'));
 
-describe('runPruneStudy: latency timed with no other worker running', () => {
+describe('runPruneStudy: latency and training step timed with no other worker running', () => {
   // One file, run in order: each case resumes the store the previous one left.
   let afterSerial: Map<string, PruneRecord>;
 
-  it('with two workers, the serial pass starts only once the pool has drained; interrupted, the levels keep their contended in-worker latency, labelled so', async () => {
-    const { result, events } = await study(['magnitude', 'structured'], true);
+  it('with two workers, the serial pass starts only once the pool has drained; interrupted, the levels keep their contended in-worker latency and training step, labelled so', async () => {
+    const { result, events, serialPasses } = await study(['magnitude', 'structured'], true);
+    expect(serialPasses).toEqual([2]);
     const lastMain = events.map((e) => e.sweep).lastIndexOf('main');
     const firstLatency = events.findIndex((e) => e.sweep === 'latency');
     expect(firstLatency).toBeGreaterThan(lastMain);
@@ -94,13 +109,18 @@ describe('runPruneStudy: latency timed with no other worker running', () => {
       expect(timing?.workersRunning).toBe(peaks.get(key));
       expect(timing?.timedAlone).toBe(false);
       expect(record.provenance['metrics.latencyMs']?.source).toMatch(/timed in the sweep worker .* not re-timed serially: contended/);
+      // The training step was timed in the same worker, while the pool ran: labelled the same way.
+      expect(record.prune.trainStepTiming).toEqual(timing);
+      expect(startedMs(record.prune.trainStep.startedAt)).toBeLessThan(poolEndMs(events));
+      expect(record.provenance['prune.trainStep']?.source).toMatch(/timed in the sweep worker .* not re-timed serially: contended/);
     }
     expect(savedModels()).toHaveLength(4); // control and pruned model of each level, kept for the serial pass
   });
 
   it('a rerun completes the serial pass: each level timed alone after training, the in-worker timing kept beside it, the saved models deleted', async () => {
     const before = new Map(storeLines().map((r) => [r.cacheKey, r]));
-    const { result, events } = await study(['magnitude', 'structured']);
+    const { result, events, serialPasses } = await study(['magnitude', 'structured']);
+    expect(serialPasses).toEqual([2]);
     expect(result.prune.skipped).toHaveLength(2);
     expect(result.latency.ran).toHaveLength(2);
     expect(events.filter((e) => e.sweep === 'main' && e.type === 'started')).toEqual([]);
@@ -116,7 +136,13 @@ describe('runPruneStudy: latency timed with no other worker running', () => {
       const first = before.get(key) as PruneRecord;
       expect(record.prune.latencyInWorker?.batchLarge).toEqual(first.prune.latency.batchLarge);
       expect(record.prune.latencyInWorker?.timing).toEqual(first.prune.latencyTiming);
-      // Everything but latency is the first record's.
+      // The training step too: timed in that serial worker after its latency point started, the in-worker figure beside it.
+      expect(record.prune.trainStepTiming).toEqual(timing);
+      const serialStart = events.find((e) => e.type === 'started' && e.key === `latency-${key}`) as Tagged;
+      expect(startedMs(record.prune.trainStep.startedAt)).toBeGreaterThanOrEqual(serialStart.atMs);
+      expect(record.prune.trainStepInWorker).toEqual({ ...first.prune.trainStep, timing: first.prune.trainStepTiming });
+      expect(record.provenance['prune.trainStep']?.source).toMatch(/after latency.*timed serially after training: the sweep's worker pool had exited/);
+      // Everything but latency and training step is the first record's.
       expect(record.prune.testAccuracy).toBe(first.prune.testAccuracy);
       expect(record.metrics.wallSeconds).toBe(first.metrics.wallSeconds);
     }
@@ -134,7 +160,25 @@ describe('runPruneStudy: latency timed with no other worker running', () => {
     expect(added?.prune.latencyTiming).toEqual({ where: 'pool-worker', workerProcesses: 1, workersRunning: 1, timedAlone: true });
     expect(added?.provenance['metrics.latencyMs']?.source).toMatch(/the pool's only worker process \(no other costsim worker running\)/);
     expect(added?.prune.latencyInWorker).toBeUndefined();
+    expect(added?.prune.trainStepTiming).toEqual(added?.prune.latencyTiming);
+    expect(added?.prune.trainStepInWorker).toBeUndefined();
     for (const [key, record] of afterSerial) expect(result.records.get(key)).toEqual(record);
+    expect(savedModels()).toEqual([]);
+  });
+
+  it('an uninterrupted run (new seed, pool of two): every stored training step was timed after the pool had exited, the contended one kept beside it', async () => {
+    const { result, events, serialPasses } = await study(['magnitude', 'structured'], false, [1]);
+    expect(result.prune.ran).toHaveLength(2);
+    expect(result.latency.ran).toHaveLength(2);
+    expect(serialPasses).toEqual([2]);
+    const poolEnd = poolEndMs(events);
+    for (const [, record] of result.records) {
+      expect(record.prune.trainStepTiming).toEqual({ where: 'serial', workerProcesses: 1, workersRunning: 1, timedAlone: true });
+      // Timed while the pool ran, this would be earlier than the pool's last event.
+      expect(startedMs(record.prune.trainStep.startedAt)).toBeGreaterThan(poolEnd);
+      expect(startedMs(record.prune.trainStepInWorker?.startedAt)).toBeLessThan(poolEnd);
+      expect(record.prune.trainStepInWorker?.timing).toEqual({ where: 'pool-worker', workerProcesses: 2, workersRunning: 2, timedAlone: false });
+    }
     expect(savedModels()).toEqual([]);
   });
 });

@@ -114,4 +114,36 @@ describe('summarizeStudy: how latency was timed', () => {
     );
     expect(levels[2]?.provenance.latencyMs?.source).toMatch(/1 of 1 seed\(s\) timing not recorded/);
   });
+
+  it('the training step carries its own timing label: alone only when every seed was, and its provenance says how and how many rounds', () => {
+    const serial = record({ accuracy: 0.9, denseMs: 1, ratios: [1, 1, 1], wallSeconds: 10, effective: 500 });
+    serial.prune.latencyTiming = latencyTiming('serial', 1, 1);
+    serial.prune.trainStepTiming = latencyTiming('serial', 1, 1);
+    serial.prune.trainStep = { prunedSeconds: 0.1, denseSeconds: 0.1, ratio: 1, rounds: 2, steps: 1 };
+    // Latency re-timed alone, training step still the contended in-worker figure: the two labels are independent.
+    const mixed = record({ accuracy: 0.9, denseMs: 1, ratios: [1, 1, 1], wallSeconds: 10, effective: 500 });
+    mixed.prune.latencyTiming = latencyTiming('serial', 1, 1);
+    mixed.prune.trainStepTiming = latencyTiming('pool-worker', 2, 2);
+    const device = { id: 'd', usdPerHour: 3.6, priceSource: 'test' };
+    const { levels } = summarizeStudy(
+      [
+        { method: 'magnitude', sparsity: 0.5, key: 's' },
+        { method: 'magnitude', sparsity: 0.7, key: 'm' },
+      ],
+      new Map([
+        ['s', serial],
+        ['m', mixed],
+      ]),
+      { requestsPerMonth: 1000, device },
+    );
+    expect(levels.map((l) => [l.latencyTimedAlone, l.trainStepTimedAlone])).toEqual([
+      [true, true],
+      [true, false],
+    ]);
+    expect(levels[0]?.provenance.trainStepMs?.source).toMatch(/median of 2 rounds of 1 steps .* 1 of 1 seed\(s\) timed serially after training, alone/);
+    // No counts in the record (older records): the 3 × 3 they were timed with.
+    expect(levels[1]?.provenance.trainStepMs?.source).toMatch(
+      /median of 3 rounds of 3 steps .* 1 of 1 seed\(s\) timed in a pool worker beside up to 1 other costsim worker\(s\) \(contended\)/,
+    );
+  });
 });
