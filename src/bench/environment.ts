@@ -24,7 +24,12 @@ export function gitCommit(cwd: string): string | undefined {
 }
 
 /** This process's environment (call after the backend is initialised). */
-export function collectEnvironment(options: { backendReason: string; deviceId: string; cwd: string }): BenchEnvironment {
+export function collectEnvironment(options: {
+  backendReason: string;
+  deviceId: string;
+  cwd: string;
+  grid?: { region: string; pue: number };
+}): BenchEnvironment {
   const cpu = readCpuInfo();
   const commit = gitCommit(options.cwd);
   return {
@@ -39,6 +44,7 @@ export function collectEnvironment(options: { backendReason: string; deviceId: s
     deviceId: options.deviceId,
     costsimVersion: COSTSIM_VERSION,
     codeVersion: codeVersion(),
+    ...(options.grid ? { grid: options.grid } : {}),
   };
 }
 
@@ -60,11 +66,11 @@ export function canonicalJson(value: unknown): string {
  * already says whether the code changed.
  */
 export function cacheKeyOf(config: BenchConfig, environment: BenchEnvironment, runs = 1): string {
-  const { backend, node, tfjs, cpuModel, cpuCores, platform, deviceId, costsimVersion, codeVersion: code } = environment;
+  const { backend, node, tfjs, cpuModel, cpuCores, platform, deviceId, costsimVersion, codeVersion: code, grid } = environment;
   const material = canonicalJson({
     config,
     ...(runs !== 1 ? { runs } : {}),
-    environment: { backend, node, tfjs, cpuModel, cpuCores, platform, deviceId, costsimVersion, code },
+    environment: { backend, node, tfjs, cpuModel, cpuCores, platform, deviceId, costsimVersion, code, grid },
   });
   return createHash('sha256').update(material).digest('hex').slice(0, 32);
 }

@@ -27,6 +27,8 @@ export interface BenchEnvironment {
   costsimVersion: string;
   /** Package version + hash of src/ and native/ (in the cache key, so timings never survive a code change). */
   codeVersion?: string;
+  /** Grid region and PUE the carbon was computed for, when given (--grid-region, --pue); absent = world average, PUE 1 (in the cache key). */
+  grid?: { region: string; pue: number };
 }
 
 /** A run's configuration: everything that changes the result. The cache key hashes this plus the environment. */

@@ -23,7 +23,8 @@ import { accumulatedStepFlops, countFlops } from './flops/analytic.ts';
 import { EpochSampler, trainSteps } from './train/loop.ts';
 import { profileTrainStep } from './train/profile.ts';
 import { cacheKeyOf, collectEnvironment } from './environment.ts';
-import { estimateEnergy, readRapl } from './energy.ts';
+import { estimateEnergy, readRapl, type GridOptions } from './energy.ts';
+import { DEFAULT_GRID_REGION, GRID_INTENSITY, gridRegions } from '../devices/carbon.ts';
 import { appendRecord, checkStoreWritable, findCached } from './store.ts';
 import { summarizeRuns, type RunResult } from './runs.ts';
 import { forgetMnistDigits } from './data/mnist.ts';
@@ -70,6 +71,8 @@ export interface RunOptions {
   runs?: number;
   /** Directory for the git commit lookup (default process.cwd()). */
   cwd?: string;
+  /** Grid region (src/devices/carbon.ts) and PUE ≥ 1 the carbon is computed for (default: world average, PUE 1). */
+  grid?: GridOptions;
 }
 
 /** GEMM size per backend: compute-bound but quick (pure-JS cpu is ~100× slower than the rest). */
@@ -91,6 +94,17 @@ interface SingleRun {
   taskDescription: string;
 }
 
+/** The grid options with both fields filled (region default world, PUE default 1), or undefined when none was given; bad ones name their flag. */
+export function checkGridOptions(grid: GridOptions | undefined): { region: string; pue: number } | undefined {
+  if (!grid || (grid.region === undefined && grid.pue === undefined)) return undefined;
+  const region = grid.region ?? DEFAULT_GRID_REGION;
+  if (!GRID_INTENSITY[region]) throw new UsageError('--grid-region', `unknown grid region "${region}"`, gridRegions().join(', '));
+  const pue = grid.pue ?? 1;
+  if (!(Number.isFinite(pue) && pue >= 1))
+    throw new UsageError('--pue', `must be a number ≥ 1 (got ${pue}): power usage effectiveness is facility energy ÷ IT energy`);
+  return { region, pue };
+}
+
 /** The checked config, run count, device, environment and cache key of one benchmark (no training). */
 function benchmarkKey(input: BenchConfig | BenchConfigInput, options: RunOptions) {
   const config = makeBenchConfig(input);
@@ -101,10 +115,12 @@ function benchmarkKey(input: BenchConfig | BenchConfigInput, options: RunOptions
   if (!device) throw new UsageError('--device', `unknown device "${options.deviceId}"`, deviceIds(options.devices).join(', '));
   const notHere = measuredPricingProblem(device);
   if (notHere) throw new UsageError('--device', notHere);
+  const grid = checkGridOptions(options.grid);
   const environment = collectEnvironment({
     backendReason: options.backendReason ?? 'active tfjs backend chosen by the caller',
     deviceId: device.id,
     cwd: options.cwd ?? process.cwd(),
+    ...(grid ? { grid } : {}),
   });
   return { config, runCount, device, environment, cacheKey: cacheKeyOf(config, environment, runCount) };
 }
@@ -405,6 +421,7 @@ async function runOnce(
       cpus: cpus().length,
       ...(raplBefore ? { raplBefore } : {}),
       ...(raplAfter ? { raplAfter } : {}),
+      ...(options.grid ? { grid: options.grid } : {}),
     });
 
     const metrics: BenchMetrics = {

@@ -5,7 +5,7 @@
  * (CodeCarbon's default: no data-centre overhead counted unless the user says so).
  *
  * Grid intensities are yearly averages of generation (life-cycle factors excluded), each with
- * its source and date. They change every year and by hour: a scenario or flag can give its own.
+ * its source and date. They change every year and by hour: `costsim bench --grid-region <id> --pue <x>` chooses the region and PUE (recorded in the record's environment.grid and its cache key).
  */
 import type { Sourced } from './types.ts';
 

@@ -5,6 +5,7 @@
  */
 export { DEVICE_CATALOG, DEFAULT_LOCAL_INSTANCE, findDevice, deviceIds, type Device, type Dtype, type Sourced } from './catalog.ts';
 export { usdForSeconds, measuredPricingProblem, type PricedDevice } from './pricing.ts';
+export { GRID_INTENSITY, DEFAULT_GRID_REGION, gridRegions } from './carbon.ts';
 export {
   localCpuDevice,
   measureLocalCpu,

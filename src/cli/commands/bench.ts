@@ -10,7 +10,7 @@ import type { CliContext } from '../context.ts';
 import { parseAccumSweep, runAccumulationSweep } from '../../pipeline/index.ts';
 import { UsageError } from '../../errors.ts';
 import { initRuntime } from '../../runtime/index.ts';
-import { DEFAULT_LOCAL_INSTANCE, measuredPricingProblem, deviceIds, findDevice } from '../../devices/index.ts';
+import { DEFAULT_LOCAL_INSTANCE, measuredPricingProblem, deviceIds, findDevice, gridRegions } from '../../devices/index.ts';
 import { isAbsolute, join } from 'node:path';
 import {
   type BenchConfig,
@@ -18,6 +18,7 @@ import {
   makeBenchConfig,
   type BenchConfigInput,
   runBenchmark,
+  checkGridOptions,
   type BenchProgress,
   defaultBenchRuns,
   TARGET_RUNS_DEFAULT,
@@ -49,6 +50,8 @@ interface BenchFlags {
   runs?: string;
   accumSweep?: string;
   checkpoint?: boolean;
+  gridRegion?: string;
+  pue?: string;
   json?: boolean;
 }
 
@@ -121,7 +124,7 @@ function formatRecord(record: BenchRecord, deviceNote: string, storePath: string
           `accumulation is not one batch of ${c.batchSize * c.accumulationSteps}: batch norm per micro-batch changes the update by ${(100 * m.accumulationEquivalence.updateRelativeDifference).toFixed(2)}% and the moving statistics by ${(100 * m.accumulationEquivalence.movingStatsRelativeDifference).toFixed(1)}% (measured, relative L2)`,
         ]
       : []),
-    `energy ${m.energyJoules.toFixed(1)} J (${kind('metrics.energyJoules')}); carbon ${(m.carbonGrams ?? Number.NaN).toFixed(3)} g CO2e (${kind('metrics.carbonGrams')}); cost $${m.costUsd.toFixed(6)} (${kind('metrics.costUsd')})`,
+    `energy ${m.energyJoules.toFixed(1)} J (${kind('metrics.energyJoules')}); carbon ${(m.carbonGrams ?? Number.NaN).toFixed(3)} g CO2e (${kind('metrics.carbonGrams')}, grid ${record.environment.grid ? `${record.environment.grid.region}, PUE ${record.environment.grid.pue}` : 'world average, PUE 1'}); cost $${m.costUsd.toFixed(6)} (${kind('metrics.costUsd')})`,
     storePath ? `record ${record.id} appended to ${storePath}` : `record ${record.id}`,
   ].join('\n');
 }
@@ -193,6 +196,11 @@ export function registerBench(program: Command, ctx: CliContext): void {
       "gradient checkpointing: recompute each block during backward; the record sets it against plain training (memory, step time, gradients) and the placement model's recompute=full prediction",
     )
     .option('--accum-sweep <ks>', 'instead of a run: peak memory and time per step for each k (e.g. 1,2,4,8) at --batch samples per step')
+    .option(
+      '--grid-region <id>',
+      `electricity grid the carbon is computed for: ${gridRegions().join(', ')} (default world; cited table in src/devices/carbon.ts)`,
+    )
+    .option('--pue <x>', "data-centre power usage effectiveness ≥ 1 multiplying the energy for carbon (default 1, CodeCarbon's)")
     .option('--json', 'print the BenchRecord as one JSON object on stdout')
     .action(async (flags: BenchFlags) => {
       const config = makeBenchConfig(configFromFlags(flags)); // bad flags fail before any backend loads
@@ -208,6 +216,8 @@ export function registerBench(program: Command, ctx: CliContext): void {
       const notHere = measuredPricingProblem(pricedOn);
       if (notHere) throw new UsageError('--device', notHere);
       const deviceNote = flags.device ? '' : ' (default; choose another with --device)';
+      const pue = parseNumber(flags.pue, '--pue');
+      const grid = checkGridOptions({ ...(flags.gridRegion !== undefined ? { region: flags.gridRegion } : {}), ...(pue !== undefined ? { pue } : {}) });
       const storePath = flags.store ? (isAbsolute(flags.store) ? flags.store : join(ctx.cwd, flags.store)) : join(ctx.cwd, '.costsim', 'records.jsonl');
 
       if (flags.accumSweep !== undefined) {
@@ -228,6 +238,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
           runs,
           backendReason: choice.reason,
           cwd: ctx.cwd,
+          ...(grid ? { grid } : {}),
           ...(evalEvery !== undefined ? { evalEvery } : {}),
           ...(bar ? { onProgress: bar.update } : {}),
         });

@@ -75,6 +75,28 @@ describe('costsim bench', () => {
     expect(record.environment.codeVersion).toMatch(/^0\.1\.0\+[0-9a-f]{12}$/);
   });
 
+  it('--grid-region and --pue: carbon on the named grid (France 56 gCO2e/kWh, Ember 2023) × PUE, recorded and in the cache key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'costsim-cli-grid-'));
+    const tiny = ['bench', '--model', 'mlp', '--steps', '2', '--batch', '8', '--opt', 'width=8', '--opt', 'dataLimit=200', '--backend', 'wasm', '--json'];
+    const run = async (extra: string[]) => {
+      const ctx = capture(dir);
+      expect(await main([...tiny, ...extra], ctx)).toBe(0);
+      return JSON.parse(ctx.stdout[0] as string);
+    };
+    const france = await run(['--grid-region', 'france', '--pue', '1.5']);
+    // By hand: kWh × PUE × intensity = J / 3.6e6 × 1.5 × 56.
+    expect(france.metrics.carbonGrams).toBeCloseTo((france.metrics.energyJoules / 3.6e6) * 1.5 * 56, 12);
+    expect(france.environment.grid).toEqual({ region: 'france', pue: 1.5 });
+    expect(france.provenance['metrics.carbonGrams'].source).toMatch(/PUE 1\.5 × 56 gCO2e\/kWh \(france: Ember/);
+    const world = await run([]);
+    expect(world.metrics.carbonGrams).toBeCloseTo((world.metrics.energyJoules / 3.6e6) * 480, 12);
+    expect(world.environment.grid).toBeUndefined();
+    expect(world.cacheKey).not.toBe(france.cacheKey);
+    // --cache with a grid finds the record made on that grid, not the world one.
+    const cached = await run(['--grid-region', 'france', '--pue', '1.5', '--cache']);
+    expect(cached.id).toBe(france.id);
+  });
+
   it('--accum-sweep --json measures peak memory and time for each k at a fixed number of samples per step', async () => {
     const ctx = capture();
     const code = await main(
@@ -123,6 +145,8 @@ describe('costsim bench', () => {
     [['--model', 'mlp', '--device', 'abacus'], /--device: unknown device "abacus" \(allowed: .*aws-c6a\.large/],
     // This machine's seconds are never priced at an H100's $/hour: the H100 did not run the job.
     [['--model', 'mlp', '--device', 'h100-sxm', '--json'], /--device: "h100-sxm" is a GPU and never ran this job.*costsim plan/],
+    [['--model', 'mlp', '--grid-region', 'mars'], /--grid-region: unknown grid region "mars" \(allowed: world, us, eu, china, france\)/],
+    [['--model', 'mlp', '--pue', '0.8'], /--pue: must be a number ≥ 1 \(got 0\.8\)/],
     [['--model', 'mlp', '--opt', 'width'], /--opt: expected key=value/],
     [['--model', 'mlp', '--opt', 'heads=2'], /model option "heads": not an option of mlp \(allowed: width, depth\)/],
   ];
