@@ -10,9 +10,9 @@ import type { Scenario } from '../scenario/normalize.ts';
 import type { BenchRecord } from '../bench/record.ts';
 import { summarizeStudy, type PruneLevel } from '../bench/prune/summarize.ts';
 import type { PruneMethod } from '../bench/prune/experiment.ts';
-import { runPruneStudy } from '../bench/prune/study.ts';
+import { LATENCY_PREFIX, runPruneStudy, type StudyRunOptions } from '../bench/prune/study.ts';
 import { findStoredBenchmark, runBenchmark, type BenchProgress } from '../bench/run.ts';
-import { SILENT_PROGRESS } from './progress.ts';
+import { SILENT_PROGRESS, type Progress } from './progress.ts';
 import { readRecords } from '../bench/store.ts';
 import { planPruneStudy, type PruneStudyOptions } from '../bench/prune/plan.ts';
 import { environmentKey } from '../bench/prune/environment.ts';
@@ -22,7 +22,6 @@ import { DEFAULT_LEARNING_RATE, type BenchConfigInput } from '../bench/config.ts
 import type { PruneCell } from '../report/adapters/prune.ts';
 import { findDevice } from '../devices/catalog.ts';
 import { InputError, nonFiniteFromWorker } from '../errors.ts';
-import type { SweepEvent } from '../sweep/runner.ts';
 import { initRuntime } from '../runtime/index.ts';
 
 type BenchSpec = Scenario['bench'][number];
@@ -161,6 +160,39 @@ export async function storedScenarioRecords(
   return found;
 }
 
+/**
+ * Progress of one model's pruning study: a unit per dense parent and level of the sweep, then,
+ * when the study times levels again alone after the pool has exited, that serial pass as its
+ * own line and a unit per level. `labels` names points by their keys.
+ */
+export function pruneStudyProgress(
+  progress: Progress,
+  model: string,
+  labels: ReadonlyMap<string, string>,
+): Pick<StudyRunOptions, 'onEvent' | 'onSerialPass' | 'onLatencyEvent'> {
+  const label = (key: string) => labels.get(key) ?? key;
+  const levelLabel = (key: string) => label(key.startsWith(LATENCY_PREFIX) ? key.slice(LATENCY_PREFIX.length) : key);
+  return {
+    onEvent: (event) => {
+      if (event.type === 'finished') progress.advance(`${label(event.key)}, ${event.wallSeconds.toFixed(1)} s`);
+      else if (event.type === 'skipped') progress.advance(`${label(event.key)}, cached`);
+      else progress.tick();
+    },
+    onSerialPass: (levels) =>
+      progress.phase(
+        'prune',
+        levels,
+        `${model}: ${levels} level(s) timed again, latency then training step, in one worker process alone now that the pool has exited`,
+      ),
+    onLatencyEvent: (event) => {
+      if (event.type === 'finished') progress.advance(`${levelLabel(event.key)} timed alone, ${event.wallSeconds.toFixed(1)} s`);
+      else if (event.type === 'failed' && !event.willRetry)
+        progress.advance(`${levelLabel(event.key)}: timing alone failed, keeps its in-worker timing (contended): ${event.message}`);
+      else progress.tick();
+    },
+  };
+}
+
 /** One study per model over the pruning entries' methods, sparsities and seeds. */
 async function runPruning(
   scenario: Scenario,
@@ -196,11 +228,7 @@ async function runPruning(
       storePath: options.storePath,
       workers: options.workers,
       ...(options.queue ? { queue: options.queue } : {}),
-      onEvent: (event: SweepEvent) => {
-        if (event.type === 'finished') progress.advance(`${labels.get(event.key) ?? event.key}, ${event.wallSeconds.toFixed(1)} s`);
-        else if (event.type === 'skipped') progress.advance(`${labels.get(event.key) ?? event.key}, cached`);
-        else progress.tick();
-      },
+      ...pruneStudyProgress(progress, model, labels),
     });
     const failed = study.summary.failed[0];
     if (failed) throw nonFiniteFromWorker(failed.message) ?? new Error(`pruning study point ${failed.key} failed: ${failed.message}`);

@@ -57,7 +57,8 @@ export interface StudyResult {
   latency: SweepSummary;
 }
 
-const LATENCY_PREFIX = 'latency-';
+/** Key prefix of the serial pass's points: "latency-" + the level's key. */
+export const LATENCY_PREFIX = 'latency-';
 const NOTHING: SweepSummary = { ran: [], skipped: [], failed: [], aborted: false };
 
 function phaseOf(key: string): 'dense' | 'prune' {
