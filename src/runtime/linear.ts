@@ -1,10 +1,10 @@
 /**
- * A dense projection y = x·W + b over the last axis of x [..., K] with W [K, N] and b [N]: one
- * native kernel each way on the `native` backend (runtime/native/linear.ts), tf.fused.matMul on
+ * A dense projection y = act(x·W + b) (act: none or ReLU) over the last axis of x [..., K] with W [K, N] and b [N]: one
+ * native GEMM kernel forward and one per needed gradient backward on the `native` backend (runtime/native/linear.ts), tf.fused.matMul on
  * x reshaped to 2-D elsewhere (the same GEMM and bias, so the same arithmetic).
  */
 import { tf, type Tensor } from './tf.ts';
-import { LINEAR_KERNELS } from './native/linear.ts';
+import { LINEAR_KERNELS, type LinearActivation } from './native/linear.ts';
 import { NATIVE_BACKEND } from './native/backend.ts';
 
 function nativeApplies(x: Tensor, kernel: Tensor, bias: Tensor): boolean {
@@ -12,8 +12,11 @@ function nativeApplies(x: Tensor, kernel: Tensor, bias: Tensor): boolean {
   return [x, kernel, bias].every((t) => t.dtype === 'float32') && x.size > 0 && kernel.size > 0;
 }
 
-/** x·kernel + bias over x's last axis: [..., K] × [K, N] + [N] → [..., N]. Differentiable wrt all three. */
-export function linear(x: Tensor, kernel: Tensor, bias: Tensor): Tensor {
+/**
+ * act(x·kernel + bias) over x's last axis: [..., K] × [K, N] + [N] → [..., N], act none or ReLU.
+ * Differentiable wrt all three.
+ */
+export function linear(x: Tensor, kernel: Tensor, bias: Tensor, activation: LinearActivation = 'linear'): Tensor {
   const [k, n] = kernel.shape as [number, number];
   if (kernel.rank !== 2 || x.rank < 1 || x.shape[x.rank - 1] !== k || bias.rank !== 1 || bias.shape[0] !== n) {
     throw new Error(
@@ -22,18 +25,8 @@ export function linear(x: Tensor, kernel: Tensor, bias: Tensor): Tensor {
   }
   const outShape = [...x.shape.slice(0, -1), n];
   if (!nativeApplies(x, kernel, bias)) {
-    return tf.tidy(() => tf.reshape(tf.fused.matMul({ a: tf.reshape(x, [-1, k]) as tf.Tensor2D, b: kernel as tf.Tensor2D, bias }), outShape));
+    return tf.tidy(() => tf.reshape(tf.fused.matMul({ a: tf.reshape(x, [-1, k]) as tf.Tensor2D, b: kernel as tf.Tensor2D, bias, activation }), outShape));
   }
-  const fused = tf.customGrad((xIn, kernelIn, biasIn, save) => {
-    const y = tf.engine().runKernel(LINEAR_KERNELS.linear, { x: xIn as Tensor, kernel: kernelIn as Tensor, bias: biasIn as Tensor }, {}) as Tensor;
-    (save as tf.GradSaveFunc)([xIn as Tensor, kernelIn as Tensor]);
-    return {
-      value: y,
-      gradFunc: (dy: Tensor, saved: Tensor[]) => {
-        const [sx, sKernel] = saved as [Tensor, Tensor];
-        return tf.engine().runKernel(LINEAR_KERNELS.linearGrad, { x: sx, kernel: sKernel, dy }, {}) as Tensor[];
-      },
-    };
-  });
-  return fused(x, kernel, bias);
+  // Differentiable through the kernel's registered gradient (runtime/native/linear.ts).
+  return tf.engine().runKernel(LINEAR_KERNELS.linear, { x, kernel, bias }, { activation }) as Tensor;
 }

@@ -96,11 +96,14 @@ export function kernelFlops(kernel: KernelRecord): { flops: number; kind: Kernel
       return { flops: 4 * size(inputs[0]) * (kernel.outputShapes[1]?.at(-1) ?? 0), kind: 'matmul' };
     case FUSED_KERNELS.attentionGrad:
       return { flops: 8 * size(inputs[0]) * (inputs[3]?.at(-1) ?? 0), kind: 'matmul' };
-    // The native linear projection: y = x·W (+ b) with W [K, N] is 2·size(y)·K; its gradient dX = dY·Wᵀ and dW = Xᵀ·dY is twice that (dY is input 2).
+    // The native linear projection: y = x·W (+ b) with W [K, N] is 2·size(y)·K; its gradients dX = dY·Wᵀ
+    // (inputs dy, kernel) and dW = Xᵀ·dY (inputs x, dy) are 2·size(dY)·K each.
     case LINEAR_KERNELS.linear:
       return { flops: 2 * size(out) * (inputs[1]?.[0] ?? 0), kind: 'matmul' };
-    case LINEAR_KERNELS.linearGrad:
-      return { flops: 4 * size(inputs[2]) * (inputs[1]?.[0] ?? 0), kind: 'matmul' };
+    case LINEAR_KERNELS.linearGradInput:
+      return { flops: 2 * size(inputs[0]) * (inputs[1]?.[0] ?? 0), kind: 'matmul' };
+    case LINEAR_KERNELS.linearGradKernel:
+      return { flops: 2 * size(inputs[1]) * (inputs[0]?.at(-1) ?? 0), kind: 'matmul' };
     case 'Conv2D':
     case 'FusedConv2D': {
       const [kh, kw, cin] = inputs[1] ?? [];

@@ -20,7 +20,7 @@ import { fusedKernels } from './fused.ts';
 import { transposeKernel } from './transpose.ts';
 import { gatherKernels } from './gather.ts';
 import { crossEntropyKernels } from './cross-entropy.ts';
-import { linearKernels } from './linear.ts';
+import { linearKernels, registerLinearGradient } from './linear.ts';
 import { guardWasmHeap, type GuardedBackend } from './heap-guard.ts';
 
 /** The tfjs backend name costsim registers. */
@@ -62,6 +62,7 @@ export function registerNativeBackend(addon: NativeAddon): void {
   registerTileGradient(NATIVE_BACKEND);
   registerBatchNormGradient(NATIVE_BACKEND);
   registerReductionGradients(NATIVE_BACKEND);
+  registerLinearGradient();
   for (const config of own) {
     if (!tf.getKernel(config.kernelName, NATIVE_BACKEND)) {
       // Keep the wasm kernel's setup (it binds wasm functions the fallback path calls).

@@ -1,63 +1,105 @@
 /**
- * A dense projection y = x·W + b over x's last axis (any leading dims) for the `native` backend,
- * one addon GEMM forward and one kernel backward (dX = dY·Wᵀ, dW = Xᵀ·dY and db = Σ dY: two GEMMs
- * and a column sum in one call). tf.fused.matMul on a [B, T, d] activation is ~11 tfjs kernels
- * per training step once its reshapes, the bias gradient and their gradients are counted, each
- * paying the engine's per-kernel overhead; this is 2. Registered under costsim's own names for the
- * native backend only and reached through runtime/linear.ts.
+ * A dense projection y = act(x·W + b) (act: none or ReLU) over x's last axis (any leading dims)
+ * for the `native` backend: one addon GEMM with its bias/ReLU epilogue forward; backward dX = dY·Wᵀ
+ * and dW = Xᵀ·dY as one GEMM kernel each and db as a column sum, each run only when tfjs needs
+ * that gradient (so a first layer computes no dX, as tfjs's unfused gradient does). On a
+ * [B, T, d] activation tf.fused.matMul is ~12 tfjs kernels per training step once its reshapes,
+ * the bias add and their gradients are counted, each paying the engine's per-kernel overhead;
+ * this is 4–5. Registered under costsim's own names for the native backend only, reached through
+ * runtime/linear.ts.
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import { tf } from '../tf.ts';
 import type { BackendWasm } from '../wasm-kernels/heap.ts';
 import { NATIVE_ACTIVATIONS, type NativeAddon } from './addon.ts';
 import { floats, type KernelArgs } from './matmul.ts';
+import { RELU_GRAD_KERNEL } from './reduce-grads.ts';
 
 /** Kernel names (native backend only). */
 export const LINEAR_KERNELS = {
   linear: 'CostsimNativeLinear',
-  linearGrad: 'CostsimNativeLinearGrad',
+  /** dX = dY·Wᵀ, inputs dy and kernel. */
+  linearGradInput: 'CostsimNativeLinearGradInput',
+  /** dW = Xᵀ·dY, inputs x and dy. */
+  linearGradKernel: 'CostsimNativeLinearGradKernel',
 } as const;
+
+/** The activations the projection fuses: none, or ReLU (whose gradient needs only the output). */
+export type LinearActivation = 'linear' | 'relu';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-/** Inputs x [..., K], kernel [K, N], bias [N]? Output y [..., N]. */
+/** Inputs x [..., K], kernel [K, N], bias [N]; attr activation. Output y [..., N]. */
 function linear(addon: NativeAddon, args: KernelArgs): TensorInfo {
   const backend = args.backend as BackendWasm;
-  const { x, kernel, bias } = args.inputs as { x: TensorInfo; kernel: TensorInfo; bias?: TensorInfo };
+  const { x, kernel, bias } = args.inputs as { x: TensorInfo; kernel: TensorInfo; bias: TensorInfo };
+  const { activation } = args.attrs as unknown as { activation: LinearActivation };
   const [k, n] = kernel.shape as [number, number];
-  const rows = size(x.shape) / k;
   const y = backend.makeOutput([...x.shape.slice(0, -1), n], 'float32');
-  addon.gemm(
-    false,
-    false,
-    rows,
-    n,
-    k,
-    floats(backend, x),
-    floats(backend, kernel),
-    floats(backend, y),
-    null,
-    bias ? floats(backend, bias) : null,
-    NATIVE_ACTIVATIONS.linear,
-    0,
-  );
+  const code = NATIVE_ACTIVATIONS[activation];
+  addon.gemm(false, false, size(x.shape) / k, n, k, floats(backend, x), floats(backend, kernel), floats(backend, y), null, floats(backend, bias), code, 0);
   return y;
 }
 
-/** Inputs x, kernel, dy. Outputs dx (x's shape), dKernel [K, N], dBias [N]. */
-function linearGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
+/** Inputs dy [..., N], kernel [K, N]. Output dX [..., K]. */
+function linearGradInput(addon: NativeAddon, args: KernelArgs): TensorInfo {
   const backend = args.backend as BackendWasm;
-  const { x, kernel, dy } = args.inputs as { x: TensorInfo; kernel: TensorInfo; dy: TensorInfo };
+  const { dy, kernel } = args.inputs as { dy: TensorInfo; kernel: TensorInfo };
   const [k, n] = kernel.shape as [number, number];
-  const rows = size(x.shape) / k;
-  const dx = backend.makeOutput(x.shape, 'float32');
-  const dKernel = backend.makeOutput([k, n], 'float32');
-  const dBias = backend.makeOutput([n], 'float32');
-  // Views after the last allocation (a heap growth detaches earlier ones).
-  const [xs, w, g] = [floats(backend, x), floats(backend, kernel), floats(backend, dy)];
-  addon.gemm(false, true, rows, k, n, g, w, floats(backend, dx), null, null, NATIVE_ACTIVATIONS.linear, 0);
-  addon.gemm(true, false, k, n, rows, xs, g, floats(backend, dKernel), null, null, NATIVE_ACTIVATIONS.linear, 0);
-  addon.sumLeading(g, floats(backend, dBias), rows, n);
-  return [dx, dKernel, dBias];
+  const dx = backend.makeOutput([...dy.shape.slice(0, -1), k], 'float32');
+  addon.gemm(
+    false,
+    true,
+    size(dy.shape) / n,
+    k,
+    n,
+    floats(backend, dy),
+    floats(backend, kernel),
+    floats(backend, dx),
+    null,
+    null,
+    NATIVE_ACTIVATIONS.linear,
+    0,
+  );
+  return dx;
+}
+
+/** Inputs x [..., K], dy [..., N]. Output dW [K, N]. */
+function linearGradKernel(addon: NativeAddon, args: KernelArgs): TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { x, dy } = args.inputs as { x: TensorInfo; dy: TensorInfo };
+  const k = x.shape[x.shape.length - 1] as number;
+  const n = dy.shape[dy.shape.length - 1] as number;
+  const dw = backend.makeOutput([k, n], 'float32');
+  addon.gemm(true, false, k, n, size(x.shape) / k, floats(backend, x), floats(backend, dy), floats(backend, dw), null, null, NATIVE_ACTIVATIONS.linear, 0);
+  return dw;
+}
+
+let gradientRegistered = false;
+
+/**
+ * Register the projection's gradient once per process: ReLU masks dY by y > 0 first (one pass,
+ * shared by the three gradients), then each input's gradient is its own kernel, run only if needed.
+ */
+export function registerLinearGradient(): void {
+  if (gradientRegistered) return;
+  gradientRegistered = true;
+  tf.registerGradient({
+    kernelName: LINEAR_KERNELS.linear,
+    inputsToSave: ['x', 'kernel'],
+    outputsToSave: [true],
+    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
+      const [x, kernel, y] = saved as [Tensor, Tensor, Tensor];
+      const activation = (attrs as unknown as { activation: LinearActivation }).activation;
+      const g = activation === 'relu' ? (tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: dy as Tensor, x: y }, {}) as Tensor) : (dy as Tensor);
+      const leading = Array.from({ length: g.rank - 1 }, (_, i) => i);
+      return {
+        x: () => tf.engine().runKernel(LINEAR_KERNELS.linearGradInput, { dy: g, kernel }, {}) as Tensor,
+        kernel: () => tf.engine().runKernel(LINEAR_KERNELS.linearGradKernel, { x, dy: g }, {}) as Tensor,
+        bias: () => tf.sum(g, leading),
+      };
+    },
+  });
 }
 
 /** The linear kernel configs for backend `backendName`. */
@@ -67,5 +109,9 @@ export function linearKernels(addon: NativeAddon, backendName: string): KernelCo
     backendName,
     kernelFunc: run as unknown as KernelFunc,
   });
-  return [config(LINEAR_KERNELS.linear, (args) => linear(addon, args)), config(LINEAR_KERNELS.linearGrad, (args) => linearGrad(addon, args))];
+  return [
+    config(LINEAR_KERNELS.linear, (args) => linear(addon, args)),
+    config(LINEAR_KERNELS.linearGradInput, (args) => linearGradInput(addon, args)),
+    config(LINEAR_KERNELS.linearGradKernel, (args) => linearGradKernel(addon, args)),
+  ];
 }

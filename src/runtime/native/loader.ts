@@ -6,6 +6,7 @@ import { tf } from '../tf.ts';
 import { probeBackends, type BackendLoader } from '../backends.ts';
 import { loadNativeAddon, NATIVE_HOW_TO_ENABLE } from './addon.ts';
 import { NATIVE_BACKEND, registerNativeBackend } from './backend.ts';
+import { routeDenseLayersThroughLinear } from '../dense-layers.ts';
 
 /**
  * Loader for the `native` backend (OpenBLAS kernels on the wasm backend's heap), built on the
@@ -25,6 +26,7 @@ export function createNativeLoader(wasmLoader: BackendLoader): BackendLoader {
       const previous = tf.getBackend();
       if (!(await tf.setBackend('wasm'))) throw new Error('the wasm backend it builds on could not initialise');
       registerNativeBackend(state.addon);
+      routeDenseLayersThroughLinear();
       if (!(await tf.setBackend(NATIVE_BACKEND))) throw new Error('tfjs could not initialise "native"');
       if (previous && previous !== NATIVE_BACKEND) await tf.setBackend(previous);
     },
