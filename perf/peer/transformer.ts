@@ -6,10 +6,9 @@
  * time goes: seconds inside tfjs kernels (src/runtime/kernel-timer.ts, which also times the fused
  * native Adam) against the step's wall time. Everything here is measured.
  */
-import { tf, withKernelTiming, optimizerKernels, softmaxCrossEntropyRows, type LayersModel } from '../../src/runtime/index.ts';
+import { tf, withKernelTiming, optimizerKernels, softmaxCrossEntropyRows, WasmHeapFullError, type LayersModel } from '../../src/runtime/index.ts';
 import { loadNativeAddon } from '../../src/runtime/native/addon.ts';
 import { nativeAdam } from '../../src/runtime/native/adam.ts';
-import { WasmHeapFullError } from '../../src/runtime/native/heap-guard.ts';
 import { buildTransformer } from '../../src/bench/zoo/models.ts';
 import { createDecoder, disposeCache, disposeDecoder, forward, type DecoderShape } from '../../src/serve/measure/decoder.ts';
 import { createZooModel, type Task } from '../../src/bench/zoo/index.ts';

@@ -25,6 +25,8 @@ export { LINEAR_KERNELS } from './native/linear.ts';
 /** Names of the native backend's fused kernels as they appear in a profile (the FLOP tracer counts the attention ones). */
 export { FUSED_KERNELS } from './native/fused.ts';
 export { loadNativeAddon, type AddonState } from './native/addon.ts';
+/** The error a tensor the wasm heap (wasm and native backends) cannot hold raises, naming its shape and bytes. */
+export { WasmHeapFullError, WASM_HEAP_MAX_BYTES } from './native/heap-guard.ts';
 export { withKernelTiming, optimizerKernels, type KernelTiming, type TimedMethod } from './kernel-timer.ts';
 /** Adam for training: one fused native pass per variable on the `native` backend, tf.train.adam elsewhere (same state and arithmetic). */
 export { nativeAdam as createAdamOptimizer } from './native/adam.ts';
