@@ -29,6 +29,7 @@ export function collectEnvironment(options: {
   deviceId: string;
   cwd: string;
   grid?: { region: string; pue: number };
+  usdPerHourGiven?: number;
 }): BenchEnvironment {
   const cpu = readCpuInfo();
   const commit = gitCommit(options.cwd);
@@ -45,6 +46,7 @@ export function collectEnvironment(options: {
     costsimVersion: COSTSIM_VERSION,
     codeVersion: codeVersion(),
     ...(options.grid ? { grid: options.grid } : {}),
+    ...(options.usdPerHourGiven !== undefined ? { usdPerHourGiven: options.usdPerHourGiven } : {}),
   };
 }
 
@@ -66,11 +68,11 @@ export function canonicalJson(value: unknown): string {
  * already says whether the code changed.
  */
 export function cacheKeyOf(config: BenchConfig, environment: BenchEnvironment, runs = 1): string {
-  const { backend, node, tfjs, cpuModel, cpuCores, platform, deviceId, costsimVersion, codeVersion: code, grid } = environment;
+  const { backend, node, tfjs, cpuModel, cpuCores, platform, deviceId, costsimVersion, codeVersion: code, grid, usdPerHourGiven } = environment;
   const material = canonicalJson({
     config,
     ...(runs !== 1 ? { runs } : {}),
-    environment: { backend, node, tfjs, cpuModel, cpuCores, platform, deviceId, costsimVersion, code, grid },
+    environment: { backend, node, tfjs, cpuModel, cpuCores, platform, deviceId, costsimVersion, code, grid, usdPerHourGiven },
   });
   return createHash('sha256').update(material).digest('hex').slice(0, 32);
 }

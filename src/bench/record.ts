@@ -29,6 +29,8 @@ export interface BenchEnvironment {
   codeVersion?: string;
   /** Grid region and PUE the carbon was computed for, when given (--grid-region, --pue); absent = world average, PUE 1 (in the cache key). */
   grid?: { region: string; pue: number };
+  /** This machine's own USD per hour when the user gave it (--usd-per-hour), pricing the run instead of deviceId's catalogue rate (in the cache key). */
+  usdPerHourGiven?: number;
 }
 
 /** A run's configuration: everything that changes the result. The cache key hashes this plus the environment. */

@@ -73,6 +73,8 @@ export interface RunOptions {
   cwd?: string;
   /** Grid region (src/devices/carbon.ts) and PUE ≥ 1 the carbon is computed for (default: world average, PUE 1). */
   grid?: GridOptions;
+  /** This machine's own rate, USD per hour (> 0): prices the measured seconds instead of the catalogue instance's rate (whose power and memory figures still model energy). */
+  usdPerHour?: number;
 }
 
 /** GEMM size per backend: compute-bound but quick (pure-JS cpu is ~100× slower than the rest). */
@@ -105,22 +107,42 @@ export function checkGridOptions(grid: GridOptions | undefined): { region: strin
   return { region, pue };
 }
 
+/** A rate given for this machine (--usd-per-hour), checked: a positive finite number of USD per hour. */
+export function checkUsdPerHour(usdPerHour: number): number {
+  if (!(Number.isFinite(usdPerHour) && usdPerHour > 0)) throw new UsageError('--usd-per-hour', `must be a positive number of USD per hour (got ${usdPerHour})`);
+  return usdPerHour;
+}
+
+/** The instance's figures with this machine's own rate in place of its catalogue price (the seconds were measured here, at that rate). */
+function atGivenRate(instance: Device, usdPerHour: number): Device {
+  return {
+    ...instance,
+    usdPerHour: {
+      value: usdPerHour,
+      source: `this machine's rate, given by --usd-per-hour (not ${instance.id}'s catalogue price ${instance.usdPerHour.value} USD/h; its power and memory figures model the energy)`,
+      date: new Date().toISOString().slice(0, 10),
+    },
+  };
+}
+
 /** The checked config, run count, device, environment and cache key of one benchmark (no training). */
 function benchmarkKey(input: BenchConfig | BenchConfigInput, options: RunOptions) {
   const config = makeBenchConfig(input);
   const runCount = options.runs ?? DEFAULT_RUNS;
   if (!(Number.isInteger(runCount) && runCount >= 1 && runCount <= MAX_RUNS))
     throw new UsageError('--runs', `must be an integer from 1 to ${MAX_RUNS} (got ${runCount})`, 'MLPerf Training scores 5 or more runs');
-  const device = findDevice(options.deviceId, options.devices);
-  if (!device) throw new UsageError('--device', `unknown device "${options.deviceId}"`, deviceIds(options.devices).join(', '));
-  const notHere = measuredPricingProblem(device);
+  const instance = findDevice(options.deviceId, options.devices);
+  if (!instance) throw new UsageError('--device', `unknown device "${options.deviceId}"`, deviceIds(options.devices).join(', '));
+  const notHere = measuredPricingProblem(instance);
   if (notHere) throw new UsageError('--device', notHere);
   const grid = checkGridOptions(options.grid);
+  const device = options.usdPerHour === undefined ? instance : atGivenRate(instance, checkUsdPerHour(options.usdPerHour));
   const environment = collectEnvironment({
     backendReason: options.backendReason ?? 'active tfjs backend chosen by the caller',
     deviceId: device.id,
     cwd: options.cwd ?? process.cwd(),
     ...(grid ? { grid } : {}),
+    ...(options.usdPerHour !== undefined ? { usdPerHourGiven: options.usdPerHour } : {}),
   });
   return { config, runCount, device, environment, cacheKey: cacheKeyOf(config, environment, runCount) };
 }

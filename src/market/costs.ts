@@ -166,13 +166,19 @@ function resolveCost(
         ? ` × timing factor ${fmt(factor)} (this run's draw from lognormal(median 1, σ ${fmt(noise.sigma)}), σ = sd of ln wallSeconds over the record's ${noise.runs} runs)`
         : ` (no timing spread: the record has ${noise.runs} run${noise.runs === 1 ? '' : 's'}; pass --runs 3 or more for one)`
       : '';
+    // A record priced at this machine's own rate (bench --usd-per-hour) keeps that rate here.
+    const given = r.environment.usdPerHourGiven;
+    const rateWhy =
+      given !== undefined
+        ? `${fmt(given)} USD/h [this machine's own rate, given by --usd-per-hour when bench "${c.bench}" ran]`
+        : `${fmt(device.usdPerHour.value)} USD/h [${device.id}: ${device.usdPerHour.source}, ${device.usdPerHour.date}]`;
     return {
-      usd: usdForSeconds(seconds, device.usdPerHour.value),
+      usd: usdForSeconds(seconds, given ?? device.usdPerHour.value),
       provenance: {
         kind: 'modeled',
         source:
           `${flopsWhy} ÷ ${fmt(r.metrics.achievedGflops)} GFLOP/s achieved (bench "${c.bench}" metrics.achievedGflops, measured on ${r.environment.backend} on this machine)${noiseWhy} × ` +
-          `${fmt(device.usdPerHour.value)} USD/h [${device.id}: ${device.usdPerHour.source}, ${device.usdPerHour.date}] ÷ 3600`,
+          `${rateWhy} ÷ 3600`,
       },
     };
   }

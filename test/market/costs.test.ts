@@ -51,6 +51,15 @@ describe('resolveProviderCosts', () => {
     expect(cost?.costProvenance.source).toMatch(/utilisation 0\.5 \(given, assumed\)/);
   });
 
+  it("keeps a record's own rate (bench --usd-per-hour) instead of the catalogue price of the device it ran as", () => {
+    const base = mlpRecord('dense', 128, 0.9, 0.2);
+    const record = { ...base, environment: { ...base.environment, usdPerHourGiven: 0.5 } };
+    const [measured] = resolveProviderCosts(market, new Map([['dense', record]]), []);
+    // 203,264 FLOPs/sample × 1000 ÷ 1 GFLOP/s × 0.5 $/h ÷ 3600 (the given rate, not c6a.large's 0.0765).
+    expect(measured?.marginalCostUsd).toBeCloseTo(((203_264 * 1000) / 1e9) * (0.5 / 3600), 15);
+    expect(measured?.costProvenance.source).toMatch(/0\.5 USD\/h \[this machine's own rate, given by --usd-per-hour/);
+  });
+
   it('names the missing record', () => {
     expect(() => resolveProviderCosts(market, new Map(), [])).toThrow(InputError);
     expect(() => resolveProviderCosts(market, new Map(), [])).toThrow(/providers\[0\]\.cost\.bench.*"dense"/);

@@ -19,6 +19,7 @@ import {
   type BenchConfigInput,
   runBenchmark,
   checkGridOptions,
+  checkUsdPerHour,
   type BenchProgress,
   defaultBenchRuns,
   TARGET_RUNS_DEFAULT,
@@ -52,6 +53,7 @@ interface BenchFlags {
   checkpoint?: boolean;
   gridRegion?: string;
   pue?: string;
+  usdPerHour?: string;
   json?: boolean;
 }
 
@@ -101,7 +103,7 @@ function formatRecord(record: BenchRecord, deviceNote: string, storePath: string
   const kind = (path: string): string => record.provenance[path]?.kind ?? 'measured';
   return [
     `model ${c.model} ${JSON.stringify(c.modelOptions)}, micro-batch ${c.batchSize} × ${c.accumulationSteps} accumulation, ${c.optimizer} lr ${c.learningRate}, seed ${c.seed}`,
-    `backend ${e.backend} (${e.backendReason}); device ${e.deviceId}${deviceNote}`,
+    `backend ${e.backend} (${e.backendReason}); device ${e.deviceId}${deviceNote}${e.usdPerHourGiven !== undefined ? `, priced at this machine's own ${e.usdPerHourGiven} USD/h (--usd-per-hour)` : ''}`,
     `${m.validationAccuracy !== undefined ? `validation accuracy ${m.validationAccuracy.toFixed(4)}${target} (decides stopping), ` : ''}test accuracy ${m.testAccuracy.toFixed(4)}${m.validationAccuracy === undefined ? target : ' (reported only)'} after ${m.steps} steps, ${m.samples} samples`,
     `wall ${m.wallSeconds.toFixed(2)} s (measured${(record.runs?.length ?? 1) >= 3 ? `, mean of ${(record.runs?.length ?? 0) - 2} runs after dropping the fastest and slowest of ${record.runs?.length}` : ''})` +
       (m.wallSecondsCi95 ? `, 95% interval [${m.wallSecondsCi95[0].toFixed(2)}, ${m.wallSecondsCi95[1].toFixed(2)}] s` : '') +
@@ -196,6 +198,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
       "gradient checkpointing: recompute each block during backward; the record sets it against plain training (memory, step time, gradients) and the placement model's recompute=full prediction",
     )
     .option('--accum-sweep <ks>', 'instead of a run: peak memory and time per step for each k (e.g. 1,2,4,8) at --batch samples per step')
+    .option('--usd-per-hour <rate>', "this machine's own rate (USD per hour) for the measured seconds, instead of the --device instance's catalogue price")
     .option(
       '--grid-region <id>',
       `electricity grid the carbon is computed for: ${gridRegions().join(', ')} (default world; cited table in src/devices/carbon.ts)`,
@@ -217,6 +220,8 @@ export function registerBench(program: Command, ctx: CliContext): void {
       if (notHere) throw new UsageError('--device', notHere);
       const deviceNote = flags.device ? '' : ' (default; choose another with --device)';
       const pue = parseNumber(flags.pue, '--pue');
+      const usdPerHourFlag = parseNumber(flags.usdPerHour, '--usd-per-hour');
+      const usdPerHour = usdPerHourFlag === undefined ? undefined : checkUsdPerHour(usdPerHourFlag);
       const grid = checkGridOptions({ ...(flags.gridRegion !== undefined ? { region: flags.gridRegion } : {}), ...(pue !== undefined ? { pue } : {}) });
       const storePath = flags.store ? (isAbsolute(flags.store) ? flags.store : join(ctx.cwd, flags.store)) : join(ctx.cwd, '.costsim', 'records.jsonl');
 
@@ -239,6 +244,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
           backendReason: choice.reason,
           cwd: ctx.cwd,
           ...(grid ? { grid } : {}),
+          ...(usdPerHour !== undefined ? { usdPerHour } : {}),
           ...(evalEvery !== undefined ? { evalEvery } : {}),
           ...(bar ? { onProgress: bar.update } : {}),
         });

@@ -97,6 +97,23 @@ describe('costsim bench', () => {
     expect(cached.id).toBe(france.id);
   });
 
+  it("--usd-per-hour prices the measured seconds at this machine's own rate, recorded and in the cache key; energy keeps the instance's power", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'costsim-cli-rate-'));
+    const ctx = capture(dir);
+    const args = ['bench', '--model', 'mlp', '--steps', '2', '--batch', '8', '--opt', 'width=8', '--opt', 'dataLimit=200', '--backend', 'wasm', '--json'];
+    expect(await main([...args, '--usd-per-hour', '0.9'], ctx)).toBe(0);
+    const record = JSON.parse(ctx.stdout[0] as string);
+    // By hand: seconds × 0.9 $/h ÷ 3600, not c6a.large's 0.0765.
+    expect(record.metrics.costUsd).toBeCloseTo((record.metrics.wallSeconds * 0.9) / 3600, 15);
+    expect(record.environment.usdPerHourGiven).toBe(0.9);
+    expect(record.environment.deviceId).toBe('aws-c6a.large');
+    expect(record.provenance['metrics.costUsd'].source).toMatch(/0\.9 USD\/hour .*given by --usd-per-hour/);
+    expect(record.provenance['metrics.energyJoules'].source).toMatch(/aws-c6a\.large powerWatts/);
+    const plain = capture(dir);
+    expect(await main([...args, '--cache'], plain)).toBe(0);
+    expect(JSON.parse(plain.stdout[0] as string).cacheKey).not.toBe(record.cacheKey); // the cache never hands back another rate's dollars
+  });
+
   it('--accum-sweep --json measures peak memory and time for each k at a fixed number of samples per step', async () => {
     const ctx = capture();
     const code = await main(
@@ -146,6 +163,7 @@ describe('costsim bench', () => {
     // This machine's seconds are never priced at an H100's $/hour: the H100 did not run the job.
     [['--model', 'mlp', '--device', 'h100-sxm', '--json'], /--device: "h100-sxm" is a GPU and never ran this job.*costsim plan/],
     [['--model', 'mlp', '--grid-region', 'mars'], /--grid-region: unknown grid region "mars" \(allowed: world, us, eu, china, france\)/],
+    [['--model', 'mlp', '--usd-per-hour', '0'], /--usd-per-hour: must be a positive number of USD per hour \(got 0\)/],
     [['--model', 'mlp', '--pue', '0.8'], /--pue: must be a number ≥ 1 \(got 0\.8\)/],
     [['--model', 'mlp', '--opt', 'width'], /--opt: expected key=value/],
     [['--model', 'mlp', '--opt', 'heads=2'], /model option "heads": not an option of mlp \(allowed: width, depth\)/],
