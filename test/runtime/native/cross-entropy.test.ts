@@ -7,7 +7,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/runtime/tf.ts';
 import { softmaxCrossEntropyRows } from '../../../src/runtime/cross-entropy.ts';
 import { CROSS_ENTROPY_KERNELS } from '../../../src/runtime/native/cross-entropy.ts';
-import { expectNativeMatchesCpu, nativeBuilt, setUpBackends, skipReason } from './helpers.ts';
+import { addonHas, expectNativeMatchesCpu, setUpBackends } from './helpers.ts';
+
+const kernels = addonHas('softmaxCrossEntropy', 'softmaxCrossEntropyGrad');
 
 /** One-hot rows of `classes` over `shape`, with every third row all zero (an unscored position). */
 function labels(shape: number[], classes: number): tf.Tensor {
@@ -27,7 +29,7 @@ function lossAndGrad(makeLabels: () => tf.Tensor): (logits: tf.Tensor) => tf.Ten
   };
 }
 
-describe.skipIf(!nativeBuilt)(`native softmax cross-entropy${skipReason}`, () => {
+describe.skipIf(!kernels.ok)(`native softmax cross-entropy${kernels.reason}`, () => {
   beforeAll(setUpBackends);
 
   it('one-hot labels with unscored rows, [4, 6, 14] logits: losses and dLogits match cpu', async () => {

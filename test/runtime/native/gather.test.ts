@@ -4,7 +4,9 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/runtime/tf.ts';
-import { expectNativeMatchesCpu, nativeBuilt, setUpBackends, skipReason } from './helpers.ts';
+import { addonHas, expectNativeMatchesCpu, setUpBackends } from './helpers.ts';
+
+const kernels = addonHas('gather', 'segmentSum');
 
 /** Output and the gradient wrt `table` of sum(f(table) · w) for a fixed weighting w. */
 function withGrad(f: (table: tf.Tensor) => tf.Tensor): (table: tf.Tensor) => tf.Tensor[] {
@@ -27,7 +29,7 @@ function indices(shape: number[], range: number): tf.Tensor {
 
 const nativeKernel = (name: string): boolean => tf.getKernel(name, 'native')?.kernelFunc !== tf.getKernel(name, 'wasm')?.kernelFunc;
 
-describe.skipIf(!nativeBuilt)(`native gather kernels${skipReason}`, () => {
+describe.skipIf(!kernels.ok)(`native gather kernels${kernels.reason}`, () => {
   beforeAll(setUpBackends);
 
   it('are the native kernels, not the wasm ones', () => {

@@ -14,6 +14,15 @@ const state = loadNativeAddon();
 export const nativeBuilt = state.ok;
 export const skipReason = state.ok ? '' : ` (skipped: ${state.reason}; build it with \`node native/build.mjs\`)`;
 
+/** Whether the loaded addon has every one of `functions` (an addon built before they existed has not); with the reason to skip. */
+export function addonHas(...functions: string[]): { ok: boolean; reason: string } {
+  if (!state.ok) return { ok: false, reason: skipReason };
+  const missing = functions.filter((name) => typeof (state.addon as unknown as Record<string, unknown>)[name] !== 'function');
+  return missing.length === 0
+    ? { ok: true, reason: '' }
+    : { ok: false, reason: ` (skipped: the addon was built before ${missing.join(', ')} existed; rebuild it with \`node native/build.mjs\`)` };
+}
+
 /** Load cpu and native; call in beforeAll. */
 export async function setUpBackends(): Promise<void> {
   const probes = await probeBackends([cpuLoader, nativeLoader]);
