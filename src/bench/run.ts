@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { createAdamOptimizer, measureGemm, optimizerKernels, readPhysicalMemory, tf, withKernelTiming } from '../runtime/index.ts';
 import { deviceIds, findDevice, type Device } from '../devices/catalog.ts';
-import { measuredPricingProblem, usdForSeconds } from '../devices/pricing.ts';
+import { instanceMismatch, measuredPricingProblem, usdForSeconds } from '../devices/pricing.ts';
 import { UsageError } from '../errors.ts';
 import { createRng } from '../util/rng.ts';
 import { BENCH_RECORD_VERSION, type BenchConfig, type BenchMetrics, type BenchRecord, type Provenance } from './record.ts';
@@ -238,6 +238,7 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
       runs: summary.note,
       ci95: summary.ci95Note,
       medianSeed: median.seed,
+      ...(environment.usdPerHourGiven === undefined ? { mismatch: instanceMismatch(device, environment.cpuCores) } : {}),
     }),
   );
   const record: BenchRecord = {
@@ -497,6 +498,8 @@ function buildProvenance(input: {
   runs: string;
   ci95: string;
   medianSeed: number;
+  /** Why the instance this machine is priced as does not match it (instanceMismatch), if it does not. */
+  mismatch?: string | undefined;
 }): Record<string, Provenance> {
   const { device, gemm, backend, config } = input;
   const measured = (source: string): Provenance => ({ kind: 'measured', source });
@@ -565,7 +568,7 @@ function buildProvenance(input: {
     'metrics.carbonGrams': input.carbon,
     'metrics.costUsd': {
       kind: 'modeled',
-      source: `wallSeconds (trimmed mean) ÷ 3600 × ${usd.value} USD/hour (${device.id} usdPerHour: ${usd.source}, ${usd.date}${usd.unverified ? ', unverified' : ''})`,
+      source: `wallSeconds (trimmed mean) ÷ 3600 × ${usd.value} USD/hour (${device.id} usdPerHour: ${usd.source}, ${usd.date}${usd.unverified ? ', unverified' : ''})${input.mismatch ? `; warning: ${input.mismatch}` : ''}`,
     },
   };
 }

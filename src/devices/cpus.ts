@@ -22,6 +22,7 @@ export const CPU_CATALOG: readonly Device[] = [
         date: '2024-01',
       },
     },
+    vcpus: { value: 2, source: 'AWS EC2 c6a instance types table', date: '2024-01' },
     memoryBytes: { value: 4 * 1024 ** 3, source: 'AWS EC2 c6a instance types table', date: '2024-01' },
     memoryBandwidthBytesPerSecond: {
       value: 204.8 * GB * (2 / 96),
@@ -44,6 +45,7 @@ export const CPU_CATALOG: readonly Device[] = [
     peakFlops: {
       fp32: { value: 2 * 32 * 3.5e9, source: '2 vCPUs × 32 fp32 FLOP/cycle (Zen 3) × 3.5 GHz max boost (GCP CPU platforms page)', date: '2024-01' },
     },
+    vcpus: { value: 2, source: 'GCP machine types table', date: '2024-01' },
     memoryBytes: { value: 8 * GB, source: 'GCP machine types table', date: '2024-01' },
     memoryBandwidthBytesPerSecond: {
       value: 204.8 * GB * (2 / 64),
@@ -67,6 +69,7 @@ export const CPU_CATALOG: readonly Device[] = [
         date: '2024-01',
       },
     },
+    vcpus: { value: 16, source: 'AWS EC2 r6a instance types table', date: '2024-01' },
     memoryBytes: { value: 128 * 1024 ** 3, source: 'AWS EC2 r6a instance types table', date: '2024-01' },
     memoryBandwidthBytesPerSecond: {
       value: 204.8 * GB * (16 / 96),

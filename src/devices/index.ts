@@ -4,7 +4,7 @@
  * time (local.ts, the one module here that runs TensorFlow.js).
  */
 export { DEVICE_CATALOG, DEFAULT_LOCAL_INSTANCE, findDevice, deviceIds, type Device, type Dtype, type Sourced } from './catalog.ts';
-export { usdForSeconds, measuredPricingProblem, type PricedDevice } from './pricing.ts';
+export { usdForSeconds, measuredPricingProblem, instanceMismatch, type PricedDevice } from './pricing.ts';
 export { GRID_INTENSITY, DEFAULT_GRID_REGION, gridRegions } from './carbon.ts';
 export {
   localCpuDevice,

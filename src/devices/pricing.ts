@@ -29,3 +29,18 @@ export function measuredPricingProblem(device: PricedDevice): string | undefined
     `For a modeled ${device.id} figure use \`costsim plan\` (training step, roofline) or \`costsim serve\` (inference), both labelled modeled`
   );
 }
+
+/**
+ * Why pricing this machine's seconds as `device` prices them at another machine's rate, or
+ * undefined when the instance matches (same vCPU count) or says nothing about its vCPUs. An
+ * instance's $/hour buys its vCPUs: seconds measured on `localCores` cores priced as a larger
+ * or smaller instance are dollars about neither machine.
+ */
+export function instanceMismatch(device: { id: string; vcpus?: { value: number } }, localCores: number): string | undefined {
+  const vcpus = device.vcpus?.value;
+  if (vcpus === undefined || vcpus === localCores) return undefined;
+  return (
+    `this machine has ${localCores} vCPU${localCores === 1 ? '' : 's'} but ${device.id} has ${vcpus}: its $/hour buys ${vcpus} vCPUs, so these dollars price this machine's seconds at another machine's rate ` +
+    `(choose a ${localCores}-vCPU instance with --device, or give this machine's own rate with --usd-per-hour)`
+  );
+}

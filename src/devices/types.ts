@@ -34,6 +34,8 @@ export interface Device {
   devicesPerNode?: Sourced;
   /** Network between nodes per GPU per direction (InfiniBand / Ethernet), used when a plan spans nodes. */
   networkBytesPerSecond?: Sourced;
+  /** vCPUs of a CPU instance: a machine priced as this instance should have as many. */
+  vcpus?: Sourced;
   /** Board power (GPU) or the power attributable to this instance's share of the CPU package. */
   powerWatts: Sourced;
   usdPerHour: Sourced;

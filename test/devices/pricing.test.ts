@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { measuredPricingProblem, usdForSeconds } from '../../src/devices/pricing.ts';
-import { DEVICE_CATALOG } from '../../src/devices/catalog.ts';
+import { instanceMismatch, measuredPricingProblem, usdForSeconds } from '../../src/devices/pricing.ts';
+import { DEVICE_CATALOG, findDevice } from '../../src/devices/catalog.ts';
 
 describe('pricing', () => {
   it('prices seconds at $/hour ÷ 3600 (by hand: 90 s at $2.40/h = $0.06)', () => {
@@ -15,5 +15,15 @@ describe('pricing', () => {
       else expect(problem).toBeUndefined();
     }
     expect(DEVICE_CATALOG.some((d) => d.kind === 'gpu')).toBe(true);
+  });
+
+  it("says when the instance this machine is priced as has another vCPU count (AWS's tables: c6a.large 2, r6a.4xlarge 16)", () => {
+    const c6a = findDevice('aws-c6a.large')!;
+    const r6a = findDevice('aws-r6a.4xlarge')!;
+    expect([c6a.vcpus?.value, r6a.vcpus?.value, findDevice('gcp-n2d-standard-2')!.vcpus?.value]).toEqual([2, 16, 2]);
+    expect(instanceMismatch(c6a, 2)).toBeUndefined();
+    expect(instanceMismatch(r6a, 2)).toMatch(/^this machine has 2 vCPUs but aws-r6a\.4xlarge has 16: .*--usd-per-hour/);
+    expect(instanceMismatch(c6a, 1)).toMatch(/^this machine has 1 vCPU but aws-c6a\.large has 2/);
+    expect(instanceMismatch({ id: 'no-count' }, 7)).toBeUndefined(); // an instance that states no vCPUs cannot be checked
   });
 });

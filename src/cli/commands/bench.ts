@@ -10,7 +10,7 @@ import type { CliContext } from '../context.ts';
 import { parseAccumSweep, runAccumulationSweep } from '../../pipeline/index.ts';
 import { UsageError } from '../../errors.ts';
 import { initRuntime } from '../../runtime/index.ts';
-import { DEFAULT_LOCAL_INSTANCE, measuredPricingProblem, deviceIds, findDevice, gridRegions } from '../../devices/index.ts';
+import { DEFAULT_LOCAL_INSTANCE, measuredPricingProblem, deviceIds, findDevice, gridRegions, instanceMismatch } from '../../devices/index.ts';
 import { isAbsolute, join } from 'node:path';
 import {
   type BenchConfig,
@@ -251,6 +251,8 @@ export function registerBench(program: Command, ctx: CliContext): void {
       } finally {
         bar?.stop();
       }
+      const mismatch = record.environment.usdPerHourGiven === undefined ? instanceMismatch(pricedOn, record.environment.cpuCores) : undefined;
+      if (mismatch) ctx.err(`costsim bench: warning: ${mismatch}`);
       ctx.out(flags.json ? JSON.stringify(record) : formatRecord(record, deviceNote, storePath));
     });
 }

@@ -114,6 +114,23 @@ describe('costsim bench', () => {
     expect(JSON.parse(plain.stdout[0] as string).cacheKey).not.toBe(record.cacheKey); // the cache never hands back another rate's dollars
   });
 
+  it('warns, on stderr and in the cost provenance, when the instance this machine is priced as has another vCPU count', async () => {
+    const ctx = capture(mkdtempSync(join(tmpdir(), 'costsim-cli-vcpu-')));
+    const args = ['bench', '--model', 'mlp', '--steps', '2', '--batch', '8', '--opt', 'width=8', '--opt', 'dataLimit=200', '--backend', 'wasm', '--json'];
+    expect(await main([...args, '--device', 'aws-r6a.4xlarge'], ctx)).toBe(0);
+    const record = JSON.parse(ctx.stdout[0] as string);
+    const cores = record.environment.cpuCores;
+    if (cores === 16) expect(ctx.stderr.join('\n')).not.toMatch(/warning/);
+    else {
+      expect(ctx.stderr.join('\n')).toMatch(new RegExp(`warning: this machine has ${cores} vCPUs? but aws-r6a\\.4xlarge has 16`));
+      expect(record.provenance['metrics.costUsd'].source).toMatch(/warning: this machine has .* but aws-r6a\.4xlarge has 16/);
+    }
+    // Its own rate silences it: the dollars are then this machine's.
+    const rated = capture(mkdtempSync(join(tmpdir(), 'costsim-cli-vcpu-')));
+    expect(await main([...args, '--device', 'aws-r6a.4xlarge', '--usd-per-hour', '0.3'], rated)).toBe(0);
+    expect(rated.stderr.join('\n')).not.toMatch(/warning/);
+  });
+
   it('--accum-sweep --json measures peak memory and time for each k at a fixed number of samples per step', async () => {
     const ctx = capture();
     const code = await main(
