@@ -113,6 +113,16 @@ export function benchKeyNumbers(named: readonly NamedRecord[]): KeyNumber[] {
         : undefined,
     },
   ];
+  // Energy and carbon of the same configuration: every record carries them (one energy model, src/bench/energy.ts).
+  if (record?.metrics.carbonGrams !== undefined) {
+    const grid = record.environment.grid;
+    out.push({
+      label: `energy and carbon to train it (${grid ? `${grid.region} grid, PUE ${grid.pue}` : 'world-average grid, PUE 1'})`,
+      value: `${Number(record.metrics.energyJoules.toPrecision(3))} J, ${Number(record.metrics.carbonGrams.toPrecision(3))} g CO2e`,
+      provenance: kindOf(record, 'metrics.carbonGrams', 'modeled'),
+      source: record.provenance['metrics.carbonGrams']?.source,
+    });
+  }
   if (cheapest !== best)
     out.push({
       label: `cheapest configuration: ${cheapest.label}`,
