@@ -28,5 +28,5 @@ export function linear(x: Tensor, kernel: Tensor, bias: Tensor, activation: Line
     return tf.tidy(() => tf.reshape(tf.fused.matMul({ a: tf.reshape(x, [-1, k]) as tf.Tensor2D, b: kernel as tf.Tensor2D, bias, activation }), outShape));
   }
   // Differentiable through the kernel's registered gradient (runtime/native/linear.ts).
-  return tf.engine().runKernel(LINEAR_KERNELS.linear, { x, kernel, bias }, { activation }) as Tensor;
+  return tf.engine().runKernel(activation === 'relu' ? LINEAR_KERNELS.linearRelu : LINEAR_KERNELS.linear, { x, kernel, bias }, {}) as Tensor;
 }

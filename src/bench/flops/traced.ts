@@ -99,6 +99,7 @@ export function kernelFlops(kernel: KernelRecord): { flops: number; kind: Kernel
     // The native linear projection: y = x·W (+ b) with W [K, N] is 2·size(y)·K; its gradients dX = dY·Wᵀ
     // (inputs dy, kernel) and dW = Xᵀ·dY (inputs x, dy) are 2·size(dY)·K each.
     case LINEAR_KERNELS.linear:
+    case LINEAR_KERNELS.linearRelu:
       return { flops: 2 * size(out) * (inputs[1]?.[0] ?? 0), kind: 'matmul' };
     case LINEAR_KERNELS.linearGradInput:
       return { flops: 2 * size(inputs[0]) * (inputs[1]?.[0] ?? 0), kind: 'matmul' };

@@ -8,7 +8,7 @@
  * this is 4–5. Registered under costsim's own names for the native backend only, reached through
  * runtime/linear.ts.
  */
-import type { KernelConfig, KernelFunc, NamedAttrMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.ts';
 import type { BackendWasm } from '../wasm-kernels/heap.ts';
 import { NATIVE_ACTIVATIONS, type NativeAddon } from './addon.ts';
@@ -18,6 +18,8 @@ import { RELU_GRAD_KERNEL } from './reduce-grads.ts';
 /** Kernel names (native backend only). */
 export const LINEAR_KERNELS = {
   linear: 'CostsimNativeLinear',
+  /** The same with a ReLU epilogue: its own name so that only it saves its output for the gradient. */
+  linearRelu: 'CostsimNativeLinearRelu',
   /** dX = dY·Wᵀ, inputs dy and kernel. */
   linearGradInput: 'CostsimNativeLinearGradInput',
   /** dW = Xᵀ·dY, inputs x and dy. */
@@ -29,11 +31,10 @@ export type LinearActivation = 'linear' | 'relu';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
-/** Inputs x [..., K], kernel [K, N], bias [N]; attr activation. Output y [..., N]. */
-function linear(addon: NativeAddon, args: KernelArgs): TensorInfo {
+/** Inputs x [..., K], kernel [K, N], bias [N]. Output y [..., N] (ReLU applied when `activation` is relu). */
+function linear(addon: NativeAddon, args: KernelArgs, activation: LinearActivation): TensorInfo {
   const backend = args.backend as BackendWasm;
   const { x, kernel, bias } = args.inputs as { x: TensorInfo; kernel: TensorInfo; bias: TensorInfo };
-  const { activation } = args.attrs as unknown as { activation: LinearActivation };
   const [k, n] = kernel.shape as [number, number];
   const y = backend.makeOutput([...x.shape.slice(0, -1), n], 'float32');
   const code = NATIVE_ACTIVATIONS[activation];
@@ -84,22 +85,18 @@ let gradientRegistered = false;
 export function registerLinearGradient(): void {
   if (gradientRegistered) return;
   gradientRegistered = true;
-  tf.registerGradient({
-    kernelName: LINEAR_KERNELS.linear,
-    inputsToSave: ['x', 'kernel'],
-    outputsToSave: [true],
-    gradFunc: (dy: Tensor | Tensor[], saved: Tensor[], attrs: NamedAttrMap) => {
-      const [x, kernel, y] = saved as [Tensor, Tensor, Tensor];
-      const activation = (attrs as unknown as { activation: LinearActivation }).activation;
-      const g = activation === 'relu' ? (tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: dy as Tensor, x: y }, {}) as Tensor) : (dy as Tensor);
-      const leading = Array.from({ length: g.rank - 1 }, (_, i) => i);
-      return {
-        x: () => tf.engine().runKernel(LINEAR_KERNELS.linearGradInput, { dy: g, kernel }, {}) as Tensor,
-        kernel: () => tf.engine().runKernel(LINEAR_KERNELS.linearGradKernel, { x, dy: g }, {}) as Tensor,
-        bias: () => tf.sum(g, leading),
-      };
-    },
-  });
+  const gradFunc = (dy: Tensor | Tensor[], saved: Tensor[]): Record<string, () => Tensor> => {
+    const [x, kernel, y] = saved as [Tensor, Tensor, Tensor | undefined];
+    const g = y ? (tf.engine().runKernel(RELU_GRAD_KERNEL, { dy: dy as Tensor, x: y }, {}) as Tensor) : (dy as Tensor);
+    const leading = Array.from({ length: g.rank - 1 }, (_, i) => i);
+    return {
+      x: () => tf.engine().runKernel(LINEAR_KERNELS.linearGradInput, { dy: g, kernel }, {}) as Tensor,
+      kernel: () => tf.engine().runKernel(LINEAR_KERNELS.linearGradKernel, { x, dy: g }, {}) as Tensor,
+      bias: () => tf.sum(g, leading),
+    };
+  };
+  tf.registerGradient({ kernelName: LINEAR_KERNELS.linear, inputsToSave: ['x', 'kernel'], gradFunc });
+  tf.registerGradient({ kernelName: LINEAR_KERNELS.linearRelu, inputsToSave: ['x', 'kernel'], outputsToSave: [true], gradFunc });
 }
 
 /** The linear kernel configs for backend `backendName`. */
@@ -110,7 +107,8 @@ export function linearKernels(addon: NativeAddon, backendName: string): KernelCo
     kernelFunc: run as unknown as KernelFunc,
   });
   return [
-    config(LINEAR_KERNELS.linear, (args) => linear(addon, args)),
+    config(LINEAR_KERNELS.linear, (args) => linear(addon, args, 'linear')),
+    config(LINEAR_KERNELS.linearRelu, (args) => linear(addon, args, 'relu')),
     config(LINEAR_KERNELS.linearGradInput, (args) => linearGradInput(addon, args)),
     config(LINEAR_KERNELS.linearGradKernel, (args) => linearGradKernel(addon, args)),
   ];

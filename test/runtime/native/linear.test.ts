@@ -96,7 +96,7 @@ describe.skipIf(!nativeBuilt)(`native linear projection${skipReason}`, () => {
     const x = tf.ones([2, 3, 4]);
     layer.apply(x);
     const info = await tf.profile(() => tf.variableGrads(() => (layer.apply(x) as tf.Tensor).sum() as tf.Scalar).grads);
-    expect(info.kernelNames).toContain(LINEAR_KERNELS.linear);
+    expect(info.kernelNames).toContain(LINEAR_KERNELS.linearRelu);
     expect(info.kernelNames).toContain(LINEAR_KERNELS.linearGradKernel);
     expect(info.kernelNames).not.toContain('_FusedMatMul');
     // x is data, not differentiated: no dX is computed (as tfjs's own gradient skips it).
