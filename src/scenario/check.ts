@@ -3,7 +3,8 @@
  * bench id, a device id), unique names, the fields a market needs together. Returns problems
  * with document paths so `parse.ts` can point at the line.
  */
-import { deviceIds } from '../devices/catalog.ts';
+import { deviceIds, findDevice } from '../devices/catalog.ts';
+import { measuredPricingProblem } from '../devices/pricing.ts';
 import type { RawScenario } from './schema.ts';
 import { simulationSizeProblem } from './limits.ts';
 import { DEFAULTS, normalizeStrategy, type Strategy } from './normalize.ts';
@@ -39,6 +40,12 @@ export function checkScenario(s: RawScenario): Problem[] {
     if (seen.has(b.id)) problems.push({ path: ['bench', i, 'id'], message: `bench id "${b.id}" is used twice; ids must be unique` });
     seen.add(b.id);
     if (!devices.includes(b.device)) problems.push({ path: ['bench', i, 'device'], message: `unknown device "${b.device}" (allowed: ${list(devices)})` });
+    else {
+      // A bench entry trains here: its seconds are priced only as this machine (a CPU instance), never a GPU.
+      const notHere = measuredPricingProblem(findDevice(b.device, s.devices ?? [])!);
+      if (notHere)
+        problems.push({ path: ['bench', i, 'device'], message: `${notHere}; in a scenario, a placement or serving entry gives that modeled figure` });
+    }
     if (b.steps === undefined && b.targetAccuracy === undefined) problems.push({ path: ['bench', i], message: 'give steps or targetAccuracy (or both)' });
     // Model options are checked now, not when this entry's turn to train comes after the others.
     try {

@@ -81,6 +81,12 @@ references:
       5,
       /unknown device "tpu-v9" \(allowed: .*aws-c6a\.large/,
     ],
+    [
+      'a bench entry priced as a GPU (it trains on this machine, which is no GPU)',
+      `${minimal}bench:\n  - { id: b, model: mlp, steps: 2, device: h100-sxm }\n`,
+      8,
+      /bench\[0\]\.device.*"h100-sxm" is a GPU and never ran this job.*a placement or serving entry gives that modeled figure/,
+    ],
   ])('rejects %s with file, path, line and what is allowed (exit code 2)', (_what, text, line, message) => {
     const error = errorOf(text);
     expect(error.exitCode).toBe(2);
@@ -100,7 +106,7 @@ references:
   it('accepts bench, devices and placement sections and keeps them typed', () => {
     const s = parseScenario(
       `bench:
-  - { id: d, model: cnn, steps: 50, device: my-gpu, pruning: { mode: structured, sparsity: 0.5 } }
+  - { id: d, model: cnn, steps: 50, device: aws-c6a.large, pruning: { mode: structured, sparsity: 0.5 } }
 devices:
   - id: my-gpu
     name: My GPU
