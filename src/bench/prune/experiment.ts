@@ -17,7 +17,9 @@ import { createZooModel, loadTask, resolveModelOptions, type Task, type ZooModel
 import { loadCheckpoint, measureModelBytes } from './checkpoint.ts';
 import { inputBatch, measureLevelLatency, type LatencySettings, type LevelLatency } from './latency.ts';
 import type { LatencyTiming } from './latency-timing.ts';
-import { compareTrainStep, DEFAULT_TRAIN_STEP_TIMING, type TrainStepComparison, type TrainStepSettings } from './train-step.ts';
+import { compareTrainStep, DEFAULT_TRAIN_STEP_TIMING, type Trainer, type TrainStepComparison, type TrainStepSettings } from './train-step.ts';
+
+export type { Trainer } from './train-step.ts';
 import { measureSparsity, type LayerSparsity } from './prunable.ts';
 import { createPruner, type MaskPolicy } from './pruner.ts';
 import { finalSparsity, type PruningSchedule } from './schedule.ts';
@@ -27,9 +29,6 @@ import { unstructuredPolicy, type ThresholdScope } from './unstructured.ts';
 
 /** How weights are chosen: magnitude (unstructured), random (unstructured baseline), or whole units by L1 norm. */
 export type PruneMethod = 'magnitude' | 'random' | 'structured';
-
-/** Trains `model` for `steps` optimizer updates, calling `onAfterUpdate(step)` after each (0-based). */
-export type Trainer = (args: { model: LayersModel; task: Task; steps: number; seed: number; onAfterUpdate?: (step: number) => void }) => Promise<void>;
 
 /** The model and data part of an experiment (what the dense checkpoint depends on). */
 export interface DenseSpec {

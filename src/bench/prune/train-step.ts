@@ -8,7 +8,9 @@
 import { loadavg } from 'node:os';
 import type { LayersModel } from '../../runtime/tf.ts';
 import type { Task } from '../zoo/index.ts';
-import type { Trainer } from './experiment.ts';
+
+/** Trains `model` for `steps` optimizer updates, calling `onAfterUpdate(step)` after each (0-based). */
+export type Trainer = (args: { model: LayersModel; task: Task; steps: number; seed: number; onAfterUpdate?: (step: number) => void }) => Promise<void>;
 
 /** How many interleaved rounds of how many steps per model (default 3 × 3; tests use less). */
 export interface TrainStepSettings {
