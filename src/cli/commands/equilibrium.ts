@@ -19,8 +19,8 @@ function formatEquilibrium(r: EquilibriumReport, unit: string): string {
   ];
   return [
     `prices in USD per ${unit}, profits in USD per period (the market as simulated: price-elastic size and capacity limits included)`,
-    ...(r.nashRefused ? [`Bertrand–Nash refused: ${r.nashRefused}`] : []),
-    ...rows('Bertrand–Nash', r.nash),
+    // A refused Nash has no rows: its reason stands in for the table.
+    ...(r.nashRefused ? [`Bertrand–Nash refused: ${r.nashRefused}`] : rows('Bertrand–Nash', r.nash)),
     ...rows('joint profit (collusive)', r.collusive),
     ...(r.cournot ? rows('Cournot', r.cournot) : []),
     'marginal costs:',

@@ -62,6 +62,24 @@ describe('costsim simulate / equilibrium', () => {
     expect(r.collusive[1].price).toBeCloseTo(1.924981, 6);
   });
 
+  it('equilibrium prints the reason where Nash is refused, and no empty Nash table under it', async () => {
+    // Capacity 30 of a 100-consumer market makes best responses cycle (Bertrand–Edgeworth): test/market/issue15-bugs.test.ts bug 4.
+    const dir = mkdtempSync(join(tmpdir(), 'costsim-eq-'));
+    const file = join(dir, 'edgeworth.yaml');
+    writeFileSync(
+      file,
+      'demand: { type: logit, mu: 0.5, outsideQuality: 0, marketSize: 100, priceElasticity: 0.8, referencePrice: 1.5 }\nproviders:\n' +
+        '  - { name: a, quality: 2, marginalCost: 1, capacity: 30, strategy: { type: bestResponse } }\n' +
+        '  - { name: b, quality: 2.2, marginalCost: 1.1, strategy: { type: bestResponse } }\n',
+    );
+    const ctx = capture();
+    expect(await main(['equilibrium', file], ctx)).toBe(0);
+    const lines = (ctx.stdout[0] as string).split('\n');
+    expect(lines[1]).toMatch(/^Bertrand–Nash refused: best responses do not settle/);
+    expect(lines).not.toContain('Bertrand–Nash:');
+    expect(lines[2]).toBe('joint profit (collusive):');
+  });
+
   it('a bad scenario exits 2 with file, path and line, prints nothing on stdout and writes nothing', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'costsim-sim-'));
     const file = join(dir, 'bad.yaml');
