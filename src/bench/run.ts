@@ -538,6 +538,27 @@ function buildProvenance(input: {
       source: 'countFlops at batch 1 of the trained weights, matmul/conv counted over non-zero weights only',
     },
     'metrics.nonZeroParams': measured('non-zero entries of the trained weights'),
+    'metrics.params': measured('weights of the model (every entry of every trainable tensor, counted by countFlops over its layers)'),
+    'metrics.steps': measured(
+      `optimizer steps the median run (seed ${input.medianSeed}) took: to the first validation evaluation at or above config.targetAccuracy, else config.maxSteps`,
+    ),
+    'metrics.samples': measured('training samples the median run drew: steps × micro-batch × k'),
+    'metrics.reachedTarget': measured(
+      config.targetAccuracy === undefined
+        ? 'false: no config.targetAccuracy was set'
+        : `whether the runs reached validation accuracy ${config.targetAccuracy}, scored as MLPerf Training scores a miss (src/bench/runs.ts): ${input.runs}`,
+    ),
+    'metrics.evalSeconds': measured('seconds of validation-split evaluation in the median run, inside wallSeconds (they decide when to stop)'),
+    'metrics.flops.analyticMatmulTrainStep': {
+      kind: 'modeled',
+      source: 'matmul/conv part of metrics.flops.analyticTrainStep (exact per-layer formulas; what the traced count is checked against)',
+    },
+    'metrics.flops.tracedMatmulTrainStep': measured(
+      'matmul/conv part of metrics.flops.tracedTrainStep: exact from the shapes of the kernels that ran (no per-element convention)',
+    ),
+    curve: measured(
+      "training loss of the median run at the steps the loop reads it back (the first, every lossEvery-th and the last step of a training loop), with wall seconds since that loop's start (not the run's clock: data loading and model build are before it)",
+    ),
     ...(config.pruning
       ? {
           'config.pruning': {

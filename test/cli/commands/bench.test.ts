@@ -73,6 +73,13 @@ describe('costsim bench', () => {
     expect(record.metrics.reachedTarget).toBe(false); // no target was set
     expect(record.evaluations.at(-1)).toEqual({ step: 2, validationAccuracy: record.metrics.validationAccuracy, testAccuracy: record.metrics.testAccuracy });
     expect(record.environment.codeVersion).toMatch(/^0\.1\.0\+[0-9a-f]{12}$/);
+    // Every figure says how it was obtained: each leaf under metrics (and runs, evaluations, curve) has a provenance entry at its path or a parent's.
+    const leaves = (value: unknown, path: string): string[] =>
+      value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.entries(value).flatMap(([k, v]) => leaves(v, `${path}.${k}`)) : [path];
+    const unlabelled = [...leaves(record.metrics, 'metrics'), 'runs', 'evaluations', 'curve'].filter(
+      (path) => !Object.keys(record.provenance).some((key) => path === key || path.startsWith(`${key}.`)),
+    );
+    expect(unlabelled).toEqual([]);
   });
 
   it('--grid-region and --pue: carbon on the named grid (France 56 gCO2e/kWh, Ember 2023) × PUE, recorded and in the cache key', async () => {
