@@ -11,6 +11,6 @@ export { appendRecord, checkStoreWritable, defaultStorePath, findCached, readRec
 export { countFlops, type FlopCount } from './flops/analytic.ts';
 export { buildZooModel, isZooModel, loadTask, createZooModel, ZOO_MODELS, type ZooModelName, type Task } from './zoo/index.ts';
 export { numberFlag, parsePruneFlags, parseSparsities, PRUNE_DEFAULTS, PRUNE_STUDY_DEFAULTS, type PruneFlags } from './prune/options.ts';
-export { runPruneStudy, type StudyRunOptions, type StudyResult } from './prune/study.ts';
+export { LATENCY_PREFIX, runPruneStudy, type StudyRunOptions, type StudyResult } from './prune/study.ts';
 export { summarizeStudy, type PruneLevel, type PayoffSettings } from './prune/summarize.ts';
 export { formatStudy, type StudyHeader } from './prune/table.ts';

@@ -47,6 +47,8 @@ export {
   scenarioRecords,
   storedScenarioRecords,
   pruneStudyOptionsFor,
+  announcePruneStudy,
+  pruneStudyProgress,
   benchConfigOf,
   PAYOFF_REQUESTS_PER_MONTH,
   type BenchPhase,

@@ -193,6 +193,30 @@ export function pruneStudyProgress(
   };
 }
 
+/**
+ * Starts the 'prune' phase of one study (dense parents and levels, in `pool.workers` processes
+ * or the job queue) and returns its progress callbacks, points named by what they are (method,
+ * sparsity, seed) rather than by their cache keys. `costsim run` and `costsim prune` both use it.
+ */
+export function announcePruneStudy(
+  progress: Progress,
+  options: PruneStudyOptions,
+  pool: { backend: string; workers: number; queue?: string },
+): Pick<StudyRunOptions, 'onEvent' | 'onSerialPass' | 'onLatencyEvent'> {
+  const { model } = options;
+  const plan = planPruneStudy(options, environmentKey(pool.backend));
+  const labels = new Map<string, string>([
+    ...plan.dense.map((p): [string, string] => [p.key, `${model} dense parent, seed ${p.params.spec.seed}`]),
+    ...plan.cells.map((c): [string, string] => [c.key, `${model} ${c.method} ${Math.round(100 * c.sparsity)}% seed ${c.seed}`]),
+  ]);
+  progress.phase(
+    'prune',
+    plan.dense.length + plan.prune.length,
+    `${model}: ${plan.dense.length} dense parent(s) and ${plan.prune.length} pruned levels (method × sparsity × seed) in ${pool.queue ? 'the job queue' : `${pool.workers} worker process(es)`}`,
+  );
+  return pruneStudyProgress(progress, model, labels);
+}
+
 /** One study per model over the pruning entries' methods, sparsities and seeds. */
 async function runPruning(
   scenario: Scenario,
@@ -211,24 +235,13 @@ async function runPruning(
     const device = findDevice(first.device, scenario.devices);
     if (!device) throw new InputError({ file, path: `bench.${first.id}.device` }, `unknown device "${first.device}"`);
     const studyOptions = pruneStudyOptionsFor(scenario, model, group, options.storePath);
-    // Points named by what they are (method, sparsity, seed), not by their cache keys.
-    const plan = planPruneStudy(studyOptions, environmentKey(options.backend));
-    const labels = new Map<string, string>([
-      ...plan.dense.map((p): [string, string] => [p.key, `${model} dense parent, seed ${p.params.spec.seed}`]),
-      ...plan.cells.map((c): [string, string] => [c.key, `${model} ${c.method} ${Math.round(100 * c.sparsity)}% seed ${c.seed}`]),
-    ]);
-    progress.phase(
-      'prune',
-      plan.dense.length + plan.prune.length,
-      `${model}: ${plan.dense.length} dense parent(s) and ${plan.prune.length} pruned levels (method × sparsity × seed) in ${options.queue ? 'the job queue' : `${options.workers} worker process(es)`}`,
-    );
     const study = await runPruneStudy(studyOptions, {
       backend: options.backend,
       deviceId: device.id,
       storePath: options.storePath,
       workers: options.workers,
       ...(options.queue ? { queue: options.queue } : {}),
-      ...pruneStudyProgress(progress, model, labels),
+      ...announcePruneStudy(progress, studyOptions, options),
     });
     const failed = study.summary.failed[0];
     if (failed) throw nonFiniteFromWorker(failed.message) ?? new Error(`pruning study point ${failed.key} failed: ${failed.message}`);

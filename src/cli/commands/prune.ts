@@ -2,7 +2,8 @@
  * `costsim prune --model cnn --sparsity 0,0.5,0.75,0.9 --mode unstructured|structured|random
  *   --schedule constant|polynomial [--volume N] [--device ID] [--accuracy-floor A] [--json]`:
  * prune for real (dense parent per seed, then every level fine-tuned and measured in worker
- * processes, latency timed again serially once the pool has exited when several workers ran),
+ * processes, latency and training step timed again serially once the pool has exited when several
+ * workers ran; progress on stderr as in `costsim run`),
  * store each result as a BenchRecord, and print accuracy, size, FLOPs, latency and the payoff
  * per level. Reruns reuse stored levels.
  */
@@ -15,7 +16,9 @@ import {
   parsePruneFlags,
   PRUNE_DEFAULTS,
   type PruneFlags,
+  LATENCY_PREFIX,
   runPruneStudy,
+  type StudyResult,
   summarizeStudy,
   formatStudy,
   type StudyHeader,
@@ -25,6 +28,8 @@ import { CostsimError, UsageError } from '../../errors.ts';
 import { DEFAULT_LOCAL_INSTANCE, deviceIds, findDevice, measuredPricingProblem } from '../../devices/index.ts';
 import { initRuntime } from '../../runtime/index.ts';
 import { resolveWorkerCount, resolveQueueUrl } from '../../sweep/index.ts';
+import { announcePruneStudy } from '../../pipeline/index.ts';
+import { commandProgress } from '../progress.ts';
 
 /** The device that prices results when --device is not given (a CPU instance like the machines these runs are measured on). */
 export const DEFAULT_PRUNE_DEVICE = DEFAULT_LOCAL_INSTANCE;
@@ -39,9 +44,26 @@ interface PruneCommandFlags extends PruneFlags {
   store?: string;
   backend?: string;
   json?: boolean;
+  quiet?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/**
+ * `--json`'s counts of levels this invocation timed again in the serial pass (one worker
+ * process alone, after the pool had exited), read from the stored records: `latencyRetimed`
+ * levels whose latency is now the serial pass's, `trainStepRetimed` those whose training step
+ * is. The pass times both for each level and a level's record is replaced only when both
+ * succeeded, so the two are equal unless a record was replaced since; a failed serial point
+ * counts in neither (it is in `latencyFailed`), and levels taken from the store (a rerun) count 0.
+ */
+export function retimedCounts(study: Pick<StudyResult, 'latency' | 'records'>): { latencyRetimed: number; trainStepRetimed: number } {
+  const retimed = study.latency.ran.map((key) => study.records.get(key.slice(LATENCY_PREFIX.length))?.prune);
+  return {
+    latencyRetimed: retimed.filter((p) => p?.latencyTiming?.where === 'serial').length,
+    trainStepRetimed: retimed.filter((p) => p?.trainStepTiming?.where === 'serial').length,
+  };
+}
 
 export function registerPrune(program: Command, ctx: CliContext): void {
   program
@@ -83,6 +105,7 @@ export function registerPrune(program: Command, ctx: CliContext): void {
     .option('--store <path>', 'BenchRecord store (default .costsim/records.jsonl)')
     .option('--backend <name>', 'force a backend (tensorflow, native, wasm, cpu)')
     .option('--json', 'print one JSON object on stdout')
+    .option('--quiet', 'no progress on stderr (by default: a bar on a terminal, else a line per phase and one at least every 10 s)')
     .action(async (flags: PruneCommandFlags) => {
       const storePath = flags.store ? resolve(ctx.cwd, flags.store) : defaultStorePath(ctx.cwd);
       const options = parsePruneFlags(flags, join(dirname(storePath), 'prune-checkpoints'));
@@ -96,26 +119,15 @@ export function registerPrune(program: Command, ctx: CliContext): void {
       const workers = resolveWorkerCount(numberFlag('--workers', flags.workers, { integer: true, min: 1 }), ctx.env);
       const queue = resolveQueueUrl(flags.queue, ctx.env);
       const choice = await initRuntime({ flag: flags.backend, env: ctx.env });
-      const progress = (line: string): void => {
-        if (ctx.isTTY) ctx.err(line);
-      };
+      // The same progress as `costsim run`'s pruning phase: the sweep, then the serial pass as its own line.
+      const progress = commandProgress(ctx, { ...(flags.quiet ? { quiet: true } : {}) });
+      const pool = { backend: choice.name, workers, ...(queue ? { queue } : {}) };
       const study = await runPruneStudy(options, {
-        backend: choice.name,
+        ...pool,
         deviceId: device.id,
         storePath,
-        workers,
-        ...(queue ? { queue } : {}),
-        onEvent: (event) => {
-          if (event.type === 'finished') progress(`prune: ${event.key} done in ${event.wallSeconds.toFixed(1)} s`);
-          else if (event.type === 'failed') progress(`prune: ${event.key} failed: ${event.message}`);
-          else if (event.type === 'log') progress(`  [worker ${event.workerIndex}] ${event.line}`);
-        },
-        onLatencyEvent: (event) => {
-          if (event.type === 'finished') progress(`prune: ${event.key} timed alone in ${event.wallSeconds.toFixed(1)} s`);
-          else if (event.type === 'failed') progress(`prune: ${event.key} failed: ${event.message}`);
-          else if (event.type === 'log') progress(`  [latency worker] ${event.line}`);
-        },
-      });
+        ...announcePruneStudy(progress, options, pool),
+      }).finally(() => progress.done());
       const priced = { id: device.id, usdPerHour: device.usdPerHour.value, priceSource: `${device.usdPerHour.source}, ${device.usdPerHour.date}` };
       const { levels, missing } = summarizeStudy(study.plan.cells, study.records, {
         requestsPerMonth,
@@ -145,7 +157,7 @@ export function registerPrune(program: Command, ctx: CliContext): void {
         ...(accuracyFloor !== undefined ? { accuracyFloor } : {}),
       };
       if (flags.json) {
-        const latencyRetimed = study.latency.ran.length;
+        const { latencyRetimed, trainStepRetimed } = retimedCounts(study);
         ctx.out(
           JSON.stringify({
             ...header,
@@ -153,6 +165,7 @@ export function registerPrune(program: Command, ctx: CliContext): void {
             store: storePath,
             skipped: study.prune.skipped.length,
             latencyRetimed,
+            trainStepRetimed,
             levels,
             missing,
             failed,

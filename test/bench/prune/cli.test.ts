@@ -78,11 +78,21 @@ describe('costsim prune', () => {
       failed: unknown[];
       latencyFailed: unknown[];
       latencyRetimed: number;
+      trainStepRetimed: number;
     };
     expect(out.failed).toEqual([]);
-    // Two workers trained side by side, so every level's latency was timed again once they had exited.
+    // Two workers trained side by side, so every level (2 modes × 2 sparsities × 1 seed) had its latency
+    // and its training step timed again once they had exited.
     expect(out.latencyFailed).toEqual([]);
     expect(out.latencyRetimed).toBe(4);
+    expect(out.trainStepRetimed).toBe(4);
+    // stderr is not a terminal: plain lines, the sweep's and then the serial pass's, as `costsim run` prints them.
+    const phases = first.stderr.filter((l) => /^costsim: prune: /.test(l));
+    expect(phases).toEqual([
+      'costsim: prune: cnn: 1 dense parent(s) and 4 pruned levels (method × sparsity × seed) in 2 worker process(es)',
+      'costsim: prune: cnn: 4 level(s) timed again, latency then training step, in one worker process alone now that the pool has exited',
+    ]);
+    expect(first.stderr.at(-1)).toMatch(/^costsim: done in \d+ (s|min)$/);
     expect(out.levels.map((l) => [l.mode, l.sparsity])).toEqual([
       ['unstructured', 0],
       ['unstructured', 0.5],
@@ -105,9 +115,15 @@ describe('costsim prune', () => {
     expect(lines).toHaveLength(8);
     const second = context();
     expect(await main(args, second)).toBe(0);
-    const again = JSON.parse(second.stdout[0] as string) as { skipped: number; latencyRetimed: number; levels: unknown[] };
+    const again = JSON.parse(second.stdout[0] as string) as { skipped: number; latencyRetimed: number; trainStepRetimed: number; levels: unknown[] };
     expect(again.skipped).toBe(4);
     expect(again.latencyRetimed).toBe(0);
+    expect(again.trainStepRetimed).toBe(0);
+    // Nothing left to time again, so no serial-pass line; --quiet silences the rest.
+    expect(second.stderr.filter((l) => l.includes('timed again'))).toEqual([]);
+    const quiet = context();
+    expect(await main([...args, '--quiet'], quiet)).toBe(0);
+    expect(quiet.stderr).toEqual([]);
     expect(again.levels).toEqual(out.levels);
     expect(readFileSync(store, 'utf8').trim().split('\n')).toHaveLength(8);
   });
