@@ -17,7 +17,7 @@ import { drawTimingFactor, timingSigma } from './timing-noise.ts';
 import type { Provenance } from '../provenance.ts';
 import type { Sampled } from '../scenario/distribution.ts';
 import type { Provider } from '../scenario/normalize.ts';
-import { blendedUsdPerM, type TokenClassUsd, type TokenMix } from './tokens.ts';
+import { blendedUsdPerM, TOKEN_UNIT, type TokenClassUsd, type TokenMix } from './tokens.ts';
 
 /** A provider's period-0 marginal cost and quality as numbers, with where they came from. */
 export interface ResolvedProviderCost {
@@ -104,7 +104,13 @@ function resolveCost(
     );
   if (c.kind === 'tokens') throw new InputError({ file: scenarioFile, path: `providers[${i}].cost.tokens` }, 'cost.tokens without per-class costs');
   if (c.kind === 'given')
-    return { usd: c.marginalCostUsd, provenance: { kind: 'assumed', source: `marginalCost ${fmt(c.marginalCostUsd)} USD/unit given in the scenario` } };
+    return {
+      usd: c.marginalCostUsd,
+      provenance: {
+        kind: 'assumed',
+        source: `marginalCost ${fmt(c.marginalCostUsd)} USD per ${mix ? TOKEN_UNIT : "the scenario's unit"} given in the scenario`,
+      },
+    };
   if (c.kind === 'planned') {
     const plan = plans.get(c.placement);
     if (!plan || plan.kind === 'serving')

@@ -35,6 +35,12 @@ describe('resolveProviderCosts', () => {
     expect(measured?.quality).toBeCloseTo(1 + 0.5 * Math.log(0.9 / 0.1), 12);
     expect(given?.marginalCostUsd).toBe(0.25);
     expect(given?.costProvenance.kind).toBe('assumed');
+    expect(given?.costProvenance.source).toBe("marginalCost 0.25 USD per the scenario's unit given in the scenario");
+    // In a token market the unit is 1M blended tokens, and the provenance says so.
+    const tokens = sampleAll(parseScenario(`tokenMix: { inputPerOutput: 3, cacheHitShare: 0 }\n${text}`, 'costs.yaml').market!, createRng(1));
+    expect(resolveProviderCosts(tokens, new Map([['dense', mlpRecord('dense', 128, 0.9, 0.2)]]), [])[1]?.costProvenance.source).toBe(
+      'marginalCost 0.25 USD per 1M tokens (blended at the mix) given in the scenario',
+    );
   });
 
   it('never prices another device with a rate measured here; an assumed utilisation of its peak is labelled so', () => {
