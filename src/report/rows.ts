@@ -53,6 +53,13 @@ export interface PruningComputeRow {
   unit: string;
   /** value ÷ the same series' value on the dense model. */
   relativeToDense: number;
+  /**
+   * Timed series (latency, training step): true when every seed's figure was timed with no other
+   * costsim worker running (the serial pass after the pool, or a pool of one); false when any was
+   * timed beside other workers (contended) or not recorded. Absent for counted series (FLOPs) and
+   * in results saved before it existed.
+   */
+  timedAlone?: boolean;
   provenance: ProvenanceKind;
 }
 
@@ -68,6 +75,13 @@ export interface PruningPayoffRow {
   breakEvenRequests: number | null;
   /** What the saving per request comes from: the measured latency ratio, or the FLOPs ratio (an ideal sparse kernel). */
   savingFrom: 'measured latency' | 'FLOPs ratio';
+  /**
+   * True when every latency these dollars come from was timed with no other costsim worker
+   * running. Both lines price the dense seconds per request pooled over every level's records,
+   * so one level timed beside other workers makes it false on every row. Absent in results
+   * saved before it existed.
+   */
+  latencyTimedAlone?: boolean;
   /** Dollars are always modeled (seconds × a catalogue $/hour), whatever the saving is computed from. */
   provenance: ProvenanceKind;
 }

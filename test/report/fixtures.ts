@@ -58,6 +58,17 @@ export function fixtureRows(seed = 7): ReportRows {
       value: round(0.08 * (1 + 0.05 * rng.normal()), 5),
       unit: 'ms per sample',
       relativeToDense: round(1 + 0.05 * rng.normal(), 4),
+      timedAlone: true,
+      provenance: 'measured' as const,
+    },
+    // No rng draw here, so the rows after it keep their values.
+    {
+      sparsity: s,
+      series: 'training step',
+      value: round(0.42 * (1 - 0.2 * s), 5),
+      unit: 'ms per Adam step',
+      relativeToDense: round(1 - 0.2 * s, 4),
+      timedAlone: true,
       provenance: 'measured' as const,
     },
   ]);
@@ -73,6 +84,7 @@ export function fixtureRows(seed = 7): ReportRows {
       netSavingsUsd: round(v * c.savingUsd - c.costUsd, 8),
       breakEvenRequests: round(c.costUsd / c.savingUsd, 0),
       savingFrom: 'measured latency' as const,
+      latencyTimedAlone: true,
       provenance: 'modeled' as const,
     })),
   );

@@ -30,8 +30,10 @@ export function pruningAccuracyRows(cells: readonly PruneCell[]): PruningAccurac
 
 /**
  * Per sparsity, relative to the dense parent: dense FLOPs as executed and effective FLOPs
- * (counted, modeled), latency at batch 1 and at the large batch (measured, interleaved).
- * Random pruning has the same FLOPs as magnitude pruning, so it is left out here.
+ * (counted, modeled), latency at batch 1 and at the large batch and the time of one training
+ * step (measured, interleaved with the fine-tuned dense control), each timed row saying whether
+ * it was timed alone (`timedAlone`). Random pruning has the same FLOPs as magnitude pruning, so
+ * it is left out here.
  */
 export function pruningComputeRows(levels: readonly PruneLevel[]): PruningComputeRow[] {
   const modes = [...new Set(levels.filter((l) => l.mode !== 'random').map((l) => l.mode))];
@@ -39,19 +41,28 @@ export function pruningComputeRows(levels: readonly PruneLevel[]): PruningComput
   return levels
     .filter((l) => l.mode !== 'random')
     .flatMap((l) => {
-      const row = (series: string, value: number, unit: string, dense: number, provenance: ProvenanceKind): PruningComputeRow => ({
+      const row = (series: string, value: number, unit: string, dense: number, provenance: ProvenanceKind, timedAlone?: boolean): PruningComputeRow => ({
         sparsity: l.sparsity,
         series: tag(series, l.mode),
         value: sig6(value),
         unit,
         relativeToDense: sig6(dense > 0 ? value / dense : Number.NaN),
+        ...(timedAlone !== undefined ? { timedAlone } : {}),
         provenance,
       });
       return [
         row('FLOPs as executed', l.flops.dense, 'FLOPs per sample', l.flops.denseParent, 'modeled'),
         row('effective FLOPs (non-zero weights)', l.flops.effective, 'FLOPs per sample', l.flops.denseParent, 'modeled'),
-        row('latency, batch 1', l.latencyMs.batch1, 'ms per sample', l.latencyMs.denseBatch1, 'measured'),
-        row(`latency, batch ${l.latencyMs.largeBatchSize}`, l.latencyMs.batchLarge, 'ms per sample', l.latencyMs.denseBatchLarge, 'measured'),
+        row('latency, batch 1', l.latencyMs.batch1, 'ms per sample', l.latencyMs.denseBatch1, 'measured', l.latencyTimedAlone),
+        row(
+          `latency, batch ${l.latencyMs.largeBatchSize}`,
+          l.latencyMs.batchLarge,
+          'ms per sample',
+          l.latencyMs.denseBatchLarge,
+          'measured',
+          l.latencyTimedAlone,
+        ),
+        row('training step', l.trainStepMs.pruned, 'ms per Adam step', l.trainStepMs.dense, 'measured', l.trainStepTimedAlone),
       ];
     })
     .filter((r) => Number.isFinite(r.relativeToDense));
@@ -71,6 +82,8 @@ export function volumeGrid(breakEvens: readonly number[]): number[] {
  */
 export function pruningPayoffRows(levels: readonly PruneLevel[]): PruningPayoffRow[] {
   const pruned = levels.filter((l) => l.mode !== 'random' && l.sparsity > 0);
+  // Both lines price the study's dense seconds per request, pooled over every level (summarize.ts).
+  const latencyTimedAlone = levels.every((l) => l.latencyTimedAlone);
   // Same colour per level; the line width tells the measured-latency line from the FLOPs-ratio one. Both are
   // dollars from a formula (seconds × $/hour of a catalogue device), so both are modeled.
   const variants = pruned.flatMap((l) => [
@@ -86,6 +99,7 @@ export function pruningPayoffRows(levels: readonly PruneLevel[]): PruningPayoffR
       netSavingsUsd: sig6(requests * perRequest(v.payoff) - v.payoff.oneOffCostUsd),
       breakEvenRequests: v.payoff.breakEvenRequests,
       savingFrom: v.savingFrom,
+      latencyTimedAlone,
       provenance: 'modeled' as const,
     })),
   );
@@ -108,7 +122,11 @@ export function pruneKeyNumbers(levels: readonly PruneLevel[]): KeyNumber[] {
       label: `latency at batch ${magnitude.latencyMs.largeBatchSize} vs dense (${magnitude.latencyMs.batchLargeVerdict})`,
       value: `${magnitude.latencyMs.batchLarge.toPrecision(3)} vs ${magnitude.latencyMs.denseBatchLarge.toPrecision(3)} ms per sample`,
       provenance: 'measured',
-      source: `effective FLOPs ${(100 * (magnitude.flops.effective / magnitude.flops.denseParent)).toFixed(0)}% of dense (modeled)`,
+      source: `effective FLOPs ${(100 * (magnitude.flops.effective / magnitude.flops.denseParent)).toFixed(0)}% of dense (modeled); ${
+        magnitude.latencyTimedAlone
+          ? 'timed alone (no other costsim worker running)'
+          : 'not every seed timed alone (beside other costsim workers, in a queue worker, or not recorded)'
+      }`,
     },
   ];
   const p = magnitude.payoff;

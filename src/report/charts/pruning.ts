@@ -67,8 +67,23 @@ export function pruningAccuracyChart(rows: readonly PruningAccuracyRow[]): TopLe
 }
 
 /**
- * Dense FLOPs, effective (non-zero) FLOPs and measured latency, each relative to the dense
- * model. Unstructured sparsity cuts effective FLOPs; whether latency follows is the question.
+ * The compute subtitle's note naming the timed series and sparsities not timed alone, grouped by
+ * series ("training step at 50%, 90%"); empty when every timed row was timed alone or says nothing.
+ */
+function notTimedAloneNote(rows: readonly PruningComputeRow[]): string {
+  const bySeries = new Map<string, string[]>();
+  for (const r of rows.filter((row) => row.timedAlone === false))
+    bySeries.set(r.series, [...(bySeries.get(r.series) ?? []), `${Math.round(100 * r.sparsity)}%`]);
+  if (bySeries.size === 0) return '';
+  const named = [...bySeries].map(([series, at]) => `${series} at ${at.join(', ')}`).join('; ');
+  return ` Not timed alone: ${named} (timed beside other costsim workers, in a queue worker, or not recorded; the tooltip's "timed alone" says which rows).`;
+}
+
+/**
+ * Dense FLOPs, effective (non-zero) FLOPs, measured latency and training-step time, each
+ * relative to the dense model. Unstructured sparsity cuts effective FLOPs; whether latency
+ * follows is the question. Timed rows say whether they were timed alone; the subtitle names
+ * the series and sparsities that were not.
  */
 export function pruningComputeChart(rows: readonly PruningComputeRow[]): TopLevelSpec {
   const series = distinct(rows, (r) => r.series);
@@ -77,7 +92,7 @@ export function pruningComputeChart(rows: readonly PruningComputeRow[]): TopLeve
   return topLevel(
     {
       title: 'Fewer FLOPs, but is it faster?',
-      subtitle: 'Counted FLOPs and measured latency per sample, each divided by the dense model’s figure.',
+      subtitle: `Counted FLOPs, measured latency per sample and measured time per training step, each divided by the dense model’s figure.${notTimedAloneNote(rows)}`,
     },
     {
       width: CHART_WIDTH_PX,
@@ -98,6 +113,7 @@ export function pruningComputeChart(rows: readonly PruningComputeRow[]): TopLeve
               tip('value', 'value', '.4~s'),
               tip('unit', 'unit'),
               tip('relativeToDense', 'relative to dense', '.3f'),
+              tip('timedAlone', 'timed alone (no other costsim worker)'),
               tip('provenance', 'figure is'),
             ],
           },
@@ -115,11 +131,13 @@ export function pruningPayoffChart(rows: readonly PruningPayoffRow[]): TopLevelS
   const labels = distinct(rows, (r) => r.label);
   const x = quantity('requests', 'inference requests served (log scale)', { scale: { type: 'log' }, axis: { format: '.1~s' } });
   const breakEven = rows.filter((r, i) => r.breakEvenRequests !== null && rows.findIndex((o) => o.label === r.label && o.savingFrom === r.savingFrom) === i);
+  const contended = rows.some((r) => r.latencyTimedAlone === false)
+    ? ' Not every latency these dollars come from was timed alone (some were timed beside other costsim workers, in a queue worker, or not recorded): the savings carry that contention.'
+    : '';
   return topLevel(
     {
       title: 'When does pruning pay for itself?',
-      subtitle:
-        'Net savings = requests × saving per request − one-off pruning cost, in dollars modeled from seconds × $/hour. Thick: saving from the measured latency ratio; thin: from the FLOPs ratio (an ideal sparse kernel). Dots mark break-even volumes.',
+      subtitle: `Net savings = requests × saving per request − one-off pruning cost, in dollars modeled from seconds × $/hour. Thick: saving from the measured latency ratio; thin: from the FLOPs ratio (an ideal sparse kernel). Dots mark break-even volumes.${contended}`,
     },
     {
       width: CHART_WIDTH_PX,
@@ -142,6 +160,7 @@ export function pruningPayoffChart(rows: readonly PruningPayoffRow[]): TopLevelS
               tip('requests', 'requests', ',.0f'),
               tip('netSavingsUsd', 'net savings (USD)', '$,.4f'),
               tip('breakEvenRequests', 'break-even (requests)', ',.0f'),
+              tip('latencyTimedAlone', 'latency timed alone (no other costsim worker)'),
             ],
           },
         })),
