@@ -4,7 +4,7 @@
   "targets": [
     {
       "target_name": "costsim_native",
-      "sources": ["src/addon.cc", "src/gemm.cc", "src/conv.cc", "src/training.cc", "src/elementwise.cc", "src/batchnorm.cc", "src/layernorm.cc", "src/attention.cc", "src/gather.cc"],
+      "sources": ["src/addon.cc", "src/gemm.cc", "src/conv.cc", "src/training.cc", "src/elementwise.cc", "src/batchnorm.cc", "src/layernorm.cc", "src/attention.cc", "src/gather.cc", "src/linear_parts.cc"],
       "include_dirs": [
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "/usr/include/x86_64-linux-gnu/openblas-pthread",

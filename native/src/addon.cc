@@ -4,6 +4,7 @@
 #include <napi.h>
 #include <cblas.h>
 #include <string>
+#include <vector>
 #include "kernels.h"
 
 extern "C" {
@@ -481,6 +482,159 @@ Napi::Value AttentionGrad(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
+// Reads argument `index` as an array of Float32Arrays (entries null/undefined allowed when `optional`), each holding ≥ `count` floats.
+bool ReadFloatList(const Napi::CallbackInfo& info, std::size_t index, const char* name, bool optional, std::size_t count,
+                   std::vector<float*>& out) {
+  if (!info[index].IsArray()) return Fail(info.Env(), std::string(name) + " must be an array of Float32Array");
+  Napi::Array list = info[index].As<Napi::Array>();
+  out.assign(list.Length(), nullptr);
+  for (uint32_t i = 0; i < list.Length(); i++) {
+    Napi::Value value = list.Get(i);
+    if (optional && (value.IsNull() || value.IsUndefined())) continue;
+    if (!value.IsTypedArray() || value.As<Napi::TypedArray>().TypedArrayType() != napi_float32_array) {
+      return Fail(info.Env(), std::string(name) + "[" + std::to_string(i) + "] must be a Float32Array");
+    }
+    Napi::Float32Array array = value.As<Napi::Float32Array>();
+    FloatView view{array.Data(), array.ElementLength()};
+    if (!Fits(info.Env(), (std::string(name) + "[" + std::to_string(i) + "]").c_str(), 0, count, view)) return false;
+    out[i] = view.data;
+  }
+  return true;
+}
+
+// linearParts(x, weights: Float32Array[], biases: (Float32Array | null)[], y, rows, k, n)
+Napi::Value LinearParts(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 7) return Fail(env, "linearParts expects 7 arguments"), env.Undefined();
+  FloatView x, y;
+  int rows = 0, k = 0, n = 0;
+  if (!ReadFloats(info, 0, "x", false, x) || !ReadFloats(info, 3, "y", false, y) || !ReadInt(info, 4, "rows", rows) ||
+      !ReadInt(info, 5, "k", k) || !ReadInt(info, 6, "n", n)) {
+    return env.Undefined();
+  }
+  std::vector<float*> w, b;
+  const std::size_t wSize = static_cast<std::size_t>(k) * n;
+  if (!ReadFloatList(info, 1, "weights", false, wSize, w) || !ReadFloatList(info, 2, "biases", true, n, b)) return env.Undefined();
+  const int parts = static_cast<int>(w.size());
+  if (parts < 1 || b.size() != w.size()) return Fail(env, "linearParts needs >= 1 weight and one bias entry per weight"), env.Undefined();
+  if (!Fits(env, "x", 0, static_cast<std::size_t>(rows) * k, x) || !Fits(env, "y", 0, static_cast<std::size_t>(rows) * parts * n, y)) {
+    return env.Undefined();
+  }
+  std::vector<const float*> wc(w.begin(), w.end()), bc(b.begin(), b.end());
+  costsim::LinearPartsForward(x.data, wc.data(), bc.data(), parts, y.data, rows, k, n);
+  return env.Undefined();
+}
+
+// linearPartsGrad(x, weights[], dy, dx | null, dWeights: (Float32Array | null)[], dBiases: (Float32Array | null)[], rows, k, n)
+Napi::Value LinearPartsGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 9) return Fail(env, "linearPartsGrad expects 9 arguments"), env.Undefined();
+  FloatView x, dy, dx;
+  int rows = 0, k = 0, n = 0;
+  if (!ReadFloats(info, 0, "x", false, x) || !ReadFloats(info, 2, "dy", false, dy) || !ReadFloats(info, 3, "dx", true, dx) ||
+      !ReadInt(info, 6, "rows", rows) || !ReadInt(info, 7, "k", k) || !ReadInt(info, 8, "n", n)) {
+    return env.Undefined();
+  }
+  std::vector<float*> w, dw, db;
+  const std::size_t wSize = static_cast<std::size_t>(k) * n;
+  if (!ReadFloatList(info, 1, "weights", false, wSize, w) || !ReadFloatList(info, 4, "dWeights", true, wSize, dw) ||
+      !ReadFloatList(info, 5, "dBiases", true, n, db)) {
+    return env.Undefined();
+  }
+  const int parts = static_cast<int>(w.size());
+  if (parts < 1 || dw.size() != w.size() || db.size() != w.size()) {
+    return Fail(env, "linearPartsGrad needs one dWeights and one dBiases entry per weight"), env.Undefined();
+  }
+  const std::size_t xSize = static_cast<std::size_t>(rows) * k;
+  if (!Fits(env, "x", 0, xSize, x) || !Fits(env, "dy", 0, static_cast<std::size_t>(rows) * parts * n, dy) ||
+      (dx.data && !Fits(env, "dx", 0, xSize, dx))) {
+    return env.Undefined();
+  }
+  std::vector<const float*> wc(w.begin(), w.end());
+  costsim::LinearPartsBackward(x.data, wc.data(), dy.data, parts, rows, k, n, dx.data, dw.data(), db.data());
+  return env.Undefined();
+}
+
+// attentionQkv(qkv, out, probs, batch, heads, tokens, d, scale, causal (0/1)): self-attention over one
+// fused projection qkv [batch, tokens, 3·heads·d] (Q, K, V side by side), out [batch, tokens, heads·d],
+// probs [batch, heads, tokens, tokens].
+Napi::Value AttentionQkv(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 9) return Fail(env, "attentionQkv expects 9 arguments"), env.Undefined();
+  FloatView qkv, out, probs;
+  int batch = 0, heads = 0, tokens = 0, d = 0, causal = 0;
+  float scale = 0;
+  if (!ReadFloats(info, 0, "qkv", false, qkv) || !ReadFloats(info, 1, "out", false, out) || !ReadFloats(info, 2, "probs", false, probs) ||
+      !ReadInt(info, 3, "batch", batch) || !ReadInt(info, 4, "heads", heads) || !ReadInt(info, 5, "tokens", tokens) ||
+      !ReadInt(info, 6, "d", d) || !ReadFloat(info, 7, "scale", scale) || !ReadInt(info, 8, "causal", causal)) {
+    return env.Undefined();
+  }
+  if (heads < 1) return Fail(env, "heads must be >= 1"), env.Undefined();
+  const std::size_t rows = static_cast<std::size_t>(batch) * tokens, width = static_cast<std::size_t>(heads) * d;
+  if (!Fits(env, "qkv", 0, rows * 3 * width, qkv) || !Fits(env, "out", 0, rows * width, out) ||
+      !Fits(env, "probs", 0, static_cast<std::size_t>(batch) * heads * tokens * tokens, probs)) {
+    return env.Undefined();
+  }
+  const int w = static_cast<int>(width);
+  costsim::AttentionForwardStrided(qkv.data, qkv.data + w, qkv.data + 2 * w, out.data, probs.data, batch * heads, tokens, tokens, d, scale,
+                                   causal != 0, heads, {3 * w, 3 * w, w});
+  return env.Undefined();
+}
+
+// attentionQkvGrad(qkv, probs, dOut, dQkv, batch, heads, tokens, d, scale): dQ, dK, dV side by side in dQkv (qkv's layout).
+Napi::Value AttentionQkvGrad(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 9) return Fail(env, "attentionQkvGrad expects 9 arguments"), env.Undefined();
+  FloatView qkv, probs, dOut, dQkv;
+  int batch = 0, heads = 0, tokens = 0, d = 0;
+  float scale = 0;
+  if (!ReadFloats(info, 0, "qkv", false, qkv) || !ReadFloats(info, 1, "probs", false, probs) || !ReadFloats(info, 2, "dOut", false, dOut) ||
+      !ReadFloats(info, 3, "dQkv", false, dQkv) || !ReadInt(info, 4, "batch", batch) || !ReadInt(info, 5, "heads", heads) ||
+      !ReadInt(info, 6, "tokens", tokens) || !ReadInt(info, 7, "d", d) || !ReadFloat(info, 8, "scale", scale)) {
+    return env.Undefined();
+  }
+  if (heads < 1) return Fail(env, "heads must be >= 1"), env.Undefined();
+  const std::size_t rows = static_cast<std::size_t>(batch) * tokens, width = static_cast<std::size_t>(heads) * d;
+  if (!Fits(env, "qkv", 0, rows * 3 * width, qkv) || !Fits(env, "dQkv", 0, rows * 3 * width, dQkv) || !Fits(env, "dOut", 0, rows * width, dOut) ||
+      !Fits(env, "probs", 0, static_cast<std::size_t>(batch) * heads * tokens * tokens, probs)) {
+    return env.Undefined();
+  }
+  const int w = static_cast<int>(width);
+  costsim::AttentionBackwardStrided(qkv.data, qkv.data + w, qkv.data + 2 * w, probs.data, dOut.data, dQkv.data, dQkv.data + w,
+                                    dQkv.data + 2 * w, batch * heads, tokens, tokens, d, scale, heads, {3 * w, 3 * w, w});
+  return env.Undefined();
+}
+
+// attentionCached(qkv, kPast | null, vPast | null, k, v, out, batch, heads, past, tokens, d, scale): a KV-cached
+// step: k, v [batch, past + tokens, heads·d] = the cache followed by qkv's K and V columns, then causal attention
+// of qkv's Q over them into out [batch, tokens, heads·d] (forward only: the probabilities are not kept).
+Napi::Value AttentionCached(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 12) return Fail(env, "attentionCached expects 12 arguments"), env.Undefined();
+  FloatView qkv, kPast, vPast, k, v, out;
+  int batch = 0, heads = 0, past = 0, tokens = 0, d = 0;
+  float scale = 0;
+  if (!ReadFloats(info, 0, "qkv", false, qkv) || !ReadFloats(info, 1, "kPast", true, kPast) || !ReadFloats(info, 2, "vPast", true, vPast) ||
+      !ReadFloats(info, 3, "k", false, k) || !ReadFloats(info, 4, "v", false, v) || !ReadFloats(info, 5, "out", false, out) ||
+      !ReadInt(info, 6, "batch", batch) || !ReadInt(info, 7, "heads", heads) || !ReadInt(info, 8, "past", past) ||
+      !ReadInt(info, 9, "tokens", tokens) || !ReadInt(info, 10, "d", d) || !ReadFloat(info, 11, "scale", scale)) {
+    return env.Undefined();
+  }
+  if (heads < 1) return Fail(env, "heads must be >= 1"), env.Undefined();
+  if (past > 0 && (!kPast.data || !vPast.data)) return Fail(env, "kPast and vPast are needed when past > 0"), env.Undefined();
+  const std::size_t width = static_cast<std::size_t>(heads) * d, rows = static_cast<std::size_t>(batch) * tokens;
+  const std::size_t cached = static_cast<std::size_t>(batch) * past * width, total = static_cast<std::size_t>(batch) * (past + tokens) * width;
+  if (!Fits(env, "qkv", 0, rows * 3 * width, qkv) || !Fits(env, "out", 0, rows * width, out) || !Fits(env, "k", 0, total, k) ||
+      !Fits(env, "v", 0, total, v) || (past > 0 && (!Fits(env, "kPast", 0, cached, kPast) || !Fits(env, "vPast", 0, cached, vPast)))) {
+    return env.Undefined();
+  }
+  const int w = static_cast<int>(width);
+  costsim::AppendKeysValues(qkv.data, kPast.data, vPast.data, k.data, v.data, batch, past, tokens, w);
+  costsim::AttentionForwardStrided(qkv.data, k.data, v.data, out.data, nullptr, batch * heads, tokens, past + tokens, d, scale, true, heads,
+                                   {3 * w, w, w});
+  return env.Undefined();
+}
+
 // reluGrad(dy, x, dx)
 Napi::Value ReluGrad(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -604,6 +758,11 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("biasGeluGrad", Napi::Function::New(env, BiasGeluGrad));
   exports.Set("attention", Napi::Function::New(env, Attention));
   exports.Set("attentionGrad", Napi::Function::New(env, AttentionGrad));
+  exports.Set("linearParts", Napi::Function::New(env, LinearParts));
+  exports.Set("linearPartsGrad", Napi::Function::New(env, LinearPartsGrad));
+  exports.Set("attentionQkv", Napi::Function::New(env, AttentionQkv));
+  exports.Set("attentionQkvGrad", Napi::Function::New(env, AttentionQkvGrad));
+  exports.Set("attentionCached", Napi::Function::New(env, AttentionCached));
   exports.Set("reluGrad", Napi::Function::New(env, ReluGrad));
   exports.Set("tile", Napi::Function::New(env, Tile));
   exports.Set("adam", Napi::Function::New(env, Adam));

@@ -84,6 +84,27 @@ void AttentionForward(const float* q, const float* k, const float* v, float* out
 void AttentionBackward(const float* q, const float* k, const float* v, const float* probs, const float* dOut, float* dq, float* dk,
                        float* dv, int slices, int tq, int tk, int d, float scale, int heads);
 
+// Row strides (floats) of the attention tensors: Q and dQ, K/V and dK/dV, out and dOut.
+struct AttentionStrides {
+  int q, kv, out;
+};
+// The same two kernels with explicit row strides (AttentionForward/Backward use heads·d for all three);
+// probs may be null in the forward (not kept: a scratch of tq·tk floats is reused per slice).
+void AttentionForwardStrided(const float* q, const float* k, const float* v, float* out, float* probs, int slices, int tq, int tk, int d,
+                             float scale, bool causal, int heads, const AttentionStrides& ld);
+void AttentionBackwardStrided(const float* q, const float* k, const float* v, const float* probs, const float* dOut, float* dq, float* dk,
+                              float* dv, int slices, int tq, int tk, int d, float scale, int heads, const AttentionStrides& ld);
+// A KV cache grown by `tokens` positions: k, v [batch, past + tokens, width] = the cached kPast, vPast
+// [batch, past, width] followed by the K and V columns (width…2·width, 2·width…3·width) of qkv [batch, tokens, 3·width].
+void AppendKeysValues(const float* qkv, const float* kPast, const float* vPast, float* k, float* v, int batch, int past, int tokens,
+                      int width);
+
+// y [rows, parts·n] = x [rows, k] · [W_0 | … | W_{parts−1}] (each [k, n]) + [b_0 | …] (each [n], or null).
+void LinearPartsForward(const float* x, const float* const* w, const float* const* b, int parts, float* y, int rows, int k, int n);
+// Its gradients from dy [rows, parts·n]: dx [rows, k] (may be null), dw[p] [k, n] and db[p] [n] (each may be null).
+void LinearPartsBackward(const float* x, const float* const* w, const float* dy, int parts, int rows, int k, int n, float* dx,
+                         float* const* dw, float* const* db);
+
 // out = x tiled reps[d] times along each of `rank` dims (row-major), as tf.tile.
 void Tile(const float* x, float* out, const int32_t* xShape, const int32_t* reps, int rank);
 

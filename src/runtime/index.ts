@@ -20,6 +20,10 @@ export { attention, multiHeadAttention, causalMaskFor } from './fused-attention.
 export { softmaxCrossEntropyRows } from './cross-entropy.ts';
 /** Dense projection over the last axis (any leading dims): one native kernel each way on `native`. */
 export { linear } from './linear.ts';
+/** Self-attention through its Q, K, V projections (training, and KV-cached decoding): on `native` one projection kernel into one QKV buffer the attention reads in place. */
+export { projectedSelfAttention, cachedSelfAttention, type Projection, type KeyValueCache } from './self-attention.ts';
+/** Names of the native backend's QKV kernels as they appear in a profile (the FLOP tracer counts them). */
+export { QKV_KERNELS } from './native/qkv.ts';
 /** Names of the native backend's linear kernels as they appear in a profile (the FLOP tracer counts them). */
 export { LINEAR_KERNELS } from './native/linear.ts';
 /** Names of the native backend's fused kernels as they appear in a profile (the FLOP tracer counts the attention ones). */

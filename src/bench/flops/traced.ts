@@ -5,7 +5,7 @@
  * end in `__op` beside the kernels they run, so only kernels are counted; kernel records carry
  * no attributes (transpose flags), so a matmul's K is derived from sizes: size(A) / (batch·M).
  */
-import { FUSED_KERNELS, LINEAR_KERNELS, tf } from '../../runtime/index.ts';
+import { FUSED_KERNELS, LINEAR_KERNELS, QKV_KERNELS, tf } from '../../runtime/index.ts';
 
 /** The fields of a tf.profile kernel record this module reads. */
 export interface KernelRecord {
@@ -105,6 +105,18 @@ export function kernelFlops(kernel: KernelRecord): { flops: number; kind: Kernel
       return { flops: 2 * size(inputs[0]) * (inputs[1]?.[0] ?? 0), kind: 'matmul' };
     case LINEAR_KERNELS.linearGradKernel:
       return { flops: 2 * size(inputs[1]) * (inputs[0]?.at(-1) ?? 0), kind: 'matmul' };
+    // The native QKV projection (x·[Wq | Wk | Wv], inputs x, w0…) is 2·size(y)·K; its backward (inputs x, dy, w0…)
+    // dX and the dW's, 4·size(dY)·K. Self-attention on its buffer: as the attention above with size(q) = size(qkv)/3.
+    case QKV_KERNELS.linearParts:
+      return { flops: 2 * size(out) * (inputs[1]?.[0] ?? 0), kind: 'matmul' };
+    case QKV_KERNELS.linearPartsGrad:
+      return { flops: 4 * size(inputs[1]) * (inputs[0]?.at(-1) ?? 0), kind: 'matmul' };
+    case QKV_KERNELS.attentionQkv:
+      return { flops: (4 * size(inputs[0]) * (kernel.outputShapes[1]?.at(-1) ?? 0)) / 3, kind: 'matmul' };
+    case QKV_KERNELS.attentionQkvGrad:
+      return { flops: (8 * size(inputs[0]) * (inputs[1]?.at(-1) ?? 0)) / 3, kind: 'matmul' };
+    case QKV_KERNELS.attentionCached:
+      return { flops: (4 * size(inputs[0]) * (kernel.outputShapes[1]?.[1] ?? 0)) / 3, kind: 'matmul' };
     case 'Conv2D':
     case 'FusedConv2D': {
       const [kh, kw, cin] = inputs[1] ?? [];

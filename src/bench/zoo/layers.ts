@@ -4,7 +4,7 @@
  * `costsim>` prefix so they cannot clash with tfjs's built-ins.
  */
 import { tf, type Tensor } from '../../runtime/tf.ts';
-import { causalMaskFor, layerNorm, linear, multiHeadAttention } from '../../runtime/index.ts';
+import { causalMaskFor, layerNorm, linear, projectedSelfAttention, type Projection } from '../../runtime/index.ts';
 
 type LayerArgs = ConstructorParameters<typeof tf.layers.Layer>[0];
 type Shape = Array<number | null>;
@@ -94,25 +94,30 @@ export class CausalSelfAttention extends tf.layers.Layer {
     this.built = true;
   }
 
-  private project(x: Tensor, name: string): Tensor {
-    const kernel = this.weightsByName[`${name}Kernel`]?.read() as Tensor;
-    const bias = this.weightsByName[`${name}Bias`]?.read() as Tensor;
-    // GEMM + bias on [B, T, d] directly: one kernel each way on native (no reshapes, no separate bias gradient), tf.fused.matMul elsewhere.
-    return linear(x, kernel, bias);
+  private projection(name: string): Projection {
+    return { kernel: this.weightsByName[`${name}Kernel`]?.read() as Tensor, bias: this.weightsByName[`${name}Bias`]?.read() as Tensor };
   }
 
   override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
     return tf.tidy(() => {
       const x = single(inputs);
-      const d = x.shape[2] as number;
-      const heads = this.numHeads;
-      const headWidth = d / heads;
-      const project = (name: string): Tensor => this.project(x, name);
-      // Per head (columns h·d/h…): scores, causal mask (−1e9 before the softmax, built on the host),
-      // softmax and the weighted sum of V. On the native backend one fused kernel each way that
-      // reads the heads in place; elsewhere split into [B, h, T, d/h], tfjs's ops, and merged.
-      const mixed = multiHeadAttention(project('query'), project('key'), project('value'), heads, 1 / Math.sqrt(headWidth), true);
-      return this.project(mixed, 'output');
+      const headWidth = (x.shape[2] as number) / this.numHeads;
+      // Q, K, V projections, then per head (columns h·d/h…): scores, causal mask, softmax and the
+      // weighted sum of V. On the native backend the three projections are one kernel writing one
+      // [B, T, 3d] buffer that the fused attention reads in place (2 kernels each way); elsewhere three
+      // tf.fused.matMul projections, heads split into [B, h, T, d/h], tfjs's ops, and merged.
+      const mixed = projectedSelfAttention(
+        x,
+        this.projection('query'),
+        this.projection('key'),
+        this.projection('value'),
+        this.numHeads,
+        1 / Math.sqrt(headWidth),
+        true,
+      );
+      // GEMM + bias on [B, T, d] directly: one kernel each way on native, tf.fused.matMul elsewhere.
+      const output = this.projection('output');
+      return linear(mixed, output.kernel, output.bias);
     });
   }
 

@@ -154,6 +154,68 @@ export interface NativeAddon {
     scale: number,
     heads?: number,
   ): void;
+  /**
+   * y [rows, p·n] = x [rows, k]·[W_0 | … | W_{p−1}] + [b_0 | …] for p = weights.length weights [k, n]
+   * (a null bias: none), the parts side by side in each output row.
+   */
+  linearParts(x: Float32Array, weights: Float32Array[], biases: Array<Float32Array | null>, y: Float32Array, rows: number, k: number, n: number): void;
+  /** Its gradients from dy [rows, p·n]: dx = Σ_p dY_p·W_pᵀ, dW_p = xᵀ·dY_p, db_p = column sums of dY_p (null entries skipped). */
+  linearPartsGrad(
+    x: Float32Array,
+    weights: Float32Array[],
+    dy: Float32Array,
+    dx: Float32Array | null,
+    dWeights: Array<Float32Array | null>,
+    dBiases: Array<Float32Array | null>,
+    rows: number,
+    k: number,
+    n: number,
+  ): void;
+  /**
+   * Self-attention reading Q, K and V from one projection qkv [batch, tokens, 3·heads·d] (side by
+   * side, heads interleaved in each): out [batch, tokens, heads·d], probs [batch, heads, tokens, tokens].
+   */
+  attentionQkv(
+    qkv: Float32Array,
+    out: Float32Array,
+    probs: Float32Array,
+    batch: number,
+    heads: number,
+    tokens: number,
+    d: number,
+    scale: number,
+    causal: number,
+  ): void;
+  /** dQ, dK, dV of {@link attentionQkv} written side by side into dQkv (qkv's layout). */
+  attentionQkvGrad(
+    qkv: Float32Array,
+    probs: Float32Array,
+    dOut: Float32Array,
+    dQkv: Float32Array,
+    batch: number,
+    heads: number,
+    tokens: number,
+    d: number,
+    scale: number,
+  ): void;
+  /**
+   * A KV-cached step: k, v [batch, past + tokens, heads·d] = kPast, vPast (null when past = 0) followed by
+   * qkv's K and V, then causal attention of qkv's Q over them into out [batch·tokens, heads·d].
+   */
+  attentionCached(
+    qkv: Float32Array,
+    kPast: Float32Array | null,
+    vPast: Float32Array | null,
+    k: Float32Array,
+    v: Float32Array,
+    out: Float32Array,
+    batch: number,
+    heads: number,
+    past: number,
+    tokens: number,
+    d: number,
+    scale: number,
+  ): void;
   /** dx = dy · step(x) over x.length elements. */
   reluGrad(dy: Float32Array, x: Float32Array, dx: Float32Array): void;
   /** out = x tiled reps[d] times along each dim (tf.tile), row-major. */

@@ -21,6 +21,7 @@ import { transposeKernel } from './transpose.ts';
 import { gatherKernels } from './gather.ts';
 import { crossEntropyKernels } from './cross-entropy.ts';
 import { linearKernels, registerLinearGradient } from './linear.ts';
+import { qkvKernels, registerQkvGradients } from './qkv.ts';
 import { guardWasmHeap, type GuardedBackend } from './heap-guard.ts';
 
 /** The tfjs backend name costsim registers. */
@@ -39,6 +40,7 @@ export function nativeKernelConfigs(addon: NativeAddon, backendName = NATIVE_BAC
     ...gatherKernels(addon, backendName),
     ...crossEntropyKernels(addon, backendName),
     ...linearKernels(addon, backendName),
+    ...qkvKernels(addon, backendName),
     tileKernel(addon, backendName),
     transposeKernel(backendName),
   ];
@@ -63,6 +65,7 @@ export function registerNativeBackend(addon: NativeAddon): void {
   registerBatchNormGradient(NATIVE_BACKEND);
   registerReductionGradients(NATIVE_BACKEND);
   registerLinearGradient();
+  registerQkvGradients();
   for (const config of own) {
     if (!tf.getKernel(config.kernelName, NATIVE_BACKEND)) {
       // Keep the wasm kernel's setup (it binds wasm functions the fallback path calls).
