@@ -5,7 +5,7 @@
  * Prefill runs the prompt with a causal mask and returns each layer's K and V; every decode
  * step appends one position to the cache and attends to every cached key.
  */
-import { tf, multiHeadAttention, rmsNorm as fusedRmsNorm } from '../../runtime/index.ts';
+import { tf, cachedSelfAttention, rmsNorm as fusedRmsNorm } from '../../runtime/index.ts';
 import type { Tensor, Tensor2D, Tensor3D } from '@tensorflow/tfjs';
 
 /** The shape of the measured decoder (GPT-style, K/V heads = heads). */
@@ -72,11 +72,6 @@ function rmsNorm(x: Tensor): Tensor {
   return fusedRmsNorm(x, 1e-5); // one native kernel on `native`, the broadcasting ops elsewhere
 }
 
-/** [B·T, H] → [B, T, H] */
-function byPosition(x: Tensor, batch: number, tokens: number, d: DecoderShape): Tensor3D {
-  return tf.reshape(x, [batch, tokens, d.hidden]) as Tensor3D;
-}
-
 /**
  * Run `tokens` new positions ([batch, T] ids) after `cache` (empty for prefill). Returns the
  * last position's logits [batch, vocab] and the grown cache; the caller disposes the old cache.
@@ -90,20 +85,11 @@ export function forward(d: Decoder, tokens: number[][], cache: LayerCache[] | un
     const ids = tf.tensor2d(tokens, [batch, T], 'int32');
     let x = tf.reshape(tf.gather(d.embed, tf.reshape(ids, [-1])), [batch * T, s.hidden]);
     for (const [i, b] of d.blocks.entries()) {
-      const h = rmsNorm(x);
-      const q = byPosition(tf.matMul(h, b.wq), batch, T, s);
-      let k = byPosition(tf.matMul(h, b.wk), batch, T, s);
-      let v = byPosition(tf.matMul(h, b.wv), batch, T, s);
-      const old = cache?.[i];
-      if (old) {
-        k = tf.concat([old.k, k], 1);
-        v = tf.concat([old.v, v], 1);
-      }
-      newCache.push({ k: tf.keep(k), v: tf.keep(v) });
-      // Causal over the cache: new position i sees the cached positions and new positions ≤ i.
-      // One fused kernel on the native backend (scores, mask, softmax, weighted sum).
-      const attn = multiHeadAttention(q, k, v, s.heads, 1 / Math.sqrt(s.hidden / s.heads), true); // [B, T, H]
-      const merged = tf.reshape(attn, [batch * T, s.hidden]);
+      // Q, K, V, the cache grown by the new K and V, and causal attention over it (new position i
+      // sees the cached positions and new positions ≤ i). On the native backend one projection
+      // kernel into one QKV buffer and one kernel appending to the cache and attending.
+      const { out: merged, cache: grown } = cachedSelfAttention(rmsNorm(x), b.wq, b.wk, b.wv, batch, s.heads, 1 / Math.sqrt(s.hidden / s.heads), cache?.[i]);
+      newCache.push({ k: tf.keep(grown.k) as Tensor3D, v: tf.keep(grown.v) as Tensor3D });
       x = tf.add(x, tf.matMul(merged, b.wo));
       x = tf.add(x, tf.matMul(tf.relu(tf.matMul(rmsNorm(x), b.w1)), b.w2));
     }

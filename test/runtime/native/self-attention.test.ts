@@ -12,6 +12,7 @@ import { cachedSelfAttention, projectedSelfAttention } from '../../../src/runtim
 import { QKV_KERNELS } from '../../../src/runtime/native/qkv.ts';
 import { LINEAR_KERNELS } from '../../../src/runtime/native/linear.ts';
 import { FUSED_KERNELS } from '../../../src/runtime/native/fused.ts';
+import { createDecoder, disposeCache, disposeDecoder, forward } from '../../../src/serve/measure/decoder.ts';
 import { addonHas, expectNativeMatchesCpu, setUpBackends } from './helpers.ts';
 
 const addon = addonHas('linearParts', 'attentionQkv', 'attentionCached');
@@ -58,7 +59,7 @@ describe.skipIf(!addon.ok)(`native self-attention through one QKV projection${ad
     const info = await tf.profile(() =>
       tf.grads((...xs: tf.Tensor[]) => (attend(2, true) as (...t: tf.Tensor[]) => tf.Tensor)(...xs).sum())([x!, wq!, bq!, wk!, bk!, wv!, bv!]),
     );
-    const count = (name: string): number => info.kernelNames.filter((n) => n === name).length;
+    const count = (name: string): number => info.kernels.filter((k) => k.name === name).length;
     for (const name of Object.values(QKV_KERNELS).filter((n) => n !== QKV_KERNELS.attentionCached)) expect(count(name), name).toBe(1);
     for (const name of [LINEAR_KERNELS.linear, LINEAR_KERNELS.linearGradInput, FUSED_KERNELS.attention, 'BatchMatMul', '_FusedMatMul'])
       expect(count(name), name).toBe(0);
@@ -103,5 +104,23 @@ describe.skipIf(!addon.ok)(`native self-attention through one QKV projection${ad
     expect(worst(tf.reshape(step.out, [batch, tokens, d]), expected)).toBeLessThan(1e-5);
     expect(worst(step.cache.k, whole.cache.k)).toBeLessThan(1e-6);
     expect(worst(step.cache.v, whole.cache.v)).toBeLessThan(1e-6);
+  });
+
+  it("on native the decoder's step is one projection and one cache-and-attend kernel per layer, with no concat", async () => {
+    await tf.setBackend('native');
+    const decoder = createDecoder({ layers: 2, hidden: 16, heads: 4, ffn: 32, vocab: 11 }, 7);
+    const prefill = forward(decoder, [[1, 2, 3]], undefined);
+    const info = await tf.profile(() => {
+      const step = forward(decoder, [[4]], prefill.cache);
+      disposeCache(step.cache);
+      return step.logits;
+    });
+    const count = (name: string): number => info.kernels.filter((k) => k.name === name).length;
+    expect(count(QKV_KERNELS.linearParts)).toBe(2);
+    expect(count(QKV_KERNELS.attentionCached)).toBe(2);
+    expect(count('Concat')).toBe(0);
+    prefill.logits.dispose();
+    disposeCache(prefill.cache);
+    disposeDecoder(decoder);
   });
 });
