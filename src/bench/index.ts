@@ -5,7 +5,7 @@
  */
 export { BENCH_RECORD_VERSION, type BenchRecord, type BenchConfig, type BenchMetrics, type BenchEnvironment } from './record.ts';
 export { makeBenchConfig, BENCH_DEFAULTS, BENCH_OPTIMIZERS, DEFAULT_LEARNING_RATE, DEFAULT_TARGET_STEP_BUDGET, type BenchConfigInput } from './config.ts';
-export { runBenchmark, checkGridOptions, checkUsdPerHour, type RunOptions, type BenchProgress } from './run.ts';
+export { runBenchmark, checkGridOptions, checkUsdPerHour, atGivenRate, type RunOptions, type BenchProgress } from './run.ts';
 export { defaultBenchRuns, TARGET_RUNS_DEFAULT, meanCi95, studentTQuantile, summarizeRuns as summarizeBenchRuns, type RunsSummary } from './runs.ts';
 export { appendRecord, checkStoreWritable, defaultStorePath, findCached, readRecords, readStore } from './store.ts';
 export { countFlops, type FlopCount } from './flops/analytic.ts';

@@ -113,13 +113,17 @@ export function checkUsdPerHour(usdPerHour: number): number {
   return usdPerHour;
 }
 
-/** The instance's figures with this machine's own rate in place of its catalogue price (the seconds were measured here, at that rate). */
-function atGivenRate(instance: Device, usdPerHour: number): Device {
+/**
+ * The instance's figures with this machine's own rate in place of its catalogue price (the
+ * seconds were measured here, at that rate). `via` names where the rate was given (a flag, or a
+ * scenario field). Bench and prune records both price through it.
+ */
+export function atGivenRate(instance: Device, usdPerHour: number, via = '--usd-per-hour'): Device {
   return {
     ...instance,
     usdPerHour: {
       value: usdPerHour,
-      source: `this machine's rate, given by --usd-per-hour (not ${instance.id}'s catalogue price ${instance.usdPerHour.value} USD/h; its power and memory figures model the energy)`,
+      source: `this machine's rate, given by ${via} (not ${instance.id}'s catalogue price ${instance.usdPerHour.value} USD/h; its power and memory figures model the energy)`,
       date: new Date().toISOString().slice(0, 10),
     },
   };

@@ -5,6 +5,7 @@
 import { LATENCY_ALPHA, minimumSignificantRounds } from './interval.ts';
 import { UsageError } from '../../errors.ts';
 import { DEFAULT_LEARNING_RATE } from '../config.ts';
+import { checkGridOptions, checkUsdPerHour } from '../run.ts';
 import { isZooModel, resolveModelOptions, ZOO_MODELS, type ZooModelName } from '../zoo/index.ts';
 import type { PruneMethod } from './experiment.ts';
 import type { PruneStudyOptions } from './plan.ts';
@@ -35,6 +36,9 @@ export interface PruneFlags {
   latencyRounds?: string;
   latencyMs?: string;
   dataLimit?: string;
+  usdPerHour?: string;
+  gridRegion?: string;
+  pue?: string;
 }
 
 /**
@@ -186,6 +190,12 @@ export function parsePruneFlags(flags: PruneFlags, checkpointDir: string): Prune
   if (latencyMs !== undefined) options.latencyTargetMs = latencyMs;
   const dataLimit = int('--data-limit', flags.dataLimit, 100);
   if (dataLimit !== undefined) options.dataLimit = dataLimit;
+  // Pricing and carbon as `costsim bench` takes them, checked by the same functions.
+  const usdPerHour = numberFlag('--usd-per-hour', flags.usdPerHour);
+  if (usdPerHour !== undefined) options.usdPerHour = checkUsdPerHour(usdPerHour);
+  const pue = numberFlag('--pue', flags.pue);
+  const grid = checkGridOptions({ ...(flags.gridRegion !== undefined ? { region: flags.gridRegion } : {}), ...(pue !== undefined ? { pue } : {}) });
+  if (grid) options.grid = grid;
   // Build every level's schedule now so a bad one fails before any training, naming the flag.
   for (const s of sparsities) {
     try {

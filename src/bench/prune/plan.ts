@@ -35,6 +35,24 @@ export interface PruneStudyOptions {
   latencyTargetMs?: number;
   /** Directory for dense checkpoints (e.g. .costsim/prune-checkpoints). */
   checkpointDir: string;
+  /** Grid region and PUE the records' carbon is computed for, when given (as `costsim bench --grid-region/--pue`); absent = world average, PUE 1. */
+  grid?: { region: string; pue: number };
+  /** This machine's own USD per hour, when given (as `costsim bench --usd-per-hour`), pricing the records instead of the device's catalogue rate. */
+  usdPerHour?: number;
+  /** Where `usdPerHour` was given, for the cost provenance (default "--usd-per-hour"). */
+  usdPerHourVia?: string;
+}
+
+/**
+ * How a level's record is priced and carbon-counted, when the user said (absent fields: the
+ * device's catalogue rate, world grid, PUE 1). Part of a level's spec, so in its cache key only
+ * when given: keys of studies without them are unchanged, and the store never hands back
+ * another rate's dollars or another grid's carbon. Dense parents do not depend on it.
+ */
+export interface PricingSpec {
+  grid?: { region: string; pue: number };
+  usdPerHourGiven?: number;
+  usdPerHourVia?: string;
 }
 
 /** Training settings shared by the dense and the fine-tuning phase. */
@@ -53,7 +71,7 @@ export interface DensePointParams {
 /** Phase 2: prune and measure one level. */
 export interface PrunePointParams {
   kind: 'prune';
-  spec: PruneSpec & TrainingSpec;
+  spec: PruneSpec & TrainingSpec & PricingSpec;
   denseKey: string;
 }
 
@@ -106,6 +124,15 @@ function effectiveMethod(method: PruneMethod, sparsity: number): PruneMethod {
   return sparsity === 0 && method === 'random' ? 'magnitude' : method;
 }
 
+/** The pricing fields of a level's spec: only those given. */
+function pricingSpec(options: Pick<PruneStudyOptions, 'grid' | 'usdPerHour' | 'usdPerHourVia'>): PricingSpec {
+  return {
+    ...(options.grid ? { grid: options.grid } : {}),
+    ...(options.usdPerHour !== undefined ? { usdPerHourGiven: options.usdPerHour } : {}),
+    ...(options.usdPerHour !== undefined && options.usdPerHourVia ? { usdPerHourVia: options.usdPerHourVia } : {}),
+  };
+}
+
 /** The points of a study: dense phase and pruning phase. */
 export function planPruneStudy(options: PruneStudyOptions, env: EnvironmentKey): PruneStudyPlan {
   const dense: SweepPoint<DensePointParams>[] = [];
@@ -126,7 +153,7 @@ export function planPruneStudy(options: PruneStudyOptions, env: EnvironmentKey):
     dense.push({ key: denseKey, params: { kind: 'dense', spec: { ...base, denseSteps: options.denseSteps, checkpointPath } } });
     for (const method of options.methods) {
       for (const sparsity of options.sparsities) {
-        const spec: PruneSpec & TrainingSpec = {
+        const spec: PruneSpec & TrainingSpec & PricingSpec = {
           ...base,
           checkpointPath,
           method: effectiveMethod(method, sparsity),
@@ -136,8 +163,10 @@ export function planPruneStudy(options: PruneStudyOptions, env: EnvironmentKey):
           latencyBatchSize: options.latencyBatchSize,
           latencyRounds: options.latencyRounds,
           ...(options.latencyTargetMs ? { latencyTargetMs: options.latencyTargetMs } : {}),
+          ...pricingSpec(options),
         };
-        const { checkpointPath: _path, ...keyed } = spec;
+        // Where a rate was given changes its label, not the result: not in the key.
+        const { checkpointPath: _path, usdPerHourVia: _via, ...keyed } = spec;
         const key = `prune-${hashKey({ ...keyed, denseKey, env })}`;
         cells.push({ method, sparsity, seed, key });
         if (seen.has(key)) continue;

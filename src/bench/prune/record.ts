@@ -5,8 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import { usdForSeconds } from '../../devices/pricing.ts';
-import { estimateEnergy } from '../energy.ts';
+import { instanceMismatch, usdForSeconds } from '../../devices/pricing.ts';
+import { estimateEnergy, type GridOptions } from '../energy.ts';
 import type { Device } from '../../devices/catalog.ts';
 import { BENCH_RECORD_VERSION, type BenchConfig, type BenchEnvironment, type BenchRecord, type Provenance } from '../record.ts';
 import type { PruneMeasurement } from './experiment.ts';
@@ -27,12 +27,15 @@ export function isPruneRecord(record: BenchRecord): record is PruneRecord {
 
 /**
  * Cost, energy and carbon of `seconds` on `device`, by the same formulas as every bench record
- * (usdForSeconds; estimateEnergy). A pruning worker keeps one vCPU busy: its CPU seconds are
- * taken as its wall seconds.
+ * (usdForSeconds; estimateEnergy, on `options.grid`). A pruning worker keeps one vCPU busy: its
+ * CPU seconds are taken as its wall seconds. `device` carries the rate that prices the seconds
+ * (bench/run.ts atGivenRate when the user gave this machine's own); `options.mismatch` is why
+ * that instance is not this machine (instanceMismatch), stated in the cost's provenance.
  */
 export function priceSeconds(
   seconds: number,
   device: Device,
+  options: { grid?: GridOptions; mismatch?: string | undefined } = {},
 ): { costUsd: number; energyJoules: number; carbonGrams: number; provenance: Record<string, Provenance> } {
   const energy = estimateEnergy({
     device,
@@ -40,15 +43,17 @@ export function priceSeconds(
     cpuSeconds: seconds,
     cpus: cpus().length,
     loadNote: `one worker process per core: 1 busy vCPU of ${cpus().length} (assumed)`,
+    ...(options.grid ? { grid: options.grid } : {}),
   });
+  const usd = device.usdPerHour;
   return {
-    costUsd: usdForSeconds(seconds, device.usdPerHour.value),
+    costUsd: usdForSeconds(seconds, usd.value),
     energyJoules: energy.energyJoules,
     carbonGrams: energy.carbonGrams,
     provenance: {
       'metrics.costUsd': {
         kind: 'modeled',
-        source: `wallSeconds ÷ 3600 × ${device.usdPerHour.value} USD/hour (${device.id} usdPerHour: ${device.usdPerHour.source}, ${device.usdPerHour.date})`,
+        source: `wallSeconds ÷ 3600 × ${usd.value} USD/hour (${device.id} usdPerHour: ${usd.source}, ${usd.date}${usd.unverified ? ', unverified' : ''})${options.mismatch ? `; warning: ${options.mismatch}` : ''}`,
       },
       'metrics.energyJoules': energy.provenance,
       'metrics.carbonGrams': energy.carbonProvenance,
@@ -115,7 +120,11 @@ export function withTiming(record: PruneRecord, timing: LatencyTiming, retimed?:
   };
 }
 
-/** The BenchRecord of one pruning point. `gemmGflops` is the backend's GEMM rate measured in the worker. */
+/**
+ * The BenchRecord of one pruning point. `gemmGflops` is the backend's GEMM rate measured in the
+ * worker. `device` prices the seconds (at the rate given, when env.usdPerHourGiven says one was);
+ * the carbon is on env.grid's region and PUE.
+ */
 export function pruneRecord(
   point: { key: string; params: PrunePointParams },
   m: PruneMeasurement,
@@ -148,7 +157,10 @@ export function pruneRecord(
   const wallSeconds = m.fineTune.wallSeconds;
   // Same method as a bench record: traced FLOPs of a step × steps ÷ measured seconds.
   const achievedGflops = wallSeconds > 0 ? (m.trainStepFlops.traced * m.fineTune.steps) / wallSeconds / 1e9 : 0;
-  const priced = priceSeconds(wallSeconds, device);
+  const priced = priceSeconds(wallSeconds, device, {
+    ...(env.grid ? { grid: env.grid } : {}),
+    ...(env.usdPerHourGiven === undefined ? { mismatch: instanceMismatch(device, env.cpuCores) } : {}),
+  });
   const measured = (source: string): Provenance => ({ kind: 'measured', source: `${source} (${env.backend} backend, ${env.cpuModel})` });
   return {
     version: BENCH_RECORD_VERSION,

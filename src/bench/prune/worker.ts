@@ -17,6 +17,7 @@ import { buildZooModel } from '../zoo/index.ts';
 import type { WorkerContext } from '../../sweep/protocol.ts';
 import { hasCheckpoint, saveCheckpoint } from './checkpoint.ts';
 import { collectEnvironment } from '../environment.ts';
+import { atGivenRate } from '../run.ts';
 import { runPruneExperiment, type Trainer } from './experiment.ts';
 import { measureLevelLatency } from './latency.ts';
 import { latencyTiming } from './latency-timing.ts';
@@ -134,11 +135,15 @@ export async function runPoint(
   context.log(
     `${spec.method} s=${measurement.targetSparsity} seed ${spec.seed}: accuracy ${measurement.testAccuracy.toFixed(4)} (dense ${measurement.denseTestAccuracy.toFixed(4)})`,
   );
-  return pruneRecord(
-    { key: context.key, params },
-    measurement,
-    collectEnvironment({ backendReason, deviceId: device.id, cwd: process.cwd() }),
-    device,
-    gemmGflops,
-  );
+  // Priced and carbon-counted as `costsim bench` prices its records, with the same options.
+  const given = spec.usdPerHourGiven;
+  const environment = collectEnvironment({
+    backendReason,
+    deviceId: device.id,
+    cwd: process.cwd(),
+    ...(spec.grid ? { grid: spec.grid } : {}),
+    ...(given !== undefined ? { usdPerHourGiven: given } : {}),
+  });
+  const pricedOn = given === undefined ? device : atGivenRate(device, given, spec.usdPerHourVia);
+  return pruneRecord({ key: context.key, params }, measurement, environment, pricedOn, gemmGflops);
 }

@@ -10,6 +10,7 @@
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
+  atGivenRate,
   DEFAULT_LEARNING_RATE,
   defaultStorePath,
   numberFlag,
@@ -25,7 +26,7 @@ import {
 } from '../../bench/index.ts';
 import type { CliContext } from '../context.ts';
 import { CostsimError, UsageError } from '../../errors.ts';
-import { DEFAULT_LOCAL_INSTANCE, deviceIds, findDevice, measuredPricingProblem } from '../../devices/index.ts';
+import { DEFAULT_LOCAL_INSTANCE, deviceIds, findDevice, gridRegions, instanceMismatch, measuredPricingProblem } from '../../devices/index.ts';
 import { initRuntime } from '../../runtime/index.ts';
 import { resolveWorkerCount, resolveQueueUrl } from '../../sweep/index.ts';
 import { announcePruneStudy } from '../../pipeline/index.ts';
@@ -92,6 +93,12 @@ export function registerPrune(program: Command, ctx: CliContext): void {
     .option('--seeds <list>', `comma-separated seeds; levels report mean ± std over them (default ${PRUNE_DEFAULTS.seeds})`)
     .option('--volume <requests>', `inference requests per month for the payoff (default ${DEFAULT_VOLUME.toLocaleString('en-US')})`)
     .option('--device <id>', `catalogue device whose $/hour prices runs and serving (default ${DEFAULT_PRUNE_DEVICE})`)
+    .option('--usd-per-hour <rate>', "this machine's own rate (USD per hour) for the measured seconds, instead of the --device instance's catalogue price")
+    .option(
+      '--grid-region <id>',
+      `electricity grid the carbon is computed for: ${gridRegions().join(', ')} (default world; cited table in src/devices/carbon.ts)`,
+    )
+    .option('--pue <x>', "data-centre power usage effectiveness ≥ 1 multiplying the energy for carbon (default 1, CodeCarbon's)")
     .option('--accuracy-floor <a>', 'flag levels whose test accuracy falls below this (0–1)')
     .option('--latency-batch <n>', `the "large batch" for latency (default ${PRUNE_DEFAULTS.latencyBatch})`)
     .option('--latency-rounds <n>', `interleaved timing rounds (default ${PRUNE_DEFAULTS.latencyRounds})`)
@@ -110,8 +117,10 @@ export function registerPrune(program: Command, ctx: CliContext): void {
       const storePath = flags.store ? resolve(ctx.cwd, flags.store) : defaultStorePath(ctx.cwd);
       const options = parsePruneFlags(flags, join(dirname(storePath), 'prune-checkpoints'));
       const deviceId = flags.device ?? DEFAULT_PRUNE_DEVICE;
-      const device = findDevice(deviceId);
-      if (!device) throw new UsageError('--device', `unknown device "${deviceId}"`, deviceIds().join(', '));
+      const instance = findDevice(deviceId);
+      if (!instance) throw new UsageError('--device', `unknown device "${deviceId}"`, deviceIds().join(', '));
+      // The payoff prices serving at the same rate as the records (this machine's own, when given).
+      const device = options.usdPerHour === undefined ? instance : atGivenRate(instance, options.usdPerHour);
       const notHere = measuredPricingProblem(device);
       if (notHere) throw new UsageError('--device', notHere);
       const requestsPerMonth = numberFlag('--volume', flags.volume, { min: 0 }) ?? DEFAULT_VOLUME;
@@ -156,6 +165,9 @@ export function registerPrune(program: Command, ctx: CliContext): void {
         requestsPerMonth,
         ...(accuracyFloor !== undefined ? { accuracyFloor } : {}),
       };
+      const cores = [...study.records.values()][0]?.environment.cpuCores;
+      const mismatch = options.usdPerHour === undefined && cores !== undefined ? instanceMismatch(device, cores) : undefined;
+      if (mismatch) ctx.err(`costsim prune: warning: ${mismatch}`);
       if (flags.json) {
         const { latencyRetimed, trainStepRetimed } = retimedCounts(study);
         ctx.out(
