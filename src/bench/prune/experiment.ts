@@ -60,9 +60,13 @@ export interface PruneMeasurement {
   layers: LayerSparsity[];
   /** Structured only: units per producer before → after. */
   units?: Array<{ layer: string; before: number; after: number }>;
+  /** Test accuracy of the final model: reported only, it decides nothing. */
   testAccuracy: number;
   /** Test accuracy of the fine-tuned dense control: the parent fine-tuned for the same steps, never pruned (the baseline). */
   denseTestAccuracy: number;
+  /** Validation accuracy (held out of training) of the final model and of the fine-tuned dense control: reachedTarget is judged on these (absent in older records). */
+  validationAccuracy?: number;
+  denseValidationAccuracy?: number;
   /** Test accuracy of the dense parent before that fine-tuning (absent in older records). */
   denseParentTestAccuracy?: number;
   params: number;
@@ -149,6 +153,8 @@ export async function runPruneExperiment(spec: PruneSpec, train: Trainer, hooks:
     // seed and trainer) but never pruned. Accuracy, latency and FLOPs are compared against it.
     await train({ model: parent, task, steps: spec.fineTuneSteps, seed: spec.seed });
     const denseTestAccuracy = task.evaluate(parent);
+    // The validation split decides whether the pruned model kept the control's quality; the test split is only reported.
+    const denseValidationAccuracy = task.evaluate(parent, { split: 'validation' });
     const { policy, kept, plan } = policyFor(model, spec);
     const pruner = createPruner(policy, spec.schedule);
     const started = performance.now();
@@ -169,6 +175,7 @@ export async function runPruneExperiment(spec: PruneSpec, train: Trainer, hooks:
       units = plan.producers.map((p, i) => ({ layer: p.layer.name, before: p.units, after: (keptUnits[i] as number[]).length }));
     }
     const testAccuracy = task.evaluate(final);
+    const validationAccuracy = task.evaluate(final, { split: 'validation' });
     const flops = countFlops(final, { batchSize: 1 }).totals;
     const parentFlops = countFlops(parent, { batchSize: 1 }).totals;
     const bytes = measureModelBytes(final);
@@ -189,6 +196,8 @@ export async function runPruneExperiment(spec: PruneSpec, train: Trainer, hooks:
       layers: sparsity.layers,
       testAccuracy,
       denseTestAccuracy,
+      validationAccuracy,
+      denseValidationAccuracy,
       denseParentTestAccuracy,
       params: flops.params,
       nonZeroParams: flops.nonZeroParams,

@@ -85,6 +85,9 @@ describe('costsim prune prices and carbon-counts its records as costsim bench do
     expect(rated.config.pruning?.denseKey).toBe(plain.config.pruning?.denseKey); // the dense parent does not depend on pricing
     expect(rated.environment.grid).toEqual({ region: 'france', pue: 1.5 });
     expect(rated.environment.usdPerHourGiven).toBe(0.9);
+    // Judged on the validation split (measured in the worker), the test split only reported.
+    expect(typeof rated.metrics.validationAccuracy).toBe('number');
+    expect(rated.provenance['metrics.reachedTarget']?.source).toMatch(/^decided on the validation split/);
     // By hand: seconds × 0.9 $/h ÷ 3600; J / 3.6e6 × 1.5 × 56 gCO2e/kWh.
     const pruneSeconds = rated.metrics.wallSeconds;
     expect(rated.metrics.costUsd).toBeCloseTo((pruneSeconds * 0.9) / 3600, 15);

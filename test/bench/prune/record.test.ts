@@ -64,14 +64,36 @@ const env = {
   costsimVersion: '0.1.0',
 };
 
+/** A measurement whose validation and test splits may disagree: the control's validation 0.8 and test 0.9. */
+function judged(validationAccuracy: number, testAccuracy: number): PruneMeasurement {
+  return { ...measurement(testAccuracy), validationAccuracy, denseValidationAccuracy: 0.8 };
+}
+
 describe('pruneRecord labels', () => {
-  it("reachedTarget is whether the pruned model kept its dense parent's accuracy", () => {
+  it("reachedTarget is whether the pruned model kept the fine-tuned dense control's validation accuracy; the test split is only reported", () => {
     const device = findDevice('aws-c6a.large')!;
+    // Validation and test disagree, both ways; the validation split decides each time.
+    const validationKept = pruneRecord({ key: 'k', params }, judged(0.81, 0.85), env, device, 100); // test says lost
+    const validationLost = pruneRecord({ key: 'k', params }, judged(0.79, 0.95), env, device, 100); // test says kept
+    expect(validationKept.metrics.reachedTarget).toBe(true);
+    expect(validationLost.metrics.reachedTarget).toBe(false);
+    expect(validationLost.config.targetAccuracy).toBe(0.8); // the control's validation accuracy, not its test 0.9
+    // Both accuracies recorded, each saying what it is for.
+    expect(validationLost.metrics.validationAccuracy).toBe(0.79);
+    expect(validationLost.metrics.testAccuracy).toBe(0.95);
+    expect(validationLost.provenance['metrics.reachedTarget']?.source).toMatch(
+      /^decided on the validation split: final validation accuracy 0\.79 < the fine-tuned dense control's 0\.8 .*the test split \(0\.95 vs 0\.9\) is only reported/,
+    );
+    expect(validationLost.provenance['metrics.testAccuracy']?.source).toMatch(/reported only: reachedTarget is judged on the validation split/);
+    expect(validationLost.provenance['metrics.validationAccuracy']?.source).toMatch(/validation split .*control's: 0\.8\); reachedTarget is judged on it/);
+    // A stored record from before validation was measured: judged on the test split, and it says so.
     const kept = pruneRecord({ key: 'k', params }, measurement(0.91), env, device, 100);
     const lost = pruneRecord({ key: 'k', params }, measurement(0.85), env, device, 100);
     expect(kept.metrics.reachedTarget).toBe(true);
     expect(lost.metrics.reachedTarget).toBe(false);
     expect(kept.config.targetAccuracy).toBe(0.9);
+    expect(kept.metrics.validationAccuracy).toBeUndefined();
+    expect(kept.provenance['metrics.reachedTarget']?.source).toMatch(/^decided on the test split: .*before the validation split was measured/);
     // Achieved rate by hand: 2e9 traced FLOPs × 10 steps ÷ 4 s = 5 GFLOP/s, with its provenance.
     expect(kept.metrics.achievedGflops).toBeCloseTo(5, 12);
     expect(kept.metrics.utilisation).toBeCloseTo(0.05, 12);
