@@ -5,23 +5,7 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadNativeAddon } from '../../../src/runtime/native/addon.ts';
 import { tf } from '../../../src/runtime/tf.ts';
-import { expectNativeMatchesCpu, nativeBuilt, setUpBackends, skipReason } from './helpers.ts';
-
-/** f's output and the gradients of sum(f(xs) · w) wrt every input, for a fixed weighting w. */
-function withGrads(f: (...xs: tf.Tensor[]) => tf.Tensor): (...xs: tf.Tensor[]) => tf.Tensor[] {
-  return (...xs) => {
-    const y = f(...xs);
-    const weights = tf.linspace(-1, 2, y.size).reshape(y.shape);
-    return [
-      y,
-      ...tf.grads((...inner: tf.Tensor[]) =>
-        f(...inner)
-          .mul(weights)
-          .sum(),
-      )(xs),
-    ];
-  };
-}
+import { expectNativeMatchesCpu, nativeBuilt, setUpBackends, skipReason, withGrads } from './helpers.ts';
 
 const positive = (v: tf.Tensor): tf.Tensor => tf.add(tf.abs(v), 0.3);
 

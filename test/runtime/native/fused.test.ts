@@ -9,23 +9,7 @@ import { biasGelu, layerNorm, rmsNorm } from '../../../src/runtime/fused-ops.ts'
 import { attention, multiHeadAttention } from '../../../src/runtime/fused-attention.ts';
 import { createDecoder, disposeCache, disposeDecoder, forward } from '../../../src/serve/measure/decoder.ts';
 import { FUSED_KERNELS } from '../../../src/runtime/native/fused.ts';
-import { expectNativeMatchesCpu, nativeBuilt, setUpBackends, skipReason } from './helpers.ts';
-
-/** f's output and the gradients of sum(f(xs) · w) wrt every input, for a fixed weighting w. */
-function withGrads(f: (...xs: tf.Tensor[]) => tf.Tensor): (...xs: tf.Tensor[]) => tf.Tensor[] {
-  return (...xs) => {
-    const y = f(...xs);
-    const weights = tf.linspace(-1, 2, y.size).reshape(y.shape);
-    return [
-      y,
-      ...tf.grads((...inner: tf.Tensor[]) =>
-        f(...inner)
-          .mul(weights)
-          .sum(),
-      )(xs),
-    ];
-  };
-}
+import { expectNativeMatchesCpu, nativeBuilt, setUpBackends, skipReason, withGrads } from './helpers.ts';
 
 /** Names of the kernels `f` runs on the native backend (forward and gradients). */
 async function nativeKernelNames(f: () => tf.Tensor | tf.Tensor[]): Promise<string[]> {

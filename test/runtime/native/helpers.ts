@@ -73,3 +73,19 @@ export async function expectNativeMatchesCpu(shapes: number[][], fn: (...xs: tf.
     expect(worst / scale, `output ${i}: max abs error ${worst} at scale ${scale}`).toBeLessThanOrEqual(1e-4);
   });
 }
+
+/** f's output and the gradients of sum(f(xs) · w) wrt every input, for a fixed weighting w (one check of forward and backward). */
+export function withGrads(f: (...xs: tf.Tensor[]) => tf.Tensor): (...xs: tf.Tensor[]) => tf.Tensor[] {
+  return (...xs) => {
+    const y = f(...xs);
+    const weights = tf.linspace(-1, 2, y.size).reshape(y.shape);
+    return [
+      y,
+      ...tf.grads((...inner: tf.Tensor[]) =>
+        f(...inner)
+          .mul(weights)
+          .sum(),
+      )(xs),
+    ];
+  };
+}

@@ -7,23 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/runtime/tf.ts';
 import { linear } from '../../../src/runtime/linear.ts';
 import { LINEAR_KERNELS } from '../../../src/runtime/native/linear.ts';
-import { expectNativeMatchesCpu, nativeBuilt, setUpBackends, skipReason } from './helpers.ts';
-
-/** Output and the gradients of sum(f(xs) · w) wrt every input, for a fixed weighting w. */
-function withGrads(f: (...xs: tf.Tensor[]) => tf.Tensor): (...xs: tf.Tensor[]) => tf.Tensor[] {
-  return (...xs) => {
-    const y = f(...xs);
-    const weights = tf.linspace(-1, 2, y.size).reshape(y.shape);
-    return [
-      y,
-      ...tf.grads((...inner: tf.Tensor[]) =>
-        f(...inner)
-          .mul(weights)
-          .sum(),
-      )(xs),
-    ];
-  };
-}
+import { expectNativeMatchesCpu, nativeBuilt, setUpBackends, skipReason, withGrads } from './helpers.ts';
 
 /** The 2-D reference every backend has: tf.fused.matMul on x flattened to rows. */
 function reference(x: tf.Tensor, kernel: tf.Tensor, bias: tf.Tensor): tf.Tensor {

@@ -13,25 +13,9 @@ import { QKV_KERNELS } from '../../../src/runtime/native/qkv.ts';
 import { LINEAR_KERNELS } from '../../../src/runtime/native/linear.ts';
 import { FUSED_KERNELS } from '../../../src/runtime/native/fused.ts';
 import { createDecoder, disposeCache, disposeDecoder, forward } from '../../../src/serve/measure/decoder.ts';
-import { addonHas, expectNativeMatchesCpu, setUpBackends } from './helpers.ts';
+import { addonHas, expectNativeMatchesCpu, setUpBackends, withGrads } from './helpers.ts';
 
 const addon = addonHas('linearParts', 'attentionQkv', 'attentionCached');
-
-/** Output and the gradients of sum(f(xs) · w) wrt every input, for a fixed weighting w. */
-function withGrads(f: (...xs: tf.Tensor[]) => tf.Tensor): (...xs: tf.Tensor[]) => tf.Tensor[] {
-  return (...xs) => {
-    const y = f(...xs);
-    const weights = tf.linspace(-1, 2, y.size).reshape(y.shape);
-    return [
-      y,
-      ...tf.grads((...inner: tf.Tensor[]) =>
-        f(...inner)
-          .mul(weights)
-          .sum(),
-      )(xs),
-    ];
-  };
-}
 
 /** x, then kernel and bias of Q, K and V. */
 const shapesFor = (batch: number, tokens: number, d: number): number[][] => [[batch, tokens, d], [d, d], [d], [d, d], [d], [d, d], [d]];
