@@ -3,11 +3,11 @@
  * im2col + OpenBLAS sgemm in the addon, reading and writing the wasm heap in place.
  * NHWC only; other layouts, non-float32 data and prelu go to the wasm kernels.
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.ts';
 import { convGeometry, type BackendWasm } from '../wasm-kernels/heap.ts';
 import { NATIVE_ACTIVATIONS, type NativeAddon } from './addon.ts';
-import { floats, wasmKernel, type KernelArgs } from './matmul.ts';
+import { floats, wasmKernel, type KernelArgs, kernelConfigMaker } from './matmul.ts';
 
 interface ConvAttrs {
   strides: number | [number, number];
@@ -98,11 +98,7 @@ function backprop(addon: NativeAddon, kernelName: 'Conv2DBackpropFilter' | 'Conv
 
 /** The four convolution kernel configs for backend `backendName`. */
 export function convKernels(addon: NativeAddon, backendName: string): KernelConfig[] {
-  const config = (kernelName: string, run: (args: KernelArgs) => TensorInfo | TensorInfo[]): KernelConfig => ({
-    kernelName,
-    backendName,
-    kernelFunc: run as unknown as KernelFunc,
-  });
+  const config = kernelConfigMaker(backendName);
   return [
     config('Conv2D', (args) => conv2d(addon, 'Conv2D', args)),
     config('FusedConv2D', (args) => conv2d(addon, 'FusedConv2D', args)),

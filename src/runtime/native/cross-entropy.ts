@@ -5,11 +5,11 @@
  * vocabulary and 512 positions each is 103 MB — where this keeps one row statistic. Registered
  * under costsim's own names for the native backend only, reached through runtime/cross-entropy.ts.
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.ts';
 import type { BackendWasm } from '../wasm-kernels/heap.ts';
 import type { NativeAddon } from './addon.ts';
-import { floats, type KernelArgs } from './matmul.ts';
+import { floats, type KernelArgs, kernelConfigMaker } from './matmul.ts';
 
 /** Kernel names (native backend only). */
 export const CROSS_ENTROPY_KERNELS = {
@@ -54,10 +54,6 @@ function backward(addon: NativeAddon, args: KernelArgs): TensorInfo {
 /** The cross-entropy kernel configs for backend `backendName`; none for an addon built without them (the op then uses tfjs's). */
 export function crossEntropyKernels(addon: NativeAddon, backendName: string): KernelConfig[] {
   if (typeof addon.softmaxCrossEntropy !== 'function' || typeof addon.softmaxCrossEntropyGrad !== 'function') return [];
-  const config = (kernelName: string, run: (args: KernelArgs) => TensorInfo | TensorInfo[]): KernelConfig => ({
-    kernelName,
-    backendName,
-    kernelFunc: run as unknown as KernelFunc,
-  });
+  const config = kernelConfigMaker(backendName);
   return [config(CROSS_ENTROPY_KERNELS.forward, (args) => forward(addon, args)), config(CROSS_ENTROPY_KERNELS.backward, (args) => backward(addon, args))];
 }

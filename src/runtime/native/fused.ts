@@ -6,11 +6,11 @@
  * own names for the native backend only and reached through runtime/fused-ops.ts, which falls
  * back to tfjs's broadcasting ops on every other backend.
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.ts';
 import type { BackendWasm } from '../wasm-kernels/heap.ts';
 import type { NativeAddon } from './addon.ts';
-import { floats, type KernelArgs } from './matmul.ts';
+import { floats, type KernelArgs, kernelConfigMaker } from './matmul.ts';
 
 /** Kernel names (native backend only). */
 export const FUSED_KERNELS = {
@@ -175,11 +175,7 @@ function biasGeluGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
  */
 export function fusedKernels(addon: NativeAddon, backendName: string): KernelConfig[] {
   if (typeof addon.layerNorm !== 'function' || typeof addon.biasGelu !== 'function' || typeof addon.attention !== 'function') return [];
-  const config = (kernelName: string, run: (args: KernelArgs) => TensorInfo | TensorInfo[]): KernelConfig => ({
-    kernelName,
-    backendName,
-    kernelFunc: run as unknown as KernelFunc,
-  });
+  const config = kernelConfigMaker(backendName);
   return [
     config(FUSED_KERNELS.layerNorm, (args) => layerNorm(addon, args)),
     config(FUSED_KERNELS.layerNormGrad, (args) => layerNormGrad(addon, args)),

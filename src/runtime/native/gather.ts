@@ -7,11 +7,11 @@
  * was a JS loop on the wasm heap (wasm-kernels/unsorted-segment-sum.ts). Other dtypes and empty
  * tensors go to the wasm kernels.
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.ts';
 import type { BackendWasm } from '../wasm-kernels/heap.ts';
 import type { NativeAddon } from './addon.ts';
-import { floats, wasmKernel, type KernelArgs } from './matmul.ts';
+import { floats, wasmKernel, type KernelArgs, kernelConfigMaker } from './matmul.ts';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 const ints = (backend: BackendWasm, info: TensorInfo): Int32Array => backend.typedArrayFromHeap(info) as Int32Array;
@@ -59,10 +59,6 @@ function unsortedSegmentSum(addon: NativeAddon, args: KernelArgs): TensorInfo | 
 export function gatherKernels(addon: NativeAddon, backendName: string): KernelConfig[] {
   // An addon built before these kernels existed: keep the wasm ones.
   if (typeof addon.gather !== 'function' || typeof addon.segmentSum !== 'function') return [];
-  const config = (kernelName: string, run: (args: KernelArgs) => TensorInfo | TensorInfo[]): KernelConfig => ({
-    kernelName,
-    backendName,
-    kernelFunc: run as unknown as KernelFunc,
-  });
+  const config = kernelConfigMaker(backendName);
   return [config('GatherV2', (args) => gatherV2(addon, args)), config('UnsortedSegmentSum', (args) => unsortedSegmentSum(addon, args))];
 }

@@ -8,11 +8,11 @@
  * this is 4–5. Registered under costsim's own names for the native backend only, reached through
  * runtime/linear.ts.
  */
-import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.ts';
 import type { BackendWasm } from '../wasm-kernels/heap.ts';
 import { NATIVE_ACTIVATIONS, type NativeAddon } from './addon.ts';
-import { floats, type KernelArgs } from './matmul.ts';
+import { floats, type KernelArgs, kernelConfigMaker } from './matmul.ts';
 import { RELU_GRAD_KERNEL } from './reduce-grads.ts';
 
 /** Kernel names (native backend only). */
@@ -101,11 +101,7 @@ export function registerLinearGradient(): void {
 
 /** The linear kernel configs for backend `backendName`. */
 export function linearKernels(addon: NativeAddon, backendName: string): KernelConfig[] {
-  const config = (kernelName: string, run: (args: KernelArgs) => TensorInfo | TensorInfo[]): KernelConfig => ({
-    kernelName,
-    backendName,
-    kernelFunc: run as unknown as KernelFunc,
-  });
+  const config = kernelConfigMaker(backendName);
   return [
     config(LINEAR_KERNELS.linear, (args) => linear(addon, args, 'linear')),
     config(LINEAR_KERNELS.linearRelu, (args) => linear(addon, args, 'relu')),

@@ -17,6 +17,11 @@ export interface KernelArgs {
   attrs?: NamedAttrMap;
 }
 
+/** Kernel configs for `backendName`: `config(kernelName, run)` registers `run` (args → outputs) under that kernel name. */
+export function kernelConfigMaker(backendName: string): (kernelName: string, run: (args: KernelArgs) => TensorInfo | TensorInfo[]) => KernelConfig {
+  return (kernelName, run) => ({ kernelName, backendName, kernelFunc: run as unknown as KernelFunc });
+}
+
 /** Run the wasm backend's own kernel for `name` (the fallback for cases the addon does not cover). */
 export function wasmKernel(name: string, args: KernelArgs): TensorInfo | TensorInfo[] {
   const kernel = tf.getKernel(name, 'wasm');

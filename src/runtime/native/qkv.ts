@@ -9,11 +9,11 @@
  * decoding, one kernel appends qkv's K and V to the cache and attends over it. Registered under
  * costsim's own names for the native backend only, reached through runtime/self-attention.ts.
  */
-import type { KernelConfig, KernelFunc, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.ts';
 import type { BackendWasm } from '../wasm-kernels/heap.ts';
 import type { NativeAddon } from './addon.ts';
-import { floats, type KernelArgs } from './matmul.ts';
+import { floats, type KernelArgs, kernelConfigMaker } from './matmul.ts';
 
 /** Kernel names (native backend only). */
 export const QKV_KERNELS = {
@@ -196,11 +196,7 @@ export function registerQkvGradients(): void {
 /** The kernel configs for backend `backendName`; none when the addon predates them (the ops then run as before). */
 export function qkvKernels(addon: NativeAddon, backendName: string): KernelConfig[] {
   if (typeof addon.linearParts !== 'function' || typeof addon.attentionQkv !== 'function' || typeof addon.attentionCached !== 'function') return [];
-  const config = (kernelName: string, run: (args: KernelArgs) => TensorInfo | TensorInfo[]): KernelConfig => ({
-    kernelName,
-    backendName,
-    kernelFunc: run as unknown as KernelFunc,
-  });
+  const config = kernelConfigMaker(backendName);
   return [
     config(QKV_KERNELS.linearParts, (args) => linearParts(addon, args)),
     config(QKV_KERNELS.linearPartsGrad, (args) => linearPartsGrad(addon, args)),

@@ -5,12 +5,12 @@
  * transposes first), and Identity (wasm copies the buffer; here the data is shared, as the cpu backend does).
  * Other shapes and dtypes go to the wasm kernels.
  */
-import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import { tf } from '../tf.ts';
 import type { BackendWasm } from '../wasm-kernels/heap.ts';
 import type { NativeAddon } from './addon.ts';
 import { convGeometryFields } from './conv.ts';
-import { floats, wasmKernel, type KernelArgs } from './matmul.ts';
+import { floats, wasmKernel, type KernelArgs, kernelConfigMaker } from './matmul.ts';
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
@@ -88,11 +88,7 @@ function identity(args: KernelArgs): TensorInfo | TensorInfo[] {
 
 /** The memory-bound training kernel configs for backend `backendName`. */
 export function trainingKernels(addon: NativeAddon, backendName: string): KernelConfig[] {
-  const config = (kernelName: string, run: (args: KernelArgs) => TensorInfo | TensorInfo[]): KernelConfig => ({
-    kernelName,
-    backendName,
-    kernelFunc: run as unknown as KernelFunc,
-  });
+  const config = kernelConfigMaker(backendName);
   return [
     config('MaxPoolGrad', (args) => maxPoolGrad(addon, args)),
     config('Sum', (args) => sum(addon, args)),
