@@ -11,6 +11,17 @@ function capture(cwd: string): CliContext & { stdout: string[]; stderr: string[]
   return { stdout, stderr, out: (t) => stdout.push(t), err: (t) => stderr.push(t), env: {}, isTTY: false, cwd };
 }
 
+interface PhysicalPeak {
+  physical: { wasmHeapBytes: number; baselineWasmHeapBytes: number };
+}
+
+/** Physical: each variant alone in a fresh process; the wasm heap's growth over the model build is that variant's own. */
+function expectSmallerPhysicalPeak(c: { plain: PhysicalPeak; checkpointed: PhysicalPeak }): void {
+  const growth = (v: PhysicalPeak) => v.physical.wasmHeapBytes - v.physical.baselineWasmHeapBytes;
+  expect(c.checkpointed.physical.wasmHeapBytes).toBeLessThanOrEqual(c.plain.physical.wasmHeapBytes);
+  expect(growth(c.checkpointed)).toBeLessThan(growth(c.plain));
+}
+
 describe('costsim bench --checkpoint', () => {
   it('transformer --checkpoint --json: lower peak memory and more executed FLOPs per step (as the recompute=full prediction says) than plain training, equal gradients', async () => {
     const ctx = capture(mkdtempSync(join(tmpdir(), 'costsim-ckpt-')));
@@ -65,10 +76,7 @@ describe('costsim bench --checkpoint', () => {
     expect(Math.abs(traced / c.predicted.stepFlopsRatio - 1)).toBeLessThan(1e-9);
     expect(Number.isFinite(c.checkpointed.stepSeconds) && Number.isFinite(c.plain.stepSeconds)).toBe(true);
     expect(c.gradientMaxRelativeDifference).toBeLessThan(1e-5);
-    // Physical: each variant alone in a fresh process; the wasm heap's growth over the model build is that variant's own.
-    const growth = (v: { physical: { wasmHeapBytes: number; baselineWasmHeapBytes: number } }) => v.physical.wasmHeapBytes - v.physical.baselineWasmHeapBytes;
-    expect(c.checkpointed.physical.wasmHeapBytes).toBeLessThanOrEqual(c.plain.physical.wasmHeapBytes);
-    expect(growth(c.checkpointed)).toBeLessThan(growth(c.plain));
+    expectSmallerPhysicalPeak(c);
     expect(c.plain.physical.peakRssBytes).toBeGreaterThan(0);
     // The placement model's prediction, labelled modeled: fewer activation bytes, ×(1 + 1/3) block FLOPs at most.
     expect(c.predicted.activationBytesRatio).toBeLessThan(1);
@@ -99,10 +107,7 @@ describe('costsim bench --model cnn --checkpoint', () => {
     // recomputed in backward), so the transient peak falls below plain training's.
     expect(c.checkpointed.transientPeakBytes).toBeLessThan(c.plain.transientPeakBytes);
     expect(c.checkpointed.peakBytes).toBeLessThan(c.plain.peakBytes);
-    // Physical: each variant alone in a fresh process; the wasm heap's growth over the model build is that variant's own.
-    const growth = (v: { physical: { wasmHeapBytes: number; baselineWasmHeapBytes: number } }) => v.physical.wasmHeapBytes - v.physical.baselineWasmHeapBytes;
-    expect(c.checkpointed.physical.wasmHeapBytes).toBeLessThanOrEqual(c.plain.physical.wasmHeapBytes);
-    expect(growth(c.checkpointed)).toBeLessThan(growth(c.plain));
+    expectSmallerPhysicalPeak(c);
     // Longer step, asserted on the executed work rather than the clock: at 16 filters and batch 64
     // a step took about half a second and, under the shared machine's load, the fastest
     // checkpointed and plain steps came out within 1% of each other (0.545 s vs 0.551 s, load

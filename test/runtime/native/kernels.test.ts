@@ -5,26 +5,10 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadNativeAddon } from '../../../src/runtime/native/addon.ts';
 import { tf } from '../../../src/runtime/tf.ts';
-import { expectNativeMatchesCpu, nativeBuilt, seededInputs, setUpBackends, skipReason } from './helpers.ts';
+import { expectNativeMatchesCpu, nativeBuilt, seededInputs, setUpBackends, skipReason, withGrads } from './helpers.ts';
 
 type Activation = 'linear' | 'relu' | 'relu6' | 'elu' | 'leakyrelu' | 'sigmoid';
 const ACTIVATIONS: Activation[] = ['linear', 'relu', 'relu6', 'elu', 'leakyrelu', 'sigmoid'];
-
-/** Gradients of sum(f(xs) · w) for a fixed weighting w, so every output element matters. */
-function gradsOf(f: (...xs: tf.Tensor[]) => tf.Tensor): (...xs: tf.Tensor[]) => tf.Tensor[] {
-  return (...xs) => {
-    const y = f(...xs);
-    const weights = tf.linspace(-1, 2, y.size).reshape(y.shape);
-    return [
-      y,
-      ...tf.grads((...inner: tf.Tensor[]) =>
-        f(...inner)
-          .mul(weights)
-          .sum(),
-      )(xs),
-    ];
-  };
-}
 
 describe.skipIf(!nativeBuilt)(`native matmul kernels${skipReason}`, () => {
   beforeAll(setUpBackends);
@@ -40,7 +24,7 @@ describe.skipIf(!nativeBuilt)(`native matmul kernels${skipReason}`, () => {
       const b = transposeB ? [9, 13] : [13, 9];
       await expectNativeMatchesCpu(
         [a, b],
-        gradsOf((x, y) => tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D, transposeA, transposeB)),
+        withGrads((x, y) => tf.matMul(x as tf.Tensor2D, y as tf.Tensor2D, transposeA, transposeB)),
       );
     });
   }
@@ -69,7 +53,7 @@ describe.skipIf(!nativeBuilt)(`native matmul kernels${skipReason}`, () => {
         [4, 3, 5],
         [4, 5, 2],
       ],
-      gradsOf((x, y) => tf.matMul(x, y)),
+      withGrads((x, y) => tf.matMul(x, y)),
     );
     await expectNativeMatchesCpu(
       [
@@ -107,7 +91,7 @@ describe.skipIf(!nativeBuilt)(`native matmul kernels${skipReason}`, () => {
     it(`fused matMul + bias + ${activation}, forward and backward`, async () => {
       await expectNativeMatchesCpu(
         [[6, 11], [11, 8], [8]],
-        gradsOf((x, w, bias) => tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias, activation, leakyreluAlpha: 0.3 })),
+        withGrads((x, w, bias) => tf.fused.matMul({ a: x as tf.Tensor2D, b: w as tf.Tensor2D, bias, activation, leakyreluAlpha: 0.3 })),
       );
     });
   }
@@ -156,7 +140,7 @@ describe.skipIf(!nativeBuilt)(`native convolution kernels${skipReason}`, () => {
     it(`conv2d ${c.name}: output, dx and dW`, async () => {
       await expectNativeMatchesCpu(
         [c.x, c.filter],
-        gradsOf((x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dilations ?? 1)),
+        withGrads((x, w) => tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dilations ?? 1)),
       );
     });
   }
@@ -182,7 +166,7 @@ describe.skipIf(!nativeBuilt)(`native convolution kernels${skipReason}`, () => {
     it(`fused conv2d + bias + ${activation}, forward and backward`, async () => {
       await expectNativeMatchesCpu(
         [[2, 8, 8, 3], [3, 3, 3, 5], [5]],
-        gradsOf((x, w, bias) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias, activation })),
+        withGrads((x, w, bias) => tf.fused.conv2d({ x: x as tf.Tensor4D, filter: w as tf.Tensor4D, strides: 1, pad: 'same', bias, activation })),
       );
     });
   }
