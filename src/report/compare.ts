@@ -90,3 +90,14 @@ export function compareResults(a: ReportResults, b: ReportResults): Comparison {
     numbers,
   };
 }
+
+/** A compared number as text: 4 significant figures, exponent form when tiny or huge; "–" when missing. */
+export function formatComparedNumber(x: number | null): string {
+  if (x === null) return '–';
+  return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : String(Number(x.toPrecision(4)));
+}
+
+/** A relative change as a signed percentage ("+12.5%"); empty when there is none. */
+export function formatRelativeChange(x: number | null): string {
+  return x === null ? '' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`;
+}

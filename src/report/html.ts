@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import type { BuiltChart } from './charts/index.ts';
 import type { ReportResults } from './rows.ts';
-import type { Comparison } from './compare.ts';
+import { formatComparedNumber, formatRelativeChange, type Comparison } from './compare.ts';
 import { FONT_FAMILY } from './theme.ts';
 
 /** Minified builds of the libraries the page needs, in load order. */
@@ -202,12 +202,6 @@ export function renderHtml(results: ReportResults, charts: readonly BuiltChart[]
   ].join('\n');
 }
 
-/** A number as the comparison page prints it: 4 significant figures, exponent form when tiny or huge. */
-function comparedNumber(x: number | null): string {
-  if (x === null) return '–';
-  return Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : String(Number(x.toPrecision(4)));
-}
-
 /**
  * The page of `costsim compare`: both scenarios' questions, their key numbers side by side, the
  * per-provider numbers with b − a, then the charts with both scenarios' series. Deterministic.
@@ -224,7 +218,7 @@ export function renderComparisonHtml(
   const numberRows = comparison.numbers
     .map(
       (n) =>
-        `<tr><td>${escapeHtml(n.provider)}</td><td>${escapeHtml(n.metric)}</td><td>${comparedNumber(n.a)}</td><td>${comparedNumber(n.b)}</td><td class="value">${comparedNumber(n.difference)}</td><td>${n.relativeDifference === null ? '' : `${n.relativeDifference >= 0 ? '+' : ''}${(100 * n.relativeDifference).toFixed(1)}%`}</td><td class="source">${escapeHtml(n.unit)}</td></tr>`,
+        `<tr><td>${escapeHtml(n.provider)}</td><td>${escapeHtml(n.metric)}</td><td>${formatComparedNumber(n.a)}</td><td>${formatComparedNumber(n.b)}</td><td class="value">${formatComparedNumber(n.difference)}</td><td>${formatRelativeChange(n.relativeDifference)}</td><td class="source">${escapeHtml(n.unit)}</td></tr>`,
     )
     .join('\n');
   const title = `${sides.a} vs ${sides.b}`;

@@ -18,6 +18,6 @@ export {
   type WriteOptions,
   type Artefact,
 } from './write.ts';
-export { compareResults, type Comparison, type ComparedNumber } from './compare.ts';
+export { compareResults, formatComparedNumber, formatRelativeChange, type Comparison, type ComparedNumber } from './compare.ts';
 export { comparisonCharts, type ComparedSides } from './charts/compare.ts';
 export type { ReportResults } from './rows.ts';

@@ -10,20 +10,21 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
-import { runScenario } from '../../pipeline/index.ts';
-import { compareResults, comparisonCharts, readResults, RESULTS_FILE, writeComparisonReport, type Comparison, type ReportResults } from '../../report/index.ts';
+import { reportDirName, runScenario } from '../../pipeline/index.ts';
+import {
+  compareResults,
+  comparisonCharts,
+  formatComparedNumber,
+  formatRelativeChange,
+  readResults,
+  RESULTS_FILE,
+  writeComparisonReport,
+  type Comparison,
+  type ReportResults,
+} from '../../report/index.ts';
 import { COSTSIM_VERSION } from '../../version.ts';
 import { commandProgress } from '../progress.ts';
 import { positiveInt } from '../flags.ts';
-
-const fmt = (x: number | null): string =>
-  x === null ? '–' : Math.abs(x) >= 1e4 || (Math.abs(x) < 1e-3 && x !== 0) ? x.toExponential(3) : String(Number(x.toPrecision(4)));
-const pct = (x: number | null): string => (x === null ? '' : `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)}%`);
-
-/** A file-name-safe form of a scenario name. */
-function slug(name: string): string {
-  return name.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'scenario';
-}
 
 /** The comparison as text: key numbers, then one row per provider and metric. */
 export function formatComparison(c: Comparison): string {
@@ -40,7 +41,7 @@ export function formatComparison(c: Comparison): string {
     lines.push(`${pad('provider', 20)}  ${pad('metric', 20)}  ${'a'.padStart(11)}  ${'b'.padStart(11)}  ${'b − a'.padStart(11)}  change   unit`);
     for (const n of c.numbers)
       lines.push(
-        `${pad(n.provider, 20)}  ${pad(n.metric, 20)}  ${fmt(n.a).padStart(11)}  ${fmt(n.b).padStart(11)}  ${fmt(n.difference).padStart(11)}  ${pct(n.relativeDifference).padEnd(7)}  ${n.unit}`,
+        `${pad(n.provider, 20)}  ${pad(n.metric, 20)}  ${formatComparedNumber(n.a).padStart(11)}  ${formatComparedNumber(n.b).padStart(11)}  ${formatComparedNumber(n.difference).padStart(11)}  ${formatRelativeChange(n.relativeDifference).padEnd(7)}  ${n.unit}`,
       );
   }
   return lines.join('\n');
@@ -88,7 +89,7 @@ export function registerCompare(program: Command, ctx: CliContext): void {
         left.scenario.name === right.scenario.name
           ? { a: `a: ${left.scenario.name}`, b: `b: ${right.scenario.name}` }
           : { a: left.scenario.name, b: right.scenario.name };
-      const dir = resolve(ctx.cwd, options.out ?? join('reports', `compare-${slug(left.scenario.name)}-vs-${slug(right.scenario.name)}`));
+      const dir = resolve(ctx.cwd, options.out ?? join('reports', `compare-${reportDirName(left.scenario.name)}-vs-${reportDirName(right.scenario.name)}`));
       const written = await writeComparisonReport(dir, comparison, sides, comparisonCharts(left, right, comparison, sides), {
         now: new Date(),
         costsimVersion: COSTSIM_VERSION,
