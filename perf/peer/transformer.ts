@@ -25,25 +25,43 @@ export interface GptShape extends DecoderShape {
 /** GPT-2 small (124M): 12 layers, 768 wide, 12 heads, 3,072 FFN, 50,257 tokens; sequence and batch are this bench's (assumed, CPU-sized). */
 export const GPT2_SMALL: GptShape = { layers: 12, hidden: 768, heads: 12, ffn: 3072, vocab: 50_257, sequence: 128, trainBatch: 4 };
 
-/** Share of a measured wall time spent inside kernels (and the fused Adam). */
+/** Share of a measured wall time spent inside kernels (and the fused Adam), per repetition of the measured function. */
 export interface TimeSplit {
+  /** Wall seconds per repetition (the mean over {@link repeats}). */
   wallSeconds: number;
   kernelSeconds: number;
+  /** How many back-to-back repetitions were timed together. */
+  repeats: number;
   /** 1 − kernel/wall: JS autodiff, layers, allocation and launch overhead. */
   outsideFraction: number;
+  /** Per repetition: milliseconds and launches. */
   topKernels: Array<{ name: string; ms: number; count: number }>;
 }
 
-/** Run `fn` once under the kernel timer and split its wall time. */
-export async function splitTime(fn: () => void, alsoTime: Parameters<typeof withKernelTiming>[1] = {}): Promise<TimeSplit> {
+/**
+ * Run `fn` `repeats` times back to back under the kernel timer and split the wall time, per
+ * repetition. Timing many steady-state repetitions together (after the caller's warm-up) measures
+ * what a training run pays per step; a single step is dominated by whichever GC pause or
+ * scheduler tick lands in it.
+ */
+export async function splitTime(fn: () => void, options: Parameters<typeof withKernelTiming>[1] & { repeats?: number } = {}): Promise<TimeSplit> {
+  const repeats = Math.max(1, Math.round(options.repeats ?? 1));
   const start = performance.now();
-  const { timing } = await withKernelTiming(fn, alsoTime);
-  const wallSeconds = (performance.now() - start) / 1000;
+  const { timing } = await withKernelTiming(() => {
+    for (let i = 0; i < repeats; i++) fn();
+  }, options);
+  const wallSeconds = (performance.now() - start) / 1000 / repeats;
+  const kernelSeconds = timing.kernelSeconds / repeats;
   const topKernels = Object.entries(timing.byKernel)
     .sort((a, b) => b[1].seconds - a[1].seconds)
     .slice(0, 6)
-    .map(([name, e]) => ({ name, ms: e.seconds * 1000, count: e.count }));
-  return { wallSeconds, kernelSeconds: timing.kernelSeconds, outsideFraction: Math.max(0, 1 - timing.kernelSeconds / wallSeconds), topKernels };
+    .map(([name, e]) => ({ name, ms: (e.seconds * 1000) / repeats, count: e.count / repeats }));
+  return { wallSeconds, kernelSeconds, repeats, outsideFraction: Math.max(0, 1 - kernelSeconds / wallSeconds), topKernels };
+}
+
+/** Repetitions that fill about `seconds` at `stepSeconds` each, at least `least`. */
+function repeatsFor(stepSeconds: number, seconds: number, least: number): number {
+  return Math.max(least, Math.round(seconds / Math.max(stepSeconds, 1e-4)));
 }
 
 async function activate(config: CostsimConfig): Promise<void> {
@@ -98,7 +116,7 @@ export async function timeGptTraining(shape: GptShape, config: CostsimConfig, se
       steps++;
     }
     const wall = (performance.now() - start) / 1000;
-    const split = await splitTime(step, { alsoTime: optimizerKernels(optimizer) });
+    const split = await splitTime(step, { alsoTime: optimizerKernels(optimizer), repeats: repeatsFor(wall / steps, 2, 2) });
     return { samplesPerSecond: (steps * shape.trainBatch) / wall, split };
   } finally {
     optimizer.dispose();
@@ -137,7 +155,7 @@ export async function timeDecode(
     const start = performance.now();
     for (let i = 0; i < steps; i++) next();
     const wall = (performance.now() - start) / 1000;
-    const split = await splitTime(next);
+    const split = await splitTime(next, { repeats: steps });
     return { tokensPerSecond: (batch * steps) / wall, split };
   } finally {
     logits.dispose();
@@ -146,7 +164,10 @@ export async function timeDecode(
   }
 }
 
-/** The time split of one training step of zoo model `name` (the harness's own step) under `config`, after 2 warm-up steps; fastest of 3. */
+/**
+ * The time split of training steps of zoo model `name` (the harness's own step) under `config`:
+ * 10 warm-up steps (the JIT settles), then about a second of steps timed together, per step.
+ */
 export async function zooStepSplit(name: string, task: Task, batchSize: number, config: CostsimConfig): Promise<TimeSplit> {
   await activate(config);
   const model = createZooModel(name, task, { seed: 0 });
@@ -159,14 +180,10 @@ export async function zooStepSplit(name: string, task: Task, batchSize: number, 
     loss?.dispose();
   };
   try {
-    step();
-    step();
-    let fastest: TimeSplit | undefined;
-    for (let i = 0; i < 3; i++) {
-      const split = await splitTime(step, { alsoTime: optimizerKernels(optimizer) });
-      if (!fastest || split.wallSeconds < fastest.wallSeconds) fastest = split;
-    }
-    return fastest as TimeSplit;
+    const start = performance.now();
+    for (let i = 0; i < 10; i++) step();
+    const stepSeconds = (performance.now() - start) / 1000 / 10;
+    return await splitTime(step, { alsoTime: optimizerKernels(optimizer), repeats: repeatsFor(stepSeconds, 1, 10) });
   } finally {
     optimizer.dispose();
     model.dispose();

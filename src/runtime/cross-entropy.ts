@@ -36,3 +36,28 @@ export function softmaxCrossEntropyRows(labels: Tensor, logits: Tensor): Tensor 
   });
   return fused(logits);
 }
+
+/**
+ * Σ of the per-row softmax cross-entropies of `logits` against `labels` (as
+ * {@link softmaxCrossEntropyRows}), divided by `divisor`: a scalar training loss. On native one
+ * kernel each way (no per-row loss tensor, no Sum and RealDiv kernels or their gradients);
+ * elsewhere tf.sum and tf.div of the rows. Differentiable wrt logits.
+ */
+export function softmaxCrossEntropyMean(labels: Tensor, logits: Tensor, divisor: number): tf.Scalar {
+  if (!nativeApplies(labels, logits) || !tf.getKernel(CROSS_ENTROPY_KERNELS.mean, NATIVE_BACKEND)) {
+    return tf.tidy(() => tf.div(tf.sum(softmaxCrossEntropyRows(labels, logits)), divisor) as tf.Scalar);
+  }
+  const attrs = { divisor };
+  const fused = tf.customGrad((logitsIn, save) => {
+    const [loss, logSumExp] = tf.engine().runKernel(CROSS_ENTROPY_KERNELS.mean, { logits: logitsIn as Tensor, labels }, attrs) as Tensor[] as [Tensor, Tensor];
+    (save as tf.GradSaveFunc)([logitsIn as Tensor, labels, logSumExp]);
+    return {
+      value: loss,
+      gradFunc: (dy: Tensor, saved: Tensor[]) => {
+        const [sLogits, sLabels, sLogSumExp] = saved as [Tensor, Tensor, Tensor];
+        return [tf.engine().runKernel(CROSS_ENTROPY_KERNELS.meanGrad, { logits: sLogits, labels: sLabels, logSumExp: sLogSumExp, dy }, attrs) as Tensor];
+      },
+    };
+  });
+  return fused(logits) as tf.Scalar;
+}

@@ -42,6 +42,11 @@ export class PositionEmbedding extends tf.layers.Layer {
     this.built = true;
   }
 
+  /** The [maxLength, d] position table (the layer's variable, not a copy). */
+  table(): Tensor {
+    return this.tableVariable.read();
+  }
+
   override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
     return tf.tidy(() => {
       const x = single(inputs);
@@ -96,6 +101,11 @@ export class CausalSelfAttention extends tf.layers.Layer {
 
   private projection(name: string): Projection {
     return { kernel: this.weightsByName[`${name}Kernel`]?.read() as Tensor, bias: this.weightsByName[`${name}Bias`]?.read() as Tensor };
+  }
+
+  /** The Q, K, V and output projections' weights (the layer's variables, not copies). */
+  projections(): { query: Projection; key: Projection; value: Projection; output: Projection } {
+    return { query: this.projection('query'), key: this.projection('key'), value: this.projection('value'), output: this.projection('output') };
   }
 
   override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {
@@ -154,6 +164,11 @@ export class LayerNorm extends tf.layers.Layer {
     this.gamma = this.addWeight('gamma', [d], 'float32', tf.initializers.ones());
     this.beta = this.addWeight('beta', [d], 'float32', tf.initializers.zeros());
     this.built = true;
+  }
+
+  /** γ, β (the layer's variables, not copies) and ε. */
+  normWeights(): { gamma: Tensor; beta: Tensor; epsilon: number } {
+    return { gamma: this.gamma.read(), beta: this.beta.read(), epsilon: this.epsilon };
   }
 
   override call(inputs: Tensor | Tensor[], _kwargs: Kwargs): Tensor {

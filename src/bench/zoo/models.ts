@@ -5,6 +5,10 @@
  */
 import { tf, type LayersModel } from '../../runtime/tf.ts';
 import { CausalSelfAttention, LayerNorm, PositionEmbedding } from './layers.ts';
+import { routeZooTransformerThroughBlocks } from './transformer-plan.ts';
+
+// Built or loaded, the transformer runs each pre-norm block as one op where the native kernel takes it (transformer-plan.ts).
+routeZooTransformerThroughBlocks();
 
 /** Seeds for successive initialisers, derived from one base seed. */
 function seeder(base: number): () => number {

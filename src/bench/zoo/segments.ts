@@ -7,6 +7,7 @@
 import type { LayersModel, Tensor } from '../../runtime/tf.ts';
 import type { Segment } from '../../runtime/index.ts';
 import { ZOO_MODELS, type ZooModelName } from './options.ts';
+import { applyBlock, applyChain, transformerLayers } from './transformer-plan.ts';
 
 /** Layers applied in sequence, training mode. */
 function chain(model: LayersModel, names: readonly string[]): Segment {
@@ -31,16 +32,10 @@ export function zooSegments(name: ZooModelName, model: LayersModel): Segment[] {
   const has = (layer: string): boolean => model.layers.some((l) => l.name === layer);
   const chains = zooSegmentLayers(name, model);
   if (chains) return chains.map((names) => chain(model, names));
-  const blocks: Segment[] = [];
-  for (let n = 1; has(`block${n}_ln1`); n++) {
-    const [ln1, attention, residual1, ln2, mlpIn, mlpOut, residual2] = ['ln1', 'attention', 'residual1', 'ln2', 'mlp_in', 'mlp_out', 'residual2'].map((part) =>
-      model.getLayer(`block${n}_${part}`),
-    );
-    blocks.push((x) => {
-      const call = (layer: typeof ln1, input: Tensor | Tensor[]): Tensor => (layer as NonNullable<typeof ln1>).apply(input, { training: true }) as Tensor;
-      const afterAttention = call(residual1, [x, call(attention, call(ln1, x))]);
-      return call(residual2, [afterAttention, call(mlpOut, call(mlpIn, call(ln2, afterAttention)))]);
-    });
-  }
-  return [chain(model, ['token_embedding', 'position_embedding']), ...blocks, chain(model, ['final_ln', 'logits'])];
+  const plan = transformerLayers(model);
+  if (!plan) throw new RangeError('zooSegments: the model is not the zoo transformer (its layer names, classes or wiring differ)');
+  const training = { training: true };
+  // A block is one fused op where the native kernel takes it (runtime's transformerBlock), else its seven layers.
+  const blocks: Segment[] = plan.blocks.map((block) => (x) => applyBlock(block, x, training));
+  return [(x) => applyChain(plan.embedding, x, training), ...blocks, (x) => applyChain(plan.head, x, training)];
 }

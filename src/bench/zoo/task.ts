@@ -5,7 +5,7 @@
  * digit is right given the right prefix, greedy decoding reproduces that prefix step by step).
  */
 import { tf, type LayersModel, type Tensor } from '../../runtime/tf.ts';
-import { softmaxCrossEntropyRows } from '../../runtime/index.ts';
+import { softmaxCrossEntropyMean } from '../../runtime/index.ts';
 import { MNIST_CLASSES, MNIST_PIXELS, MNIST_SIDE, splitMnist } from '../data/mnist.ts';
 import { ADDITION_SPLIT_NOTE, ADDITION_VOCAB_SIZE, generateAddition, type AdditionData } from '../data/addition.ts';
 import type { Rng } from '../../util/rng.ts';
@@ -49,8 +49,8 @@ function crossEntropy(labelsPerSample: number) {
   return (y: Tensor, logits: Tensor): tf.Scalar =>
     tf.tidy(() => {
       const batch = logits.shape[0] as number;
-      // Per-row losses: one fused kernel each way on the native backend, tfjs's log-softmax elsewhere.
-      return tf.div(tf.sum(softmaxCrossEntropyRows(y, logits)), batch * labelsPerSample) as tf.Scalar;
+      // The rows' losses summed over the batch and its positions: one fused kernel each way on the native backend, tfjs's log-softmax, sum and div elsewhere.
+      return softmaxCrossEntropyMean(y, logits, batch * labelsPerSample);
     });
 }
 

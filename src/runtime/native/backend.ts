@@ -22,6 +22,8 @@ import { gatherKernels } from './gather.ts';
 import { crossEntropyKernels } from './cross-entropy.ts';
 import { linearKernels, registerLinearGradient } from './linear.ts';
 import { qkvKernels, registerQkvGradients } from './qkv.ts';
+import { blockKernels } from './block.ts';
+import { shareSavedTensorsOnNative } from './saved-tensors.ts';
 import { guardWasmHeap, type GuardedBackend } from './heap-guard.ts';
 
 /** The tfjs backend name costsim registers. */
@@ -41,6 +43,7 @@ export function nativeKernelConfigs(addon: NativeAddon, backendName = NATIVE_BAC
     ...crossEntropyKernels(addon, backendName),
     ...linearKernels(addon, backendName),
     ...qkvKernels(addon, backendName),
+    ...blockKernels(addon, backendName),
     tileKernel(addon, backendName),
     transposeKernel(backendName),
   ];
@@ -66,6 +69,7 @@ export function registerNativeBackend(addon: NativeAddon): void {
   registerReductionGradients(NATIVE_BACKEND);
   registerLinearGradient();
   registerQkvGradients();
+  shareSavedTensorsOnNative(NATIVE_BACKEND);
   for (const config of own) {
     if (!tf.getKernel(config.kernelName, NATIVE_BACKEND)) {
       // Keep the wasm kernel's setup (it binds wasm functions the fallback path calls).

@@ -15,6 +15,10 @@ import { floats, type KernelArgs, kernelConfigMaker } from './matmul.ts';
 export const CROSS_ENTROPY_KERNELS = {
   forward: 'CostsimNativeSoftmaxCrossEntropy',
   backward: 'CostsimNativeSoftmaxCrossEntropyGrad',
+  /** Inputs logits, labels; attr divisor. Outputs the scalar Σ rows' losses / divisor, then logSumExp per row. */
+  mean: 'CostsimNativeSoftmaxCrossEntropyMean',
+  /** Inputs logits, labels, logSumExp, dy (scalar); attr divisor. Output dLogits. */
+  meanGrad: 'CostsimNativeSoftmaxCrossEntropyMeanGrad',
 } as const;
 
 function rowsOf(logits: TensorInfo): { rows: number; classes: number; rowShape: number[] } {
@@ -51,9 +55,46 @@ function backward(addon: NativeAddon, args: KernelArgs): TensorInfo {
   return dLogits;
 }
 
+/**
+ * The rows' losses summed and divided by `divisor` (a training loss: the mean over samples and
+ * positions) without a per-row loss tensor or the two tfjs kernels (Sum, RealDiv) and their four
+ * gradient kernels. The sum accumulates in float64 (as tfjs's cpu Sum does) and is rounded to float32 once, after the division.
+ */
+function mean(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
+  const backend = args.backend as BackendWasm;
+  const { logits, labels } = args.inputs as { logits: TensorInfo; labels: TensorInfo };
+  const { divisor } = args.attrs as unknown as { divisor: number };
+  const { rows, classes, rowShape } = rowsOf(logits);
+  const logSumExp = backend.makeOutput(rowShape, 'float32');
+  const out = backend.makeOutput([], 'float32');
+  const losses = new Float32Array(rows);
+  addon.softmaxCrossEntropy(floats(backend, logits), floats(backend, labels), losses, floats(backend, logSumExp), rows, classes);
+  let total = 0;
+  for (let r = 0; r < rows; r++) total += losses[r] as number;
+  floats(backend, out)[0] = total / divisor;
+  return [out, logSumExp];
+}
+
+/** dLogits of {@link mean}: every row's loss gradient is dy / divisor. */
+function meanGrad(addon: NativeAddon, args: KernelArgs): TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { logits, labels, logSumExp, dy } = args.inputs as { logits: TensorInfo; labels: TensorInfo; logSumExp: TensorInfo; dy: TensorInfo };
+  const { divisor } = args.attrs as unknown as { divisor: number };
+  const { rows, classes } = rowsOf(logits);
+  const dLogits = backend.makeOutput(logits.shape, 'float32');
+  const perRow = new Float32Array(rows).fill((floats(backend, dy)[0] as number) / divisor);
+  addon.softmaxCrossEntropyGrad(floats(backend, logits), floats(backend, labels), floats(backend, logSumExp), perRow, floats(backend, dLogits), rows, classes);
+  return dLogits;
+}
+
 /** The cross-entropy kernel configs for backend `backendName`; none for an addon built without them (the op then uses tfjs's). */
 export function crossEntropyKernels(addon: NativeAddon, backendName: string): KernelConfig[] {
   if (typeof addon.softmaxCrossEntropy !== 'function' || typeof addon.softmaxCrossEntropyGrad !== 'function') return [];
   const config = kernelConfigMaker(backendName);
-  return [config(CROSS_ENTROPY_KERNELS.forward, (args) => forward(addon, args)), config(CROSS_ENTROPY_KERNELS.backward, (args) => backward(addon, args))];
+  return [
+    config(CROSS_ENTROPY_KERNELS.forward, (args) => forward(addon, args)),
+    config(CROSS_ENTROPY_KERNELS.backward, (args) => backward(addon, args)),
+    config(CROSS_ENTROPY_KERNELS.mean, (args) => mean(addon, args)),
+    config(CROSS_ENTROPY_KERNELS.meanGrad, (args) => meanGrad(addon, args)),
+  ];
 }
