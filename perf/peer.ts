@@ -340,12 +340,16 @@ function printTables(r: {
   }
   if (r.splits.length) {
     out();
-    out('where the time goes (kernel timer, per step: the mean of n steady-state steps timed together): wall ms, inside kernels ms (incl. fused Adam), outside kernels %, n');
+    out(
+      'where the time goes (kernel timer, per step: the mean of n steady-state steps timed together): wall ms, inside kernels ms (incl. fused Adam), outside kernels %, n',
+    );
     for (const { label, split } of r.splits) {
       out(
         `${label.padEnd(44)}${(split.wallSeconds * 1000).toFixed(1).padStart(10)}${(split.kernelSeconds * 1000).toFixed(1).padStart(10)}${(split.outsideFraction * 100).toFixed(1).padStart(8)}%${String(split.repeats).padStart(6)}`,
       );
-      out(`${''.padEnd(44)}top kernels (ms×launches per step): ${split.topKernels.map((k) => `${k.name} ${k.ms.toFixed(1)}×${Number(k.count.toFixed(2))}`).join(', ')}`);
+      out(
+        `${''.padEnd(44)}top kernels (ms×launches per step): ${split.topKernels.map((k) => `${k.name} ${k.ms.toFixed(1)}×${Number(k.count.toFixed(2))}`).join(', ')}`,
+      );
     }
   }
 }

@@ -69,16 +69,31 @@ export function fusedBlockApplies(x: Tensor, w: BlockWeights, heads: number): bo
   if (x.rank !== 3 || x.dtype !== 'float32' || x.size === 0) return false;
   const d = x.shape[2] as number;
   const f = w.mlpIn.kernel.shape[1];
-  const is = (t: Tensor, shape: Array<number | undefined>): boolean => t.dtype === 'float32' && t.rank === shape.length && t.shape.every((n, i) => n === shape[i]);
+  const is = (t: Tensor, shape: Array<number | undefined>): boolean =>
+    t.dtype === 'float32' && t.rank === shape.length && t.shape.every((n, i) => n === shape[i]);
   const square = [w.query, w.key, w.value, w.output].every((p) => is(p.kernel, [d, d]) && is(p.bias, [d]));
   const norms = [w.ln1, w.ln2].every((n) => is(n.gamma, [d]) && is(n.beta, [d]));
-  return d % heads === 0 && square && norms && f !== undefined && f > 0 && is(w.mlpIn.kernel, [d, f]) && is(w.mlpIn.bias, [f]) && is(w.mlpOut.kernel, [f, d]) && is(w.mlpOut.bias, [d]);
+  return (
+    d % heads === 0 &&
+    square &&
+    norms &&
+    f !== undefined &&
+    f > 0 &&
+    is(w.mlpIn.kernel, [d, f]) &&
+    is(w.mlpIn.bias, [f]) &&
+    is(w.mlpOut.kernel, [f, d]) &&
+    is(w.mlpOut.bias, [d])
+  );
 }
 
 /** The block as the per-layer ops (every backend): what the zoo's layers compute one by one. */
 function blockOps(x: Tensor, w: BlockWeights, heads: number, scale: number): Tensor {
   return tf.tidy(() => {
-    const attended = linear(projectedSelfAttention(layerNorm(x, w.ln1.gamma, w.ln1.beta, w.ln1.epsilon), w.query, w.key, w.value, heads, scale, true), w.output.kernel, w.output.bias);
+    const attended = linear(
+      projectedSelfAttention(layerNorm(x, w.ln1.gamma, w.ln1.beta, w.ln1.epsilon), w.query, w.key, w.value, heads, scale, true),
+      w.output.kernel,
+      w.output.bias,
+    );
     const x1 = tf.add(x, attended);
     const hidden = linear(layerNorm(x1, w.ln2.gamma, w.ln2.beta, w.ln2.epsilon), w.mlpIn.kernel, w.mlpIn.bias, 'relu');
     return tf.add(x1, linear(hidden, w.mlpOut.kernel, w.mlpOut.bias));
@@ -131,7 +146,13 @@ export function transformerBlock(x: Tensor, w: BlockWeights, heads: number, scal
   if (!fusedBlockApplies(x, w, heads)) return blockOps(x, w, heads, scale);
   const attrs: BlockAttrs = { heads, scale, causal: true, epsilon1: w.ln1.epsilon, epsilon2: w.ln2.epsilon };
   const weights = weightList(w);
-  return fusedOp(BLOCK_KERNELS.block, BLOCK_KERNELS.blockGrad, [['x', x], ...BLOCK_WEIGHTS.map((name, i) => [name, weights[i] as Tensor] as const)], BLOCK_SAVED, attrs);
+  return fusedOp(
+    BLOCK_KERNELS.block,
+    BLOCK_KERNELS.blockGrad,
+    [['x', x], ...BLOCK_WEIGHTS.map((name, i) => [name, weights[i] as Tensor] as const)],
+    BLOCK_SAVED,
+    attrs,
+  );
 }
 
 /**
@@ -170,9 +191,17 @@ export function tokenPositionEmbedding(tokens: Tensor, table: Tensor, positions:
 export function normLinear(x: Tensor, norm: NormWeights, projection: Projection): Tensor {
   const d = x.shape[x.rank - 1];
   const n = projection.kernel.shape[1];
-  const is = (t: Tensor, shape: Array<number | undefined>): boolean => t.dtype === 'float32' && t.rank === shape.length && t.shape.every((v, i) => v === shape[i]);
+  const is = (t: Tensor, shape: Array<number | undefined>): boolean =>
+    t.dtype === 'float32' && t.rank === shape.length && t.shape.every((v, i) => v === shape[i]);
   const applies =
-    fusedBlockAvailable() && x.dtype === 'float32' && x.rank >= 2 && x.size > 0 && is(norm.gamma, [d]) && is(norm.beta, [d]) && is(projection.kernel, [d, n]) && is(projection.bias, [n]);
+    fusedBlockAvailable() &&
+    x.dtype === 'float32' &&
+    x.rank >= 2 &&
+    x.size > 0 &&
+    is(norm.gamma, [d]) &&
+    is(norm.beta, [d]) &&
+    is(projection.kernel, [d, n]) &&
+    is(projection.bias, [n]);
   if (!applies) return tf.tidy(() => linear(layerNorm(x, norm.gamma, norm.beta, norm.epsilon), projection.kernel, projection.bias));
   return fusedOp(
     BLOCK_KERNELS.normLinear,

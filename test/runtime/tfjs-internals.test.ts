@@ -33,6 +33,39 @@ describe(`tfjs internals runtime/ relies on (written against ${WRITTEN_AGAINST})
     expect((engine.registry as Record<string, unknown>).wasm, 'engine().registry.wasm holds the wasm backend instance').toBeDefined();
   });
 
+  it('the engine saves tensors for backward through clone, with the state and methods the launch-free clone reads', async () => {
+    await initRuntime({ flag: 'wasm' });
+    const engine = tf.engine() as unknown as Record<string, unknown> & { state: Record<string, unknown> };
+    for (const member of ['clone', 'makeTensorFromTensorInfo', 'addTapeNode', 'runKernel', 'state'])
+      expectMember(engine, member, 'src/runtime/native/saved-tensors.ts');
+    expectMember(engine.state, 'tensorInfo', 'src/runtime/native/saved-tensors.ts');
+    // The active scope's name labels the tape node (set inside any scope, as every gradient runs in one).
+    let scopeName: unknown;
+    tf.tidy(() => {
+      scopeName = (engine.state.activeScope as { name?: unknown } | undefined)?.name;
+    });
+    expect(typeof scopeName, 'engine.state.activeScope.name').toBe('string');
+    // A saved tensor goes through clone: tf.mul saves both inputs, so its gradient calls it twice.
+    const original = engine.clone as (x: tf.Tensor) => tf.Tensor;
+    let clones = 0;
+    engine.clone = function (this: unknown, x: tf.Tensor) {
+      clones++;
+      return original.call(this, x);
+    };
+    try {
+      const x = tf.tensor1d([1, 2]);
+      tf.dispose(tf.grad((v: tf.Tensor) => tf.mul(v, v).sum())(x));
+      x.dispose();
+    } finally {
+      engine.clone = original;
+    }
+    expect(clones, 'Engine.clone saves the inputs of tf.mul for its gradient').toBe(2);
+  });
+
+  it('tfjs-layers models run through LayersModel.prototype.call, which the transformer route replaces', () => {
+    expect(typeof (tf.LayersModel.prototype as unknown as { call?: unknown }).call, 'src/bench/zoo/transformer-plan.ts routes it').toBe('function');
+  });
+
   it('the wasm backend exposes its heap and reference counts', async () => {
     await initRuntime({ flag: 'wasm' });
     const backend = (tf.engine() as unknown as { registry: Record<string, object> }).registry.wasm as object;

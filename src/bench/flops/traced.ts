@@ -5,7 +5,7 @@
  * end in `__op` beside the kernels they run, so only kernels are counted; kernel records carry
  * no attributes (transpose flags), so a matmul's K is derived from sizes: size(A) / (batch·M).
  */
-import { FUSED_KERNELS, LINEAR_KERNELS, QKV_KERNELS, tf } from '../../runtime/index.ts';
+import { BLOCK_KERNELS, BLOCK_SAVED, FUSED_KERNELS, LINEAR_KERNELS, NORM_LINEAR_SAVED, QKV_KERNELS, tf } from '../../runtime/index.ts';
 
 /** The fields of a tf.profile kernel record this module reads. */
 export interface KernelRecord {
@@ -117,6 +117,28 @@ export function kernelFlops(kernel: KernelRecord): { flops: number; kind: Kernel
       return { flops: (8 * size(inputs[0]) * (inputs[1]?.at(-1) ?? 0)) / 3, kind: 'matmul' };
     case QKV_KERNELS.attentionCached:
       return { flops: (4 * size(inputs[0]) * (kernel.outputShapes[1]?.[1] ?? 0)) / 3, kind: 'matmul' };
+    // A whole pre-norm block (runtime/native/block.ts) on x [B, T, d] with MLP width f: its QKV, output and two
+    // MLP projections are rows·d·(3d + d + f + f)·2 = rows·d·(8d + 4f) forward and twice that backward (dX and dW
+    // of each); its attention is the fused attention's 4·size(x)·T forward and 8·size(x)·T backward. T is read
+    // off the saved probabilities [B, h, T, T], f off the saved hidden activations [B, T, f].
+    case BLOCK_KERNELS.block:
+    case BLOCK_KERNELS.blockGrad: {
+      const forward = name === BLOCK_KERNELS.block;
+      // Forward: inputs x, weights; outputs y, then the saved tensors. Backward: inputs dy, the saved tensors, x, weights.
+      const saved = (part: (typeof BLOCK_SAVED)[number]): number[] =>
+        (forward ? kernel.outputShapes[1 + BLOCK_SAVED.indexOf(part)] : inputs[1 + BLOCK_SAVED.indexOf(part)]) ?? [];
+      const x = (forward ? inputs[0] : inputs[1 + BLOCK_SAVED.length]) ?? [];
+      const d = x.at(-1) ?? 0;
+      const rows = size(x) / Math.max(d, 1);
+      const projections = 2 * rows * d * (4 * d + 2 * (saved('hidden').at(-1) ?? 0));
+      const attention = 4 * size(x) * (saved('probs').at(-1) ?? 0);
+      return { flops: forward ? projections + attention : 2 * (projections + attention), kind: 'matmul' };
+    }
+    // Layer norm then a projection [d, n]: 2·size(y)·d forward, dX and dW 4·size(dY)·d backward (inputs dy, the saved tensors, x, γ, β, kernel, bias).
+    case BLOCK_KERNELS.normLinear:
+      return { flops: 2 * size(out) * (inputs[3]?.[0] ?? 0), kind: 'matmul' };
+    case BLOCK_KERNELS.normLinearGrad:
+      return { flops: 4 * size(inputs[0]) * (inputs[1 + NORM_LINEAR_SAVED.length + 3]?.[0] ?? 0), kind: 'matmul' };
     case 'Conv2D':
     case 'FusedConv2D': {
       const [kh, kw, cin] = inputs[1] ?? [];

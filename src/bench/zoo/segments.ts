@@ -7,7 +7,7 @@
 import type { LayersModel, Tensor } from '../../runtime/tf.ts';
 import type { Segment } from '../../runtime/index.ts';
 import { ZOO_MODELS, type ZooModelName } from './options.ts';
-import { applyBlock, applyChain, transformerLayers } from './transformer-plan.ts';
+import { applyBlock, applyEmbedding, applyHead, transformerLayers } from './transformer-plan.ts';
 
 /** Layers applied in sequence, training mode. */
 function chain(model: LayersModel, names: readonly string[]): Segment {
@@ -29,13 +29,12 @@ export function zooSegmentLayers(name: ZooModelName, model: LayersModel): string
 /** The checkpoint segments of a zoo model built by createZooModel (its layer names are the contract). */
 export function zooSegments(name: ZooModelName, model: LayersModel): Segment[] {
   if (!(ZOO_MODELS as readonly string[]).includes(name)) throw new RangeError(`no segments for model "${name}"`);
-  const has = (layer: string): boolean => model.layers.some((l) => l.name === layer);
   const chains = zooSegmentLayers(name, model);
   if (chains) return chains.map((names) => chain(model, names));
   const plan = transformerLayers(model);
   if (!plan) throw new RangeError('zooSegments: the model is not the zoo transformer (its layer names, classes or wiring differ)');
   const training = { training: true };
-  // A block is one fused op where the native kernel takes it (runtime's transformerBlock), else its seven layers.
+  // Each part is one fused op where the native kernels take it (transformer-plan.ts), else its layers.
   const blocks: Segment[] = plan.blocks.map((block) => (x) => applyBlock(block, x, training));
-  return [(x) => applyChain(plan.embedding, x, training), ...blocks, (x) => applyChain(plan.head, x, training)];
+  return [(x) => applyEmbedding(plan, x, training), ...blocks, (x) => applyHead(plan, x, training)];
 }

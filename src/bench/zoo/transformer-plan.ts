@@ -11,7 +11,15 @@
  * run for it; every other model, and every other backend, runs tfjs-layers' own call.
  */
 import { tf, type LayersModel, type Tensor } from '../../runtime/tf.ts';
-import { fusedBlockApplies, fusedBlockAvailable, normLinear, tokenPositionEmbedding, transformerBlock, type BlockWeights, type Projection } from '../../runtime/index.ts';
+import {
+  fusedBlockApplies,
+  fusedBlockAvailable,
+  normLinear,
+  tokenPositionEmbedding,
+  transformerBlock,
+  type BlockWeights,
+  type Projection,
+} from '../../runtime/index.ts';
 import { CausalSelfAttention, LayerNorm, PositionEmbedding } from './layers.ts';
 
 type Layer = tf.layers.Layer;
@@ -100,13 +108,33 @@ function denseWeights(layer: Layer): Projection {
 
 /** The weights of one block, as runtime's transformerBlock takes them. */
 export function blockWeights(block: BlockLayers): BlockWeights {
-  return { ln1: block.ln1.normWeights(), ...block.attention.projections(), ln2: block.ln2.normWeights(), mlpIn: denseWeights(block.mlpIn), mlpOut: denseWeights(block.mlpOut) };
+  return {
+    ln1: block.ln1.normWeights(),
+    ...block.attention.projections(),
+    ln2: block.ln2.normWeights(),
+    mlpIn: denseWeights(block.mlpIn),
+    mlpOut: denseWeights(block.mlpOut),
+  };
 }
 
 /** Apply layers in sequence. */
 export function applyChain(layers: readonly Layer[], x: Tensor, kwargs: Kwargs): Tensor {
-  if (process.env.CALL) return layers.reduce((h, layer) => layer.call(h, kwargs) as Tensor, x);
   return layers.reduce((h, layer) => layer.apply(h, kwargs) as Tensor, x);
+}
+
+/** Token + position embedding of int32 tokens: one fused op where it applies (runtime's tokenPositionEmbedding), else the two layers. */
+export function applyEmbedding(plan: TransformerLayers, tokens: Tensor, kwargs: Kwargs): Tensor {
+  const [tokenEmbedding, positionEmbedding] = plan.embedding;
+  if (!fusedBlockAvailable() || tokens.dtype !== 'int32') return applyChain(plan.embedding, tokens, kwargs);
+  const table = (tokenEmbedding as unknown as { embeddings: { read(): Tensor } }).embeddings.read();
+  return tokenPositionEmbedding(tokens, table, positionEmbedding.table());
+}
+
+/** Final layer norm and logits: one fused op where it applies (runtime's normLinear), else the two layers. */
+export function applyHead(plan: TransformerLayers, x: Tensor, kwargs: Kwargs): Tensor {
+  const [finalLn, logits] = plan.head;
+  if (!fusedBlockAvailable()) return applyChain(plan.head, x, kwargs);
+  return normLinear(x, finalLn.normWeights(), denseWeights(logits));
 }
 
 /** One block: a single fused op where it applies (runtime's transformerBlock), else its layers one by one. */
@@ -147,12 +175,8 @@ export function routeZooTransformerThroughBlocks(): void {
     const plan = fusedBlockAvailable() && input ? planFor(this) : undefined;
     if (!plan || !input) return original.call(this, inputs, kwargs);
     return tf.tidy(() => {
-      const [tokenEmbedding, positionEmbedding] = plan.embedding;
-      const table = (tokenEmbedding as unknown as { embeddings: { read(): Tensor } }).embeddings.read();
-      const embedded = input.dtype === 'int32' ? tokenPositionEmbedding(input, table, positionEmbedding.table()) : applyChain(plan.embedding, input, kwargs);
-      const blocksOut = plan.blocks.reduce((h, block) => applyBlock(block, h, kwargs), embedded);
-      const [finalLn, logits] = plan.head;
-      return normLinear(blocksOut, finalLn.normWeights(), denseWeights(logits));
+      const blocksOut = plan.blocks.reduce((h, block) => applyBlock(block, h, kwargs), applyEmbedding(plan, input, kwargs));
+      return applyHead(plan, blocksOut, kwargs);
     });
   };
 }

@@ -340,7 +340,19 @@ function blockGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
 
 /** The block, embedding and layer-norm + projection kernel configs for backend `backendName`; none when the addon predates the calls they make. */
 export function blockKernels(addon: NativeAddon, backendName: string): KernelConfig[] {
-  const needs = ['layerNorm', 'layerNormGrad', 'linearParts', 'linearPartsGrad', 'attentionQkv', 'attentionQkvGrad', 'reluGrad', 'sumLeading', 'binary', 'gather', 'segmentSum'];
+  const needs = [
+    'layerNorm',
+    'layerNormGrad',
+    'linearParts',
+    'linearPartsGrad',
+    'attentionQkv',
+    'attentionQkvGrad',
+    'reluGrad',
+    'sumLeading',
+    'binary',
+    'gather',
+    'segmentSum',
+  ];
   if (needs.some((name) => typeof (addon as unknown as Record<string, unknown>)[name] !== 'function')) return [];
   const config = kernelConfigMaker(backendName);
   return [

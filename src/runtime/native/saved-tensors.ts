@@ -14,7 +14,14 @@ interface EngineInternals {
   clone(x: tf.Tensor): tf.Tensor;
   state: { tensorInfo: WeakMap<object, { backend: { incRef(dataId: object): void } }>; activeScope: { name: string } };
   makeTensorFromTensorInfo(info: { dataId: object; shape: number[]; dtype: tf.DataType }, backend: unknown): tf.Tensor;
-  addTapeNode(kernelName: string, inputs: tf.NamedTensorMap, outputs: tf.Tensor[], gradient: (dy: tf.Tensor) => Record<string, () => tf.Tensor>, saved: tf.Tensor[], attrs: object): void;
+  addTapeNode(
+    kernelName: string,
+    inputs: tf.NamedTensorMap,
+    outputs: tf.Tensor[],
+    gradient: (dy: tf.Tensor) => Record<string, () => tf.Tensor>,
+    saved: tf.Tensor[],
+    attrs: object,
+  ): void;
   runKernel(name: string, inputs: tf.NamedTensorMap, attrs: object): tf.Tensor;
 }
 

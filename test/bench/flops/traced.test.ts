@@ -131,3 +131,30 @@ for (const backend of backends) {
     }
   });
 }
+
+describe.skipIf(!backends.includes('native'))('the fused transformer kernels count the per-op path’s GEMMs', () => {
+  it('one training step: native (4 fused part kernels each way) and cpu (tfjs’s per-op kernels) trace the same matmul FLOPs exactly', async () => {
+    const traced: number[] = [];
+    for (const backend of ['cpu', 'native']) {
+      await initRuntime({ flag: backend });
+      const { model, task } = buildZooModel('transformer', { seed: 3, dataLimit: 300 });
+      const optimizer = tf.train.adam(1e-3);
+      const result = await traceFlops(() => {
+        trainStep(
+          model,
+          task,
+          optimizer,
+          Int32Array.from({ length: 8 }, (_, i) => i),
+          1,
+          false,
+        );
+      });
+      traced.push(result.matmulConvFlops);
+      if (backend === 'native') expect(Object.keys(result.byKernel)).toContain('CostsimNativeTransformerBlockGrad');
+      optimizer.dispose();
+      model.dispose();
+      task.dispose();
+    }
+    expect(traced[1]).toBe(traced[0]);
+  });
+});
