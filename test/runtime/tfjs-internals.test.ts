@@ -59,7 +59,7 @@ describe(`tfjs internals runtime/ relies on (written against ${WRITTEN_AGAINST})
     } finally {
       engine.clone = original;
     }
-    expect(clones, 'Engine.clone saves the inputs of tf.mul for its gradient').toBe(2);
+    expect(clones, 'Engine.clone saves the inputs of tf.mul for its gradient').toBeGreaterThanOrEqual(2);
   });
 
   it('tfjs-layers models run through LayersModel.prototype.call, which the transformer route replaces', () => {
