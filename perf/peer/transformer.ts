@@ -186,7 +186,8 @@ export async function zooStepSplit(name: string, task: Task, batchSize: number, 
     for (let i = 0; i < 10; i++) step();
     const stepSeconds = (performance.now() - start) / 1000 / 10;
     const rounds: TimeSplit[] = [];
-    for (let round = 0; round < 3; round++) rounds.push(await splitTime(step, { alsoTime: optimizerKernels(optimizer), repeats: repeatsFor(stepSeconds, 1, 10) }));
+    for (let round = 0; round < 3; round++)
+      rounds.push(await splitTime(step, { alsoTime: optimizerKernels(optimizer), repeats: repeatsFor(stepSeconds, 1, 10) }));
     return rounds.sort((a, b) => a.wallSeconds - b.wallSeconds)[1] as TimeSplit;
   } finally {
     optimizer.dispose();
