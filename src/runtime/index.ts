@@ -22,18 +22,20 @@ export { softmaxCrossEntropyRows, softmaxCrossEntropyMean } from './cross-entrop
 export { linear } from './linear.ts';
 /** Self-attention through its Q, K, V projections (training, and KV-cached decoding): on `native` one projection kernel into one QKV buffer the attention reads in place. */
 export { projectedSelfAttention, cachedSelfAttention, type Projection, type KeyValueCache } from './self-attention.ts';
-/** A pre-norm transformer block (layer norm, causal self-attention, residual, layer norm, ReLU MLP, residual), the token + position embedding, and layer norm + projection: one native kernel each way on `native`. */
+/** A whole pre-norm transformer, and its parts — a block (layer norm, causal self-attention, residual, layer norm, ReLU MLP, residual), the token + position embedding, layer norm + projection: one native kernel each way on `native`. */
 export {
   transformerBlock,
+  transformerLogits,
   tokenPositionEmbedding,
   normLinear,
   fusedBlockApplies,
   fusedBlockAvailable,
   type BlockWeights,
   type NormWeights,
+  type TransformerWeights,
 } from './transformer-block.ts';
 /** Names of the native backend's block kernels as they appear in a profile (the FLOP tracer counts them). */
-export { BLOCK_KERNELS, BLOCK_SAVED, NORM_LINEAR_SAVED } from './native/block.ts';
+export { BLOCK_KERNELS, BLOCK_SAVED, NORM_LINEAR_SAVED, transformerSaved, transformerWeightNames } from './native/block.ts';
 /** Names of the native backend's QKV kernels as they appear in a profile (the FLOP tracer counts them). */
 export { QKV_KERNELS } from './native/qkv.ts';
 /** Names of the native backend's linear kernels as they appear in a profile (the FLOP tracer counts them). */

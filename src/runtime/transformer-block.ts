@@ -8,7 +8,16 @@
  */
 import { tf, type Tensor } from './tf.ts';
 import { NATIVE_BACKEND } from './native/backend.ts';
-import { BLOCK_KERNELS, BLOCK_SAVED, BLOCK_WEIGHTS, NORM_LINEAR_SAVED, type BlockAttrs } from './native/block.ts';
+import {
+  BLOCK_KERNELS,
+  BLOCK_SAVED,
+  BLOCK_WEIGHTS,
+  NORM_LINEAR_SAVED,
+  transformerSaved,
+  transformerWeightNames,
+  type BlockAttrs,
+  type TransformerAttrs,
+} from './native/block.ts';
 import { layerNorm } from './fused-ops.ts';
 import { linear } from './linear.ts';
 import { projectedSelfAttention, type Projection } from './self-attention.ts';
@@ -64,7 +73,7 @@ export function fusedBlockAvailable(): boolean {
  * x [B, T, d] with d divisible by heads, the projections [d, d] + [d], the MLP [d, f] + [f] and
  * [f, d] + [d], layer-norm weights [d].
  */
-export function fusedBlockApplies(x: Tensor, w: BlockWeights, heads: number): boolean {
+export function fusedBlockApplies(x: Pick<Tensor, 'rank' | 'shape' | 'dtype' | 'size'>, w: BlockWeights, heads: number): boolean {
   if (!fusedBlockAvailable()) return false;
   if (x.rank !== 3 || x.dtype !== 'float32' || x.size === 0) return false;
   const d = x.shape[2] as number;
@@ -183,6 +192,72 @@ export function tokenPositionEmbedding(tokens: Tensor, table: Tensor, positions:
     ],
     [],
     {},
+    { tokens },
+  );
+}
+
+/** A whole pre-norm transformer's weights: token and position tables, the blocks, the final layer norm and the logits projection. */
+export interface TransformerWeights {
+  table: Tensor;
+  positions: Tensor;
+  blocks: BlockWeights[];
+  norm: NormWeights;
+  logits: Projection;
+}
+
+/** Whether the whole-model kernel takes int32 tokens [B, T] with these weights: every part fits its own kernel. */
+function transformerApplies(tokens: Tensor, w: TransformerWeights, heads: number): boolean {
+  if (!fusedBlockAvailable() || !tf.getKernel(BLOCK_KERNELS.transformer, NATIVE_BACKEND)) return false;
+  if (tokens.rank !== 2 || tokens.dtype !== 'int32' || tokens.size === 0 || w.table.rank !== 2 || w.positions.rank !== 2) return false;
+  const [batch, length] = tokens.shape as [number, number];
+  const d = w.table.shape[1] as number;
+  const x = { rank: 3, shape: [batch, length, d], dtype: 'float32' as const, size: batch * length * d };
+  const vocab = w.logits.kernel.shape[1];
+  return (
+    [w.table, w.positions].every((t) => t.dtype === 'float32' && t.shape[1] === d) &&
+    (w.positions.shape[0] as number) >= length &&
+    w.blocks.every((b) => fusedBlockApplies(x, b, heads)) &&
+    [w.norm.gamma, w.norm.beta].every((t) => t.dtype === 'float32' && t.rank === 1 && t.shape[0] === d) &&
+    w.logits.kernel.dtype === 'float32' &&
+    w.logits.kernel.rank === 2 &&
+    w.logits.kernel.shape[0] === d &&
+    w.logits.bias.dtype === 'float32' &&
+    w.logits.bias.rank === 1 &&
+    w.logits.bias.shape[0] === vocab
+  );
+}
+
+/**
+ * Logits [B, T, V] of a pre-norm transformer on int32 tokens [B, T]: the token + position
+ * embedding, every block (causal attention of `heads` heads scaled by `scale`), the final layer
+ * norm and the logits projection. On native one kernel forward and one backward for the whole
+ * model (the tape holds one node); elsewhere, or when a part does not fit, the parts' own ops.
+ * Differentiable wrt every weight.
+ */
+export function transformerLogits(tokens: Tensor, w: TransformerWeights, heads: number, scale: number): Tensor {
+  if (!transformerApplies(tokens, w, heads)) {
+    return tf.tidy(() =>
+      normLinear(
+        w.blocks.reduce((h, b) => transformerBlock(h, b, heads, scale), tokenPositionEmbedding(tokens, w.table, w.positions)),
+        w.norm,
+        w.logits,
+      ),
+    );
+  }
+  const attrs: TransformerAttrs = {
+    heads,
+    scale,
+    layers: w.blocks.length,
+    epsilons: [...w.blocks.flatMap((b) => [b.ln1.epsilon, b.ln2.epsilon]), w.norm.epsilon],
+  };
+  const weights = [w.table, w.positions, ...w.blocks.flatMap(weightList), w.norm.gamma, w.norm.beta, w.logits.kernel, w.logits.bias];
+  const names = transformerWeightNames(w.blocks.length);
+  return fusedOp(
+    BLOCK_KERNELS.transformer,
+    BLOCK_KERNELS.transformerGrad,
+    names.map((name, i) => [name, weights[i] as Tensor] as const),
+    transformerSaved(w.blocks.length),
+    attrs,
     { tokens },
   );
 }

@@ -5,7 +5,17 @@
  * end in `__op` beside the kernels they run, so only kernels are counted; kernel records carry
  * no attributes (transpose flags), so a matmul's K is derived from sizes: size(A) / (batch·M).
  */
-import { BLOCK_KERNELS, BLOCK_SAVED, FUSED_KERNELS, LINEAR_KERNELS, NORM_LINEAR_SAVED, QKV_KERNELS, tf } from '../../runtime/index.ts';
+import {
+  BLOCK_KERNELS,
+  BLOCK_SAVED,
+  FUSED_KERNELS,
+  LINEAR_KERNELS,
+  NORM_LINEAR_SAVED,
+  QKV_KERNELS,
+  tf,
+  transformerSaved,
+  transformerWeightNames,
+} from '../../runtime/index.ts';
 
 /** The fields of a tf.profile kernel record this module reads. */
 export interface KernelRecord {
@@ -74,6 +84,20 @@ const REDUCTIONS = new Set(['Sum', 'Mean', 'Max', 'Min', 'Prod', 'All', 'Any', '
 const MATMULS = new Set(['BatchMatMul', '_FusedMatMul', 'MatMul']);
 
 /**
+ * Forward matmul FLOPs of one pre-norm block (runtime/native/block.ts) on x [B, T, d] with MLP
+ * width f: the QKV, output and two MLP projections rows·d·(3d + d + f + f)·2, and the fused
+ * attention's 4·size(x)·T. `saved` lists the block's saved tensors in BLOCK_SAVED order: T is read
+ * off the probabilities [B, h, T, T], f off the hidden activations [B, T, f].
+ */
+function blockForwardFlops(x: readonly number[], saved: ReadonlyArray<number[] | null | undefined>): number {
+  const d = x.at(-1) ?? 0;
+  const rows = size(x) / Math.max(d, 1);
+  const f = saved[BLOCK_SAVED.indexOf('hidden')]?.at(-1) ?? 0;
+  const tokens = saved[BLOCK_SAVED.indexOf('probs')]?.at(-1) ?? 0;
+  return 2 * rows * d * (4 * d + 2 * f) + 4 * size(x) * tokens;
+}
+
+/**
  * FLOPs of one kernel execution. Matmul: 2·size(out)·K with K = size(A)/(batchA·M). Conv2D and
  * its gradients: 2·size(output-side tensor)·kh·kw·Cin. Depthwise: 2·size(out-side)·kh·kw.
  */
@@ -117,22 +141,32 @@ export function kernelFlops(kernel: KernelRecord): { flops: number; kind: Kernel
       return { flops: (8 * size(inputs[0]) * (inputs[1]?.at(-1) ?? 0)) / 3, kind: 'matmul' };
     case QKV_KERNELS.attentionCached:
       return { flops: (4 * size(inputs[0]) * (kernel.outputShapes[1]?.[1] ?? 0)) / 3, kind: 'matmul' };
-    // A whole pre-norm block (runtime/native/block.ts) on x [B, T, d] with MLP width f: its QKV, output and two
-    // MLP projections are rows·d·(3d + d + f + f)·2 = rows·d·(8d + 4f) forward and twice that backward (dX and dW
-    // of each); its attention is the fused attention's 4·size(x)·T forward and 8·size(x)·T backward. T is read
-    // off the saved probabilities [B, h, T, T], f off the saved hidden activations [B, T, f].
+    // A whole pre-norm block: blockForwardFlops forward, twice that backward (dX and dW of each projection; the
+    // attention's 8·size(x)·T).
     case BLOCK_KERNELS.block:
     case BLOCK_KERNELS.blockGrad: {
       const forward = name === BLOCK_KERNELS.block;
       // Forward: inputs x, weights; outputs y, then the saved tensors. Backward: inputs dy, the saved tensors, x, weights.
-      const saved = (part: (typeof BLOCK_SAVED)[number]): number[] =>
-        (forward ? kernel.outputShapes[1 + BLOCK_SAVED.indexOf(part)] : inputs[1 + BLOCK_SAVED.indexOf(part)]) ?? [];
-      const x = (forward ? inputs[0] : inputs[1 + BLOCK_SAVED.length]) ?? [];
-      const d = x.at(-1) ?? 0;
-      const rows = size(x) / Math.max(d, 1);
-      const projections = 2 * rows * d * (4 * d + 2 * (saved('hidden').at(-1) ?? 0));
-      const attention = 4 * size(x) * (saved('probs').at(-1) ?? 0);
-      return { flops: forward ? projections + attention : 2 * (projections + attention), kind: 'matmul' };
+      const saved = forward ? kernel.outputShapes.slice(1) : inputs.slice(1);
+      const flops = blockForwardFlops((forward ? inputs[0] : inputs[1 + BLOCK_SAVED.length]) ?? [], saved);
+      return { flops: forward ? flops : 2 * flops, kind: 'matmul' };
+    }
+    // The whole model: each block as above (its input is the embedding's output or the previous block's), plus the
+    // logits projection 2·rows·d·V forward, twice that backward. Forward outputs logits, x0, then per block its saved
+    // tensors and output, then the head's; backward inputs dy and the same saved tensors in the same order.
+    case BLOCK_KERNELS.transformer:
+    case BLOCK_KERNELS.transformerGrad: {
+      const forward = name === BLOCK_KERNELS.transformer;
+      // The block count is the one whose saved tensors (and, backward, dy, tokens and weights) make up the record.
+      const count = (layers: number): number => transformerSaved(layers).length + (forward ? 1 : 2 + transformerWeightNames(layers).length);
+      let layers = 0;
+      while (count(layers) < (forward ? kernel.outputShapes : inputs).length) layers++;
+      const saved = forward ? kernel.outputShapes.slice(1) : inputs.slice(1);
+      const perBlock = BLOCK_SAVED.length + 1;
+      const x0 = saved[0] ?? [];
+      let flops = 2 * size(x0) * ((forward ? out : (inputs[0] ?? [])).at(-1) ?? 0);
+      for (let i = 0; i < layers; i++) flops += blockForwardFlops(x0, saved.slice(1 + i * perBlock));
+      return { flops: forward ? flops : 2 * flops, kind: 'matmul' };
     }
     // Layer norm then a projection [d, n]: 2·size(y)·d forward, dX and dW 4·size(dY)·d backward (inputs dy, the saved tensors, x, γ, β, kernel, bias).
     case BLOCK_KERNELS.normLinear:

@@ -6,9 +6,10 @@
  * backend, float32, the block's own shapes). `transformerLayers` recognises a model by the zoo's
  * layer names, classes and wiring, so a model that merely shares names is never misread.
  *
- * On the native backend a training step of the default transformer went from 97 tfjs kernel
- * launches (166 with the saved-tensor clones) to about 20, and tfjs-layers' graph executor is not
- * run for it; every other model, and every other backend, runs tfjs-layers' own call.
+ * On the native backend the forward pass of the whole model is one op (runtime's
+ * transformerLogits: one kernel each way) and tfjs-layers' graph executor is not run for it: a
+ * training step of the default transformer went from 97 tfjs kernel launches (166 with the
+ * saved-tensor clones) to 5. Every other model, and every other backend, runs tfjs-layers' own call.
  */
 import { tf, type LayersModel, type Tensor } from '../../runtime/tf.ts';
 import {
@@ -17,8 +18,10 @@ import {
   normLinear,
   tokenPositionEmbedding,
   transformerBlock,
+  transformerLogits,
   type BlockWeights,
   type Projection,
+  type TransformerWeights,
 } from '../../runtime/index.ts';
 import { CausalSelfAttention, LayerNorm, PositionEmbedding } from './layers.ts';
 
@@ -175,6 +178,21 @@ export function routeZooTransformerThroughBlocks(): void {
     const plan = fusedBlockAvailable() && input ? planFor(this) : undefined;
     if (!plan || !input) return original.call(this, inputs, kwargs);
     return tf.tidy(() => {
+      const first = plan.blocks[0];
+      // One op for the whole model where every part fits the native kernels, else one op per part.
+      if (input.dtype === 'int32' && first) {
+        const [tokenEmbedding, positionEmbedding] = plan.embedding;
+        const [finalLn, logits] = plan.head;
+        const weights: TransformerWeights = {
+          table: (tokenEmbedding as unknown as { embeddings: { read(): Tensor } }).embeddings.read(),
+          positions: positionEmbedding.table(),
+          blocks: plan.blocks.map(blockWeights),
+          norm: finalLn.normWeights(),
+          logits: denseWeights(logits),
+        };
+        const heads = first.attention.numHeads;
+        return transformerLogits(input, weights, heads, 1 / Math.sqrt((weights.table.shape[1] as number) / heads));
+      }
       const blocksOut = plan.blocks.reduce((h, block) => applyBlock(block, h, kwargs), applyEmbedding(plan, input, kwargs));
       return applyHead(plan, blocksOut, kwargs);
     });

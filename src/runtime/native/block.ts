@@ -34,7 +34,36 @@ export const BLOCK_KERNELS = {
   normLinear: 'CostsimNativeNormLinear',
   /** Inputs dy, x, gamma, beta, kernel, bias, h, mean, rstd. Outputs dx, dGamma, dBeta, dKernel, dBias. */
   normLinearGrad: 'CostsimNativeNormLinearGrad',
+  /**
+   * The whole model: embedding, `layers` blocks, final layer norm + logits. Inputs tokens, table,
+   * positions, each block's weights as `<name><block>` ({@link BLOCK_WEIGHTS}, block 0…), finalGamma,
+   * finalBeta, logitsKernel, logitsBias; attrs {@link TransformerAttrs}. Outputs logits, then
+   * {@link transformerSaved} in that order.
+   */
+  transformer: 'CostsimNativeTransformer',
+  /** Inputs dy, the saved tensors, tokens and the weights by name; attrs as forward. Outputs the weights' gradients in input order (table first). */
+  transformerGrad: 'CostsimNativeTransformerGrad',
 } as const;
+
+/** Heads and attention scale (every block alike), the number of blocks, and each layer norm's ε: 2 per block, then the final one. */
+export interface TransformerAttrs {
+  heads: number;
+  scale: number;
+  layers: number;
+  epsilons: number[];
+}
+
+/** The whole-model kernel's weight inputs, in order: tables, each block's weights, the head's. */
+export function transformerWeightNames(layers: number): string[] {
+  const blocks = Array.from({ length: layers }, (_, i) => BLOCK_WEIGHTS.map((name) => `${name}${i}`)).flat();
+  return ['table', 'positions', ...blocks, 'finalGamma', 'finalBeta', 'logitsKernel', 'logitsBias'];
+}
+
+/** What the whole-model kernel keeps: the embedding's output, each block's saved tensors and output (the next block's input), the head's. */
+export function transformerSaved(layers: number): string[] {
+  const blocks = Array.from({ length: layers }, (_, i) => [...BLOCK_SAVED.map((name) => `${name}${i}`), `out${i}`]).flat();
+  return ['x0', ...blocks, ...NORM_LINEAR_SAVED];
+}
 
 /** What the layer-norm + projection kernel keeps for its backward: LN's output and row statistics. */
 export const NORM_LINEAR_SAVED = ['h', 'mean', 'rstd'] as const;
@@ -338,6 +367,59 @@ function blockGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
   return [dx, ...BLOCK_WEIGHTS.map((name) => grads[name])];
 }
 
+/** The inputs of block `i` of the whole model under the block kernel's own names (weights, and any `extra` taken by name + i). */
+function blockInputs(t: Named, i: number, extra: readonly string[] = []): Named {
+  const inputs: Named = {};
+  for (const name of [...BLOCK_WEIGHTS, ...extra]) inputs[name] = t[`${name}${i}`] as TensorInfo;
+  return inputs;
+}
+
+function blockAttrs(attrs: TransformerAttrs, i: number): BlockAttrs {
+  return { heads: attrs.heads, scale: attrs.scale, causal: true, epsilon1: attrs.epsilons[2 * i] as number, epsilon2: attrs.epsilons[2 * i + 1] as number };
+}
+
+function transformer(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
+  const { backend } = args;
+  const t = args.inputs as Named;
+  const attrs = args.attrs as unknown as TransformerAttrs;
+  const [x0] = embedding(addon, { inputs: { tokens: t.tokens, table: t.table, positions: t.positions }, backend }) as [TensorInfo];
+  const saved: TensorInfo[] = [x0];
+  let x = x0;
+  for (let i = 0; i < attrs.layers; i++) {
+    const [y, ...kept] = block(addon, { inputs: { x, ...blockInputs(t, i) }, attrs: blockAttrs(attrs, i) as never, backend }) as [TensorInfo, ...TensorInfo[]];
+    saved.push(...kept, y);
+    x = y;
+  }
+  const head = { x, gamma: t.finalGamma, beta: t.finalBeta, kernel: t.logitsKernel, bias: t.logitsBias };
+  const [logits, ...headSaved] = normLinear(addon, { inputs: head, attrs: { epsilon: attrs.epsilons[2 * attrs.layers] } as never, backend }) as [
+    TensorInfo,
+    ...TensorInfo[],
+  ];
+  return [logits, ...saved, ...headSaved];
+}
+
+function transformerGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
+  const { backend } = args;
+  const t = args.inputs as Named;
+  const attrs = args.attrs as unknown as TransformerAttrs;
+  const ops = new HeapOps(addon, backend as BackendWasm);
+  const last = attrs.layers > 0 ? t[`out${attrs.layers - 1}`] : t.x0;
+  const headInputs = { dy: t.dy, x: last, gamma: t.finalGamma, kernel: t.logitsKernel, h: t.h, mean: t.mean, rstd: t.rstd };
+  const [dHead, ...headGrads] = normLinearGrad(addon, { inputs: headInputs, backend }) as [TensorInfo, ...TensorInfo[]];
+  const blockGrads: TensorInfo[][] = [];
+  let d = dHead;
+  for (let i = attrs.layers - 1; i >= 0; i--) {
+    const inputs = { dy: d, x: i === 0 ? t.x0 : t[`out${i - 1}`], ...blockInputs(t, i, BLOCK_SAVED) };
+    const [dx, ...grads] = blockGrad(addon, { inputs, attrs: blockAttrs(attrs, i) as never, backend }) as [TensorInfo, ...TensorInfo[]];
+    ops.free(d);
+    blockGrads[i] = grads;
+    d = dx;
+  }
+  const tableGrads = embeddingGrad(addon, { inputs: { dy: d, tokens: t.tokens, table: t.table, positions: t.positions }, backend });
+  ops.free(d);
+  return [...tableGrads, ...blockGrads.flat(), ...headGrads];
+}
+
 /** The block, embedding and layer-norm + projection kernel configs for backend `backendName`; none when the addon predates the calls they make. */
 export function blockKernels(addon: NativeAddon, backendName: string): KernelConfig[] {
   const needs = [
@@ -362,5 +444,7 @@ export function blockKernels(addon: NativeAddon, backendName: string): KernelCon
     config(BLOCK_KERNELS.embeddingGrad, (args) => embeddingGrad(addon, args)),
     config(BLOCK_KERNELS.normLinear, (args) => normLinear(addon, args)),
     config(BLOCK_KERNELS.normLinearGrad, (args) => normLinearGrad(addon, args)),
+    config(BLOCK_KERNELS.transformer, (args) => transformer(addon, args)),
+    config(BLOCK_KERNELS.transformerGrad, (args) => transformerGrad(addon, args)),
   ];
 }

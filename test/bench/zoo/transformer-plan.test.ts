@@ -11,6 +11,7 @@ import { buildZooModel } from '../../../src/bench/zoo/index.ts';
 import { buildTransformer } from '../../../src/bench/zoo/models.ts';
 import { CausalSelfAttention, LayerNorm, PositionEmbedding } from '../../../src/bench/zoo/layers.ts';
 import { transformerLayers } from '../../../src/bench/zoo/transformer-plan.ts';
+import { zooSegments } from '../../../src/bench/zoo/segments.ts';
 
 const nativeAvailable = (await probeBackends(defaultLoaders())).some((p) => p.name === 'native' && p.available);
 
@@ -73,7 +74,7 @@ describe('transformerLayers', () => {
 });
 
 describe.skipIf(!nativeAvailable)('the zoo transformer on native', () => {
-  it('runs its forward pass as the fused part kernels, with the outputs of tfjs-layers’ per-layer call on cpu (built and reloaded)', async () => {
+  it('runs its forward pass as one whole-model kernel, with the outputs of tfjs-layers’ per-layer call on cpu (built and reloaded)', async () => {
     await initRuntime({ flag: 'cpu' });
     const model = buildTransformer(5, 9, { dModel: 8, heads: 2, layers: 2, mlpRatio: 4 }, 4);
     const tokens = [
@@ -88,14 +89,32 @@ describe.skipIf(!nativeAvailable)('the zoo transformer on native', () => {
       const info = await tf.profile(() => {
         predict(m);
       });
-      const names = info.kernels.map((k) => k.name);
-      expect(names.filter((n) => n === BLOCK_KERNELS.block)).toHaveLength(2);
-      expect(names).toContain(BLOCK_KERNELS.embedding);
-      expect(names).toContain(BLOCK_KERNELS.normLinear);
-      expect(names).not.toContain('CostsimNativeLayerNorm');
+      const names = info.kernels.map((k) => k.name).filter((n) => !n.endsWith('__op'));
+      expect(names.filter((n) => n === BLOCK_KERNELS.transformer)).toHaveLength(1);
+      for (const perLayer of ['CostsimNativeLayerNorm', 'CostsimNativeLinear', 'GatherV2', BLOCK_KERNELS.block]) expect(names).not.toContain(perLayer);
       const got = predict(m);
       reference.forEach((v, i) => expect(got[i]).toBeCloseTo(v, 4));
     }
+    model.dispose();
+  });
+
+  it('its checkpoint segments are one part kernel each (embedding, each block, head), and applied in order give the same logits', async () => {
+    await initRuntime({ flag: 'native' });
+    const model = buildTransformer(5, 9, { dModel: 8, heads: 2, layers: 2, mlpRatio: 4 }, 4);
+    const tokens = tf.tensor2d([1, 4, 8, 0, 2, 7, 7, 3, 5, 6], [2, 5], 'int32');
+    const segments = zooSegments('transformer', model);
+    expect(segments).toHaveLength(4);
+    let chained: Float32Array | undefined;
+    const info = await tf.profile(() => {
+      chained = tf.tidy(() => (segments.reduce((h, segment) => segment(h), tokens as tf.Tensor) as tf.Tensor).dataSync() as Float32Array);
+    });
+    const names = info.kernels.map((k) => k.name);
+    expect(names.filter((n) => n === BLOCK_KERNELS.block)).toHaveLength(2);
+    expect(names.filter((n) => n === BLOCK_KERNELS.embedding)).toHaveLength(1);
+    expect(names.filter((n) => n === BLOCK_KERNELS.normLinear)).toHaveLength(1);
+    const whole = tf.tidy(() => (model.apply(tokens, { training: true }) as tf.Tensor).dataSync() as Float32Array);
+    whole.forEach((v, i) => expect(chained?.[i]).toBeCloseTo(v, 5));
+    tokens.dispose();
     model.dispose();
   });
 });

@@ -7,7 +7,14 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tf } from '../../../src/runtime/tf.ts';
-import { normLinear, softmaxCrossEntropyMean, tokenPositionEmbedding, transformerBlock, type BlockWeights } from '../../../src/runtime/index.ts';
+import {
+  normLinear,
+  softmaxCrossEntropyMean,
+  tokenPositionEmbedding,
+  transformerBlock,
+  transformerLogits,
+  type BlockWeights,
+} from '../../../src/runtime/index.ts';
 import { BLOCK_KERNELS } from '../../../src/runtime/native/block.ts';
 import { addonHas, expectNativeMatchesCpu, runOn, seededInputs, setUpBackends, withGrads } from './helpers.ts';
 
@@ -19,23 +26,27 @@ function blockShapes(batch: number, tokens: number, d: number, f: number): numbe
   return [[batch, tokens, d], [d], [d], ...square, ...square, ...square, ...square, [d], [d], [d, f], [f], [f, d], [d]];
 }
 
-/** The block with weights from positional tensors; γ shifted to around 1 so the norms are not degenerate. */
+/** A block's weights from 16 positional tensors; γ shifted to around 1 and projections scaled by 0.3 so the norms and softmax are not degenerate. */
+function blockWeightsFrom(w: tf.Tensor[]): BlockWeights {
+  const [g1, b1, wq, bq, wk, bk, wv, bv, wo, bo, g2, b2, w1, c1, w2, c2] = w as [tf.Tensor, ...tf.Tensor[]] as tf.Tensor[];
+  const projection = (kernel: tf.Tensor | undefined, bias: tf.Tensor | undefined) => ({ kernel: tf.mul(kernel as tf.Tensor, 0.3), bias: bias as tf.Tensor });
+  return {
+    ln1: { gamma: tf.add(g1 as tf.Tensor, 1), beta: b1 as tf.Tensor, epsilon: 1e-3 },
+    query: projection(wq, bq),
+    key: projection(wk, bk),
+    value: projection(wv, bv),
+    output: projection(wo, bo),
+    ln2: { gamma: tf.add(g2 as tf.Tensor, 1), beta: b2 as tf.Tensor, epsilon: 1e-5 },
+    mlpIn: projection(w1, c1),
+    mlpOut: projection(w2, c2),
+  };
+}
+
+/** The block on x with weights from positional tensors. */
 const block =
   (heads: number) =>
-  (x: tf.Tensor, ...w: tf.Tensor[]): tf.Tensor => {
-    const [g1, b1, wq, bq, wk, bk, wv, bv, wo, bo, g2, b2, w1, c1, w2, c2] = w as [tf.Tensor, ...tf.Tensor[]] as tf.Tensor[];
-    const weights: BlockWeights = {
-      ln1: { gamma: tf.add(g1 as tf.Tensor, 1), beta: b1 as tf.Tensor, epsilon: 1e-3 },
-      query: { kernel: tf.mul(wq as tf.Tensor, 0.3), bias: bq as tf.Tensor },
-      key: { kernel: tf.mul(wk as tf.Tensor, 0.3), bias: bk as tf.Tensor },
-      value: { kernel: tf.mul(wv as tf.Tensor, 0.3), bias: bv as tf.Tensor },
-      output: { kernel: tf.mul(wo as tf.Tensor, 0.3), bias: bo as tf.Tensor },
-      ln2: { gamma: tf.add(g2 as tf.Tensor, 1), beta: b2 as tf.Tensor, epsilon: 1e-5 },
-      mlpIn: { kernel: tf.mul(w1 as tf.Tensor, 0.3), bias: c1 as tf.Tensor },
-      mlpOut: { kernel: tf.mul(w2 as tf.Tensor, 0.3), bias: c2 as tf.Tensor },
-    };
-    return transformerBlock(x, weights, heads, 1 / Math.sqrt((x.shape[2] as number) / heads));
-  };
+  (x: tf.Tensor, ...w: tf.Tensor[]): tf.Tensor =>
+    transformerBlock(x, blockWeightsFrom(w), heads, 1 / Math.sqrt((x.shape[2] as number) / heads));
 
 describe.skipIf(!addon.ok)(`native transformer-part kernels${addon.reason}`, () => {
   beforeAll(setUpBackends);
@@ -83,6 +94,35 @@ describe.skipIf(!addon.ok)(`native transformer-part kernels${addon.reason}`, () 
     reference.forEach((ref, i) => ref.forEach((v, j) => expect(native[i]?.[j]).toBeCloseTo(v, 5)));
     // Position rows past the 4 used get no gradient.
     expect(Array.from((native[2] as Float32Array).slice(4 * 5))).toEqual(new Array(10).fill(0));
+  });
+
+  it('the whole model (embedding, 2 blocks, final norm + logits) on [2, 4] tokens: logits and the gradients of all 38 weights match cpu', async () => {
+    const [d, f, vocab, length] = [8, 12, 7, 5];
+    const shapes = [[vocab, d], [length, d], ...blockShapes(1, 1, d, f).slice(1), ...blockShapes(1, 1, d, f).slice(1), [d], [d], [d, vocab], [vocab]];
+    const tokens = [3, 0, 6, 2, 5, 5, 1, 4];
+    await expectNativeMatchesCpu(
+      shapes,
+      withGrads((table, positions, ...rest) => {
+        const ids = tf.tensor2d(tokens, [2, 4], 'int32');
+        const blocks = [rest.slice(0, 16), rest.slice(16, 32)].map(blockWeightsFrom);
+        const [g, b, k, c] = rest.slice(32) as tf.Tensor[];
+        const logits = transformerLogits(
+          ids,
+          {
+            table: table as tf.Tensor,
+            positions: positions as tf.Tensor,
+            blocks,
+            norm: { gamma: tf.add(g as tf.Tensor, 1), beta: b as tf.Tensor, epsilon: 1e-3 },
+            logits: { kernel: k as tf.Tensor, bias: c as tf.Tensor },
+          },
+          2,
+          0.5,
+        );
+        ids.dispose();
+        return logits;
+      }),
+      23,
+    );
   });
 
   it('a token id outside the table is an error naming it, as tf.gather’s', async () => {
