@@ -35,7 +35,7 @@ export {
   type TransformerWeights,
 } from './transformer-block.ts';
 /** Names of the native backend's block kernels as they appear in a profile (the FLOP tracer counts them). */
-export { BLOCK_KERNELS, BLOCK_SAVED, NORM_LINEAR_SAVED, transformerSaved, transformerWeightNames } from './native/block.ts';
+export { BLOCK_KERNELS, BLOCK_SAVED, BLOCK_WEIGHTS, NORM_LINEAR_SAVED, transformerWeightNames } from './native/block.ts';
 /** Names of the native backend's QKV kernels as they appear in a profile (the FLOP tracer counts them). */
 export { QKV_KERNELS } from './native/qkv.ts';
 /** Names of the native backend's linear kernels as they appear in a profile (the FLOP tracer counts them). */

@@ -13,7 +13,6 @@ import {
   BLOCK_SAVED,
   BLOCK_WEIGHTS,
   NORM_LINEAR_SAVED,
-  transformerSaved,
   transformerWeightNames,
   type BlockAttrs,
   type TransformerAttrs,
@@ -256,7 +255,7 @@ export function transformerLogits(tokens: Tensor, w: TransformerWeights, heads: 
     BLOCK_KERNELS.transformer,
     BLOCK_KERNELS.transformerGrad,
     names.map((name, i) => [name, weights[i] as Tensor] as const),
-    transformerSaved(w.blocks.length),
+    ['workspace'],
     attrs,
     { tokens },
   );

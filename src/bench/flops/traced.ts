@@ -8,12 +8,12 @@
 import {
   BLOCK_KERNELS,
   BLOCK_SAVED,
+  BLOCK_WEIGHTS,
   FUSED_KERNELS,
   LINEAR_KERNELS,
   NORM_LINEAR_SAVED,
   QKV_KERNELS,
   tf,
-  transformerSaved,
   transformerWeightNames,
 } from '../../runtime/index.ts';
 
@@ -90,11 +90,15 @@ const MATMULS = new Set(['BatchMatMul', '_FusedMatMul', 'MatMul']);
  * off the probabilities [B, h, T, T], f off the hidden activations [B, T, f].
  */
 function blockForwardFlops(x: readonly number[], saved: ReadonlyArray<number[] | null | undefined>): number {
-  const d = x.at(-1) ?? 0;
-  const rows = size(x) / Math.max(d, 1);
   const f = saved[BLOCK_SAVED.indexOf('hidden')]?.at(-1) ?? 0;
   const tokens = saved[BLOCK_SAVED.indexOf('probs')]?.at(-1) ?? 0;
-  return 2 * rows * d * (4 * d + 2 * f) + 4 * size(x) * tokens;
+  return blockProjectionFlops(x, f) + 4 * size(x) * tokens;
+}
+
+/** A block's QKV, output and MLP projections on x [..., d] with MLP width f: rows·d·(3d + d + f + f)·2. */
+function blockProjectionFlops(x: readonly number[], f: number): number {
+  const d = x.at(-1) ?? 0;
+  return 2 * (size(x) / Math.max(d, 1)) * d * (4 * d + 2 * f);
 }
 
 /**
@@ -151,21 +155,20 @@ export function kernelFlops(kernel: KernelRecord): { flops: number; kind: Kernel
       const flops = blockForwardFlops((forward ? inputs[0] : inputs[1 + BLOCK_SAVED.length]) ?? [], saved);
       return { flops: forward ? flops : 2 * flops, kind: 'matmul' };
     }
-    // The whole model: each block as above (its input is the embedding's output or the previous block's), plus the
-    // logits projection 2·rows·d·V forward, twice that backward. Forward outputs logits, x0, then per block its saved
-    // tensors and output, then the head's; backward inputs dy and the same saved tensors in the same order.
+    // The whole model: each block's projections and attention as above, plus the logits projection 2·rows·d·V;
+    // twice that backward. Shapes come from the inputs, in order (tokens, table, positions, each block's weights,
+    // final γ, β, logits kernel and bias), after dy and the workspace backward: B, T off the tokens, d off the
+    // table, each block's MLP width off its w1 [d, f], V off the logits kernel [d, V].
     case BLOCK_KERNELS.transformer:
     case BLOCK_KERNELS.transformerGrad: {
       const forward = name === BLOCK_KERNELS.transformer;
-      // The block count is the one whose saved tensors (and, backward, dy, tokens and weights) make up the record.
-      const count = (layers: number): number => transformerSaved(layers).length + (forward ? 1 : 2 + transformerWeightNames(layers).length);
-      let layers = 0;
-      while (count(layers) < (forward ? kernel.outputShapes : inputs).length) layers++;
-      const saved = forward ? kernel.outputShapes.slice(1) : inputs.slice(1);
-      const perBlock = BLOCK_SAVED.length + 1;
-      const x0 = saved[0] ?? [];
-      let flops = 2 * size(x0) * ((forward ? out : (inputs[0] ?? [])).at(-1) ?? 0);
-      for (let i = 0; i < layers; i++) flops += blockForwardFlops(x0, saved.slice(1 + i * perBlock));
+      const shapes = forward ? inputs : inputs.slice(2);
+      const [tokens, table] = [shapes[0] ?? [], shapes[1] ?? []];
+      const x = [...tokens, table[1] ?? 0];
+      const layers = Math.round((shapes.length - 1 - transformerWeightNames(0).length) / BLOCK_WEIGHTS.length);
+      const w1 = BLOCK_WEIGHTS.indexOf('w1');
+      let flops = 2 * size(x) * (shapes.at(-2)?.[1] ?? 0);
+      for (let i = 0; i < layers; i++) flops += blockProjectionFlops(x, shapes[3 + i * BLOCK_WEIGHTS.length + w1]?.[1] ?? 0) + 4 * size(x) * (tokens[1] ?? 0);
       return { flops: forward ? flops : 2 * flops, kind: 'matmul' };
     }
     // Layer norm then a projection [d, n]: 2·size(y)·d forward, dX and dW 4·size(dY)·d backward (inputs dy, the saved tensors, x, γ, β, kernel, bias).

@@ -37,11 +37,11 @@ export const BLOCK_KERNELS = {
   /**
    * The whole model: embedding, `layers` blocks, final layer norm + logits. Inputs tokens, table,
    * positions, each block's weights as `<name><block>` ({@link BLOCK_WEIGHTS}, block 0…), finalGamma,
-   * finalBeta, logitsKernel, logitsBias; attrs {@link TransformerAttrs}. Outputs logits, then
-   * {@link transformerSaved} in that order.
+   * finalBeta, logitsKernel, logitsBias; attrs {@link TransformerAttrs}. Outputs logits, then the
+   * workspace ({@link transformerLayout}).
    */
   transformer: 'CostsimNativeTransformer',
-  /** Inputs dy, the saved tensors, tokens and the weights by name; attrs as forward. Outputs the weights' gradients in input order (table first). */
+  /** Inputs dy, workspace, tokens and the weights by name; attrs as forward. Outputs the weights' gradients in input order (table first). */
   transformerGrad: 'CostsimNativeTransformerGrad',
 } as const;
 
@@ -59,10 +59,43 @@ export function transformerWeightNames(layers: number): string[] {
   return ['table', 'positions', ...blocks, 'finalGamma', 'finalBeta', 'logitsKernel', 'logitsBias'];
 }
 
-/** What the whole-model kernel keeps: the embedding's output, each block's saved tensors and output (the next block's input), the head's. */
-export function transformerSaved(layers: number): string[] {
-  const blocks = Array.from({ length: layers }, (_, i) => [...BLOCK_SAVED.map((name) => `${name}${i}`), `out${i}`]).flat();
-  return ['x0', ...blocks, ...NORM_LINEAR_SAVED];
+/**
+ * What the whole-model kernel keeps for its backward, in one workspace tensor (cuDNN's "reserve
+ * space"): the embedding's output, each block's saved tensors and output (the next block's input),
+ * the head's, at consecutive offsets in the order the forward allocates them. One output and one
+ * saved tensor instead of 28 for two blocks: the engine's per-tensor bookkeeping (tracking,
+ * cloning for the tape, disposing) was most of a step's remaining time outside kernels. The bytes
+ * are the per-part kernels' own, and the engine counts them (tf.memory, tf.profile's peak).
+ */
+export function transformerLayout(
+  batch: number,
+  tokens: number,
+  d: number,
+  heads: number,
+  mlpWidths: readonly number[],
+): Array<[name: string, shape: number[]]> {
+  const rows = batch * tokens;
+  const x = [batch, tokens, d];
+  const layout: Array<[string, number[]]> = [['x0', x]];
+  mlpWidths.forEach((f, i) => {
+    const block: Array<[string, number[]]> = [
+      ['h1', x],
+      ['mean1', [rows]],
+      ['rstd1', [rows]],
+      ['qkv', [batch, tokens, 3 * d]],
+      ['mixed', x],
+      ['probs', [batch, heads, tokens, tokens]],
+      ['x1', x],
+      ['h2', x],
+      ['mean2', [rows]],
+      ['rstd2', [rows]],
+      ['hidden', [batch, tokens, f]],
+      ['out', x],
+    ];
+    layout.push(...block.map(([name, shape]) => [`${name}${i}`, shape] as [string, number[]]));
+  });
+  layout.push(['h', x], ['mean', [rows]], ['rstd', [rows]]);
+  return layout;
 }
 
 /** What the layer-norm + projection kernel keeps for its backward: LN's output and row statistics. */
@@ -91,27 +124,65 @@ type Named = Record<string, TensorInfo>;
 
 const size = (shape: readonly number[]): number => shape.reduce((a, b) => a * b, 1);
 
+/** A tensor inside a workspace: the workspace's data id with its own shape, `offset` floats in, the workspace `span` floats long. */
+interface Part extends TensorInfo {
+  offset: number;
+  span: number;
+}
+
+const isPart = (t: TensorInfo): t is Part => (t as Partial<Part>).offset !== undefined;
+
+/** Parts of `workspace` by name, laid out consecutively in `layout` order. */
+function parts(workspace: TensorInfo, layout: ReadonlyArray<[string, number[]]>): Map<string, Part> {
+  const span = size(workspace.shape);
+  const byName = new Map<string, Part>();
+  let offset = 0;
+  for (const [name, shape] of layout) {
+    byName.set(name, { dataId: workspace.dataId, shape, dtype: 'float32', offset, span });
+    offset += size(shape);
+  }
+  return byName;
+}
+
 /**
  * The addon calls of a block on one backend's heap. Every view is taken right before the call
  * that reads it, after that call's outputs are allocated (an allocation can grow the heap, which
  * detaches earlier views).
  */
 class HeapOps {
+  private next = 0;
+
+  /** With `arena` (a workspace's parts in allocation order), what the forward keeps is allocated there; temporaries never are. */
   constructor(
     private readonly addon: NativeAddon,
     private readonly backend: BackendWasm,
+    private readonly arena?: Part[],
   ) {}
 
-  private f(t: TensorInfo): Float32Array {
-    return floats(this.backend, t);
+  /** The heap view of a tensor or of a part of a workspace. */
+  f(t: TensorInfo): Float32Array {
+    if (!isPart(t)) return floats(this.backend, t);
+    return floats(this.backend, { dataId: t.dataId, shape: [t.span], dtype: 'float32' }).subarray(t.offset, t.offset + size(t.shape));
   }
 
+  /** A tensor the backward reads: the arena's next part (which must have this shape), else its own buffer. */
   alloc(shape: number[]): TensorInfo {
+    if (!this.arena) return this.scratch(shape);
+    const part = this.arena[this.next++];
+    if (!part || part.shape.length !== shape.length || part.shape.some((n, i) => n !== shape[i])) {
+      throw new Error(`transformer workspace: allocation ${this.next} is [${shape.join(', ')}], the layout has [${part?.shape.join(', ') ?? 'nothing'}]`);
+    }
+    return part;
+  }
+
+  /** A buffer of its own (a temporary, or an output the engine takes). */
+  scratch(shape: number[]): TensorInfo {
     return this.backend.makeOutput(shape, 'float32');
   }
 
+  /** Free buffers of their own (parts live as long as their workspace). */
   free(...tensors: TensorInfo[]): void {
-    for (const t of tensors) this.backend.disposeData(t.dataId);
+    for (const t of tensors) if (!isPart(t)) this.backend.disposeData(t.dataId);
   }
 
   /** y, mean, rstd of layer norm over the last axis. */
@@ -136,10 +207,11 @@ class HeapOps {
     return [dx, dGamma, dBeta];
   }
 
-  /** act(x·w + b) over x's last axis, w [k, n]. */
-  linear(x: TensorInfo, w: TensorInfo, b: TensorInfo, activation: 'linear' | 'relu'): TensorInfo {
+  /** act(x·w + b) over x's last axis, w [k, n]; into a buffer of its own when `own` (not kept for the backward). */
+  linear(x: TensorInfo, w: TensorInfo, b: TensorInfo, activation: 'linear' | 'relu', own = false): TensorInfo {
     const [k, n] = w.shape as [number, number];
-    const y = this.alloc([...x.shape.slice(0, -1), n]);
+    const shape = [...x.shape.slice(0, -1), n];
+    const y = own ? this.scratch(shape) : this.alloc(shape);
     this.addon.gemm(false, false, size(x.shape) / k, n, k, this.f(x), this.f(w), this.f(y), null, this.f(b), NATIVE_ACTIVATIONS[activation], 0);
     return y;
   }
@@ -250,13 +322,12 @@ function checkedGather(addon: NativeAddon, backend: BackendWasm, table: TensorIn
   }
 }
 
-function embedding(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
+function embedding(addon: NativeAddon, args: KernelArgs, ops = new HeapOps(addon, args.backend as BackendWasm)): TensorInfo[] {
   const backend = args.backend as BackendWasm;
-  const ops = new HeapOps(addon, backend);
   const { tokens, table, positions } = args.inputs as Named;
   const [batch, length] = (tokens as TensorInfo).shape as [number, number];
   const d = (table as TensorInfo).shape[1] as number;
-  const rows = ops.alloc([batch, length, d]);
+  const rows = ops.scratch([batch, length, d]);
   checkedGather(addon, backend, table as TensorInfo, tokens as TensorInfo, rows);
   // positions[:T] is the table's first T·d floats (the heap view's length follows the shape): a [T, d] tensor broadcast over the batch.
   const out = ops.add(rows, { ...(positions as TensorInfo), shape: [length, d] });
@@ -280,16 +351,14 @@ function embeddingGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
   return [dTable, dPositions];
 }
 
-function normLinear(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
-  const ops = new HeapOps(addon, args.backend as BackendWasm);
+function normLinear(addon: NativeAddon, args: KernelArgs, ops = new HeapOps(addon, args.backend as BackendWasm)): TensorInfo[] {
   const { x, gamma, beta, kernel, bias } = args.inputs as Named;
   const { epsilon } = args.attrs as unknown as { epsilon: number };
   const [h, mean, rstd] = ops.layerNorm(x as TensorInfo, gamma as TensorInfo, beta as TensorInfo, epsilon);
-  return [ops.linear(h, kernel as TensorInfo, bias as TensorInfo, 'linear'), h, mean, rstd];
+  return [ops.linear(h, kernel as TensorInfo, bias as TensorInfo, 'linear', true), h, mean, rstd];
 }
 
-function normLinearGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
-  const ops = new HeapOps(addon, args.backend as BackendWasm);
+function normLinearGrad(addon: NativeAddon, args: KernelArgs, ops = new HeapOps(addon, args.backend as BackendWasm)): TensorInfo[] {
   const { dy, x, gamma, kernel, h, mean, rstd } = args.inputs as Named as Record<string, TensorInfo>;
   const dBias = ops.columnSum(dy as TensorInfo);
   const dKernel = ops.gradKernel(h as TensorInfo, dy as TensorInfo);
@@ -299,27 +368,25 @@ function normLinearGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
   return [dx, dGamma, dBeta, dKernel, dBias];
 }
 
-function block(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
-  const ops = new HeapOps(addon, args.backend as BackendWasm);
+function block(addon: NativeAddon, args: KernelArgs, ops = new HeapOps(addon, args.backend as BackendWasm)): TensorInfo[] {
   const w = args.inputs as Named;
   const attrs = args.attrs as unknown as BlockAttrs;
   const x = w.x as TensorInfo;
   const [h1, mean1, rstd1] = ops.layerNorm(x, w.ln1Gamma as TensorInfo, w.ln1Beta as TensorInfo, attrs.epsilon1);
   const qkv = ops.qkv(h1, [w.wq, w.wk, w.wv] as TensorInfo[], [w.bq, w.bk, w.bv] as TensorInfo[]);
   const [mixed, probs] = ops.attention(qkv, attrs);
-  const attended = ops.linear(mixed, w.wo as TensorInfo, w.bo as TensorInfo, 'linear');
+  const attended = ops.linear(mixed, w.wo as TensorInfo, w.bo as TensorInfo, 'linear', true);
   const x1 = ops.add(x, attended);
   const [h2, mean2, rstd2] = ops.layerNorm(x1, w.ln2Gamma as TensorInfo, w.ln2Beta as TensorInfo, attrs.epsilon2);
   const hidden = ops.linear(h2, w.w1 as TensorInfo, w.b1 as TensorInfo, 'relu');
-  const out = ops.linear(hidden, w.w2 as TensorInfo, w.b2 as TensorInfo, 'linear');
+  const out = ops.linear(hidden, w.w2 as TensorInfo, w.b2 as TensorInfo, 'linear', true);
   const y = ops.add(x1, out);
   ops.free(attended, out);
   const saved: Record<(typeof BLOCK_SAVED)[number], TensorInfo> = { h1, mean1, rstd1, qkv, probs, mixed, x1, h2, mean2, rstd2, hidden };
   return [y, ...BLOCK_SAVED.map((name) => saved[name])];
 }
 
-function blockGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
-  const ops = new HeapOps(addon, args.backend as BackendWasm);
+function blockGrad(addon: NativeAddon, args: KernelArgs, ops = new HeapOps(addon, args.backend as BackendWasm)): TensorInfo[] {
   const t = args.inputs as Named;
   const attrs = args.attrs as unknown as BlockAttrs;
   const get = (name: string): TensorInfo => t[name] as TensorInfo;
@@ -367,10 +434,10 @@ function blockGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
   return [dx, ...BLOCK_WEIGHTS.map((name) => grads[name])];
 }
 
-/** The inputs of block `i` of the whole model under the block kernel's own names (weights, and any `extra` taken by name + i). */
-function blockInputs(t: Named, i: number, extra: readonly string[] = []): Named {
+/** The weights of block `i` of the whole model under the block kernel's own input names. */
+function blockInputs(t: Named, i: number): Named {
   const inputs: Named = {};
-  for (const name of [...BLOCK_WEIGHTS, ...extra]) inputs[name] = t[`${name}${i}`] as TensorInfo;
+  for (const name of BLOCK_WEIGHTS) inputs[name] = t[`${name}${i}`] as TensorInfo;
   return inputs;
 }
 
@@ -378,39 +445,47 @@ function blockAttrs(attrs: TransformerAttrs, i: number): BlockAttrs {
   return { heads: attrs.heads, scale: attrs.scale, causal: true, epsilon1: attrs.epsilons[2 * i] as number, epsilon2: attrs.epsilons[2 * i + 1] as number };
 }
 
+/** The workspace layout of the whole-model kernel for its inputs (tokens, table, each block's w1) and attrs. */
+function layoutFor(t: Named, attrs: TransformerAttrs): Array<[string, number[]]> {
+  const [batch, tokens] = (t.tokens as TensorInfo).shape as [number, number];
+  const d = (t.table as TensorInfo).shape[1] as number;
+  const widths = Array.from({ length: attrs.layers }, (_, i) => (t[`w1${i}`] as TensorInfo).shape[1] as number);
+  return transformerLayout(batch, tokens, d, attrs.heads, widths);
+}
+
 function transformer(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
-  const { backend } = args;
+  const backend = args.backend as BackendWasm;
   const t = args.inputs as Named;
   const attrs = args.attrs as unknown as TransformerAttrs;
-  const [x0] = embedding(addon, { inputs: { tokens: t.tokens, table: t.table, positions: t.positions }, backend }) as [TensorInfo];
-  const saved: TensorInfo[] = [x0];
+  const layout = layoutFor(t, attrs);
+  const workspace = backend.makeOutput([layout.reduce((n, [, shape]) => n + size(shape), 0)], 'float32');
+  const ops = new HeapOps(addon, backend, [...parts(workspace, layout).values()]);
+  const [x0] = embedding(addon, { inputs: { tokens: t.tokens, table: t.table, positions: t.positions }, backend }, ops) as [TensorInfo];
   let x = x0;
   for (let i = 0; i < attrs.layers; i++) {
-    const [y, ...kept] = block(addon, { inputs: { x, ...blockInputs(t, i) }, attrs: blockAttrs(attrs, i) as never, backend }) as [TensorInfo, ...TensorInfo[]];
-    saved.push(...kept, y);
-    x = y;
+    [x] = block(addon, { inputs: { x, ...blockInputs(t, i) }, attrs: blockAttrs(attrs, i) as never, backend }, ops) as [TensorInfo];
   }
   const head = { x, gamma: t.finalGamma, beta: t.finalBeta, kernel: t.logitsKernel, bias: t.logitsBias };
-  const [logits, ...headSaved] = normLinear(addon, { inputs: head, attrs: { epsilon: attrs.epsilons[2 * attrs.layers] } as never, backend }) as [
-    TensorInfo,
-    ...TensorInfo[],
-  ];
-  return [logits, ...saved, ...headSaved];
+  const [logits] = normLinear(addon, { inputs: head, attrs: { epsilon: attrs.epsilons[2 * attrs.layers] } as never, backend }, ops) as [TensorInfo];
+  return [logits, workspace];
 }
 
 function transformerGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
-  const { backend } = args;
+  const backend = args.backend as BackendWasm;
   const t = args.inputs as Named;
   const attrs = args.attrs as unknown as TransformerAttrs;
-  const ops = new HeapOps(addon, backend as BackendWasm);
-  const last = attrs.layers > 0 ? t[`out${attrs.layers - 1}`] : t.x0;
-  const headInputs = { dy: t.dy, x: last, gamma: t.finalGamma, kernel: t.logitsKernel, h: t.h, mean: t.mean, rstd: t.rstd };
+  const saved = parts(t.workspace as TensorInfo, layoutFor(t, attrs));
+  const get = (name: string): TensorInfo => saved.get(name) as TensorInfo;
+  const ops = new HeapOps(addon, backend);
+  const last = attrs.layers > 0 ? get(`out${attrs.layers - 1}`) : get('x0');
+  const headInputs = { dy: t.dy, x: last, gamma: t.finalGamma, kernel: t.logitsKernel, h: get('h'), mean: get('mean'), rstd: get('rstd') };
   const [dHead, ...headGrads] = normLinearGrad(addon, { inputs: headInputs, backend }) as [TensorInfo, ...TensorInfo[]];
   const blockGrads: TensorInfo[][] = [];
   let d = dHead;
   for (let i = attrs.layers - 1; i >= 0; i--) {
-    const inputs = { dy: d, x: i === 0 ? t.x0 : t[`out${i - 1}`], ...blockInputs(t, i, BLOCK_SAVED) };
-    const [dx, ...grads] = blockGrad(addon, { inputs, attrs: blockAttrs(attrs, i) as never, backend }) as [TensorInfo, ...TensorInfo[]];
+    const inputs: Named = { dy: d, x: i === 0 ? get('x0') : get(`out${i - 1}`), ...blockInputs(t, i) };
+    for (const name of BLOCK_SAVED) inputs[name] = get(`${name}${i}`);
+    const [dx, ...grads] = blockGrad(addon, { inputs, attrs: blockAttrs(attrs, i) as never, backend }, ops) as [TensorInfo, ...TensorInfo[]];
     ops.free(d);
     blockGrads[i] = grads;
     d = dx;

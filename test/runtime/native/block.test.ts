@@ -125,6 +125,28 @@ describe.skipIf(!addon.ok)(`native transformer-part kernels${addon.reason}`, () 
     );
   });
 
+  it('the whole-model kernel keeps its saved tensors in one workspace of exactly their floats (worked by hand for 2 blocks)', async () => {
+    await tf.setBackend('native');
+    const [d, f, vocab] = [8, 12, 7];
+    const shapes = [[vocab, d], [4, d], ...blockShapes(1, 1, d, f).slice(1), ...blockShapes(1, 1, d, f).slice(1), [d], [d], [d, vocab], [vocab]];
+    const tensors = shapes.map((shape, i) => tf.variable(tf.randomNormal(shape, 0, 0.3, 'float32', i)));
+    const [table, positions, ...rest] = tensors as tf.Tensor[];
+    const weights = {
+      table: table as tf.Tensor,
+      positions: positions as tf.Tensor,
+      blocks: [rest.slice(0, 16), rest.slice(16, 32)].map(blockWeightsFrom),
+      norm: { gamma: rest[32] as tf.Tensor, beta: rest[33] as tf.Tensor, epsilon: 1e-3 },
+      logits: { kernel: rest[34] as tf.Tensor, bias: rest[35] as tf.Tensor },
+    };
+    const ids = tf.tensor2d([3, 0, 6, 2, 5, 5, 1, 4], [2, 4], 'int32');
+    const info = await tf.profile(() => tf.tidy(() => void transformerLogits(ids, weights, 2, 0.5)));
+    const kernel = info.kernels.find((k) => k.name === BLOCK_KERNELS.transformer);
+    // 8 rows of width 8. Embedding output 64; per block LN1 out 64 + mean 8 + rstd 8, QKV 192, heads 64, probabilities 2·2·4·4 = 64,
+    // residual 64, LN2 64 + 8 + 8, hidden 8·12 = 96, block output 64: 704; head LN 64 + 8 + 8. 64 + 2·704 + 80 = 1,552.
+    expect(kernel?.outputShapes).toEqual([[2, 4, vocab], [1552]]);
+    tf.dispose([...tensors, ids]);
+  });
+
   it('a token id outside the table is an error naming it, as tf.gather’s', async () => {
     await tf.setBackend('native');
     const table = tf.zeros([4, 3]);
