@@ -297,7 +297,11 @@ function printTables(r: {
   if (r.profiles.length) {
     out();
     out('one profiled training step, ms (tf.profile; fused Adam is not a kernel, so it is timed apart)');
-    out(['step'.padEnd(30), 'total', 'GEMM/conv', 'other native', 'wasm kernels', 'Adam', 'outside kernels'].map((s, i) => (i ? s.padStart(16) : s)).join(''));
+    out(
+      ['step'.padEnd(30), 'total', 'GEMM/conv+fused', 'other native', 'wasm kernels', 'Adam', 'outside kernels']
+        .map((s, i) => (i ? s.padStart(16) : s))
+        .join(''),
+    );
     for (const p of r.profiles) {
       out(
         [

@@ -1,7 +1,9 @@
 /**
  * The costsim side of bench:peer: train a zoo model on one backend configuration for a time
  * budget, and profile one step into kernel groups (OpenBLAS GEMM/conv, other native kernels,
- * wasm kernels, fused Adam, and the rest: JS autodiff/layers/allocation overhead).
+ * wasm kernels, fused Adam, and the rest: JS autodiff/layers/allocation overhead). GEMM/conv
+ * includes the fused native kernels whose work is GEMMs (attention, the transformer's blocks and
+ * whole model: src/bench/flops/traced.ts says which kernels do matmul work).
  */
 import { tf } from '../../src/runtime/tf.ts';
 import { loadNativeAddon } from '../../src/runtime/native/addon.ts';
@@ -10,6 +12,7 @@ import { nativeKernelConfigs } from '../../src/runtime/native/backend.ts';
 import { createZooModel, type Task } from '../../src/bench/zoo/index.ts';
 import { EpochSampler, trainSteps, trainStep, trainableVariables } from '../../src/bench/train/loop.ts';
 import { createRng } from '../../src/util/rng.ts';
+import { kernelFlops, type KernelRecord } from '../../src/bench/flops/traced.ts';
 
 /** One costsim configuration: a backend, its BLAS threads, and which Adam implementation. */
 export interface CostsimConfig {
@@ -116,13 +119,18 @@ export async function profileStep(name: string, task: Task, batchSize: number, c
     const { profile, stepMs } = fastest as NonNullable<typeof fastest>;
     adamMs = (fastest as NonNullable<typeof fastest>).adamMs;
     const byKernel = new Map<string, number>();
+    const matmulKernels = new Set<string>();
     for (const kernel of profile.kernels) {
-      if (kernel.name.endsWith('__op')) continue; // op wrappers: their kernels are listed too
+      // Op wrappers (`__op`) and custom-gradient scopes (named after their scope, not a kernel) list time their kernels also list.
+      if (kernel.name.endsWith('__op') || !tf.getKernel(kernel.name, config.backend)) continue;
       byKernel.set(kernel.name, (byKernel.get(kernel.name) ?? 0) + Number(kernel.kernelTimeMs));
+      const kind = kernelFlops(kernel as unknown as KernelRecord).kind;
+      if (kind === 'matmul' || kind === 'conv') matmulKernels.add(kernel.name);
     }
     const groups = { gemmConvMs: 0, nativeMemoryMs: 0, wasmKernelsMs: 0 };
     for (const [kernel, ms] of byKernel) {
-      if (config.backend === 'native' && GEMM_KERNELS.has(kernel)) groups.gemmConvMs += ms;
+      // GEMM/conv: OpenBLAS GEMMs and convolutions, and the fused native kernels built around them (attention, blocks, the whole transformer).
+      if (config.backend === 'native' && (GEMM_KERNELS.has(kernel) || matmulKernels.has(kernel))) groups.gemmConvMs += ms;
       else if (config.backend === 'native' && NATIVE_MEMORY_KERNELS.has(kernel)) groups.nativeMemoryMs += ms;
       else groups.wasmKernelsMs += ms;
     }
