@@ -460,14 +460,20 @@ function transformer(addon: NativeAddon, args: KernelArgs): TensorInfo[] {
   const layout = layoutFor(t, attrs);
   const workspace = backend.makeOutput([layout.reduce((n, [, shape]) => n + size(shape), 0)], 'float32');
   const ops = new HeapOps(addon, backend, [...parts(workspace, layout).values()]);
-  const [x0] = embedding(addon, { inputs: { tokens: t.tokens, table: t.table, positions: t.positions }, backend }, ops) as [TensorInfo];
-  let x = x0;
-  for (let i = 0; i < attrs.layers; i++) {
-    [x] = block(addon, { inputs: { x, ...blockInputs(t, i) }, attrs: blockAttrs(attrs, i) as never, backend }, ops) as [TensorInfo];
+  try {
+    const [x0] = embedding(addon, { inputs: { tokens: t.tokens, table: t.table, positions: t.positions }, backend }, ops) as [TensorInfo];
+    let x = x0;
+    for (let i = 0; i < attrs.layers; i++) {
+      [x] = block(addon, { inputs: { x, ...blockInputs(t, i) }, attrs: blockAttrs(attrs, i) as never, backend }, ops) as [TensorInfo];
+    }
+    const head = { x, gamma: t.finalGamma, beta: t.finalBeta, kernel: t.logitsKernel, bias: t.logitsBias };
+    const [logits] = normLinear(addon, { inputs: head, attrs: { epsilon: attrs.epsilons[2 * attrs.layers] } as never, backend }, ops) as [TensorInfo];
+    return [logits as TensorInfo, workspace];
+  } catch (error) {
+    // A bad token id (or a full heap): nothing the engine never saw stays allocated.
+    backend.disposeData(workspace.dataId);
+    throw error;
   }
-  const head = { x, gamma: t.finalGamma, beta: t.finalBeta, kernel: t.logitsKernel, bias: t.logitsBias };
-  const [logits] = normLinear(addon, { inputs: head, attrs: { epsilon: attrs.epsilons[2 * attrs.layers] } as never, backend }, ops) as [TensorInfo];
-  return [logits, workspace];
 }
 
 function transformerGrad(addon: NativeAddon, args: KernelArgs): TensorInfo[] {

@@ -125,7 +125,7 @@ describe.skipIf(!addon.ok)(`native transformer-part kernels${addon.reason}`, () 
     );
   });
 
-  it('the whole-model kernel keeps its saved tensors in one workspace of exactly their floats (worked by hand for 2 blocks)', async () => {
+  it('the whole-model kernel keeps its saved tensors in one workspace of exactly their floats (worked by hand for 2 blocks), freed on a bad token', async () => {
     await tf.setBackend('native');
     const [d, f, vocab] = [8, 12, 7];
     const shapes = [[vocab, d], [4, d], ...blockShapes(1, 1, d, f).slice(1), ...blockShapes(1, 1, d, f).slice(1), [d], [d], [d, vocab], [vocab]];
@@ -144,6 +144,12 @@ describe.skipIf(!addon.ok)(`native transformer-part kernels${addon.reason}`, () 
     // 8 rows of width 8. Embedding output 64; per block LN1 out 64 + mean 8 + rstd 8, QKV 192, heads 64, probabilities 2·2·4·4 = 64,
     // residual 64, LN2 64 + 8 + 8, hidden 8·12 = 96, block output 64: 704; head LN 64 + 8 + 8. 64 + 2·704 + 80 = 1,552.
     expect(kernel?.outputShapes).toEqual([[2, 4, vocab], [1552]]);
+    // A token id outside the table fails naming it, and leaves no buffer behind (the workspace is freed too).
+    const before = tf.engine().backend.numDataIds();
+    const bad = tf.tensor2d([3, 0, 6, 2, 5, 9, 1, 4], [2, 4], 'int32');
+    expect(() => transformerLogits(bad, weights, 2, 0.5)).toThrow(/index value 9 is not in \[0, 6\]/);
+    bad.dispose();
+    expect(tf.engine().backend.numDataIds()).toBe(before);
     tf.dispose([...tensors, ids]);
   });
 
