@@ -148,7 +148,7 @@ export async function storedScenarioRecords(
   if (pruning.length > 0) for (const record of readRecords(options.storePath)) if (isPruneRecord(record)) stored.set(record.cacheKey, record);
   for (const model of [...new Set(pruning.map((e) => e.model))]) {
     const group = pruning.filter((e) => e.model === model);
-    const plan = planPruneStudy(pruneStudyOptionsFor(scenario, model, group, options.storePath), environmentKey(choice.name));
+    const plan = planPruneStudy(pruneStudyOptionsFor(scenario, model, group, options.storePath), environmentKey(choice.name), (group[0] as BenchSpec).device);
     for (const entry of group) {
       const method = MODE_TO_METHOD[entry.pruning?.mode ?? 'unstructured'];
       const cell = plan.cells.find((c) => c.method === method && c.sparsity === entry.pruning?.sparsity && c.seed === entry.seed);
@@ -201,10 +201,10 @@ export function pruneStudyProgress(
 export function announcePruneStudy(
   progress: Progress,
   options: PruneStudyOptions,
-  pool: { backend: string; workers: number; queue?: string },
+  pool: { backend: string; deviceId: string; workers: number; queue?: string },
 ): Pick<StudyRunOptions, 'onEvent' | 'onSerialPass' | 'onLatencyEvent'> {
   const { model } = options;
-  const plan = planPruneStudy(options, environmentKey(pool.backend));
+  const plan = planPruneStudy(options, environmentKey(pool.backend), pool.deviceId);
   const labels = new Map<string, string>([
     ...plan.dense.map((p): [string, string] => [p.key, `${model} dense parent, seed ${p.params.spec.seed}`]),
     ...plan.cells.map((c): [string, string] => [c.key, `${model} ${c.method} ${Math.round(100 * c.sparsity)}% seed ${c.seed}`]),
@@ -241,7 +241,7 @@ async function runPruning(
       storePath: options.storePath,
       workers: options.workers,
       ...(options.queue ? { queue: options.queue } : {}),
-      ...announcePruneStudy(progress, studyOptions, options),
+      ...announcePruneStudy(progress, studyOptions, { ...options, deviceId: device.id }),
     });
     const failed = study.summary.failed[0];
     if (failed) throw nonFiniteFromWorker(failed.message) ?? new Error(`pruning study point ${failed.key} failed: ${failed.message}`);

@@ -27,7 +27,9 @@ describe('one pruning-study options builder', () => {
       // Dense parent 300 steps, 7 latency rounds: the table both read (were 200/5 in run, 300/7 in prune).
       expect(fromRun).toMatchObject({ denseSteps: 300, latencyRounds: 7, latencyBatchSize: 256, schedule: 'constant', scope: 'layer' });
       const env = { backend: 'cpu', cpuModel: 'x', node: '20', tfjs: '4.22.0', costsimVersion: '0.1.0' };
-      expect(planPruneStudy(fromRun, env).cells.map((c) => c.key)).toEqual(planPruneStudy(fromPrune, env).cells.map((c) => c.key));
+      expect(planPruneStudy(fromRun, env, 'aws-c6a.large').cells.map((c) => c.key)).toEqual(
+        planPruneStudy(fromPrune, env, 'aws-c6a.large').cells.map((c) => c.key),
+      );
     });
   }
 

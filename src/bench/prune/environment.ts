@@ -1,8 +1,8 @@
 /**
  * The part of a pruning run's environment that goes into cache keys, known before any
  * worker starts (the full BenchEnvironment comes from bench/environment.ts in the worker).
- * Device prices are not in this key. A level's key also holds the grid, PUE and own rate its
- * record was priced with, when the user gave them (plan.ts PricingSpec), as bench's does.
+ * Device prices are not in this key. A level's key also holds the device it was priced as and
+ * the grid, PUE and own rate its record was priced with, when the user gave them (plan.ts), as bench's does.
  */
 import { createHash } from 'node:crypto';
 import { readCpuInfo } from '../../runtime/cpu-info.ts';

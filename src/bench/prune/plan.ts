@@ -133,8 +133,13 @@ function pricingSpec(options: Pick<PruneStudyOptions, 'grid' | 'usdPerHour' | 'u
   };
 }
 
-/** The points of a study: dense phase and pruning phase. */
-export function planPruneStudy(options: PruneStudyOptions, env: EnvironmentKey): PruneStudyPlan {
+/**
+ * The points of a study: dense phase and pruning phase. `deviceId` is the catalogue instance
+ * the levels' records are priced as: in every level's key (a rerun priced as another device
+ * must not get the first device's dollars back), not in the dense parents' (training does not
+ * depend on it).
+ */
+export function planPruneStudy(options: PruneStudyOptions, env: EnvironmentKey, deviceId: string): PruneStudyPlan {
   const dense: SweepPoint<DensePointParams>[] = [];
   const prune: SweepPoint<PrunePointParams>[] = [];
   const cells: PruneStudyPlan['cells'] = [];
@@ -167,7 +172,7 @@ export function planPruneStudy(options: PruneStudyOptions, env: EnvironmentKey):
         };
         // Where a rate was given changes its label, not the result: not in the key.
         const { checkpointPath: _path, usdPerHourVia: _via, ...keyed } = spec;
-        const key = `prune-${hashKey({ ...keyed, denseKey, env })}`;
+        const key = `prune-${hashKey({ ...keyed, denseKey, env, deviceId })}`;
         cells.push({ method, sparsity, seed, key });
         if (seen.has(key)) continue;
         seen.add(key);

@@ -132,7 +132,7 @@ async function retimeLatencySerially(plan: PruneStudyPlan, run: StudyRunOptions,
 
 /** Run (or resume) a study and collect its records from the store. */
 export async function runPruneStudy(options: PruneStudyOptions, run: StudyRunOptions): Promise<StudyResult> {
-  const plan = planPruneStudy(options, environmentKey(run.backend));
+  const plan = planPruneStudy(options, environmentKey(run.backend), run.deviceId);
   const stored = pruneRecordsByKey(run.storePath);
   const pendingDense = new Set(plan.prune.filter((p) => !stored.has(p.key)).map((p) => p.params.denseKey));
   const denseDone = (key: string): boolean =>

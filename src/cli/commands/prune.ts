@@ -130,10 +130,9 @@ export function registerPrune(program: Command, ctx: CliContext): void {
       const choice = await initRuntime({ flag: flags.backend, env: ctx.env });
       // The same progress as `costsim run`'s pruning phase: the sweep, then the serial pass as its own line.
       const progress = commandProgress(ctx, { ...(flags.quiet ? { quiet: true } : {}) });
-      const pool = { backend: choice.name, workers, ...(queue ? { queue } : {}) };
+      const pool = { backend: choice.name, deviceId: device.id, workers, ...(queue ? { queue } : {}) };
       const study = await runPruneStudy(options, {
         ...pool,
-        deviceId: device.id,
         storePath,
         ...announcePruneStudy(progress, options, pool),
       }).finally(() => progress.done());

@@ -49,7 +49,7 @@ describe('prune flags', () => {
 describe('planPruneStudy', () => {
   it('makes one dense point per seed and one point per method × sparsity × seed, sharing sparsity 0 between magnitude and random', () => {
     const o = parsePruneFlags({ sparsity: '0,0.5', mode: 'unstructured,random,structured', seeds: '1,2', schedule: 'polynomial', steps: '100' }, '/tmp/c');
-    const plan = planPruneStudy(o, env);
+    const plan = planPruneStudy(o, env, 'aws-c6a.large');
     expect(plan.dense).toHaveLength(2);
     // Per seed: magnitude 0, 0.5; random 0.5 (its 0 is magnitude's); structured 0, 0.5.
     expect(plan.prune).toHaveLength(10);
@@ -58,7 +58,11 @@ describe('planPruneStudy', () => {
     // Polynomial defaults for 100 steps: frequency round(60/10) = 6, end = 60.
     expect(schedule).toMatchObject({ kind: 'polynomialDecay', finalSparsity: 0.5, beginStep: 0, endStep: 60, frequency: 6, power: 3 });
     // Keys are stable and change with the environment.
-    expect(planPruneStudy(o, env).prune.map((p) => p.key)).toEqual(plan.prune.map((p) => p.key));
-    expect(planPruneStudy(o, { ...env, backend: 'wasm' }).prune[0]?.key).not.toBe(plan.prune[0]?.key);
+    expect(planPruneStudy(o, env, 'aws-c6a.large').prune.map((p) => p.key)).toEqual(plan.prune.map((p) => p.key));
+    expect(planPruneStudy(o, { ...env, backend: 'wasm' }, 'aws-c6a.large').prune[0]?.key).not.toBe(plan.prune[0]?.key);
+    // Priced as another device: every level key changes (its dollars differ), no dense parent's does (training does not depend on it).
+    const other = planPruneStudy(o, env, 'gcp-n2d-standard-2');
+    expect(other.prune.every((p, i) => p.key !== plan.prune[i]?.key)).toBe(true);
+    expect(other.dense.map((p) => p.key)).toEqual(plan.dense.map((p) => p.key));
   });
 });

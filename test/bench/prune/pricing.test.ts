@@ -112,6 +112,29 @@ describe('costsim prune prices and carbon-counts its records as costsim bench do
     expect(repriced.provenance['metrics.costUsd']?.source).toMatch(/given by --usd-per-hour/);
   });
 
+  it('a rerun priced as another --device does not reuse the level priced as the first: the device is in the level key, not in the dense parent', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'prune-device-'));
+    const store = join(dir, 'records.jsonl');
+    expect(await main([...tinyPrune(store), '--device', 'aws-c6a.large'], context(dir))).toBe(0);
+    const [first] = pruneRecordsOf(store) as [BenchRecord];
+    expect(first.environment.deviceId).toBe('aws-c6a.large');
+    const otherCtx = context(dir);
+    expect(await main([...tinyPrune(store), '--device', 'gcp-n2d-standard-2'], otherCtx)).toBe(0);
+    const out = JSON.parse(otherCtx.stdout[0] as string) as { skipped: number; device: { id: string; usdPerHour: number } };
+    expect(out.skipped).toBe(0);
+    expect(out.device).toMatchObject({ id: 'gcp-n2d-standard-2', usdPerHour: 0.0845 });
+    const second = pruneRecordsOf(store).at(-1) as BenchRecord;
+    expect(second.cacheKey).not.toBe(first.cacheKey);
+    expect(second.config.pruning?.denseKey).toBe(first.config.pruning?.denseKey);
+    expect(second.environment.deviceId).toBe('gcp-n2d-standard-2');
+    // By hand: its own seconds × GCP n2d-standard-2's 0.0845 $/h (catalogue, us-central1) ÷ 3600.
+    expect(second.metrics.costUsd).toBeCloseTo((second.metrics.wallSeconds * 0.0845) / 3600, 15);
+    // The same device again: the stored level is reused.
+    const againCtx = context(dir);
+    expect(await main([...tinyPrune(store), '--device', 'gcp-n2d-standard-2'], againCtx)).toBe(0);
+    expect((JSON.parse(againCtx.stdout[0] as string) as { skipped: number }).skipped).toBe(1);
+  });
+
   it.each([
     [['--grid-region', 'mars'], /--grid-region: unknown grid region "mars" \(allowed: world, us, eu, china, france\)/],
     [['--usd-per-hour', '0'], /--usd-per-hour: must be a positive number of USD per hour \(got 0\)/],
