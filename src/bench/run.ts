@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { createAdamOptimizer, measureGemm, optimizerKernels, readPhysicalMemory, tf, withKernelTiming } from '../runtime/index.ts';
 import { deviceIds, findDevice, type Device } from '../devices/catalog.ts';
-import { instanceMismatch, measuredPricingProblem, usdForSeconds } from '../devices/pricing.ts';
+import { checkUsdPerHour, instanceMismatch, measuredPricingProblem, usdForSeconds } from '../devices/pricing.ts';
 import { UsageError } from '../errors.ts';
 import { createRng } from '../util/rng.ts';
 import { BENCH_RECORD_VERSION, type BenchConfig, type BenchMetrics, type BenchRecord, type Provenance } from './record.ts';
@@ -24,7 +24,7 @@ import { EpochSampler, trainSteps } from './train/loop.ts';
 import { profileTrainStep } from './train/profile.ts';
 import { cacheKeyOf, collectEnvironment } from './environment.ts';
 import { estimateEnergy, readRapl, type GridOptions } from './energy.ts';
-import { DEFAULT_GRID_REGION, GRID_INTENSITY, gridRegions } from '../devices/carbon.ts';
+import { checkGridOptions } from '../devices/carbon.ts';
 import { appendRecord, checkStoreWritable, findCached } from './store.ts';
 import { summarizeRuns, type RunResult } from './runs.ts';
 import { forgetMnistDigits } from './data/mnist.ts';
@@ -75,6 +75,8 @@ export interface RunOptions {
   grid?: GridOptions;
   /** This machine's own rate, USD per hour (> 0): prices the measured seconds instead of the catalogue instance's rate (whose power and memory figures still model energy). */
   usdPerHour?: number;
+  /** Where `usdPerHour` was given, for the cost provenance (default "--usd-per-hour"); a label, not in the cache key. */
+  usdPerHourVia?: string;
 }
 
 /** GEMM size per backend: compute-bound but quick (pure-JS cpu is ~100× slower than the rest). */
@@ -96,22 +98,8 @@ interface SingleRun {
   taskDescription: string;
 }
 
-/** The grid options with both fields filled (region default world, PUE default 1), or undefined when none was given; bad ones name their flag. */
-export function checkGridOptions(grid: GridOptions | undefined): { region: string; pue: number } | undefined {
-  if (!grid || (grid.region === undefined && grid.pue === undefined)) return undefined;
-  const region = grid.region ?? DEFAULT_GRID_REGION;
-  if (!GRID_INTENSITY[region]) throw new UsageError('--grid-region', `unknown grid region "${region}"`, gridRegions().join(', '));
-  const pue = grid.pue ?? 1;
-  if (!(Number.isFinite(pue) && pue >= 1))
-    throw new UsageError('--pue', `must be a number ≥ 1 (got ${pue}): power usage effectiveness is facility energy ÷ IT energy`);
-  return { region, pue };
-}
-
-/** A rate given for this machine (--usd-per-hour), checked: a positive finite number of USD per hour. */
-export function checkUsdPerHour(usdPerHour: number): number {
-  if (!(Number.isFinite(usdPerHour) && usdPerHour > 0)) throw new UsageError('--usd-per-hour', `must be a positive number of USD per hour (got ${usdPerHour})`);
-  return usdPerHour;
-}
+// The one check of a region, PUE and rate lives in devices/ (pure: the scenario checks use it too).
+export { checkGridOptions, checkUsdPerHour };
 
 /**
  * The instance's figures with this machine's own rate in place of its catalogue price (the
@@ -140,7 +128,7 @@ function benchmarkKey(input: BenchConfig | BenchConfigInput, options: RunOptions
   const notHere = measuredPricingProblem(instance);
   if (notHere) throw new UsageError('--device', notHere);
   const grid = checkGridOptions(options.grid);
-  const device = options.usdPerHour === undefined ? instance : atGivenRate(instance, checkUsdPerHour(options.usdPerHour));
+  const device = options.usdPerHour === undefined ? instance : atGivenRate(instance, checkUsdPerHour(options.usdPerHour), options.usdPerHourVia);
   const environment = collectEnvironment({
     backendReason: options.backendReason ?? 'active tfjs backend chosen by the caller',
     deviceId: device.id,

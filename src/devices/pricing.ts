@@ -3,10 +3,20 @@
  * cost in costsim goes through it, so a bench record, a pruning record, a placement plan and a
  * market provider price the same seconds on the same device at the same dollars.
  */
+import { UsageError } from '../errors.ts';
 
 /** USD for `seconds` of a device rented at `usdPerHour` (both ≥ 0). */
 export function usdForSeconds(seconds: number, usdPerHour: number): number {
   return (seconds * usdPerHour) / 3600;
+}
+
+/**
+ * A rate given for this machine (`--usd-per-hour`, a scenario bench entry's `usdPerHour`),
+ * checked: a positive finite number of USD per hour. The one check, for flags and scenarios.
+ */
+export function checkUsdPerHour(usdPerHour: number): number {
+  if (!(Number.isFinite(usdPerHour) && usdPerHour > 0)) throw new UsageError('--usd-per-hour', `must be a positive number of USD per hour (got ${usdPerHour})`);
+  return usdPerHour;
 }
 
 /** What pricing measured time needs of a device: its kind and id. */

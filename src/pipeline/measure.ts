@@ -11,7 +11,7 @@ import type { BenchRecord } from '../bench/record.ts';
 import { summarizeStudy, type PruneLevel } from '../bench/prune/summarize.ts';
 import type { PruneMethod } from '../bench/prune/experiment.ts';
 import { LATENCY_PREFIX, runPruneStudy, type StudyRunOptions } from '../bench/prune/study.ts';
-import { findStoredBenchmark, runBenchmark, type BenchProgress } from '../bench/run.ts';
+import { atGivenRate, findStoredBenchmark, runBenchmark, type BenchProgress } from '../bench/run.ts';
 import { SILENT_PROGRESS, type Progress } from './progress.ts';
 import { readRecords } from '../bench/store.ts';
 import { planPruneStudy, type PruneStudyOptions } from '../bench/prune/plan.ts';
@@ -37,6 +37,20 @@ export function benchConfigOf(spec: BenchSpec): BenchConfigInput {
     ...(spec.targetAccuracy !== undefined ? { targetAccuracy: spec.targetAccuracy } : {}),
     seed: spec.seed,
     ...(spec.pruning ? { pruning: { ...spec.pruning } } : {}),
+  };
+}
+
+/**
+ * How a scenario prices and carbon-counts an entry's record, as `costsim bench --usd-per-hour
+ * --grid-region --pue` would: the scenario's `energy:` and the entry's own `usdPerHour`, labelled
+ * as scenario input in the cost's provenance. Empty when the scenario gives neither.
+ */
+export function scenarioPricing(scenario: Scenario, spec: BenchSpec): { grid?: { region: string; pue: number }; usdPerHour?: number; usdPerHourVia?: string } {
+  return {
+    ...(scenario.energy ? { grid: scenario.energy } : {}),
+    ...(spec.usdPerHour !== undefined
+      ? { usdPerHour: spec.usdPerHour, usdPerHourVia: `${scenario.file} bench[${scenario.bench.indexOf(spec)}].usdPerHour (assumed: scenario input)` }
+      : {}),
   };
 }
 
@@ -75,7 +89,15 @@ export async function runScenarioBench(
     };
     const record = await runBenchmark(
       { ...benchConfigOf(spec), learningRate: DEFAULT_LEARNING_RATE[spec.model] },
-      { deviceId: spec.device, devices: scenario.devices, storePath: options.storePath, useCache: true, backendReason: choice.reason, onProgress },
+      {
+        deviceId: spec.device,
+        devices: scenario.devices,
+        storePath: options.storePath,
+        useCache: true,
+        backendReason: choice.reason,
+        onProgress,
+        ...scenarioPricing(scenario, spec),
+      },
     );
     // Says which it was: read from the store, or trained now.
     progress.advance(`${spec.id}: ${spec.model}, k=${spec.accum}, ${cached ? 'cached' : `trained, ${record.metrics.wallSeconds.toFixed(1)} s`}`);
@@ -113,6 +135,8 @@ export function pruneStudyOptionsFor(scenario: Scenario, model: BenchSpec['model
     latencyBatchSize: PRUNE_STUDY_DEFAULTS.latencyBatch,
     latencyRounds: PRUNE_STUDY_DEFAULTS.latencyRounds,
     checkpointDir: join(dirname(storePath), 'prune-checkpoints'),
+    // The group's entries agree on device and rate (scenario/check.ts): the first one's pricing is the study's.
+    ...scenarioPricing(scenario, first),
   };
 }
 
@@ -138,7 +162,7 @@ export async function storedScenarioRecords(
   for (const spec of scenario.bench.filter((b) => !b.pruning)) {
     const record = findStoredBenchmark(
       { ...benchConfigOf(spec), learningRate: DEFAULT_LEARNING_RATE[spec.model] },
-      { deviceId: spec.device, devices: scenario.devices, storePath: options.storePath, backendReason: choice.reason },
+      { deviceId: spec.device, devices: scenario.devices, storePath: options.storePath, backendReason: choice.reason, ...scenarioPricing(scenario, spec) },
     );
     if (record) found.records.set(spec.id, record);
     else found.missing.push(spec);
@@ -254,7 +278,9 @@ async function runPruning(
       const cell = cells.find((c) => c.method === method && c.sparsity === entry.pruning?.sparsity && c.seed === entry.seed);
       if (cell) phase.records.set(entry.id, cell.record);
     }
-    const priced = { id: device.id, usdPerHour: device.usdPerHour.value, priceSource: `${device.usdPerHour.source}, ${device.usdPerHour.date}` };
+    // The payoff prices serving at the same rate as the records (this machine's own, when the entries give one), as `costsim prune` does.
+    const rated = studyOptions.usdPerHour === undefined ? device : atGivenRate(device, studyOptions.usdPerHour, studyOptions.usdPerHourVia);
+    const priced = { id: rated.id, usdPerHour: rated.usdPerHour.value, priceSource: `${rated.usdPerHour.source}, ${rated.usdPerHour.date}` };
     levels.push(...summarizeStudy(study.plan.cells, study.records, { requestsPerMonth: PAYOFF_REQUESTS_PER_MONTH, device: priced }).levels);
   }
   return { cells, levels };

@@ -4,7 +4,8 @@
  * with document paths so `parse.ts` can point at the line.
  */
 import { deviceIds, findDevice } from '../devices/catalog.ts';
-import { measuredPricingProblem } from '../devices/pricing.ts';
+import { checkUsdPerHour, measuredPricingProblem } from '../devices/pricing.ts';
+import { checkGridOptions } from '../devices/carbon.ts';
 import type { RawScenario } from './schema.ts';
 import { simulationSizeProblem } from './limits.ts';
 import { DEFAULTS, normalizeStrategy, type Strategy } from './normalize.ts';
@@ -28,6 +29,63 @@ function list(values: readonly string[]): string {
   if (values.length === 0) return 'none defined';
   const shown = values.slice(0, 20).join(', ');
   return values.length > 20 ? `${shown} and ${values.length - 20} more` : shown;
+}
+
+/** The problem a flag check (devices/) found, as the scenario field's: its message without the flag, and how to fix it. */
+function flagProblem(run: () => unknown, fieldOf: (flag: string) => Array<string | number>, fix: (flag: string) => string): Problem[] {
+  try {
+    run();
+    return [];
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    return [{ path: fieldOf(error.flag), message: `${error.message.slice(error.flag.length + 2)}; ${fix(error.flag)}` }];
+  }
+}
+
+/**
+ * The energy section and the bench entries' own rates, checked by the checks of the flags they
+ * mirror (`--grid-region`, `--pue`, `--usd-per-hour`). A model's pruning entries are one study,
+ * priced once: they must agree on the device and the rate.
+ */
+function pricingProblems(s: RawScenario): Problem[] {
+  const problems: Problem[] = [];
+  const e = s.energy;
+  if (e)
+    problems.push(
+      ...flagProblem(
+        () => checkGridOptions({ ...(e.gridRegion !== undefined ? { region: e.gridRegion } : {}), ...(e.pue !== undefined ? { pue: e.pue } : {}) }),
+        (flag) => ['energy', flag === '--pue' ? 'pue' : 'gridRegion'],
+        (flag) => (flag === '--pue' ? "or remove energy.pue for 1 (CodeCarbon's default)" : 'or remove energy.gridRegion for the world average'),
+      ),
+    );
+  const bench = s.bench ?? [];
+  bench.forEach((b, i) => {
+    const rate = b.usdPerHour;
+    if (rate === undefined) return;
+    problems.push(
+      ...flagProblem(
+        () => checkUsdPerHour(rate),
+        () => ['bench', i, 'usdPerHour'],
+        () => `give this machine's own hourly rate (e.g. 0.0765), or remove usdPerHour to price the entry as its device "${b.device}" (catalogue rate)`,
+      ),
+    );
+  });
+  bench.forEach((b, i) => {
+    const first = bench.find((o) => o.pruning && o.model === b.model);
+    if (!b.pruning || !first || first === b) return;
+    const at = `bench[${bench.indexOf(first)}]`;
+    if (b.device !== first.device)
+      problems.push({
+        path: ['bench', i, 'device'],
+        message: `the ${b.model} pruning entries are one study priced as one device: use "${first.device}", as ${at} does`,
+      });
+    if (b.usdPerHour !== first.usdPerHour)
+      problems.push({
+        path: ['bench', i, 'usdPerHour'],
+        message: `the ${b.model} pruning entries are one study priced at one rate: ${first.usdPerHour === undefined ? 'remove it, as ' + at + ' has none' : `use ${first.usdPerHour}, as ${at} does`}`,
+      });
+  });
+  return problems;
 }
 
 /** All cross-field problems of a schema-valid scenario, in document order. */
@@ -56,6 +114,7 @@ export function checkScenario(s: RawScenario): Problem[] {
       problems.push({ path: ['bench', i, 'modelOptions', ...(key ? [key] : [])], message: error.message.replace(/^model option "[^"]+": /, '') });
     }
   });
+  problems.push(...pricingProblems(s));
   (s.placement ?? []).forEach((p, i) => {
     p.devices.forEach((d, j) => {
       if (!devices.includes(d)) problems.push({ path: ['placement', i, 'devices', j], message: `unknown device "${d}" (allowed: ${list(devices)})` });

@@ -4,6 +4,7 @@
  * scenario section). Numbers may still be distributions (`Num`); a Monte Carlo run draws them.
  */
 import { BENCH_DEFAULTS } from '../bench/defaults.ts';
+import { checkGridOptions } from '../devices/carbon.ts';
 import type { Device } from '../devices/catalog.ts';
 import { stripControl } from '../util/text.ts';
 import type { Num } from './distribution.ts';
@@ -158,6 +159,8 @@ export interface Scenario {
   /** Present when `costsim calibrate --write` produced this scenario. */
   calibrated?: NonNullable<RawScenario['calibrated']>;
   bench: Array<BenchSpec & { steps?: number; batch: number; accum: number; seed: number }>;
+  /** The `energy:` section with both fields filled (region default world, PUE default 1); absent when the scenario has none. */
+  energy?: { region: string; pue: number };
   devices: Device[];
   placement: Array<PlacementSpec & { objective: 'time' | 'cost' }>;
   /** User model shapes (`models:`), for serving entries. */
@@ -337,6 +340,12 @@ function nestedLogit(spec: NonNullable<Extract<DemandSpec, { type: 'logit' }>['n
   return { sigma: spec.sigma, nestOf, nests };
 }
 
+/** The scenario's grid region and PUE, filled by the flags' own check (already passed in check.ts). */
+function energyOf(raw: RawScenario): { region: string; pue: number } | undefined {
+  const e = raw.energy;
+  return e ? checkGridOptions({ ...(e.gridRegion !== undefined ? { region: e.gridRegion } : {}), ...(e.pue !== undefined ? { pue: e.pue } : {}) }) : undefined;
+}
+
 /** Fill every default of a validated scenario. `fileName` names it when `name` is absent. */
 export function normalizeScenario(raw: RawScenario, fileName: string): Scenario {
   const base = fileName.replace(/^.*[\\/]/, '').replace(/\.ya?ml$/i, '');
@@ -400,6 +409,7 @@ export function normalizeScenario(raw: RawScenario, fileName: string): Scenario 
       accum: b.accum ?? DEFAULTS.benchAccum,
       seed: b.seed ?? DEFAULTS.benchSeed,
     })),
+    ...(energyOf(raw) ? { energy: energyOf(raw) } : {}),
     devices: (raw.devices ?? []).map(asDevice),
     placement: (raw.placement ?? []).map((p) => ({ ...p, objective: p.objective ?? 'time' })),
     models: (raw.models ?? []).map(normalizeModelShape),

@@ -220,6 +220,11 @@ const benchSchema = strictShape({
   accum: z.number().int().min(1).max(1024).optional(),
   seed: z.number().int().optional(),
   device: id,
+  /**
+   * This machine's own rate, USD per hour (> 0), pricing the entry's measured seconds instead of
+   * `device`'s catalogue price (as `costsim bench --usd-per-hour`); checked in check.ts by the flag's check.
+   */
+  usdPerHour: z.number().optional(),
   modelOptions: z.record(z.string().max(TEXT_LIMITS.name), z.union([z.number(), z.string().max(TEXT_LIMITS.name), z.boolean()])).optional(),
   pruning: strictShape({
     mode: z.enum(['unstructured', 'structured', 'random']),
@@ -339,6 +344,12 @@ export const scenarioSchema = strictShape({
   observations: z.array(observationSchema).optional(),
   calibrated: calibratedSchema.optional(),
   bench: z.array(benchSchema).optional(),
+  /**
+   * Where the bench entries' electricity comes from, as `costsim bench --grid-region/--pue`: a
+   * region of the grid table (src/devices/carbon.ts; default world) and a PUE from 1 to 3
+   * (default 1). Checked in check.ts by the flags' check.
+   */
+  energy: strictShape({ gridRegion: z.string().max(TEXT_LIMITS.name).optional(), pue: z.number().optional() }).optional(),
   devices: z.array(deviceSchema).optional(),
   placement: z.array(placementSchema).optional(),
   /** User model shapes for `serving:` entries (besides the built-in ones of src/serve/shapes.ts). */

@@ -203,7 +203,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
       '--grid-region <id>',
       `electricity grid the carbon is computed for: ${gridRegions().join(', ')} (default world; cited table in src/devices/carbon.ts)`,
     )
-    .option('--pue <x>', "data-centre power usage effectiveness ≥ 1 multiplying the energy for carbon (default 1, CodeCarbon's)")
+    .option('--pue <x>', "data-centre power usage effectiveness, 1 to 3, multiplying the energy for carbon (default 1, CodeCarbon's)")
     .option('--json', 'print the BenchRecord as one JSON object on stdout')
     .action(async (flags: BenchFlags) => {
       const config = makeBenchConfig(configFromFlags(flags)); // bad flags fail before any backend loads

@@ -98,7 +98,7 @@ export function registerPrune(program: Command, ctx: CliContext): void {
       '--grid-region <id>',
       `electricity grid the carbon is computed for: ${gridRegions().join(', ')} (default world; cited table in src/devices/carbon.ts)`,
     )
-    .option('--pue <x>', "data-centre power usage effectiveness ≥ 1 multiplying the energy for carbon (default 1, CodeCarbon's)")
+    .option('--pue <x>', "data-centre power usage effectiveness, 1 to 3, multiplying the energy for carbon (default 1, CodeCarbon's)")
     .option('--accuracy-floor <a>', 'flag levels whose test accuracy falls below this (0–1)')
     .option('--latency-batch <n>', `the "large batch" for latency (default ${PRUNE_DEFAULTS.latencyBatch})`)
     .option('--latency-rounds <n>', `interleaved timing rounds (default ${PRUNE_DEFAULTS.latencyRounds})`)

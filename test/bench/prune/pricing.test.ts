@@ -139,7 +139,7 @@ describe('costsim prune prices and carbon-counts its records as costsim bench do
     [['--grid-region', 'mars'], /--grid-region: unknown grid region "mars" \(allowed: world, us, eu, china, france\)/],
     [['--usd-per-hour', '0'], /--usd-per-hour: must be a positive number of USD per hour \(got 0\)/],
     [['--usd-per-hour', 'cheap'], /--usd-per-hour: must be a number/],
-    [['--pue', '0.8'], /--pue: must be a number ≥ 1 \(got 0\.8\)/],
+    [['--pue', '0.8'], /--pue: must be a number from 1 to 3 \(got 0\.8\)/],
   ])('bad pricing %j exits 2 naming the flag, before anything runs', async (args, message) => {
     const ctx = context();
     expect(await main(['prune', '--model', 'mlp', ...args], ctx)).toBe(2);

@@ -188,7 +188,8 @@ describe('costsim bench', () => {
     [['--model', 'mlp', '--device', 'h100-sxm', '--json'], /--device: "h100-sxm" is a GPU and never ran this job.*costsim plan/],
     [['--model', 'mlp', '--grid-region', 'mars'], /--grid-region: unknown grid region "mars" \(allowed: world, us, eu, china, france\)/],
     [['--model', 'mlp', '--usd-per-hour', '0'], /--usd-per-hour: must be a positive number of USD per hour \(got 0\)/],
-    [['--model', 'mlp', '--pue', '0.8'], /--pue: must be a number ≥ 1 \(got 0\.8\)/],
+    [['--model', 'mlp', '--pue', '0.8'], /--pue: must be a number from 1 to 3 \(got 0\.8\)/],
+    [['--model', 'mlp', '--pue', '15'], /--pue: must be a number from 1 to 3 \(got 15\)/],
     [['--model', 'mlp', '--opt', 'width'], /--opt: expected key=value/],
     [['--model', 'mlp', '--opt', 'heads=2'], /model option "heads": not an option of mlp \(allowed: width, depth\)/],
   ];
