@@ -230,7 +230,9 @@ export async function runBenchmark(input: BenchConfig | BenchConfigInput, option
       runs: summary.note,
       ci95: summary.ci95Note,
       medianSeed: median.seed,
-      ...(environment.usdPerHourGiven === undefined ? { mismatch: instanceMismatch(device, environment.cpuCores) } : {}),
+      ...(environment.usdPerHourGiven === undefined
+        ? { mismatch: instanceMismatch(device, { cores: environment.cpuCores, model: environment.cpuModel }) }
+        : {}),
     }),
   );
   const record: BenchRecord = {

@@ -7,8 +7,8 @@ import type { Device } from './types.ts';
 const GB = 1e9;
 
 /**
- * Built-in CPU instances: first those that price the runs measured on this kind of machine
- * (2 vCPUs of an AMD EPYC), then a large-memory host for optimizer offload.
+ * Built-in CPU instances: first those that price the runs measured on 2-vCPU machines (an AMD
+ * EPYC, an Intel Xeon twin, a GCP AMD one), then a large-memory host for optimizer offload.
  */
 export const CPU_CATALOG: readonly Device[] = [
   {
@@ -23,6 +23,7 @@ export const CPU_CATALOG: readonly Device[] = [
       },
     },
     vcpus: { value: 2, source: 'AWS EC2 c6a instance types table', date: '2024-01' },
+    cpuVendor: 'AMD',
     memoryBytes: { value: 4 * 1024 ** 3, source: 'AWS EC2 c6a instance types table', date: '2024-01' },
     memoryBandwidthBytesPerSecond: {
       value: 204.8 * GB * (2 / 96),
@@ -39,6 +40,42 @@ export const CPU_CATALOG: readonly Device[] = [
     usdPerHour: { value: 0.0765, source: 'AWS EC2 on-demand price, us-east-1, Linux', date: '2024-06' },
   },
   {
+    // The Intel twin of c6a.large: what a 2-vCPU Intel machine is priced as by default (catalog.ts defaultLocalInstance).
+    id: 'aws-c6i.large',
+    name: 'AWS c6i.large (2 vCPU Intel Xeon Platinum 8375C, 3rd gen Ice Lake, 4 GiB)',
+    kind: 'cpu',
+    peakFlops: {
+      fp32: {
+        value: 2 * 64 * 3.5e9,
+        source: '2 vCPUs × 64 fp32 FLOP/cycle (Ice Lake-SP: 2×512-bit FMA) × 3.5 GHz all-core turbo (AWS c6i product page), counted per vCPU as c6a.large is',
+        date: '2026-12-02',
+        unverified: true,
+      },
+    },
+    vcpus: { value: 2, source: 'AWS EC2 c6i instance types table', date: '2026-12-02', unverified: true },
+    cpuVendor: 'Intel',
+    memoryBytes: { value: 4 * 1024 ** 3, source: 'AWS EC2 c6i instance types table', date: '2026-12-02', unverified: true },
+    memoryBandwidthBytesPerSecond: {
+      value: 204.8 * GB * (2 / 64),
+      source: 'Xeon Platinum 8375C 8×DDR4-3200 = 204.8 GB/s per socket, pro-rated to 2 of 64 vCPUs',
+      date: '2026-12-02',
+      unverified: true,
+    },
+    powerWatts: {
+      value: 300 * (2 / 64),
+      source: 'Xeon Platinum 8375C-class 300 W TDP pro-rated to 2 of 64 vCPUs (CodeCarbon-style TDP share)',
+      date: '2026-12-02',
+      unverified: true,
+    },
+    usdPerHour: {
+      value: 0.085,
+      source:
+        "AWS EC2 on-demand price, us-east-1, Linux (AWS EC2 on-demand pricing page, not read here: $0.085 is Infracost's c6i.large on-demand line, 730 h = $62.05, and c6a.large's 0.0765 = 0.9 × it, AWS listing c6a 10% below c6i)",
+      date: '2026-12-02',
+      unverified: true,
+    },
+  },
+  {
     id: 'gcp-n2d-standard-2',
     name: 'Google Cloud n2d-standard-2 (2 vCPU AMD EPYC Milan, 8 GB)',
     kind: 'cpu',
@@ -46,6 +83,7 @@ export const CPU_CATALOG: readonly Device[] = [
       fp32: { value: 2 * 32 * 3.5e9, source: '2 vCPUs × 32 fp32 FLOP/cycle (Zen 3) × 3.5 GHz max boost (GCP CPU platforms page)', date: '2024-01' },
     },
     vcpus: { value: 2, source: 'GCP machine types table', date: '2024-01' },
+    cpuVendor: 'AMD',
     memoryBytes: { value: 8 * GB, source: 'GCP machine types table', date: '2024-01' },
     memoryBandwidthBytesPerSecond: {
       value: 204.8 * GB * (2 / 64),
@@ -70,6 +108,7 @@ export const CPU_CATALOG: readonly Device[] = [
       },
     },
     vcpus: { value: 16, source: 'AWS EC2 r6a instance types table', date: '2024-01' },
+    cpuVendor: 'AMD',
     memoryBytes: { value: 128 * 1024 ** 3, source: 'AWS EC2 r6a instance types table', date: '2024-01' },
     memoryBandwidthBytesPerSecond: {
       value: 204.8 * GB * (16 / 96),

@@ -3,8 +3,19 @@
  * its source and date), pricing of measured seconds, carbon, and this machine measured at run
  * time (local.ts, the one module here that runs TensorFlow.js).
  */
-export { DEVICE_CATALOG, DEFAULT_LOCAL_INSTANCE, findDevice, deviceIds, type Device, type Dtype, type Sourced } from './catalog.ts';
-export { usdForSeconds, measuredPricingProblem, instanceMismatch, type PricedDevice } from './pricing.ts';
+export {
+  DEVICE_CATALOG,
+  DEFAULT_LOCAL_INSTANCE,
+  defaultLocalInstance,
+  findDevice,
+  deviceIds,
+  type CpuVendor,
+  type Device,
+  type Dtype,
+  type Sourced,
+} from './catalog.ts';
+export { usdForSeconds, measuredPricingProblem, instanceMismatch, cpuVendorOf, checkUsdPerHour, type LocalCpu, type PricedDevice } from './pricing.ts';
+export { checkGridOptions, MAX_PUE } from './carbon.ts';
 export { GRID_INTENSITY, DEFAULT_GRID_REGION, gridRegions } from './carbon.ts';
 export {
   localCpuDevice,

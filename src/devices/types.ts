@@ -15,6 +15,9 @@ export interface Sourced {
   unverified?: boolean;
 }
 
+/** The x86 CPU vendors the catalogue's instances run on. */
+export type CpuVendor = 'AMD' | 'Intel';
+
 export type Dtype = 'fp32' | 'tf32' | 'fp16' | 'bf16' | 'fp8' | 'int8';
 
 /** A compute device (a GPU, or a CPU/cloud instance) as the cost and placement models see it. */
@@ -36,6 +39,8 @@ export interface Device {
   networkBytesPerSecond?: Sourced;
   /** vCPUs of a CPU instance: a machine priced as this instance should have as many. */
   vcpus?: Sourced;
+  /** CPU vendor of a CPU instance (its product page names the processor): a machine priced as it should have that vendor's cores. */
+  cpuVendor?: CpuVendor;
   /** Board power (GPU) or the power attributable to this instance's share of the CPU package. */
   powerWatts: Sourced;
   usdPerHour: Sourced;

@@ -180,7 +180,7 @@ export function pruneRecord(
   const achievedGflops = wallSeconds > 0 ? (m.trainStepFlops.traced * m.fineTune.steps) / wallSeconds / 1e9 : 0;
   const priced = priceSeconds(wallSeconds, device, {
     ...(env.grid ? { grid: env.grid } : {}),
-    ...(env.usdPerHourGiven === undefined ? { mismatch: instanceMismatch(device, env.cpuCores) } : {}),
+    ...(env.usdPerHourGiven === undefined ? { mismatch: instanceMismatch(device, { cores: env.cpuCores, model: env.cpuModel }) } : {}),
   });
   const measured = (source: string): Provenance => ({ kind: 'measured', source: `${source} (${env.backend} backend, ${env.cpuModel})` });
   return {

@@ -9,8 +9,16 @@ import { SingleBar } from 'cli-progress';
 import type { CliContext } from '../context.ts';
 import { parseAccumSweep, runAccumulationSweep } from '../../pipeline/index.ts';
 import { UsageError } from '../../errors.ts';
-import { initRuntime } from '../../runtime/index.ts';
-import { DEFAULT_LOCAL_INSTANCE, measuredPricingProblem, deviceIds, findDevice, gridRegions, instanceMismatch } from '../../devices/index.ts';
+import { initRuntime, readCpuInfo } from '../../runtime/index.ts';
+import {
+  DEFAULT_LOCAL_INSTANCE,
+  defaultLocalInstance,
+  measuredPricingProblem,
+  deviceIds,
+  findDevice,
+  gridRegions,
+  instanceMismatch,
+} from '../../devices/index.ts';
 import { isAbsolute, join } from 'node:path';
 import {
   type BenchConfig,
@@ -25,13 +33,15 @@ import {
   TARGET_RUNS_DEFAULT,
 } from '../../bench/index.ts';
 
-/** The device that prices a run when --device is not given. Printed with every run and recorded in it. */
+/** The device that prices a run when --device is not given and the catalogue has no twin of this machine (defaultLocalInstance). Printed with every run and recorded in it. */
 export const DEFAULT_BENCH_DEVICE = DEFAULT_LOCAL_INSTANCE;
+/** How --help states the default instance. */
+const DEFAULT_DEVICE_HELP = `default: the catalogue instance with this machine's vCPU count and CPU vendor, e.g. aws-c6i.large on 2 Intel vCPUs, aws-c6a.large on 2 AMD ones; else ${DEFAULT_BENCH_DEVICE}`;
 
 const description =
   'Train a zoo model for real (to a target validation accuracy or a step budget) and record wall time, ' +
   "FLOPs (analytic and traced), utilisation against this backend's GEMM rate, peak memory, energy and dollars " +
-  `on a catalogue device (default ${DEFAULT_BENCH_DEVICE}). Appends a BenchRecord to the JSONL store.`;
+  `on a catalogue CPU instance (${DEFAULT_DEVICE_HELP}). Appends a BenchRecord to the JSONL store.`;
 
 interface BenchFlags {
   model?: string;
@@ -179,7 +189,7 @@ export function registerBench(program: Command, ctx: CliContext): void {
     .option('--seed <s>', 'seed of data split, weights and sample order (default 0)')
     .option('--lr <rate>', 'learning rate (default per model)')
     .option('--optimizer <name>', 'adam or sgd (default adam)')
-    .option('--device <id>', `CPU instance this machine is priced as (default ${DEFAULT_BENCH_DEVICE}); a GPU is refused: it never ran the job`)
+    .option('--device <id>', `CPU instance this machine is priced as (${DEFAULT_DEVICE_HELP}); a GPU is refused: it never ran the job`)
     .option(
       '--opt <key=value>',
       'model option, repeatable (mlp: width, depth; cnn: filters1, filters2, dense; transformer: dModel, heads, layers, mlpRatio, digits)',
@@ -213,7 +223,8 @@ export function registerBench(program: Command, ctx: CliContext): void {
       const runs = parseNumber(flags.runs, '--runs') ?? defaultBenchRuns(config.targetAccuracy !== undefined);
       if (!(Number.isInteger(runs) && runs >= 1 && runs <= 50))
         throw new UsageError('--runs', `must be an integer from 1 to 50 (got ${runs})`, 'MLPerf Training scores 5 or more runs');
-      const deviceId = flags.device ?? DEFAULT_BENCH_DEVICE;
+      // Unnamed, the instance is the catalogue's twin of this machine (vCPUs and CPU vendor), else the default.
+      const deviceId = flags.device ?? defaultLocalInstance(readCpuInfo()).id;
       const pricedOn = findDevice(deviceId);
       if (!pricedOn) throw new UsageError('--device', `unknown device "${deviceId}"`, deviceIds().join(', '));
       const notHere = measuredPricingProblem(pricedOn);
@@ -251,7 +262,10 @@ export function registerBench(program: Command, ctx: CliContext): void {
       } finally {
         bar?.stop();
       }
-      const mismatch = record.environment.usdPerHourGiven === undefined ? instanceMismatch(pricedOn, record.environment.cpuCores) : undefined;
+      const mismatch =
+        record.environment.usdPerHourGiven === undefined
+          ? instanceMismatch(pricedOn, { cores: record.environment.cpuCores, model: record.environment.cpuModel })
+          : undefined;
       if (mismatch) ctx.err(`costsim bench: warning: ${mismatch}`);
       ctx.out(flags.json ? JSON.stringify(record) : formatRecord(record, deviceNote, storePath));
     });

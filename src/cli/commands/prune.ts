@@ -26,13 +26,21 @@ import {
 } from '../../bench/index.ts';
 import type { CliContext } from '../context.ts';
 import { CostsimError, UsageError } from '../../errors.ts';
-import { DEFAULT_LOCAL_INSTANCE, deviceIds, findDevice, gridRegions, instanceMismatch, measuredPricingProblem } from '../../devices/index.ts';
-import { initRuntime } from '../../runtime/index.ts';
+import {
+  DEFAULT_LOCAL_INSTANCE,
+  defaultLocalInstance,
+  deviceIds,
+  findDevice,
+  gridRegions,
+  instanceMismatch,
+  measuredPricingProblem,
+} from '../../devices/index.ts';
+import { initRuntime, readCpuInfo } from '../../runtime/index.ts';
 import { resolveWorkerCount, resolveQueueUrl } from '../../sweep/index.ts';
 import { announcePruneStudy } from '../../pipeline/index.ts';
 import { commandProgress } from '../progress.ts';
 
-/** The device that prices results when --device is not given (a CPU instance like the machines these runs are measured on). */
+/** The device that prices results when --device is not given and the catalogue has no twin of this machine (defaultLocalInstance). */
 export const DEFAULT_PRUNE_DEVICE = DEFAULT_LOCAL_INSTANCE;
 const DEFAULT_VOLUME = 1_000_000;
 
@@ -92,7 +100,10 @@ export function registerPrune(program: Command, ctx: CliContext): void {
     )
     .option('--seeds <list>', `comma-separated seeds; levels report mean ± std over them (default ${PRUNE_DEFAULTS.seeds})`)
     .option('--volume <requests>', `inference requests per month for the payoff (default ${DEFAULT_VOLUME.toLocaleString('en-US')})`)
-    .option('--device <id>', `catalogue device whose $/hour prices runs and serving (default ${DEFAULT_PRUNE_DEVICE})`)
+    .option(
+      '--device <id>',
+      `catalogue CPU instance whose $/hour prices runs and serving (default: the one with this machine's vCPU count and CPU vendor, e.g. aws-c6i.large on 2 Intel vCPUs, aws-c6a.large on 2 AMD ones; else ${DEFAULT_PRUNE_DEVICE})`,
+    )
     .option('--usd-per-hour <rate>', "this machine's own rate (USD per hour) for the measured seconds, instead of the --device instance's catalogue price")
     .option(
       '--grid-region <id>',
@@ -116,7 +127,8 @@ export function registerPrune(program: Command, ctx: CliContext): void {
     .action(async (flags: PruneCommandFlags) => {
       const storePath = flags.store ? resolve(ctx.cwd, flags.store) : defaultStorePath(ctx.cwd);
       const options = parsePruneFlags(flags, join(dirname(storePath), 'prune-checkpoints'));
-      const deviceId = flags.device ?? DEFAULT_PRUNE_DEVICE;
+      // Unnamed, the instance is the catalogue's twin of this machine (vCPUs and CPU vendor), else the default.
+      const deviceId = flags.device ?? defaultLocalInstance(readCpuInfo()).id;
       const instance = findDevice(deviceId);
       if (!instance) throw new UsageError('--device', `unknown device "${deviceId}"`, deviceIds().join(', '));
       // The payoff prices serving at the same rate as the records (this machine's own, when given).
@@ -164,8 +176,9 @@ export function registerPrune(program: Command, ctx: CliContext): void {
         requestsPerMonth,
         ...(accuracyFloor !== undefined ? { accuracyFloor } : {}),
       };
-      const cores = [...study.records.values()][0]?.environment.cpuCores;
-      const mismatch = options.usdPerHour === undefined && cores !== undefined ? instanceMismatch(device, cores) : undefined;
+      const ran = [...study.records.values()][0]?.environment;
+      const mismatch =
+        options.usdPerHour === undefined && ran !== undefined ? instanceMismatch(device, { cores: ran.cpuCores, model: ran.cpuModel }) : undefined;
       if (mismatch) ctx.err(`costsim prune: warning: ${mismatch}`);
       if (flags.json) {
         const { latencyRetimed, trainStepRetimed } = retimedCounts(study);

@@ -103,6 +103,18 @@ describe('pruneRecord labels', () => {
   });
 });
 
+describe('pruneRecord cost provenance: the instance checked against the CPU that ran it', () => {
+  it('warns, without refusing, when an Intel machine is priced as the AMD EPYC c6a.large; its Intel twin c6i.large is not warned about', () => {
+    const intel = { ...env, cpuModel: 'Intel(R) Xeon(R) Platinum 8375C CPU @ 2.90GHz' };
+    const asAmd = pruneRecord({ key: 'k', params }, measurement(0.91), intel, findDevice('aws-c6a.large')!, 100);
+    expect(asAmd.provenance['metrics.costUsd']?.source).toMatch(/warning: this machine's CPU is Intel .* but aws-c6a\.large runs on AMD/);
+    expect(asAmd.metrics.costUsd).toBeCloseTo((asAmd.metrics.wallSeconds * 0.0765) / 3600, 15); // still priced: a warning only
+    const asTwin = pruneRecord({ key: 'k', params }, measurement(0.91), intel, findDevice('aws-c6i.large')!, 100);
+    expect(asTwin.provenance['metrics.costUsd']?.source).not.toMatch(/warning/);
+    expect(asTwin.metrics.costUsd).toBeCloseTo((asTwin.metrics.wallSeconds * 0.085) / 3600, 15);
+  });
+});
+
 describe('withTiming', () => {
   it('replaces latency and training step with the serial timings, keeps the in-worker ones beside them, and leaves the input alone', () => {
     const device = findDevice('aws-c6a.large')!;
