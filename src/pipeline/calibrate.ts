@@ -5,9 +5,9 @@
  * a few training steps at batch 64.
  */
 import { calibrate, type CalibrationResult } from '../placement/calibrate.ts';
-import { DEFAULT_LOCAL_INSTANCE, findDevice } from '../devices/catalog.ts';
+import { defaultLocalInstance } from '../devices/catalog.ts';
 import { tf } from '../runtime/tf.ts';
-import { probeBackends, defaultLoaders, initRuntime } from '../runtime/index.ts';
+import { probeBackends, defaultLoaders, initRuntime, readCpuInfo } from '../runtime/index.ts';
 import { buildZooModel } from '../bench/zoo/index.ts';
 import { measureLocalCpu, pricingFromInstance } from '../devices/local.ts';
 import { cachedMeasurement, measurementEnvironment, type MeasurementOrigin } from './measurement-cache.ts';
@@ -56,8 +56,8 @@ async function calibrateOn(present: string[], steps: number): Promise<Calibratio
     const plans: string[][] = present.map((b) => [b, b, b]);
     const [first, second] = present;
     if (first && second) plans.push([first, second, first]);
-    const instance = findDevice(DEFAULT_LOCAL_INSTANCE);
-    if (!instance) return undefined;
+    // Priced as this machine's catalogue twin (vCPU count and CPU vendor), else aws-c6a.large, as bench and prune are.
+    const instance = defaultLocalInstance(readCpuInfo());
     return await calibrate({
       model,
       input,

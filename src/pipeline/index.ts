@@ -66,7 +66,7 @@ export {
   type PlannedServing,
   type LocalServingCalibration,
 } from './serving.ts';
-export { measureServingHere, scenarioServingCosts, LOCAL_PRICE_INSTANCE } from './serving-measure.ts';
+export { measureServingHere, scenarioServingCosts, localPriceInstance } from './serving-measure.ts';
 export { measurementDir } from './measurement-cache.ts';
 export { marketInputs } from './market-inputs.ts';
 export { checkSimulationSize, simulateScenario, type SimulateOptions } from './simulate.ts';

@@ -2,19 +2,22 @@
  * Pipeline phase "measure" for serving: when a scenario serves a model on local-cpu, time the
  * KV-cached tfjs decoder on this machine's backend (src/serve/measure/sweep.ts) at the small
  * sizes of RUN_MEASURE_SIZES and fit the calibration the local-cpu plans use. The machine is
- * priced as the catalogue CPU instance aws-c6a.large, as `costsim serve --local-price` defaults.
+ * priced as its catalogue twin (same vCPU count and CPU vendor, else aws-c6a.large), as
+ * `costsim serve --local-price` defaults.
  */
 import type { Scenario } from '../scenario/normalize.ts';
-import { DEFAULT_LOCAL_INSTANCE, findDevice } from '../devices/catalog.ts';
+import { defaultLocalInstance } from '../devices/catalog.ts';
 import type { Device } from '../devices/types.ts';
-import { initRuntime } from '../runtime/index.ts';
+import { initRuntime, readCpuInfo } from '../runtime/index.ts';
 import { measureSweep } from '../serve/measure/sweep.ts';
 import type { PlanCost } from '../market/costs.ts';
 import { cachedMeasurement, measurementEnvironment, type MeasurementOrigin } from './measurement-cache.ts';
 import { localMeasurementShape, planScenarioServing, referencedServing, RUN_MEASURE_SIZES, servingCosts, type LocalServingCalibration } from './serving.ts';
 
-/** The catalogue instance this machine is priced as. */
-export const LOCAL_PRICE_INSTANCE = DEFAULT_LOCAL_INSTANCE;
+/** The catalogue instance this machine is priced as: its twin (vCPU count and CPU vendor), else aws-c6a.large. */
+export function localPriceInstance(): Device {
+  return defaultLocalInstance(readCpuInfo());
+}
 
 /** Where the cached measurements live, and whether to take them again (`costsim run --remeasure`). */
 export interface MeasurementCacheOptions {
@@ -38,7 +41,7 @@ export async function measureServingHere(
   if (!shape) return undefined;
   const choice = await initRuntime({ flag: options.backend, env: options.env });
   const measure = async (): Promise<LocalServingCalibration | undefined> => {
-    const instance = findDevice(LOCAL_PRICE_INSTANCE) as Device;
+    const instance = localPriceInstance();
     const result = await measureSweep(shape, `decoder ${shape.layers}×${shape.hidden}`, {
       backends: [choice.name],
       ...RUN_MEASURE_SIZES,
@@ -56,7 +59,7 @@ export async function measureServingHere(
     {
       dir: options.cacheDir,
       kind: 'serving',
-      inputs: { shape, sizes: RUN_MEASURE_SIZES, instance: LOCAL_PRICE_INSTANCE },
+      inputs: { shape, sizes: RUN_MEASURE_SIZES, instance: localPriceInstance().id },
       environment: measurementEnvironment(options.env, [choice.name]),
       ...(options.fresh ? { fresh: true } : {}),
       ...(options.onNotice ? { onNotice: options.onNotice } : {}),

@@ -8,8 +8,8 @@
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { UsageError } from '../../errors.ts';
-import { DEFAULT_LOCAL_INSTANCE, DEVICE_CATALOG, findDevice, deviceIds, type Device } from '../../devices/index.ts';
-import { probeBackends, defaultLoaders, initRuntime } from '../../runtime/index.ts';
+import { DEFAULT_LOCAL_INSTANCE, DEVICE_CATALOG, defaultLocalInstance, findDevice, deviceIds, type Device } from '../../devices/index.ts';
+import { probeBackends, defaultLoaders, initRuntime, readCpuInfo } from '../../runtime/index.ts';
 import {
   planServing,
   type ServingPlan,
@@ -42,7 +42,7 @@ interface ServeOptions {
   contexts: string;
   steps: string;
   cpuMaxBatch: string;
-  localPrice: string;
+  localPrice?: string;
 }
 
 const LOCAL = 'local-cpu';
@@ -109,7 +109,10 @@ export function registerServe(program: Command, ctx: CliContext): void {
     .option('--contexts <list>', 'context lengths (prompt tokens) for --measure', '64,256')
     .option('--steps <n>', 'decode steps timed per --measure point', '8')
     .option('--cpu-max-batch <n>', 'largest batch measured on the pure-JS cpu backend', '4')
-    .option('--local-price <id>', `catalogue CPU instance that prices ${LOCAL}`, DEFAULT_LOCAL_INSTANCE)
+    .option(
+      '--local-price <id>',
+      `catalogue CPU instance that prices ${LOCAL} (default: the one with this machine's vCPU count and CPU vendor, e.g. aws-c6i.large on 2 Intel vCPUs; else ${DEFAULT_LOCAL_INSTANCE})`,
+    )
     .option('--json', 'print { plans, measured? } as JSON on stdout')
     .action(async (options: ServeOptions) => {
       // Check every flag before any work.
@@ -119,11 +122,12 @@ export function registerServe(program: Command, ctx: CliContext): void {
       const isLocal = options.device === LOCAL;
       const catalogued = isLocal ? undefined : findDevice(options.device);
       if (!isLocal && !catalogued) throw new UsageError('--device', `unknown device "${options.device}"`, `${LOCAL}, ${deviceIds().join(', ')}`);
-      const instance = findDevice(options.localPrice);
+      const localPrice = options.localPrice ?? defaultLocalInstance(readCpuInfo()).id;
+      const instance = findDevice(localPrice);
       if (!instance || instance.kind !== 'cpu')
         throw new UsageError(
           '--local-price',
-          `"${options.localPrice}" is not a catalogue CPU instance`,
+          `"${localPrice}" is not a catalogue CPU instance`,
           DEVICE_CATALOG.filter((d) => d.kind === 'cpu')
             .map((d) => d.id)
             .join(', '),

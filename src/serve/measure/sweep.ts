@@ -43,7 +43,7 @@ export interface SweepOptions {
   steps: number;
   /** Largest batch on the pure-JS cpu backend (it is ~100× slower than native). */
   cpuMaxBatch: number;
-  /** Catalogue CPU instance that prices this machine (default aws-c6a.large, as the CLI's --local-price). */
+  /** Catalogue CPU instance that prices this machine (default aws-c6a.large; the CLI and `costsim run` pass this machine's twin, defaultLocalInstance). */
   instance?: Device;
   /** Called after each point, for progress on stderr. */
   onPoint?: (p: MeasuredPoint) => void;
