@@ -26,7 +26,7 @@ describe('one pruning-study options builder', () => {
       expect(fromRun).toEqual(fromPrune);
       // Dense parent 300 steps, 7 latency rounds: the table both read (were 200/5 in run, 300/7 in prune).
       expect(fromRun).toMatchObject({ denseSteps: 300, latencyRounds: 7, latencyBatchSize: 256, schedule: 'constant', scope: 'layer' });
-      const env = { backend: 'cpu', cpuModel: 'x', node: '20', tfjs: '4.22.0', costsimVersion: '0.1.0' };
+      const env = { backend: 'cpu', cpuModel: 'x', node: '20', tfjs: '4.22.0', costsimVersion: '0.1.0', codeVersion: '0.1.0+000000000000' };
       expect(planPruneStudy(fromRun, env, 'aws-c6a.large').cells.map((c) => c.key)).toEqual(
         planPruneStudy(fromPrune, env, 'aws-c6a.large').cells.map((c) => c.key),
       );

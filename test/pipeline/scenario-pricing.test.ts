@@ -89,7 +89,7 @@ bench:
     expect(rest).toEqual(fromPrune);
     expect(usdPerHourVia).toBe('p.yaml bench[0].usdPerHour (assumed: scenario input)');
     expect(scenarioPricing(s, s.bench[0] as (typeof s.bench)[number])).toEqual({ grid: { region: 'eu', pue: 1 }, usdPerHour: 0.3, usdPerHourVia });
-    const env = { backend: 'cpu', cpuModel: 'x', node: '20', tfjs: '4.22.0', costsimVersion: '0.1.0' };
+    const env = { backend: 'cpu', cpuModel: 'x', node: '20', tfjs: '4.22.0', costsimVersion: '0.1.0', codeVersion: '0.1.0+000000000000' };
     const key = (rate: string) => {
       const scenario = parseScenario(text(rate), 'p.yaml');
       return planPruneStudy(pruneStudyOptionsFor(scenario, 'mlp', scenario.bench, '/store/records.jsonl'), env, 'aws-c6a.large').cells[0]?.key;

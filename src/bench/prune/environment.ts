@@ -7,15 +7,17 @@
 import { createHash } from 'node:crypto';
 import { readCpuInfo } from '../../runtime/cpu-info.ts';
 import { canonicalJson } from '../environment.ts';
-import { COSTSIM_VERSION, TFJS_VERSION } from '../../version.ts';
+import { codeVersion, COSTSIM_VERSION, TFJS_VERSION } from '../../version.ts';
 
-/** Environment fields that change measured results (backend, CPU, versions). */
+/** Environment fields that change measured results (backend, CPU, versions, and the code itself). */
 export interface EnvironmentKey {
   backend: string;
   cpuModel: string;
   node: string;
   tfjs: string;
   costsimVersion: string;
+  /** The code that trains and its kernels (version.ts codeVersion), as bench's keys hold it: a kernel change re-measures the levels. */
+  codeVersion: string;
 }
 
 /** The key fields for `backend` on this machine. */
@@ -26,6 +28,7 @@ export function environmentKey(backend: string): EnvironmentKey {
     node: process.versions.node,
     tfjs: TFJS_VERSION,
     costsimVersion: COSTSIM_VERSION,
+    codeVersion: codeVersion(),
   };
 }
 

@@ -3,7 +3,7 @@ import { parsePruneFlags, parseSparsities } from '../../../src/bench/prune/optio
 import { planPruneStudy } from '../../../src/bench/prune/plan.ts';
 import { UsageError } from '../../../src/errors.ts';
 
-const env = { backend: 'cpu', cpuModel: 'test', node: '20', tfjs: '4.22.0', costsimVersion: '0.1.0' };
+const env = { backend: 'cpu', cpuModel: 'test', node: '20', tfjs: '4.22.0', costsimVersion: '0.1.0', codeVersion: '0.1.0+aaaaaaaaaaaa' };
 
 function flagOf(fn: () => unknown): string | undefined {
   try {
@@ -60,6 +60,9 @@ describe('planPruneStudy', () => {
     // Keys are stable and change with the environment.
     expect(planPruneStudy(o, env, 'aws-c6a.large').prune.map((p) => p.key)).toEqual(plan.prune.map((p) => p.key));
     expect(planPruneStudy(o, { ...env, backend: 'wasm' }, 'aws-c6a.large').prune[0]?.key).not.toBe(plan.prune[0]?.key);
+    // Other code (a kernel changed): every level and dense parent is measured again, as bench's keys do.
+    const edited = planPruneStudy(o, { ...env, codeVersion: '0.1.0+bbbbbbbbbbbb' }, 'aws-c6a.large');
+    expect(edited.prune.every((p, i) => p.key !== plan.prune[i]?.key) && edited.dense.every((p, i) => p.key !== plan.dense[i]?.key)).toBe(true);
     // Priced as another device: every level key changes (its dollars differ), no dense parent's does (training does not depend on it).
     const other = planPruneStudy(o, env, 'gcp-n2d-standard-2');
     expect(other.prune.every((p, i) => p.key !== plan.prune[i]?.key)).toBe(true);
