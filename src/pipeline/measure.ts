@@ -262,6 +262,8 @@ async function runPruning(
     const study = await runPruneStudy(studyOptions, {
       backend: options.backend,
       deviceId: device.id,
+      // A scenario's own device is not in the workers' catalogue: they take it whole.
+      device,
       storePath: options.storePath,
       workers: options.workers,
       ...(options.queue ? { queue: options.queue } : {}),

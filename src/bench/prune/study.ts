@@ -24,6 +24,7 @@ import { hasLevelModels, levelModelPaths, removeLevelModels } from './level-mode
 import { planPruneStudy, type LatencyPointParams, type PruneStudyOptions, type PruneStudyPlan, type PruneWorkerParams } from './plan.ts';
 import { isPruneRecord, withTiming, type PruneRecord, type SerialTiming } from './record.ts';
 import type { PruneWorkerSetup } from './worker.ts';
+import type { Device } from '../../devices/catalog.ts';
 
 const WORKER_MODULE = moduleFile('./worker.ts', import.meta.url);
 
@@ -32,6 +33,8 @@ export interface StudyRunOptions {
   /** Backend name every worker forces (chosen once in the parent). */
   backend: string;
   deviceId: string;
+  /** The device itself when it is not in the catalogue (a scenario's own `devices:` entry); workers price the records as it. */
+  device?: Device;
   storePath: string;
   workers: number;
   /** Sweep events; dense-parent keys start with "dense-", level keys with "prune-". */
@@ -106,6 +109,7 @@ async function retimeLatencySerially(plan: PruneStudyPlan, run: StudyRunOptions,
   const setupArgs: PruneWorkerSetup = {
     backend: run.backend,
     deviceId: run.deviceId,
+    ...(run.device ? { device: run.device } : {}),
     latency: { where: 'pool-worker', workerProcesses, saveModels: false },
     skipGemm: true,
   };
@@ -144,7 +148,12 @@ export async function runPruneStudy(options: PruneStudyOptions, run: StudyRunOpt
   const workerProcesses = run.queue ? null : Math.min(points.filter((p) => !isDone(p.key)).length, Math.max(1, run.workers));
   const where = run.queue ? 'queue-worker' : 'pool-worker';
   const saveModels = workerProcesses !== null && workerProcesses > 1;
-  const setupArgs: PruneWorkerSetup = { backend: run.backend, deviceId: run.deviceId, latency: { where, workerProcesses, saveModels } };
+  const setupArgs: PruneWorkerSetup = {
+    backend: run.backend,
+    deviceId: run.deviceId,
+    ...(run.device ? { device: run.device } : {}),
+    latency: { where, workerProcesses, saveModels },
+  };
   const tracker = createConcurrencyTracker();
   const summary = await runSweep({
     workerModule: WORKER_MODULE,

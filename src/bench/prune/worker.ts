@@ -30,6 +30,8 @@ import { compareTrainStep, DEFAULT_TRAIN_STEP_TIMING } from './train-step.ts';
 export interface PruneWorkerSetup {
   backend: string;
   deviceId: string;
+  /** The device, when it is not in the catalogue (a scenario's own); else looked up by deviceId. */
+  device?: Device;
   /**
    * Where prune points time latency and training step: local pool workers (`workerProcesses` of them) or queue
    * workers; `saveModels` keeps each level's two models for the serial pass. Absent: a local
@@ -50,7 +52,7 @@ export async function setup(args: PruneWorkerSetup): Promise<void> {
   if (args.latency) latencySetup = args.latency;
   const choice = await initRuntime({ flag: args.backend });
   backendReason = `${choice.reason} (chosen in the parent, forced in this worker)`;
-  device = findDevice(args.deviceId);
+  device = args.device ?? findDevice(args.deviceId);
   if (!device) throw new Error(`unknown device ${args.deviceId}`);
   if (!args.skipGemm) gemmGflops = (await measureGemm(choice.name === 'cpu' ? 256 : 512, 0.3)).gflops;
 }
