@@ -15,6 +15,25 @@ export const redisServerPath: string | undefined = (() => {
 /** Why queue tests are skipped here (shown in the test name). */
 export const redisSkipReason = redisServerPath ? '' : ' (SKIPPED: redis-server is not installed; apt-get install redis-server)';
 
+/**
+ * A free TCP port on 127.0.0.1 below Linux's ephemeral range (32768–60999), for a server that is
+ * stopped and started again on the same port: the OS never hands such a port to another test's
+ * freePort() in between (it could hand out an ephemeral port the moment it is freed, and a client
+ * reconnecting to it would then reach another test's Redis).
+ */
+export async function fixedFreePort(): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error('no free port in 20000–29999');
+}
+
 /** A free TCP port on 127.0.0.1 (the OS picks it). */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

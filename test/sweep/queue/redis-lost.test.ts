@@ -14,7 +14,7 @@ import { runQueueWorker } from '../../../src/sweep/queue/worker.ts';
 import { parseQueueUrl } from '../../../src/sweep/queue/url.ts';
 import { appendLine } from '../../../src/util/atomic-write.ts';
 import { QueueUnavailableError } from '../../../src/errors.ts';
-import { freePort, redisServerPath, redisSkipReason, startRedis, type TestRedis } from '../../helpers/redis.ts';
+import { fixedFreePort, redisServerPath, redisSkipReason, startRedis, type TestRedis } from '../../helpers/redis.ts';
 
 const square = fileURLToPath(new URL('../fixtures/square-worker.ts', import.meta.url));
 let redis: TestRedis | undefined;
@@ -27,7 +27,8 @@ describe.skipIf(!redisServerPath)(`Redis going away mid-sweep${redisSkipReason}`
   it('fails naming the URL, and a rerun after Redis is back loses and duplicates nothing', { timeout: 120_000 }, async () => {
     const dir = mkdtempSync(join(tmpdir(), 'queue-lost-'));
     const store = join(dir, 'results.jsonl');
-    const port = await freePort();
+    // Stopped and restarted on this port: a port another test's freePort() cannot be given meanwhile.
+    const port = await fixedFreePort();
     redis = await startRedis({ port, dir });
     const url = `redis://127.0.0.1:${port}/0`;
     const points = Array.from({ length: 8 }, (_, n) => ({ key: `p${n}`, params: { n, delayMs: 400 } }));
@@ -52,11 +53,15 @@ describe.skipIf(!redisServerPath)(`Redis going away mid-sweep${redisSkipReason}`
     const worker = runQueueWorker({ target: parseQueueUrl(url), concurrency: 1, lockMs: 1000, signal: stopWorker.signal }).catch((e: unknown) => e);
 
     const first = sweep().catch((e: unknown) => e);
-    await new Promise<void>((resolve) => {
+    await new Promise<void>((resolve, reject) => {
+      const started = Date.now();
       const poll = setInterval(() => {
         if (lines().length >= 2) {
           clearInterval(poll);
           resolve();
+        } else if (Date.now() - started > 60_000) {
+          clearInterval(poll);
+          reject(new Error(`after 60 s the queued sweep has stored ${lines().length} of ${points.length} points (expected 2 before Redis is stopped)`));
         }
       }, 20);
     });
