@@ -23,7 +23,8 @@ export const redisSkipReason = redisServerPath ? '' : ' (SKIPPED: redis-server i
  */
 export async function fixedFreePort(): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    // Spread by process (vitest runs files in several) and attempt; a port in use is skipped.
+    const port = 20_000 + ((process.pid * 7_919 + attempt * 104_729) % 10_000);
     const free = await new Promise<boolean>((resolve) => {
       const server = createServer();
       server.once('error', () => resolve(false));
