@@ -8,8 +8,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runPruneStudy } from '../../../src/bench/prune/study.ts';
-import type { PruneStudyOptions } from '../../../src/bench/prune/plan.ts';
 import { findDevice, type Device } from '../../../src/devices/catalog.ts';
+import { tinyStudyOptions } from './tiny-study.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'prune-custom-device-'));
 
@@ -22,25 +22,7 @@ const ownMachine: Device = {
   usdPerHour: { value: 3.6, source: 'scenario devices: (assumed)', date: '2026-12-02' },
 };
 
-const options: PruneStudyOptions = {
-  model: 'mlp',
-  modelOptions: { width: 16, depth: 1 },
-  dataLimit: 100,
-  seeds: [0],
-  sparsities: [0.5],
-  methods: ['magnitude'],
-  scope: 'layer',
-  schedule: 'constant',
-  scheduleOverrides: {},
-  denseSteps: 2,
-  fineTuneSteps: 2,
-  batchSize: 8,
-  learningRate: 1e-3,
-  latencyBatchSize: 8,
-  latencyRounds: 2,
-  latencyTargetMs: 2,
-  checkpointDir: join(dir, 'checkpoints'),
-};
+const options = tinyStudyOptions(['magnitude'], join(dir, 'checkpoints'));
 
 describe('a pruning study priced as a scenario’s own device', () => {
   it('runs, and prices every record at that device’s rate: cost = wall seconds × 3.6 / 3600', async () => {

@@ -7,31 +7,13 @@ import type { PruneStudyOptions } from '../../../src/bench/prune/plan.ts';
 import type { PruneRecord } from '../../../src/bench/prune/record.ts';
 import type { SweepEvent } from '../../../src/sweep/runner.ts';
 import { DEFAULT_LOCAL_INSTANCE } from '../../../src/devices/index.ts';
+import { tinyStudyOptions } from './tiny-study.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'prune-study-'));
 const storePath = join(dir, 'records.jsonl');
 const checkpointDir = join(dir, 'checkpoints');
 
-// Tiny shapes: a 16-unit MLP on 100 digits, 2 training steps, latency timings of ~2 ms.
-const options = (methods: PruneStudyOptions['methods']): PruneStudyOptions => ({
-  model: 'mlp',
-  modelOptions: { width: 16, depth: 1 },
-  dataLimit: 100,
-  seeds: [0],
-  sparsities: [0.5],
-  methods,
-  scope: 'layer',
-  schedule: 'constant',
-  scheduleOverrides: {},
-  denseSteps: 2,
-  fineTuneSteps: 2,
-  batchSize: 8,
-  learningRate: 1e-3,
-  latencyBatchSize: 8,
-  latencyRounds: 2,
-  latencyTargetMs: 2,
-  checkpointDir,
-});
+const options = (methods: PruneStudyOptions['methods']): PruneStudyOptions => tinyStudyOptions(methods, checkpointDir);
 
 /** A sweep event, which sweep sent it, and when this process received it (ms since the epoch). */
 type Tagged = SweepEvent & { sweep: 'main' | 'latency'; atMs: number };
